@@ -1,0 +1,106 @@
+# nasmac: one non-recursive Makefile. Each folder adds its rules in its own fragment
+# (<dir>/build.mk), included below; fragments append to the target lists declared here.
+# Output goes under $(BUILD); quiet unless V=1.
+
+.DEFAULT_GOAL := all
+BUILD    ?= build
+CC       ?= cc
+CXX      ?= c++
+OPT      ?= -O2
+SAN      ?=
+BACKEND  ?= sim
+VERILATOR ?= verilator
+YOSYS    ?= yosys
+PYTHON   ?= python3
+V        ?= 0
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Sanitizer builds (SAN=1) go to their own tree so they never mix with the normal objects.
+ifeq ($(SAN),1)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+override BUILD := $(BUILD)/san
+OPT := -O1 -g
+endif
+
+WARN     := -Wall -Wextra -Wconversion -Werror
+CFLAGS   ?=
+CFLAGS   += -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) $(SANFLAGS) -MMD -MP -Idriver/include
+CXXFLAGS ?=
+CXXFLAGS += -std=c++17 $(OPT) -g $(SANFLAGS) -MMD -MP
+LDFLAGS  += $(SANFLAGS)
+LDLIBS   ?=
+
+BIN := $(BUILD)/bin
+OBJ := $(BUILD)/obj
+
+# Lists the fragments append to.
+TEST_TARGETS  :=
+LINT_TARGETS  :=
+BENCH_TARGETS :=
+SYNTH_TARGETS :=
+CLEAN_EXTRA   :=
+ALL_TARGETS   :=
+# Objects and libraries linked into build/bin/nasmac (the tool) by tools/build.mk.
+TOOL_OBJS     :=
+TOOL_LIBS     :=
+
+# Compile rules shared by every fragment: $(OBJ)/path/file.o from path/file.c.
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(filter 1,$(V)),,echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OBJ)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	@$(if $(filter 1,$(V)),,echo "  CXX     $<")
+	$(Q)$(CXX) $(CXXFLAGS) -c $< -o $@
+
+# The bootstrap stamp: installs missing packages once; re-run when the script changes.
+BOOTSTRAP := $(BUILD)/.bootstrap
+$(BOOTSTRAP): scripts/bootstrap.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh scripts/bootstrap.sh
+	@touch $@
+
+include driver/build.mk
+include hw/build.mk
+include sim/build.mk
+include host/build.mk
+include tools/build.mk
+include bench/build.mk
+include tests/build.mk
+
+.PHONY: all test run bench lint synth clean help bootstrap
+all: $(BOOTSTRAP) $(ALL_TARGETS)
+
+bootstrap: $(BOOTSTRAP)
+
+test: $(BOOTSTRAP) $(TEST_TARGETS)
+	@echo "make test: all suites passed"
+
+bench: $(BOOTSTRAP) $(BENCH_TARGETS)
+
+lint: $(BOOTSTRAP) $(LINT_TARGETS)
+
+synth: $(BOOTSTRAP) $(SYNTH_TARGETS)
+
+clean:
+	rm -rf $(BUILD) $(CLEAN_EXTRA)
+
+help:
+	@echo "make            build everything (build/bin/nasmac, build/bin/nasmacd)"
+	@echo "make test       unit, RTL, differential, sanitizer and end-to-end tests"
+	@echo "make run        the demo: MME + AMF + UE load on loopback (BACKEND=sim|cpu)"
+	@echo "make bench      engine, driver and end-to-end benchmarks"
+	@echo "make lint       verilator --lint-only -Wall on the RTL"
+	@echo "make synth      Yosys synth_xilinx -family xcup resource estimates (build/synth/)"
+	@echo "make xclbin PLATFORM=...   Vitis link for an Alveo card (needs v++)"
+	@echo "make clean      remove build/"
+	@echo "knobs: V=1 (verbose) OPT=-O2 SAN=1 (ASan+UBSan tree) BACKEND=sim|cpu"
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,1 @@
+# bench rules: see the top-level Makefile for the conventions.

@@ -1,0 +1,1 @@
+# driver rules: see the top-level Makefile for the conventions.

@@ -1,0 +1,162 @@
+/*
+ * libnasmac: NAS integrity (128-EIA1/EIA2/EIA3) verification in batches, on a CPU, on the
+ * Verilator model of the nasmac kernel, or on an Alveo card through XRT; plus the reference
+ * algorithms and the 3GPP key derivations the front-end needs.
+ *
+ * Conventions (for every function below):
+ *  - Return 0 or a negative errno (-EINVAL, -ENOMEM, -EBUSY, -ETIMEDOUT, -ENODEV, -EIO).
+ *    nasmac_strerror() turns one into a line of text.
+ *  - Lengths are in bytes unless the name ends in _bits. Message bits are read MSB first: bit 0
+ *    of MESSAGE is bit 7 of msg[0]. Bits after len_bits are ignored.
+ *  - A MAC is 4 octets, MAC[0] first (the order it has in a NAS PDU).
+ *  - Keys are 16 octets in the order the 3GPP test data prints them.
+ *  - The caller owns every struct it passes in; the library allocates only in nasmac_open().
+ */
+#ifndef NASMAC_H
+#define NASMAC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NASMAC_KEY_LEN 16u
+#define NASMAC_MAC_LEN 4u
+/* Longest message the device and the job API accept (the reference functions take any length). */
+#define NASMAC_MAX_LEN_BITS 65504u
+
+/* Algorithm identifiers; the values are the EIA numbers of TS 33.401 5.1.4.2 (and the device's). */
+typedef enum nasmac_alg {
+	NASMAC_EIA1 = 1, /* SNOW 3G (UIA2 f9 with FRESH = BEARER || 0^27) */
+	NASMAC_EIA2 = 2, /* AES-128 CMAC */
+	NASMAC_EIA3 = 3, /* ZUC-128 */
+} nasmac_alg_t;
+
+/* ---------------------------------------------------------------------------------------------
+ * Reference algorithms (exact to the bit; also the CPU golden model). No allocation, keys and
+ * keystream wiped from the stack before return. 5G 128-NIA1/2/3 are the same functions.
+ * bearer is 5 bits (0..31), direction 0 (uplink) or 1 (downlink); -EINVAL otherwise or when
+ * msg is NULL with len_bits > 0.
+ */
+int nasmac_eia1(const uint8_t key[16], uint32_t count, uint8_t bearer, uint8_t direction,
+		const uint8_t *msg, size_t len_bits, uint8_t mac[4]);
+int nasmac_eia2(const uint8_t key[16], uint32_t count, uint8_t bearer, uint8_t direction,
+		const uint8_t *msg, size_t len_bits, uint8_t mac[4]);
+int nasmac_eia3(const uint8_t key[16], uint32_t count, uint8_t bearer, uint8_t direction,
+		const uint8_t *msg, size_t len_bits, uint8_t mac[4]);
+/* Dispatches on alg; -EINVAL for an unknown algorithm. */
+int nasmac_mac(nasmac_alg_t alg, const uint8_t key[16], uint32_t count, uint8_t bearer,
+	       uint8_t direction, const uint8_t *msg, size_t len_bits, uint8_t mac[4]);
+/* Constant-time comparison of two 4-octet MACs: 1 when equal, 0 otherwise. */
+int nasmac_mac_equal(const uint8_t a[4], const uint8_t b[4]);
+
+/* ---------------------------------------------------------------------------------------------
+ * 3GPP key derivations (HMAC-SHA-256, OpenSSL 3).
+ */
+/* Generic KDF of TS 33.220 Annex B.2: out = HMAC-SHA-256(key, FC || P0 || L0 || ... ).
+ * n parameters p[i] of len[i] octets (each < 65536); out is 32 octets. */
+int nasmac_kdf(const uint8_t *key, size_t key_len, uint8_t fc, const uint8_t *const *p,
+	       const size_t *len, size_t n, uint8_t out[32]);
+
+/* Algorithm type distinguishers of TS 33.401 A.7 / TS 33.501 A.8 (Table A.8-1). */
+#define NASMAC_ALG_TYPE_NAS_ENC 0x01u
+#define NASMAC_ALG_TYPE_NAS_INT 0x02u
+
+/* K_NASenc / K_NASint from K_ASME (TS 33.401 A.7, FC 0x15): the 128 least significant bits
+ * (last 16 octets) of the 256-bit KDF output. alg_id is the EIA/EEA number (0..15). */
+int nasmac_kdf_eps_nas(const uint8_t kasme[32], uint8_t alg_type, uint8_t alg_id,
+		       uint8_t out[16]);
+/* K_AMF' from K_ASME for idle-mode mobility EPS -> 5GS (TS 33.501 A.15.1, FC 0x75,
+ * P0 = uplink NAS COUNT of the TAU Request, 4 octets). */
+int nasmac_kdf_kamf_from_kasme(const uint8_t kasme[32], uint32_t ul_nas_count,
+			       uint8_t kamf[32]);
+/* K_NASenc / K_NASint from K_AMF (TS 33.501 A.8, FC 0x69): last 16 octets of the output. */
+int nasmac_kdf_5g_nas(const uint8_t kamf[32], uint8_t alg_type, uint8_t alg_id, uint8_t out[16]);
+
+/* ---------------------------------------------------------------------------------------------
+ * Verification jobs and devices (shaped after DPDK cryptodev).
+ */
+typedef enum nasmac_status {
+	NASMAC_ST_PENDING = 0,  /* not finished yet (never seen by a caller after dequeue) */
+	NASMAC_ST_VERIFIED = 1, /* computed MAC == expected MAC */
+	NASMAC_ST_MISMATCH = 2, /* computed MAC != expected MAC (mac holds the computed one) */
+	NASMAC_ST_ERROR = 3,    /* bad job (unknown algorithm, bad length ...): see job->err */
+} nasmac_status_t;
+
+/*
+ * One verification. The caller fills the inputs and owns the struct; from enqueue until the
+ * job comes back from nasmac_dequeue_burst() the struct and the message it points to must stay
+ * valid and unchanged. When the job completes the driver wipes job->key.
+ */
+typedef struct nasmac_job {
+	/* inputs */
+	uint8_t key[16];
+	uint32_t count;
+	uint8_t alg;       /* nasmac_alg_t */
+	uint8_t bearer;    /* 0..31 */
+	uint8_t direction; /* 0 uplink, 1 downlink */
+	const uint8_t *msg;
+	uint32_t len_bits; /* 1..NASMAC_MAX_LEN_BITS */
+	uint8_t expected_mac[4];
+	void *cookie; /* returned untouched */
+	/* outputs */
+	uint8_t mac[4]; /* the computed MAC */
+	int status;     /* nasmac_status_t */
+	int err;        /* 0, or a negative errno when status is NASMAC_ST_ERROR */
+} nasmac_job_t;
+
+typedef struct nasmac_opts {
+	uint32_t batch_max;   /* jobs per device batch (0: backend default) */
+	uint32_t deadline_us; /* send a partial batch after this long (0: default 50 us) */
+	uint32_t inflight;    /* device batches in flight at once (0: default 2) */
+	uint32_t timeout_ms;  /* a device batch slower than this falls back to the CPU (0: 1000) */
+	uint32_t queue_depth; /* jobs the device accepts before enqueue returns short (0: 65536) */
+	const char *xclbin;   /* xrt: path of the xclbin (NULL: $NASMAC_XCLBIN) */
+	/* sim only: the AXI memory model and fault injection (for tests). */
+	uint32_t sim_mem_latency; /* cycles from AR/AW to first beat */
+	uint32_t sim_stall_pct;   /* percent of cycles with random valid/ready stalls */
+	uint64_t sim_seed;
+	uint32_t fault; /* NASMAC_FAULT_* bits, applied to batch number fault_batch and on */
+	uint32_t fault_batch;
+} nasmac_opts_t;
+
+#define NASMAC_FAULT_HANG (1u << 0)         /* the engine never signals done */
+#define NASMAC_FAULT_WRONG_RESULT (1u << 1) /* result records come back corrupted */
+#define NASMAC_FAULT_REFUSE_START (1u << 2) /* the device refuses to start the run */
+
+typedef struct nasmac_stats {
+	uint64_t enqueued, completed, verified, mismatched, errors;
+	uint64_t fallbacks; /* jobs recomputed on the CPU after a failed device batch */
+	uint64_t batches, failed_batches;
+	uint64_t device_ns; /* wall time spent in device runs */
+	uint64_t device_cycles; /* sim: kernel clock cycles spent in runs */
+} nasmac_stats_t;
+
+typedef struct nasmac_dev nasmac_dev_t;
+
+/* spec: "cpu", "sim" or "xrt:N" (N = device index). opts may be NULL for defaults.
+ * -ENODEV (with one line on stderr saying why) when the backend cannot run here. */
+int nasmac_open(const char *spec, const nasmac_opts_t *opts, nasmac_dev_t **out);
+/* Takes up to n jobs, in order; returns how many it took (fewer when the queue is full).
+ * Never blocks. */
+uint32_t nasmac_enqueue_burst(nasmac_dev_t *dev, nasmac_job_t *const *jobs, uint32_t n);
+/* Returns up to n finished jobs; never blocks. Each enqueued job comes back exactly once. */
+uint32_t nasmac_dequeue_burst(nasmac_dev_t *dev, nasmac_job_t **jobs, uint32_t n);
+/* Sends the partial batch now instead of waiting for the deadline. */
+int nasmac_flush(nasmac_dev_t *dev);
+/* A file descriptor that is readable while finished jobs wait to be dequeued (for uv_poll). */
+int nasmac_fd(const nasmac_dev_t *dev);
+int nasmac_stats(const nasmac_dev_t *dev, nasmac_stats_t *st);
+/* Finishes every job in flight (their status and mac are written), then frees the device. */
+int nasmac_close(nasmac_dev_t *dev);
+/* One job, synchronously: dev NULL computes on the CPU reference; otherwise the job is
+ * enqueued on dev and waited for. Returns 0 when the job ran (see job->status). */
+int nasmac_verify(nasmac_dev_t *dev, nasmac_job_t *job);
+const char *nasmac_strerror(int err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NASMAC_H */

@@ -1,0 +1,1 @@
+# hw rules: see the top-level Makefile for the conventions.

@@ -1,0 +1,53 @@
+/*
+ * The Verilator model of the whole nasmac kernel, behind a C API: the same AXI-Lite registers
+ * and the same device memory a card has. One device per nasmac_sim_t; not thread-safe (the
+ * driver's sim backend drives it from one thread).
+ */
+#ifndef NASMAC_SIM_H
+#define NASMAC_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct nasmac_sim nasmac_sim_t;
+
+typedef struct nasmac_sim_opts {
+	uint32_t mem_latency; /* cycles from an accepted AR/AW to its first data beat (default 0) */
+	uint32_t stall_pct;   /* 0..100: chance per cycle of a random stall on each AXI channel */
+	uint64_t seed;        /* for the stalls */
+	size_t mem_bytes;     /* size of the device memory (default 256 MiB) */
+	const char *trace_path; /* FST trace file, or NULL ($NASMAC_TRACE is used when NULL) */
+} nasmac_sim_opts_t;
+
+/* opts may be NULL. */
+int nasmac_sim_create(const nasmac_sim_opts_t *opts, nasmac_sim_t **out);
+void nasmac_sim_free(nasmac_sim_t *sim);
+
+/* AXI-Lite register access through s_axi_control (each takes a few clock cycles). */
+int nasmac_sim_reg_write(nasmac_sim_t *sim, uint32_t offset, uint32_t value);
+int nasmac_sim_reg_read(nasmac_sim_t *sim, uint32_t offset, uint32_t *value);
+
+/* Device memory: a simple allocator over the model's memory (64-octet aligned addresses). */
+int nasmac_sim_mem_alloc(nasmac_sim_t *sim, size_t bytes, uint64_t *dev_addr);
+int nasmac_sim_mem_free(nasmac_sim_t *sim, uint64_t dev_addr);
+int nasmac_sim_mem_write(nasmac_sim_t *sim, uint64_t dev_addr, const void *src, size_t bytes);
+int nasmac_sim_mem_read(nasmac_sim_t *sim, uint64_t dev_addr, void *dst, size_t bytes);
+
+/* Clock until ap_done (or the interrupt line) rises, or max_cycles pass (-ETIMEDOUT).
+ * *cycles (may be NULL) gets the cycles this call ran. */
+int nasmac_sim_run(nasmac_sim_t *sim, uint64_t max_cycles, uint64_t *cycles);
+/* Clock exactly n cycles. */
+int nasmac_sim_step(nasmac_sim_t *sim, uint64_t n);
+/* Cycles since create. */
+uint64_t nasmac_sim_cycles(const nasmac_sim_t *sim);
+/* Level of the kernel's interrupt output. */
+int nasmac_sim_irq(const nasmac_sim_t *sim);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NASMAC_SIM_H */

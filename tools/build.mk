@@ -1,0 +1,11 @@
+# The nasmac tool: the dispatcher plus the subcommand objects other fragments add to TOOL_OBJS.
+# Linked with the C++ driver because the sim backend carries the Verilator model.
+TOOL_SRCS := tools/nasmac.c tools/pending.c $(wildcard tools/cmd_*.c)
+TOOL_OBJS += $(patsubst %.c,$(OBJ)/%.o,$(TOOL_SRCS))
+NASMAC_BIN := $(BIN)/nasmac
+ALL_TARGETS += $(NASMAC_BIN)
+
+$(NASMAC_BIN): $(TOOL_OBJS) $(TOOL_LIBS)
+	@mkdir -p $(dir $@)
+	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $(TOOL_OBJS) $(TOOL_LIBS) $(TOOL_LDLIBS) $(LDLIBS)
