@@ -67,13 +67,12 @@ $(BOOTSTRAP): scripts/bootstrap.sh
 	$(Q)sh scripts/bootstrap.sh
 	@touch $@
 
-include driver/build.mk
-include hw/build.mk
-include sim/build.mk
-include host/build.mk
-include tools/build.mk
-include bench/build.mk
-include tests/build.mk
+# Fragments, in dependency order: a fragment may use the variables of those before it
+# (prerequisite lists are expanded when read). Each one belongs to one part of the tree.
+FRAGMENTS := driver/src/ref/build.mk hw/build.mk sim/build.mk driver/build.mk \
+	host/proto/build.mk host/build.mk tools/build.mk bench/build.mk \
+	$(sort $(wildcard tests/*/build.mk))
+include $(wildcard $(FRAGMENTS))
 
 .PHONY: all test run bench lint synth clean help bootstrap
 all: $(BOOTSTRAP) $(ALL_TARGETS)

@@ -1,1 +1,0 @@
-# driver rules: see the top-level Makefile for the conventions.

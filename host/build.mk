@@ -1,1 +1,0 @@
-# host rules: see the top-level Makefile for the conventions.

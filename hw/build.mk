@@ -1,1 +1,0 @@
-# hw rules: see the top-level Makefile for the conventions.

@@ -1,1 +1,0 @@
-# sim rules: see the top-level Makefile for the conventions.

@@ -1,1 +1,0 @@
-# tests rules: see the top-level Makefile for the conventions.
