@@ -1,0 +1,546 @@
+// nasmac_eia2_lane: 128-EIA2 (AES-CMAC, TS 33.401 B.2.3) verification lane, many messages in
+// flight on one pipelined AES-128 core.
+//
+// Construction: M = COUNT(32) || BEARER(5) || DIRECTION(1) || 0^26 || MESSAGE, Mlen = LENGTH + 64;
+// T = AES-CMAC(K, M, Mlen) per SP 800-38B with bit-granular padding (last block XOR K1 when Mlen
+// is a positive multiple of 128, else append 1 0* and XOR K2); MAC = T[0..31].
+//
+// Structure (one job = one slot from header to result):
+//  - Writer: takes the header and then ceil(LENGTH/128) message words. The 64-bit prefix shifts
+//    the message by half a word against the CMAC blocks, so the writer keeps the low half of the
+//    previous word (first the prefix) and writes block i = {carry, word_i[127:64]}; when the last
+//    word's low half still holds message bits it writes one more (tail) block. The last block is
+//    masked and padded here, so the scheduler only has to pick K1 or K2.
+//  - Message buffer: one block RAM shared by all slots, split into a small circular FIFO of
+//    SlotBlocks CMAC blocks per slot (Slots * SlotBlocks * 128 bits: 64 Kibit by default, two
+//    RAMB36). A NAS message of up to (SlotBlocks*128 - 64) bits (248 octets by default) fits in
+//    its slot whole, so the input never waits for the CBC chain and many messages are in flight
+//    at once. A longer message streams through its FIFO: the writer stalls (msg_ready_o low)
+//    while the slot is full and resumes as the chain consumes blocks (one per AES round trip).
+//    That trades the throughput of rare long messages for not needing 8 KiB per slot; the other
+//    slots keep the AES busy meanwhile.
+//  - Scheduler: a round-robin pick among the slots that can issue, one AES block per cycle.
+//    A slot issues its subkey block L = AES_K(0^128) (any time; only the last block needs it)
+//    and its CBC blocks one at a time: the next block only after the previous one has left the
+//    pipeline (the chain is serial within a message, never across messages).
+//  - AES: nasmac_aes128_pipe, with the key of each block read from a per-slot key RAM and the tag
+//    {slot, is_L, is_final} riding along. Round trip (issue to re-issue of the same slot) is
+//    RoundTrip = 13 cycles, so >= 13 busy slots keep the core full.
+//  - Results: a FIFO of {index, MAC, match}; the final block of a job is only issued when the
+//    FIFO has room reserved for its result (credits), because the AES pipeline never stalls.
+//  - Clearing: when the final block leaves the AES, the slot's chaining value and L are
+//    overwritten with zeros (those write ports are idle in that cycle); its key is zeroed in the
+//    first cycle the key RAM write port is not taken by a new header, and only then is the slot
+//    free again. K1/K2 are never stored (derived from L when the last block is issued).
+module nasmac_eia2_lane #(
+  // Messages in flight (slots); a power of two, at least RoundTrip (13) to keep the AES full.
+  parameter int unsigned Slots = 32,
+  // Per-slot message FIFO depth in 128-bit CMAC blocks; a power of two >= 2.
+  parameter int unsigned SlotBlocks = 16,
+  // Result FIFO entries; a power of two >= 2.
+  parameter int unsigned ResDepth = 32
+) (
+  input  logic         clk_i,
+  input  logic         rst_ni,          // synchronous, active low
+  // Job header.
+  input  logic         job_valid_i,
+  output logic         job_ready_o,
+  input  logic [127:0] job_key_i,       // K_NASint, octet 0 in [127:120]
+  input  logic [31:0]  job_count_i,
+  input  logic [4:0]   job_bearer_i,
+  input  logic         job_dir_i,
+  input  logic [15:0]  job_len_bits_i,  // 1..65504
+  input  logic [31:0]  job_exp_mac_i,   // octet 0 in [31:24]
+  input  logic [31:0]  job_index_i,
+  // Message words, ceil(len/128) per job, octet 0 in [127:120].
+  input  logic         msg_valid_i,
+  output logic         msg_ready_o,     // may depend on job_valid_i (header and first word together)
+  input  logic [127:0] msg_data_i,
+  input  logic         msg_last_i,      // the lane counts words itself; this marker is not needed
+  // Results, in completion order.
+  output logic         res_valid_o,
+  input  logic         res_ready_i,
+  output logic [31:0]  res_index_o,
+  output logic [31:0]  res_mac_o,
+  output logic         res_match_o
+);
+  localparam int unsigned SlotW  = $clog2(Slots);
+  localparam int unsigned PtrW   = $clog2(SlotBlocks);
+  localparam int unsigned FillW  = PtrW + 1;
+  // Blocks or words per message: at most ceil((65504 + 64) / 128) = 513.
+  localparam int unsigned CntW   = 10;
+  localparam int unsigned TagW   = SlotW + 2;
+  localparam int unsigned CredW  = $clog2(ResDepth) + 1;
+
+  typedef enum logic [1:0] {
+    WrIdle  = 2'd0,  // no job open: a header may arrive (with its first word)
+    WrWords = 2'd1,  // taking the open job's words
+    WrTail  = 2'd2   // all words taken; the tail block still has to be written
+  } wr_state_e;
+
+  // ---------------------------------------------------------------------------------------------
+  // Registers.
+  // Writer.
+  wr_state_e          wst_q, wst_d;
+  logic [SlotW-1:0]   wslot_q, wslot_d;
+  logic [PtrW-1:0]    wptr_q, wptr_d;
+  logic [63:0]        carry_q, carry_d;     // low half of the previous word (first: the prefix)
+  logic [CntW-1:0]    wwords_q, wwords_d;   // words still to come
+  logic [CntW-1:0]    wblks_q, wblks_d;     // blocks still to write
+  logic [7:0]         rb_q, rb_d;           // message bits in the last block, 1..128
+  // Per slot, flattened (slot s in [W*s +: W]).
+  logic [Slots-1:0]        act_q, act_d;      // job in progress
+  logic [Slots-1:0]        clr_q, clr_d;      // done; key still to be zeroed
+  logic [Slots-1:0]        busy_q, busy_d;    // a CBC block is in the AES
+  logic [Slots-1:0]        first_q, first_d;  // no chaining value yet (X_0 = 0)
+  logic [Slots-1:0]        lreq_q, lreq_d;    // L not issued yet
+  logic [Slots-1:0]        ldone_q, ldone_d;  // L is in the L RAM
+  logic [Slots-1:0]        k1_q, k1_d;        // last block is complete: use K1 (else K2)
+  logic [Slots*CntW-1:0]   left_q, left_d;    // CBC blocks not issued yet
+  logic [Slots*FillW-1:0]  fill_q, fill_d;    // blocks in the slot FIFO
+  logic [Slots*PtrW-1:0]   rdp_q, rdp_d;      // slot FIFO read pointer
+  // Scheduler and issue stage (the cycle in which the RAMs are read).
+  logic [SlotW-1:0]   rr_q, rr_d;           // last slot granted
+  logic [CredW-1:0]   cred_q, cred_d;       // result FIFO entries reserved
+  logic               s1_v_q, s1_v_d;
+  logic [SlotW-1:0]   s1_slot_q, s1_slot_d;
+  logic               s1_l_q, s1_l_d, s1_final_q, s1_final_d, s1_k1_q, s1_k1_d;
+  logic               s1_first_q, s1_first_d;
+  // Result stage (meta RAM read).
+  logic               r_v_q, r_v_d;
+  logic [31:0]        r_mac_q, r_mac_d;
+
+  // ---------------------------------------------------------------------------------------------
+  // Header decode.
+  logic [16:0]  len17;
+  logic [16:0]  hdr_words17, hdr_blks17, hdr_rb17;
+  logic [CntW-1:0] hdr_words, hdr_blks;
+  logic [7:0]   hdr_rb;
+  logic [63:0]  hdr_prefix;
+
+  always_comb begin
+    len17       = {1'b0, job_len_bits_i};
+    hdr_words17 = (len17 + 17'd127) >> 7;  // ceil(LENGTH / 128)
+    hdr_blks17  = (len17 + 17'd191) >> 7;  // ceil((LENGTH + 64) / 128)
+    hdr_rb17    = ((len17 + 17'd63) & 17'd127) + 17'd1;
+    hdr_words   = hdr_words17[CntW-1:0];
+    hdr_blks    = hdr_blks17[CntW-1:0];
+    hdr_rb      = hdr_rb17[7:0];
+    hdr_prefix  = {job_count_i, job_bearer_i, job_dir_i, 26'h0};
+  end
+
+  logic unused_hdr;
+  assign unused_hdr = ^{hdr_words17[16:CntW], hdr_blks17[16:CntW], hdr_rb17[16:8], msg_last_i};
+
+  // ---------------------------------------------------------------------------------------------
+  // Free slot for the next header (lowest index), slot whose key is zeroed next.
+  logic             free_any, clr_any;
+  logic [SlotW-1:0] free_idx, clr_idx;
+
+  always_comb begin
+    free_any = 1'b0;
+    free_idx = '0;
+    clr_any  = 1'b0;
+    clr_idx  = '0;
+    for (int s = Slots - 1; s >= 0; s--) begin
+      if (!act_q[s] && !clr_q[s]) begin
+        free_any = 1'b1;
+        free_idx = SlotW'(s);
+      end
+      if (clr_q[s]) begin
+        clr_any = 1'b1;
+        clr_idx = SlotW'(s);
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Writer: header and message words in, realigned CMAC blocks into the slot FIFO.
+  logic [FillW-1:0] wfill;       // fill of the slot being written
+  logic             wfull;
+  logic             job_fire, msg_fire, tail_wr;
+  logic [SlotW-1:0] cur_slot;
+  logic [PtrW-1:0]  cur_ptr;
+  logic [63:0]      cur_carry;
+  logic [CntW-1:0]  cur_words, cur_blks;
+  logic [7:0]       cur_rb;
+  logic             mw_en, mw_last;
+  logic [SlotW-1:0] mw_slot;
+  logic [PtrW-1:0]  mw_ptr;
+  logic [127:0]     mw_raw, mw_data, pad_keep, pad_one;
+  logic [7:0]       mw_rb;
+
+  assign wfill = fill_q[FillW*wslot_q +: FillW];
+  assign wfull = wfill[PtrW];  // fill == SlotBlocks
+
+  // A header is taken when a slot is free and the previous job's words are all in (its tail block,
+  // if any, is written in the same cycle, so it must have room).
+  assign job_ready_o = free_any && ((wst_q == WrIdle) || (wst_q == WrTail && !wfull));
+  assign job_fire    = job_valid_i && job_ready_o;
+
+  // In WrIdle the first word may come with its header (a fresh slot always has room).
+  always_comb begin
+    unique case (wst_q)
+      WrIdle:  msg_ready_o = job_valid_i && free_any;
+      WrWords: msg_ready_o = !wfull;
+      default: msg_ready_o = 1'b0;
+    endcase
+  end
+  assign msg_fire = msg_valid_i && msg_ready_o;
+  assign tail_wr  = (wst_q == WrTail) && !wfull;
+
+  // The open job's writer state; in WrIdle the header being accepted now.
+  always_comb begin
+    if (wst_q == WrIdle) begin
+      cur_slot  = free_idx;
+      cur_ptr   = '0;
+      cur_carry = hdr_prefix;
+      cur_words = hdr_words;
+      cur_blks  = hdr_blks;
+      cur_rb    = hdr_rb;
+    end else begin
+      cur_slot  = wslot_q;
+      cur_ptr   = wptr_q;
+      cur_carry = carry_q;
+      cur_words = wwords_q;
+      cur_blks  = wblks_q;
+      cur_rb    = rb_q;
+    end
+  end
+
+  always_comb begin
+    mw_en   = msg_fire || tail_wr;
+    mw_slot = cur_slot;
+    mw_ptr  = cur_ptr;
+    mw_raw  = {cur_carry, msg_data_i[127:64]};
+    mw_last = (cur_blks == CntW'(1));
+    mw_rb   = cur_rb;
+    if (!msg_fire) begin
+      // Tail block: the last word's low half, then padding.
+      mw_raw  = {carry_q, 64'h0};
+      mw_last = 1'b1;
+      mw_rb   = rb_q;
+    end
+    // Last block: keep the rb message bits, set the bit right after them, zero the rest
+    // (rb = 128 keeps the block unchanged; it will be XORed with K1 instead).
+    pad_keep = ~({128{1'b1}} >> mw_rb);
+    pad_one  = {1'b1, 127'h0} >> mw_rb;
+    mw_data  = mw_last ? ((mw_raw & pad_keep) | pad_one) : mw_raw;
+  end
+
+  always_comb begin
+    wst_d    = wst_q;
+    wslot_d  = wslot_q;
+    wptr_d   = wptr_q;
+    carry_d  = carry_q;
+    wwords_d = wwords_q;
+    wblks_d  = wblks_q;
+    rb_d     = rb_q;
+    if (tail_wr) begin
+      wst_d   = WrIdle;
+      carry_d = 64'h0;
+    end
+    if (job_fire) begin
+      wst_d    = WrWords;
+      wslot_d  = free_idx;
+      wptr_d   = '0;
+      carry_d  = hdr_prefix;
+      wwords_d = hdr_words;
+      wblks_d  = hdr_blks;
+      rb_d     = hdr_rb;
+    end
+    if (msg_fire) begin
+      wslot_d  = cur_slot;
+      wptr_d   = cur_ptr + PtrW'(1);
+      carry_d  = msg_data_i[63:0];
+      wwords_d = cur_words - CntW'(1);
+      wblks_d  = cur_blks - CntW'(1);
+      rb_d     = cur_rb;
+      if (cur_words == CntW'(1)) begin
+        wst_d = (cur_blks == CntW'(1)) ? WrIdle : WrTail;
+      end else begin
+        wst_d = WrWords;
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Scheduler: which slots can issue, round-robin pick.
+  logic [Slots-1:0] creq, lreq, req;
+  logic             cred_ok;
+  logic             iss, iss_chain, iss_final;
+  logic [SlotW-1:0] pick;
+
+  assign cred_ok = (cred_q < CredW'(ResDepth));
+
+  always_comb begin
+    for (int s = 0; s < Slots; s++) begin
+      // A CBC block is ready when the previous one is back and the block is buffered; the last
+      // one also needs L (for K1/K2) and a reserved result entry.
+      creq[s] = act_q[s] && !busy_q[s] && (fill_q[FillW*s +: FillW] != '0) &&
+                ((left_q[CntW*s +: CntW] != CntW'(1)) || (ldone_q[s] && cred_ok));
+      lreq[s] = act_q[s] && lreq_q[s];
+    end
+    req = creq | lreq;
+  end
+
+  logic             found_hi, found_lo;
+  logic [SlotW-1:0] pick_hi, pick_lo;
+
+  always_comb begin
+    found_hi = 1'b0;
+    found_lo = 1'b0;
+    pick_hi  = '0;
+    pick_lo  = '0;
+    for (int s = Slots - 1; s >= 0; s--) begin
+      if (req[s] && (SlotW'(s) > rr_q)) begin
+        found_hi = 1'b1;
+        pick_hi  = SlotW'(s);
+      end
+      if (req[s]) begin
+        found_lo = 1'b1;
+        pick_lo  = SlotW'(s);
+      end
+    end
+    iss       = found_hi || found_lo;
+    pick      = found_hi ? pick_hi : pick_lo;
+    // A slot with both a CBC block and L pending issues the CBC block first.
+    iss_chain = iss && creq[pick];
+    iss_final = iss_chain && (left_q[CntW*pick +: CntW] == CntW'(1));
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // RAMs.
+  logic [127:0] key_rd, chain_rd, l_rd, msg_rd;
+  logic [63:0]  meta_rd;
+  logic         key_we;
+  logic [SlotW-1:0] key_waddr;
+  logic [127:0] key_wdata;
+  logic         o_v, o_l, o_final;
+  logic [SlotW-1:0] o_slot;
+  logic [127:0] o_blk;
+  logic [TagW-1:0] o_tag;
+
+  assign {o_slot, o_l, o_final} = o_tag;
+
+  // Key RAM: a new header's key, or else zeros over a finished slot's key.
+  always_comb begin
+    key_we    = job_fire || clr_any;
+    key_waddr = job_fire ? free_idx : clr_idx;
+    key_wdata = job_fire ? job_key_i : 128'h0;
+  end
+
+  nasmac_eia2_ram #(.Width(128), .Depth(Slots)) u_key_ram (
+    .clk_i(clk_i), .we_i(key_we), .waddr_i(key_waddr), .wdata_i(key_wdata),
+    .raddr_i(pick), .rdata_o(key_rd)
+  );
+
+  // Chaining value X_i per slot, written by the AES output (zeros when the job completes).
+  nasmac_eia2_ram #(.Width(128), .Depth(Slots)) u_chain_ram (
+    .clk_i(clk_i), .we_i(o_v && !o_l), .waddr_i(o_slot), .wdata_i(o_final ? 128'h0 : o_blk),
+    .raddr_i(pick), .rdata_o(chain_rd)
+  );
+
+  // Subkey L = AES_K(0) per slot (zeros when the job completes).
+  nasmac_eia2_ram #(.Width(128), .Depth(Slots)) u_l_ram (
+    .clk_i(clk_i), .we_i(o_v && (o_l || o_final)), .waddr_i(o_slot),
+    .wdata_i(o_l ? o_blk : 128'h0), .raddr_i(pick), .rdata_o(l_rd)
+  );
+
+  // Message blocks: slot s owns entries [s*SlotBlocks, (s+1)*SlotBlocks).
+  nasmac_eia2_ram #(.Width(128), .Depth(Slots * SlotBlocks)) u_msg_ram (
+    .clk_i(clk_i), .we_i(mw_en), .waddr_i({mw_slot, mw_ptr}), .wdata_i(mw_data),
+    .raddr_i({pick, rdp_q[PtrW*pick +: PtrW]}), .rdata_o(msg_rd)
+  );
+
+  // Per-slot result index and expected MAC, read when the final block leaves the AES.
+  nasmac_eia2_ram #(.Width(64), .Depth(Slots)) u_meta_ram (
+    .clk_i(clk_i), .we_i(job_fire), .waddr_i(free_idx), .wdata_i({job_index_i, job_exp_mac_i}),
+    .raddr_i(o_slot), .rdata_o(meta_rd)
+  );
+
+  // ---------------------------------------------------------------------------------------------
+  // Issue stage 1: RAM data in, AES input out.
+  logic [127:0] k1v, k2v, mask, chainv, aes_in;
+
+  always_comb begin
+    // Subkeys (SP 800-38B 6.1): doubling in GF(2^128) with R = 0x87.
+    k1v    = {l_rd[126:0], 1'b0} ^ (l_rd[127] ? 128'h87 : 128'h0);
+    k2v    = {k1v[126:0], 1'b0} ^ (k1v[127] ? 128'h87 : 128'h0);
+    mask   = s1_final_q ? (s1_k1_q ? k1v : k2v) : 128'h0;
+    chainv = s1_first_q ? 128'h0 : chain_rd;
+    aes_in = s1_l_q ? 128'h0 : (msg_rd ^ chainv ^ mask);
+  end
+
+  nasmac_aes128_pipe #(.TagW(TagW)) u_aes (
+    .clk_i      (clk_i),
+    .rst_ni     (rst_ni),
+    .in_valid_i (s1_v_q),
+    .in_block_i (aes_in),
+    .in_key_i   (key_rd),
+    .in_tag_i   ({s1_slot_q, s1_l_q, s1_final_q}),
+    .out_valid_o(o_v),
+    .out_block_o(o_blk),
+    .out_tag_o  (o_tag)
+  );
+
+  always_comb begin
+    s1_v_d     = iss;
+    s1_slot_d  = pick;
+    s1_l_d     = iss && !iss_chain;
+    s1_final_d = iss_final;
+    s1_k1_d    = k1_q[pick];
+    s1_first_d = first_q[pick];
+    rr_d       = iss ? pick : rr_q;
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Results.
+  logic res_full, res_pop, res_push;
+  logic [64:0] res_wdata, res_rdata;
+  logic [31:0] exp_mac;
+
+  assign r_v_d     = o_v && o_final;
+  assign r_mac_d   = (o_v && o_final) ? o_blk[127:96] : 32'h0;
+  assign exp_mac   = meta_rd[31:0];
+  assign res_push  = r_v_q;
+  assign res_wdata = {meta_rd[63:32], r_mac_q, r_mac_q == exp_mac};
+  assign res_pop   = res_valid_o && res_ready_i;
+
+  nasmac_eia2_fifo #(.Width(65), .Depth(ResDepth)) u_res_fifo (
+    .clk_i  (clk_i),
+    .rst_ni (rst_ni),
+    .push_i (res_push),
+    .wdata_i(res_wdata),
+    .full_o (res_full),
+    .valid_o(res_valid_o),
+    .rdata_o(res_rdata),
+    .ready_i(res_ready_i)
+  );
+
+  assign {res_index_o, res_mac_o, res_match_o} = res_rdata;
+
+  logic unused_res;
+  assign unused_res = res_full;  // never set: credits reserve an entry for every final block
+
+  assign cred_d = cred_q + CredW'(iss_final) - CredW'(res_pop);
+
+  // ---------------------------------------------------------------------------------------------
+  // Per-slot state.
+  always_comb begin
+    act_d   = act_q;
+    clr_d   = clr_q;
+    busy_d  = busy_q;
+    first_d = first_q;
+    lreq_d  = lreq_q;
+    ldone_d = ldone_q;
+    k1_d    = k1_q;
+    left_d  = left_q;
+    fill_d  = fill_q;
+    rdp_d   = rdp_q;
+    for (int s = 0; s < Slots; s++) begin
+      if (job_fire && (free_idx == SlotW'(s))) begin
+        act_d[s]                 = 1'b1;
+        busy_d[s]                = 1'b0;
+        first_d[s]               = 1'b1;
+        lreq_d[s]                = 1'b1;
+        ldone_d[s]               = 1'b0;
+        k1_d[s]                  = (hdr_rb == 8'd128);
+        left_d[CntW*s +: CntW]   = hdr_blks;
+        fill_d[FillW*s +: FillW] = '0;
+        rdp_d[PtrW*s +: PtrW]    = '0;
+      end
+      if (mw_en && (mw_slot == SlotW'(s))) begin
+        fill_d[FillW*s +: FillW] = fill_d[FillW*s +: FillW] + FillW'(1);
+      end
+      if (iss && (pick == SlotW'(s))) begin
+        if (iss_chain) begin
+          busy_d[s]                = 1'b1;
+          first_d[s]               = 1'b0;
+          left_d[CntW*s +: CntW]   = left_q[CntW*s +: CntW] - CntW'(1);
+          fill_d[FillW*s +: FillW] = fill_d[FillW*s +: FillW] - FillW'(1);
+          rdp_d[PtrW*s +: PtrW]    = rdp_q[PtrW*s +: PtrW] + PtrW'(1);
+        end else begin
+          lreq_d[s] = 1'b0;
+        end
+      end
+      if (o_v && (o_slot == SlotW'(s))) begin
+        if (o_l) begin
+          ldone_d[s] = 1'b1;
+        end else begin
+          busy_d[s] = 1'b0;
+          if (o_final) begin
+            act_d[s]   = 1'b0;
+            clr_d[s]   = 1'b1;
+            ldone_d[s] = 1'b0;
+          end
+        end
+      end
+      if (!job_fire && clr_any && (clr_idx == SlotW'(s))) begin
+        clr_d[s] = 1'b0;
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Registers.
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      wst_q      <= WrIdle;
+      wslot_q    <= '0;
+      wptr_q     <= '0;
+      carry_q    <= '0;
+      wwords_q   <= '0;
+      wblks_q    <= '0;
+      rb_q       <= '0;
+      act_q      <= '0;
+      clr_q      <= '0;
+      busy_q     <= '0;
+      first_q    <= '0;
+      lreq_q     <= '0;
+      ldone_q    <= '0;
+      k1_q       <= '0;
+      left_q     <= '0;
+      fill_q     <= '0;
+      rdp_q      <= '0;
+      rr_q       <= '0;
+      cred_q     <= '0;
+      s1_v_q     <= 1'b0;
+      s1_slot_q  <= '0;
+      s1_l_q     <= 1'b0;
+      s1_final_q <= 1'b0;
+      s1_k1_q    <= 1'b0;
+      s1_first_q <= 1'b0;
+      r_v_q      <= 1'b0;
+      r_mac_q    <= '0;
+    end else begin
+      wst_q      <= wst_d;
+      wslot_q    <= wslot_d;
+      wptr_q     <= wptr_d;
+      carry_q    <= carry_d;
+      wwords_q   <= wwords_d;
+      wblks_q    <= wblks_d;
+      rb_q       <= rb_d;
+      act_q      <= act_d;
+      clr_q      <= clr_d;
+      busy_q     <= busy_d;
+      first_q    <= first_d;
+      lreq_q     <= lreq_d;
+      ldone_q    <= ldone_d;
+      k1_q       <= k1_d;
+      left_q     <= left_d;
+      fill_q     <= fill_d;
+      rdp_q      <= rdp_d;
+      rr_q       <= rr_d;
+      cred_q     <= cred_d;
+      s1_v_q     <= s1_v_d;
+      s1_slot_q  <= s1_slot_d;
+      s1_l_q     <= s1_l_d;
+      s1_final_q <= s1_final_d;
+      s1_k1_q    <= s1_k1_d;
+      s1_first_q <= s1_first_d;
+      r_v_q      <= r_v_d;
+      r_mac_q    <= r_mac_d;
+    end
+  end
+endmodule
