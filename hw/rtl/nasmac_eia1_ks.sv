@@ -1,0 +1,117 @@
+// nasmac_eia1_ks: one 128-EIA1 keystream slot of the EIA1 lane. It builds the UIA2 IV from the
+// job header (TS 33.401 B.2.2: FRESH = BEARER || 0^27), runs a SNOW 3G core for the five words
+// z1..z5 that UIA2 needs (P = z1||z2, Q = z3||z4, z5 masks the MAC), clears the core at once, and
+// holds the words with the job's result fields until the lane's evaluator takes them.
+module nasmac_eia1_ks (
+  input  logic         clk_i,
+  input  logic         rst_ni,
+  // Job start; accepted when idle_o is high.
+  input  logic         start_i,
+  output logic         idle_o,
+  input  logic [127:0] key_i,
+  input  logic [31:0]  count_i,
+  input  logic [4:0]   bearer_i,
+  input  logic         dir_i,
+  input  logic [15:0]  len_i,
+  input  logic [31:0]  exp_i,
+  input  logic [31:0]  index_i,
+  // The keystream words and the job's fields, to the evaluator.
+  output logic         out_valid_o,
+  input  logic         out_ready_i,
+  output logic [63:0]  p_o,
+  output logic [63:0]  q_o,
+  output logic [31:0]  z5_o,
+  output logic [15:0]  len_o,
+  output logic [31:0]  exp_o,
+  output logic [31:0]  index_o
+);
+
+  logic [127:0] iv_w;
+  logic [31:0]  fresh_w;
+  logic         core_ready, core_clear, ks_valid;
+  logic [31:0]  ks_w;
+
+  // IV3..IV0 of UIA2 (TS 35.215 4.4): COUNT, FRESH, COUNT ^ DIR<<31, FRESH ^ DIR<<15.
+  assign fresh_w = {bearer_i, 27'd0};
+  assign iv_w    = {count_i, fresh_w, count_i ^ {dir_i, 31'd0}, fresh_w ^ {16'd0, dir_i, 15'd0}};
+
+  nasmac_snow3g_core u_core (
+    .clk_i,
+    .rst_ni,
+    .init_i     (start_i && idle_o),
+    .key_i,
+    .iv_i       (iv_w),
+    .ready_o    (core_ready),
+    .clear_i    (core_clear),
+    .ks_valid_o (ks_valid),
+    .ks_ready_i (1'b1),
+    .ks_o       (ks_w)
+  );
+
+  logic [2:0]   nword_q, nword_d;
+  logic [159:0] z_q, z_d;
+  logic         busy_q, busy_d, full_q, full_d;
+  logic [15:0]  len_q, len_d;
+  logic [31:0]  exp_q, exp_d, index_q, index_d;
+
+  assign idle_o      = core_ready && !busy_q;
+  assign out_valid_o = full_q;
+  assign p_o         = z_q[159:96];
+  assign q_o         = z_q[95:32];
+  assign z5_o        = z_q[31:0];
+  assign len_o       = len_q;
+  assign exp_o       = exp_q;
+  assign index_o     = index_q;
+  // The core is wiped in the cycle it delivers z5.
+  assign core_clear  = ks_valid && (nword_q == 3'd4);
+
+  always_comb begin
+    nword_d = nword_q;
+    z_d     = z_q;
+    busy_d  = busy_q;
+    full_d  = full_q;
+    len_d   = len_q;
+    exp_d   = exp_q;
+    index_d = index_q;
+    if (start_i && idle_o) begin
+      busy_d  = 1'b1;
+      nword_d = '0;
+      len_d   = len_i;
+      exp_d   = exp_i;
+      index_d = index_i;
+    end
+    if (ks_valid) begin
+      z_d     = {z_q[127:0], ks_w};
+      nword_d = nword_q + 3'd1;
+      if (nword_q == 3'd4) full_d = 1'b1;
+    end
+    if (full_q && out_ready_i) begin
+      // Handed over: wipe the keystream words.
+      full_d  = 1'b0;
+      busy_d  = 1'b0;
+      z_d     = '0;
+      nword_d = '0;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      nword_q <= '0;
+      z_q     <= '0;
+      busy_q  <= 1'b0;
+      full_q  <= 1'b0;
+      len_q   <= '0;
+      exp_q   <= '0;
+      index_q <= '0;
+    end else begin
+      nword_q <= nword_d;
+      z_q     <= z_d;
+      busy_q  <= busy_d;
+      full_q  <= full_d;
+      len_q   <= len_d;
+      exp_q   <= exp_d;
+      index_q <= index_d;
+    end
+  end
+
+endmodule

@@ -1,0 +1,287 @@
+// Self-checking testbench for nasmac_eia1_lane / nasmac_eia3_lane (chosen at build time; both
+// have the ports of hw/LANES.md). Three phases, every MAC checked against the project's C
+// reference (nasmac_eia1() / nasmac_eia3()):
+//   1. every vector of tests/vectors/eia1.txt or eia3.txt (official sets and labelled variants),
+//      with its expected MAC, and again with that MAC corrupted (res_match_o must drop);
+//   2. seeded random jobs: lengths 1..8192 bits plus a few up to 65504, random bits after LENGTH
+//      in the last word (the lane must mask them), about 10% corrupted expected MACs, random
+//      valid/ready stalls on the header, message and result interfaces;
+//   3. back-to-back 64-octet jobs without stalls, to measure cycles per MAC (printed only: speed
+//      targets belong in benchmarks, not in pass/fail checks).
+#include "tb_common.h"
+
+#include <deque>
+#include <map>
+
+#include <verilated.h>
+
+#include "nasmac.h"
+#include VTOP_H
+
+namespace {
+
+struct job {
+	uint8_t key[16];
+	uint32_t count;
+	uint8_t bearer, dir;
+	uint32_t len;
+	std::vector<uint8_t> msg; // ceil(len/8) octets
+	uint32_t exp_mac;
+	uint32_t ref_mac;
+	uint32_t index;
+	std::string what;
+};
+
+uint32_t mac_of(const job &j)
+{
+	uint8_t mac[4];
+	int rc = REF_FN(j.key, j.count, j.bearer, j.dir, j.msg.data(), j.len, mac);
+	if (rc) {
+		std::printf("reference returned %d\n", rc);
+		std::exit(2);
+	}
+	return (uint32_t)mac[0] << 24 | (uint32_t)mac[1] << 16 | (uint32_t)mac[2] << 8 | mac[3];
+}
+
+class harness {
+public:
+	harness(VerilatedContext *ctx, tb::counters &c, std::mt19937_64 &rng)
+		: top_(new VTOP(ctx)), c_(c), rng_(rng)
+	{
+		top_->clk_i = 0;
+		top_->rst_ni = 0;
+		top_->job_valid_i = 0;
+		top_->msg_valid_i = 0;
+		top_->res_ready_i = 0;
+		for (int i = 0; i < 3; i++)
+			tick();
+		top_->rst_ni = 1;
+	}
+	~harness()
+	{
+		top_->final();
+	}
+
+	// Runs the jobs through the lane; stall_pct is the chance (in percent) that a source holds
+	// back valid or the sink holds back ready in a cycle. Returns the cycles taken.
+	long run(std::vector<job> &jobs, int stall_pct)
+	{
+		std::map<uint32_t, const job *> pending;
+		size_t next_job = 0, words_sent = 0, nwords = 0;
+		bool in_msg = false;
+		long cycles = 0, idle = 0;
+		size_t done = 0;
+		for (const job &j : jobs)
+			pending[j.index] = &j;
+		while (done < jobs.size()) {
+			// Drive: valid is raised at random and then held until the transfer happens.
+			if (!in_msg && next_job < jobs.size() && !top_->job_valid_i &&
+			    (int)(rng_() % 100) >= stall_pct)
+				present_header(jobs[next_job]);
+			if (in_msg && !top_->msg_valid_i && (int)(rng_() % 100) >= stall_pct)
+				present_word(jobs[next_job], words_sent, nwords);
+			top_->res_ready_i = (int)(rng_() % 100) >= stall_pct;
+			top_->eval();
+			bool job_fire = top_->job_valid_i && top_->job_ready_o;
+			bool msg_fire = top_->msg_valid_i && top_->msg_ready_o;
+			bool res_fire = top_->res_valid_o && top_->res_ready_i;
+			if (res_fire) {
+				check_result(pending);
+				done++;
+			}
+			tick();
+			cycles++;
+			idle = (job_fire || msg_fire || res_fire) ? 0 : idle + 1;
+			if (idle > 20000) {
+				c_.check(false, "lane made no progress for 20000 cycles");
+				return cycles;
+			}
+			if (job_fire) {
+				top_->job_valid_i = 0;
+				in_msg = true;
+				words_sent = 0;
+				nwords = (jobs[next_job].len + 127) / 128;
+			}
+			if (msg_fire) {
+				top_->msg_valid_i = 0;
+				if (++words_sent == nwords) {
+					in_msg = false;
+					next_job++;
+				}
+			}
+		}
+		c_.check(pending.empty(), "every job returned exactly once");
+		// Nothing more may come out.
+		top_->res_ready_i = 1;
+		for (int i = 0; i < 50; i++) {
+			top_->eval();
+			if (top_->res_valid_o) {
+				c_.check(false, "spurious result");
+				break;
+			}
+			tick();
+		}
+		return cycles;
+	}
+
+private:
+	void tick()
+	{
+		top_->clk_i = 1;
+		top_->eval();
+		top_->clk_i = 0;
+		top_->eval();
+	}
+
+	void present_header(const job &j)
+	{
+		tb::put_octets(top_->job_key_i, j.key, 16);
+		top_->job_count_i = j.count;
+		top_->job_bearer_i = j.bearer;
+		top_->job_dir_i = j.dir;
+		top_->job_len_bits_i = (uint16_t)j.len;
+		top_->job_exp_mac_i = j.exp_mac;
+		top_->job_index_i = j.index;
+		top_->job_valid_i = 1;
+	}
+
+	void present_word(const job &j, size_t w, size_t nwords)
+	{
+		uint8_t oct[16];
+		for (size_t i = 0; i < 16; i++) {
+			size_t o = 16 * w + i;
+			// Octets past the message are garbage, as are its bits past LENGTH.
+			oct[i] = o < j.msg.size() ? j.msg[o] : (uint8_t)rng_();
+			if (o == j.len / 8 && j.len % 8)
+				oct[i] = (uint8_t)(oct[i] | ((0xffu >> (j.len % 8)) & rng_()));
+		}
+		tb::put_octets(top_->msg_data_i, oct, 16);
+		top_->msg_last_i = (w + 1 == nwords);
+		top_->msg_valid_i = 1;
+	}
+
+	void check_result(std::map<uint32_t, const job *> &pending)
+	{
+		auto it = pending.find(top_->res_index_o);
+		if (it == pending.end()) {
+			c_.check(false, "result with an unknown or repeated index");
+			return;
+		}
+		const job &j = *it->second;
+		char what[300];
+		std::snprintf(what, sizeof what, "%s (len %u): MAC %08x want %08x, match %d want %d",
+			      j.what.c_str(), j.len, top_->res_mac_o, j.ref_mac, top_->res_match_o,
+			      j.exp_mac == j.ref_mac);
+		c_.check(top_->res_mac_o == j.ref_mac &&
+				 (bool)top_->res_match_o == (j.exp_mac == j.ref_mac),
+			 what);
+		pending.erase(it);
+	}
+
+	std::unique_ptr<VTOP> top_;
+	tb::counters &c_;
+	std::mt19937_64 &rng_;
+};
+
+job random_job(std::mt19937_64 &rng, uint32_t len, uint32_t index)
+{
+	job j;
+	for (uint8_t &b : j.key)
+		b = (uint8_t)rng();
+	j.count = (uint32_t)rng();
+	j.bearer = (uint8_t)(rng() % 32);
+	j.dir = (uint8_t)(rng() % 2);
+	j.len = len;
+	j.msg.resize((len + 7) / 8);
+	for (uint8_t &b : j.msg)
+		b = (uint8_t)rng();
+	j.ref_mac = mac_of(j);
+	j.exp_mac = (rng() % 10 == 0) ? j.ref_mac ^ (1u << (rng() % 32)) : j.ref_mac;
+	j.index = index;
+	char what[64];
+	std::snprintf(what, sizeof what, "random job %u", index);
+	j.what = what;
+	return j;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	auto ctx = std::make_unique<VerilatedContext>();
+	ctx->commandArgs(argc, argv);
+	tb::counters c;
+	std::mt19937_64 rng(tb::seed_from_env());
+	harness h(ctx.get(), c, rng);
+
+	// Phase 1: the known-answer vectors, each once as is and once with a corrupted MAC.
+	std::vector<job> kat;
+	for (const tb::record &r : tb::read_vectors(VEC_PATH, VEC_TAG)) {
+		job j;
+		std::vector<uint8_t> key;
+		if (r.f.size() != 8 || !tb::unhex(r.f[1], key) || key.size() != 16 ||
+		    !tb::unhex(r.f[6], j.msg)) {
+			std::printf("malformed vector at line %d\n", r.line);
+			c.check(false, "vector syntax");
+			continue;
+		}
+		std::copy(key.begin(), key.end(), j.key);
+		j.count = (uint32_t)std::strtoul(r.f[2].c_str(), nullptr, 16);
+		j.bearer = (uint8_t)std::strtoul(r.f[3].c_str(), nullptr, 10);
+		j.dir = (uint8_t)std::strtoul(r.f[4].c_str(), nullptr, 10);
+		j.len = (uint32_t)std::strtoul(r.f[5].c_str(), nullptr, 10);
+		j.exp_mac = (uint32_t)std::strtoul(r.f[7].c_str(), nullptr, 16);
+		j.ref_mac = mac_of(j);
+		j.what = "line " + std::to_string(r.line) + " (" + r.source + ")";
+		// The reference must agree with the file before the lane is judged against it.
+		c.check(j.ref_mac == j.exp_mac, ("reference vs file, " + j.what).c_str());
+		j.ref_mac = j.exp_mac;
+		kat.push_back(j);
+	}
+	c.check(!kat.empty(), "vector file has vectors");
+	std::vector<job> kat2;
+	for (size_t i = 0; i < kat.size(); i++) {
+		job a = kat[i], b = kat[i];
+		a.index = (uint32_t)(0x1000 + 2 * i);
+		b.index = (uint32_t)(0x1001 + 2 * i);
+		b.exp_mac ^= 0x80000000u >> (i % 32);
+		b.what += " corrupted";
+		kat2.push_back(a);
+		kat2.push_back(b);
+	}
+	h.run(kat2, 30);
+	std::printf("known answers: %zu jobs\n", kat2.size());
+
+	// Phase 2: random jobs under random stalls, in batches so that the stall rate varies.
+	const char *njobs_env = std::getenv("NASMAC_TB_JOBS");
+	int njobs = njobs_env ? std::atoi(njobs_env) : 2000;
+	uint32_t index = 0;
+	int made = 0;
+	while (made < njobs) {
+		std::vector<job> batch;
+		for (int i = 0; i < 100 && made < njobs; i++, made++) {
+			uint32_t r = (uint32_t)(rng() % 100), len;
+			if (r < 1)
+				len = 8193 + (uint32_t)(rng() % (65504 - 8192));
+			else if (r < 2)
+				len = (rng() % 2) ? 65504 : 8192;
+			else if (r < 50)
+				len = 1 + (uint32_t)(rng() % 1024);
+			else
+				len = 1 + (uint32_t)(rng() % 8192);
+			batch.push_back(random_job(rng, len, index++));
+		}
+		h.run(batch, (int)(rng() % 60));
+	}
+	std::printf("random: %d jobs\n", made);
+
+	// Phase 3: back-to-back 64-octet jobs, no stalls.
+	std::vector<job> b2b;
+	for (int i = 0; i < 400; i++)
+		b2b.push_back(random_job(rng, 512, 0x8000 + (uint32_t)i));
+	long cycles = h.run(b2b, 0);
+	std::printf("throughput: %zu back-to-back 64-octet MACs in %ld cycles = %.2f cycles/MAC\n",
+		    b2b.size(), cycles, (double)cycles / (double)b2b.size());
+
+	return c.finish();
+}
