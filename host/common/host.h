@@ -1,0 +1,244 @@
+/*
+ * Internals shared by nasmacd (MME and AMF roles), the UE simulator / load generator and the
+ * end-to-end benchmark: logging, counters, NAS COUNT estimation, the UE context store and its
+ * file format, the UE <-> AMF test link framing, batched UDP on libuv, the libnasmac job queue
+ * and latency percentiles. Everything here is nasmac__-prefixed; see host/README.md.
+ */
+#ifndef NASMAC_HOST_H
+#define NASMAC_HOST_H
+
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include <uv.h>
+
+#include "nasmac.h"
+
+/* ---------------------------------------------------------------------------------------------
+ * Logging (log.c): one line per event, UTC timestamp with milliseconds, role and level, on
+ * stderr. nasmac__log_rl() rate-limits one kind of event (a flood of garbage must not flood
+ * the log): at most `burst` lines per second per limiter, then one summary line saying how many
+ * were suppressed.
+ */
+enum { NASMAC__LOG_ERR = 0, NASMAC__LOG_WARN, NASMAC__LOG_INFO, NASMAC__LOG_DEBUG };
+
+struct nasmac__ratelimit {
+	uint64_t window_ms;  /* start of the current one-second window */
+	uint32_t printed;    /* lines printed in this window */
+	uint32_t suppressed; /* lines dropped in this window */
+	uint32_t burst;      /* lines allowed per window */
+};
+
+void nasmac__log_init(const char *role, int level);
+void nasmac__log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void nasmac__log_rl(struct nasmac__ratelimit *rl, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+uint64_t nasmac__now_ns(void);
+
+/* ---------------------------------------------------------------------------------------------
+ * NAS COUNT (count.c), TS 24.301 4.4.3.1: a 24-bit value, 16-bit overflow || 8-bit SQN.
+ */
+#define NASMAC__COUNT_MASK 0x00ffffffu
+
+/* Estimates the full uplink COUNT of a received message from its 8-bit SQN and the COUNT of the
+ * last message accepted from the same context: the overflow part is kept, and incremented when
+ * the SQN went backwards (wrapped). The estimate is only committed once the MAC verified. */
+uint32_t nasmac__count_estimate(uint32_t last_accepted, uint8_t sqn);
+/* 1 when est may be accepted, 0 when it is a replay (not above the last one accepted). */
+int nasmac__count_is_fresh(uint32_t last_accepted, uint32_t est);
+
+/* ---------------------------------------------------------------------------------------------
+ * UE EPS security contexts (store.c). The MME's store; the UE simulator reads and writes the same
+ * file format (see host/README.md, "UE db file").
+ */
+#define NASMAC__GUTI_LEN 10 /* PLMN (3, BCD as in the GUTI IE) | MMEGI (2) | MMEC (1) | M-TMSI (4) */
+
+enum nasmac__ue_state {
+	NASMAC__UE_IDLE = 0,     /* EPS context held, nothing in progress */
+	NASMAC__UE_VERIFYING,    /* a MAC check for a Context Request is in flight */
+	NASMAC__UE_SENT,         /* Context Response with the context sent, waiting for the Ack */
+	NASMAC__UE_TRANSFERRED,  /* the AMF acknowledged: the context now lives in 5GS */
+};
+
+struct nasmac__ue {
+	uint8_t guti[NASMAC__GUTI_LEN];
+	char imsi[16];      /* digits, NUL-terminated */
+	uint8_t kasme[32];
+	uint8_t knas_int[16]; /* derived from kasme and eia when loaded (TS 33.401 A.7) */
+	uint8_t ksi;        /* eKSI, 0..6 */
+	uint8_t eia, eea;   /* selected EPS NAS algorithms (1..3, 0..3) */
+	uint8_t upgraded;   /* the MME of this UE understands the FIG. 3 extension */
+	uint8_t kamf_by_mme; /* FIG. 3: the MME derives K_AMF (step 305) instead of returning K_ASME */
+	uint8_t echo5g;     /* the MME echoed the UE's 5G security capability in its attach SMC */
+	uint8_t state;      /* enum nasmac__ue_state */
+	uint8_t in_use;
+	uint32_t ul_count;  /* uplink NAS COUNT of the last message accepted */
+	uint32_t dl_count;  /* downlink NAS COUNT the next message will use */
+	uint64_t ue_id;     /* the UE simulator's id (the test link uses it) */
+};
+
+struct nasmac__store {
+	struct nasmac__ue *ues;
+	uint32_t cap, n;          /* slots, UEs held */
+	uint32_t *by_guti, *by_imsi; /* open addressing: index + 1 into ues, 0 empty */
+	uint32_t tab_mask;
+};
+
+int nasmac__store_init(struct nasmac__store *st, uint32_t cap);
+void nasmac__store_free(struct nasmac__store *st); /* wipes the keys */
+/* Copies *ue in; -EEXIST if its GUTI or IMSI is already there, -ENOSPC when full. */
+int nasmac__store_add(struct nasmac__store *st, const struct nasmac__ue *ue);
+struct nasmac__ue *nasmac__store_by_guti(const struct nasmac__store *st,
+					 const uint8_t guti[NASMAC__GUTI_LEN]);
+struct nasmac__ue *nasmac__store_by_imsi(const struct nasmac__store *st, const char *imsi);
+/* One line of the UE db file <-> one UE; parse returns 0, 1 for a blank/comment line, or
+ * -EINVAL. The line format is in host/README.md. */
+int nasmac__ue_parse(const char *line, struct nasmac__ue *ue);
+int nasmac__ue_format(const struct nasmac__ue *ue, char *buf, size_t size);
+/* Loads a whole file; on a bad line, -EINVAL and *bad_line says which (1-based). */
+int nasmac__store_load(struct nasmac__store *st, const char *path, uint32_t *bad_line);
+/* Derives knas_int from kasme and eia (nasmac_kdf_eps_nas). */
+int nasmac__ue_derive(struct nasmac__ue *ue);
+
+/* ---------------------------------------------------------------------------------------------
+ * The UE <-> AMF test link (link.c): one UDP datagram per frame, see host/README.md.
+ */
+#define NASMAC__LINK_HDR 10u
+#define NASMAC__LINK_MAX 2048u
+
+enum nasmac__link_kind {
+	NASMAC__LINK_UL = 0x01,     /* UE -> AMF: NAS PDU(s) */
+	NASMAC__LINK_DL = 0x02,     /* AMF -> UE: NAS PDU */
+};
+
+/* Outcome diagnostics the AMF adds to a downlink frame carrying a Registration Reject, so the load
+ * generator can count rejections by reason (the 5GMM cause alone does not separate them). */
+enum nasmac__diag {
+	NASMAC__DIAG_NONE = 0,
+	NASMAC__DIAG_MAC = 1,       /* a MAC did not verify (MME or AMF) */
+	NASMAC__DIAG_REPLAY = 2,    /* the COUNT was not above the last accepted */
+	NASMAC__DIAG_UNKNOWN = 3,   /* the MME has no context for the GUTI */
+	NASMAC__DIAG_MALFORMED = 4, /* the request could not be decoded */
+	NASMAC__DIAG_OVERLOAD = 5,  /* no resources (MME or AMF) */
+	NASMAC__DIAG_TIMEOUT = 6,   /* the MME did not answer */
+	NASMAC__DIAG_OTHER = 7,
+	NASMAC__DIAG_COUNT = 8,
+};
+const char *nasmac__diag_name(int diag);
+
+struct nasmac__link_frame {
+	uint64_t ue_id;
+	uint8_t kind;  /* enum nasmac__link_kind */
+	uint8_t info;  /* UL: second-MAC manner 0..4 (FIG. 2); DL: enum nasmac__diag */
+	const uint8_t *pdu[2];
+	size_t pdu_len[2];
+	unsigned n_pdu; /* 1 or 2 */
+};
+
+/* Returns the frame length, or -ENOSPC / -EINVAL. */
+int nasmac__link_encode(const struct nasmac__link_frame *f, uint8_t *buf, size_t size);
+/* PDUs point into buf. -EINVAL for a malformed frame. */
+int nasmac__link_decode(const uint8_t *buf, size_t len, struct nasmac__link_frame *f);
+
+/* ---------------------------------------------------------------------------------------------
+ * Batched UDP on libuv (udp.c): receive with recvmmsg (UV_UDP_RECVMMSG and a buffer of 20 slots
+ * of 64 KiB), send with sendmmsg from a fixed outbound ring flushed once per loop iteration
+ * (uv_check) or when it fills. Nothing is allocated after nasmac__udp_open().
+ */
+#define NASMAC__UDP_OUT_SLOTS 256u
+#define NASMAC__UDP_OUT_MAX 2048u
+
+struct nasmac__udp;
+typedef void (*nasmac__udp_cb)(struct nasmac__udp *u, const uint8_t *buf, size_t len,
+			       const struct sockaddr_in *from);
+
+struct nasmac__udp {
+	uv_udp_t handle; /* first, so the handle pointer is the struct pointer */
+	uv_check_t check;
+	nasmac__udp_cb on_recv;
+	void *data;
+	uint8_t *rxbuf; /* 20 * 64 KiB */
+	uint8_t (*out)[NASMAC__UDP_OUT_MAX];
+	uint16_t *out_len;
+	struct sockaddr_in *out_to;
+	uint32_t n_out;
+	uint64_t rx, tx, tx_dropped, rx_errors;
+	int fd;
+};
+
+int nasmac__parse_addr(const char *s, struct sockaddr_in *out);
+/* Binds to addr (port 0: any) and starts receiving. */
+int nasmac__udp_open(uv_loop_t *loop, struct nasmac__udp *u, const struct sockaddr_in *addr,
+		     nasmac__udp_cb on_recv, void *data);
+/* Queues one datagram (copied); sends the queue at once when it is full. */
+int nasmac__udp_send(struct nasmac__udp *u, const uint8_t *buf, size_t len,
+		     const struct sockaddr_in *to);
+void nasmac__udp_flush(struct nasmac__udp *u);
+int nasmac__udp_port(const struct nasmac__udp *u);
+void nasmac__udp_close(struct nasmac__udp *u);
+
+/* ---------------------------------------------------------------------------------------------
+ * libnasmac on a libuv loop (vq.c): jobs are staged during a loop iteration and handed to the
+ * device as one burst (nasmac_enqueue_burst) in the check phase, then flushed; completions come
+ * back through uv_poll on nasmac_fd() and are also drained right after the flush (the cpu backend
+ * finishes inline). A job the device does not take is returned at once with err -EBUSY, so the
+ * caller answers "No resources available" instead of queueing without bound.
+ */
+#define NASMAC__VQ_STAGE 1024u
+
+struct nasmac__vq;
+typedef void (*nasmac__vq_cb)(struct nasmac__vq *q, nasmac_job_t *job, int busy);
+
+struct nasmac__vq {
+	uv_poll_t poll;
+	uv_check_t check;
+	nasmac_dev_t *dev;
+	nasmac__vq_cb done;
+	/* Called after each round of completions, so the owner can send its replies at once. */
+	void (*after)(struct nasmac__vq *q);
+	void *data;
+	nasmac_job_t *stage[NASMAC__VQ_STAGE];
+	uint32_t n_stage;
+	uint32_t inflight;
+	uint64_t submitted, busy;
+};
+
+int nasmac__vq_open(uv_loop_t *loop, struct nasmac__vq *q, const char *spec, nasmac__vq_cb done,
+		    void *data);
+/* Stages one job; when the stage is full the job comes back at once as busy. */
+void nasmac__vq_submit(struct nasmac__vq *q, nasmac_job_t *job);
+/* Submits the stage and reaps what finished (also called by the check handle). */
+void nasmac__vq_kick(struct nasmac__vq *q);
+void nasmac__vq_close(struct nasmac__vq *q);
+
+/* ---------------------------------------------------------------------------------------------
+ * Small helpers (util.c).
+ */
+int nasmac__hex_decode(const char *hex, uint8_t *out, size_t out_len);
+void nasmac__hex_encode(const uint8_t *in, size_t len, char *out);
+/* Percentiles of n latencies (sorts the array in place); q in [0,1]. */
+double nasmac__percentile(uint64_t *v, size_t n, double q);
+int nasmac__parse_double(const char *s, double lo, double hi, double *out);
+int nasmac__parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out);
+
+/* 4G GUTI <-> mapped 5G-GUTI (TS 23.003 10.2.2): AMF Region ID = MMEGI bits 15-8, AMF Set ID =
+ * MMEGI bits 7-0 || MMEC bits 7-6, AMF Pointer = MMEC bits 5-0, 5G-TMSI = M-TMSI. */
+struct nasmac__guti5g {
+	uint8_t plmn[3];
+	uint8_t region;
+	uint16_t set;    /* 10 bits */
+	uint8_t pointer; /* 6 bits */
+	uint32_t tmsi;
+};
+void nasmac__guti_to_5g(const uint8_t guti[NASMAC__GUTI_LEN], struct nasmac__guti5g *g5);
+void nasmac__guti_from_5g(const struct nasmac__guti5g *g5, uint8_t guti[NASMAC__GUTI_LEN]);
+
+/* The role entry points of nasmacd. */
+int nasmac__mme_main(int argc, char **argv);
+int nasmac__amf_main(int argc, char **argv);
+
+#endif /* NASMAC_HOST_H */

@@ -1,0 +1,285 @@
+/* The MME's UE EPS security context store: a fixed array of contexts with two open-addressing
+ * indexes (GUTI and IMSI), allocated once at start; lookups allocate nothing. Also the UE db
+ * text format shared with the UE simulator (host/README.md). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+
+static uint32_t hash_bytes(const void *p, size_t n)
+{
+	/* FNV-1a: GUTIs and IMSIs are not attacker-chosen keys into a table that can be made to
+	 * degenerate badly (the table has a fixed size and linear probing), and this is fast. */
+	const uint8_t *b = p;
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
+int nasmac__store_init(struct nasmac__store *st, uint32_t cap)
+{
+	uint32_t tab = 16;
+
+	memset(st, 0, sizeof(*st));
+	if (cap == 0 || cap > (1u << 26))
+		return -EINVAL;
+	while (tab < 2 * cap)
+		tab <<= 1;
+	st->ues = calloc(cap, sizeof(*st->ues));
+	if (!st->ues)
+		goto out_nomem;
+	st->by_guti = calloc(tab, sizeof(uint32_t));
+	if (!st->by_guti)
+		goto out_free_ues;
+	st->by_imsi = calloc(tab, sizeof(uint32_t));
+	if (!st->by_imsi)
+		goto out_free_guti;
+	st->cap = cap;
+	st->tab_mask = tab - 1;
+	return 0;
+
+out_free_guti:
+	free(st->by_guti);
+out_free_ues:
+	free(st->ues);
+out_nomem:
+	memset(st, 0, sizeof(*st));
+	return -ENOMEM;
+}
+
+void nasmac__store_free(struct nasmac__store *st)
+{
+	if (st->ues)
+		explicit_bzero(st->ues, (size_t)st->cap * sizeof(*st->ues));
+	free(st->ues);
+	free(st->by_guti);
+	free(st->by_imsi);
+	memset(st, 0, sizeof(*st));
+}
+
+static uint32_t *slot_guti(const struct nasmac__store *st, const uint8_t *guti)
+{
+	uint32_t i = hash_bytes(guti, NASMAC__GUTI_LEN) & st->tab_mask;
+
+	for (;; i = (i + 1) & st->tab_mask) {
+		uint32_t v = st->by_guti[i];
+		if (!v || !memcmp(st->ues[v - 1].guti, guti, NASMAC__GUTI_LEN))
+			return &st->by_guti[i];
+	}
+}
+
+static uint32_t *slot_imsi(const struct nasmac__store *st, const char *imsi)
+{
+	uint32_t i = hash_bytes(imsi, strlen(imsi)) & st->tab_mask;
+
+	for (;; i = (i + 1) & st->tab_mask) {
+		uint32_t v = st->by_imsi[i];
+		if (!v || !strcmp(st->ues[v - 1].imsi, imsi))
+			return &st->by_imsi[i];
+	}
+}
+
+int nasmac__store_add(struct nasmac__store *st, const struct nasmac__ue *ue)
+{
+	uint32_t *g, *im = NULL;
+
+	if (st->n >= st->cap)
+		return -ENOSPC;
+	g = slot_guti(st, ue->guti);
+	if (*g)
+		return -EEXIST;
+	if (ue->imsi[0]) {
+		im = slot_imsi(st, ue->imsi);
+		if (*im)
+			return -EEXIST;
+	}
+	st->ues[st->n] = *ue;
+	st->ues[st->n].in_use = 1;
+	st->n++;
+	*g = st->n;
+	if (im)
+		*im = st->n;
+	return 0;
+}
+
+struct nasmac__ue *nasmac__store_by_guti(const struct nasmac__store *st,
+					 const uint8_t guti[NASMAC__GUTI_LEN])
+{
+	uint32_t v;
+
+	if (!st->cap)
+		return NULL;
+	v = *slot_guti(st, guti);
+	return v ? &st->ues[v - 1] : NULL;
+}
+
+struct nasmac__ue *nasmac__store_by_imsi(const struct nasmac__store *st, const char *imsi)
+{
+	uint32_t v;
+
+	if (!st->cap || !imsi[0])
+		return NULL;
+	v = *slot_imsi(st, imsi);
+	return v ? &st->ues[v - 1] : NULL;
+}
+
+int nasmac__ue_derive(struct nasmac__ue *ue)
+{
+	return nasmac_kdf_eps_nas(ue->kasme, NASMAC_ALG_TYPE_NAS_INT, ue->eia, ue->knas_int);
+}
+
+/* One "key=value" field of a UE line. */
+static int parse_field(struct nasmac__ue *ue, const char *key, const char *val, unsigned *seen)
+{
+	uint32_t v;
+	char *end;
+
+	if (!strcmp(key, "id")) {
+		errno = 0;
+		ue->ue_id = strtoull(val, &end, 10);
+		if (errno || *end || !*val)
+			return -EINVAL;
+		*seen |= 1u;
+	} else if (!strcmp(key, "imsi")) {
+		size_t n = strlen(val);
+		if (n < 5 || n > 15 || strspn(val, "0123456789") != n)
+			return -EINVAL;
+		memcpy(ue->imsi, val, n + 1);
+		*seen |= 2u;
+	} else if (!strcmp(key, "guti")) {
+		if (nasmac__hex_decode(val, ue->guti, NASMAC__GUTI_LEN))
+			return -EINVAL;
+		*seen |= 4u;
+	} else if (!strcmp(key, "kasme")) {
+		if (nasmac__hex_decode(val, ue->kasme, sizeof(ue->kasme)))
+			return -EINVAL;
+		*seen |= 8u;
+	} else if (!strcmp(key, "ksi")) {
+		if (nasmac__parse_u32(val, 0, 6, &v))
+			return -EINVAL;
+		ue->ksi = (uint8_t)v;
+	} else if (!strcmp(key, "eia")) {
+		if (nasmac__parse_u32(val, 1, 3, &v))
+			return -EINVAL;
+		ue->eia = (uint8_t)v;
+		*seen |= 16u;
+	} else if (!strcmp(key, "eea")) {
+		if (nasmac__parse_u32(val, 0, 3, &v))
+			return -EINVAL;
+		ue->eea = (uint8_t)v;
+	} else if (!strcmp(key, "ul")) {
+		if (nasmac__parse_u32(val, 0, NASMAC__COUNT_MASK, &v))
+			return -EINVAL;
+		ue->ul_count = v;
+		*seen |= 32u;
+	} else if (!strcmp(key, "dl")) {
+		if (nasmac__parse_u32(val, 0, NASMAC__COUNT_MASK, &v))
+			return -EINVAL;
+		ue->dl_count = v;
+	} else if (!strcmp(key, "upgraded")) {
+		if (nasmac__parse_u32(val, 0, 1, &v))
+			return -EINVAL;
+		ue->upgraded = (uint8_t)v;
+	} else if (!strcmp(key, "kamf_by_mme")) {
+		if (nasmac__parse_u32(val, 0, 1, &v))
+			return -EINVAL;
+		ue->kamf_by_mme = (uint8_t)v;
+	} else if (!strcmp(key, "echo5g")) {
+		if (nasmac__parse_u32(val, 0, 1, &v))
+			return -EINVAL;
+		ue->echo5g = (uint8_t)v;
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int nasmac__ue_parse(const char *line, struct nasmac__ue *ue)
+{
+	char buf[512], *save = NULL, *tok;
+	unsigned seen = 0;
+	size_t n = strlen(line);
+
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	if (n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, line, n);
+	buf[n] = '\0';
+	tok = strtok_r(buf, " \t", &save);
+	if (!tok || tok[0] == '#')
+		return 1;
+	if (strcmp(tok, "ue"))
+		return -EINVAL;
+	memset(ue, 0, sizeof(*ue));
+	while ((tok = strtok_r(NULL, " \t", &save))) {
+		char *eq = strchr(tok, '=');
+		if (!eq)
+			goto out_bad;
+		*eq = '\0';
+		if (parse_field(ue, tok, eq + 1, &seen))
+			goto out_bad;
+	}
+	/* id, imsi, guti, kasme, eia and ul are required; the rest default to 0. */
+	if (seen != 63u)
+		goto out_bad;
+	explicit_bzero(buf, sizeof(buf));
+	return nasmac__ue_derive(ue);
+
+out_bad:
+	explicit_bzero(buf, sizeof(buf));
+	explicit_bzero(ue, sizeof(*ue));
+	return -EINVAL;
+}
+
+int nasmac__ue_format(const struct nasmac__ue *ue, char *buf, size_t size)
+{
+	char guti[2 * NASMAC__GUTI_LEN + 1], kasme[65];
+	int n;
+
+	nasmac__hex_encode(ue->guti, NASMAC__GUTI_LEN, guti);
+	nasmac__hex_encode(ue->kasme, sizeof(ue->kasme), kasme);
+	n = snprintf(buf, size,
+		     "ue id=%" PRIu64 " imsi=%s guti=%s ksi=%u kasme=%s eia=%u eea=%u ul=%u dl=%u "
+		     "upgraded=%u kamf_by_mme=%u echo5g=%u\n",
+		     ue->ue_id, ue->imsi, guti, ue->ksi, kasme, ue->eia, ue->eea, ue->ul_count,
+		     ue->dl_count, ue->upgraded, ue->kamf_by_mme, ue->echo5g);
+	explicit_bzero(kasme, sizeof(kasme));
+	if (n < 0 || (size_t)n >= size)
+		return -ENOSPC;
+	return n;
+}
+
+int nasmac__store_load(struct nasmac__store *st, const char *path, uint32_t *bad_line)
+{
+	char line[512];
+	struct nasmac__ue ue;
+	uint32_t lineno = 0;
+	int rc = 0;
+	FILE *f = fopen(path, "r");
+
+	*bad_line = 0;
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		rc = nasmac__ue_parse(line, &ue);
+		if (rc == 1) {
+			rc = 0;
+			continue;
+		}
+		if (!rc)
+			rc = nasmac__store_add(st, &ue);
+		if (rc) {
+			*bad_line = lineno;
+			break;
+		}
+	}
+	explicit_bzero(&ue, sizeof(ue));
+	explicit_bzero(line, sizeof(line));
+	fclose(f);
+	return rc;
+}

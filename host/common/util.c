@@ -1,0 +1,115 @@
+/* Small helpers: hex, wiping, argument parsing, percentiles, GUTI mapping. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int nasmac__hex_decode(const char *hex, uint8_t *out, size_t out_len)
+{
+	if (strlen(hex) != 2 * out_len)
+		return -EINVAL;
+	for (size_t i = 0; i < out_len; i++) {
+		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+void nasmac__hex_encode(const uint8_t *in, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+double nasmac__percentile(uint64_t *v, size_t n, double q)
+{
+	size_t idx;
+
+	if (!n)
+		return 0.0;
+	qsort(v, n, sizeof(*v), cmp_u64);
+	/* Nearest rank: the smallest value with at least q of the samples at or below it. */
+	idx = (size_t)(q * (double)n + 0.999999);
+	if (idx == 0)
+		idx = 1;
+	if (idx > n)
+		idx = n;
+	return (double)v[idx - 1];
+}
+
+int nasmac__parse_double(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double d;
+
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno || *end || !(d >= lo && d <= hi))
+		return -EINVAL;
+	*out = d;
+	return 0;
+}
+
+int nasmac__parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || v < lo || v > hi)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+void nasmac__guti_to_5g(const uint8_t guti[NASMAC__GUTI_LEN], struct nasmac__guti5g *g5)
+{
+	memcpy(g5->plmn, guti, 3);
+	g5->region = guti[3];
+	g5->set = (uint16_t)(guti[4] << 2 | guti[5] >> 6);
+	g5->pointer = guti[5] & 0x3f;
+	g5->tmsi = (uint32_t)guti[6] << 24 | (uint32_t)guti[7] << 16 | (uint32_t)guti[8] << 8 |
+		   guti[9];
+}
+
+void nasmac__guti_from_5g(const struct nasmac__guti5g *g5, uint8_t guti[NASMAC__GUTI_LEN])
+{
+	memcpy(guti, g5->plmn, 3);
+	guti[3] = g5->region;
+	guti[4] = (uint8_t)(g5->set >> 2);
+	guti[5] = (uint8_t)((g5->set & 3u) << 6 | (g5->pointer & 0x3fu));
+	guti[6] = (uint8_t)(g5->tmsi >> 24);
+	guti[7] = (uint8_t)(g5->tmsi >> 16);
+	guti[8] = (uint8_t)(g5->tmsi >> 8);
+	guti[9] = (uint8_t)g5->tmsi;
+}

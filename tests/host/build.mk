@@ -1,0 +1,22 @@
+# cmocka unit tests of the host internals: NAS COUNT estimation and replay, the UE store and
+# UE db format, the test link framing. Also run under ASan+UBSan (test-host-san).
+HOST_UNIT_NAMES := count link store
+HOST_UNIT_BINS := $(patsubst %,$(BIN)/test_host_%,$(HOST_UNIT_NAMES))
+HOST_UNIT_DEPS := $(OBJ)/host/common/count.o $(OBJ)/host/common/link.o \
+	$(OBJ)/host/common/store.o $(OBJ)/host/common/util.o $(OBJ)/host/common/log.o
+
+$(patsubst %,$(OBJ)/tests/host/test_%.o,$(HOST_UNIT_NAMES)): CFLAGS += $(HOST_CFLAGS)
+
+$(BIN)/test_host_%: $(OBJ)/tests/host/test_%.o $(HOST_UNIT_DEPS) $(NASMAC_REF_OBJS)
+	@mkdir -p $(dir $@)
+	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(NASMAC_REF_LDLIBS)
+
+.PHONY: test-host test-host-san
+test-host: $(HOST_UNIT_BINS)
+	$(Q)for t in $(HOST_UNIT_BINS); do $$t || exit 1; done
+
+test-host-san:
+	$(Q)$(MAKE) --no-print-directory SAN=1 test-host
+
+TEST_TARGETS += test-host test-host-san
