@@ -27,4 +27,4 @@ test-ref-san:
 test-ref-tool: $(NASMAC_BIN)
 	$(Q)sh tests/ref/test_tool.sh $(NASMAC_BIN)
 
-TEST_TARGETS += test-ref test-ref-san
+TEST_TARGETS += test-ref test-ref-san test-ref-tool

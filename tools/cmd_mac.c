@@ -1,0 +1,427 @@
+/*
+ * nasmac mac: one 128-EIA1/2/3 MAC from hex inputs, or a batch file of them (the format of
+ * tests/vectors/eia*.txt, whose optional eighth field is the expected MAC).
+ *
+ * Every MAC goes through mac_compute(), which takes the backend name: for now only "cpu" (the
+ * reference algorithms); the driver's sim and xrt backends plug in there.
+ *
+ * This file also holds the small input parsers that cmd_kdf.c shares (nasmac__tool_*).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "nasmac.h"
+
+#define PROG "nasmac mac"
+
+/* ---- Parsers shared with cmd_kdf.c: each returns NULL or a reason to print after the field. */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes hex in place (the octets overwrite the digits, which are twice as long); "-" or ""
+ * is the empty string. */
+const char *nasmac__tool_hex_inplace(char *s, size_t *len)
+{
+	size_t n = strlen(s);
+	*len = 0;
+	if (strcmp(s, "-") == 0 || n == 0)
+		return NULL;
+	if (n % 2)
+		return "odd number of hex digits";
+	for (size_t i = 0; i < n / 2; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return "not hex";
+		s[i] = (char)(hi << 4 | lo);
+	}
+	*len = n / 2;
+	return NULL;
+}
+
+/* Exactly n octets as 2n hex digits. */
+const char *nasmac__tool_hex_exact(const char *s, uint8_t *out, size_t n)
+{
+	static char why[48];
+	size_t len = strlen(s);
+	if (len != 2 * n) {
+		snprintf(why, sizeof(why), "must be %zu hex digits", 2 * n);
+		return why;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return "not hex";
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return NULL;
+}
+
+/* 1 to max_digits hex digits, an optional 0x in front. */
+const char *nasmac__tool_hex_u32(const char *s, unsigned max_digits, uint32_t *out)
+{
+	static char why[48];
+	uint32_t v = 0;
+	size_t n;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	n = strlen(s);
+	if (n == 0 || n > max_digits) {
+		snprintf(why, sizeof(why), "must be 1 to %u hex digits", max_digits);
+		return why;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int d = hexval(s[i]);
+		if (d < 0)
+			return "not hex";
+		v = v << 4 | (uint32_t)d;
+	}
+	*out = v;
+	return NULL;
+}
+
+/* A decimal number from 0 to max. */
+const char *nasmac__tool_dec(const char *s, unsigned long max, unsigned long *out)
+{
+	static char why[48];
+	unsigned long v = 0;
+	if (!*s)
+		return "empty";
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return "not a decimal number";
+		v = v * 10 + (unsigned long)(*s - '0');
+		if (v > max)
+			break;
+	}
+	if (v > max) {
+		snprintf(why, sizeof(why), "must be at most %lu", max);
+		return why;
+	}
+	*out = v;
+	return NULL;
+}
+
+void nasmac__tool_print_hex(FILE *f, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%02x", p[i]);
+	fputc('\n', f);
+}
+
+/* ---- The MAC request and the one function every MAC goes through ---------------------- */
+
+struct mac_req {
+	nasmac_alg_t alg;
+	uint8_t key[16];
+	uint32_t count;
+	uint8_t bearer, direction;
+	const uint8_t *msg;
+	size_t len_bits;
+};
+
+/* 0 when the backend exists in this build; otherwise prints why and returns -ENODEV. */
+static int backend_check(const char *backend)
+{
+	if (strcmp(backend, "cpu") == 0)
+		return 0;
+	fprintf(stderr, PROG ": --backend: '%s' is not available in this build (backends: cpu)\n",
+		backend);
+	return -ENODEV;
+}
+
+static int mac_compute(const char *backend, const struct mac_req *r, uint8_t mac[4])
+{
+	if (strcmp(backend, "cpu") != 0)
+		return -ENODEV;
+	return nasmac_mac(r->alg, r->key, r->count, r->bearer, r->direction, r->msg, r->len_bits,
+			  mac);
+}
+
+/* ---- Field parsing (shared by the options and the batch lines) --------------------------- */
+
+/* The fields of one MAC, as text; NULL where absent. */
+struct mac_text {
+	const char *alg, *key, *count, *bearer, *direction, *len_bits;
+	char *msg; /* decoded in place */
+};
+
+/* Names of the fields as the options and as the batch columns. */
+struct field_names {
+	const char *alg, *key, *count, *bearer, *direction, *len_bits, *msg;
+};
+
+static const struct field_names opt_names = {"--alg", "--key", "--count", "--bearer",
+					     "--direction", "--length-bits", "--message"};
+static const struct field_names col_names = {"ALG", "KEY", "COUNT", "BEARER",
+					     "DIRECTION", "LENGTH_BITS", "MESSAGE"};
+
+static int parse_alg(const char *s, nasmac_alg_t *alg)
+{
+	/* The 5G names 128-NIA1/2/3 are the same algorithms (TS 33.501 D.3.1). */
+	static const char *const names[] = {"eia1", "eia2", "eia3", "nia1", "nia2", "nia3"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0) {
+			*alg = (nasmac_alg_t)(NASMAC_EIA1 + (int)(i % 3));
+			return 0;
+		}
+	return -1;
+}
+
+/* Fills r from t. On bad input writes "FIELD: reason" to err and returns -EINVAL. */
+static int parse_req(const struct mac_text *t, const struct field_names *fn, struct mac_req *r,
+		     char *err, size_t errlen)
+{
+	const char *why;
+	unsigned long v;
+	size_t msg_len;
+
+#define BAD(field, ...)                                        \
+	do {                                                   \
+		int o_ = snprintf(err, errlen, "%s: ", (field)); \
+		snprintf(err + o_, errlen - (size_t)o_, __VA_ARGS__); \
+		return -EINVAL;                                \
+	} while (0)
+
+	if (parse_alg(t->alg, &r->alg))
+		BAD(fn->alg, "unknown algorithm '%s' (eia1, eia2, eia3)", t->alg);
+	if ((why = nasmac__tool_hex_exact(t->key, r->key, sizeof(r->key))))
+		BAD(fn->key, "%s", why);
+	if ((why = nasmac__tool_hex_u32(t->count, 8, &r->count)))
+		BAD(fn->count, "%s", why);
+	if ((why = nasmac__tool_dec(t->bearer, 31, &v)))
+		BAD(fn->bearer, "%s (5 bits)", why);
+	r->bearer = (uint8_t)v;
+	if ((why = nasmac__tool_dec(t->direction, 1, &v)))
+		BAD(fn->direction, "must be 0 (uplink) or 1 (downlink)");
+	r->direction = (uint8_t)v;
+	if ((why = nasmac__tool_hex_inplace(t->msg, &msg_len)))
+		BAD(fn->msg, "%s", why);
+	r->msg = (const uint8_t *)t->msg;
+	if (t->len_bits) {
+		if ((why = nasmac__tool_dec(t->len_bits, NASMAC_MAX_LEN_BITS, &v)))
+			BAD(fn->len_bits, "%s", why);
+		if (v > 8 * msg_len)
+			BAD(fn->len_bits, "%lu bits is longer than the %zu-octet message", v, msg_len);
+		r->len_bits = v;
+	} else {
+		if (8 * msg_len > NASMAC_MAX_LEN_BITS)
+			BAD(fn->msg, "longer than %u bits", NASMAC_MAX_LEN_BITS);
+		r->len_bits = 8 * msg_len;
+	}
+	return 0;
+#undef BAD
+}
+
+static void print_mac(const uint8_t mac[4])
+{
+	printf("%02x%02x%02x%02x", mac[0], mac[1], mac[2], mac[3]);
+}
+
+/* ---- Batch mode --------------------------------------------------------------------------- */
+
+static int run_batch(const char *path, const char *backend)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	char *line = NULL, err[160];
+	size_t cap = 0;
+	unsigned lineno = 0, checked = 0, mismatched = 0;
+	int rc = 0;
+
+	if (!f) {
+		fprintf(stderr, PROG ": --batch: cannot open %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	while (getline(&line, &cap, f) > 0) {
+		char *field[9], *save = NULL, *hash = strchr(line, '#');
+		size_t nf = 0;
+		lineno++;
+		if (hash)
+			*hash = '\0';
+		for (char *tok = strtok_r(line, " \t\r\n", &save); tok;
+		     tok = strtok_r(NULL, " \t\r\n", &save)) {
+			if (nf < 9)
+				field[nf] = tok;
+			nf++;
+		}
+		if (nf == 0)
+			continue;
+		if (nf != 7 && nf != 8) {
+			fprintf(stderr,
+				PROG ": %s:%u: %zu fields; expected ALG KEY COUNT BEARER DIRECTION "
+				     "LENGTH_BITS MESSAGE [EXPECTED_MAC]\n",
+				path, lineno, nf);
+			rc = 2;
+			break;
+		}
+		struct mac_text t = {field[0], field[1], field[2], field[3],
+				     field[4], field[5], field[6]};
+		struct mac_req r;
+		uint8_t mac[4], want[4];
+		const char *why = NULL;
+		if (parse_req(&t, &col_names, &r, err, sizeof(err)) ||
+		    (nf == 8 && (why = nasmac__tool_hex_exact(field[7], want, 4)))) {
+			if (why)
+				snprintf(err, sizeof(err), "EXPECTED_MAC: %s", why);
+			fprintf(stderr, PROG ": %s:%u: %s\n", path, lineno, err);
+			rc = 2;
+			break;
+		}
+		int ret = mac_compute(backend, &r, mac);
+		if (ret) {
+			fprintf(stderr, PROG ": %s:%u: %s\n", path, lineno, strerror(-ret));
+			rc = 2;
+			break;
+		}
+		print_mac(mac);
+		if (nf == 8) {
+			int ok = nasmac_mac_equal(mac, want);
+			printf(" expected %s %s", field[7], ok ? "ok" : "MISMATCH");
+			checked++;
+			mismatched += !ok;
+		}
+		putchar('\n');
+	}
+	if (rc == 0 && ferror(f)) {
+		fprintf(stderr, PROG ": %s: read error\n", path);
+		rc = 2;
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	fflush(stdout);
+	if (checked)
+		fprintf(stderr, PROG ": %u checked, %u mismatched\n", checked, mismatched);
+	if (rc == 0 && mismatched)
+		rc = 1;
+	return rc;
+}
+
+/* ---- The command -------------------------------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nasmac mac --alg eia1|eia2|eia3 --key HEX --count HEX --bearer N\n"
+		"                  --direction 0|1 [--length-bits N] --message HEX [--backend cpu]\n"
+		"       nasmac mac --batch FILE|- [--backend cpu]\n"
+		"\n"
+		"Prints the 32-bit NAS MAC (128-EIA1/2/3 = 128-NIA1/2/3) as 8 hex digits, MAC octet 0\n"
+		"first.\n"
+		"  --key HEX          128-bit key, 32 hex digits\n"
+		"  --count HEX        32-bit COUNT, up to 8 hex digits\n"
+		"  --bearer N         BEARER, 0..31 (EPS NAS: 0; 5G NAS: 1 3GPP, 2 non-3GPP access)\n"
+		"  --direction 0|1    0 uplink, 1 downlink\n"
+		"  --length-bits N    message length in bits, 0..%u (default: all octets given);\n"
+		"                     bits after it are ignored\n"
+		"  --message HEX      the message, MSB of the first octet first ('-' for empty)\n"
+		"  --backend NAME     where to compute: cpu (the reference algorithms)\n"
+		"  --batch FILE       one MAC per line: ALG KEY COUNT BEARER DIRECTION LENGTH_BITS\n"
+		"                     MESSAGE [EXPECTED_MAC] (decimal BEARER, DIRECTION, LENGTH_BITS;\n"
+		"                     '-' for an empty message; '#' starts a comment). With the\n"
+		"                     expected MAC the line reads 'MAC expected EXPECTED ok|MISMATCH'.\n"
+		"Exit status: 0 ok, 1 a MAC did not match its expected value, 2 bad usage or input.\n",
+		NASMAC_MAX_LEN_BITS);
+}
+
+int nasmac__cmd_mac(int argc, char **argv)
+{
+	enum { O_ALG = 256, O_KEY, O_COUNT, O_BEARER, O_DIR, O_LEN, O_MSG, O_BACKEND, O_BATCH };
+	static const struct option opts[] = {
+		{"alg", required_argument, NULL, O_ALG},
+		{"key", required_argument, NULL, O_KEY},
+		{"count", required_argument, NULL, O_COUNT},
+		{"bearer", required_argument, NULL, O_BEARER},
+		{"direction", required_argument, NULL, O_DIR},
+		{"length-bits", required_argument, NULL, O_LEN},
+		{"message", required_argument, NULL, O_MSG},
+		{"backend", required_argument, NULL, O_BACKEND},
+		{"batch", required_argument, NULL, O_BATCH},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct mac_text t = {0};
+	const char *backend = "cpu", *batch = NULL;
+	int c, single = 0;
+
+	if (argc < 2) {
+		fprintf(stderr, PROG ": missing arguments (see nasmac mac --help)\n");
+		return 2;
+	}
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		single += c >= O_ALG && c <= O_MSG;
+		switch (c) {
+		case O_ALG: t.alg = optarg; break;
+		case O_KEY: t.key = optarg; break;
+		case O_COUNT: t.count = optarg; break;
+		case O_BEARER: t.bearer = optarg; break;
+		case O_DIR: t.direction = optarg; break;
+		case O_LEN: t.len_bits = optarg; break;
+		case O_MSG: t.msg = optarg; break;
+		case O_BACKEND: backend = optarg; break;
+		case O_BATCH: batch = optarg; break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			if (optopt)
+				fprintf(stderr, PROG ": option -%c: unknown, or missing its value\n",
+					optopt);
+			else
+				fprintf(stderr, PROG ": '%s': unknown option, or missing its value\n",
+					argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, PROG ": unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (backend_check(backend))
+		return 2;
+	if (batch) {
+		if (single) {
+			fprintf(stderr, PROG ": --batch takes the MAC fields from the file, not from "
+				     "options\n");
+			return 2;
+		}
+		return run_batch(batch, backend);
+	}
+
+	const char *missing = !t.alg ? "--alg" : !t.key ? "--key" : !t.count ? "--count" :
+			      !t.bearer ? "--bearer" : !t.direction ? "--direction" :
+			      !t.msg ? "--message" : NULL;
+	if (missing) {
+		fprintf(stderr, PROG ": %s is required (see nasmac mac --help)\n", missing);
+		return 2;
+	}
+	struct mac_req r;
+	uint8_t mac[4];
+	char err[160];
+	if (parse_req(&t, &opt_names, &r, err, sizeof(err))) {
+		fprintf(stderr, PROG ": %s\n", err);
+		return 2;
+	}
+	int ret = mac_compute(backend, &r, mac);
+	if (ret) {
+		fprintf(stderr, PROG ": %s\n", strerror(-ret));
+		return 2;
+	}
+	print_mac(mac);
+	putchar('\n');
+	return 0;
+}
