@@ -7,15 +7,34 @@
 #include "nasmac.h"
 #include "ref.h"
 
-/* MUL64 of TS 35.215 4.3.3 (MUL64(V, P, c), c = 0x1B: GF(2^64) modulo x^64 + x^4 + x^3 + x + 1),
- * by Horner's rule from the top bit of v down. Masks instead of branches, because P and Q are
- * secret keystream and v carries the running MAC state. */
-static uint64_t mul64(uint64_t v, uint64_t p)
+/* x * a in GF(2^64) modulo x^64 + x^4 + x^3 + x + 1 (TS 35.215 4.3.2 MUL64x with c = 0x1B). */
+static uint64_t mul64x(uint64_t a)
+{
+	return (a << 1) ^ (0x1bu & (uint64_t)-(a >> 63));
+}
+
+/* The multiples P, P*x, P*x^2, P*x^3 that mul64() adds four message bits at a time from. */
+static void mul64_prep(uint64_t p, uint64_t pw[4])
+{
+	pw[0] = p;
+	for (int k = 1; k < 4; k++)
+		pw[k] = mul64x(pw[k - 1]);
+}
+
+/* MUL64(V, P, c) of TS 35.215 4.3.3: V * P in GF(2^64), c = 0x1B. Horner's rule four bits of V
+ * at a time: r = r * x^4 + (v3 x^3 + v2 x^2 + v1 x + v0) * P. The four bits that r * x^4 pushes
+ * past x^63 fold back as top * (x^4 + x^3 + x + 1), which still fits in the low octet. Every
+ * choice is a mask, never a branch or an index, because P, Q and V are secret. */
+static uint64_t mul64(uint64_t v, const uint64_t pw[4])
 {
 	uint64_t r = 0;
-	for (int i = 63; i >= 0; i--) {
-		r = (r << 1) ^ (0x1bu & (uint64_t)-(r >> 63));
-		r ^= p & (uint64_t)-((v >> i) & 1u);
+	for (int i = 60; i >= 0; i -= 4) {
+		uint64_t top = r >> 60, nib = v >> i;
+		r <<= 4;
+		r ^= (0x1bu & (uint64_t)-(top & 1u)) ^ (0x36u & (uint64_t)-((top >> 1) & 1u)) ^
+		     (0x6cu & (uint64_t)-((top >> 2) & 1u)) ^ (0xd8u & (uint64_t)-(top >> 3));
+		r ^= (pw[0] & (uint64_t)-(nib & 1u)) ^ (pw[1] & (uint64_t)-((nib >> 1) & 1u)) ^
+		     (pw[2] & (uint64_t)-((nib >> 2) & 1u)) ^ (pw[3] & (uint64_t)-((nib >> 3) & 1u));
 	}
 	return r;
 }
@@ -40,9 +59,9 @@ uint32_t nasmac__uia2_f9(const uint8_t key[16], uint32_t count, uint32_t fresh, 
 
 	/* 4.4.3: P = z1 || z2, Q = z3 || z4; EVAL over the 64-bit blocks of the message, the last
 	 * one zero-padded; then EVAL ^= LENGTH, EVAL = MUL64(EVAL, Q); MAC-I = high word ^ z5. */
-	uint64_t p = (uint64_t)z[0] << 32 | z[1];
-	uint64_t q = (uint64_t)z[2] << 32 | z[3];
-	uint64_t eval = 0;
+	uint64_t p[4], q[4], eval = 0;
+	mul64_prep((uint64_t)z[0] << 32 | z[1], p);
+	mul64_prep((uint64_t)z[2] << 32 | z[3], q);
 	size_t full = len_bits / 64, rem = len_bits % 64;
 	for (size_t i = 0; i < full; i++)
 		eval = mul64(eval ^ nasmac__load_be64_partial(msg + 8 * i, 8), p);
@@ -56,8 +75,8 @@ uint32_t nasmac__uia2_f9(const uint8_t key[16], uint32_t count, uint32_t fresh, 
 	uint32_t mac = (uint32_t)(eval >> 32) ^ z[4];
 
 	nasmac__wipe(z, sizeof(z));
-	nasmac__wipe(&p, sizeof(p));
-	nasmac__wipe(&q, sizeof(q));
+	nasmac__wipe(p, sizeof(p));
+	nasmac__wipe(q, sizeof(q));
 	nasmac__wipe(&eval, sizeof(eval));
 	return mac;
 }

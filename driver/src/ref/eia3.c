@@ -52,10 +52,16 @@ int nasmac_eia3(const uint8_t key[16], uint32_t count, uint8_t bearer, uint8_t d
 	for (size_t j = 0; j < nwords; j++) {
 		uint32_t m = msg_word(msg, len_bits, j);
 		uint64_t win = (uint64_t)a << 32 | b;
-		for (unsigned k = 0; k < 32; k++)
-			t ^= (uint32_t)(win >> (32 - k)) & (uint32_t)-((m >> (31 - k)) & 1u);
 		if (j == nwords - 1 && len_bits % 32)
 			w_len = (uint32_t)(win >> (32 - len_bits % 32));
+		/* Bit k of m (from the top) selects W(32j + k), the top half of win << k. Shifting
+		 * win and m by one per step keeps every shift constant, which is cheaper than
+		 * variable shifts. */
+		for (unsigned k = 0; k < 32; k++) {
+			t ^= (uint32_t)(win >> 32) & (uint32_t)-(m >> 31);
+			win <<= 1;
+			m <<= 1;
+		}
 		a = b;
 		b = nasmac__zuc_next(&st);
 	}
