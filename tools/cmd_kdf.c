@@ -206,10 +206,12 @@ int nasmac__cmd_kdf(int argc, char **argv)
 		break;
 	}
 	}
-	if (ret) {
+	if (ret == 0)
+		nasmac__tool_print_hex(stdout, out, out_len);
+	else
 		fprintf(stderr, PROG ": %s\n", strerror(-ret));
-		return 2;
-	}
-	nasmac__tool_print_hex(stdout, out, out_len);
-	return 0;
+	/* Keys do not outlive their use, even in a short-lived process. */
+	explicit_bzero(key, sizeof(key));
+	explicit_bzero(out, sizeof(out));
+	return ret ? 2 : 0;
 }

@@ -280,6 +280,7 @@ static int run_batch(const char *path, const char *backend)
 			break;
 		}
 		int ret = mac_compute(backend, &r, mac);
+		explicit_bzero(r.key, sizeof(r.key));
 		if (ret) {
 			fprintf(stderr, PROG ": %s:%u: %s\n", path, lineno, strerror(-ret));
 			rc = 2;
@@ -417,6 +418,7 @@ int nasmac__cmd_mac(int argc, char **argv)
 		return 2;
 	}
 	int ret = mac_compute(backend, &r, mac);
+	explicit_bzero(r.key, sizeof(r.key));
 	if (ret) {
 		fprintf(stderr, PROG ": %s\n", strerror(-ret));
 		return 2;

@@ -27,7 +27,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
-#include "../../driver/src/ref/ref.h"
+#include "ref.h"
 #include "nasmac.h"
 
 #define DEFAULT_CASES 10240u

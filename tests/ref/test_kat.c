@@ -16,7 +16,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "../../driver/src/ref/ref.h"
+#include "ref.h"
 #include "nasmac.h"
 #include "vec.h"
 
