@@ -44,8 +44,8 @@ module nasmac_aes128_pipe #(
 
   // Stage registers, flattened (stage s in [128*s +: 128]) so both tools see plain vectors.
   logic [Stages-1:0]        valid_q, valid_d;
-  logic [128*Stages-1:0]    state_q, state_d;
-  logic [128*Stages-1:0]    rkey_q, rkey_d;     // next round key to add (round key s+1)
+  logic [128*Stages-1:0]    state_q /*verilator public_flat_rd*/, state_d;
+  logic [128*Stages-1:0]    rkey_q /*verilator public_flat_rd*/, rkey_d;  // round key s+1
   logic [TagW*Stages-1:0]   tag_q, tag_d;
 
   // Stage 0: AddRoundKey with the cipher key; expand round key 1.

@@ -137,22 +137,11 @@ module nasmac_eia2_lane #(
   logic             free_any, clr_any;
   logic [SlotW-1:0] free_idx, clr_idx;
 
-  always_comb begin
-    free_any = 1'b0;
-    free_idx = '0;
-    clr_any  = 1'b0;
-    clr_idx  = '0;
-    for (int s = Slots - 1; s >= 0; s--) begin
-      if (!act_q[s] && !clr_q[s]) begin
-        free_any = 1'b1;
-        free_idx = SlotW'(s);
-      end
-      if (clr_q[s]) begin
-        clr_any = 1'b1;
-        clr_idx = SlotW'(s);
-      end
-    end
-  end
+  logic [Slots-1:0] free_vec;
+  assign free_vec = ~(act_q | clr_q);
+
+  nasmac_eia2_ffs #(.N(Slots)) u_free_ffs (.req_i(free_vec), .any_o(free_any), .idx_o(free_idx));
+  nasmac_eia2_ffs #(.N(Slots)) u_clr_ffs  (.req_i(clr_q),    .any_o(clr_any),  .idx_o(clr_idx));
 
   // ---------------------------------------------------------------------------------------------
   // Writer: header and message words in, realigned CMAC blocks into the slot FIFO.
@@ -284,24 +273,21 @@ module nasmac_eia2_lane #(
     req = creq | lreq;
   end
 
+  // Round robin: the lowest requesting slot above the last grant, else the lowest one.
   logic             found_hi, found_lo;
   logic [SlotW-1:0] pick_hi, pick_lo;
+  logic [Slots-1:0] above_rr;
 
   always_comb begin
-    found_hi = 1'b0;
-    found_lo = 1'b0;
-    pick_hi  = '0;
-    pick_lo  = '0;
-    for (int s = Slots - 1; s >= 0; s--) begin
-      if (req[s] && (SlotW'(s) > rr_q)) begin
-        found_hi = 1'b1;
-        pick_hi  = SlotW'(s);
-      end
-      if (req[s]) begin
-        found_lo = 1'b1;
-        pick_lo  = SlotW'(s);
-      end
+    for (int s = 0; s < Slots; s++) begin
+      above_rr[s] = SlotW'(s) > rr_q;
     end
+  end
+
+  nasmac_eia2_ffs #(.N(Slots)) u_hi_ffs (.req_i(req & above_rr), .any_o(found_hi), .idx_o(pick_hi));
+  nasmac_eia2_ffs #(.N(Slots)) u_lo_ffs (.req_i(req),            .any_o(found_lo), .idx_o(pick_lo));
+
+  always_comb begin
     iss       = found_hi || found_lo;
     pick      = found_hi ? pick_hi : pick_lo;
     // A slot with both a CBC block and L pending issues the CBC block first.

@@ -19,7 +19,7 @@ module nasmac_eia2_ram #(
   input  logic [AddrW-1:0] raddr_i,  // read address, sampled every cycle
   output logic [Width-1:0] rdata_o   // mem[raddr_i] one cycle later
 );
-  logic [Width-1:0] mem [Depth];
+  logic [Width-1:0] mem [Depth] /*verilator public_flat_rd*/;  // read by the tb: cleared keys
   logic [Width-1:0] rdata_q;
 
   always_ff @(posedge clk_i) begin

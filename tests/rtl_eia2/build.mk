@@ -5,7 +5,7 @@
 RTL_EIA2_DIR      := $(BUILD)/rtl_eia2
 RTL_EIA2_AES_RTL  := hw/rtl/nasmac_aes_sbox.sv hw/rtl/nasmac_aes_keyexp.sv \
 	hw/rtl/nasmac_aes_round.sv hw/rtl/nasmac_aes128_pipe.sv
-RTL_EIA2_LANE_RTL := $(RTL_EIA2_AES_RTL) hw/rtl/nasmac_eia2_ram.sv hw/rtl/nasmac_eia2_fifo.sv \
+RTL_EIA2_LANE_RTL := $(RTL_EIA2_AES_RTL) hw/rtl/nasmac_eia2_ram.sv hw/rtl/nasmac_eia2_fifo.sv hw/rtl/nasmac_eia2_ffs.sv \
 	hw/rtl/nasmac_eia2_lane.sv
 RTL_EIA2_TB_DIR   := hw/tb/eia2
 
