@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,20 @@ static int parse_alg(const char *s, nasmac_alg_t *alg)
 	return -1;
 }
 
+/* Writes "FIELD: reason" to err; returns -EINVAL for parse_req() to pass on. */
+__attribute__((format(printf, 4, 5))) static int bad_field(char *err, size_t errlen,
+							const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(err, errlen, "%s: ", field);
+	if (n >= 0 && (size_t)n < errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
 /* Fills r from t. On bad input writes "FIELD: reason" to err and returns -EINVAL. */
 static int parse_req(const struct mac_text *t, const struct field_names *fn, struct mac_req *r,
 		     char *err, size_t errlen)
@@ -188,41 +203,35 @@ static int parse_req(const struct mac_text *t, const struct field_names *fn, str
 	unsigned long v;
 	size_t msg_len;
 
-#define BAD(field, ...)                                        \
-	do {                                                   \
-		int o_ = snprintf(err, errlen, "%s: ", (field)); \
-		snprintf(err + o_, errlen - (size_t)o_, __VA_ARGS__); \
-		return -EINVAL;                                \
-	} while (0)
-
 	if (parse_alg(t->alg, &r->alg))
-		BAD(fn->alg, "unknown algorithm '%s' (eia1, eia2, eia3)", t->alg);
+		return bad_field(err, errlen, fn->alg, "unknown algorithm '%s' (eia1, eia2, eia3)",
+				 t->alg);
 	if ((why = nasmac__tool_hex_exact(t->key, r->key, sizeof(r->key))))
-		BAD(fn->key, "%s", why);
+		return bad_field(err, errlen, fn->key, "%s", why);
 	if ((why = nasmac__tool_hex_u32(t->count, 8, &r->count)))
-		BAD(fn->count, "%s", why);
+		return bad_field(err, errlen, fn->count, "%s", why);
 	if ((why = nasmac__tool_dec(t->bearer, 31, &v)))
-		BAD(fn->bearer, "%s (5 bits)", why);
+		return bad_field(err, errlen, fn->bearer, "%s (5 bits)", why);
 	r->bearer = (uint8_t)v;
 	if ((why = nasmac__tool_dec(t->direction, 1, &v)))
-		BAD(fn->direction, "must be 0 (uplink) or 1 (downlink)");
+		return bad_field(err, errlen, fn->direction, "must be 0 (uplink) or 1 (downlink)");
 	r->direction = (uint8_t)v;
 	if ((why = nasmac__tool_hex_inplace(t->msg, &msg_len)))
-		BAD(fn->msg, "%s", why);
+		return bad_field(err, errlen, fn->msg, "%s", why);
 	r->msg = (const uint8_t *)t->msg;
 	if (t->len_bits) {
 		if ((why = nasmac__tool_dec(t->len_bits, NASMAC_MAX_LEN_BITS, &v)))
-			BAD(fn->len_bits, "%s", why);
+			return bad_field(err, errlen, fn->len_bits, "%s", why);
 		if (v > 8 * msg_len)
-			BAD(fn->len_bits, "%lu bits is longer than the %zu-octet message", v, msg_len);
+			return bad_field(err, errlen, fn->len_bits,
+					 "%lu bits is longer than the %zu-octet message", v, msg_len);
 		r->len_bits = v;
 	} else {
 		if (8 * msg_len > NASMAC_MAX_LEN_BITS)
-			BAD(fn->msg, "longer than %u bits", NASMAC_MAX_LEN_BITS);
+			return bad_field(err, errlen, fn->msg, "longer than %u bits", NASMAC_MAX_LEN_BITS);
 		r->len_bits = 8 * msg_len;
 	}
 	return 0;
-#undef BAD
 }
 
 static void print_mac(const uint8_t mac[4])
