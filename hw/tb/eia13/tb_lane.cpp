@@ -10,7 +10,6 @@
 //      targets belong in benchmarks, not in pass/fail checks).
 #include "tb_common.h"
 
-#include <deque>
 #include <map>
 
 #include <verilated.h>
