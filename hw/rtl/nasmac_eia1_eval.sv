@@ -34,19 +34,20 @@ module nasmac_eia1_eval (
 
   // Stage A.
   logic        a_valid_q, a_valid_d;
-  logic [63:0] a_p_q, a_p_d, a_p2_q, a_p2_d, a_qk_q, a_qk_d;
-  logic [31:0] a_z5_q, a_z5_d, a_exp_q, a_exp_d, a_index_q, a_index_d;
+  logic [63:0] a_p_q /*verilator public_flat_rd*/, a_p_d, a_p2_q /*verilator public_flat_rd*/, a_p2_d, a_qk_q /*verilator public_flat_rd*/, a_qk_d;
+  logic [31:0] a_z5_q /*verilator public_flat_rd*/, a_z5_d, a_exp_q, a_exp_d, a_index_q, a_index_d;
   logic [15:0] a_len_q, a_len_d;
   // Stage B.
   logic        b_valid_q, b_valid_d;
-  logic [63:0] b_p_q, b_p_d, b_p2_q, b_p2_d, b_qk_q, b_qk_d, b_eval_q, b_eval_d;
-  logic [31:0] b_z5_q, b_z5_d, b_exp_q, b_exp_d, b_index_q, b_index_d;
+  logic [63:0] b_p_q /*verilator public_flat_rd*/, b_p_d, b_p2_q /*verilator public_flat_rd*/, b_p2_d, b_qk_q /*verilator public_flat_rd*/, b_qk_d, b_eval_q /*verilator public_flat_rd*/,
+               b_eval_d;
+  logic [31:0] b_z5_q /*verilator public_flat_rd*/, b_z5_d, b_exp_q, b_exp_d, b_index_q, b_index_d;
   logic [15:0] b_len_q, b_len_d;
   logic [9:0]  b_left_q, b_left_d;  // words still to absorb, minus one
   // Stage C.
   logic        c_valid_q, c_valid_d;
-  logic [63:0] c_qk_q, c_qk_d, c_eval_q, c_eval_d;
-  logic [31:0] c_z5_q, c_z5_d, c_exp_q, c_exp_d, c_index_q, c_index_d;
+  logic [63:0] c_qk_q /*verilator public_flat_rd*/, c_qk_d, c_eval_q /*verilator public_flat_rd*/, c_eval_d;
+  logic [31:0] c_z5_q /*verilator public_flat_rd*/, c_z5_d, c_exp_q, c_exp_d, c_index_q, c_index_d;
   logic [15:0] c_len_q, c_len_d;
   // Result register.
   logic        r_valid_q, r_valid_d, r_match_q, r_match_d;

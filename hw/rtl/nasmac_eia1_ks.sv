@@ -49,7 +49,7 @@ module nasmac_eia1_ks (
   );
 
   logic [2:0]   nword_q, nword_d;
-  logic [159:0] z_q, z_d;
+  logic [159:0] z_q /*verilator public_flat_rd*/, z_d;
   logic         busy_q, busy_d, full_q, full_d;
   logic [15:0]  len_q, len_d;
   logic [31:0]  exp_q, exp_d, index_q, index_d;

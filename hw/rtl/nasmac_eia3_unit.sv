@@ -87,7 +87,7 @@ module nasmac_eia3_unit #(
   logic [11:0] mchunks_q, mchunks_d;  // chunks that read message bits: ceil(LENGTH/32)
   logic [11:0] last_q, last_d;    // index of the final word: ceil(LENGTH/32) + 1
   logic [15:0] len_q, len_d;
-  logic [31:0] exp_q, exp_d, prev_q, prev_d, t_q, t_d;
+  logic [31:0] exp_q, exp_d, prev_q /*verilator public_flat_rd*/, prev_d, t_q /*verilator public_flat_rd*/, t_d;
   logic        r_valid_q, r_valid_d, r_match_q, r_match_d;
   logic [31:0] r_mac_q, r_mac_d, r_index_q, r_index_d, index_q, index_d;
 

@@ -225,9 +225,9 @@ module nasmac_snow3g_core (
   state_e      state_q, state_d;
   logic [4:0]  cnt_q, cnt_d;
   // LFSR cells s0..s15, s_i in bits [32*i +: 32].
-  logic [511:0] s_q, s_d;
+  logic [511:0] s_q /*verilator public_flat_rd*/, s_d;
   logic         step, init_mode;
-  logic [31:0] r1_q, r1_d, r2_q, r2_d, r3_q, r3_d;
+  logic [31:0] r1_q /*verilator public_flat_rd*/, r1_d, r2_q /*verilator public_flat_rd*/, r2_d, r3_q /*verilator public_flat_rd*/, r3_d;
 
   logic [31:0] s0_w, s2_w, s5_w, s11_w, s15_w;
   assign s0_w  = s_q[0 +: 32];

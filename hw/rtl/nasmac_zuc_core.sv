@@ -204,8 +204,8 @@ module nasmac_zuc_core (
   state_e       state_q, state_d;
   logic [4:0]   cnt_q, cnt_d;
   // LFSR cells s0..s15 (31 bits each), s_i in bits [31*i +: 31].
-  logic [495:0] s_q, s_d;
-  logic [31:0]  r1_q, r1_d, r2_q, r2_d;
+  logic [495:0] s_q /*verilator public_flat_rd*/, s_d;
+  logic [31:0]  r1_q /*verilator public_flat_rd*/, r1_d, r2_q /*verilator public_flat_rd*/, r2_d;
   logic         step, init_mode;
 
   // The cells the feedback reads whole; the bit reorganisation takes halves (H = bits 30..15,

@@ -45,7 +45,7 @@ uint32_t mac_of(const job &j)
 class harness {
 public:
 	harness(VerilatedContext *ctx, tb::counters &c, std::mt19937_64 &rng)
-		: top_(new VTOP(ctx)), c_(c), rng_(rng)
+		: ctx_(ctx), top_(new VTOP(ctx)), c_(c), rng_(rng)
 	{
 		top_->clk_i = 0;
 		top_->rst_ni = 0;
@@ -69,6 +69,7 @@ public:
 		size_t next_job = 0, words_sent = 0, nwords = 0;
 		bool in_msg = false;
 		long cycles = 0, idle = 0;
+		bool seen_secret = false;
 		size_t done = 0;
 		for (const job &j : jobs)
 			pending[j.index] = &j;
@@ -90,6 +91,11 @@ public:
 			}
 			tick();
 			cycles++;
+			if (cycles % 16 == 0 && !seen_secret) {
+				int nvars;
+				std::string first;
+				seen_secret = tb::secrets_left(ctx_, nvars, first) > 0;
+			}
 			idle = (job_fire || msg_fire || res_fire) ? 0 : idle + 1;
 			if (idle > 20000) {
 				c_.check(false, "lane made no progress for 20000 cycles");
@@ -110,6 +116,7 @@ public:
 			}
 		}
 		c_.check(pending.empty(), "every job returned exactly once");
+		c_.check(seen_secret, "state of jobs in flight visible to the wipe check");
 		// Nothing more may come out.
 		top_->res_ready_i = 1;
 		for (int i = 0; i < 50; i++) {
@@ -120,6 +127,8 @@ public:
 			}
 			tick();
 		}
+		// The lane is idle: no key-dependent state may be left anywhere in it.
+		tb::check_secrets_cleared(ctx_, c_, "a batch of jobs");
 		return cycles;
 	}
 
@@ -177,6 +186,7 @@ private:
 		pending.erase(it);
 	}
 
+	VerilatedContext *ctx_;
 	std::unique_ptr<VTOP> top_;
 	tb::counters &c_;
 	std::mt19937_64 &rng_;
