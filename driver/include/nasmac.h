@@ -120,6 +120,7 @@ typedef struct nasmac_opts {
 	uint64_t sim_seed;
 	uint32_t fault; /* NASMAC_FAULT_* bits, applied to batch number fault_batch and on */
 	uint32_t fault_batch;
+	uint32_t fault_batches; /* how many batches from fault_batch get the fault (0: all) */
 } nasmac_opts_t;
 
 #define NASMAC_FAULT_HANG (1u << 0)         /* the engine never signals done */

@@ -1,0 +1,290 @@
+/*
+ * The cpu backend: libipsec-mb's multi-buffer job API in the caller's thread.
+ *
+ * Each burst goes straight into the IMB_MGR under the device lock; jobs come back from
+ * IMB_SUBMIT_JOB in submission order once their lanes are full, and the core's lull worker
+ * flushes the manager when no burst arrived for deadline_us. Computing in the caller's thread
+ * costs no hand-off between cores and keeps the multi-buffer lanes full under load; enqueue
+ * stays short because a burst's work is bounded by its size.
+ *
+ * Everything a job references must stay valid until it completes: the expanded AES key and
+ * CMAC subkeys, the SNOW 3G key schedule, the ZUC key and the IVs live in a ring of entries
+ * indexed by submission number (ipsec-mb holds at most IMB_MAX_JOBS, so 2 * IMB_MAX_JOBS
+ * entries never wrap onto a live one); 128-EIA2 needs COUNT || BEARER || DIRECTION || 0^26 in
+ * front of the message, so prefix and message are staged in a byte ring released in order.
+ * Key material is wiped from an entry as soon as its job completes.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <intel-ipsec-mb.h>
+
+#include "drv.h"
+
+#define CPU_ENTS (2u * IMB_MAX_JOBS)
+#define CPU_RING_BYTES (1u << 20)
+#define EIA2_PREFIX 8u
+
+struct cpu_ent {
+	union {
+		struct {
+			DECLARE_ALIGNED(uint32_t ks[4 * 15], 16); /* AES-128 encryption schedule */
+			DECLARE_ALIGNED(uint8_t sk1[16], 16);
+			DECLARE_ALIGNED(uint8_t sk2[16], 16);
+		} cmac;
+		struct {
+			snow3g_key_schedule_t ks;
+			DECLARE_ALIGNED(uint8_t iv[16], 16);
+		} snow;
+		struct {
+			DECLARE_ALIGNED(uint8_t key[16], 16);
+			DECLARE_ALIGNED(uint8_t iv[16], 16);
+		} zuc;
+	} u;
+	DECLARE_ALIGNED(uint8_t tag[16], 16);
+	nasmac_job_t *job;
+	uint64_t ring_end; /* byte-ring position after this job's staging */
+	uint64_t t_ns;     /* when the job was submitted, for the deadline */
+};
+
+struct cpu_be {
+	IMB_MGR *mgr; /* NULL: ipsec-mb is unusable here, compute with the reference code */
+	struct cpu_ent *ents;
+	uint64_t seq;  /* jobs submitted */
+	uint32_t held; /* jobs inside the manager */
+	uint8_t *ring;
+	uint64_t wpos, rpos; /* byte-ring allocation and release positions */
+	DECLARE_ALIGNED(uint32_t dks[4 * 15], 16); /* decryption schedule: written, never used */
+};
+
+static void wipe_ent(struct cpu_ent *e, uint8_t alg)
+{
+	switch (alg) {
+	case NASMAC_EIA2:
+		nasmac__wipe(&e->u.cmac, sizeof(e->u.cmac));
+		break;
+	case NASMAC_EIA1:
+		nasmac__wipe(&e->u.snow.ks, sizeof(e->u.snow.ks));
+		break;
+	default:
+		nasmac__wipe(e->u.zuc.key, sizeof(e->u.zuc.key));
+		break;
+	}
+}
+
+static void finish(struct nasmac_dev *dev, struct cpu_be *c, IMB_JOB *ij)
+{
+	struct cpu_ent *e = ij->user_data;
+	nasmac_job_t *job = e->job;
+
+	if (ij->status == IMB_STATUS_COMPLETED) {
+		memcpy(job->mac, e->tag, NASMAC_MAC_LEN);
+		nasmac__set_status(job);
+	} else {
+		/* ipsec-mb refused the job (it should not): the reference code decides. */
+		nasmac__compute_ref(job);
+	}
+	wipe_ent(e, job->alg);
+	c->rpos = e->ring_end;
+	c->held--;
+	nasmac__complete(dev, job);
+}
+
+static void cpu_drain(struct nasmac_dev *dev)
+{
+	struct cpu_be *c = dev->be;
+	IMB_JOB *ij;
+
+	if (!c->mgr)
+		return;
+	while ((ij = IMB_FLUSH_JOB(c->mgr)) != NULL) {
+		finish(dev, c, ij);
+		while ((ij = IMB_GET_COMPLETED_JOB(c->mgr)) != NULL)
+			finish(dev, c, ij);
+	}
+	c->rpos = c->wpos;
+}
+
+/* Staging for a 128-EIA2 job: prefix + message, contiguous. */
+static uint8_t *ring_alloc(struct nasmac_dev *dev, struct cpu_be *c, size_t n)
+{
+	uint64_t off = c->wpos % CPU_RING_BYTES;
+
+	if (off + n > CPU_RING_BYTES) {
+		/* Skip the tail so the buffer is contiguous. */
+		c->wpos += CPU_RING_BYTES - off;
+		off = 0;
+	}
+	if (c->wpos + n - c->rpos > CPU_RING_BYTES) {
+		cpu_drain(dev);
+		c->wpos = c->rpos = 0;
+		off = 0;
+	}
+	c->wpos += n;
+	return c->ring + off;
+}
+
+static void submit_one(struct nasmac_dev *dev, struct cpu_be *c, nasmac_job_t *job)
+{
+	struct cpu_ent *e = &c->ents[c->seq++ % CPU_ENTS];
+	IMB_MGR *m = c->mgr;
+	IMB_JOB *ij;
+	size_t bytes = ((size_t)job->len_bits + 7) / 8;
+	uint8_t *buf = NULL;
+
+	/* Staging first: making room may flush the manager, which must hold no half-built job. */
+	if (job->alg == NASMAC_EIA2)
+		buf = ring_alloc(dev, c, EIA2_PREFIX + bytes);
+	e->job = job;
+	e->t_ns = dev->now_ns;
+	ij = IMB_GET_NEXT_JOB(m);
+	ij->cipher_mode = IMB_CIPHER_NULL;
+	ij->cipher_direction = IMB_DIR_ENCRYPT;
+	ij->chain_order = IMB_ORDER_HASH_CIPHER;
+	ij->enc_keys = NULL;
+	ij->dec_keys = NULL;
+	ij->key_len_in_bytes = 16;
+	ij->iv = NULL;
+	ij->iv_len_in_bytes = 0;
+	ij->dst = NULL;
+	ij->cipher_start_src_offset_in_bytes = 0;
+	ij->msg_len_to_cipher_in_bytes = 0;
+	ij->hash_start_src_offset_in_bytes = 0;
+	ij->auth_tag_output = e->tag;
+	ij->auth_tag_output_len_in_bytes = NASMAC_MAC_LEN;
+	ij->user_data = e;
+
+	switch (job->alg) {
+	case NASMAC_EIA2:
+		buf[0] = (uint8_t)(job->count >> 24);
+		buf[1] = (uint8_t)(job->count >> 16);
+		buf[2] = (uint8_t)(job->count >> 8);
+		buf[3] = (uint8_t)job->count;
+		buf[4] = (uint8_t)(job->bearer << 3 | job->direction << 2);
+		buf[5] = buf[6] = buf[7] = 0;
+		memcpy(buf + EIA2_PREFIX, job->msg, bytes);
+		IMB_AES_KEYEXP_128(m, job->key, e->u.cmac.ks, c->dks);
+		IMB_AES_CMAC_SUBKEY_GEN_128(m, e->u.cmac.ks, e->u.cmac.sk1, e->u.cmac.sk2);
+		ij->hash_alg = IMB_AUTH_AES_CMAC_BITLEN;
+		ij->src = buf;
+		ij->msg_len_to_hash_in_bits = 64u + job->len_bits;
+		ij->u.CMAC._key_expanded = e->u.cmac.ks;
+		ij->u.CMAC._skey1 = e->u.cmac.sk1;
+		ij->u.CMAC._skey2 = e->u.cmac.sk2;
+		break;
+	case NASMAC_EIA1:
+		IMB_SNOW3G_INIT_KEY_SCHED(m, job->key, &e->u.snow.ks);
+		snow3g_f9_iv_gen(job->count, (uint32_t)job->bearer << 27, job->direction,
+				 e->u.snow.iv);
+		ij->hash_alg = IMB_AUTH_SNOW3G_UIA2_BITLEN;
+		ij->src = job->msg;
+		ij->msg_len_to_hash_in_bits = job->len_bits;
+		ij->u.SNOW3G_UIA2._key = &e->u.snow.ks;
+		ij->u.SNOW3G_UIA2._iv = e->u.snow.iv;
+		break;
+	default:
+		memcpy(e->u.zuc.key, job->key, sizeof(e->u.zuc.key));
+		zuc_eia3_iv_gen(job->count, job->bearer, job->direction, e->u.zuc.iv);
+		ij->hash_alg = IMB_AUTH_ZUC_EIA3_BITLEN;
+		ij->src = job->msg;
+		ij->msg_len_to_hash_in_bits = job->len_bits;
+		ij->u.ZUC_EIA3._key = e->u.zuc.key;
+		ij->u.ZUC_EIA3._iv = e->u.zuc.iv;
+		ij->u.ZUC_EIA3._iv23 = NULL;
+		break;
+	}
+	e->ring_end = c->wpos;
+	c->held++;
+	ij = IMB_SUBMIT_JOB(m);
+	while (ij) {
+		finish(dev, c, ij);
+		ij = IMB_GET_COMPLETED_JOB(m);
+	}
+}
+
+static void cpu_submit(struct nasmac_dev *dev, nasmac_job_t *const *jobs, uint32_t n)
+{
+	struct cpu_be *c = dev->be;
+
+	for (uint32_t i = 0; i < n; i++) {
+		if (!c->mgr) {
+			nasmac__compute_ref(jobs[i]);
+			nasmac__complete(dev, jobs[i]);
+			continue;
+		}
+		submit_one(dev, c, jobs[i]);
+	}
+	nasmac__wipe(c->dks, sizeof(c->dks));
+}
+
+static uint32_t cpu_held(const struct nasmac_dev *dev, uint64_t *oldest_ns)
+{
+	const struct cpu_be *c = dev->be;
+
+	/* Jobs complete in submission order: the oldest held one is seq - held. */
+	if (c->held)
+		*oldest_ns = c->ents[(c->seq - c->held) % CPU_ENTS].t_ns;
+	return c->held;
+}
+
+static int cpu_open(struct nasmac_dev *dev, const char *arg)
+{
+	struct cpu_be *c;
+
+	if (arg && *arg) {
+		fprintf(stderr, "nasmac: the cpu backend takes no argument (got '%s')\n", arg);
+		return -EINVAL;
+	}
+	c = aligned_alloc(64, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	memset(c, 0, sizeof(*c));
+	c->ents = aligned_alloc(64, CPU_ENTS * sizeof(*c->ents));
+	c->ring = malloc(CPU_RING_BYTES);
+	if (!c->ents || !c->ring) {
+		free(c->ents);
+		free(c->ring);
+		free(c);
+		return -ENOMEM;
+	}
+	memset(c->ents, 0, CPU_ENTS * sizeof(*c->ents));
+	/* Without a usable ipsec-mb the backend still works, on the reference code. */
+	c->mgr = getenv("NASMAC_CPU_REF") ? NULL : alloc_mb_mgr(0);
+	if (c->mgr) {
+		init_mb_mgr_auto(c->mgr, NULL);
+		if (imb_get_errno(c->mgr)) {
+			free_mb_mgr(c->mgr);
+			c->mgr = NULL;
+		}
+	}
+	dev->be = c;
+	return 0;
+}
+
+static void cpu_close(struct nasmac_dev *dev)
+{
+	struct cpu_be *c = dev->be;
+
+	if (!c)
+		return;
+	if (c->mgr)
+		free_mb_mgr(c->mgr);
+	nasmac__wipe(c->ents, CPU_ENTS * sizeof(*c->ents));
+	nasmac__wipe(c->ring, CPU_RING_BYTES);
+	free(c->ents);
+	free(c->ring);
+	free(c);
+	dev->be = NULL;
+}
+
+const struct nasmac__backend_ops nasmac__cpu_ops = {
+	.name = "cpu",
+	.open = cpu_open,
+	.close = cpu_close,
+	.submit = cpu_submit,
+	.drain = cpu_drain,
+	.held = cpu_held,
+	.default_batch_max = 256,
+};

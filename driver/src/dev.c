@@ -1,0 +1,799 @@
+/*
+ * The libnasmac device core: job queues, the batching policy, the worker thread, the eventfd,
+ * CPU fallback and the public job/device API. Backends (be_cpu.c, be_sim.c, be_xrt.c) only
+ * move work to and from their engine; everything a caller can observe is decided here.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "drv.h"
+
+#define DEFAULT_DEADLINE_US 50u
+#define DEFAULT_INFLIGHT 2u
+#define DEFAULT_TIMEOUT_MS 1000u
+#define DEFAULT_QUEUE_DEPTH 65536u
+#define MAX_MSG_BYTES ((NASMAC_MAX_LEN_BITS + 7u) / 8u)
+/* Messages start 64-octet aligned in the arena, so that every message begins a bus beat. */
+#define ARENA_ALIGN 64u
+/* The arena holds batch_max messages of this many octets on average, and at least one of the
+ * longest; a batch whose messages are longer on average is sent before it is full. */
+#define ARENA_PER_JOB 256u
+
+static size_t align_up(size_t v, size_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+uint64_t nasmac__drv_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int nasmac__job_check(const nasmac_job_t *job)
+{
+	if (job->alg < NASMAC_EIA1 || job->alg > NASMAC_EIA3)
+		return -EINVAL;
+	if (job->len_bits == 0 || job->len_bits > NASMAC_MAX_LEN_BITS || job->msg == NULL)
+		return -EINVAL;
+	if (job->bearer > 31 || job->direction > 1)
+		return -EINVAL;
+	return 0;
+}
+
+void nasmac__set_status(nasmac_job_t *job)
+{
+	job->status = nasmac_mac_equal(job->mac, job->expected_mac) ? NASMAC_ST_VERIFIED
+								    : NASMAC_ST_MISMATCH;
+	job->err = 0;
+}
+
+void nasmac__compute_ref(nasmac_job_t *job)
+{
+	int rc = nasmac__job_check(job);
+
+	if (rc == 0)
+		rc = nasmac_mac((nasmac_alg_t)job->alg, job->key, job->count, job->bearer,
+				job->direction, job->msg, job->len_bits, job->mac);
+	if (rc) {
+		memset(job->mac, 0, sizeof(job->mac));
+		job->status = NASMAC_ST_ERROR;
+		job->err = rc;
+		return;
+	}
+	nasmac__set_status(job);
+}
+
+static void arm_fd(struct nasmac_dev *dev)
+{
+	uint64_t one = 1;
+
+	if (dev->fd_armed)
+		return;
+	/* The counter cannot overflow (it is read back to 0 before every new write), so the
+	 * write only fails if the fd is gone, which close() prevents while jobs are queued. */
+	if (write(dev->efd, &one, sizeof(one)) == (ssize_t)sizeof(one))
+		dev->fd_armed = 1;
+}
+
+static void disarm_fd(struct nasmac_dev *dev)
+{
+	uint64_t v;
+
+	if (!dev->fd_armed)
+		return;
+	if (read(dev->efd, &v, sizeof(v)) == (ssize_t)sizeof(v) || errno == EAGAIN)
+		dev->fd_armed = 0;
+}
+
+void nasmac__complete(struct nasmac_dev *dev, nasmac_job_t *job)
+{
+	uint32_t tail = dev->done_head + dev->done_count;
+
+	if (tail >= dev->cap)
+		tail -= dev->cap;
+	nasmac__wipe(job->key, sizeof(job->key));
+	dev->done[tail] = job;
+	dev->done_count++;
+	dev->in_flight--;
+	dev->st.completed++;
+	if (job->status == NASMAC_ST_VERIFIED)
+		dev->st.verified++;
+	else if (job->status == NASMAC_ST_MISMATCH)
+		dev->st.mismatched++;
+	else
+		dev->st.errors++;
+	arm_fd(dev);
+	if (dev->waiters)
+		pthread_cond_broadcast(&dev->idle);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Batch backends: filling slots, checking results, falling back.
+ */
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static size_t msg_room(const nasmac_job_t *job)
+{
+	return align_up(((size_t)job->len_bits + 7) / 8, ARENA_ALIGN);
+}
+
+/* Moves pending jobs into a free slot (lock held); the copying happens in fill_slot(). */
+static struct nasmac__slot *take_batch(struct nasmac_dev *dev)
+{
+	struct nasmac__slot *slot = &dev->slots[dev->free_slots[--dev->nfree]];
+	size_t used = 0;
+	uint32_t tail;
+
+	slot->n = 0;
+	while (dev->pend_count > 0 && slot->n < dev->opts.batch_max) {
+		nasmac_job_t *job = dev->pend[dev->pend_head];
+		size_t room = msg_room(job);
+
+		if (used + room > dev->arena_bytes)
+			break;
+		used += room;
+		slot->jobs[slot->n++] = job;
+		if (++dev->pend_head == dev->cap)
+			dev->pend_head = 0;
+		dev->pend_count--;
+	}
+	slot->arena_used = used;
+	slot->seq = dev->batch_seq++;
+	slot->state = dev->dead ? NASMAC__SLOT_FAILED : NASMAC__SLOT_FILLED;
+	tail = dev->run_head + dev->run_count;
+	if (tail >= dev->nslots)
+		tail -= dev->nslots;
+	dev->run[tail] = slot->idx;
+	dev->run_count++;
+	return slot;
+}
+
+/* Writes the descriptors and the message arena exactly as the device reads them. */
+static void fill_slot(struct nasmac__slot *slot)
+{
+	size_t off = 0;
+
+	memset(slot->desc, 0, (size_t)slot->n * NASMAC_DESC_BYTES);
+	for (uint32_t i = 0; i < slot->n; i++) {
+		const nasmac_job_t *job = slot->jobs[i];
+		uint8_t *d = slot->desc + (size_t)i * NASMAC_DESC_BYTES;
+		size_t bytes = ((size_t)job->len_bits + 7) / 8;
+		size_t room = msg_room(job);
+
+		memcpy(d + NASMAC_DESC_KEY_OFF, job->key, NASMAC_KEY_LEN);
+		put32(d + NASMAC_DESC_COUNT_OFF, job->count);
+		d[NASMAC_DESC_BEARER_OFF] = job->bearer;
+		d[NASMAC_DESC_DIRECTION_OFF] = job->direction;
+		d[NASMAC_DESC_ALG_OFF] = job->alg;
+		put32(d + NASMAC_DESC_LEN_BITS_OFF, job->len_bits);
+		memcpy(d + NASMAC_DESC_EXP_MAC_OFF, job->expected_mac, NASMAC_MAC_LEN);
+		put64(d + NASMAC_DESC_MSG_OFFSET_OFF, off);
+		put32(d + NASMAC_DESC_INDEX_OFF, i);
+		memcpy(slot->arena + off, job->msg, bytes);
+		/* The bits after len_bits are the caller's; the device gets zeros there. */
+		if (job->len_bits % 8)
+			slot->arena[off + bytes - 1] &= (uint8_t)(0xffu << (8 - job->len_bits % 8));
+		memset(slot->arena + off + bytes, 0, room - bytes);
+		off += room;
+	}
+	memset(slot->res, 0, (size_t)slot->n * NASMAC_RES_BYTES);
+}
+
+/* Checks every result record: the right index, a known status, and a status that agrees with
+ * the MAC it reports. One bad record condemns the whole batch. */
+static int check_results(const struct nasmac__slot *slot)
+{
+	for (uint32_t i = 0; i < slot->n; i++) {
+		const uint8_t *r = slot->res + (size_t)i * NASMAC_RES_BYTES;
+		uint32_t status = get32(r + NASMAC_RES_STATUS_OFF);
+		int equal = nasmac_mac_equal(r + NASMAC_RES_MAC_OFF, slot->jobs[i]->expected_mac);
+
+		if (get32(r + NASMAC_RES_INDEX_OFF) != i)
+			return -EIO;
+		if (status == NASMAC_DEV_ST_VERIFIED && equal)
+			continue;
+		if (status == NASMAC_DEV_ST_MISMATCH && !equal)
+			continue;
+		/* Bad descriptor for a job the core checked, or a corrupted record. */
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Sets every job's MAC and status (no lock): from the result records, or on the CPU. */
+static void resolve_slot(struct nasmac__slot *slot, int ok)
+{
+	for (uint32_t i = 0; i < slot->n; i++) {
+		nasmac_job_t *job = slot->jobs[i];
+
+		if (ok) {
+			memcpy(job->mac, slot->res + (size_t)i * NASMAC_RES_BYTES + NASMAC_RES_MAC_OFF,
+			       NASMAC_MAC_LEN);
+			nasmac__set_status(job);
+		} else {
+			nasmac__compute_ref(job);
+		}
+	}
+	/* The keys in the staging copy are no longer needed. */
+	for (uint32_t i = 0; i < slot->n; i++)
+		nasmac__wipe(slot->desc + (size_t)i * NASMAC_DESC_BYTES + NASMAC_DESC_KEY_OFF,
+			     NASMAC_KEY_LEN);
+}
+
+/* Hands a resolved slot's jobs to the done ring and frees the slot (lock held). */
+static void finish_slot(struct nasmac_dev *dev, struct nasmac__slot *slot, int ok)
+{
+	for (uint32_t i = 0; i < slot->n; i++)
+		nasmac__complete(dev, slot->jobs[i]);
+	if (!ok) {
+		dev->st.fallbacks += slot->n;
+		dev->st.failed_batches++;
+	}
+	dev->st.batches++;
+	slot->n = 0;
+	slot->state = NASMAC__SLOT_FREE;
+	dev->free_slots[dev->nfree++] = slot->idx;
+}
+
+static struct nasmac__slot *run_at(struct nasmac_dev *dev, uint32_t k)
+{
+	uint32_t i = dev->run_head + k;
+
+	if (i >= dev->nslots)
+		i -= dev->nslots;
+	return &dev->slots[dev->run[i]];
+}
+
+/* Starts every filled slot in order (no lock: only the worker touches started slots). */
+static void start_filled(struct nasmac_dev *dev, uint32_t count)
+{
+	for (uint32_t k = 0; k < count; k++) {
+		struct nasmac__slot *slot = run_at(dev, k);
+
+		if (slot->state != NASMAC__SLOT_FILLED)
+			continue;
+		slot->t_start_ns = nasmac__drv_now_ns();
+		slot->state = dev->ops->start(dev, slot) ? NASMAC__SLOT_FAILED : NASMAC__SLOT_STARTED;
+	}
+}
+
+/* Waits for the oldest slot and finishes it; on a failure, recovers the device and restarts
+ * the slots started after it. Called and returns with the lock held. */
+static void reap_head(struct nasmac_dev *dev)
+{
+	struct nasmac__slot *slot = run_at(dev, 0);
+	uint32_t count = dev->run_count;
+	uint64_t t_end;
+	int rc = -EIO;
+
+	pthread_mutex_unlock(&dev->lock);
+	start_filled(dev, count);
+	if (slot->state == NASMAC__SLOT_STARTED) {
+		rc = dev->ops->wait(dev, slot, dev->opts.timeout_ms);
+		if (rc == 0)
+			rc = check_results(slot);
+	}
+	t_end = nasmac__drv_now_ns();
+	resolve_slot(slot, rc == 0);
+	if (rc && !dev->dead && dev->ops->recover) {
+		if (dev->ops->recover(dev)) {
+			fprintf(stderr, "nasmac: %s device lost after a failed batch; "
+					"computing on the CPU from now on\n", dev->ops->name);
+			dev->dead = 1;
+		}
+		for (uint32_t k = 1; k < count; k++) {
+			struct nasmac__slot *s = run_at(dev, k);
+
+			if (s->state == NASMAC__SLOT_STARTED)
+				s->state = dev->dead ? NASMAC__SLOT_FAILED : NASMAC__SLOT_FILLED;
+		}
+	}
+	pthread_mutex_lock(&dev->lock);
+	if (slot->state == NASMAC__SLOT_STARTED || rc == 0) {
+		dev->st.device_ns += t_end - slot->t_start_ns;
+		dev->st.device_cycles += slot->cycles;
+	}
+	if (++dev->run_head == dev->nslots)
+		dev->run_head = 0;
+	dev->run_count--;
+	finish_slot(dev, slot, rc == 0);
+}
+
+static int batch_due(const struct nasmac_dev *dev, uint64_t now)
+{
+	if (dev->pend_count == 0 || dev->nfree == 0)
+		return 0;
+	if (dev->pend_count >= dev->opts.batch_max || dev->flush_req || dev->stopping)
+		return 1;
+	return now >= dev->pend_ns[dev->pend_head] + (uint64_t)dev->opts.deadline_us * 1000u;
+}
+
+static void timed_wait(struct nasmac_dev *dev, uint64_t until_ns)
+{
+	struct timespec ts = { .tv_sec = (time_t)(until_ns / 1000000000u),
+			       .tv_nsec = (long)(until_ns % 1000000000u) };
+
+	pthread_cond_timedwait(&dev->wake, &dev->lock, &ts);
+}
+
+static void *batch_worker(void *arg)
+{
+	struct nasmac_dev *dev = arg;
+
+	pthread_mutex_lock(&dev->lock);
+	for (;;) {
+		uint64_t now = nasmac__drv_now_ns();
+
+		if (batch_due(dev, now)) {
+			struct nasmac__slot *slot = take_batch(dev);
+
+			if (dev->pend_count == 0)
+				dev->flush_req = 0;
+			pthread_mutex_unlock(&dev->lock);
+			fill_slot(slot);
+			pthread_mutex_lock(&dev->lock);
+			continue;
+		}
+		if (dev->run_count > 0) {
+			reap_head(dev);
+			continue;
+		}
+		if (dev->stopping && dev->pend_count == 0)
+			break;
+		if (dev->pend_count > 0)
+			timed_wait(dev, dev->pend_ns[dev->pend_head] +
+						(uint64_t)dev->opts.deadline_us * 1000u);
+		else
+			pthread_cond_wait(&dev->wake, &dev->lock);
+	}
+	pthread_mutex_unlock(&dev->lock);
+	if (dev->ops->worker_exit)
+		dev->ops->worker_exit(dev);
+	return NULL;
+}
+
+/* Inline backends: the worker finishes the jobs a backend holds once the oldest of them has
+ * waited deadline_us (multi-buffer lanes only run when full, so a lull would strand them). */
+static void *lull_worker(void *arg)
+{
+	struct nasmac_dev *dev = arg;
+
+	pthread_mutex_lock(&dev->lock);
+	while (!dev->stopping) {
+		uint64_t due = 0;
+
+		if (dev->ops->held(dev, &due) == 0) {
+			dev->worker_idle = 1;
+			pthread_cond_wait(&dev->wake, &dev->lock);
+			dev->worker_idle = 0;
+			continue;
+		}
+		due += (uint64_t)dev->opts.deadline_us * 1000u;
+		if (nasmac__drv_now_ns() >= due) {
+			dev->ops->drain(dev);
+			dev->st.batches++;
+			continue;
+		}
+		timed_wait(dev, due);
+	}
+	pthread_mutex_unlock(&dev->lock);
+	return NULL;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Public API.
+ */
+
+static const struct nasmac__backend_ops *find_backend(const char *spec, const char **arg)
+{
+	static const struct nasmac__backend_ops *const all[] = {
+		&nasmac__cpu_ops, &nasmac__sim_ops, &nasmac__xrt_ops,
+	};
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		size_t len = strlen(all[i]->name);
+
+		if (strncmp(spec, all[i]->name, len))
+			continue;
+		if (spec[len] == '\0') {
+			*arg = NULL;
+			return all[i];
+		}
+		if (spec[len] == ':') {
+			*arg = spec + len + 1;
+			return all[i];
+		}
+	}
+	return NULL;
+}
+
+static void free_slots(struct nasmac_dev *dev)
+{
+	for (uint32_t i = 0; dev->slots && i < dev->nslots; i++) {
+		struct nasmac__slot *s = &dev->slots[i];
+
+		if (s->desc)
+			nasmac__wipe(s->desc, (size_t)dev->opts.batch_max * NASMAC_DESC_BYTES);
+		free(s->jobs);
+		free(s->desc);
+		free(s->arena);
+		free(s->res);
+	}
+	free(dev->slots);
+	free(dev->free_slots);
+	free(dev->run);
+}
+
+static int alloc_slots(struct nasmac_dev *dev)
+{
+	uint32_t bm = dev->opts.batch_max;
+
+	dev->nslots = dev->opts.inflight;
+	dev->arena_bytes = align_up((size_t)bm * ARENA_PER_JOB, ARENA_ALIGN);
+	if (dev->arena_bytes < align_up(MAX_MSG_BYTES, ARENA_ALIGN))
+		dev->arena_bytes = align_up(MAX_MSG_BYTES, ARENA_ALIGN);
+	dev->slots = calloc(dev->nslots, sizeof(*dev->slots));
+	dev->free_slots = calloc(dev->nslots, sizeof(*dev->free_slots));
+	dev->run = calloc(dev->nslots, sizeof(*dev->run));
+	if (!dev->slots || !dev->free_slots || !dev->run)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < dev->nslots; i++) {
+		struct nasmac__slot *s = &dev->slots[i];
+
+		s->idx = i;
+		s->jobs = calloc(bm, sizeof(*s->jobs));
+		s->desc = aligned_alloc(64, align_up((size_t)bm * NASMAC_DESC_BYTES, 64));
+		s->arena = aligned_alloc(64, dev->arena_bytes);
+		s->res = aligned_alloc(64, align_up((size_t)bm * NASMAC_RES_BYTES, 64));
+		if (!s->jobs || !s->desc || !s->arena || !s->res)
+			return -ENOMEM;
+		dev->free_slots[dev->nfree++] = i;
+	}
+	return 0;
+}
+
+static int set_opts(struct nasmac_dev *dev, const nasmac_opts_t *opts)
+{
+	if (opts)
+		dev->opts = *opts;
+	if (dev->opts.batch_max == 0)
+		dev->opts.batch_max = dev->ops->default_batch_max;
+	if (dev->opts.deadline_us == 0)
+		dev->opts.deadline_us = DEFAULT_DEADLINE_US;
+	if (dev->opts.inflight == 0)
+		dev->opts.inflight = DEFAULT_INFLIGHT;
+	if (dev->opts.timeout_ms == 0)
+		dev->opts.timeout_ms = DEFAULT_TIMEOUT_MS;
+	if (dev->opts.queue_depth == 0)
+		dev->opts.queue_depth = DEFAULT_QUEUE_DEPTH;
+	if (dev->opts.batch_max > (1u << 20) || dev->opts.inflight > 64)
+		return -EINVAL;
+	dev->cap = dev->opts.queue_depth;
+	return 0;
+}
+
+int nasmac_open(const char *spec, const nasmac_opts_t *opts, nasmac_dev_t **out)
+{
+	pthread_condattr_t ca;
+	struct nasmac_dev *dev;
+	const char *arg = NULL;
+	int rc;
+
+	if (!spec || !out)
+		return -EINVAL;
+	*out = NULL;
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return -ENOMEM;
+	dev->efd = -1;
+	dev->ops = find_backend(spec, &arg);
+	if (!dev->ops) {
+		fprintf(stderr, "nasmac: unknown backend '%s' (cpu, sim, xrt:N)\n", spec);
+		rc = -EINVAL;
+		goto out_free_dev;
+	}
+	rc = set_opts(dev, opts);
+	if (rc)
+		goto out_free_dev;
+	rc = -ENOMEM;
+	dev->pend = calloc(dev->cap, sizeof(*dev->pend));
+	dev->pend_ns = calloc(dev->cap, sizeof(*dev->pend_ns));
+	dev->done = calloc(dev->cap, sizeof(*dev->done));
+	if (!dev->pend || !dev->pend_ns || !dev->done)
+		goto out_free_rings;
+	if (dev->ops->start) {
+		rc = alloc_slots(dev);
+		if (rc)
+			goto out_free_slots;
+	}
+	dev->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (dev->efd < 0) {
+		rc = -errno;
+		goto out_free_slots;
+	}
+	pthread_mutex_init(&dev->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&dev->wake, &ca);
+	pthread_cond_init(&dev->idle, &ca);
+	pthread_condattr_destroy(&ca);
+
+	rc = dev->ops->open(dev, arg);
+	if (rc)
+		goto out_destroy_sync;
+	for (uint32_t i = 0; dev->ops->slot_init && i < dev->nslots; i++) {
+		rc = dev->ops->slot_init(dev, &dev->slots[i]);
+		if (rc)
+			goto out_fini_slots;
+	}
+	rc = -pthread_create(&dev->thread, NULL, dev->ops->start ? batch_worker : lull_worker, dev);
+	if (rc)
+		goto out_fini_slots;
+	dev->thread_started = 1;
+	*out = dev;
+	return 0;
+
+out_fini_slots:
+	for (uint32_t i = 0; dev->ops->slot_fini && i < dev->nslots; i++)
+		dev->ops->slot_fini(dev, &dev->slots[i]);
+	dev->ops->close(dev);
+out_destroy_sync:
+	pthread_cond_destroy(&dev->idle);
+	pthread_cond_destroy(&dev->wake);
+	pthread_mutex_destroy(&dev->lock);
+	close(dev->efd);
+out_free_slots:
+	free_slots(dev);
+out_free_rings:
+	free(dev->pend);
+	free(dev->pend_ns);
+	free(dev->done);
+out_free_dev:
+	free(dev);
+	return rc;
+}
+
+uint32_t nasmac_enqueue_burst(nasmac_dev_t *dev, nasmac_job_t *const *jobs, uint32_t n)
+{
+	uint32_t take, i, run = 0;
+	uint64_t now;
+
+	if (!dev || !jobs || n == 0)
+		return 0;
+	pthread_mutex_lock(&dev->lock);
+	if (dev->stopping) {
+		pthread_mutex_unlock(&dev->lock);
+		return 0;
+	}
+	take = dev->cap - dev->in_queue;
+	if (take > n)
+		take = n;
+	now = nasmac__drv_now_ns();
+	dev->now_ns = now;
+	dev->in_queue += take;
+	dev->in_flight += take;
+	dev->st.enqueued += take;
+	for (i = 0; i < take; i++) {
+		nasmac_job_t *job = jobs[i];
+		int rc = nasmac__job_check(job);
+
+		job->status = NASMAC_ST_PENDING;
+		job->err = 0;
+		if (rc == 0 && dev->ops->submit)
+			continue; /* handed over in runs, below */
+		if (dev->ops->submit) {
+			if (i > run)
+				dev->ops->submit(dev, jobs + run, i - run);
+			run = i + 1;
+		}
+		if (rc) {
+			memset(job->mac, 0, sizeof(job->mac));
+			job->status = NASMAC_ST_ERROR;
+			job->err = rc;
+			nasmac__complete(dev, job);
+			continue;
+		}
+		uint32_t tail = dev->pend_head + dev->pend_count;
+
+		if (tail >= dev->cap)
+			tail -= dev->cap;
+		dev->pend[tail] = job;
+		dev->pend_ns[tail] = now;
+		dev->pend_count++;
+	}
+	if (dev->ops->submit) {
+		if (take > run)
+			dev->ops->submit(dev, jobs + run, take - run);
+		if (dev->worker_idle && dev->ops->held(dev, &now) > 0)
+			pthread_cond_signal(&dev->wake);
+	} else if (dev->pend_count > 0) {
+		pthread_cond_signal(&dev->wake);
+	}
+	pthread_mutex_unlock(&dev->lock);
+	return take;
+}
+
+uint32_t nasmac_dequeue_burst(nasmac_dev_t *dev, nasmac_job_t **jobs, uint32_t n)
+{
+	uint32_t k;
+
+	if (!dev || !jobs)
+		return 0;
+	pthread_mutex_lock(&dev->lock);
+	k = dev->done_count < n ? dev->done_count : n;
+	for (uint32_t i = 0; i < k; i++) {
+		jobs[i] = dev->done[dev->done_head];
+		if (++dev->done_head == dev->cap)
+			dev->done_head = 0;
+	}
+	dev->done_count -= k;
+	dev->in_queue -= k;
+	if (dev->done_count == 0)
+		disarm_fd(dev);
+	pthread_mutex_unlock(&dev->lock);
+	return k;
+}
+
+int nasmac_flush(nasmac_dev_t *dev)
+{
+	if (!dev)
+		return -EINVAL;
+	pthread_mutex_lock(&dev->lock);
+	if (dev->ops->drain) {
+		uint64_t since;
+
+		if (dev->ops->held(dev, &since) > 0) {
+			dev->ops->drain(dev);
+			dev->st.batches++;
+		}
+	} else if (dev->pend_count > 0) {
+		dev->flush_req = 1;
+		pthread_cond_signal(&dev->wake);
+	}
+	pthread_mutex_unlock(&dev->lock);
+	return 0;
+}
+
+int nasmac_fd(const nasmac_dev_t *dev)
+{
+	return dev ? dev->efd : -EINVAL;
+}
+
+int nasmac_stats(const nasmac_dev_t *dev, nasmac_stats_t *st)
+{
+	if (!dev || !st)
+		return -EINVAL;
+	pthread_mutex_lock((pthread_mutex_t *)&dev->lock);
+	*st = dev->st;
+	pthread_mutex_unlock((pthread_mutex_t *)&dev->lock);
+	return 0;
+}
+
+int nasmac_close(nasmac_dev_t *dev)
+{
+	if (!dev)
+		return -EINVAL;
+	pthread_mutex_lock(&dev->lock);
+	dev->stopping = 1;
+	dev->flush_req = 1;
+	pthread_cond_signal(&dev->wake);
+	pthread_mutex_unlock(&dev->lock);
+	if (dev->thread_started)
+		pthread_join(dev->thread, NULL);
+	/* The batch worker leaves only when every batch is finished; inline backends drain here. */
+	pthread_mutex_lock(&dev->lock);
+	if (dev->ops->drain)
+		dev->ops->drain(dev);
+	pthread_mutex_unlock(&dev->lock);
+	for (uint32_t i = 0; dev->ops->slot_fini && i < dev->nslots; i++)
+		dev->ops->slot_fini(dev, &dev->slots[i]);
+	dev->ops->close(dev);
+	pthread_cond_destroy(&dev->idle);
+	pthread_cond_destroy(&dev->wake);
+	pthread_mutex_destroy(&dev->lock);
+	close(dev->efd);
+	free_slots(dev);
+	free(dev->pend);
+	free(dev->pend_ns);
+	free(dev->done);
+	free(dev);
+	return 0;
+}
+
+/* Takes one finished job out of the done ring, keeping the order of the others. */
+static void unlink_done(struct nasmac_dev *dev, const nasmac_job_t *job)
+{
+	uint32_t i, found = dev->done_count;
+
+	for (i = 0; i < dev->done_count; i++) {
+		uint32_t at = (dev->done_head + i) % dev->cap;
+
+		if (dev->done[at] == job) {
+			found = i;
+			break;
+		}
+	}
+	if (found == dev->done_count)
+		return;
+	for (i = found; i + 1 < dev->done_count; i++)
+		dev->done[(dev->done_head + i) % dev->cap] =
+			dev->done[(dev->done_head + i + 1) % dev->cap];
+	dev->done_count--;
+	dev->in_queue--;
+	if (dev->done_count == 0)
+		disarm_fd(dev);
+}
+
+int nasmac_verify(nasmac_dev_t *dev, nasmac_job_t *job)
+{
+	nasmac_job_t *one[1] = { job };
+
+	if (!job)
+		return -EINVAL;
+	if (!dev) {
+		nasmac__compute_ref(job);
+		nasmac__wipe(job->key, sizeof(job->key));
+		return 0;
+	}
+	if (nasmac_enqueue_burst(dev, one, 1) != 1)
+		return dev->stopping ? -EINVAL : -EBUSY;
+	nasmac_flush(dev);
+	pthread_mutex_lock(&dev->lock);
+	dev->waiters++;
+	while (job->status == NASMAC_ST_PENDING)
+		pthread_cond_wait(&dev->idle, &dev->lock);
+	dev->waiters--;
+	unlink_done(dev, job);
+	pthread_mutex_unlock(&dev->lock);
+	return 0;
+}
+
+const char *nasmac_strerror(int err)
+{
+	switch (err) {
+	case 0:
+		return "success";
+	case -EINVAL:
+		return "invalid argument";
+	case -ENOMEM:
+		return "out of memory";
+	case -EBUSY:
+		return "device queue full";
+	case -ETIMEDOUT:
+		return "device run timed out";
+	case -ENODEV:
+		return "backend not available on this machine";
+	case -EIO:
+		return "device I/O error";
+	case -ENOENT:
+		return "no such file";
+	default:
+		return "unknown error";
+	}
+}

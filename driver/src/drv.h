@@ -1,0 +1,129 @@
+/*
+ * libnasmac internals shared by the device core (dev.c) and the backends (be_*.c).
+ *
+ * Two kinds of backend sit behind struct nasmac__backend_ops:
+ *  - inline backends (cpu) compute in the caller's thread: the core hands them each burst under
+ *    the device lock (.submit) and asks them to finish what they hold (.drain) on flush, on close
+ *    and when the deadline passes with no new work (a lull);
+ *  - batch backends (sim, xrt) receive whole batches from the core's worker thread: the core
+ *    fills a slot's host staging (descriptors + message arena), calls .start and then .wait,
+ *    checks the result records and falls back to the CPU when a batch fails.
+ */
+#ifndef NASMAC_DRV_H
+#define NASMAC_DRV_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nasmac.h"
+#include "nasmac_layout.h"
+
+struct nasmac_dev;
+
+enum { NASMAC__SLOT_FREE = 0, NASMAC__SLOT_FILLED, NASMAC__SLOT_STARTED, NASMAC__SLOT_FAILED };
+
+/* One in-flight device batch: host staging laid out exactly as the device reads it. */
+struct nasmac__slot {
+	uint32_t idx;          /* position in dev->slots */
+	uint32_t n;            /* jobs in this batch */
+	nasmac_job_t **jobs;   /* batch_max entries */
+	uint8_t *desc;         /* batch_max * NASMAC_DESC_BYTES */
+	uint8_t *arena;        /* dev->arena_bytes */
+	uint8_t *res;          /* batch_max * NASMAC_RES_BYTES, read back by .wait */
+	size_t arena_used;     /* octets of the arena this batch uses */
+	uint64_t seq;          /* batch number since open (fault injection counts these) */
+	uint64_t t_start_ns;   /* when .start was called */
+	uint64_t cycles;       /* sim: kernel cycles of the run, set by .wait */
+	int state;             /* NASMAC__SLOT_* */
+	void *be;              /* backend state for this slot */
+};
+
+struct nasmac__backend_ops {
+	const char *name;
+	/* Sets dev->be (and per-slot state for batch backends). arg is what follows "name:" in the
+	 * spec, or NULL. -ENODEV with one line on stderr when the backend cannot run here. */
+	int (*open)(struct nasmac_dev *dev, const char *arg);
+	void (*close)(struct nasmac_dev *dev);
+
+	/* Inline backends. Both run with dev->lock held and hand finished jobs to
+	 * nasmac__complete(). .submit takes valid jobs only and must take all n of them. */
+	void (*submit)(struct nasmac_dev *dev, nasmac_job_t *const *jobs, uint32_t n);
+	void (*drain)(struct nasmac_dev *dev);
+	/* Jobs started but not finished, and when the oldest of them was submitted. */
+	uint32_t (*held)(const struct nasmac_dev *dev, uint64_t *oldest_ns);
+
+	/* Batch backends, called from the worker thread only, without the lock. .start queues the
+	 * slot on the device (copies staging to device memory and starts it, or queues it);
+	 * .wait waits at most timeout_ms for the oldest started slot and reads its result records
+	 * into slot->res. .recover brings a device back after a failed or timed-out run; the core
+	 * then restarts the slots that were started after it. */
+	int (*slot_init)(struct nasmac_dev *dev, struct nasmac__slot *slot);
+	void (*slot_fini)(struct nasmac_dev *dev, struct nasmac__slot *slot);
+	int (*start)(struct nasmac_dev *dev, struct nasmac__slot *slot);
+	int (*wait)(struct nasmac_dev *dev, struct nasmac__slot *slot, uint32_t timeout_ms);
+	int (*recover)(struct nasmac_dev *dev);
+	/* Called by the worker thread as it leaves (after the last batch), may be NULL. */
+	void (*worker_exit)(struct nasmac_dev *dev);
+	uint32_t default_batch_max;
+};
+
+struct nasmac_dev {
+	const struct nasmac__backend_ops *ops;
+	nasmac_opts_t opts; /* with defaults filled in */
+	void *be;           /* backend state */
+
+	pthread_mutex_t lock;
+	pthread_cond_t wake; /* the worker waits on it */
+	pthread_cond_t idle; /* close and nasmac_verify() wait on it */
+	pthread_t thread;
+	int thread_started;
+	int stopping;
+	int flush_req;
+	int efd;      /* eventfd, readable while done_count > 0 */
+	int fd_armed; /* the eventfd counter is non-zero */
+	int worker_idle; /* the worker sleeps without a timer (inline backends) */
+	int waiters;     /* threads waiting on .idle */
+	int dead;        /* batch backends: recovery failed, every batch goes to the CPU */
+
+	/* Jobs accepted by enqueue and not yet in a device batch (batch backends). */
+	nasmac_job_t **pend;
+	uint64_t *pend_ns; /* arrival time of each pending job, for the deadline */
+	uint32_t pend_head, pend_count;
+	/* Finished jobs waiting for dequeue. */
+	nasmac_job_t **done;
+	uint32_t done_head, done_count;
+	uint32_t cap;      /* queue_depth: size of both rings */
+	uint32_t in_queue; /* accepted and not yet dequeued */
+	uint32_t in_flight; /* accepted and not yet finished */
+	uint64_t now_ns; /* inline backends: when the burst being submitted arrived */
+
+	/* Batch backends: slots, and the ring of started slots in start order. */
+	struct nasmac__slot *slots;
+	uint32_t nslots;
+	uint32_t *free_slots, nfree;
+	uint32_t *run, run_head, run_count;
+	size_t arena_bytes;
+	uint64_t batch_seq;
+
+	nasmac_stats_t st;
+};
+
+/* Finishes one job: fills status/err/mac, wipes job->key, appends it to the done ring and
+ * arms the fd. Called with dev->lock held. */
+void nasmac__complete(struct nasmac_dev *dev, nasmac_job_t *job);
+/* Computes one job on the CPU reference and sets job->mac/status/err (no locking, no queueing). */
+void nasmac__compute_ref(nasmac_job_t *job);
+/* Sets job->status from job->mac and job->expected_mac in constant time. */
+void nasmac__set_status(nasmac_job_t *job);
+/* 0 when the job can be computed, -EINVAL otherwise. */
+int nasmac__job_check(const nasmac_job_t *job);
+uint64_t nasmac__drv_now_ns(void);
+/* Wipes memory in a way the compiler may not remove (defined by the reference code, ref/). */
+void nasmac__wipe(void *p, size_t n);
+
+extern const struct nasmac__backend_ops nasmac__cpu_ops;
+extern const struct nasmac__backend_ops nasmac__sim_ops;
+extern const struct nasmac__backend_ops nasmac__xrt_ops;
+
+#endif /* NASMAC_DRV_H */

@@ -1,0 +1,43 @@
+/*
+ * The XRT calls the xrt backend makes, behind C functions that never throw.
+ *
+ * XRT 2.13's C API lets C++ exceptions escape (xrtDeviceOpen throws std::runtime_error
+ * "XILINX_XRT not set", for one), and an exception unwinding into C code aborts the process.
+ * xrt_shim.cc wraps every call in try/catch and turns exceptions into a negative errno plus one
+ * line on stderr. Handles are XRT's own (void pointers).
+ */
+#ifndef NASMAC_XRT_SHIM_H
+#define NASMAC_XRT_SHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Kernel argument numbers, in the order of the kernel's register map (hw/layout.txt). */
+enum { NASMAC__ARG_DESC = 0, NASMAC__ARG_ARENA, NASMAC__ARG_RESULT, NASMAC__ARG_NUM_JOBS,
+       NASMAC__ARG_ARENA_BYTES };
+
+/* Opens device index, loads the xclbin, opens kernel `name` and reports the memory group of
+ * each buffer argument. */
+int nasmac__xrt_open(unsigned int index, const char *xclbin, const char *name, void **dev,
+		     void **kernel, int groups[3]);
+void nasmac__xrt_close(void *dev, void *kernel);
+int nasmac__xrt_bo_alloc(void *dev, size_t size, int group, void **bo, void **map);
+void nasmac__xrt_bo_free(void *bo);
+/* to_device 1: host -> card; 0: card -> host. */
+int nasmac__xrt_bo_sync(void *bo, int to_device, size_t size);
+int nasmac__xrt_run_open(void *kernel, void **run);
+int nasmac__xrt_run_start(void *run, void *desc, void *arena, void *result, uint32_t num_jobs,
+			  uint32_t arena_bytes);
+/* 0 when the run completed, -ETIMEDOUT when it is still running after timeout_ms, -EIO when
+ * it ended in another state. */
+int nasmac__xrt_run_wait(void *run, unsigned int timeout_ms);
+void nasmac__xrt_run_close(void *run);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NASMAC_XRT_SHIM_H */
