@@ -237,11 +237,12 @@ static int cpu_open(struct nasmac_dev *dev, const char *arg)
 		fprintf(stderr, "nasmac: the cpu backend takes no argument (got '%s')\n", arg);
 		return -EINVAL;
 	}
-	c = aligned_alloc(64, sizeof(*c));
+	/* aligned_alloc wants a size that is a multiple of the alignment. */
+	c = aligned_alloc(64, (sizeof(*c) + 63) & ~(size_t)63);
 	if (!c)
 		return -ENOMEM;
 	memset(c, 0, sizeof(*c));
-	c->ents = aligned_alloc(64, CPU_ENTS * sizeof(*c->ents));
+	c->ents = aligned_alloc(64, (CPU_ENTS * sizeof(*c->ents) + 63) & ~(size_t)63);
 	c->ring = malloc(CPU_RING_BYTES);
 	if (!c->ents || !c->ring) {
 		free(c->ents);
