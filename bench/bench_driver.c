@@ -59,6 +59,15 @@ static void report(const char *backend, int alg, double jobs, double secs, const
 	fflush(stdout);
 }
 
+static void skipped(const char *backend, const char *why)
+{
+	if (g_json)
+		printf("{\"backend\":\"%s\",\"alg\":\"eia2\",\"mac_per_s\":null,"
+		       "\"ns_per_job\":null,\"skipped\":\"%s\"}\n", backend, why);
+	else
+		printf("  %-14s skipped (%s)\n", backend, why);
+}
+
 /* ---- raw libipsec-mb: what the cpu backend does, without the driver around it ------------ */
 
 struct raw_ent {
@@ -478,17 +487,17 @@ int nasmac__bench_driver(int argc, char **argv)
 		nasmac_opts_t o = { .batch_max = 256, .inflight = 2, .timeout_ms = 600000 };
 
 		for (int alg = 1; alg <= 3; alg++)
-			if (bench_backend("sim", &o, 0.5, alg, &r))
-				printf("  sim: skipped (no kernel model in this build)\n");
+			if ((rc = bench_backend("sim", &o, 0.5, alg, &r)) != 0) {
+				skipped("sim", nasmac_strerror(rc));
+				break;
+			}
 	}
 	{
 		nasmac_opts_t o = { .batch_max = 256, .inflight = 4 };
 
 		rc = bench_backend("xrt:0", &o, g_min_s, 2, &r);
-		if (rc == -ENODEV && !g_json)
-			printf("  xrt:0: skipped (no card)\n");
-		else if (rc)
-			printf("  xrt:0: failed: %s\n", nasmac_strerror(rc));
+		if (rc)
+			skipped("xrt:0", rc == -ENODEV ? "no card" : nasmac_strerror(rc));
 	}
 	/* Latency: a burst below the lane count waits for the deadline on the cpu backend. */
 	bench_latency("cpu", 256, 20, 1, 2000);
