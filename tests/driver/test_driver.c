@@ -484,6 +484,41 @@ static void test_cpu_fd_and_verify(void **state)
 	free_jobs(&ts);
 }
 
+/* A full queue: enqueue takes what fits and says so; dequeuing makes room again. Finished
+ * jobs waiting for dequeue count against queue_depth too. */
+static void test_cpu_queue_full(void **state)
+{
+	nasmac_opts_t o = { .queue_depth = 10 };
+	struct tset ts;
+	nasmac_dev_t *dev = open_dev("cpu", &o);
+	nasmac_job_t *out[32];
+	uint32_t got = 0;
+
+	(void)state;
+	make_jobs(&ts, 25, 256, g_seed + 13);
+	assert_int_equal(nasmac_enqueue_burst(dev, ts.ptr, 25), 10);
+	assert_int_equal(nasmac_enqueue_burst(dev, ts.ptr + 10, 15), 0);
+	nasmac_flush(dev);
+	assert_int_equal(nasmac_enqueue_burst(dev, ts.ptr + 10, 15), 0);
+	assert_int_equal(nasmac_dequeue_burst(dev, out, 4), 4);
+	assert_int_equal(nasmac_enqueue_burst(dev, ts.ptr + 10, 15), 4);
+	nasmac_flush(dev);
+	got = 4;
+	for (uint32_t i = 0; i < 4; i++)
+		check_job(out[i]);
+	while (got < 14) {
+		uint32_t k = nasmac_dequeue_burst(dev, out, 32);
+
+		for (uint32_t i = 0; i < k; i++)
+			check_job(out[i]);
+		got += k;
+	}
+	assert_int_equal(nasmac_close(dev), 0);
+	for (uint32_t i = 14; i < 25; i++)
+		assert_int_equal(ts.t[i].seen, 0);
+	free_jobs(&ts);
+}
+
 static void test_verify_null_dev(void **state)
 {
 	struct tset ts;
@@ -621,6 +656,7 @@ int main(void)
 		cmocka_unit_test(test_cpu_random),
 		cmocka_unit_test(test_cpu_reference_path),
 		cmocka_unit_test(test_cpu_exactly_once),
+		cmocka_unit_test(test_cpu_queue_full),
 		cmocka_unit_test(test_cpu_close_inflight),
 		cmocka_unit_test(test_cpu_bad_jobs),
 		cmocka_unit_test(test_cpu_fd_and_verify),
