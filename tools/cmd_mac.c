@@ -2,13 +2,14 @@
  * nasmac mac: one 128-EIA1/2/3 MAC from hex inputs, or a batch file of them (the format of
  * tests/vectors/eia*.txt, whose optional eighth field is the expected MAC).
  *
- * Every MAC goes through mac_compute(), which takes the backend name: for now only "cpu" (the
- * reference algorithms); the driver's sim and xrt backends plug in there.
+ * Every MAC goes through mac_compute(), which sends it through the libnasmac device opened for
+ * --backend (cpu, sim or xrt:N) with nasmac_open/enqueue/dequeue.
  *
  * This file also holds the small input parsers that cmd_kdf.c shares (nasmac__tool_*).
  */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,22 +134,54 @@ struct mac_req {
 	size_t len_bits;
 };
 
-/* 0 when the backend exists in this build; otherwise prints why and returns -ENODEV. */
+/* The libnasmac device every MAC goes through, for every backend (cpu included). */
+static nasmac_dev_t *mac_dev;
+
+/* Opens the backend's device. A backend that cannot run here has said why (-ENODEV). */
 static int backend_check(const char *backend)
 {
-	if (strcmp(backend, "cpu") == 0)
-		return 0;
-	fprintf(stderr, PROG ": --backend: '%s' is not available in this build (backends: cpu)\n",
-		backend);
-	return -ENODEV;
+	int rc = nasmac_open(backend, NULL, &mac_dev);
+
+	if (rc == -EINVAL)
+		fprintf(stderr, PROG ": --backend: '%s' is not a backend (cpu, sim, xrt:N)\n",
+			backend);
+	else if (rc && rc != -ENODEV)
+		fprintf(stderr, PROG ": --backend %s: %s\n", backend, nasmac_strerror(rc));
+	return rc;
 }
 
+/* One MAC through the device: enqueue the job, flush, wait on the device's fd, dequeue it.
+ * An empty message is outside the job API (1..NASMAC_MAX_LEN_BITS bits): the reference
+ * computes that one. The driver wipes the job's copy of the key. */
 static int mac_compute(const char *backend, const struct mac_req *r, uint8_t mac[4])
 {
-	if (strcmp(backend, "cpu") != 0)
-		return -ENODEV;
-	return nasmac_mac(r->alg, r->key, r->count, r->bearer, r->direction, r->msg, r->len_bits,
-			  mac);
+	nasmac_job_t job = {0}, *one = &job, *out = NULL;
+
+	(void)backend;
+	if (r->len_bits == 0)
+		return nasmac_mac(r->alg, r->key, r->count, r->bearer, r->direction, r->msg, 0, mac);
+	memcpy(job.key, r->key, sizeof(job.key));
+	job.alg = (uint8_t)r->alg;
+	job.count = r->count;
+	job.bearer = r->bearer;
+	job.direction = r->direction;
+	job.msg = r->msg;
+	job.len_bits = (uint32_t)r->len_bits;
+	if (nasmac_enqueue_burst(mac_dev, &one, 1) != 1) {
+		explicit_bzero(job.key, sizeof(job.key));
+		return -EBUSY;
+	}
+	nasmac_flush(mac_dev);
+	while (nasmac_dequeue_burst(mac_dev, &out, 1) == 0) {
+		struct pollfd p = {.fd = nasmac_fd(mac_dev), .events = POLLIN};
+
+		if (poll(&p, 1, 1000) < 0 && errno != EINTR)
+			return -errno;
+	}
+	if (job.status == NASMAC_ST_ERROR)
+		return job.err;
+	memcpy(mac, job.mac, 4);
+	return 0;
 }
 
 /* ---- Field parsing (shared by the options and the batch lines) --------------------------- */
@@ -325,8 +358,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: nasmac mac --alg eia1|eia2|eia3 --key HEX --count HEX --bearer N\n"
-		"                  --direction 0|1 [--length-bits N] --message HEX [--backend cpu]\n"
-		"       nasmac mac --batch FILE|- [--backend cpu]\n"
+		"                  --direction 0|1 [--length-bits N] --message HEX [--backend B]\n"
+		"       nasmac mac --batch FILE|- [--backend B]\n"
 		"\n"
 		"Prints the 32-bit NAS MAC (128-EIA1/2/3 = 128-NIA1/2/3) as 8 hex digits, MAC octet 0\n"
 		"first.\n"
@@ -337,7 +370,8 @@ static void usage(FILE *f)
 		"  --length-bits N    message length in bits, 0..%u (default: all octets given);\n"
 		"                     bits after it are ignored\n"
 		"  --message HEX      the message, MSB of the first octet first ('-' for empty)\n"
-		"  --backend NAME     where to compute: cpu (the reference algorithms)\n"
+		"  --backend B        where to compute: cpu (default; libipsec-mb), sim (the kernel's\n"
+		"                     Verilator model) or xrt:N (Alveo card N, NASMAC_XCLBIN)\n"
 		"  --batch FILE       one MAC per line: ALG KEY COUNT BEARER DIRECTION LENGTH_BITS\n"
 		"                     MESSAGE [EXPECTED_MAC] (decimal BEARER, DIRECTION, LENGTH_BITS;\n"
 		"                     '-' for an empty message; '#' starts a comment). With the\n"
@@ -346,7 +380,19 @@ static void usage(FILE *f)
 		NASMAC_MAX_LEN_BITS);
 }
 
+static int cmd_mac(int argc, char **argv);
+
 int nasmac__cmd_mac(int argc, char **argv)
+{
+	int rc = cmd_mac(argc, argv);
+
+	if (mac_dev)
+		nasmac_close(mac_dev);
+	mac_dev = NULL;
+	return rc;
+}
+
+static int cmd_mac(int argc, char **argv)
 {
 	enum { O_ALG = 256, O_KEY, O_COUNT, O_BEARER, O_DIR, O_LEN, O_MSG, O_BACKEND, O_BATCH };
 	static const struct option opts[] = {

@@ -221,7 +221,13 @@ int nasmac__cmd_verify(int argc, char **argv)
 
 	rc = nasmac_open(backend, &opts, &dev);
 	if (rc) {
-		/* The backend printed why; nothing more to say. */
+		/* A backend that cannot run here has said why (-ENODEV). */
+		if (rc == -EINVAL)
+			fprintf(stderr, "nasmac verify: --backend: '%s' is not a backend (cpu, sim, "
+					"xrt:N) or an option is out of range\n", backend);
+		else if (rc != -ENODEV)
+			fprintf(stderr, "nasmac verify: --backend %s: %s\n", backend,
+				nasmac_strerror(rc));
 		rc = 2;
 		goto out_free;
 	}

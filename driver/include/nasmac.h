@@ -138,7 +138,8 @@ typedef struct nasmac_stats {
 typedef struct nasmac_dev nasmac_dev_t;
 
 /* spec: "cpu", "sim" or "xrt:N" (N = device index). opts may be NULL for defaults.
- * -ENODEV (with one line on stderr saying why) when the backend cannot run here. */
+ * -ENODEV (with one line on stderr saying why) when the backend cannot run here; -EINVAL,
+ * silently, for a spec that names no backend (the caller says so). */
 int nasmac_open(const char *spec, const nasmac_opts_t *opts, nasmac_dev_t **out);
 /* Takes up to n jobs, in order; returns how many it took (fewer when the queue is full).
  * Never blocks. */

@@ -233,10 +233,8 @@ static int cpu_open(struct nasmac_dev *dev, const char *arg)
 {
 	struct cpu_be *c;
 
-	if (arg && *arg) {
-		fprintf(stderr, "nasmac: the cpu backend takes no argument (got '%s')\n", arg);
-		return -EINVAL;
-	}
+	if (arg)
+		return -EINVAL; /* "cpu" takes no argument */
 	/* aligned_alloc wants a size that is a multiple of the alignment. */
 	c = aligned_alloc(64, (sizeof(*c) + 63) & ~(size_t)63);
 	if (!c)

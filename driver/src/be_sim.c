@@ -77,10 +77,8 @@ static int sim_open(struct nasmac_dev *dev, const char *arg)
 	struct sim_be *s;
 	int rc;
 
-	if (arg && *arg) {
-		fprintf(stderr, "nasmac: the sim backend takes no argument (got '%s')\n", arg);
-		return -EINVAL;
-	}
+	if (arg)
+		return -EINVAL; /* "sim" takes no argument */
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;

@@ -87,12 +87,10 @@ static int xrt_open(struct nasmac_dev *dev, const char *arg)
 	char *end = NULL;
 	int rc;
 
-	if (arg && *arg) {
+	if (arg) {
 		index = strtoul(arg, &end, 10);
-		if (*end || index > 255) {
-			fprintf(stderr, "nasmac: xrt: bad device index '%s' (xrt:N)\n", arg);
-			return -EINVAL;
-		}
+		if (*end || index > 255)
+			return -EINVAL; /* not xrt:N */
 	}
 	rc = probe();
 	if (rc)

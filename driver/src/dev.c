@@ -514,7 +514,8 @@ int nasmac_open(const char *spec, const nasmac_opts_t *opts, nasmac_dev_t **out)
 	dev->efd = -1;
 	dev->ops = find_backend(spec, &arg);
 	if (!dev->ops) {
-		fprintf(stderr, "nasmac: unknown backend '%s' (cpu, sim, xrt:N)\n", spec);
+		/* A malformed spec is the caller's to report (-EINVAL); only a backend that
+		 * cannot run here says why (-ENODEV). */
 		rc = -EINVAL;
 		goto out_free_dev;
 	}

@@ -542,6 +542,8 @@ static void test_open_errors(void **state)
 	assert_null(dev);
 	assert_int_equal(nasmac_open("cpu:3", NULL, &dev), -EINVAL);
 	assert_int_equal(nasmac_open("xrt:x", NULL, &dev), -EINVAL);
+	assert_int_equal(nasmac_open("sim:1", NULL, &dev), -EINVAL);
+	assert_int_equal(nasmac_open("cpux", NULL, &dev), -EINVAL);
 	unsetenv("NASMAC_XCLBIN");
 	assert_int_equal(nasmac_open("xrt:0", &o, &dev), -ENODEV);
 	assert_int_equal(nasmac_open(NULL, NULL, &dev), -EINVAL);
