@@ -53,8 +53,10 @@ test-driver-noxrt: $(NASMAC_BIN)
 		echo "test-driver-noxrt: 1 passed, 0 failed"; \
 	else echo "test-driver-noxrt: rc=$$rc, output: $$out"; echo "test-driver-noxrt: 0 passed, 1 failed"; exit 1; fi
 
-# The same C tests under ASan+UBSan (sim-backed cases run smaller there).
-test-driver-san:
+# The same C tests under ASan+UBSan (sim-backed cases run smaller there). The model is shared
+# with the normal tree, so it is built here first; the SAN tree's reference objects are also
+# built by test-ref-san, so that one goes first rather than racing this sub-make.
+test-driver-san: $(SIM_LIBS) | $(if $(wildcard tests/ref/build.mk),test-ref-san)
 	$(Q)$(MAKE) --no-print-directory SAN=1 $(BUILD)/san/bin/test_driver $(BUILD)/san/bin/test_driver_uv
 	$(Q)$(TEST_DRIVER_ENV) $(BUILD)/san/bin/test_driver
 	$(Q)$(TEST_DRIVER_ENV) $(BUILD)/san/bin/test_driver_uv
