@@ -316,7 +316,14 @@ static void reap_head(struct nasmac_dev *dev)
 	}
 	pthread_mutex_lock(&dev->lock);
 	if (slot->state == NASMAC__SLOT_STARTED || rc == 0) {
-		dev->st.device_ns += t_end - slot->t_start_ns;
+		/* Runs queued behind one another overlap from their start calls: count the
+		 * device's busy time once, from whichever came later, this start or the end of
+		 * the run before. */
+		uint64_t from = slot->t_start_ns > dev->dev_end_ns ? slot->t_start_ns
+								     : dev->dev_end_ns;
+
+		dev->st.device_ns += t_end - from;
+		dev->dev_end_ns = t_end;
 		dev->st.device_cycles += slot->cycles;
 	}
 	if (++dev->run_head == dev->nslots)

@@ -105,6 +105,7 @@ struct nasmac_dev {
 	uint32_t *run, run_head, run_count;
 	size_t arena_bytes;
 	uint64_t batch_seq;
+	uint64_t dev_end_ns; /* when the last finished run ended, for stats.device_ns */
 
 	nasmac_stats_t st;
 };
