@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -349,10 +350,18 @@ static void timed_wait(struct nasmac_dev *dev, uint64_t until_ns)
 	pthread_cond_timedwait(&dev->wake, &dev->lock, &ts);
 }
 
+/* Linux delays timed sleeps by up to the thread's timer slack (50 us by default), which
+ * would add that much to every deadline; the workers ask for 1 us. */
+static void tight_timers(void)
+{
+	prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
+}
+
 static void *batch_worker(void *arg)
 {
 	struct nasmac_dev *dev = arg;
 
+	tight_timers();
 	pthread_mutex_lock(&dev->lock);
 	for (;;) {
 		uint64_t now = nasmac__drv_now_ns();
@@ -391,6 +400,7 @@ static void *lull_worker(void *arg)
 {
 	struct nasmac_dev *dev = arg;
 
+	tight_timers();
 	pthread_mutex_lock(&dev->lock);
 	while (!dev->stopping) {
 		uint64_t due = 0;
