@@ -49,13 +49,6 @@ int nasmac__job_check(const nasmac_job_t *job)
 	return 0;
 }
 
-void nasmac__set_status(nasmac_job_t *job)
-{
-	job->status = nasmac_mac_equal(job->mac, job->expected_mac) ? NASMAC_ST_VERIFIED
-								    : NASMAC_ST_MISMATCH;
-	job->err = 0;
-}
-
 void nasmac__compute_ref(nasmac_job_t *job)
 {
 	int rc = nasmac__job_check(job);
@@ -100,7 +93,7 @@ void nasmac__complete(struct nasmac_dev *dev, nasmac_job_t *job)
 
 	if (tail >= dev->cap)
 		tail -= dev->cap;
-	nasmac__wipe(job->key, sizeof(job->key));
+	nasmac__drv_wipe(job->key, sizeof(job->key));
 	dev->done[tail] = job;
 	dev->done_count++;
 	dev->in_flight--;
@@ -394,11 +387,28 @@ static void *batch_worker(void *arg)
 	return NULL;
 }
 
+/* The lull worker's sleep: on its own lock and condition, so that close can cut it short
+ * without the worker ever holding the device lock while it sleeps. */
+static void nap_until(struct nasmac_dev *dev, uint64_t ns)
+{
+	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u),
+			       .tv_nsec = (long)(ns % 1000000000u) };
+
+	pthread_mutex_lock(&dev->nap_lock);
+	while (!dev->nap_stop && nasmac__drv_now_ns() < ns)
+		if (pthread_cond_timedwait(&dev->nap, &dev->nap_lock, &ts) == ETIMEDOUT)
+			break;
+	pthread_mutex_unlock(&dev->nap_lock);
+}
+
 /* Inline backends: the worker finishes the jobs a backend holds once the oldest of them has
- * waited deadline_us (multi-buffer lanes only run when full, so a lull would strand them). */
+ * waited deadline_us (multi-buffer lanes only run when full, so a lull would strand them).
+ * It sleeps without the lock and only ever try-locks when it wakes: a caller inside enqueue
+ * is feeding the lanes itself and must never wait for the worker. */
 static void *lull_worker(void *arg)
 {
 	struct nasmac_dev *dev = arg;
+	uint64_t deadline = (uint64_t)dev->opts.deadline_us * 1000u;
 
 	tight_timers();
 	pthread_mutex_lock(&dev->lock);
@@ -411,13 +421,16 @@ static void *lull_worker(void *arg)
 			dev->worker_idle = 0;
 			continue;
 		}
-		due += (uint64_t)dev->opts.deadline_us * 1000u;
+		due += deadline;
 		if (nasmac__drv_now_ns() >= due) {
 			dev->ops->drain(dev);
 			dev->st.batches++;
 			continue;
 		}
-		timed_wait(dev, due);
+		pthread_mutex_unlock(&dev->lock);
+		nap_until(dev, due);
+		while (pthread_mutex_trylock(&dev->lock) != 0)
+			nap_until(dev, nasmac__drv_now_ns() + deadline / 4 + 1000u);
 	}
 	pthread_mutex_unlock(&dev->lock);
 	return NULL;
@@ -560,6 +573,8 @@ int nasmac_open(const char *spec, const nasmac_opts_t *opts, nasmac_dev_t **out)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&dev->wake, &ca);
 	pthread_cond_init(&dev->idle, &ca);
+	pthread_cond_init(&dev->nap, &ca);
+	pthread_mutex_init(&dev->nap_lock, NULL);
 	pthread_condattr_destroy(&ca);
 
 	rc = dev->ops->open(dev, arg);
@@ -582,6 +597,8 @@ out_fini_slots:
 		dev->ops->slot_fini(dev, &dev->slots[i]);
 	dev->ops->close(dev);
 out_destroy_sync:
+	pthread_mutex_destroy(&dev->nap_lock);
+	pthread_cond_destroy(&dev->nap);
 	pthread_cond_destroy(&dev->idle);
 	pthread_cond_destroy(&dev->wake);
 	pthread_mutex_destroy(&dev->lock);
@@ -722,6 +739,10 @@ int nasmac_close(nasmac_dev_t *dev)
 	dev->flush_req = 1;
 	pthread_cond_signal(&dev->wake);
 	pthread_mutex_unlock(&dev->lock);
+	pthread_mutex_lock(&dev->nap_lock);
+	dev->nap_stop = 1;
+	pthread_cond_signal(&dev->nap);
+	pthread_mutex_unlock(&dev->nap_lock);
 	if (dev->thread_started)
 		pthread_join(dev->thread, NULL);
 	/* The batch worker leaves only when every batch is finished; inline backends drain here. */
@@ -732,6 +753,8 @@ int nasmac_close(nasmac_dev_t *dev)
 	for (uint32_t i = 0; dev->ops->slot_fini && i < dev->nslots; i++)
 		dev->ops->slot_fini(dev, &dev->slots[i]);
 	dev->ops->close(dev);
+	pthread_mutex_destroy(&dev->nap_lock);
+	pthread_cond_destroy(&dev->nap);
 	pthread_cond_destroy(&dev->idle);
 	pthread_cond_destroy(&dev->wake);
 	pthread_mutex_destroy(&dev->lock);
