@@ -528,6 +528,23 @@ static int set_opts(struct nasmac_dev *dev, const nasmac_opts_t *opts)
 	return 0;
 }
 
+static void close_backend(struct nasmac_dev *dev)
+{
+	for (uint32_t i = 0; dev->ops->slot_fini && i < dev->nslots; i++)
+		dev->ops->slot_fini(dev, &dev->slots[i]);
+	dev->ops->close(dev);
+}
+
+static void destroy_sync(struct nasmac_dev *dev)
+{
+	pthread_mutex_destroy(&dev->nap_lock);
+	pthread_cond_destroy(&dev->nap);
+	pthread_cond_destroy(&dev->idle);
+	pthread_cond_destroy(&dev->wake);
+	pthread_mutex_destroy(&dev->lock);
+	close(dev->efd);
+}
+
 int nasmac_open(const char *spec, const nasmac_opts_t *opts, nasmac_dev_t **out)
 {
 	pthread_condattr_t ca;
@@ -593,16 +610,9 @@ int nasmac_open(const char *spec, const nasmac_opts_t *opts, nasmac_dev_t **out)
 	return 0;
 
 out_fini_slots:
-	for (uint32_t i = 0; dev->ops->slot_fini && i < dev->nslots; i++)
-		dev->ops->slot_fini(dev, &dev->slots[i]);
-	dev->ops->close(dev);
+	close_backend(dev);
 out_destroy_sync:
-	pthread_mutex_destroy(&dev->nap_lock);
-	pthread_cond_destroy(&dev->nap);
-	pthread_cond_destroy(&dev->idle);
-	pthread_cond_destroy(&dev->wake);
-	pthread_mutex_destroy(&dev->lock);
-	close(dev->efd);
+	destroy_sync(dev);
 out_free_slots:
 	free_slots(dev);
 out_free_rings:
@@ -750,15 +760,8 @@ int nasmac_close(nasmac_dev_t *dev)
 	if (dev->ops->drain)
 		dev->ops->drain(dev);
 	pthread_mutex_unlock(&dev->lock);
-	for (uint32_t i = 0; dev->ops->slot_fini && i < dev->nslots; i++)
-		dev->ops->slot_fini(dev, &dev->slots[i]);
-	dev->ops->close(dev);
-	pthread_mutex_destroy(&dev->nap_lock);
-	pthread_cond_destroy(&dev->nap);
-	pthread_cond_destroy(&dev->idle);
-	pthread_cond_destroy(&dev->wake);
-	pthread_mutex_destroy(&dev->lock);
-	close(dev->efd);
+	close_backend(dev);
+	destroy_sync(dev);
 	free_slots(dev);
 	free(dev->pend);
 	free(dev->pend_ns);
