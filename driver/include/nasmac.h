@@ -137,6 +137,23 @@ typedef struct nasmac_stats {
 
 typedef struct nasmac_dev nasmac_dev_t;
 
+/*
+ * How the backends behave (all behind the same calls):
+ *  - "cpu": libipsec-mb's multi-buffer job API, in the caller's thread, inside
+ *    nasmac_enqueue_burst(). Most jobs of a burst are finished when it returns; the last few
+ *    wait in the multi-buffer lanes until more jobs arrive, nasmac_flush(), or deadline_us
+ *    after the oldest of them arrived (a driver thread finishes them then). batch_max and
+ *    inflight do not apply; stats.batches counts those early finishes.
+ *  - "sim": the Verilator model of the nasmac kernel, driven from the driver's worker thread
+ *    with the register and memory protocol of a card; stats.device_cycles counts its clocks.
+ *  - "xrt:N": the kernel on Alveo card N through XRT (opts.xclbin or $NASMAC_XCLBIN).
+ *  For sim and xrt, jobs are gathered into batches of batch_max, sent when full or deadline_us
+ *  after the oldest job arrived, with up to inflight batches on the device; a batch that fails,
+ *  times out (timeout_ms) or returns inconsistent results is recomputed on the CPU
+ *  (stats.fallbacks) and the device is reset. Jobs may finish in a different order than they
+ *  were enqueued (a bad job finishes at once).
+ */
+
 /* spec: "cpu", "sim" or "xrt:N" (N = device index). opts may be NULL for defaults.
  * -ENODEV (with one line on stderr saying why) when the backend cannot run here; -EINVAL,
  * silently, for a spec that names no backend (the caller says so). */
