@@ -516,6 +516,43 @@ static void test_cpu_queue_full(void **state)
 	free_jobs(&ts);
 }
 
+/* The longest messages: every algorithm at the device maximum, and EIA2 around the 65,534-bit
+ * CMAC input limit of libipsec-mb 1.3 (65,470 bits of message plus the 64-bit prefix), where the
+ * cpu backend must hand the job to the reference code rather than return an error. */
+static void test_cpu_longest(void **state)
+{
+	static const uint32_t lens[] = { 65470, 65471, 65472, 65503, NASMAC_MAX_LEN_BITS };
+	struct tset ts;
+	nasmac_dev_t *dev = open_dev("cpu", NULL);
+	uint64_t s = g_seed + 21;
+
+	(void)state;
+	make_jobs(&ts, 15, NASMAC_MAX_LEN_BITS, g_seed + 20);
+	for (uint32_t i = 0; i < ts.n; i++) {
+		struct tjob *t = &ts.t[i];
+		nasmac_job_t *j = &t->job;
+
+		/* make_jobs drew a length; redraw the message at the length under test. */
+		free(t->msg);
+		j->len_bits = lens[i % 5];
+		j->alg = (uint8_t)(i < 10 ? NASMAC_EIA2 : 1 + 2 * (i % 2));
+		t->msg = malloc((j->len_bits + 7) / 8);
+		assert_non_null(t->msg);
+		for (size_t k = 0; k < (j->len_bits + 7) / 8; k++)
+			t->msg[k] = (uint8_t)rnd(&s);
+		j->msg = t->msg;
+		assert_int_equal(nasmac_mac((nasmac_alg_t)j->alg, j->key, j->count, j->bearer,
+					    j->direction, j->msg, j->len_bits, t->want_mac),
+				 0);
+		memcpy(j->expected_mac, t->want_mac, 4);
+		t->want_status = NASMAC_ST_VERIFIED;
+		assert_int_equal(nasmac_verify(dev, j), 0);
+		check_job(j);
+	}
+	assert_int_equal(nasmac_close(dev), 0);
+	free_jobs(&ts);
+}
+
 static void test_verify_null_dev(void **state)
 {
 	struct tset ts;
@@ -654,6 +691,7 @@ int main(void)
 		cmocka_unit_test(test_verify_null_dev),
 		cmocka_unit_test(test_cpu_random),
 		cmocka_unit_test(test_cpu_reference_path),
+		cmocka_unit_test(test_cpu_longest),
 		cmocka_unit_test(test_cpu_exactly_once),
 		cmocka_unit_test(test_cpu_queue_full),
 		cmocka_unit_test(test_cpu_close_inflight),
