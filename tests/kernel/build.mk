@@ -1,0 +1,17 @@
+# tests/kernel: the whole kernel through the Verilator model (sim/sim.h) against the C reference.
+TEST_KERNEL_BIN := $(BIN)/test_kernel
+# Lanes replaced by the toy lane in this model build (see sim/build.mk): bit n for EIA n.
+TEST_KERNEL_TOY := $(shell echo $$(( 0 $(foreach n,$(SIM_TOY_LANES),+ (1 << $(n))) )))
+
+$(OBJ)/tests/kernel/test_kernel.o: CFLAGS += -Isim -Idriver/src -DNASMAC_TOY_LANES=$(TEST_KERNEL_TOY)u
+$(OBJ)/tests/kernel/test_kernel.o: $(SIM_VDIR)/.stamp
+
+$(TEST_KERNEL_BIN): $(OBJ)/tests/kernel/test_kernel.o $(NASMAC_REF_OBJS) $(SIM_LIBS)
+	@mkdir -p $(dir $@)
+	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(NASMAC_REF_OBJS) $(SIM_LIBS) $(NASMAC_REF_LDLIBS) $(SIM_LDLIBS)
+
+.PHONY: test-kernel
+TEST_TARGETS += test-kernel
+test-kernel: $(TEST_KERNEL_BIN)
+	$(Q)$(TEST_KERNEL_BIN)
