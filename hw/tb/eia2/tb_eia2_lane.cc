@@ -306,9 +306,15 @@ int main(int argc, char **argv)
 	std::vector<Job> r1(rnd.begin(), rnd.begin() + (long)half), r2(rnd.begin() + (long)half, rnd.end());
 	b.run(r1, Stalls{40, 25, 40, false});
 	b.run(r2, Stalls{0, 0, 0, false});
+	// Results drained far slower than jobs finish: the result FIFO fills and the lane must hold
+	// back final blocks (credits) instead of losing results.
+	std::vector<Job> slow;
+	for (int i = 0; i < 200; i++)
+		slow.push_back(b.make_job(1 + (uint32_t)(b.rng()() % 400), b.pct() < 10));
+	b.run(slow, Stalls{0, 0, 97, false});
 	b.check_cleared("the random jobs");
-	std::printf("random: %zu jobs (%zu with stalls, %zu without)\n", rnd.size(), r1.size(),
-		    r2.size());
+	std::printf("random: %zu jobs (%zu with stalls, %zu without, %zu more under result backpressure)\n",
+		    rnd.size(), r1.size(), r2.size(), slow.size());
 
 	// 3. Throughput at full input rate.
 	std::vector<Job> nas;
