@@ -63,3 +63,8 @@ $(SIM_LIB): $(SIM_BASE)/sim/sim.o $(SIM_VDIR)/.stamp
 .PHONY: sim
 sim: $(SIM_LIB)
 ALL_TARGETS += $(SIM_LIB)
+
+# nasmac bench engine (bench/bench_engine.c): linked into the tool, which already links the model
+# and libipsec-mb through libnasmac ($(NASMAC_LIBS), driver/build.mk).
+TOOL_OBJS += $(OBJ)/bench/bench_engine.o
+$(OBJ)/bench/bench_engine.o: CFLAGS += -Itools -Isim -Idriver/src
