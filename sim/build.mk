@@ -17,9 +17,7 @@ VERILATOR_INC := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/inclu
 SIM_TOY   ?=
 SIM_TOY_LANES := $(sort $(SIM_TOY) $(foreach n,1 2 3,$(if $(wildcard hw/rtl/nasmac_eia$(n)_lane.sv),,$(n))))
 
-# Every RTL file of the kernel: the generated contract package and other packages first.
-KERNEL_RTL := $(LAYOUT_GEN_SV) $(sort $(wildcard hw/rtl/*_pkg.sv)) \
-	$(filter-out %_pkg.sv,$(sort $(wildcard hw/rtl/*.sv)))
+# KERNEL_RTL (every RTL file of the kernel) comes from hw/build.mk.
 SIM_RTL := $(filter-out $(foreach n,$(SIM_TOY_LANES),hw/rtl/nasmac_eia$(n)_lane.sv),$(KERNEL_RTL)) \
 	$(if $(SIM_TOY_LANES),hw/tb/kernel/toy_lane.sv) \
 	$(foreach n,$(SIM_TOY_LANES),hw/tb/kernel/nasmac_eia$(n)_lane_toy.sv)

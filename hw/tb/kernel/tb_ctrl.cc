@@ -1,0 +1,156 @@
+// Self-checking test of nasmac_ctrl alone: AXI-Lite handshakes (AW and W apart, in either order),
+// ap_start/ap_done/ap_idle/ap_ready, clear on read, GIE/IER/ISR and the interrupt line, byte
+// strobes, arguments frozen while the kernel runs, the read-only registers.
+#include <cstdio>
+#include <memory>
+
+#include "Vnasmac_ctrl.h"
+#include "verilated.h"
+
+static std::unique_ptr<Vnasmac_ctrl> t;
+static unsigned passed, failed;
+static int starts;
+
+#define CHECK(c, ...)                                                        \
+	do {                                                                 \
+		if (c) {                                                     \
+			passed++;                                            \
+		} else {                                                     \
+			failed++;                                            \
+			fprintf(stderr, "FAIL line %d: ", __LINE__);         \
+			fprintf(stderr, __VA_ARGS__);                        \
+			fputc('\n', stderr);                                 \
+		}                                                            \
+	} while (0)
+
+static void tick()
+{
+	t->clk_i = 0;
+	t->eval();
+	t->clk_i = 1;
+	t->eval();
+	if (t->start_o)
+		starts++;
+}
+
+// aw_first: present AW alone for a few cycles before W (and the reverse when false).
+static void write(uint32_t addr, uint32_t data, uint32_t strb = 0xf, bool aw_first = true)
+{
+	bool aw = false, w = false;
+	t->awaddr_i = addr;
+	t->wdata_i = data;
+	t->wstrb_i = strb;
+	t->bready_i = 1;
+	for (int i = 0; i < 50; i++) {
+		t->awvalid_i = !aw && (aw_first || i >= 3);
+		t->wvalid_i = !w && (!aw_first || i >= 3);
+		t->clk_i = 0;
+		t->eval();
+		bool aw_hs = t->awvalid_i && t->awready_o, w_hs = t->wvalid_i && t->wready_o;
+		bool b_hs = t->bvalid_o;
+		tick();
+		aw |= aw_hs;
+		w |= w_hs;
+		if (b_hs) {
+			t->awvalid_i = t->wvalid_i = 0;
+			return;
+		}
+	}
+	CHECK(false, "write 0x%x hung", addr);
+}
+
+static uint32_t read(uint32_t addr)
+{
+	bool ar = false;
+	t->araddr_i = addr;
+	t->rready_i = 1;
+	for (int i = 0; i < 50; i++) {
+		t->arvalid_i = !ar;
+		t->clk_i = 0;
+		t->eval();
+		bool ar_hs = t->arvalid_i && t->arready_o;
+		bool r_hs = t->rvalid_o;
+		uint32_t d = t->rdata_o;
+		tick();
+		ar |= ar_hs;
+		if (r_hs) {
+			t->arvalid_i = 0;
+			return d;
+		}
+	}
+	CHECK(false, "read 0x%x hung", addr);
+	return 0;
+}
+
+static void done_pulse()
+{
+	t->done_i = 1;
+	tick();
+	t->done_i = 0;
+	tick();
+}
+
+int main(int argc, char **argv)
+{
+	auto ctx = std::make_unique<VerilatedContext>();
+	ctx->commandArgs(argc, argv);
+	t = std::make_unique<Vnasmac_ctrl>(ctx.get());
+	t->rst_ni = 0;
+	for (int i = 0; i < 4; i++)
+		tick();
+	t->rst_ni = 1;
+	tick();
+
+	CHECK(read(0x00) == 0x4, "AP_CTRL after reset: idle only");
+	CHECK(read(0x40) == 0x4e41534d, "ID");
+	CHECK(read(0x44) == 0x00010000, "VERSION");
+	write(0x10, 0x11223344);
+	write(0x14, 0x55667788, 0xf, false);
+	CHECK(t->desc_addr_o == 0x5566778811223344ull, "DESC_ADDR 0x%llx", (unsigned long long)t->desc_addr_o);
+	write(0x2c, 0xaabbccdd);
+	write(0x2c, 0x00000011, 0x1); // one byte lane
+	CHECK(read(0x2c) == 0xaabbcc11 && t->arena_bytes_o == 0xaabbcc11, "WSTRB byte write 0x%x", read(0x2c));
+	write(0x28, 7);
+	CHECK(t->num_jobs_o == 7, "NUM_JOBS");
+	write(0x40, 0);
+	CHECK(read(0x40) == 0x4e41534d, "ID read-only");
+
+	// Start: one pulse, ap_start visible while running, arguments frozen.
+	write(0x08, 0x1);
+	write(0x00, 0x1);
+	tick();
+	CHECK(starts == 1, "one start pulse (%d)", starts);
+	CHECK(read(0x00) == 0x1, "AP_CTRL while running 0x%x", read(0x00));
+	write(0x28, 99);
+	CHECK(t->num_jobs_o == 7, "NUM_JOBS frozen while running");
+	t->cycles_i = 0x123456789aull;
+	t->bad_index_i = 5;
+	CHECK(read(0x48) == 0x3456789a && read(0x4c) == 0x12 && read(0x50) == 5, "CYCLES/BAD_INDEX");
+	done_pulse();
+	CHECK(starts == 1, "no restart after done");
+	CHECK(read(0x0c) == 0x1, "ISR done");
+	CHECK(t->interrupt_o == 0, "no interrupt with GIE off");
+	write(0x04, 1);
+	CHECK(t->interrupt_o == 1, "interrupt with GIE on");
+	CHECK(read(0x00) == 0xe, "AP_CTRL done|idle|ready");
+	CHECK(read(0x00) == 0x4, "ap_done and ap_ready clear on read");
+	write(0x0c, 0x1);
+	CHECK(read(0x0c) == 0 && t->interrupt_o == 0, "ISR toggle on write clears");
+	write(0x0c, 0x2);
+	CHECK(read(0x0c) == 0x2 && t->interrupt_o == 1, "ISR toggle on write sets");
+	write(0x0c, 0x2);
+	write(0x28, 99);
+	CHECK(t->num_jobs_o == 99, "NUM_JOBS writable when idle");
+	// IER off: done leaves ISR alone.
+	write(0x08, 0);
+	write(0x00, 1);
+	tick();
+	done_pulse();
+	CHECK(starts == 2 && read(0x0c) == 0 && t->interrupt_o == 0, "IER off");
+	CHECK(read(0x7c) == 0, "unmapped reads 0");
+
+	t->final();
+	t.reset(); // the model must go before its context
+	printf("tb_ctrl: %u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
