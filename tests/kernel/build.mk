@@ -15,3 +15,9 @@ $(TEST_KERNEL_BIN): $(OBJ)/tests/kernel/test_kernel.o $(NASMAC_REF_OBJS) $(SIM_L
 TEST_TARGETS += test-kernel
 test-kernel: $(TEST_KERNEL_BIN)
 	$(Q)$(TEST_KERNEL_BIN)
+
+# The same test built with ASan+UBSan (the model archive itself is shared, uninstrumented).
+.PHONY: test-kernel-san
+TEST_TARGETS += test-kernel-san
+test-kernel-san: $(SIM_LIBS)
+	$(Q)$(MAKE) --no-print-directory SAN=1 test-kernel
