@@ -51,11 +51,11 @@ $(SYNTH_DIR)/%.stat: $(KERNEL_RTL)
 synth-summary: $(foreach t,$(SYNTH_TOPS),$(SYNTH_DIR)/$(t).stat)
 	$(Q)for t in $(SYNTH_TOPS); do \
 		f=$(SYNTH_DIR)/$$t.stat; \
-		lut=$$(awk '$$2 ~ /^LUT[1-6]$$/ {s += $$1} END {print s+0}' $$f); \
-		ff=$$(awk '$$2 ~ /^FD[RSCP]E$$/ {s += $$1} END {print s+0}' $$f); \
-		bram=$$(awk '$$2 ~ /^RAMB/ {s += $$1} END {print s+0}' $$f); \
+		lut=$$(awk '$$1 ~ /^LUT[1-6]$$/ {s += $$2} END {print s+0}' $$f); \
+		ff=$$(awk '$$1 ~ /^FD[RSCP]E$$/ {s += $$2} END {print s+0}' $$f); \
+		bram=$$(awk '$$1 ~ /^RAM/ {s += $$2} END {print s+0}' $$f); \
 		lc=$$(awk '/Estimated number of LCs/ {print $$NF}' $$f); \
-		printf "  %-18s LUT %7s  FF %7s  RAMB %4s  est. LCs %7s\n" $$t $$lut $$ff $$bram "$$lc"; \
+		printf "  %-18s LUT %7s  FF %7s  LUTRAM+BRAM %4s  est. LCs %7s\n" $$t $$lut $$ff $$bram "$$lc"; \
 	done | tee $(SYNTH_DIR)/summary.txt
 
 # --- The control-register module's own test (Verilator C++ testbench). --------------------------
