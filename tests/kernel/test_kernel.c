@@ -3,7 +3,8 @@
  * a zero-job run, the official EIA1/2/3 vectors, a seeded random batch of mixed jobs (lengths
  * 1..8192 bits, corrupted MACs, every kind of bad descriptor, unaligned messages) under random
  * AXI stalls and latency, and back-to-back runs. Every record is checked against the C
- * reference (driver/src/ref). NASMAC_SEED overrides the printed seed.
+ * reference (driver/src/ref). NASMAC_SEED overrides the printed seed; LAT= and STALL= change
+ * the memory latency and stall percentage of the random batch (defaults 12 and 25).
  */
 #include <errno.h>
 #include <inttypes.h>
