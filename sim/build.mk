@@ -66,3 +66,35 @@ ALL_TARGETS += $(SIM_LIB)
 # and libipsec-mb through libnasmac ($(NASMAC_LIBS), driver/build.mk).
 TOOL_OBJS += $(OBJ)/bench/bench_engine.o
 $(OBJ)/bench/bench_engine.o: CFLAGS += -Itools -Isim -Idriver/src
+
+# The traced model (FST): a separate, slower build, used only when asked for (make sim-trace).
+# Link $(SIM_TRACE_LIBS) $(SIM_TRACE_LDLIBS) instead of SIM_LIBS/SIM_LDLIBS, then set
+# NASMAC_TRACE=file.fst (or opts.trace_path) to write a trace.
+SIM_TVDIR := $(SIM_BASE)/sim/vobj_trace
+SIM_TRACE_LIBS := $(SIM_BASE)/lib/libnasmac_sim_trace.a
+SIM_TRACE_LDLIBS := -lz -lpthread
+SIM_TVL_OBJS := $(SIM_VL_OBJS) verilated_fst_c.o
+
+$(SIM_TVDIR)/.stamp: $(SIM_RTL) $(SIM_LIST) sim/build.mk
+	$(Q)rm -rf $(SIM_TVDIR) && mkdir -p $(SIM_TVDIR)
+	@echo "  VERILATE nasmac (--trace-fst)"
+	$(Q)$(VERILATOR) $(SIM_VFLAGS) --trace-fst -Mdir $(SIM_TVDIR) $(SIM_RTL) >$(SIM_TVDIR)/verilate.log 2>&1 \
+		|| { cat $(SIM_TVDIR)/verilate.log; exit 1; }
+	$(Q)$(MAKE) -s -C $(SIM_TVDIR) -f Vnasmac.mk $(SIM_OPT) Vnasmac__ALL.a $(SIM_TVL_OBJS) >/dev/null
+	@touch $@
+
+$(SIM_BASE)/sim/sim_trace.o: sim/sim.cc sim/sim.h $(SIM_TVDIR)/.stamp
+	@mkdir -p $(dir $@)
+	@echo "  CXX     $< (trace)"
+	$(Q)$(CXX) -std=c++17 -O2 -g -Wall -Wextra -DNASMAC_SIM_TRACE -Isim -I$(SIM_TVDIR) \
+		-isystem $(VERILATOR_INC) -isystem $(VERILATOR_INC)/vltstd -c $< -o $@
+
+$(SIM_TRACE_LIBS): $(SIM_BASE)/sim/sim_trace.o $(SIM_TVDIR)/.stamp
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)printf 'create %s\naddlib %s\naddmod %s\nsave\nend\n' $@ $(SIM_TVDIR)/Vnasmac__ALL.a \
+		"$(addprefix $(SIM_TVDIR)/,$(SIM_TVL_OBJS)) $(SIM_BASE)/sim/sim_trace.o" | ar -M
+
+.PHONY: sim-trace
+sim-trace: $(SIM_TRACE_LIBS)
