@@ -33,8 +33,18 @@ SIM_VL_OBJS := verilated.o verilated_dpi.o verilated_threads.o
 SIM_LIST := $(SIM_BASE)/sim/rtl.list
 $(shell mkdir -p $(SIM_BASE)/sim && (echo '$(SIM_RTL)' | cmp -s - $(SIM_LIST) || echo '$(SIM_RTL)' >$(SIM_LIST)))
 
+# One recipe builds the whole archive under a lock and re-checks, under the lock, whether it is
+# still out of date: make test runs SAN=1 sub-makes beside the parent, and they all want this one
+# model; whoever comes second finds it built instead of rebuilding it under the first one's feet.
+SIM_INPUTS := $(SIM_RTL) $(SIM_LIST) sim/build.mk sim/sim.cc sim/sim.h
+ifneq ($(SIM_LOCKED),1)
+$(SIM_LIB): $(SIM_INPUTS)
+	@mkdir -p $(dir $@) $(SIM_BASE)/sim
+	$(Q)flock $(SIM_BASE)/sim/.lock $(MAKE) --no-print-directory -f sim/build.mk SIM_LOCKED=1 \
+		VERILATOR=$(VERILATOR) CXX=$(CXX) Q=$(Q) SIM_BASE=$(SIM_BASE) SIM_RTL="$(SIM_RTL)" \
+		SIM_TOY_LANES="$(SIM_TOY_LANES)" $(SIM_LIB)
+else
 $(SIM_VDIR)/.stamp: $(SIM_RTL) $(SIM_LIST) sim/build.mk
-	@mkdir -p $(SIM_VDIR)
 	@$(foreach n,$(SIM_TOY_LANES),echo "  WARNING sim model uses the toy EIA$(n) lane (hw/tb/kernel), not hw/rtl";)
 	@echo "  VERILATE nasmac"
 	$(Q)rm -rf $(SIM_VDIR) && mkdir -p $(SIM_VDIR)
@@ -54,9 +64,11 @@ $(SIM_BASE)/sim/sim.o: sim/sim.cc sim/sim.h $(SIM_VDIR)/.stamp
 $(SIM_LIB): $(SIM_BASE)/sim/sim.o $(SIM_VDIR)/.stamp
 	@mkdir -p $(dir $@)
 	@echo "  AR      $@"
-	$(Q)rm -f $@
-	$(Q)printf 'create %s\naddlib %s\naddmod %s\nsave\nend\n' $@ $(SIM_VDIR)/Vnasmac__ALL.a \
+	$(Q)rm -f $@.tmp
+	$(Q)printf 'create %s\naddlib %s\naddmod %s\nsave\nend\n' $@.tmp $(SIM_VDIR)/Vnasmac__ALL.a \
 		"$(addprefix $(SIM_VDIR)/,$(SIM_VL_OBJS)) $(SIM_BASE)/sim/sim.o" | ar -M
+	$(Q)mv $@.tmp $@
+endif
 
 .PHONY: sim
 sim: $(SIM_LIB)

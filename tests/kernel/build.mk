@@ -4,7 +4,7 @@ TEST_KERNEL_BIN := $(BIN)/test_kernel
 TEST_KERNEL_TOY := $(shell echo $$(( 0 $(foreach n,$(SIM_TOY_LANES),+ (1 << $(n))) )))
 
 $(OBJ)/tests/kernel/test_kernel.o: CFLAGS += -Isim -Idriver/src -DNASMAC_TOY_LANES=$(TEST_KERNEL_TOY)u
-$(OBJ)/tests/kernel/test_kernel.o: $(SIM_VDIR)/.stamp
+$(OBJ)/tests/kernel/test_kernel.o: $(SIM_LIBS)
 
 $(TEST_KERNEL_BIN): $(OBJ)/tests/kernel/test_kernel.o $(NASMAC_REF_OBJS) $(SIM_LIBS)
 	@mkdir -p $(dir $@)
