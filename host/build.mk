@@ -2,20 +2,20 @@
 # demo (`nasmac run`, `make run`) and the end-to-end benchmark (`nasmac bench e2e`).
 # Codecs come from host/proto (PROTO_LIB), MAC checks and KDFs from libnasmac (NASMAC_LIBS).
 HOST_COMMON_SRCS := host/common/log.c host/common/count.c host/common/util.c host/common/store.c \
-	host/common/link.c host/common/udp.c host/common/vq.c
+	host/common/link.c host/common/udp.c host/common/vq.c host/common/wire.c host/common/pcap.c
 HOST_COMMON_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(HOST_COMMON_SRCS))
 NASMACD_SRCS := host/nasmacd.c host/mme/mme.c host/amf/amf.c host/common/echo.c
 NASMACD_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(NASMACD_SRCS))
 HOST_TOOL_SRCS := host/ue/ue.c host/ue/load.c host/ue/run.c bench/bench_e2e.c
 HOST_TOOL_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(HOST_TOOL_SRCS))
 HOST_LDLIBS := -luv
-HOST_CFLAGS := -Ihost/common -Ihost/proto $(shell pkg-config --cflags libuv 2>/dev/null)
+HOST_CFLAGS := -Ihost/common -Ihost/ue -Ihost/proto $(shell pkg-config --cflags libuv 2>/dev/null)
 
 $(HOST_COMMON_OBJS) $(NASMACD_OBJS) $(HOST_TOOL_OBJS): CFLAGS += $(HOST_CFLAGS)
 
 NASMACD_BIN := $(BIN)/nasmacd
 # The daemons and the tool parts need the codecs (host/proto) and all of their own sources.
-ifneq ($(and $(PROTO_LIB),$(wildcard host/nasmacd.c host/ue/run.c)),)
+ifneq ($(wildcard host/nasmacd.c host/ue/run.c),)
 ALL_TARGETS += $(NASMACD_BIN)
 
 $(NASMACD_BIN): $(NASMACD_OBJS) $(HOST_COMMON_OBJS) $(PROTO_LIB) $(NASMAC_LIBS)

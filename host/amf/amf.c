@@ -1,0 +1,815 @@
+/*
+ * `nasmacd amf`: the new AMF. It receives the UE's NAS over the UDP test link (host/README.md),
+ * asks the old MME for the UE's context over N26 (GTPv2-C Context Request, retransmitted every
+ * T3 up to N3 times), verifies the Registration Request's second MAC in FIG. 2 through libnasmac,
+ * derives K_AMF (TS 33.501 A.15.1) and the 5G NAS keys (A.8), runs NAS SMC with the UE, checks
+ * the SMC Complete MAC (libnasmac), answers Registration Accept or Reject and acknowledges the
+ * context to the MME.
+ *
+ * Which flow a registration follows is read from what the UE sent:
+ *  - a plain Registration Request with an EPS NAS message container (IEI 0x70): 3GPP mode;
+ *  - a protected Registration Request alone: FIG. 3 (the MME verifies it);
+ *  - a protected Registration Request plus a protected TAU Request in the same test link frame:
+ *    FIG. 2, the second-MAC manner (1-4) in the frame's info octet. The manner is not protected
+ *    by itself but it selects the MAC input, so a changed manner only makes the MAC fail.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+#include "wire.h"
+
+#define MAX_PDU 512u
+#define BEARER_3GPP 1u /* 5G NAS BEARER: NAS connection identifier of 3GPP access */
+
+enum flow { FLOW_3GPP = 0, FLOW_FIG2, FLOW_FIG3 };
+enum pstate {
+	P_FREE = 0,
+	P_WAIT_CTX,   /* Context Request sent */
+	P_VERIFY_RR,  /* FIG. 2: second MAC under check */
+	P_WAIT_SMC,   /* SMC sent, waiting for SMC Complete */
+	P_VERIFY_SMC, /* SMC Complete MAC under check */
+};
+
+struct proc {
+	nasmac_job_t job;
+	uint64_t ue_id;
+	struct sockaddr_in ue_addr;
+	uint8_t state, flow, manner, gen;
+	uint8_t retries;
+	uint8_t guti[NASMAC__GUTI_LEN];
+	uint8_t ue_sec_cap[4];
+	uint8_t rr[MAX_PDU], tau[MAX_PDU];
+	size_t rr_len, tau_len;
+	uint8_t mac_in[2 * MAX_PDU + 4]; /* the MESSAGE of the job under check */
+	uint8_t creq[MAX_PDU + 128]; /* the Context Request, kept for retransmission */
+	size_t creq_len;
+	uint32_t seq;
+	uint64_t deadline_ns;
+	uint8_t kamf[32], knas_int[16];
+	uint8_t nia, ngksi;
+	uint32_t ctx_ul;     /* the uplink COUNT the MME verified (A.15.1 P0) */
+	uint32_t mme_teid;   /* the MME's TEID for the Context Acknowledge */
+	struct proc *prev, *next; /* timer list, ordered by deadline */
+};
+
+struct counters {
+	uint64_t rx, malformed, registrations, accepted, rejected_mac, rejected_replay,
+		rejected_unknown, rejected_other, overload, timeouts, gtp_retransmits,
+		gtp_unexpected, smc_timeouts, dups;
+};
+
+struct amf {
+	uv_loop_t loop;
+	struct nasmac__udp link, n26;
+	struct nasmac__vq vq;
+	struct sockaddr_in link_addr, mme_addr, n26_self;
+	struct proc *procs;
+	uint32_t n_procs;     /* power of two, at most 65536 (the index is in the GTP seq) */
+	struct proc timers;   /* list head */
+	uv_timer_t tick;
+	uint32_t t3_ms, n3, smc_timeout_ms;
+	struct nasmac__pcap *pcap;
+	struct counters c;
+	struct nasmac__ratelimit rl_malformed, rl_reject;
+	uv_signal_t sig_int, sig_term, sig_usr1;
+};
+
+static void timer_unlink(struct proc *p)
+{
+	if (p->next) {
+		p->next->prev = p->prev;
+		p->prev->next = p->next;
+		p->next = p->prev = NULL;
+	}
+}
+
+static void timer_arm(struct amf *a, struct proc *p, uint32_t ms)
+{
+	timer_unlink(p);
+	p->deadline_ns = nasmac__now_ns() + (uint64_t)ms * 1000000u;
+	/* Every timeout of one kind has the same length, so appending keeps the list nearly
+	 * ordered; the tick walks it from the head until the first deadline in the future. */
+	p->prev = a->timers.prev;
+	p->next = &a->timers;
+	a->timers.prev->next = p;
+	a->timers.prev = p;
+}
+
+static void proc_free(struct amf *a, struct proc *p)
+{
+	(void)a;
+	timer_unlink(p);
+	explicit_bzero(p->kamf, sizeof(p->kamf));
+	explicit_bzero(p->knas_int, sizeof(p->knas_int));
+	explicit_bzero(&p->job, sizeof(p->job));
+	p->state = P_FREE;
+	p->gen++;
+}
+
+static struct proc *proc_find(struct amf *a, uint64_t ue_id)
+{
+	uint32_t mask = a->n_procs - 1, i = (uint32_t)(ue_id * 0x9e3779b97f4a7c15ull >> 40) & mask;
+
+	/* proc_new() places a procedure at most 64 slots from its home slot. */
+	for (uint32_t k = 0; k < 64 && k <= mask; k++, i = (i + 1) & mask)
+		if (a->procs[i].state != P_FREE && a->procs[i].ue_id == ue_id)
+			return &a->procs[i];
+	return NULL;
+}
+
+static struct proc *proc_new(struct amf *a, uint64_t ue_id)
+{
+	uint32_t mask = a->n_procs - 1, i = (uint32_t)(ue_id * 0x9e3779b97f4a7c15ull >> 40) & mask;
+
+	for (uint32_t k = 0; k < 64 && k <= mask; k++, i = (i + 1) & mask)
+		if (a->procs[i].state == P_FREE) {
+			a->procs[i].ue_id = ue_id;
+			return &a->procs[i];
+		}
+	return NULL;
+}
+
+static void n26_send(struct amf *a, const uint8_t *buf, size_t len)
+{
+	if (a->pcap)
+		nasmac__pcap_write(a->pcap, &a->n26_self, &a->mme_addr, buf, len);
+	(void)nasmac__udp_send(&a->n26, buf, len, &a->mme_addr);
+}
+
+static void link_send(struct amf *a, struct proc *p, const uint8_t *pdu, size_t len, uint8_t diag)
+{
+	struct nasmac__link_frame f = { .ue_id = p->ue_id, .kind = NASMAC__LINK_DL, .info = diag };
+	uint8_t buf[NASMAC__LINK_MAX];
+	int n;
+
+	f.pdu[0] = pdu;
+	f.pdu_len[0] = len;
+	f.n_pdu = 1;
+	n = nasmac__link_encode(&f, buf, sizeof(buf));
+	if (n < 0)
+		return;
+	if (a->pcap)
+		nasmac__pcap_write(a->pcap, &a->link_addr, &p->ue_addr, buf, (size_t)n);
+	(void)nasmac__udp_send(&a->link, buf, (size_t)n, &p->ue_addr);
+}
+
+static void send_ack(struct amf *a, struct proc *p, uint8_t cause)
+{
+	struct nasmac__ctx_ack ack;
+	uint8_t buf[64];
+	int n;
+
+	memset(&ack, 0, sizeof(ack));
+	ack.h.type = NASMAC__GTP_CTX_ACK;
+	ack.h.has_teid = 1;
+	ack.h.teid = p->mme_teid;
+	ack.h.seq = p->seq;
+	ack.cause = cause;
+	n = nasmac__gtp_enc_ctx_ack(&ack, buf, sizeof(buf));
+	if (n > 0)
+		n26_send(a, buf, (size_t)n);
+}
+
+/* Registration Reject with a 5GMM cause; the diagnostic octet of the test link says why. */
+static void reject(struct amf *a, struct proc *p, uint8_t diag)
+{
+	uint8_t pdu[16];
+	uint8_t cause;
+	int n;
+
+	switch (diag) {
+	case NASMAC__DIAG_MAC:
+	case NASMAC__DIAG_REPLAY:
+		cause = 3; /* #3 Illegal UE: the UE's NAS message did not prove its identity */
+		a->c.rejected_mac += diag == NASMAC__DIAG_MAC;
+		a->c.rejected_replay += diag == NASMAC__DIAG_REPLAY;
+		break;
+	case NASMAC__DIAG_UNKNOWN:
+		cause = 9; /* #9 UE identity cannot be derived by the network */
+		a->c.rejected_unknown++;
+		break;
+	case NASMAC__DIAG_OVERLOAD:
+		cause = 22; /* #22 Congestion */
+		a->c.rejected_other++;
+		break;
+	default:
+		cause = 111; /* #111 Protocol error, unspecified */
+		a->c.rejected_other++;
+		break;
+	}
+	n = nasmac__nas_enc_reg_reject(cause, pdu, sizeof(pdu));
+	if (n > 0)
+		link_send(a, p, pdu, (size_t)n, diag);
+	nasmac__log_rl(&a->rl_reject, NASMAC__LOG_INFO,
+		       "UE %llu: Registration Reject (5GMM cause #%u, %s)",
+		       (unsigned long long)p->ue_id, cause, nasmac__diag_name(diag));
+}
+
+static void fail(struct amf *a, struct proc *p, uint8_t diag, int ack_mme)
+{
+	reject(a, p, diag);
+	if (ack_mme)
+		send_ack(a, p, NASMAC__CAUSE_USER_AUTH_FAILED);
+	proc_free(a, p);
+}
+
+/* Downlink 5G NAS: protected with the new 5G K_NASint. The AMF generates downlink MACs on the
+ * CPU reference; every MAC *check* goes through libnasmac. */
+static int protect_5g(struct proc *p, uint8_t sht, uint32_t dl_count, const uint8_t *plain,
+		      size_t plain_len, uint8_t *out, size_t size)
+{
+	uint8_t msg[MAX_PDU + 1], mac[4];
+	int rc;
+
+	if (plain_len + 1 > sizeof(msg))
+		return -ENOSPC;
+	msg[0] = (uint8_t)dl_count;
+	memcpy(msg + 1, plain, plain_len);
+	rc = nasmac_mac((nasmac_alg_t)p->nia, p->knas_int, dl_count, BEARER_3GPP, 1, msg,
+			(plain_len + 1) * 8, mac);
+	if (rc)
+		return rc;
+	return nasmac__nas_5g_protect(sht, mac, (uint8_t)dl_count, plain, plain_len, out, size);
+}
+
+static void send_smc(struct amf *a, struct proc *p)
+{
+	struct nasmac__smc smc;
+	uint8_t plain[64], pdu[96];
+	int n;
+
+	memset(&smc, 0, sizeof(smc));
+	smc.nia = p->nia;
+	smc.nea = 0;
+	smc.ngksi = p->ngksi;
+	memcpy(smc.ue_sec_cap, p->ue_sec_cap, sizeof(smc.ue_sec_cap));
+	n = nasmac__nas_enc_smc(&smc, plain, sizeof(plain));
+	if (n > 0)
+		n = protect_5g(p, 3, 0, plain, (size_t)n, pdu, sizeof(pdu));
+	if (n < 0) {
+		fail(a, p, NASMAC__DIAG_OTHER, 1);
+		return;
+	}
+	link_send(a, p, pdu, (size_t)n, NASMAC__DIAG_NONE);
+	p->state = P_WAIT_SMC;
+	timer_arm(a, p, a->smc_timeout_ms);
+}
+
+/* K_AMF (unless the MME sent it) and the 5G NAS integrity key, then NAS SMC. */
+static void activate(struct amf *a, struct proc *p, const uint8_t *kasme)
+{
+	int rc = 0;
+
+	if (kasme)
+		rc = nasmac_kdf_kamf_from_kasme(kasme, p->ctx_ul, p->kamf);
+	if (!rc)
+		rc = nasmac_kdf_5g_nas(p->kamf, NASMAC_ALG_TYPE_NAS_INT, p->nia, p->knas_int);
+	if (rc) {
+		fail(a, p, NASMAC__DIAG_OTHER, 1);
+		return;
+	}
+	send_smc(a, p);
+}
+
+static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
+{
+	struct amf *a = q->data;
+	struct proc *p = job->cookie;
+	uint8_t plain[64], pdu[96];
+	int n;
+
+	if (busy) {
+		a->c.overload++;
+		fail(a, p, NASMAC__DIAG_OVERLOAD, 1);
+		return;
+	}
+	if (p->state == P_VERIFY_RR) {
+		if (job->status != NASMAC_ST_VERIFIED) {
+			fail(a, p, NASMAC__DIAG_MAC, 1);
+			return;
+		}
+		activate(a, p, NULL);
+	} else if (p->state == P_VERIFY_SMC) {
+		if (job->status != NASMAC_ST_VERIFIED) {
+			fail(a, p, NASMAC__DIAG_MAC, 1);
+			return;
+		}
+		n = nasmac__nas_enc_reg_accept(plain, sizeof(plain));
+		if (n > 0)
+			n = protect_5g(p, 2, 1, plain, (size_t)n, pdu, sizeof(pdu));
+		if (n < 0) {
+			fail(a, p, NASMAC__DIAG_OTHER, 1);
+			return;
+		}
+		link_send(a, p, pdu, (size_t)n, NASMAC__DIAG_NONE);
+		send_ack(a, p, NASMAC__CAUSE_ACCEPTED);
+		a->c.accepted++;
+		proc_free(a, p);
+	}
+}
+
+static void after_jobs(struct nasmac__vq *q)
+{
+	struct amf *a = q->data;
+	nasmac__udp_flush(&a->link);
+	nasmac__udp_flush(&a->n26);
+}
+
+/* FIG. 2: the second MAC, over the MESSAGE the manner names (host/README.md). */
+static void check_second_mac(struct amf *a, struct proc *p, const uint8_t *kasme, uint8_t eia)
+{
+	struct nasmac__nas_sec rr, tau;
+	size_t off;
+	uint32_t est;
+
+	if (nasmac__nas_5g_sec(p->rr, p->rr_len, &rr) ||
+	    nasmac__nas_eps_sec(p->tau, p->tau_len, &tau)) {
+		fail(a, p, NASMAC__DIAG_MALFORMED, 1);
+		return;
+	}
+	/* The UE protected the Registration Request after the TAU Request, so its COUNT is above
+	 * the TAU's, which the MME verified and returned. */
+	est = nasmac__count_estimate(p->ctx_ul, rr.sqn);
+	if (!nasmac__count_is_fresh(p->ctx_ul, est)) {
+		fail(a, p, NASMAC__DIAG_REPLAY, 1);
+		return;
+	}
+	memcpy(p->mac_in, rr.msg, rr.msg_len);
+	off = rr.msg_len;
+	if (p->manner == 2 || p->manner == 3) {
+		memcpy(p->mac_in + off, tau.plain, tau.plain_len);
+		off += tau.plain_len;
+	}
+	if (p->manner == 3 || p->manner == 4) {
+		memcpy(p->mac_in + off, tau.mac, 4);
+		off += 4;
+	}
+	memset(&p->job, 0, sizeof(p->job));
+	if (nasmac_kdf_eps_nas(kasme, NASMAC_ALG_TYPE_NAS_INT, eia, p->job.key)) {
+		fail(a, p, NASMAC__DIAG_OTHER, 1);
+		return;
+	}
+	p->job.count = est;
+	p->job.alg = eia;
+	p->job.bearer = 0;
+	p->job.direction = 0;
+	p->job.msg = p->mac_in;
+	p->job.len_bits = (uint32_t)(off * 8);
+	memcpy(p->job.expected_mac, rr.mac, 4);
+	p->job.cookie = p;
+	p->state = P_VERIFY_RR;
+	timer_unlink(p);
+	nasmac__vq_submit(&a->vq, &p->job);
+}
+
+static uint8_t diag_of_cause(uint8_t cause)
+{
+	switch (cause) {
+	case NASMAC__CAUSE_USER_AUTH_FAILED: return NASMAC__DIAG_MAC;
+	case NASMAC__CAUSE_REQUEST_REJECTED: return NASMAC__DIAG_REPLAY;
+	case NASMAC__CAUSE_CONTEXT_NOT_FOUND: return NASMAC__DIAG_UNKNOWN;
+	case NASMAC__CAUSE_NO_RESOURCES: return NASMAC__DIAG_OVERLOAD;
+	case NASMAC__CAUSE_TEMP_REJECTED: return NASMAC__DIAG_OVERLOAD;
+	case NASMAC__CAUSE_MANDATORY_IE_INCORRECT:
+	case NASMAC__CAUSE_INVALID_FORMAT: return NASMAC__DIAG_MALFORMED;
+	default: return NASMAC__DIAG_OTHER;
+	}
+}
+
+static void on_ctx_rsp(struct amf *a, const uint8_t *buf, size_t len)
+{
+	struct nasmac__ctx_rsp r;
+	struct proc *p;
+	uint32_t idx;
+
+	if (nasmac__gtp_dec_ctx_rsp(buf, len, &r)) {
+		a->c.malformed++;
+		nasmac__log_rl(&a->rl_malformed, NASMAC__LOG_WARN, "malformed Context Response");
+		return;
+	}
+	idx = r.h.seq & 0xffffu;
+	p = idx < a->n_procs ? &a->procs[idx] : NULL;
+	if (!p || p->state != P_WAIT_CTX || p->seq != r.h.seq) {
+		/* A late answer to a retransmitted or abandoned request. */
+		a->c.gtp_unexpected++;
+		explicit_bzero(&r, sizeof(r));
+		return;
+	}
+	if (r.cause != NASMAC__CAUSE_ACCEPTED) {
+		fail(a, p, diag_of_cause(r.cause), 0);
+		return;
+	}
+	if (!r.has_mm || !r.has_fteid || r.eia < 1 || r.eia > 3) {
+		a->c.malformed++;
+		explicit_bzero(&r, sizeof(r));
+		fail(a, p, NASMAC__DIAG_OTHER, 0);
+		return;
+	}
+	p->mme_teid = r.fteid_teid;
+	p->ctx_ul = r.ul_count;
+	/* 5G algorithms: the mapped context keeps the EPS integrity algorithm (33.501 8.2). */
+	p->nia = r.eia;
+	p->ngksi = (uint8_t)(0x8u | (r.ksi & 7u)); /* TSC = mapped, value = eKSI (8.6.2) */
+	if (p->flow == FLOW_FIG3 && r.has_kamf) {
+		memcpy(p->kamf, r.kamf, sizeof(p->kamf));
+		activate(a, p, NULL);
+	} else if (p->flow == FLOW_FIG2) {
+		check_second_mac(a, p, r.kasme, r.eia);
+	} else {
+		activate(a, p, r.kasme);
+	}
+	explicit_bzero(&r, sizeof(r));
+}
+
+static void on_n26(struct nasmac__udp *u, const uint8_t *buf, size_t len,
+		   const struct sockaddr_in *from)
+{
+	struct amf *a = u->data;
+	struct nasmac__gtp_hdr h;
+
+	if (a->pcap)
+		nasmac__pcap_write(a->pcap, from, &a->n26_self, buf, len);
+	if (nasmac__gtp_peek(buf, len, &h)) {
+		a->c.malformed++;
+		nasmac__log_rl(&a->rl_malformed, NASMAC__LOG_WARN,
+			       "not a GTPv2-C message on N26 (%zu octets)", len);
+		return;
+	}
+	if (h.type == NASMAC__GTP_CTX_RSP)
+		on_ctx_rsp(a, buf, len);
+	else
+		a->c.gtp_unexpected++;
+}
+
+static void send_ctx_req(struct amf *a, struct proc *p)
+{
+	struct nasmac__ctx_req req;
+	int n;
+
+	memset(&req, 0, sizeof(req));
+	p->seq = (uint32_t)p->gen << 16 | (uint32_t)(p - a->procs);
+	req.h.type = NASMAC__GTP_CTX_REQ;
+	req.h.has_teid = 1;
+	req.h.teid = 0; /* TS 29.274 5.5.2: TEID 0 in a Context Request on N26 */
+	req.h.seq = p->seq;
+	req.has_guti = 1;
+	memcpy(req.guti, p->guti, sizeof(req.guti));
+	req.has_crm = 1;
+	if (p->flow == FLOW_FIG3) {
+		req.crm_type = nasmac__crm_type_rr();
+		req.crm = p->rr;
+		req.crm_len = p->rr_len;
+	} else {
+		req.crm_type = NASMAC__CRM_TAU;
+		req.crm = p->tau;
+		req.crm_len = p->tau_len;
+	}
+	req.has_fteid = 1;
+	req.fteid_if = 40; /* N26 AMF GTP-C interface */
+	req.fteid_teid = (uint32_t)(p - a->procs) + 1;
+	req.fteid_ipv4 = a->n26_self.sin_addr.s_addr;
+	req.rat = 10; /* NR */
+	n = nasmac__gtp_enc_ctx_req(&req, p->creq, sizeof(p->creq));
+	if (n < 0) {
+		fail(a, p, NASMAC__DIAG_MALFORMED, 0);
+		return;
+	}
+	p->creq_len = (size_t)n;
+	p->retries = 0;
+	p->state = P_WAIT_CTX;
+	n26_send(a, p->creq, p->creq_len);
+	timer_arm(a, p, a->t3_ms);
+}
+
+/* A new Registration Request: work out the flow, then ask the MME. */
+static void on_registration(struct amf *a, const struct nasmac__link_frame *f,
+			    const struct sockaddr_in *from)
+{
+	struct nasmac__nas_sec sec;
+	struct nasmac__rr rr;
+	struct proc *p = proc_find(a, f->ue_id);
+	uint8_t flow;
+
+	if (p) {
+		/* The UE repeated itself while its registration is still running. */
+		a->c.dups++;
+		return;
+	}
+	if (f->pdu[0][0] != 0x7e || f->pdu_len[0] < 3 || f->pdu_len[0] > MAX_PDU ||
+	    (f->n_pdu == 2 && f->pdu_len[1] > MAX_PDU))
+		goto out_malformed;
+	if ((f->pdu[0][1] & 0x0f) == 0) {
+		if (nasmac__nas_dec_rr(f->pdu[0], f->pdu_len[0], &rr) || !rr.eps_container ||
+		    rr.eps_container_len > MAX_PDU || f->n_pdu != 1)
+			goto out_malformed;
+		flow = FLOW_3GPP;
+	} else {
+		if (nasmac__nas_5g_sec(f->pdu[0], f->pdu_len[0], &sec) ||
+		    nasmac__nas_dec_rr(sec.plain, sec.plain_len, &rr))
+			goto out_malformed;
+		if (f->n_pdu == 2) {
+			if (f->info < 1 || f->info > 4)
+				goto out_malformed;
+			flow = FLOW_FIG2;
+		} else {
+			flow = FLOW_FIG3;
+		}
+	}
+	a->c.registrations++;
+	p = proc_new(a, f->ue_id);
+	if (!p) {
+		struct proc tmp;
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.ue_id = f->ue_id;
+		tmp.ue_addr = *from;
+		a->c.overload++;
+		reject(a, &tmp, NASMAC__DIAG_OVERLOAD);
+		return;
+	}
+	p->ue_addr = *from;
+	p->flow = flow;
+	p->manner = f->info;
+	memcpy(p->guti, rr.guti, sizeof(p->guti));
+	memcpy(p->ue_sec_cap, rr.ue_sec_cap, sizeof(p->ue_sec_cap));
+	memcpy(p->rr, f->pdu[0], f->pdu_len[0]);
+	p->rr_len = f->pdu_len[0];
+	p->tau_len = 0;
+	if (flow == FLOW_3GPP) {
+		memcpy(p->tau, rr.eps_container, rr.eps_container_len);
+		p->tau_len = rr.eps_container_len;
+	} else if (flow == FLOW_FIG2) {
+		memcpy(p->tau, f->pdu[1], f->pdu_len[1]);
+		p->tau_len = f->pdu_len[1];
+	}
+	send_ctx_req(a, p);
+	return;
+
+out_malformed:
+	a->c.malformed++;
+	nasmac__log_rl(&a->rl_malformed, NASMAC__LOG_WARN,
+		       "UE %llu: undecodable Registration Request dropped",
+		       (unsigned long long)f->ue_id);
+}
+
+static void on_smc_complete(struct amf *a, struct proc *p, const uint8_t *pdu, size_t len)
+{
+	struct nasmac__nas_sec sec;
+
+	if (nasmac__nas_5g_sec(pdu, len, &sec) || sec.msg_len > sizeof(p->mac_in) ||
+	    nasmac__nas_5g_type(sec.plain, sec.plain_len) != NASMAC__5GMM_SMC_COMPLETE) {
+		a->c.malformed++;
+		return;
+	}
+	/* The first uplink message of the new 5G context: COUNT 0 (33.501 8.6.2 / 6.4.5). */
+	if (sec.sqn != 0) {
+		fail(a, p, NASMAC__DIAG_REPLAY, 1);
+		return;
+	}
+	memcpy(p->mac_in, sec.msg, sec.msg_len);
+	memset(&p->job, 0, sizeof(p->job));
+	memcpy(p->job.key, p->knas_int, sizeof(p->job.key));
+	p->job.count = 0;
+	p->job.alg = p->nia;
+	p->job.bearer = BEARER_3GPP;
+	p->job.direction = 0;
+	p->job.msg = p->mac_in;
+	p->job.len_bits = (uint32_t)(sec.msg_len * 8);
+	memcpy(p->job.expected_mac, sec.mac, 4);
+	p->job.cookie = p;
+	p->state = P_VERIFY_SMC;
+	timer_unlink(p);
+	nasmac__vq_submit(&a->vq, &p->job);
+}
+
+static void on_link(struct nasmac__udp *u, const uint8_t *buf, size_t len,
+		    const struct sockaddr_in *from)
+{
+	struct amf *a = u->data;
+	struct nasmac__link_frame f;
+	struct proc *p;
+
+	a->c.rx++;
+	if (a->pcap)
+		nasmac__pcap_write(a->pcap, from, &a->link_addr, buf, len);
+	if (nasmac__link_decode(buf, len, &f) || f.kind != NASMAC__LINK_UL) {
+		a->c.malformed++;
+		nasmac__log_rl(&a->rl_malformed, NASMAC__LOG_WARN,
+			       "malformed test link frame (%zu octets) dropped", len);
+		return;
+	}
+	p = proc_find(a, f.ue_id);
+	if (p && p->state == P_WAIT_SMC && f.pdu[0][0] == 0x7e && f.pdu_len[0] > 7 &&
+	    (f.pdu[0][1] & 0x0f) != 0 && f.n_pdu == 1 && f.pdu_len[0] <= MAX_PDU) {
+		on_smc_complete(a, p, f.pdu[0], f.pdu_len[0]);
+		return;
+	}
+	on_registration(a, &f, from);
+}
+
+static void on_tick(uv_timer_t *t)
+{
+	struct amf *a = t->data;
+	uint64_t now = nasmac__now_ns();
+
+	while (a->timers.next != &a->timers && a->timers.next->deadline_ns <= now) {
+		struct proc *p = a->timers.next;
+		if (p->state == P_WAIT_CTX && p->retries < a->n3) {
+			/* T3 expired: send the same request again (same sequence number). */
+			p->retries++;
+			a->c.gtp_retransmits++;
+			n26_send(a, p->creq, p->creq_len);
+			timer_arm(a, p, a->t3_ms);
+		} else if (p->state == P_WAIT_CTX) {
+			a->c.timeouts++;
+			nasmac__log_rl(&a->rl_reject, NASMAC__LOG_WARN,
+				       "UE %llu: no Context Response after %u tries",
+				       (unsigned long long)p->ue_id, a->n3 + 1);
+			fail(a, p, NASMAC__DIAG_TIMEOUT, 0);
+		} else {
+			a->c.smc_timeouts++;
+			fail(a, p, NASMAC__DIAG_TIMEOUT, 1);
+		}
+	}
+	nasmac__udp_flush(&a->link);
+	nasmac__udp_flush(&a->n26);
+}
+
+static void print_counters(struct amf *a, const char *why)
+{
+	nasmac__log(NASMAC__LOG_INFO,
+		    "counters (%s): rx=%llu registrations=%llu accepted=%llu rejected_mac=%llu "
+		    "rejected_replay=%llu rejected_unknown=%llu rejected_other=%llu malformed=%llu "
+		    "overload=%llu timeouts=%llu smc_timeouts=%llu gtp_retransmits=%llu "
+		    "gtp_unexpected=%llu dups=%llu",
+		    why, (unsigned long long)a->c.rx, (unsigned long long)a->c.registrations,
+		    (unsigned long long)a->c.accepted, (unsigned long long)a->c.rejected_mac,
+		    (unsigned long long)a->c.rejected_replay,
+		    (unsigned long long)a->c.rejected_unknown,
+		    (unsigned long long)a->c.rejected_other, (unsigned long long)a->c.malformed,
+		    (unsigned long long)a->c.overload, (unsigned long long)a->c.timeouts,
+		    (unsigned long long)a->c.smc_timeouts,
+		    (unsigned long long)a->c.gtp_retransmits,
+		    (unsigned long long)a->c.gtp_unexpected, (unsigned long long)a->c.dups);
+}
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+	struct amf *a = s->data;
+
+	if (signum == SIGUSR1) {
+		print_counters(a, "SIGUSR1");
+		return;
+	}
+	nasmac__log(NASMAC__LOG_INFO, "signal %d: stopping", signum);
+	uv_stop(&a->loop);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nasmacd amf --listen ADDR:PORT --mme ADDR:PORT [--backend cpu|sim|xrt:N]\n"
+		"                   [--pcap FILE] [--t3-ms N] [--n3 N] [--max-procs N]\n"
+		"  --listen     UDP address of the UE test link (framing: host/README.md)\n"
+		"  --mme        the old MME's N26 GTPv2-C address\n"
+		"  --backend    libnasmac backend for the MAC checks (default cpu)\n"
+		"  --pcap       write what the AMF receives and sends (both sockets) to a pcap file\n"
+		"  --t3-ms      Context Request retransmission timer (default 1000)\n"
+		"  --n3         Context Request retransmissions (default 2)\n"
+		"  --max-procs  registrations in progress at once, power of two <= 65536 (4096)\n");
+}
+
+int nasmac__amf_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' }, { "mme", required_argument, NULL, 'm' },
+		{ "backend", required_argument, NULL, 'b' }, { "pcap", required_argument, NULL, 'p' },
+		{ "t3-ms", required_argument, NULL, 't' },  { "n3", required_argument, NULL, 'n' },
+		{ "max-procs", required_argument, NULL, 'P' },
+		{ "verbose", no_argument, NULL, 'v' },      { "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *listen = NULL, *mme = NULL, *backend = "cpu", *pcap = NULL;
+	uint32_t t3 = 1000, n3 = 2, max_procs = 4096;
+	int level = NASMAC__LOG_INFO, c, rc, ret = 1;
+	struct sockaddr_in any;
+	struct amf *a;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l': listen = optarg; break;
+		case 'm': mme = optarg; break;
+		case 'b': backend = optarg; break;
+		case 'p': pcap = optarg; break;
+		case 'v': level = NASMAC__LOG_DEBUG; break;
+		case 't':
+			if (nasmac__parse_u32(optarg, 1, 60000, &t3))
+				goto out_usage;
+			break;
+		case 'n':
+			if (nasmac__parse_u32(optarg, 0, 10, &n3))
+				goto out_usage;
+			break;
+		case 'P':
+			if (nasmac__parse_u32(optarg, 16, 65536, &max_procs) ||
+			    (max_procs & (max_procs - 1)))
+				goto out_usage;
+			break;
+		case 'h': usage(stdout); return 0;
+		default: goto out_usage;
+		}
+	}
+	if (!listen || !mme || optind != argc)
+		goto out_usage;
+	nasmac__log_init("amf", level);
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return 1;
+	if (nasmac__parse_addr(listen, &a->link_addr) || nasmac__parse_addr(mme, &a->mme_addr)) {
+		fprintf(stderr, "nasmacd amf: bad address\n");
+		goto out_free_a;
+	}
+	a->t3_ms = t3;
+	a->n3 = n3;
+	a->smc_timeout_ms = 5000;
+	a->n_procs = max_procs;
+	a->procs = calloc(max_procs, sizeof(*a->procs));
+	if (!a->procs)
+		goto out_free_a;
+	a->timers.next = a->timers.prev = &a->timers;
+	if (pcap && nasmac__pcap_open(pcap, &a->pcap)) {
+		nasmac__log(NASMAC__LOG_ERR, "cannot write pcap %s", pcap);
+		goto out_free_procs;
+	}
+	uv_loop_init(&a->loop);
+	rc = nasmac__vq_open(&a->loop, &a->vq, backend, on_job, a);
+	if (rc) {
+		nasmac__log(NASMAC__LOG_ERR, "cannot open backend %s: %s", backend,
+			    nasmac_strerror(rc));
+		goto out_close_loop;
+	}
+	a->vq.after = after_jobs;
+	rc = nasmac__udp_open(&a->loop, &a->link, &a->link_addr, on_link, a);
+	if (rc) {
+		nasmac__log(NASMAC__LOG_ERR, "cannot listen on %s: %s", listen, uv_strerror(rc));
+		goto out_close_vq;
+	}
+	/* The N26 client socket: the same address as the test link, any port. */
+	any = a->link_addr;
+	any.sin_port = 0;
+	rc = nasmac__udp_open(&a->loop, &a->n26, &any, on_n26, a);
+	if (rc) {
+		nasmac__log(NASMAC__LOG_ERR, "cannot open the N26 socket: %s", uv_strerror(rc));
+		goto out_close_link;
+	}
+	a->n26_self = any;
+	a->n26_self.sin_port = htons((uint16_t)nasmac__udp_port(&a->n26));
+	a->rl_malformed.burst = 5;
+	a->rl_reject.burst = 10;
+	uv_timer_init(&a->loop, &a->tick);
+	a->tick.data = a;
+	uv_timer_start(&a->tick, on_tick, 10, 10);
+	uv_signal_init(&a->loop, &a->sig_int);
+	uv_signal_init(&a->loop, &a->sig_term);
+	uv_signal_init(&a->loop, &a->sig_usr1);
+	a->sig_int.data = a->sig_term.data = a->sig_usr1.data = a;
+	uv_signal_start(&a->sig_int, on_signal, SIGINT);
+	uv_signal_start(&a->sig_term, on_signal, SIGTERM);
+	uv_signal_start(&a->sig_usr1, on_signal, SIGUSR1);
+	nasmac__log(NASMAC__LOG_INFO, "UE test link on %s, MME at %s, backend %s", listen, mme,
+		    backend);
+	uv_run(&a->loop, UV_RUN_DEFAULT);
+	print_counters(a, "exit");
+	ret = 0;
+
+	uv_close((uv_handle_t *)&a->sig_int, NULL);
+	uv_close((uv_handle_t *)&a->sig_term, NULL);
+	uv_close((uv_handle_t *)&a->sig_usr1, NULL);
+	uv_close((uv_handle_t *)&a->tick, NULL);
+	nasmac__udp_close(&a->n26);
+out_close_link:
+	nasmac__udp_close(&a->link);
+out_close_vq:
+	nasmac__vq_close(&a->vq);
+out_close_loop:
+	uv_run(&a->loop, UV_RUN_DEFAULT);
+	uv_loop_close(&a->loop);
+	if (a->pcap)
+		nasmac__pcap_close(a->pcap);
+out_free_procs:
+	explicit_bzero(a->procs, (size_t)a->n_procs * sizeof(*a->procs));
+	free(a->procs);
+out_free_a:
+	free(a);
+	return ret;
+
+out_usage:
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,60 @@
+/* `nasmacd echo`: sends every datagram back where it came from, through the same batched UDP
+ * (recvmmsg in, sendmmsg out) as the MME, so `nasmac bench e2e` can show the ceiling that the
+ * socket path alone allows on this machine. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "host.h"
+
+static void on_echo(struct nasmac__udp *u, const uint8_t *buf, size_t len,
+		    const struct sockaddr_in *from)
+{
+	(void)nasmac__udp_send(u, buf, len, from);
+}
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+	(void)signum;
+	uv_stop(s->loop);
+}
+
+int nasmac__echo_main(int argc, char **argv)
+{
+	struct sockaddr_in addr;
+	struct nasmac__udp u;
+	uv_signal_t sig_int, sig_term;
+	uv_loop_t loop;
+	int rc;
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: nasmacd echo --listen ADDR:PORT\n");
+		return 0;
+	}
+	if (argc != 3 || strcmp(argv[1], "--listen") || nasmac__parse_addr(argv[2], &addr)) {
+		fprintf(stderr, "usage: nasmacd echo --listen ADDR:PORT\n");
+		return 2;
+	}
+	nasmac__log_init("echo", NASMAC__LOG_INFO);
+	uv_loop_init(&loop);
+	rc = nasmac__udp_open(&loop, &u, &addr, on_echo, NULL);
+	if (rc) {
+		nasmac__log(NASMAC__LOG_ERR, "cannot listen on %s: %s", argv[2], uv_strerror(rc));
+		return 1;
+	}
+	uv_signal_init(&loop, &sig_int);
+	uv_signal_start(&sig_int, on_signal, SIGINT);
+	uv_signal_init(&loop, &sig_term);
+	uv_signal_start(&sig_term, on_signal, SIGTERM);
+	nasmac__log(NASMAC__LOG_INFO, "echoing on %s", argv[2]);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	nasmac__log(NASMAC__LOG_INFO, "stopping: rx=%llu tx=%llu tx_dropped=%llu",
+		    (unsigned long long)u.rx, (unsigned long long)u.tx,
+		    (unsigned long long)u.tx_dropped);
+	nasmac__udp_close(&u);
+	uv_close((uv_handle_t *)&sig_int, NULL);
+	uv_close((uv_handle_t *)&sig_term, NULL);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+	return 0;
+}

@@ -1,0 +1,673 @@
+/*
+ * `nasmacd mme`: the old MME on N26. It answers a GTPv2-C Context Request with the UE's EPS
+ * security context only after the NAS message carried in the Complete Request Message verified:
+ * the TAU Request (FIG. 2, 3GPP mode) or the Registration Request (FIG. 3, project extension).
+ * MAC checks go to libnasmac in bursts (host/common/vq.c); the uplink NAS COUNT is estimated
+ * from the 8-bit SQN, a COUNT not above the last accepted one is a replay, and the estimate is
+ * committed only once the MAC verified (TS 24.301 4.4.3.1, TS 33.401 8.1.1).
+ *
+ * Per request the MME holds one "pending" slot from a fixed pool while the MAC is checked; with
+ * no slot free, or the device queue full, it answers "No resources available" at once.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+#include "wire.h"
+
+#define MAX_DGRAM 4096u
+#define MAX_NAS 1024u
+#define CACHE_SLOTS 4096u
+#define CACHE_MAX 1024u
+
+struct pend {
+	nasmac_job_t job; /* job.cookie points back here */
+	struct sockaddr_in peer;
+	uint32_t seq;
+	uint32_t peer_teid;
+	uint32_t est; /* the estimated uplink COUNT under test */
+	struct nasmac__ue *ue;
+	uint8_t msg[MAX_NAS]; /* SQN || plain NAS message: the MAC input */
+	uint32_t next_free;
+	uint8_t fig3;
+};
+
+/* Responses already sent, so a retransmitted Context Request gets the same answer instead of
+ * being verified again (which would read as a replay of its own NAS COUNT). */
+struct cache_ent {
+	uint32_t ip;
+	uint16_t port;
+	uint8_t used;
+	uint32_t seq;
+	uint16_t len;
+	uint8_t buf[CACHE_MAX];
+};
+
+struct counters {
+	uint64_t rx, malformed, oversized, unknown_type, unknown_ue, mac_fail, replay, overload,
+		busy_ue, not_upgraded, accepted, retransmit, acks, acks_rejected, acks_unknown,
+		echo;
+};
+
+struct mme {
+	uv_loop_t loop;
+	struct nasmac__udp udp;
+	struct nasmac__vq vq;
+	struct nasmac__store store;
+	struct pend *pend;
+	uint32_t n_pend, free_head, pend_used;
+	struct cache_ent *cache;
+	struct nasmac__pcap *pcap;
+	struct sockaddr_in self;
+	struct counters c;
+	struct nasmac__ratelimit rl_malformed, rl_reject, rl_overload;
+	uv_signal_t sig_int, sig_term, sig_usr1;
+	int kamf_by_mme_all;
+};
+
+static void send_to(struct mme *m, const uint8_t *buf, size_t len, const struct sockaddr_in *to)
+{
+	if (m->pcap)
+		nasmac__pcap_write(m->pcap, &m->self, to, buf, len);
+	(void)nasmac__udp_send(&m->udp, buf, len, to);
+}
+
+static struct cache_ent *cache_slot(struct mme *m, const struct sockaddr_in *peer, uint32_t seq)
+{
+	uint32_t h = (peer->sin_addr.s_addr * 2654435761u) ^ (uint32_t)peer->sin_port * 40503u ^
+		     seq * 2246822519u;
+	return &m->cache[h % CACHE_SLOTS];
+}
+
+static int cache_hit(struct mme *m, const struct sockaddr_in *peer, uint32_t seq)
+{
+	struct cache_ent *e = cache_slot(m, peer, seq);
+
+	if (!e->used || e->ip != peer->sin_addr.s_addr || e->port != peer->sin_port ||
+	    e->seq != seq)
+		return 0;
+	send_to(m, e->buf, e->len, peer);
+	return 1;
+}
+
+static void cache_put(struct mme *m, const struct sockaddr_in *peer, uint32_t seq,
+		      const uint8_t *buf, size_t len)
+{
+	struct cache_ent *e = cache_slot(m, peer, seq);
+
+	if (len > CACHE_MAX)
+		return;
+	explicit_bzero(e->buf, e->len);
+	e->used = 1;
+	e->ip = peer->sin_addr.s_addr;
+	e->port = peer->sin_port;
+	e->seq = seq;
+	e->len = (uint16_t)len;
+	memcpy(e->buf, buf, len);
+}
+
+/* A Context Response that carries no context: the request was refused for `cause`. */
+static void reply_reject(struct mme *m, const struct sockaddr_in *peer, uint32_t seq,
+			 uint32_t peer_teid, uint8_t cause)
+{
+	struct nasmac__ctx_rsp r;
+	uint8_t buf[256];
+	int n;
+
+	memset(&r, 0, sizeof(r));
+	r.h.type = NASMAC__GTP_CTX_RSP;
+	r.h.has_teid = 1;
+	r.h.teid = peer_teid;
+	r.h.seq = seq;
+	r.cause = cause;
+	n = nasmac__gtp_enc_ctx_rsp(&r, buf, sizeof(buf));
+	if (n < 0) {
+		nasmac__log(NASMAC__LOG_ERR, "cannot encode a Context Response: %s",
+			    nasmac_strerror(n));
+		return;
+	}
+	send_to(m, buf, (size_t)n, peer);
+	cache_put(m, peer, seq, buf, (size_t)n);
+}
+
+static const char *addr_str(const struct sockaddr_in *a, char *buf, size_t size)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
+	snprintf(buf, size, "%s:%u", ip, ntohs(a->sin_port));
+	return buf;
+}
+
+static void print_counters(struct mme *m, const char *why)
+{
+	nasmac_stats_t st;
+
+	memset(&st, 0, sizeof(st));
+	if (m->vq.dev)
+		(void)nasmac_stats(m->vq.dev, &st);
+	nasmac__log(NASMAC__LOG_INFO,
+		    "counters (%s): rx=%llu accepted=%llu mac_fail=%llu replay=%llu unknown_ue=%llu "
+		    "malformed=%llu oversized=%llu unknown_type=%llu overload=%llu busy_ue=%llu "
+		    "not_upgraded=%llu retransmit=%llu acks=%llu acks_rejected=%llu "
+		    "acks_unknown=%llu echo=%llu tx=%llu tx_dropped=%llu macs=%llu batches=%llu",
+		    why, (unsigned long long)m->c.rx, (unsigned long long)m->c.accepted,
+		    (unsigned long long)m->c.mac_fail, (unsigned long long)m->c.replay,
+		    (unsigned long long)m->c.unknown_ue, (unsigned long long)m->c.malformed,
+		    (unsigned long long)m->c.oversized, (unsigned long long)m->c.unknown_type,
+		    (unsigned long long)m->c.overload, (unsigned long long)m->c.busy_ue,
+		    (unsigned long long)m->c.not_upgraded, (unsigned long long)m->c.retransmit,
+		    (unsigned long long)m->c.acks, (unsigned long long)m->c.acks_rejected,
+		    (unsigned long long)m->c.acks_unknown, (unsigned long long)m->c.echo,
+		    (unsigned long long)m->udp.tx, (unsigned long long)m->udp.tx_dropped,
+		    (unsigned long long)st.completed, (unsigned long long)st.batches);
+}
+
+static struct pend *pend_get(struct mme *m)
+{
+	struct pend *p;
+
+	if (m->free_head == UINT32_MAX)
+		return NULL;
+	p = &m->pend[m->free_head];
+	m->free_head = p->next_free;
+	m->pend_used++;
+	return p;
+}
+
+static void pend_put(struct mme *m, struct pend *p)
+{
+	explicit_bzero(&p->job, sizeof(p->job));
+	p->next_free = m->free_head;
+	m->free_head = (uint32_t)(p - m->pend);
+	m->pend_used--;
+}
+
+/* The verified case: the Context Response with the UE's security context. */
+static void reply_context(struct mme *m, struct pend *p)
+{
+	struct nasmac__ue *ue = p->ue;
+	struct nasmac__ctx_rsp r;
+	uint8_t buf[512];
+	int n, rc;
+
+	memset(&r, 0, sizeof(r));
+	r.h.type = NASMAC__GTP_CTX_RSP;
+	r.h.has_teid = 1;
+	r.h.teid = p->peer_teid;
+	r.h.seq = p->seq;
+	r.cause = NASMAC__CAUSE_ACCEPTED;
+	r.has_imsi = 1;
+	memcpy(r.imsi, ue->imsi, sizeof(r.imsi));
+	r.has_mm = 1;
+	r.ksi = ue->ksi;
+	r.eia = ue->eia;
+	r.eea = ue->eea;
+	/* TS 29.274 8.38: the UL count is the largest one in a verified NAS message (the one
+	 * just verified); the DL count is the next one to use. */
+	r.ul_count = ue->ul_count;
+	r.dl_count = ue->dl_count;
+	memcpy(r.kasme, ue->kasme, sizeof(r.kasme));
+	if (p->fig3 && (ue->kamf_by_mme || m->kamf_by_mme_all)) {
+		/* FIG. 3 step 305: K_AMF from K_ASME with the COUNT of the verified Registration
+		 * Request (TS 33.501 A.15.1 input string), and K_ASME is not handed over. */
+		rc = nasmac_kdf_kamf_from_kasme(ue->kasme, ue->ul_count, r.kamf);
+		if (rc) {
+			nasmac__log(NASMAC__LOG_ERR, "K_AMF derivation failed: %s",
+				    nasmac_strerror(rc));
+			explicit_bzero(&r, sizeof(r));
+			reply_reject(m, &p->peer, p->seq, p->peer_teid, 72);
+			return;
+		}
+		r.has_kamf = 1;
+		explicit_bzero(r.kasme, sizeof(r.kasme));
+	}
+	r.has_fteid = 1;
+	/* The TEID the AMF puts in its Context Acknowledge names the UE directly. */
+	r.fteid_teid = (uint32_t)(ue - m->store.ues) + 1;
+	r.fteid_ipv4 = m->self.sin_addr.s_addr;
+	n = nasmac__gtp_enc_ctx_rsp(&r, buf, sizeof(buf));
+	explicit_bzero(&r, sizeof(r));
+	if (n < 0) {
+		nasmac__log(NASMAC__LOG_ERR, "cannot encode a Context Response: %s",
+			    nasmac_strerror(n));
+		reply_reject(m, &p->peer, p->seq, p->peer_teid, 72);
+		return;
+	}
+	send_to(m, buf, (size_t)n, &p->peer);
+	cache_put(m, &p->peer, p->seq, buf, (size_t)n);
+	explicit_bzero(buf, sizeof(buf));
+	ue->state = NASMAC__UE_SENT;
+	m->c.accepted++;
+}
+
+static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
+{
+	struct mme *m = q->data;
+	struct pend *p = job->cookie;
+	char a[64];
+
+	p->ue->state = NASMAC__UE_IDLE;
+	if (busy) {
+		m->c.overload++;
+		nasmac__log_rl(&m->rl_overload, NASMAC__LOG_WARN,
+			       "overload: MAC queue full, answering No resources available to %s",
+			       addr_str(&p->peer, a, sizeof(a)));
+		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_NO_RESOURCES);
+	} else if (job->status == NASMAC_ST_VERIFIED) {
+		/* Commit the estimate only now, and only if nothing newer was accepted since. */
+		if (nasmac__count_is_fresh(p->ue->ul_count, p->est)) {
+			p->ue->ul_count = p->est;
+			reply_context(m, p);
+		} else {
+			m->c.replay++;
+			reply_reject(m, &p->peer, p->seq, p->peer_teid,
+				     NASMAC__CAUSE_REQUEST_REJECTED);
+		}
+	} else {
+		m->c.mac_fail++;
+		nasmac__log_rl(&m->rl_reject, NASMAC__LOG_WARN,
+			       "IMSI %s: NAS MAC check failed (COUNT %06x, status %d): no context "
+			       "for %s",
+			       p->ue->imsi, p->est, job->status, addr_str(&p->peer, a, sizeof(a)));
+		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_USER_AUTH_FAILED);
+	}
+	pend_put(m, p);
+}
+
+static void after_jobs(struct nasmac__vq *q)
+{
+	struct mme *m = q->data;
+	nasmac__udp_flush(&m->udp);
+}
+
+/* Checks what the Complete Request Message carries and fills in the job; returns 0 or the cause
+ * of the refusal. */
+static int prepare_check(struct mme *m, const struct nasmac__ctx_req *req, struct nasmac__ue *ue,
+			 struct pend *p, uint32_t *est_out)
+{
+	struct nasmac__nas_sec sec;
+	uint8_t guti[NASMAC__GUTI_LEN];
+	uint8_t ksi;
+
+	if (req->crm_type == NASMAC__CRM_TAU) {
+		struct nasmac__tau tau;
+		if (nasmac__nas_eps_sec(req->crm, req->crm_len, &sec) ||
+		    nasmac__nas_dec_tau(sec.plain, sec.plain_len, &tau))
+			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
+		memcpy(guti, tau.guti, sizeof(guti));
+		ksi = tau.ksi;
+		p->fig3 = 0;
+	} else if (req->crm_type == nasmac__crm_type_rr()) {
+		struct nasmac__rr rr;
+		/* A legacy MME knows only the types of Table 8.46-1. */
+		if (!ue->upgraded) {
+			m->c.not_upgraded++;
+			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
+		}
+		if (nasmac__nas_5g_sec(req->crm, req->crm_len, &sec) ||
+		    nasmac__nas_dec_rr(sec.plain, sec.plain_len, &rr))
+			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
+		memcpy(guti, rr.guti, sizeof(guti));
+		ksi = rr.ngksi & 7u;
+		p->fig3 = 1;
+	} else {
+		return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
+	}
+	/* Only an integrity-protected message can prove anything. */
+	if (sec.sht == 0 || sec.msg_len > MAX_NAS || sec.msg_len * 8 > NASMAC_MAX_LEN_BITS)
+		return NASMAC__CAUSE_USER_AUTH_FAILED;
+	/* The message must name the same UE and the same EPS security context. */
+	if (memcmp(guti, ue->guti, sizeof(guti)) || ksi != ue->ksi)
+		return NASMAC__CAUSE_USER_AUTH_FAILED;
+	*est_out = nasmac__count_estimate(ue->ul_count, sec.sqn);
+	if (!nasmac__count_is_fresh(ue->ul_count, *est_out))
+		return NASMAC__CAUSE_REQUEST_REJECTED;
+	memcpy(p->msg, sec.msg, sec.msg_len);
+	memset(&p->job, 0, sizeof(p->job));
+	memcpy(p->job.key, ue->knas_int, sizeof(p->job.key));
+	p->job.count = *est_out;
+	p->job.alg = ue->eia;
+	p->job.bearer = 0; /* EPS NAS: BEARER is the constant 0 (TS 33.401 8.1.1) */
+	p->job.direction = 0;
+	p->job.msg = p->msg;
+	p->job.len_bits = (uint32_t)(sec.msg_len * 8);
+	memcpy(p->job.expected_mac, sec.mac, 4);
+	p->job.cookie = p;
+	return 0;
+}
+
+static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
+		       const struct sockaddr_in *from)
+{
+	struct nasmac__ctx_req req;
+	struct nasmac__ue *ue = NULL;
+	struct pend *p;
+	uint32_t est = 0;
+	char a[64];
+	int cause;
+
+	cause = nasmac__gtp_dec_ctx_req(buf, len, &req);
+	if (cause > 0) {
+		m->c.malformed++;
+		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,
+			       "malformed Context Request from %s (cause %d)",
+			       addr_str(from, a, sizeof(a)), cause);
+		reply_reject(m, from, req.h.seq, req.has_fteid ? req.fteid_teid : 0,
+			     (uint8_t)cause);
+		return;
+	}
+	if (cache_hit(m, from, req.h.seq)) {
+		m->c.retransmit++;
+		return;
+	}
+	if (req.has_guti)
+		ue = nasmac__store_by_guti(&m->store, req.guti);
+	else if (req.has_imsi)
+		ue = nasmac__store_by_imsi(&m->store, req.imsi);
+	if (!ue) {
+		m->c.unknown_ue++;
+		nasmac__log_rl(&m->rl_reject, NASMAC__LOG_INFO,
+			       "Context Request from %s for an unknown UE: Context Not Found",
+			       addr_str(from, a, sizeof(a)));
+		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_CONTEXT_NOT_FOUND);
+		return;
+	}
+	if (!req.has_crm) {
+		/* Without the NAS message there is nothing to verify, so no context. */
+		m->c.malformed++;
+		reply_reject(m, from, req.h.seq, req.fteid_teid,
+			     NASMAC__CAUSE_CONDITIONAL_IE_MISSING);
+		return;
+	}
+	if (ue->state == NASMAC__UE_VERIFYING) {
+		/* One check per UE at a time keeps estimate-verify-commit atomic. */
+		m->c.busy_ue++;
+		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_TEMP_REJECTED);
+		return;
+	}
+	p = pend_get(m);
+	if (!p) {
+		m->c.overload++;
+		nasmac__log_rl(&m->rl_overload, NASMAC__LOG_WARN,
+			       "overload: %u checks in flight, answering No resources available",
+			       m->n_pend);
+		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_NO_RESOURCES);
+		return;
+	}
+	cause = prepare_check(m, &req, ue, p, &est);
+	if (cause) {
+		if (cause == NASMAC__CAUSE_REQUEST_REJECTED) {
+			m->c.replay++;
+			nasmac__log_rl(&m->rl_reject, NASMAC__LOG_WARN,
+				       "IMSI %s: replayed NAS message (COUNT %06x, last accepted "
+				       "%06x) from %s: no context",
+				       ue->imsi, est, ue->ul_count, addr_str(from, a, sizeof(a)));
+		} else if (cause == NASMAC__CAUSE_USER_AUTH_FAILED) {
+			m->c.mac_fail++;
+		} else {
+			m->c.malformed++;
+			nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,
+				       "IMSI %s: undecodable NAS message in the Context Request "
+				       "from %s",
+				       ue->imsi, addr_str(from, a, sizeof(a)));
+		}
+		pend_put(m, p);
+		reply_reject(m, from, req.h.seq, req.fteid_teid, (uint8_t)cause);
+		return;
+	}
+	p->peer = *from;
+	p->seq = req.h.seq;
+	p->peer_teid = req.fteid_teid;
+	p->est = est;
+	p->ue = ue;
+	ue->state = NASMAC__UE_VERIFYING;
+	nasmac__vq_submit(&m->vq, &p->job);
+}
+
+static void on_ctx_ack(struct mme *m, const uint8_t *buf, size_t len,
+		       const struct sockaddr_in *from)
+{
+	struct nasmac__ctx_ack ack;
+	struct nasmac__ue *ue;
+	char a[64];
+
+	if (nasmac__gtp_dec_ctx_ack(buf, len, &ack)) {
+		m->c.malformed++;
+		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,
+			       "malformed Context Acknowledge from %s", addr_str(from, a, sizeof(a)));
+		return;
+	}
+	if (ack.h.teid == 0 || ack.h.teid > m->store.n ||
+	    m->store.ues[ack.h.teid - 1].state != NASMAC__UE_SENT) {
+		m->c.acks_unknown++;
+		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_INFO,
+			       "Context Acknowledge from %s for no context sent (TEID %u)",
+			       addr_str(from, a, sizeof(a)), ack.h.teid);
+		return;
+	}
+	ue = &m->store.ues[ack.h.teid - 1];
+	if (ack.cause == NASMAC__CAUSE_ACCEPTED) {
+		/* The context now lives in 5GS; only now is it marked transferred. */
+		ue->state = NASMAC__UE_TRANSFERRED;
+		m->c.acks++;
+	} else {
+		/* TS 29.274 7.3.7: continue as if the Context Request was never received. */
+		ue->state = NASMAC__UE_IDLE;
+		m->c.acks_rejected++;
+	}
+}
+
+static void on_recv(struct nasmac__udp *u, const uint8_t *buf, size_t len,
+		    const struct sockaddr_in *from)
+{
+	struct mme *m = u->data;
+	struct nasmac__gtp_hdr h;
+	uint8_t rsp[32];
+	char a[64];
+	int n;
+
+	m->c.rx++;
+	if (m->pcap)
+		nasmac__pcap_write(m->pcap, from, &m->self, buf, len);
+	if (len > MAX_DGRAM) {
+		m->c.oversized++;
+		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,
+			       "oversized datagram (%zu octets) from %s dropped", len,
+			       addr_str(from, a, sizeof(a)));
+		return;
+	}
+	if (nasmac__gtp_peek(buf, len, &h)) {
+		m->c.malformed++;
+		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,
+			       "not a GTPv2-C message (%zu octets) from %s dropped", len,
+			       addr_str(from, a, sizeof(a)));
+		return;
+	}
+	switch (h.type) {
+	case NASMAC__GTP_CTX_REQ:
+		on_ctx_req(m, buf, len, from);
+		break;
+	case NASMAC__GTP_CTX_ACK:
+		on_ctx_ack(m, buf, len, from);
+		break;
+	case NASMAC__GTP_ECHO_REQ:
+		m->c.echo++;
+		n = nasmac__gtp_enc_echo_rsp(h.seq, rsp, sizeof(rsp));
+		if (n > 0)
+			send_to(m, rsp, (size_t)n, from);
+		break;
+	default:
+		m->c.unknown_type++;
+		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_INFO,
+			       "GTPv2-C message type %u from %s not handled", h.type,
+			       addr_str(from, a, sizeof(a)));
+		break;
+	}
+}
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+	struct mme *m = s->data;
+
+	if (signum == SIGUSR1) {
+		print_counters(m, "SIGUSR1");
+		return;
+	}
+	nasmac__log(NASMAC__LOG_INFO, "signal %d: stopping", signum);
+	uv_stop(&m->loop);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nasmacd mme --listen ADDR:PORT [--backend cpu|sim|xrt:N] [--ue-db FILE]\n"
+		"                   [--pcap FILE] [--kamf-by-mme] [--max-ues N] [--max-pending N]\n"
+		"                   [--verbose]\n"
+		"  --listen       UDP address of the N26 GTPv2-C server (GTP-C uses port 2123)\n"
+		"  --backend      libnasmac backend for the MAC checks (default cpu)\n"
+		"  --ue-db        UE EPS security contexts (format: host/README.md); none: empty\n"
+		"  --pcap         write what the MME receives and sends to a pcap file\n"
+		"  --kamf-by-mme  FIG. 3: derive K_AMF here (step 305) for every UE, not only for\n"
+		"                 those with kamf_by_mme=1 in the UE db\n"
+		"  --max-pending  MAC checks in flight before answering No resources (4096)\n");
+}
+
+int nasmac__mme_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "backend", required_argument, NULL, 'b' },
+		{ "ue-db", required_argument, NULL, 'u' },
+		{ "pcap", required_argument, NULL, 'p' },
+		{ "kamf-by-mme", no_argument, NULL, 'k' },
+		{ "max-ues", required_argument, NULL, 'M' },
+		{ "max-pending", required_argument, NULL, 'P' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *listen = NULL, *backend = "cpu", *db = NULL, *pcap = NULL;
+	uint32_t max_ues = 1u << 20, max_pending = 4096, bad_line;
+	int level = NASMAC__LOG_INFO, c, rc, ret = 1;
+	struct mme *m;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l': listen = optarg; break;
+		case 'b': backend = optarg; break;
+		case 'u': db = optarg; break;
+		case 'p': pcap = optarg; break;
+		case 'k': break;
+		case 'v': level = NASMAC__LOG_DEBUG; break;
+		case 'M':
+			if (nasmac__parse_u32(optarg, 1, 1u << 26, &max_ues))
+				goto out_usage;
+			break;
+		case 'P':
+			if (nasmac__parse_u32(optarg, 1, 1u << 20, &max_pending))
+				goto out_usage;
+			break;
+		case 'h': usage(stdout); return 0;
+		default: goto out_usage;
+		}
+	}
+	if (!listen || optind != argc)
+		goto out_usage;
+	nasmac__log_init("mme", level);
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return 1;
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--kamf-by-mme"))
+			m->kamf_by_mme_all = 1;
+	if (nasmac__parse_addr(listen, &m->self)) {
+		fprintf(stderr, "nasmacd mme: bad --listen address '%s'\n", listen);
+		goto out_free_m;
+	}
+	rc = nasmac__store_init(&m->store, max_ues);
+	if (rc)
+		goto out_free_m;
+	if (db) {
+		rc = nasmac__store_load(&m->store, db, &bad_line);
+		if (rc) {
+			nasmac__log(NASMAC__LOG_ERR, "cannot load UE db %s%s%u: %s", db,
+				    bad_line ? " at line " : "", bad_line, nasmac_strerror(rc));
+			goto out_free_store;
+		}
+	}
+	m->n_pend = max_pending;
+	m->pend = calloc(max_pending, sizeof(*m->pend));
+	m->cache = calloc(CACHE_SLOTS, sizeof(*m->cache));
+	if (!m->pend || !m->cache)
+		goto out_free_pend;
+	for (uint32_t i = 0; i < max_pending; i++)
+		m->pend[i].next_free = i + 1 < max_pending ? i + 1 : UINT32_MAX;
+	m->free_head = 0;
+	if (pcap && nasmac__pcap_open(pcap, &m->pcap)) {
+		nasmac__log(NASMAC__LOG_ERR, "cannot write pcap %s", pcap);
+		goto out_free_pend;
+	}
+	uv_loop_init(&m->loop);
+	rc = nasmac__vq_open(&m->loop, &m->vq, backend, on_job, m);
+	if (rc) {
+		nasmac__log(NASMAC__LOG_ERR, "cannot open backend %s: %s", backend,
+			    nasmac_strerror(rc));
+		goto out_close_loop;
+	}
+	m->vq.after = after_jobs;
+	rc = nasmac__udp_open(&m->loop, &m->udp, &m->self, on_recv, m);
+	if (rc) {
+		nasmac__log(NASMAC__LOG_ERR, "cannot listen on %s: %s", listen, uv_strerror(rc));
+		goto out_close_vq;
+	}
+	m->rl_malformed.burst = 5;
+	m->rl_reject.burst = 10;
+	m->rl_overload.burst = 2;
+	uv_signal_init(&m->loop, &m->sig_int);
+	uv_signal_init(&m->loop, &m->sig_term);
+	uv_signal_init(&m->loop, &m->sig_usr1);
+	m->sig_int.data = m->sig_term.data = m->sig_usr1.data = m;
+	uv_signal_start(&m->sig_int, on_signal, SIGINT);
+	uv_signal_start(&m->sig_term, on_signal, SIGTERM);
+	uv_signal_start(&m->sig_usr1, on_signal, SIGUSR1);
+	nasmac__log(NASMAC__LOG_INFO, "serving N26 on %s, backend %s, %u UEs loaded%s", listen,
+		    backend, m->store.n, m->kamf_by_mme_all ? ", K_AMF derived by the MME" : "");
+	uv_run(&m->loop, UV_RUN_DEFAULT);
+	print_counters(m, "exit");
+	ret = 0;
+
+	uv_close((uv_handle_t *)&m->sig_int, NULL);
+	uv_close((uv_handle_t *)&m->sig_term, NULL);
+	uv_close((uv_handle_t *)&m->sig_usr1, NULL);
+	nasmac__udp_close(&m->udp);
+out_close_vq:
+	nasmac__vq_close(&m->vq);
+out_close_loop:
+	uv_run(&m->loop, UV_RUN_DEFAULT);
+	uv_loop_close(&m->loop);
+	if (m->pcap)
+		nasmac__pcap_close(m->pcap);
+out_free_pend:
+	if (m->cache)
+		explicit_bzero(m->cache, CACHE_SLOTS * sizeof(*m->cache));
+	free(m->cache);
+	if (m->pend)
+		explicit_bzero(m->pend, (size_t)m->n_pend * sizeof(*m->pend));
+	free(m->pend);
+out_free_store:
+	nasmac__store_free(&m->store);
+out_free_m:
+	free(m);
+	return ret;
+
+out_usage:
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,39 @@
+/* nasmacd: the N26 front-end daemon. One role per process: `mme` (the old MME: GTPv2-C server
+ * that verifies the forwarded NAS message before it hands out a security context), `amf` (the new
+ * AMF: NAS towards the UE simulator, GTPv2-C client towards the MME) or `echo` (a do-nothing UDP
+ * echo with the same batching, the ceiling of `nasmac bench e2e`). */
+#include <stdio.h>
+#include <string.h>
+
+#include "host.h"
+
+int nasmac__echo_main(int argc, char **argv);
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: nasmacd mme|amf|echo [options]   (nasmacd <role> --help)\n"
+		   "  mme   the old MME: N26 GTPv2-C server, verifies NAS MACs through libnasmac\n"
+		   "  amf   the new AMF: NAS test link towards UEs, N26 client towards the MME\n"
+		   "  echo  UDP echo with the same recvmmsg/sendmmsg batching (benchmark ceiling)\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "mme"))
+		return nasmac__mme_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "amf"))
+		return nasmac__amf_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "echo"))
+		return nasmac__echo_main(argc - 1, argv + 1);
+	fprintf(stderr, "nasmacd: unknown role '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

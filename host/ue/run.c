@@ -1,0 +1,287 @@
+/*
+ * `nasmac run`: the demo. Starts `nasmacd mme` and `nasmacd amf` as child processes (the nasmacd
+ * binary beside this one) on loopback ports picked at random, writes the UE db for the MME, runs
+ * the load generator in this process against the AMF, stops the daemons with SIGTERM and prints
+ * the summary plus the daemons' counter lines. Separate processes keep the demo honest: the
+ * three parties share nothing but UDP and the UE db file.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ue.h"
+
+struct daemon {
+	pid_t pid;
+	char log[PATH_MAX];
+	const char *ready; /* the log line that says it serves */
+};
+
+/* A free UDP port on loopback (bind to 0, read it back; the tiny race is fine for a demo). */
+static int free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), port = -1;
+
+	if (fd < 0)
+		return -1;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (!bind(fd, (struct sockaddr *)&a, sizeof(a)) &&
+	    !getsockname(fd, (struct sockaddr *)&a, &len))
+		port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+static int nasmacd_path(char *out, size_t size)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -errno;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	if ((size_t)snprintf(out, size, "%s/nasmacd", self) >= size)
+		return -ENAMETOOLONG;
+	return access(out, X_OK) ? -ENOENT : 0;
+}
+
+static int spawn(struct daemon *d, char *const argv[])
+{
+	int fd;
+
+	d->pid = fork();
+	if (d->pid < 0)
+		return -errno;
+	if (d->pid == 0) {
+		fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd >= 0) {
+			dup2(fd, 2);
+			close(fd);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return 0;
+}
+
+/* Waits until the daemon's log says it serves (the sim backend takes a while to open). */
+static int wait_ready(struct daemon *d, int timeout_ms)
+{
+	char buf[8192];
+
+	for (int t = 0; t < timeout_ms; t += 10) {
+		int status;
+		FILE *f = fopen(d->log, "r");
+		if (f) {
+			size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+			fclose(f);
+			buf[n] = '\0';
+			if (strstr(buf, d->ready))
+				return 0;
+		}
+		if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
+			d->pid = 0;
+			return -ECHILD;
+		}
+		struct timespec ts = { 0, 10000000 };
+		nanosleep(&ts, NULL);
+	}
+	return -ETIMEDOUT;
+}
+
+static int stop(struct daemon *d)
+{
+	int status = 0;
+
+	if (d->pid <= 0)
+		return -1;
+	kill(d->pid, SIGTERM);
+	if (waitpid(d->pid, &status, 0) != d->pid)
+		return -1;
+	d->pid = 0;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void print_log_lines(const struct daemon *d, const char *what, FILE *out)
+{
+	char line[2048];
+	FILE *f = fopen(d->log, "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, what))
+			fputs(line, out);
+	fclose(f);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nasmac run [--backend cpu|sim|xrt:N] [--ues N] [--tampered F] [--replayed F]\n"
+		"                  [--mode patent|3gpp] [--pcap DIR] [--json] [load options]\n"
+		"Starts nasmacd mme and nasmacd amf (child processes) on loopback, runs the UE load\n"
+		"against them and prints the summary. Defaults: --backend sim --ues 1000.\n"
+		"  --pcap DIR      write DIR/mme.pcap and DIR/amf.pcap (what each daemon sent and got)\n"
+		"  --kamf-by-mme F share of FIG. 3 UEs whose MME derives K_AMF; --manner, --upgraded,\n"
+		"                  --unknown, --seed, --window: see nasmac load --help\n"
+		"  --keep DIR      keep the UE db and the daemon logs in DIR\n");
+}
+
+int nasmac__cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		NASMAC__LOAD_LONGOPTS,
+		{ "backend", required_argument, NULL, 'b' },
+		{ "pcap", required_argument, NULL, 'p' },
+		{ "keep", required_argument, NULL, 'k' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "no-progress", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	struct nasmac__load_opts o;
+	struct nasmac__load_result res;
+	struct nasmac__uesim *ues = NULL;
+	struct daemon mme = { .ready = "serving N26" }, amf = { .ready = "UE test link on" };
+	const char *backend = "sim", *pcap = NULL, *keep = NULL;
+	char dir[PATH_MAX], db[PATH_MAX + 16], bin[PATH_MAX], mme_addr[32], amf_addr[32];
+	char mme_pcap[PATH_MAX + 16], amf_pcap[PATH_MAX + 16];
+	int c, idx, n, rc, ret = 1, mme_rc, amf_rc;
+
+	nasmac__load_defaults(&o);
+	o.progress = isatty(2);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, &idx)) != -1) {
+		switch (c) {
+		case 1:
+			if (nasmac__load_opt(&o, opts[idx].name, optarg) != 1) {
+				fprintf(stderr, "nasmac run: bad --%s '%s'\n", opts[idx].name,
+					optarg);
+				return 2;
+			}
+			break;
+		case 'b': backend = optarg; break;
+		case 'p': pcap = optarg; break;
+		case 'k': keep = optarg; break;
+		case 'j': o.json = 1; break;
+		case 'q': o.progress = 0; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	nasmac__log_init("run", NASMAC__LOG_INFO);
+	rc = nasmacd_path(bin, sizeof(bin));
+	if (rc) {
+		fprintf(stderr, "nasmac run: nasmacd not found beside this binary (make builds "
+				"build/bin/nasmacd)\n");
+		return 1;
+	}
+	if (keep) {
+		if (mkdir(keep, 0755) && errno != EEXIST) {
+			fprintf(stderr, "nasmac run: cannot create %s\n", keep);
+			return 1;
+		}
+		snprintf(dir, sizeof(dir), "%s", keep);
+	} else {
+		snprintf(dir, sizeof(dir), "/tmp/nasmac-run-XXXXXX");
+		if (!mkdtemp(dir)) {
+			fprintf(stderr, "nasmac run: cannot create a temporary directory\n");
+			return 1;
+		}
+	}
+	if (pcap && mkdir(pcap, 0755) && errno != EEXIST) {
+		fprintf(stderr, "nasmac run: cannot create %s\n", pcap);
+		goto out_rmdir;
+	}
+	snprintf(db, sizeof(db), "%s/ue.db", dir);
+	snprintf(mme.log, sizeof(mme.log), "%.4000s/mme.log", dir);
+	snprintf(amf.log, sizeof(amf.log), "%.4000s/amf.log", dir);
+	n = nasmac__load_make(&o, &ues);
+	if (n < 0)
+		goto out_rmdir;
+	rc = nasmac__load_write_db(ues, (uint32_t)n, db);
+	if (rc) {
+		fprintf(stderr, "nasmac run: cannot write %s: %s\n", db, nasmac_strerror(rc));
+		goto out_free;
+	}
+	snprintf(mme_addr, sizeof(mme_addr), "127.0.0.1:%d", free_port());
+	snprintf(amf_addr, sizeof(amf_addr), "127.0.0.1:%d", free_port());
+	snprintf(mme_pcap, sizeof(mme_pcap), "%s/mme.pcap", pcap ? pcap : "");
+	snprintf(amf_pcap, sizeof(amf_pcap), "%s/amf.pcap", pcap ? pcap : "");
+	{
+		char *mme_argv[] = { bin, "mme", "--listen", mme_addr, "--backend", (char *)backend,
+				     "--ue-db", db, pcap ? "--pcap" : NULL, mme_pcap, NULL };
+		char *amf_argv[] = { bin, "amf", "--listen", amf_addr, "--mme", mme_addr,
+				     "--backend", (char *)backend, pcap ? "--pcap" : NULL, amf_pcap,
+				     NULL };
+		if (spawn(&mme, mme_argv) || spawn(&amf, amf_argv)) {
+			fprintf(stderr, "nasmac run: cannot start nasmacd\n");
+			goto out_stop;
+		}
+	}
+	if (wait_ready(&mme, 60000) || wait_ready(&amf, 60000)) {
+		fprintf(stderr, "nasmac run: the daemons did not come up; their logs:\n");
+		print_log_lines(&mme, "", stderr);
+		print_log_lines(&amf, "", stderr);
+		goto out_stop;
+	}
+	if (!o.json)
+		printf("nasmac run: MME %s, AMF %s, backend %s, %u UEs (logs in %s)\n", mme_addr,
+		       amf_addr, backend, o.ues, dir);
+	o.amf = amf_addr;
+	rc = nasmac__load_run(&o, ues, &res);
+	mme_rc = stop(&mme);
+	amf_rc = stop(&amf);
+	if (rc < 0) {
+		fprintf(stderr, "nasmac run: load failed: %s\n", nasmac_strerror(rc));
+		goto out_stop;
+	}
+	nasmac__load_print(&o, &res, stdout);
+	if (!o.json) {
+		print_log_lines(&mme, "counters (exit)", stdout);
+		print_log_lines(&amf, "counters (exit)", stdout);
+		if (pcap)
+			printf("captures: %s, %s\n", mme_pcap, amf_pcap);
+	}
+	if (mme_rc || amf_rc) {
+		fprintf(stderr, "nasmac run: a daemon exited with status %d/%d\n", mme_rc, amf_rc);
+		goto out_stop;
+	}
+	ret = rc ? 1 : 0;
+
+out_stop:
+	stop(&mme);
+	stop(&amf);
+out_free:
+	free(ues);
+out_rmdir:
+	if (!keep) {
+		unlink(db);
+		unlink(mme.log);
+		unlink(amf.log);
+		rmdir(dir);
+	}
+	return ret;
+}

@@ -1,0 +1,95 @@
+/*
+ * The UE simulator (ue.c) and the load generator around it (load.c, run.c). A simulated UE holds
+ * an EPS security context shared with its MME (the UE db file) and, per attempt, what it expects
+ * to happen; it builds its NAS messages through the codecs (wire.h), computes its own MACs and
+ * keys with the reference functions, and checks the AMF's answers.
+ */
+#ifndef NASMAC_UE_H
+#define NASMAC_UE_H
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "host.h"
+
+enum nasmac__ue_flow { NASMAC__FLOW_3GPP = 0, NASMAC__FLOW_FIG2 = 2, NASMAC__FLOW_FIG3 = 3 };
+enum nasmac__tamper { NASMAC__TAMPER_NONE = 0, NASMAC__TAMPER_FIRST, NASMAC__TAMPER_SECOND };
+enum nasmac__uesim_state {
+	NASMAC__SIM_IDLE = 0,
+	NASMAC__SIM_SENT,     /* Registration Request sent */
+	NASMAC__SIM_SMC_DONE, /* SMC verified, SMC Complete sent */
+	NASMAC__SIM_DONE,
+};
+
+struct nasmac__uesim {
+	struct nasmac__ue ctx; /* the EPS context, as in the UE db */
+	uint64_t link_id;      /* UE id on the test link */
+	uint8_t flow, manner, tamper;
+	uint8_t in_db;       /* 0: the MME has never heard of this UE */
+	uint8_t expect;      /* enum nasmac__diag: NONE means "registered" */
+	uint8_t state;
+	uint8_t outcome;     /* enum nasmac__diag, NONE when registered */
+	uint8_t unexpected;  /* the outcome differs from the expectation (or a check failed) */
+	const char *why;     /* what went wrong, for the log */
+	uint32_t kamf_count; /* the uplink COUNT K_AMF is derived from */
+	uint8_t kamf[32], knas5[16];
+	uint8_t frame[NASMAC__LINK_MAX]; /* the initial frame (replayed as it is by an attacker) */
+	size_t frame_len;
+	uint64_t t_start_ns, t_end_ns;
+	uint32_t active_slot;
+};
+
+/* Builds the initial test link frame (Registration Request, and TAU Request for FIG. 2) from
+ * the UE's context and flow, and advances its uplink COUNT as a real UE would. */
+int nasmac__uesim_build(struct nasmac__uesim *u);
+/* A protected TAU Request of context c at COUNT count (for the benchmark's requests). */
+int nasmac__uesim_tau(const struct nasmac__ue *c, uint32_t count, uint8_t *out, size_t size);
+/* Handles one downlink NAS PDU from the AMF; may write an uplink frame to send into out
+ * (returns its length), 0 when nothing is to be sent, negative on a failed check (u->why says). */
+int nasmac__uesim_on_dl(struct nasmac__uesim *u, const uint8_t *pdu, size_t len, uint8_t diag,
+			uint8_t *out, size_t size);
+
+/* The load generator, shared by `nasmac load` and `nasmac run`. */
+struct nasmac__load_opts {
+	uint32_t ues;
+	double tampered, replayed, unknown, upgraded, kamf_by_mme;
+	int mode_3gpp;
+	uint32_t manner; /* 0: rotate 1..4 */
+	uint64_t seed;
+	uint32_t window;
+	uint32_t timeout_ms;
+	const char *amf;
+	int json, progress;
+};
+
+struct nasmac__load_result {
+	uint64_t attempts, registered, rejected[NASMAC__DIAG_COUNT], unexpected;
+	uint64_t fig2, fig3, mode3gpp;
+	double seconds, rps, p50_us, p99_us, p999_us;
+};
+
+void nasmac__load_defaults(struct nasmac__load_opts *o);
+/* Creates the UEs of a run (deterministic from the seed). */
+int nasmac__load_make(const struct nasmac__load_opts *o, struct nasmac__uesim **out);
+int nasmac__load_write_db(const struct nasmac__uesim *ues, uint32_t n, const char *path);
+int nasmac__load_run(const struct nasmac__load_opts *o, struct nasmac__uesim *ues,
+		     struct nasmac__load_result *res);
+void nasmac__load_print(const struct nasmac__load_opts *o, const struct nasmac__load_result *r,
+			FILE *f);
+/* Options shared by load and run; returns 1 when the option was consumed, 0 if not ours, -1 on
+ * a bad value. */
+int nasmac__load_opt(struct nasmac__load_opts *o, const char *name, const char *val);
+
+/* Long options shared with `nasmac run`. */
+#define NASMAC__LOAD_LONGOPTS                                                                       \
+	{ "ues", required_argument, NULL, 1 }, { "tampered", required_argument, NULL, 1 },  \
+		{ "replayed", required_argument, NULL, 1 },                                 \
+		{ "unknown", required_argument, NULL, 1 },                                  \
+		{ "upgraded", required_argument, NULL, 1 },                                 \
+		{ "kamf-by-mme", required_argument, NULL, 1 },                              \
+		{ "mode", required_argument, NULL, 1 }, { "manner", required_argument, NULL, 1 }, \
+		{ "seed", required_argument, NULL, 1 }, { "window", required_argument, NULL, 1 }, \
+		{ "timeout-ms", required_argument, NULL, 1 }
+
+#endif /* NASMAC_UE_H */
