@@ -61,53 +61,21 @@ static uint8_t *dup_exact(const uint8_t *p, size_t n)
 
 typedef int (*dec_fn)(const uint8_t *buf, size_t len);
 
-static int dec_req(const uint8_t *b, size_t n)
-{
-	struct nasmac__ctx_req m;
-	return nasmac__gtp_dec_ctx_req(b, n, &m);
-}
-
-static int dec_rsp(const uint8_t *b, size_t n)
-{
-	struct nasmac__ctx_rsp m;
-	return nasmac__gtp_dec_ctx_rsp(b, n, &m);
-}
-
-static int dec_ack(const uint8_t *b, size_t n)
-{
-	struct nasmac__ctx_ack m;
-	return nasmac__gtp_dec_ctx_ack(b, n, &m);
-}
-
-static int dec_tau(const uint8_t *b, size_t n)
-{
-	struct nasmac__tau t;
-	return nasmac__nas_dec_tau(b, n, &t);
-}
-
-static int dec_rr(const uint8_t *b, size_t n)
-{
-	struct nasmac__rr r;
-	return nasmac__nas_dec_rr(b, n, &r);
-}
-
-static int dec_smc(const uint8_t *b, size_t n)
-{
-	struct nasmac__smc s;
-	return nasmac__nas_dec_smc(b, n, &s);
-}
-
-static int dec_eps_sec(const uint8_t *b, size_t n)
-{
-	struct nasmac__nas_sec s;
-	return nasmac__nas_eps_sec(b, n, &s);
-}
-
-static int dec_5g_sec(const uint8_t *b, size_t n)
-{
-	struct nasmac__nas_sec s;
-	return nasmac__nas_5g_sec(b, n, &s);
-}
+/* One adapter per decoder, so the truncation and length loops can run any of them. */
+#define DEC_ADAPTER(name, type, fn)                         \
+	static int name(const uint8_t *b, size_t n)         \
+	{                                                   \
+		type m;                                     \
+		return fn(b, n, &m);                        \
+	}
+DEC_ADAPTER(dec_req, struct nasmac__ctx_req, nasmac__gtp_dec_ctx_req)
+DEC_ADAPTER(dec_rsp, struct nasmac__ctx_rsp, nasmac__gtp_dec_ctx_rsp)
+DEC_ADAPTER(dec_ack, struct nasmac__ctx_ack, nasmac__gtp_dec_ctx_ack)
+DEC_ADAPTER(dec_tau, struct nasmac__tau, nasmac__nas_dec_tau)
+DEC_ADAPTER(dec_rr, struct nasmac__rr, nasmac__nas_dec_rr)
+DEC_ADAPTER(dec_smc, struct nasmac__smc, nasmac__nas_dec_smc)
+DEC_ADAPTER(dec_eps_sec, struct nasmac__nas_sec, nasmac__nas_eps_sec)
+DEC_ADAPTER(dec_5g_sec, struct nasmac__nas_sec, nasmac__nas_5g_sec)
 
 static int dec_reg_reject(const uint8_t *b, size_t n)
 {
@@ -201,39 +169,22 @@ static void enc_sizes(enc_fn fn, const void *m, const uint8_t *want, size_t n)
 	}
 }
 
-static int enc_req(const void *m, uint8_t *b, size_t s)
-{
-	return nasmac__gtp_enc_ctx_req(m, b, s);
-}
-
-static int enc_rsp(const void *m, uint8_t *b, size_t s)
-{
-	return nasmac__gtp_enc_ctx_rsp(m, b, s);
-}
-
-static int enc_ack(const void *m, uint8_t *b, size_t s)
-{
-	return nasmac__gtp_enc_ctx_ack(m, b, s);
-}
+/* One adapter per struct encoder, for enc_sizes. */
+#define ENC_ADAPTER(name, type, fn)                                 \
+	static int name(const void *m, uint8_t *b, size_t s)        \
+	{                                                           \
+		return fn((const type *)m, b, s);                   \
+	}
+ENC_ADAPTER(enc_req, struct nasmac__ctx_req, nasmac__gtp_enc_ctx_req)
+ENC_ADAPTER(enc_rsp, struct nasmac__ctx_rsp, nasmac__gtp_enc_ctx_rsp)
+ENC_ADAPTER(enc_ack, struct nasmac__ctx_ack, nasmac__gtp_enc_ctx_ack)
+ENC_ADAPTER(enc_tau, struct nasmac__tau, nasmac__nas_enc_tau)
+ENC_ADAPTER(enc_rr, struct nasmac__rr, nasmac__nas_enc_rr)
+ENC_ADAPTER(enc_smc, struct nasmac__smc, nasmac__nas_enc_smc)
 
 static int enc_echo(const void *m, uint8_t *b, size_t s)
 {
 	return nasmac__gtp_enc_echo_rsp(*(const uint32_t *)m, b, s);
-}
-
-static int enc_tau(const void *m, uint8_t *b, size_t s)
-{
-	return nasmac__nas_enc_tau(m, b, s);
-}
-
-static int enc_rr(const void *m, uint8_t *b, size_t s)
-{
-	return nasmac__nas_enc_rr(m, b, s);
-}
-
-static int enc_smc(const void *m, uint8_t *b, size_t s)
-{
-	return nasmac__nas_enc_smc(m, b, s);
 }
 
 static int enc_reg_accept(const void *m, uint8_t *b, size_t s)
