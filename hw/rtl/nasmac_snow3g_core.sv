@@ -22,13 +22,6 @@ module nasmac_snow3g_core (
   output logic [31:0]  ks_o
 );
 
-  typedef enum logic [1:0] {
-    StIdle    = 2'd0,
-    StInit    = 2'd1,
-    StDiscard = 2'd2,
-    StRun     = 2'd3
-  } state_e;
-
   // MULalpha(c) and DIValpha(c) of spec clause 3.4.2/3.4.3 are linear in the bits of c, so each
   // is the XOR of the images of the set bits; the eight images per map are listed below
   // (MULalpha(2^b) and DIValpha(2^b), computed from MULxPOW with c = 0xA9).
@@ -222,8 +215,6 @@ module nasmac_snow3g_core (
     s2_box = mix({sq_box(w[31:24]), sq_box(w[23:16]), sq_box(w[15:8]), sq_box(w[7:0])}, 8'h69);
   endfunction
 
-  state_e      state_q, state_d;
-  logic [4:0]  cnt_q, cnt_d;
   // LFSR cells s0..s15, s_i in bits [32*i +: 32].
   logic [511:0] s_q /*verilator public_flat_rd*/, s_d;
   logic         step, init_mode;
@@ -246,48 +237,36 @@ module nasmac_snow3g_core (
            ^ div_alpha(s11_w[7:0]);
   end
 
-  assign ready_o    = (state_q == StIdle);
-  assign ks_valid_o = (state_q == StRun);
+  logic load;
+
+  nasmac_eia13_ks_ctrl u_ctrl (
+    .clk_i,
+    .rst_ni,
+    .init_i,
+    .clear_i,
+    .ks_ready_i,
+    .ready_o,
+    .ks_valid_o,
+    .load_o      (load),
+    .step_o      (step),
+    .init_mode_o (init_mode)
+  );
   assign ks_o       = f_w ^ s0_w;
 
   always_comb begin
-    state_d = state_q;
-    cnt_d   = cnt_q;
     s_d     = s_q;
     r1_d    = r1_q;
     r2_d    = r2_q;
     r3_d    = r3_q;
-    step      = 1'b0;
-    init_mode = 1'b0;
-    unique case (state_q)
-      StIdle: begin
-        if (init_i) begin
-          // Key and IV loading of clause 4.1, listed s15 first (all-ones words as ~k).
-          s_d = {key_i[127:96] ^ iv_i[31:0], key_i[95:64], key_i[63:32],
-                 key_i[31:0] ^ iv_i[63:32], ~key_i[127:96], ~key_i[95:64] ^ iv_i[95:64],
-                 ~key_i[63:32] ^ iv_i[127:96], ~key_i[31:0], key_i, ~key_i};
-          r1_d    = '0;
-          r2_d    = '0;
-          r3_d    = '0;
-          cnt_d   = '0;
-          state_d = StInit;
-        end
-      end
-      StInit: begin
-        step      = 1'b1;
-        init_mode = 1'b1;
-        cnt_d     = cnt_q + 5'd1;
-        if (cnt_q == 5'd31) state_d = StDiscard;
-      end
-      StDiscard: begin
-        step    = 1'b1;
-        state_d = StRun;
-      end
-      StRun: begin
-        step = ks_ready_i;
-      end
-      default: state_d = StIdle;
-    endcase
+    if (load) begin
+        // Key and IV loading of clause 4.1, listed s15 first (all-ones words as ~k).
+        s_d = {key_i[127:96] ^ iv_i[31:0], key_i[95:64], key_i[63:32],
+               key_i[31:0] ^ iv_i[63:32], ~key_i[127:96], ~key_i[95:64] ^ iv_i[95:64],
+               ~key_i[63:32] ^ iv_i[127:96], ~key_i[31:0], key_i, ~key_i};
+        r1_d    = '0;
+        r2_d    = '0;
+        r3_d    = '0;
+    end
     if (step) begin
       r3_d = s2_box(r2_q);
       r2_d = s1_box(r1_q);
@@ -295,8 +274,6 @@ module nasmac_snow3g_core (
       s_d  = {init_mode ? (fb_w ^ f_w) : fb_w, s_q[511:32]};
     end
     if (clear_i) begin
-      state_d = StIdle;
-      cnt_d   = '0;
       s_d     = '0;
       r1_d = '0;
       r2_d = '0;
@@ -306,15 +283,11 @@ module nasmac_snow3g_core (
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      state_q <= StIdle;
-      cnt_q   <= '0;
       s_q     <= '0;
       r1_q    <= '0;
       r2_q    <= '0;
       r3_q    <= '0;
     end else begin
-      state_q <= state_d;
-      cnt_q   <= cnt_d;
       s_q     <= s_d;
       r1_q    <= r1_d;
       r2_q    <= r2_d;

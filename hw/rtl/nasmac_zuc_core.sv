@@ -20,13 +20,6 @@ module nasmac_zuc_core (
   output logic [31:0]  ks_o
 );
 
-  typedef enum logic [1:0] {
-    StIdle    = 2'd0,
-    StInit    = 2'd1,
-    StDiscard = 2'd2,
-    StRun     = 2'd3
-  } state_e;
-
   // The 15-bit constants d_0..d_15 of the key loading (clause 3.5.1), d_0 in the low bits.
   localparam logic [239:0] Dconst = {
     15'h47ac, 15'h789a, 15'h3c4d, 15'h5e26, 15'h1af1, 15'h6bc4, 15'h2f13, 15'h4d78,
@@ -201,8 +194,6 @@ module nasmac_zuc_core (
     sbox32 = {s0_box(x[31:24]), s1_box(x[23:16]), s0_box(x[15:8]), s1_box(x[7:0])};
   endfunction
 
-  state_e       state_q, state_d;
-  logic [4:0]   cnt_q, cnt_d;
   // LFSR cells s0..s15 (31 bits each), s_i in bits [31*i +: 31].
   logic [495:0] s_q /*verilator public_flat_rd*/, s_d;
   logic [31:0]  r1_q /*verilator public_flat_rd*/, r1_d, r2_q /*verilator public_flat_rd*/, r2_d;
@@ -238,54 +229,40 @@ module nasmac_zuc_core (
     if (fb_w == 31'd0) fb_w = 31'h7fffffff;
   end
 
-  assign ready_o    = (state_q == StIdle);
-  assign ks_valid_o = (state_q == StRun);
+  logic load;
+
+  nasmac_eia13_ks_ctrl u_ctrl (
+    .clk_i,
+    .rst_ni,
+    .init_i,
+    .clear_i,
+    .ks_ready_i,
+    .ready_o,
+    .ks_valid_o,
+    .load_o      (load),
+    .step_o      (step),
+    .init_mode_o (init_mode)
+  );
   assign ks_o       = w_w ^ x3_w;
 
   always_comb begin
-    state_d   = state_q;
-    cnt_d     = cnt_q;
     s_d       = s_q;
     r1_d      = r1_q;
     r2_d      = r2_q;
-    step      = 1'b0;
-    init_mode = 1'b0;
-    unique case (state_q)
-      StIdle: begin
-        if (init_i) begin
-          // Key loading (clause 3.5.1): s_i = k_i || d_i || iv_i.
-          for (int i = 0; i < 16; i++) begin
-            s_d[31*i +: 31] = {key_i[127-8*i -: 8], Dconst[15*i +: 15], iv_i[127-8*i -: 8]};
-          end
-          r1_d    = '0;
-          r2_d    = '0;
-          cnt_d   = '0;
-          state_d = StInit;
+    if (load) begin
+        // Key loading (clause 3.5.1): s_i = k_i || d_i || iv_i.
+        for (int i = 0; i < 16; i++) begin
+          s_d[31*i +: 31] = {key_i[127-8*i -: 8], Dconst[15*i +: 15], iv_i[127-8*i -: 8]};
         end
-      end
-      StInit: begin
-        step      = 1'b1;
-        init_mode = 1'b1;
-        cnt_d     = cnt_q + 5'd1;
-        if (cnt_q == 5'd31) state_d = StDiscard;
-      end
-      StDiscard: begin
-        step    = 1'b1;
-        state_d = StRun;
-      end
-      StRun: begin
-        step = ks_ready_i;
-      end
-      default: state_d = StIdle;
-    endcase
+        r1_d    = '0;
+        r2_d    = '0;
+    end
     if (step) begin
       r1_d = sbox32(l1({w1_w[15:0], w2_w[31:16]}));
       r2_d = sbox32(l2({w2_w[15:0], w1_w[31:16]}));
       s_d  = {fb_w, s_q[495:31]};
     end
     if (clear_i) begin
-      state_d = StIdle;
-      cnt_d   = '0;
       s_d     = '0;
       r1_d    = '0;
       r2_d    = '0;
@@ -294,14 +271,10 @@ module nasmac_zuc_core (
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      state_q <= StIdle;
-      cnt_q   <= '0;
       s_q     <= '0;
       r1_q    <= '0;
       r2_q    <= '0;
     end else begin
-      state_q <= state_d;
-      cnt_q   <= cnt_d;
       s_q     <= s_d;
       r1_q    <= r1_d;
       r2_q    <= r2_d;
