@@ -24,7 +24,7 @@ $(NASMACD_BIN): $(NASMACD_OBJS) $(HOST_COMMON_OBJS) $(PROTO_LIB) $(NASMAC_LIBS)
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $(NASMACD_OBJS) $(HOST_COMMON_OBJS) $(PROTO_LIB) $(NASMAC_LIBS) \
 		$(NASMAC_LDLIBS) $(HOST_LDLIBS) $(LDLIBS)
 
-# Subcommand objects go straight into the tool (tools/pending.c has weak placeholders).
+# Subcommand objects go straight into the tool.
 TOOL_OBJS += $(HOST_TOOL_OBJS) $(HOST_COMMON_OBJS)
 TOOL_LIBS := $(PROTO_LIB) $(TOOL_LIBS)
 TOOL_LDLIBS += $(HOST_LDLIBS)

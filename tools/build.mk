@@ -1,6 +1,6 @@
 # The nasmac tool: the dispatcher plus the subcommand objects other fragments add to TOOL_OBJS.
 # Linked with the C++ driver because the sim backend carries the Verilator model.
-TOOL_SRCS := tools/nasmac.c tools/pending.c $(wildcard tools/cmd_*.c)
+TOOL_SRCS := tools/nasmac.c tools/parse.c $(wildcard tools/cmd_*.c)
 TOOL_OBJS += $(patsubst %.c,$(OBJ)/%.o,$(TOOL_SRCS))
 NASMAC_BIN := $(BIN)/nasmac
 ALL_TARGETS += $(NASMAC_BIN)

@@ -2,14 +2,25 @@
 #ifndef NASMAC_TOOLS_CMD_H
 #define NASMAC_TOOLS_CMD_H
 
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
 /* Each returns the process exit status: 0 ok, 1 a check failed, 2 bad usage or input. */
 int nasmac__cmd_mac(int argc, char **argv);    /* tools/cmd_mac.c */
 int nasmac__cmd_kdf(int argc, char **argv);    /* tools/cmd_kdf.c */
 int nasmac__cmd_verify(int argc, char **argv); /* tools/cmd_verify.c */
-int nasmac__cmd_load(int argc, char **argv);   /* host/load/... */
-int nasmac__cmd_run(int argc, char **argv);    /* host/load/... */
+int nasmac__cmd_load(int argc, char **argv);   /* host/ue/load.c */
+int nasmac__cmd_run(int argc, char **argv);    /* host/ue/run.c */
 int nasmac__bench_engine(int argc, char **argv); /* bench/bench_engine.c */
 int nasmac__bench_driver(int argc, char **argv); /* bench/bench_driver.c */
 int nasmac__bench_e2e(int argc, char **argv);    /* bench/bench_e2e.c */
+
+/* Field parsers (tools/parse.c): NULL when good, else why the field is bad. */
+const char *nasmac__tool_hex_inplace(char *s, size_t *len);
+const char *nasmac__tool_hex_exact(const char *s, uint8_t *out, size_t n);
+const char *nasmac__tool_hex_u32(const char *s, unsigned max_digits, uint32_t *out);
+const char *nasmac__tool_dec(const char *s, unsigned long max, unsigned long *out);
+void nasmac__tool_print_hex(FILE *f, const uint8_t *p, size_t n);
 
 #endif

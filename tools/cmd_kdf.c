@@ -16,12 +16,6 @@
 #define PROG "nasmac kdf"
 #define MAX_PARAMS 16
 
-/* Input parsers, defined in cmd_mac.c (each returns NULL or the reason the input is bad). */
-const char *nasmac__tool_hex_inplace(char *s, size_t *len);
-const char *nasmac__tool_hex_exact(const char *s, uint8_t *out, size_t n);
-const char *nasmac__tool_hex_u32(const char *s, unsigned max_digits, uint32_t *out);
-const char *nasmac__tool_dec(const char *s, unsigned long max, unsigned long *out);
-void nasmac__tool_print_hex(FILE *f, const uint8_t *p, size_t n);
 
 static void usage(FILE *f)
 {

@@ -30,11 +30,6 @@ static void usage(FILE *f)
 		"  --xclbin PATH    xrt: the kernel's xclbin (default $NASMAC_XCLBIN)\n");
 }
 
-/* The field parsers of cmd_mac.c: each returns NULL or why the field is wrong. */
-const char *nasmac__tool_hex_inplace(char *s, size_t *len);
-const char *nasmac__tool_hex_exact(const char *s, uint8_t *out, size_t n);
-const char *nasmac__tool_hex_u32(const char *s, unsigned max_digits, uint32_t *out);
-const char *nasmac__tool_dec(const char *s, unsigned long max, unsigned long *out);
 
 /* One vector line into l (its message copied); -EINVAL with why[] filled on bad input. */
 static int parse_line(char *text, struct line *l, char *why, size_t why_len)

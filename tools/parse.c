@@ -1,0 +1,110 @@
+/* The input parsers of the nasmac subcommands (mac, kdf, verify). Each returns NULL when the
+ * field is good, or the reason it is not, to print after the field's name; no parser prints or
+ * exits, so every subcommand reports a bad field in its own one-line format. Also the hex printer
+ * of their output. */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes hex in place (the octets overwrite the digits, which are twice as long); "-" or ""
+ * is the empty string. */
+const char *nasmac__tool_hex_inplace(char *s, size_t *len)
+{
+	size_t n = strlen(s);
+	*len = 0;
+	if (strcmp(s, "-") == 0 || n == 0)
+		return NULL;
+	if (n % 2)
+		return "odd number of hex digits";
+	for (size_t i = 0; i < n / 2; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return "not hex";
+		s[i] = (char)(hi << 4 | lo);
+	}
+	*len = n / 2;
+	return NULL;
+}
+
+/* Exactly n octets as 2n hex digits. */
+const char *nasmac__tool_hex_exact(const char *s, uint8_t *out, size_t n)
+{
+	static char why[48];
+	size_t len = strlen(s);
+	if (len != 2 * n) {
+		snprintf(why, sizeof(why), "must be %zu hex digits", 2 * n);
+		return why;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return "not hex";
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return NULL;
+}
+
+/* 1 to max_digits hex digits, an optional 0x in front. */
+const char *nasmac__tool_hex_u32(const char *s, unsigned max_digits, uint32_t *out)
+{
+	static char why[48];
+	uint32_t v = 0;
+	size_t n;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	n = strlen(s);
+	if (n == 0 || n > max_digits) {
+		snprintf(why, sizeof(why), "must be 1 to %u hex digits", max_digits);
+		return why;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int d = hexval(s[i]);
+		if (d < 0)
+			return "not hex";
+		v = v << 4 | (uint32_t)d;
+	}
+	*out = v;
+	return NULL;
+}
+
+/* A decimal number from 0 to max. */
+const char *nasmac__tool_dec(const char *s, unsigned long max, unsigned long *out)
+{
+	static char why[48];
+	unsigned long v = 0;
+	if (!*s)
+		return "empty";
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return "not a decimal number";
+		v = v * 10 + (unsigned long)(*s - '0');
+		if (v > max)
+			break;
+	}
+	if (v > max) {
+		snprintf(why, sizeof(why), "must be at most %lu", max);
+		return why;
+	}
+	*out = v;
+	return NULL;
+}
+
+void nasmac__tool_print_hex(FILE *f, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%02x", p[i]);
+	fputc('\n', f);
+}
