@@ -4,7 +4,7 @@
 # On other systems it prints the exact list of what is missing and exits 1.
 set -eu
 
-PKGS="build-essential clang llvm libclang-rt-14-dev python3 pkg-config zlib1g-dev verilator yosys \
+PKGS="build-essential clang llvm libclang-rt-dev python3 pkg-config zlib1g-dev verilator yosys \
 libssl-dev libuv1-dev libcmocka-dev libipsec-mb-dev libxrt-dev tshark"
 
 missing=""
@@ -31,11 +31,17 @@ if [ "$(id -u)" -ne 0 ]; then
 		exit 1
 	fi
 fi
+$SUDO apt-get update -q >/dev/null
+# The fuzzer runtime is its own package (libclang-rt-dev) from Debian 12 and Ubuntu 23.04 on;
+# older releases ship it inside clang's packages, so it is dropped where apt does not know it.
+case "$missing" in *libclang-rt-dev*)
+	apt-cache show libclang-rt-dev >/dev/null 2>&1 || missing=$(echo "$missing" | sed 's/ libclang-rt-dev//') ;;
+esac
+[ -z "$missing" ] && exit 0
 echo "bootstrap: installing:$missing"
 # tshark asks whether non-root users may capture; answer for it so the install never blocks.
 echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections 2>/dev/null || true
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q >/dev/null
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -q --no-install-recommends $missing >/dev/null
 echo "bootstrap: done"
