@@ -21,3 +21,9 @@ test-kernel: $(TEST_KERNEL_BIN)
 TEST_TARGETS += test-kernel-san
 test-kernel-san: $(SIM_LIBS)
 	$(Q)$(MAKE) --no-print-directory SAN=1 test-kernel
+
+# nasmac mac --backend sim against --backend cpu and the published MACs (every EIA vector).
+.PHONY: test-tool-sim
+TEST_TARGETS += test-tool-sim
+test-tool-sim: $(NASMAC_BIN) $(SIM_LIBS)
+	$(Q)sh tests/kernel/test_tool_sim.sh $(NASMAC_BIN) tests/vectors
