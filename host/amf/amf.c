@@ -420,6 +420,13 @@ static void on_ctx_rsp(struct amf *a, const uint8_t *buf, size_t len)
 		memcpy(p->kamf, r.kamf, sizeof(p->kamf));
 		activate(a, p, NULL);
 	} else if (p->flow == FLOW_FIG2) {
+		/* K_AMF now, while K_ASME is at hand: the response is wiped below and only K_AMF
+		 * is kept for after the second MAC verified (activate() without K_ASME). */
+		if (nasmac_kdf_kamf_from_kasme(r.kasme, p->ctx_ul, p->kamf)) {
+			explicit_bzero(&r, sizeof(r));
+			fail(a, p, NASMAC__DIAG_OTHER, 1);
+			return;
+		}
 		check_second_mac(a, p, r.kasme, r.eia);
 	} else {
 		activate(a, p, r.kasme);

@@ -137,12 +137,16 @@ int nasmac__load_make(const struct nasmac__load_opts *o, struct nasmac__uesim **
 		c->ksi = (uint8_t)(r % 7);
 		c->eia = (uint8_t)(1 + (r >> 8) % 3);
 		c->eea = 0;
-		/* Mostly small COUNTs, some just below an SQN wrap, a few with a high overflow. */
+		/* Mostly small COUNTs, some just below an SQN wrap, a few with a high overflow.
+		 * Never within reach of the 24-bit end: past 0xffffff the COUNT would repeat under
+		 * the same K_NASint, which replay protection (TS 33.401 8.1.1: each COUNT accepted
+		 * once) refuses, so a real network re-keys first. A FIG. 2 UE uses two COUNTs:
+		 * the highest stored one leaves room for both. */
 		switch ((r >> 16) % 4) {
 		case 0: c->ul_count = (uint32_t)((r >> 24) % 200); break;
 		case 1: c->ul_count = 0xff + (uint32_t)(((r >> 24) % 4) << 8) - 1; break;
 		case 2: c->ul_count = (uint32_t)((r >> 24) & 0xffff); break;
-		default: c->ul_count = 0xfffe00 + (uint32_t)((r >> 24) % 0x1ff); break;
+		default: c->ul_count = 0xfffe00 + (uint32_t)((r >> 24) % 0x1f0); break;
 		}
 		c->dl_count = (uint32_t)((r >> 40) & 0xfff);
 		/* FIG. 4: the UE learned at attach whether its MME echoed the 5G capability. */

@@ -76,6 +76,10 @@ int nasmac__uesim_build(struct nasmac__uesim *u)
 	int tau_len, rr_plain_len, rr_len, n, rc;
 	size_t extra_len = 0;
 
+	/* FIG. 2 spends two COUNTs; neither may pass the 24-bit end (it would repeat a COUNT
+	 * under the same key: the context must be replaced first, which is not simulated). */
+	if (c->ul_count + (u->flow == NASMAC__FLOW_FIG2 ? 2u : 1u) > NASMAC__COUNT_MASK)
+		return -ERANGE;
 	memset(&t, 0, sizeof(t));
 	t.ksi = c->ksi;
 	t.update_type = 0; /* TA updating */
