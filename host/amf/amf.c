@@ -78,6 +78,7 @@ struct amf {
 	struct counters c;
 	struct nasmac__ratelimit rl_malformed, rl_reject;
 	uv_signal_t sig_int, sig_term, sig_usr1;
+	int kamf_check; /* log a check value of each registered UE's K_AMF (tests) */
 };
 
 static void timer_unlink(struct proc *p)
@@ -310,6 +311,12 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 		link_send(a, p, pdu, (size_t)n, NASMAC__DIAG_NONE);
 		send_ack(a, p, NASMAC__CAUSE_ACCEPTED);
 		a->c.accepted++;
+		/* Lets a test compare the AMF's K_AMF with the UE's without printing either. */
+		if (a->kamf_check)
+			nasmac__log(NASMAC__LOG_INFO,
+				    "UE %llu: registered, K_AMF check value %08x, UL COUNT %06x",
+				    (unsigned long long)p->ue_id, nasmac__key_check(p->kamf),
+				    p->ctx_ul);
 		proc_free(a, p);
 	}
 }
@@ -317,8 +324,9 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 static void after_jobs(struct nasmac__vq *q)
 {
 	struct amf *a = q->data;
-	nasmac__udp_flush(&a->link);
+	/* N26 first: the MME has the Context Acknowledge before the UE has its Accept. */
 	nasmac__udp_flush(&a->n26);
+	nasmac__udp_flush(&a->link);
 }
 
 /* FIG. 2: the second MAC, over the MESSAGE the manner names (host/README.md). */
@@ -643,8 +651,9 @@ static void on_tick(uv_timer_t *t)
 			fail(a, p, NASMAC__DIAG_TIMEOUT, 1);
 		}
 	}
-	nasmac__udp_flush(&a->link);
+	/* N26 first: the MME has the Context Acknowledge before the UE has its Accept. */
 	nasmac__udp_flush(&a->n26);
+	nasmac__udp_flush(&a->link);
 }
 
 static void print_counters(struct amf *a, const char *why)
@@ -681,14 +690,16 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: nasmacd amf --listen ADDR:PORT --mme ADDR:PORT [--backend cpu|sim|xrt:N]\n"
-		"                   [--pcap FILE] [--t3-ms N] [--n3 N] [--max-procs N]\n"
+		"                   [--pcap FILE] [--t3-ms N] [--n3 N] [--max-procs N] [--kamf-check]\n"
 		"  --listen     UDP address of the UE test link (framing: host/README.md)\n"
 		"  --mme        the old MME's N26 GTPv2-C address\n"
 		"  --backend    libnasmac backend for the MAC checks (default cpu)\n"
 		"  --pcap       write what the AMF receives and sends (both sockets) to a pcap file\n"
 		"  --t3-ms      Context Request retransmission timer (default 1000)\n"
 		"  --n3         Context Request retransmissions (default 2)\n"
-		"  --max-procs  registrations in progress at once, power of two <= 65536 (4096)\n");
+		"  --max-procs  registrations in progress at once, power of two <= 65536 (4096)\n"
+		"  --kamf-check log a check value of each registered UE's K_AMF (for tests; the\n"
+		"               value is 4 octets of KDF(K_AMF, FC 0xff, label), see host.h)\n");
 }
 
 int nasmac__amf_main(int argc, char **argv)
@@ -698,12 +709,13 @@ int nasmac__amf_main(int argc, char **argv)
 		{ "backend", required_argument, NULL, 'b' }, { "pcap", required_argument, NULL, 'p' },
 		{ "t3-ms", required_argument, NULL, 't' },  { "n3", required_argument, NULL, 'n' },
 		{ "max-procs", required_argument, NULL, 'P' },
+		{ "kamf-check", no_argument, NULL, 'K' },
 		{ "verbose", no_argument, NULL, 'v' },      { "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *listen = NULL, *mme = NULL, *backend = "cpu", *pcap = NULL;
 	uint32_t t3 = 1000, n3 = 2, max_procs = 4096;
-	int level = NASMAC__LOG_INFO, c, rc, ret = 1;
+	int level = NASMAC__LOG_INFO, c, rc, ret = 1, kamf_check = 0;
 	struct sockaddr_in any;
 	struct amf *a;
 
@@ -715,6 +727,7 @@ int nasmac__amf_main(int argc, char **argv)
 		case 'b': backend = optarg; break;
 		case 'p': pcap = optarg; break;
 		case 'v': level = NASMAC__LOG_DEBUG; break;
+		case 'K': kamf_check = 1; break;
 		case 't':
 			if (nasmac__parse_u32(optarg, 1, 60000, &t3))
 				goto out_usage;
@@ -742,6 +755,7 @@ int nasmac__amf_main(int argc, char **argv)
 		fprintf(stderr, "nasmacd amf: bad address\n");
 		goto out_free_a;
 	}
+	a->kamf_check = kamf_check;
 	a->t3_ms = t3;
 	a->n3 = n3;
 	a->smc_timeout_ms = 5000;
@@ -792,6 +806,8 @@ int nasmac__amf_main(int argc, char **argv)
 	nasmac__log(NASMAC__LOG_INFO, "UE test link on %s, MME at %s, backend %s", listen, mme,
 		    backend);
 	uv_run(&a->loop, UV_RUN_DEFAULT);
+	/* What arrived before the stop signal is still handled, so the exit counters cover it. */
+	uv_run(&a->loop, UV_RUN_NOWAIT);
 	print_counters(a, "exit");
 	ret = 0;
 

@@ -103,6 +103,9 @@ int nasmac__ue_format(const struct nasmac__ue *ue, char *buf, size_t size);
 int nasmac__store_load(struct nasmac__store *st, const char *path, uint32_t *bad_line);
 /* Derives knas_int from kasme and eia (nasmac_kdf_eps_nas). */
 int nasmac__ue_derive(struct nasmac__ue *ue);
+/* A check value of a 256-bit key (K_AMF) for logs and tests: the first 4 octets of
+ * KDF(key, FC 0xff, P0 = "nasmac key check value"), never the key itself; 0 if the KDF fails. */
+uint32_t nasmac__key_check(const uint8_t key[32]);
 
 /* ---------------------------------------------------------------------------------------------
  * The UE <-> AMF test link (link.c): one UDP datagram per frame, see host/README.md.

@@ -283,3 +283,20 @@ int nasmac__store_load(struct nasmac__store *st, const char *path, uint32_t *bad
 	fclose(f);
 	return rc;
 }
+
+/* Not a key and never used as one: 4 octets of HMAC-SHA-256 under the key, so two parties can
+ * show in their logs that they hold the same key without printing it. The TS 33.220 B.2 KDF
+ * shape with FC 0xff and a label makes it reproducible with `nasmac kdf generic`. */
+uint32_t nasmac__key_check(const uint8_t key[32])
+{
+	static const uint8_t label[] = "nasmac key check value";
+	const uint8_t *p[1] = { label };
+	const size_t len[1] = { sizeof(label) - 1 };
+	uint8_t out[32];
+	uint32_t v = 0;
+
+	if (!nasmac_kdf(key, 32, 0xff, p, len, 1, out))
+		v = (uint32_t)out[0] << 24 | (uint32_t)out[1] << 16 | (uint32_t)out[2] << 8 | out[3];
+	explicit_bzero(out, sizeof(out));
+	return v;
+}

@@ -23,7 +23,12 @@
 #define MAX_DGRAM 4096u
 #define MAX_NAS 1024u
 #define CACHE_SLOTS 4096u
-#define CACHE_MAX 1024u
+#define CACHE_REQ_MAX 768u /* the AMF's Context Requests are at most ~650 octets */
+#define CACHE_RSP_MAX 512u
+/* How long an answer is kept for retransmissions: longer than the AMF's T3 x (N3 + 1) (3 s by
+ * default), short enough that a byte-identical request with a reused sequence number much
+ * later is verified again, not answered from the cache. */
+#define CACHE_TTL_NS (10ull * 1000000000ull)
 
 struct pend {
 	nasmac_job_t job; /* job.cookie points back here */
@@ -34,24 +39,32 @@ struct pend {
 	struct nasmac__ue *ue;
 	uint8_t msg[MAX_NAS]; /* SQN || plain NAS message: the MAC input */
 	uint32_t next_free;
+	uint32_t cache_tag; /* the cache entry claimed for this request, 0 if none */
 	uint8_t fig3;
 };
 
-/* Responses already sent, so a retransmitted Context Request gets the same answer instead of
- * being verified again (which would read as a replay of its own NAS COUNT). */
+/* Requests answered or being answered, so a retransmitted Context Request gets the same answer
+ * instead of being verified again (which would read as a replay of its own NAS COUNT). A hit
+ * needs the same peer, sequence number *and octets* (TS 29.274 7.6: a retransmission is the
+ * same message): the AMF's sequence numbers come back after a while, and an answer, possibly
+ * with a security context, must never go to a different request that happens to reuse one. */
 struct cache_ent {
 	uint32_t ip;
 	uint16_t port;
 	uint8_t used;
+	uint8_t pending;   /* the request is still being verified: a retransmission is dropped */
 	uint32_t seq;
-	uint16_t len;
-	uint8_t buf[CACHE_MAX];
+	uint32_t tag;      /* which claim filled it (a pending request checks it is still there) */
+	uint64_t t_ns;     /* when the request arrived */
+	uint16_t req_len, rsp_len;
+	uint8_t req[CACHE_REQ_MAX];
+	uint8_t rsp[CACHE_RSP_MAX];
 };
 
 struct counters {
 	uint64_t rx, malformed, oversized, unknown_type, unknown_ue, mac_fail, replay, overload,
-		busy_ue, not_upgraded, accepted, retransmit, acks, acks_rejected, acks_unknown,
-		echo;
+		busy_ue, not_upgraded, accepted, kamf_by_mme, retransmit, acks, acks_rejected,
+		acks_unknown, echo;
 };
 
 struct mme {
@@ -62,6 +75,7 @@ struct mme {
 	struct pend *pend;
 	uint32_t n_pend, free_head, pend_used;
 	struct cache_ent *cache;
+	uint32_t cache_tag;
 	struct nasmac__pcap *pcap;
 	struct sockaddr_in self;
 	struct counters c;
@@ -84,36 +98,66 @@ static struct cache_ent *cache_slot(struct mme *m, const struct sockaddr_in *pee
 	return &m->cache[h % CACHE_SLOTS];
 }
 
-static int cache_hit(struct mme *m, const struct sockaddr_in *peer, uint32_t seq)
+/* 1 when this exact request was seen: its answer is sent again, or, while it is still being
+ * verified, the retransmission is dropped (the answer is on its way). */
+static int cache_hit(struct mme *m, const struct sockaddr_in *peer, uint32_t seq,
+		     const uint8_t *req, size_t len)
 {
 	struct cache_ent *e = cache_slot(m, peer, seq);
 
 	if (!e->used || e->ip != peer->sin_addr.s_addr || e->port != peer->sin_port ||
-	    e->seq != seq)
+	    e->seq != seq || e->req_len != len || memcmp(e->req, req, len) ||
+	    (!e->pending && nasmac__now_ns() - e->t_ns > CACHE_TTL_NS))
 		return 0;
-	send_to(m, e->buf, e->len, peer);
+	if (!e->pending)
+		send_to(m, e->rsp, e->rsp_len, peer);
 	return 1;
 }
 
-static void cache_put(struct mme *m, const struct sockaddr_in *peer, uint32_t seq,
-		      const uint8_t *buf, size_t len)
+/* Claims the entry of a request about to be answered; returns its tag (0: not cached). */
+static uint32_t cache_claim(struct mme *m, const struct sockaddr_in *peer, uint32_t seq,
+			    const uint8_t *req, size_t len)
 {
 	struct cache_ent *e = cache_slot(m, peer, seq);
 
-	if (len > CACHE_MAX)
-		return;
-	explicit_bzero(e->buf, e->len);
+	if (len > CACHE_REQ_MAX)
+		return 0;
+	explicit_bzero(e->rsp, e->rsp_len);
 	e->used = 1;
+	e->pending = 1;
 	e->ip = peer->sin_addr.s_addr;
 	e->port = peer->sin_port;
 	e->seq = seq;
-	e->len = (uint16_t)len;
-	memcpy(e->buf, buf, len);
+	e->t_ns = nasmac__now_ns();
+	e->tag = ++m->cache_tag ? m->cache_tag : ++m->cache_tag;
+	e->req_len = (uint16_t)len;
+	memcpy(e->req, req, len);
+	e->rsp_len = 0;
+	return e->tag;
+}
+
+/* Stores the answer to the request claimed with tag, if no other request took its entry; with
+ * no answer (buf NULL) or one too long to keep, forgets the request, so that a retransmission
+ * is handled afresh rather than dropped as pending forever. */
+static void cache_fill(struct mme *m, const struct sockaddr_in *peer, uint32_t seq, uint32_t tag,
+		       const uint8_t *buf, size_t len)
+{
+	struct cache_ent *e = cache_slot(m, peer, seq);
+
+	if (!tag || e->tag != tag)
+		return;
+	if (!buf || len > CACHE_RSP_MAX) {
+		e->used = 0;
+		return;
+	}
+	memcpy(e->rsp, buf, len);
+	e->rsp_len = (uint16_t)len;
+	e->pending = 0;
 }
 
 /* A Context Response that carries no context: the request was refused for `cause`. */
 static void reply_reject(struct mme *m, const struct sockaddr_in *peer, uint32_t seq,
-			 uint32_t peer_teid, uint8_t cause)
+			 uint32_t peer_teid, uint8_t cause, uint32_t tag)
 {
 	struct nasmac__ctx_rsp r;
 	uint8_t buf[256];
@@ -132,7 +176,11 @@ static void reply_reject(struct mme *m, const struct sockaddr_in *peer, uint32_t
 		return;
 	}
 	send_to(m, buf, (size_t)n, peer);
-	cache_put(m, peer, seq, buf, (size_t)n);
+	/* A temporary refusal is not remembered: the retransmission gets another chance. */
+	if (cause == NASMAC__CAUSE_NO_RESOURCES || cause == NASMAC__CAUSE_TEMP_REJECTED)
+		cache_fill(m, peer, seq, tag, NULL, 0);
+	else
+		cache_fill(m, peer, seq, tag, buf, (size_t)n);
 }
 
 static const char *addr_str(const struct sockaddr_in *a, char *buf, size_t size)
@@ -152,11 +200,12 @@ static void print_counters(struct mme *m, const char *why)
 	if (m->vq.dev)
 		(void)nasmac_stats(m->vq.dev, &st);
 	nasmac__log(NASMAC__LOG_INFO,
-		    "counters (%s): rx=%llu accepted=%llu mac_fail=%llu replay=%llu unknown_ue=%llu "
+		    "counters (%s): rx=%llu accepted=%llu kamf_by_mme=%llu mac_fail=%llu replay=%llu unknown_ue=%llu "
 		    "malformed=%llu oversized=%llu unknown_type=%llu overload=%llu busy_ue=%llu "
 		    "not_upgraded=%llu retransmit=%llu acks=%llu acks_rejected=%llu "
 		    "acks_unknown=%llu echo=%llu tx=%llu tx_dropped=%llu macs=%llu batches=%llu",
 		    why, (unsigned long long)m->c.rx, (unsigned long long)m->c.accepted,
+		    (unsigned long long)m->c.kamf_by_mme,
 		    (unsigned long long)m->c.mac_fail, (unsigned long long)m->c.replay,
 		    (unsigned long long)m->c.unknown_ue, (unsigned long long)m->c.malformed,
 		    (unsigned long long)m->c.oversized, (unsigned long long)m->c.unknown_type,
@@ -221,10 +270,11 @@ static void reply_context(struct mme *m, struct pend *p)
 			nasmac__log(NASMAC__LOG_ERR, "K_AMF derivation failed: %s",
 				    nasmac_strerror(rc));
 			explicit_bzero(&r, sizeof(r));
-			reply_reject(m, &p->peer, p->seq, p->peer_teid, 72);
+			reply_reject(m, &p->peer, p->seq, p->peer_teid, 72, p->cache_tag);
 			return;
 		}
 		r.has_kamf = 1;
+		m->c.kamf_by_mme++;
 		explicit_bzero(r.kasme, sizeof(r.kasme));
 	}
 	r.has_fteid = 1;
@@ -236,11 +286,11 @@ static void reply_context(struct mme *m, struct pend *p)
 	if (n < 0) {
 		nasmac__log(NASMAC__LOG_ERR, "cannot encode a Context Response: %s",
 			    nasmac_strerror(n));
-		reply_reject(m, &p->peer, p->seq, p->peer_teid, 72);
+		reply_reject(m, &p->peer, p->seq, p->peer_teid, 72, p->cache_tag);
 		return;
 	}
 	send_to(m, buf, (size_t)n, &p->peer);
-	cache_put(m, &p->peer, p->seq, buf, (size_t)n);
+	cache_fill(m, &p->peer, p->seq, p->cache_tag, buf, (size_t)n);
 	explicit_bzero(buf, sizeof(buf));
 	ue->state = NASMAC__UE_SENT;
 	m->c.accepted++;
@@ -258,7 +308,8 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 		nasmac__log_rl(&m->rl_overload, NASMAC__LOG_WARN,
 			       "overload: MAC queue full, answering No resources available to %s",
 			       addr_str(&p->peer, a, sizeof(a)));
-		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_NO_RESOURCES);
+		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_NO_RESOURCES,
+			     p->cache_tag);
 	} else if (job->status == NASMAC_ST_VERIFIED) {
 		/* Commit the estimate only now, and only if nothing newer was accepted since. */
 		if (nasmac__count_is_fresh(p->ue->ul_count, p->est)) {
@@ -267,7 +318,7 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 		} else {
 			m->c.replay++;
 			reply_reject(m, &p->peer, p->seq, p->peer_teid,
-				     NASMAC__CAUSE_REQUEST_REJECTED);
+				     NASMAC__CAUSE_REQUEST_REJECTED, p->cache_tag);
 		}
 	} else {
 		m->c.mac_fail++;
@@ -275,7 +326,8 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 			       "IMSI %s: NAS MAC check failed (COUNT %06x, status %d): no context "
 			       "for %s",
 			       p->ue->imsi, p->est, job->status, addr_str(&p->peer, a, sizeof(a)));
-		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_USER_AUTH_FAILED);
+		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_USER_AUTH_FAILED,
+			     p->cache_tag);
 	}
 	pend_put(m, p);
 }
@@ -348,7 +400,7 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 	struct nasmac__ctx_req req;
 	struct nasmac__ue *ue = NULL;
 	struct pend *p;
-	uint32_t est = 0;
+	uint32_t est = 0, tag;
 	char a[64];
 	int cause;
 
@@ -358,14 +410,16 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,
 			       "malformed Context Request from %s (cause %d)",
 			       addr_str(from, a, sizeof(a)), cause);
+		/* Not cached: a flood of garbage must not push real answers out. */
 		reply_reject(m, from, req.h.seq, req.has_fteid ? req.fteid_teid : 0,
-			     (uint8_t)cause);
+			     (uint8_t)cause, 0);
 		return;
 	}
-	if (cache_hit(m, from, req.h.seq)) {
+	if (cache_hit(m, from, req.h.seq, buf, len)) {
 		m->c.retransmit++;
 		return;
 	}
+	tag = cache_claim(m, from, req.h.seq, buf, len);
 	if (req.has_guti)
 		ue = nasmac__store_by_guti(&m->store, req.guti);
 	else if (req.has_imsi)
@@ -375,20 +429,21 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 		nasmac__log_rl(&m->rl_reject, NASMAC__LOG_INFO,
 			       "Context Request from %s for an unknown UE: Context Not Found",
 			       addr_str(from, a, sizeof(a)));
-		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_CONTEXT_NOT_FOUND);
+		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_CONTEXT_NOT_FOUND,
+			     tag);
 		return;
 	}
 	if (!req.has_crm) {
 		/* Without the NAS message there is nothing to verify, so no context. */
 		m->c.malformed++;
 		reply_reject(m, from, req.h.seq, req.fteid_teid,
-			     NASMAC__CAUSE_CONDITIONAL_IE_MISSING);
+			     NASMAC__CAUSE_CONDITIONAL_IE_MISSING, tag);
 		return;
 	}
 	if (ue->state == NASMAC__UE_VERIFYING) {
 		/* One check per UE at a time keeps estimate-verify-commit atomic. */
 		m->c.busy_ue++;
-		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_TEMP_REJECTED);
+		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_TEMP_REJECTED, tag);
 		return;
 	}
 	p = pend_get(m);
@@ -397,7 +452,7 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 		nasmac__log_rl(&m->rl_overload, NASMAC__LOG_WARN,
 			       "overload: %u checks in flight, answering No resources available",
 			       m->n_pend);
-		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_NO_RESOURCES);
+		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_NO_RESOURCES, tag);
 		return;
 	}
 	cause = prepare_check(m, &req, ue, p, &est);
@@ -418,7 +473,7 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 				       ue->imsi, addr_str(from, a, sizeof(a)));
 		}
 		pend_put(m, p);
-		reply_reject(m, from, req.h.seq, req.fteid_teid, (uint8_t)cause);
+		reply_reject(m, from, req.h.seq, req.fteid_teid, (uint8_t)cause, tag);
 		return;
 	}
 	p->peer = *from;
@@ -426,6 +481,7 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 	p->peer_teid = req.fteid_teid;
 	p->est = est;
 	p->ue = ue;
+	p->cache_tag = tag;
 	ue->state = NASMAC__UE_VERIFYING;
 	nasmac__vq_submit(&m->vq, &p->job);
 }
@@ -554,7 +610,7 @@ int nasmac__mme_main(int argc, char **argv)
 	};
 	const char *listen = NULL, *backend = "cpu", *db = NULL, *pcap = NULL;
 	uint32_t max_ues = 1u << 20, max_pending = 4096, bad_line;
-	int level = NASMAC__LOG_INFO, c, rc, ret = 1;
+	int level = NASMAC__LOG_INFO, c, rc, ret = 1, kamf_by_mme_all = 0;
 	struct mme *m;
 
 	optind = 1;
@@ -564,7 +620,7 @@ int nasmac__mme_main(int argc, char **argv)
 		case 'b': backend = optarg; break;
 		case 'u': db = optarg; break;
 		case 'p': pcap = optarg; break;
-		case 'k': break;
+		case 'k': kamf_by_mme_all = 1; break;
 		case 'v': level = NASMAC__LOG_DEBUG; break;
 		case 'M':
 			if (nasmac__parse_u32(optarg, 1, 1u << 26, &max_ues))
@@ -584,9 +640,7 @@ int nasmac__mme_main(int argc, char **argv)
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return 1;
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--kamf-by-mme"))
-			m->kamf_by_mme_all = 1;
+	m->kamf_by_mme_all = kamf_by_mme_all;
 	if (nasmac__parse_addr(listen, &m->self)) {
 		fprintf(stderr, "nasmacd mme: bad --listen address '%s'\n", listen);
 		goto out_free_m;
@@ -640,6 +694,9 @@ int nasmac__mme_main(int argc, char **argv)
 	nasmac__log(NASMAC__LOG_INFO, "serving N26 on %s, backend %s, %u UEs loaded%s", listen,
 		    backend, m->store.n, m->kamf_by_mme_all ? ", K_AMF derived by the MME" : "");
 	uv_run(&m->loop, UV_RUN_DEFAULT);
+	/* What arrived before the stop signal (Context Acknowledges, typically) is still handled,
+	 * so the exit counters cover everything that was sent before it. */
+	uv_run(&m->loop, UV_RUN_NOWAIT);
 	print_counters(m, "exit");
 	ret = 0;
 
