@@ -50,8 +50,13 @@ int nasmac__load_opt(struct nasmac__load_opts *o, const char *name, const char *
 
 	if (!strcmp(name, "ues"))
 		return nasmac__parse_u32(val, 1, 10000000, &o->ues) ? -1 : 1;
+	if (!strcmp(name, "allow-overload")) {
+		o->allow_overload = 1;
+		return 1;
+	}
 	if (!strcmp(name, "tampered") || !strcmp(name, "replayed") || !strcmp(name, "unknown") ||
-	    !strcmp(name, "upgraded") || !strcmp(name, "kamf-by-mme")) {
+	    !strcmp(name, "upgraded") || !strcmp(name, "kamf-by-mme") ||
+	    !strcmp(name, "echo-mismatch")) {
 		if (nasmac__parse_double(val, 0.0, 1.0, &d))
 			return -1;
 		if (!strcmp(name, "tampered"))
@@ -62,6 +67,8 @@ int nasmac__load_opt(struct nasmac__load_opts *o, const char *name, const char *
 			o->unknown = d;
 		else if (!strcmp(name, "upgraded"))
 			o->upgraded = d;
+		else if (!strcmp(name, "echo-mismatch"))
+			o->echo_mismatch = d;
 		else
 			o->kamf_by_mme = d;
 		return 1;
@@ -152,6 +159,11 @@ int nasmac__load_make(const struct nasmac__load_opts *o, struct nasmac__uesim **
 		/* FIG. 4: the UE learned at attach whether its MME echoed the 5G capability. */
 		c->upgraded = (uint8_t)chance(&s, o->upgraded);
 		c->echo5g = c->upgraded;
+		/* The MME changed since the attach (FIG. 4 decided on stale knowledge): a UE that
+		 * takes FIG. 3 to a legacy MME is refused ("Mandatory IE incorrect"), one that
+		 * takes FIG. 2 to an upgraded MME registers (it still verifies a TAU Request). */
+		if (chance(&s, o->echo_mismatch))
+			c->echo5g = (uint8_t)!c->upgraded;
 		c->kamf_by_mme = (uint8_t)(c->upgraded && chance(&s, o->kamf_by_mme));
 		(void)nasmac__ue_derive(c);
 		u->in_db = !chance(&s, o->unknown);
@@ -164,6 +176,8 @@ int nasmac__load_make(const struct nasmac__load_opts *o, struct nasmac__uesim **
 		u->expect = NASMAC__DIAG_NONE;
 		if (!u->in_db) {
 			u->expect = NASMAC__DIAG_UNKNOWN;
+		} else if (u->flow == NASMAC__FLOW_FIG3 && !c->upgraded) {
+			u->expect = NASMAC__DIAG_MALFORMED;
 		} else if (chance(&s, o->tampered)) {
 			/* FIG. 2 has two MACs: alternate which one the UE spoils. */
 			u->tamper = u->flow == NASMAC__FLOW_FIG2 && (k++ & 1) ? NASMAC__TAMPER_SECOND
@@ -172,6 +186,7 @@ int nasmac__load_make(const struct nasmac__load_opts *o, struct nasmac__uesim **
 		} else if (chance(&s, o->replayed)) {
 			/* Registers, then gets replayed by an attacker (made when it finishes). */
 			struct nasmac__uesim *a = &ues[o->ues + n_replay++];
+			u->attacker = o->ues + n_replay;
 			a->link_id = REPLAY_BIT | (i + 1);
 			a->ctx.ue_id = i; /* index of the victim */
 			a->expect = NASMAC__DIAG_REPLAY;
@@ -207,6 +222,79 @@ int nasmac__load_write_db(const struct nasmac__uesim *ues, uint32_t n, const cha
 	return rc;
 }
 
+static const char *flow_name(uint8_t flow)
+{
+	return flow == NASMAC__FLOW_FIG2 ? "fig2" : flow == NASMAC__FLOW_FIG3 ? "fig3" : "3gpp";
+}
+
+int nasmac__load_write_plan(const struct nasmac__uesim *ues, uint32_t n, const char *path)
+{
+	static const char *const tamper[] = { "none", "first", "second" };
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	fprintf(f, "# nasmac load plan: one attempt per line, replay=1 are attackers replaying the "
+		   "frame of UE ue= once it registered\n");
+	for (uint32_t i = 0; i < n; i++) {
+		const struct nasmac__uesim *u = &ues[i];
+		const struct nasmac__uesim *v = u->link_id & REPLAY_BIT ? &ues[u->ctx.ue_id] : u;
+
+		fprintf(f,
+			"ue=%" PRIu64 " replay=%d flow=%s manner=%u tamper=%s in_db=%u upgraded=%u "
+			"echo5g=%u kamf_by_mme=%u ul=%u expect=%s\n",
+			(uint64_t)(u->link_id & ~REPLAY_BIT), !!(u->link_id & REPLAY_BIT),
+			flow_name(v->flow), v->flow == NASMAC__FLOW_FIG2 ? v->manner : 0u,
+			tamper[u->tamper], v->in_db, v->ctx.upgraded,
+			v->ctx.echo5g, v->ctx.kamf_by_mme, v->ctx.ul_count,
+			u->expect ? nasmac__diag_name(u->expect) : "registered");
+	}
+	return fclose(f) ? -errno : 0;
+}
+
+/* Reads "UE <id>: registered, K_AMF check value <hex>, UL COUNT <hex>" lines of the AMF log. */
+int nasmac__load_kamf_compare(struct nasmac__uesim *ues, uint32_t n, uint32_t n_ues,
+			      const char *amf_log, struct nasmac__load_result *res)
+{
+	char line[512];
+	FILE *f = fopen(amf_log, "r");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		const char *p = strstr(line, " UE ");
+		unsigned long long id;
+		unsigned int check, count;
+
+		if (!p || sscanf(p, " UE %llu: registered, K_AMF check value %x, UL COUNT %x", &id,
+				 &check, &count) != 3)
+			continue;
+		res->kamf_checked++;
+		/* Only a UE the load saw registered may have one, and with its own value. */
+		if (id == 0 || id > n_ues || ues[id - 1].outcome != NASMAC__DIAG_NONE ||
+		    ues[id - 1].state != NASMAC__SIM_DONE || ues[id - 1].why ||
+		    ues[id - 1].kamf_check != check || ues[id - 1].kamf_count != count) {
+			res->kamf_mismatch++;
+			if (res->kamf_mismatch <= 10)
+				nasmac__log(NASMAC__LOG_WARN, "UE %llu: the AMF's K_AMF check value "
+					    "%08x (COUNT %06x) does not match the UE's", id, check,
+					    count);
+			continue;
+		}
+		ues[id - 1].kamf_seen = 1;
+	}
+	fclose(f);
+	for (uint32_t i = 0; i < n_ues && i < n; i++)
+		if (ues[i].outcome == NASMAC__DIAG_NONE && ues[i].state == NASMAC__SIM_DONE &&
+		    !ues[i].why && !ues[i].kamf_seen) {
+			res->kamf_mismatch++;
+			if (res->kamf_mismatch <= 10)
+				nasmac__log(NASMAC__LOG_WARN, "UE %u registered but the AMF logged "
+					    "no K_AMF check value for it", i + 1);
+		}
+	return 0;
+}
+
 static void finish(struct load *l, struct nasmac__uesim *u)
 {
 	struct nasmac__load_result *r = l->res;
@@ -221,7 +309,8 @@ static void finish(struct load *l, struct nasmac__uesim *u)
 		r->registered++;
 	else if (!u->why)
 		r->rejected[u->outcome]++;
-	if (u->why || u->outcome != u->expect) {
+	if (u->why || (u->outcome != u->expect &&
+			!(l->o->allow_overload && u->outcome == NASMAC__DIAG_OVERLOAD))) {
 		u->unexpected = 1;
 		r->unexpected++;
 		if (r->unexpected <= 10)
@@ -237,20 +326,25 @@ static void finish(struct load *l, struct nasmac__uesim *u)
 	}
 	explicit_bzero(u->kamf, sizeof(u->kamf));
 	explicit_bzero(u->knas5, sizeof(u->knas5));
-	/* The victim of a planned replay is done: the attacker's turn. */
-	if (!(u->link_id & REPLAY_BIT))
-		for (uint32_t i = l->o->ues; i < l->n; i++)
-			if (l->ues[i].ctx.ue_id == (uint64_t)(u - l->ues) &&
-			    l->ues[i].state == NASMAC__SIM_IDLE && !l->ues[i].frame_len) {
-				memcpy(l->ues[i].frame, u->frame, u->frame_len);
-				/* The attacker replays the same octets under its own link id. */
-				for (int b = 0; b < 8; b++)
-					l->ues[i].frame[b] =
-						(uint8_t)(l->ues[i].link_id >> (56 - 8 * b));
-				l->ues[i].frame_len = u->frame_len;
-				l->queue[l->q_tail++] = i;
-				break;
-			}
+	/* The victim of a planned replay is done: the attacker's turn. A victim that did not
+	 * register (overload) left its COUNT unused, so its frame would not be a replay: its
+	 * attacker then stays home and is counted done without an attempt. */
+	if (u->attacker) {
+		struct nasmac__uesim *a = &l->ues[u->attacker - 1];
+
+		if (u->outcome != NASMAC__DIAG_NONE || u->why) {
+			a->state = NASMAC__SIM_DONE;
+			a->outcome = NASMAC__DIAG_OTHER;
+			l->done++;
+			return;
+		}
+		/* The attacker sends the same octets under its own link id. */
+		memcpy(a->frame, u->frame, u->frame_len);
+		for (int b = 0; b < 8; b++)
+			a->frame[b] = (uint8_t)(a->link_id >> (56 - 8 * b));
+		a->frame_len = u->frame_len;
+		l->queue[l->q_tail++] = u->attacker - 1;
+	}
 }
 
 static void start(struct load *l, uint32_t idx)
@@ -295,10 +389,7 @@ static struct nasmac__uesim *by_link_id(struct load *l, uint64_t id)
 		return NULL;
 	if (!(id & REPLAY_BIT))
 		return &l->ues[i - 1];
-	for (uint32_t k = l->o->ues; k < l->n; k++)
-		if (l->ues[k].link_id == id)
-			return &l->ues[k];
-	return NULL;
+	return l->ues[i - 1].attacker ? &l->ues[l->ues[i - 1].attacker - 1] : NULL;
 }
 
 static void on_recv(struct nasmac__udp *udp, const uint8_t *buf, size_t len,
@@ -434,6 +525,7 @@ void nasmac__load_print(const struct nasmac__load_opts *o, const struct nasmac__
 			", \"rejected_unknown\": %" PRIu64 ", \"rejected_malformed\": %" PRIu64
 			", \"rejected_overload\": %" PRIu64 ", \"rejected_timeout\": %" PRIu64
 			", \"rejected_other\": %" PRIu64 ", \"unexpected\": %" PRIu64
+			", \"kamf_checked\": %" PRIu64 ", \"kamf_mismatch\": %" PRIu64
 			", \"fig2\": %" PRIu64 ", \"fig3\": %" PRIu64 ", \"mode_3gpp\": %" PRIu64
 			", \"seconds\": %.3f, \"requests_per_s\": %.1f, \"p50_us\": %.0f"
 			", \"p99_us\": %.0f, \"p999_us\": %.0f}\n",
@@ -441,7 +533,8 @@ void nasmac__load_print(const struct nasmac__load_opts *o, const struct nasmac__
 			r->rejected[NASMAC__DIAG_MAC], r->rejected[NASMAC__DIAG_REPLAY],
 			r->rejected[NASMAC__DIAG_UNKNOWN], r->rejected[NASMAC__DIAG_MALFORMED],
 			r->rejected[NASMAC__DIAG_OVERLOAD], r->rejected[NASMAC__DIAG_TIMEOUT],
-			r->rejected[NASMAC__DIAG_OTHER], r->unexpected, r->fig2, r->fig3,
+			r->rejected[NASMAC__DIAG_OTHER], r->unexpected, r->kamf_checked,
+			r->kamf_mismatch, r->fig2, r->fig3,
 			r->mode3gpp, r->seconds, r->rps, r->p50_us, r->p99_us, r->p999_us);
 		return;
 	}
@@ -462,6 +555,9 @@ void nasmac__load_print(const struct nasmac__load_opts *o, const struct nasmac__
 			r->rejected[NASMAC__DIAG_TIMEOUT] + r->rejected[NASMAC__DIAG_OTHER],
 		r->unexpected, r->unexpected ? "   <-- every one is a failure" : "", r->p50_us,
 		r->p99_us, r->p999_us);
+	if (r->kamf_checked || r->kamf_mismatch)
+		fprintf(f, "  K_AMF (UE = AMF) %" PRIu64 " checked, %" PRIu64 " mismatches\n",
+			r->kamf_checked, r->kamf_mismatch);
 }
 
 static void usage(FILE *f)

@@ -21,6 +21,8 @@
 
 #include "ue.h"
 
+#define MAX_EXTRA 8 /* --mme-arg / --amf-arg each */
+
 struct daemon {
 	pid_t pid;
 	char log[PATH_MAX];
@@ -70,8 +72,11 @@ static int spawn(struct daemon *d, char *const argv[])
 	if (d->pid < 0)
 		return -errno;
 	if (d->pid == 0) {
+		/* Both streams: whatever a daemon (or a backend library in it) prints must not
+		 * mix into this tool's output, which may be JSON read by a script. */
 		fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd >= 0) {
+			dup2(fd, 1);
 			dup2(fd, 2);
 			close(fd);
 		}
@@ -142,7 +147,14 @@ static void usage(FILE *f)
 		"  --pcap DIR      write DIR/mme.pcap and DIR/amf.pcap (what each daemon sent and got)\n"
 		"  --kamf-by-mme F share of FIG. 3 UEs whose MME derives K_AMF; --manner, --upgraded,\n"
 		"                  --unknown, --seed, --window: see nasmac load --help\n"
-		"  --keep DIR      keep the UE db and the daemon logs in DIR\n");
+		"  --keep DIR      keep the UE db, the daemon logs and plan.txt (every attempt and\n"
+		"                  its expected outcome) in DIR\n"
+		"  --kamf-check    the AMF logs a check value of each registered UE's K_AMF; the run\n"
+		"                  compares them with the UEs' (kamf_checked, kamf_mismatch)\n"
+		"  --mme-arg ARG, --amf-arg ARG  one more argument for nasmacd mme / amf (repeat;\n"
+		"                  e.g. --mme-arg=--max-pending=1, --mme-arg=--kamf-by-mme)\n"
+		"  --echo-mismatch F  share of UEs whose FIG. 4 knowledge is stale; --allow-overload:\n"
+		"                  a No resources reject is not unexpected (overload tests)\n");
 }
 
 int nasmac__cmd_run(int argc, char **argv)
@@ -152,6 +164,9 @@ int nasmac__cmd_run(int argc, char **argv)
 		{ "backend", required_argument, NULL, 'b' },
 		{ "pcap", required_argument, NULL, 'p' },
 		{ "keep", required_argument, NULL, 'k' },
+		{ "kamf-check", no_argument, NULL, 'K' },
+		{ "mme-arg", required_argument, NULL, 'M' },
+		{ "amf-arg", required_argument, NULL, 'A' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "no-progress", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -162,9 +177,11 @@ int nasmac__cmd_run(int argc, char **argv)
 	struct nasmac__uesim *ues = NULL;
 	struct daemon mme = { .ready = "serving N26" }, amf = { .ready = "UE test link on" };
 	const char *backend = "sim", *pcap = NULL, *keep = NULL;
-	char dir[PATH_MAX], db[PATH_MAX + 16], bin[PATH_MAX], mme_addr[32], amf_addr[32];
-	char mme_pcap[PATH_MAX + 16], amf_pcap[PATH_MAX + 16];
-	int c, idx, n, rc, ret = 1, mme_rc, amf_rc;
+	char dir[PATH_MAX], db[PATH_MAX + 16] = "", bin[PATH_MAX], mme_addr[32], amf_addr[32];
+	char mme_pcap[PATH_MAX + 16], amf_pcap[PATH_MAX + 16], plan[PATH_MAX + 16] = "";
+	int c, idx, n, rc, ret = 1, mme_rc, amf_rc, kamf_check = 0;
+	char *mme_extra[MAX_EXTRA], *amf_extra[MAX_EXTRA];
+	unsigned n_mme_extra = 0, n_amf_extra = 0;
 
 	nasmac__load_defaults(&o);
 	o.progress = isatty(2);
@@ -181,6 +198,19 @@ int nasmac__cmd_run(int argc, char **argv)
 		case 'b': backend = optarg; break;
 		case 'p': pcap = optarg; break;
 		case 'k': keep = optarg; break;
+		case 'K': kamf_check = 1; break;
+		case 'M':
+		case 'A':
+			if ((c == 'M' ? n_mme_extra : n_amf_extra) >= MAX_EXTRA) {
+				fprintf(stderr, "nasmac run: at most %d --%s-arg\n", MAX_EXTRA,
+					c == 'M' ? "mme" : "amf");
+				return 2;
+			}
+			if (c == 'M')
+				mme_extra[n_mme_extra++] = optarg;
+			else
+				amf_extra[n_amf_extra++] = optarg;
+			break;
 		case 'j': o.json = 1; break;
 		case 'q': o.progress = 0; break;
 		case 'h': usage(stdout); return 0;
@@ -216,12 +246,15 @@ int nasmac__cmd_run(int argc, char **argv)
 		goto out_rmdir;
 	}
 	snprintf(db, sizeof(db), "%s/ue.db", dir);
+	snprintf(plan, sizeof(plan), "%s/plan.txt", dir);
 	snprintf(mme.log, sizeof(mme.log), "%.4000s/mme.log", dir);
 	snprintf(amf.log, sizeof(amf.log), "%.4000s/amf.log", dir);
 	n = nasmac__load_make(&o, &ues);
 	if (n < 0)
 		goto out_rmdir;
 	rc = nasmac__load_write_db(ues, (uint32_t)n, db);
+	if (!rc && keep)
+		rc = nasmac__load_write_plan(ues, (uint32_t)n, plan);
 	if (rc) {
 		fprintf(stderr, "nasmac run: cannot write %s: %s\n", db, nasmac_strerror(rc));
 		goto out_free;
@@ -231,11 +264,24 @@ int nasmac__cmd_run(int argc, char **argv)
 	snprintf(mme_pcap, sizeof(mme_pcap), "%s/mme.pcap", pcap ? pcap : "");
 	snprintf(amf_pcap, sizeof(amf_pcap), "%s/amf.pcap", pcap ? pcap : "");
 	{
-		char *mme_argv[] = { bin, "mme", "--listen", mme_addr, "--backend", (char *)backend,
-				     "--ue-db", db, pcap ? "--pcap" : NULL, mme_pcap, NULL };
-		char *amf_argv[] = { bin, "amf", "--listen", amf_addr, "--mme", mme_addr,
-				     "--backend", (char *)backend, pcap ? "--pcap" : NULL, amf_pcap,
-				     NULL };
+		char *mme_argv[16 + MAX_EXTRA] = { bin, "mme", "--listen", mme_addr, "--backend",
+						   (char *)backend, "--ue-db", db };
+		char *amf_argv[16 + MAX_EXTRA] = { bin, "amf", "--listen", amf_addr, "--mme",
+						   mme_addr, "--backend", (char *)backend };
+		unsigned k = 8, j = 8;
+
+		if (pcap) {
+			mme_argv[k++] = "--pcap";
+			mme_argv[k++] = mme_pcap;
+			amf_argv[j++] = "--pcap";
+			amf_argv[j++] = amf_pcap;
+		}
+		if (kamf_check)
+			amf_argv[j++] = "--kamf-check";
+		for (unsigned e = 0; e < n_mme_extra; e++)
+			mme_argv[k++] = mme_extra[e];
+		for (unsigned e = 0; e < n_amf_extra; e++)
+			amf_argv[j++] = amf_extra[e];
 		if (spawn(&mme, mme_argv) || spawn(&amf, amf_argv)) {
 			fprintf(stderr, "nasmac run: cannot start nasmacd\n");
 			goto out_stop;
@@ -258,6 +304,11 @@ int nasmac__cmd_run(int argc, char **argv)
 		fprintf(stderr, "nasmac run: load failed: %s\n", nasmac_strerror(rc));
 		goto out_stop;
 	}
+	/* After the AMF stopped, so its log is complete. */
+	if (kamf_check && nasmac__load_kamf_compare(ues, (uint32_t)n, o.ues, amf.log, &res)) {
+		fprintf(stderr, "nasmac run: cannot read %s\n", amf.log);
+		goto out_stop;
+	}
 	nasmac__load_print(&o, &res, stdout);
 	if (!o.json) {
 		print_log_lines(&mme, "counters (exit)", stdout);
@@ -269,7 +320,7 @@ int nasmac__cmd_run(int argc, char **argv)
 		fprintf(stderr, "nasmac run: a daemon exited with status %d/%d\n", mme_rc, amf_rc);
 		goto out_stop;
 	}
-	ret = rc ? 1 : 0;
+	ret = rc || res.kamf_mismatch ? 1 : 0;
 
 out_stop:
 	stop(&mme);
@@ -279,6 +330,7 @@ out_free:
 out_rmdir:
 	if (!keep) {
 		unlink(db);
+		unlink(plan);
 		unlink(mme.log);
 		unlink(amf.log);
 		rmdir(dir);

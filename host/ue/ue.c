@@ -151,6 +151,7 @@ int nasmac__uesim_build(struct nasmac__uesim *u)
 	rc = nasmac_kdf_kamf_from_kasme(c->kasme, u->kamf_count, u->kamf);
 	if (!rc)
 		rc = nasmac_kdf_5g_nas(u->kamf, NASMAC_ALG_TYPE_NAS_INT, c->eia, u->knas5);
+	u->kamf_check = nasmac__key_check(u->kamf);
 	return rc;
 }
 

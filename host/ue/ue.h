@@ -33,11 +33,14 @@ struct nasmac__uesim {
 	uint8_t unexpected;  /* the outcome differs from the expectation (or a check failed) */
 	const char *why;     /* what went wrong, for the log */
 	uint32_t kamf_count; /* the uplink COUNT K_AMF is derived from */
+	uint32_t kamf_check; /* nasmac__key_check() of kamf, compared with the AMF's (tests) */
+	uint8_t kamf_seen;   /* the AMF logged a check value for this UE */
 	uint8_t kamf[32], knas5[16];
 	uint8_t frame[NASMAC__LINK_MAX]; /* the initial frame (replayed as it is by an attacker) */
 	size_t frame_len;
 	uint64_t t_start_ns, t_end_ns;
 	uint32_t active_slot;
+	uint32_t attacker;   /* index + 1 of the attacker that replays this UE's frame, 0: none */
 };
 
 /* Builds the initial test link frame (Registration Request, and TAU Request for FIG. 2) from
@@ -54,7 +57,9 @@ int nasmac__uesim_on_dl(struct nasmac__uesim *u, const uint8_t *pdu, size_t len,
 struct nasmac__load_opts {
 	uint32_t ues;
 	double tampered, replayed, unknown, upgraded, kamf_by_mme;
+	double echo_mismatch; /* share of UEs whose attach-time echo5g no longer fits their MME */
 	int mode_3gpp;
+	int allow_overload;   /* a "no resources" reject is a permitted outcome (overload tests) */
 	uint32_t manner; /* 0: rotate 1..4 */
 	uint64_t seed;
 	uint32_t window;
@@ -66,6 +71,7 @@ struct nasmac__load_opts {
 struct nasmac__load_result {
 	uint64_t attempts, registered, rejected[NASMAC__DIAG_COUNT], unexpected;
 	uint64_t fig2, fig3, mode3gpp;
+	uint64_t kamf_checked, kamf_mismatch; /* UE vs AMF K_AMF check values (--kamf-check) */
 	double seconds, rps, p50_us, p99_us, p999_us;
 };
 
@@ -75,6 +81,13 @@ int nasmac__load_make(const struct nasmac__load_opts *o, struct nasmac__uesim **
 int nasmac__load_write_db(const struct nasmac__uesim *ues, uint32_t n, const char *path);
 int nasmac__load_run(const struct nasmac__load_opts *o, struct nasmac__uesim *ues,
 		     struct nasmac__load_result *res);
+/* What each attempt is planned to be and to end in, one line per attempt (tests derive the
+ * expected counts from it). */
+int nasmac__load_write_plan(const struct nasmac__uesim *ues, uint32_t n, const char *path);
+/* Compares the UEs' K_AMF check values with the "K_AMF check value" lines of an AMF log
+ * (nasmacd amf --kamf-check); fills res->kamf_checked / kamf_mismatch. */
+int nasmac__load_kamf_compare(struct nasmac__uesim *ues, uint32_t n, uint32_t n_ues,
+			      const char *amf_log, struct nasmac__load_result *res);
 void nasmac__load_print(const struct nasmac__load_opts *o, const struct nasmac__load_result *r,
 			FILE *f);
 /* Options shared by load and run; returns 1 when the option was consumed, 0 if not ours, -1 on
@@ -88,6 +101,8 @@ int nasmac__load_opt(struct nasmac__load_opts *o, const char *name, const char *
 		{ "unknown", required_argument, NULL, 1 },                                  \
 		{ "upgraded", required_argument, NULL, 1 },                                 \
 		{ "kamf-by-mme", required_argument, NULL, 1 },                              \
+		{ "echo-mismatch", required_argument, NULL, 1 },                            \
+		{ "allow-overload", no_argument, NULL, 1 },                                 \
 		{ "mode", required_argument, NULL, 1 }, { "manner", required_argument, NULL, 1 }, \
 		{ "seed", required_argument, NULL, 1 }, { "window", required_argument, NULL, 1 }, \
 		{ "timeout-ms", required_argument, NULL, 1 }
