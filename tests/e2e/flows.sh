@@ -230,7 +230,7 @@ check_overload() {
 common="--backend cpu --window 64"
 if [ "$WHAT" = sim ]; then
 	mkcase sim
-	run sim --backend sim --ues 24 --seed 11 --tampered 0.2 --replayed 0.2 --unknown 0.1 \
+	run sim --backend sim --ues 48 --seed 11 --tampered 0.2 --replayed 0.2 --unknown 0.1 \
 		--upgraded 0.5 --kamf-by-mme 0.5 --echo-mismatch 0.2 --window 8
 	check sim need=fig2,fig3,mac,replay
 else
