@@ -113,3 +113,59 @@ void nasmac__guti_from_5g(const struct nasmac__guti5g *g5, uint8_t guti[NASMAC__
 	guti[8] = (uint8_t)(g5->tmsi >> 8);
 	guti[9] = (uint8_t)g5->tmsi;
 }
+
+/* SipHash-2-4: 2 compression rounds per 8-octet word, 4 finalisation rounds, words little-endian
+ * (Aumasson and Bernstein, "SipHash: a fast short-input PRF", 2012). */
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static uint64_t rotl64(uint64_t x, unsigned b)
+{
+	return x << b | x >> (64 - b);
+}
+
+static void sip_rounds(uint64_t v[4], int n)
+{
+	while (n--) {
+		v[0] += v[1];
+		v[1] = rotl64(v[1], 13) ^ v[0];
+		v[0] = rotl64(v[0], 32);
+		v[2] += v[3];
+		v[3] = rotl64(v[3], 16) ^ v[2];
+		v[0] += v[3];
+		v[3] = rotl64(v[3], 21) ^ v[0];
+		v[2] += v[1];
+		v[1] = rotl64(v[1], 17) ^ v[2];
+		v[2] = rotl64(v[2], 32);
+	}
+}
+
+uint64_t nasmac__siphash(const uint8_t key[16], const void *msg, size_t len)
+{
+	const uint8_t *m = msg;
+	uint64_t k0 = le64(key), k1 = le64(key + 8), last = (uint64_t)len << 56;
+	uint64_t v[4] = { k0 ^ 0x736f6d6570736575ull, k1 ^ 0x646f72616e646f6dull,
+			  k0 ^ 0x6c7967656e657261ull, k1 ^ 0x7465646279746573ull };
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		uint64_t w = le64(m + i);
+		v[3] ^= w;
+		sip_rounds(v, 2);
+		v[0] ^= w;
+	}
+	for (size_t k = 0; i + k < len; k++)
+		last |= (uint64_t)m[i + k] << (8 * k);
+	v[3] ^= last;
+	sip_rounds(v, 2);
+	v[0] ^= last;
+	v[2] ^= 0xff;
+	sip_rounds(v, 4);
+	return v[0] ^ v[1] ^ v[2] ^ v[3];
+}

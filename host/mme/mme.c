@@ -16,19 +16,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "host.h"
 #include "wire.h"
 
 #define MAX_DGRAM 4096u
 #define MAX_NAS 1024u
-#define CACHE_SLOTS 4096u
-#define CACHE_REQ_MAX 768u /* the AMF's Context Requests are at most ~650 octets */
-#define CACHE_RSP_MAX 512u
-/* How long an answer is kept for retransmissions: longer than the AMF's T3 x (N3 + 1) (3 s by
- * default), short enough that a byte-identical request with a reused sequence number much
- * later is verified again, not answered from the cache. */
-#define CACHE_TTL_NS (10ull * 1000000000ull)
+/* How long an accepted request is recognised when the AMF sends it again: longer than its T3 x
+ * (N3 + 1) (3 s by default), short enough that a byte-identical request with a reused sequence
+ * number much later is refused as the replay it then is. */
+#define RETRANSMIT_TTL_NS (10ull * 1000000000ull)
 
 struct pend {
 	nasmac_job_t job; /* job.cookie points back here */
@@ -39,26 +37,7 @@ struct pend {
 	struct nasmac__ue *ue;
 	uint8_t msg[MAX_NAS]; /* SQN || plain NAS message: the MAC input */
 	uint32_t next_free;
-	uint32_t cache_tag; /* the cache entry claimed for this request, 0 if none */
 	uint8_t fig3;
-};
-
-/* Requests answered or being answered, so a retransmitted Context Request gets the same answer
- * instead of being verified again (which would read as a replay of its own NAS COUNT). A hit
- * needs the same peer, sequence number *and octets* (TS 29.274 7.6: a retransmission is the
- * same message): the AMF's sequence numbers come back after a while, and an answer, possibly
- * with a security context, must never go to a different request that happens to reuse one. */
-struct cache_ent {
-	uint32_t ip;
-	uint16_t port;
-	uint8_t used;
-	uint8_t pending;   /* the request is still being verified: a retransmission is dropped */
-	uint32_t seq;
-	uint32_t tag;      /* which claim filled it (a pending request checks it is still there) */
-	uint64_t t_ns;     /* when the request arrived */
-	uint16_t req_len, rsp_len;
-	uint8_t req[CACHE_REQ_MAX];
-	uint8_t rsp[CACHE_RSP_MAX];
 };
 
 struct counters {
@@ -74,8 +53,7 @@ struct mme {
 	struct nasmac__store store;
 	struct pend *pend;
 	uint32_t n_pend, free_head, pend_used;
-	struct cache_ent *cache;
-	uint32_t cache_tag;
+	uint8_t hkey[16]; /* SipHash key of the request digests (random per process) */
 	struct nasmac__pcap *pcap;
 	struct sockaddr_in self;
 	struct counters c;
@@ -91,73 +69,20 @@ static void send_to(struct mme *m, const uint8_t *buf, size_t len, const struct 
 	(void)nasmac__udp_send(&m->udp, buf, len, to);
 }
 
-static struct cache_ent *cache_slot(struct mme *m, const struct sockaddr_in *peer, uint32_t seq)
+/* Whether this Context Request is the one last verified for this UE, sent again: same peer,
+ * same sequence number, same octets (TS 29.274 7.6: a retransmitted message is the same
+ * message). The octets are compared by a keyed digest, so no one can make another request
+ * match. */
+static int is_retransmission(const struct nasmac__ue *ue, const struct sockaddr_in *from,
+			     uint32_t seq, uint64_t digest)
 {
-	uint32_t h = (peer->sin_addr.s_addr * 2654435761u) ^ (uint32_t)peer->sin_port * 40503u ^
-		     seq * 2246822519u;
-	return &m->cache[h % CACHE_SLOTS];
-}
-
-/* 1 when this exact request was seen: its answer is sent again, or, while it is still being
- * verified, the retransmission is dropped (the answer is on its way). */
-static int cache_hit(struct mme *m, const struct sockaddr_in *peer, uint32_t seq,
-		     const uint8_t *req, size_t len)
-{
-	struct cache_ent *e = cache_slot(m, peer, seq);
-
-	if (!e->used || e->ip != peer->sin_addr.s_addr || e->port != peer->sin_port ||
-	    e->seq != seq || e->req_len != len || memcmp(e->req, req, len) ||
-	    (!e->pending && nasmac__now_ns() - e->t_ns > CACHE_TTL_NS))
-		return 0;
-	if (!e->pending)
-		send_to(m, e->rsp, e->rsp_len, peer);
-	return 1;
-}
-
-/* Claims the entry of a request about to be answered; returns its tag (0: not cached). */
-static uint32_t cache_claim(struct mme *m, const struct sockaddr_in *peer, uint32_t seq,
-			    const uint8_t *req, size_t len)
-{
-	struct cache_ent *e = cache_slot(m, peer, seq);
-
-	if (len > CACHE_REQ_MAX)
-		return 0;
-	explicit_bzero(e->rsp, e->rsp_len);
-	e->used = 1;
-	e->pending = 1;
-	e->ip = peer->sin_addr.s_addr;
-	e->port = peer->sin_port;
-	e->seq = seq;
-	e->t_ns = nasmac__now_ns();
-	e->tag = ++m->cache_tag ? m->cache_tag : ++m->cache_tag;
-	e->req_len = (uint16_t)len;
-	memcpy(e->req, req, len);
-	e->rsp_len = 0;
-	return e->tag;
-}
-
-/* Stores the answer to the request claimed with tag, if no other request took its entry; with
- * no answer (buf NULL) or one too long to keep, forgets the request, so that a retransmission
- * is handled afresh rather than dropped as pending forever. */
-static void cache_fill(struct mme *m, const struct sockaddr_in *peer, uint32_t seq, uint32_t tag,
-		       const uint8_t *buf, size_t len)
-{
-	struct cache_ent *e = cache_slot(m, peer, seq);
-
-	if (!tag || e->tag != tag)
-		return;
-	if (!buf || len > CACHE_RSP_MAX) {
-		e->used = 0;
-		return;
-	}
-	memcpy(e->rsp, buf, len);
-	e->rsp_len = (uint16_t)len;
-	e->pending = 0;
+	return ue->rq_seq == seq && ue->rq_ip == from->sin_addr.s_addr &&
+	       ue->rq_port == from->sin_port && ue->rq_digest == digest && ue->rq_t_ns != 0;
 }
 
 /* A Context Response that carries no context: the request was refused for `cause`. */
 static void reply_reject(struct mme *m, const struct sockaddr_in *peer, uint32_t seq,
-			 uint32_t peer_teid, uint8_t cause, uint32_t tag)
+			 uint32_t peer_teid, uint8_t cause)
 {
 	struct nasmac__ctx_rsp r;
 	uint8_t buf[256];
@@ -176,11 +101,6 @@ static void reply_reject(struct mme *m, const struct sockaddr_in *peer, uint32_t
 		return;
 	}
 	send_to(m, buf, (size_t)n, peer);
-	/* A temporary refusal is not remembered: the retransmission gets another chance. */
-	if (cause == NASMAC__CAUSE_NO_RESOURCES || cause == NASMAC__CAUSE_TEMP_REJECTED)
-		cache_fill(m, peer, seq, tag, NULL, 0);
-	else
-		cache_fill(m, peer, seq, tag, buf, (size_t)n);
 }
 
 static const char *addr_str(const struct sockaddr_in *a, char *buf, size_t size)
@@ -237,10 +157,11 @@ static void pend_put(struct mme *m, struct pend *p)
 	m->pend_used--;
 }
 
-/* The verified case: the Context Response with the UE's security context. */
-static void reply_context(struct mme *m, struct pend *p)
+/* The verified case: the Context Response with the UE's security context; resend: the same
+ * answer again for a retransmission of the request that was verified (nothing is counted). */
+static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct sockaddr_in *peer,
+			  uint32_t seq, uint32_t peer_teid, int fig3, int resend)
 {
-	struct nasmac__ue *ue = p->ue;
 	struct nasmac__ctx_rsp r;
 	uint8_t buf[512];
 	int n, rc;
@@ -248,8 +169,8 @@ static void reply_context(struct mme *m, struct pend *p)
 	memset(&r, 0, sizeof(r));
 	r.h.type = NASMAC__GTP_CTX_RSP;
 	r.h.has_teid = 1;
-	r.h.teid = p->peer_teid;
-	r.h.seq = p->seq;
+	r.h.teid = peer_teid;
+	r.h.seq = seq;
 	r.cause = NASMAC__CAUSE_ACCEPTED;
 	r.has_imsi = 1;
 	memcpy(r.imsi, ue->imsi, sizeof(r.imsi));
@@ -262,7 +183,7 @@ static void reply_context(struct mme *m, struct pend *p)
 	r.ul_count = ue->ul_count;
 	r.dl_count = ue->dl_count;
 	memcpy(r.kasme, ue->kasme, sizeof(r.kasme));
-	if (p->fig3 && (ue->kamf_by_mme || m->kamf_by_mme_all)) {
+	if (fig3 && (ue->kamf_by_mme || m->kamf_by_mme_all)) {
 		/* FIG. 3 step 305: K_AMF from K_ASME with the COUNT of the verified Registration
 		 * Request (TS 33.501 A.15.1 input string), and K_ASME is not handed over. */
 		rc = nasmac_kdf_kamf_from_kasme(ue->kasme, ue->ul_count, r.kamf);
@@ -270,11 +191,11 @@ static void reply_context(struct mme *m, struct pend *p)
 			nasmac__log(NASMAC__LOG_ERR, "K_AMF derivation failed: %s",
 				    nasmac_strerror(rc));
 			explicit_bzero(&r, sizeof(r));
-			reply_reject(m, &p->peer, p->seq, p->peer_teid, 72, p->cache_tag);
+			reply_reject(m, peer, seq, peer_teid, 72);
 			return;
 		}
 		r.has_kamf = 1;
-		m->c.kamf_by_mme++;
+		m->c.kamf_by_mme += !resend;
 		explicit_bzero(r.kasme, sizeof(r.kasme));
 	}
 	r.has_fteid = 1;
@@ -286,12 +207,13 @@ static void reply_context(struct mme *m, struct pend *p)
 	if (n < 0) {
 		nasmac__log(NASMAC__LOG_ERR, "cannot encode a Context Response: %s",
 			    nasmac_strerror(n));
-		reply_reject(m, &p->peer, p->seq, p->peer_teid, 72, p->cache_tag);
+		reply_reject(m, peer, seq, peer_teid, 72);
 		return;
 	}
-	send_to(m, buf, (size_t)n, &p->peer);
-	cache_fill(m, &p->peer, p->seq, p->cache_tag, buf, (size_t)n);
+	send_to(m, buf, (size_t)n, peer);
 	explicit_bzero(buf, sizeof(buf));
+	if (resend)
+		return;
 	ue->state = NASMAC__UE_SENT;
 	m->c.accepted++;
 }
@@ -308,17 +230,21 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 		nasmac__log_rl(&m->rl_overload, NASMAC__LOG_WARN,
 			       "overload: MAC queue full, answering No resources available to %s",
 			       addr_str(&p->peer, a, sizeof(a)));
-		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_NO_RESOURCES,
-			     p->cache_tag);
+		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_NO_RESOURCES);
 	} else if (job->status == NASMAC_ST_VERIFIED) {
 		/* Commit the estimate only now, and only if nothing newer was accepted since. */
 		if (nasmac__count_is_fresh(p->ue->ul_count, p->est)) {
 			p->ue->ul_count = p->est;
-			reply_context(m, p);
+			/* Remembered, so that a retransmission gets this answer again. */
+			p->ue->rq_accepted = 1;
+			p->ue->rq_fig3 = p->fig3;
+			p->ue->rq_count = p->est;
+			p->ue->rq_t_ns = nasmac__now_ns();
+			reply_context(m, p->ue, &p->peer, p->seq, p->peer_teid, p->fig3, 0);
 		} else {
 			m->c.replay++;
 			reply_reject(m, &p->peer, p->seq, p->peer_teid,
-				     NASMAC__CAUSE_REQUEST_REJECTED, p->cache_tag);
+				     NASMAC__CAUSE_REQUEST_REJECTED);
 		}
 	} else {
 		m->c.mac_fail++;
@@ -326,8 +252,7 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 			       "IMSI %s: NAS MAC check failed (COUNT %06x, status %d): no context "
 			       "for %s",
 			       p->ue->imsi, p->est, job->status, addr_str(&p->peer, a, sizeof(a)));
-		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_USER_AUTH_FAILED,
-			     p->cache_tag);
+		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_USER_AUTH_FAILED);
 	}
 	pend_put(m, p);
 }
@@ -400,7 +325,8 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 	struct nasmac__ctx_req req;
 	struct nasmac__ue *ue = NULL;
 	struct pend *p;
-	uint32_t est = 0, tag;
+	uint32_t est = 0;
+	uint64_t digest;
 	char a[64];
 	int cause;
 
@@ -410,16 +336,10 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,
 			       "malformed Context Request from %s (cause %d)",
 			       addr_str(from, a, sizeof(a)), cause);
-		/* Not cached: a flood of garbage must not push real answers out. */
 		reply_reject(m, from, req.h.seq, req.has_fteid ? req.fteid_teid : 0,
-			     (uint8_t)cause, 0);
+			     (uint8_t)cause);
 		return;
 	}
-	if (cache_hit(m, from, req.h.seq, buf, len)) {
-		m->c.retransmit++;
-		return;
-	}
-	tag = cache_claim(m, from, req.h.seq, buf, len);
 	if (req.has_guti)
 		ue = nasmac__store_by_guti(&m->store, req.guti);
 	else if (req.has_imsi)
@@ -429,21 +349,37 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 		nasmac__log_rl(&m->rl_reject, NASMAC__LOG_INFO,
 			       "Context Request from %s for an unknown UE: Context Not Found",
 			       addr_str(from, a, sizeof(a)));
-		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_CONTEXT_NOT_FOUND,
-			     tag);
+		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_CONTEXT_NOT_FOUND);
 		return;
 	}
 	if (!req.has_crm) {
 		/* Without the NAS message there is nothing to verify, so no context. */
 		m->c.malformed++;
 		reply_reject(m, from, req.h.seq, req.fteid_teid,
-			     NASMAC__CAUSE_CONDITIONAL_IE_MISSING, tag);
+			     NASMAC__CAUSE_CONDITIONAL_IE_MISSING);
 		return;
+	}
+	/* A retransmission (the AMF's T3 expired) must not be verified again: once accepted, its
+	 * COUNT would read as a replay of itself. While it is still being verified the answer is
+	 * on its way; once accepted (and nothing newer since) the same answer goes out again.
+	 * Anything else is handled afresh, which gives the same refusal again. */
+	digest = nasmac__siphash(m->hkey, buf, len);
+	if (is_retransmission(ue, from, req.h.seq, digest)) {
+		if (ue->state == NASMAC__UE_VERIFYING) {
+			m->c.retransmit++;
+			return;
+		}
+		if (ue->rq_accepted && ue->ul_count == ue->rq_count &&
+		    nasmac__now_ns() - ue->rq_t_ns < RETRANSMIT_TTL_NS) {
+			m->c.retransmit++;
+			reply_context(m, ue, from, req.h.seq, req.fteid_teid, ue->rq_fig3, 1);
+			return;
+		}
 	}
 	if (ue->state == NASMAC__UE_VERIFYING) {
 		/* One check per UE at a time keeps estimate-verify-commit atomic. */
 		m->c.busy_ue++;
-		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_TEMP_REJECTED, tag);
+		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_TEMP_REJECTED);
 		return;
 	}
 	p = pend_get(m);
@@ -452,7 +388,7 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 		nasmac__log_rl(&m->rl_overload, NASMAC__LOG_WARN,
 			       "overload: %u checks in flight, answering No resources available",
 			       m->n_pend);
-		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_NO_RESOURCES, tag);
+		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_NO_RESOURCES);
 		return;
 	}
 	cause = prepare_check(m, &req, ue, p, &est);
@@ -473,7 +409,7 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 				       ue->imsi, addr_str(from, a, sizeof(a)));
 		}
 		pend_put(m, p);
-		reply_reject(m, from, req.h.seq, req.fteid_teid, (uint8_t)cause, tag);
+		reply_reject(m, from, req.h.seq, req.fteid_teid, (uint8_t)cause);
 		return;
 	}
 	p->peer = *from;
@@ -481,8 +417,13 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 	p->peer_teid = req.fteid_teid;
 	p->est = est;
 	p->ue = ue;
-	p->cache_tag = tag;
 	ue->state = NASMAC__UE_VERIFYING;
+	ue->rq_seq = req.h.seq;
+	ue->rq_ip = from->sin_addr.s_addr;
+	ue->rq_port = from->sin_port;
+	ue->rq_digest = digest;
+	ue->rq_t_ns = nasmac__now_ns();
+	ue->rq_accepted = 0;
 	nasmac__vq_submit(&m->vq, &p->job);
 }
 
@@ -656,10 +597,14 @@ int nasmac__mme_main(int argc, char **argv)
 			goto out_free_store;
 		}
 	}
+	/* The digest key only has to be unknown to whoever builds requests. */
+	if (getrandom(m->hkey, sizeof(m->hkey), 0) != (ssize_t)sizeof(m->hkey)) {
+		nasmac__log(NASMAC__LOG_ERR, "getrandom failed");
+		goto out_free_store;
+	}
 	m->n_pend = max_pending;
 	m->pend = calloc(max_pending, sizeof(*m->pend));
-	m->cache = calloc(CACHE_SLOTS, sizeof(*m->cache));
-	if (!m->pend || !m->cache)
+	if (!m->pend)
 		goto out_free_pend;
 	for (uint32_t i = 0; i < max_pending; i++)
 		m->pend[i].next_free = i + 1 < max_pending ? i + 1 : UINT32_MAX;
@@ -712,9 +657,7 @@ out_close_loop:
 	if (m->pcap)
 		nasmac__pcap_close(m->pcap);
 out_free_pend:
-	if (m->cache)
-		explicit_bzero(m->cache, CACHE_SLOTS * sizeof(*m->cache));
-	free(m->cache);
+	explicit_bzero(m->hkey, sizeof(m->hkey));
 	if (m->pend)
 		explicit_bzero(m->pend, (size_t)m->n_pend * sizeof(*m->pend));
 	free(m->pend);

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -72,6 +73,9 @@ static int spawn(struct daemon *d, char *const argv[])
 	if (d->pid < 0)
 		return -errno;
 	if (d->pid == 0) {
+		/* If this process dies (a crash, a sanitizer abort), the daemons go with it
+		 * instead of holding their ports forever. */
+		(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
 		/* Both streams: whatever a daemon (or a backend library in it) prints must not
 		 * mix into this tool's output, which may be JSON read by a script. */
 		fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
