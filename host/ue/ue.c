@@ -10,6 +10,7 @@
  * (TS 33.501 A.15.1 names the TAU's COUNT; FIG. 3 has no TAU, so it is the Registration
  * Request's).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 
@@ -63,6 +64,36 @@ int nasmac__uesim_tau(const struct nasmac__ue *c, uint32_t count, uint8_t *out, 
 	if (n < 0)
 		return n;
 	return protect(0, c, count, plain, (size_t)n, NULL, 0, 0, out, size);
+}
+
+int nasmac__uesim_ctx_req(const struct nasmac__ue *c, uint32_t count, uint32_t seq, uint32_t teid,
+			  int tamper, uint8_t *out, size_t size)
+{
+	struct nasmac__ctx_req r;
+	uint8_t tau[160];
+	int tl;
+
+	tl = nasmac__uesim_tau(c, count & NASMAC__COUNT_MASK, tau, sizeof(tau));
+	if (tl < 0)
+		return tl;
+	if (tamper)
+		tau[2] ^= 0x40; /* octets 2-5 are the NAS-MAC (TS 24.301 9.1) */
+	memset(&r, 0, sizeof(r));
+	r.h.type = NASMAC__GTP_CTX_REQ;
+	r.h.has_teid = 1; /* TEID 0: the AMF does not know the MME's yet */
+	r.h.seq = seq & 0xffffffu;
+	r.has_guti = 1;
+	memcpy(r.guti, c->guti, sizeof(r.guti));
+	r.has_crm = 1;
+	r.crm_type = NASMAC__CRM_TAU;
+	r.crm = tau;
+	r.crm_len = (size_t)tl;
+	r.has_fteid = 1;
+	r.fteid_if = 40; /* N26 AMF GTP-C */
+	r.fteid_teid = teid;
+	r.fteid_ipv4 = htonl(INADDR_LOOPBACK);
+	r.rat = 10; /* NR */
+	return nasmac__gtp_enc_ctx_req(&r, out, size);
 }
 
 int nasmac__uesim_build(struct nasmac__uesim *u)

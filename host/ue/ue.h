@@ -48,6 +48,12 @@ struct nasmac__uesim {
 int nasmac__uesim_build(struct nasmac__uesim *u);
 /* A protected TAU Request of context c at COUNT count (for the benchmark's requests). */
 int nasmac__uesim_tau(const struct nasmac__ue *c, uint32_t count, uint8_t *out, size_t size);
+/* A Context Request as the AMF sends it (TS 29.274 7.3.5: GUTI, Complete Request Message type 1
+ * with c's TAU Request protected at COUNT count, sender F-TEID of interface type 40 with TEID
+ * teid, RAT type NR) under sequence number seq; tamper spoils a NAS-MAC octet. For tests and
+ * benchmarks that play the AMF. Returns the length or a negative errno. */
+int nasmac__uesim_ctx_req(const struct nasmac__ue *c, uint32_t count, uint32_t seq, uint32_t teid,
+			  int tamper, uint8_t *out, size_t size);
 /* Handles one downlink NAS PDU from the AMF; may write an uplink frame to send into out
  * (returns its length), 0 when nothing is to be sent, negative on a failed check (u->why says). */
 int nasmac__uesim_on_dl(struct nasmac__uesim *u, const uint8_t *pdu, size_t len, uint8_t diag,

@@ -285,6 +285,29 @@ else
 		--unknown 0.04 --pcap "$T/mode_3gpp/cap"
 	check mode_3gpp want_flow=3gpp need=mac,replay,unknown
 	check_pcap mode_3gpp
+	# A retransmission whose first answer was lost, replays, spoiled MACs, an unknown GUTI:
+	# hand-made Context Requests straight to the MME (flows_retx plays the AMF).
+	cases=$((cases + 1))
+	mkcase retx_direct
+	d=$T/retx_direct
+	"$BIN/flows_retx" --write-db "$d/ue.db"
+	port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	"$BIN/nasmacd" mme --listen "127.0.0.1:$port" --backend cpu --ue-db "$d/ue.db" \
+		>"$d/mme.log" 2>&1 &
+	mme_pid=$!
+	for _ in $(seq 100); do
+		grep -q 'serving N26' "$d/mme.log" && break
+		sleep 0.05
+	done
+	"$BIN/flows_retx" --mme "127.0.0.1:$port" >"$d/out" 2>&1 || bad "retx_direct: $(cat "$d/out")"
+	kill "$mme_pid"
+	wait "$mme_pid" || bad "retx_direct: nasmacd mme exited with $?"
+	# accepted: steps 1 and 5.1; retransmit: 2; replay: 3; mac_fail: 4 (twice) and 5.2.
+	got=$(counters "$d/mme.log" | awk '$1 ~ /^(accepted|retransmit|replay|mac_fail|unknown_ue)$/ {
+		printf "%s=%s ", $1, $2 }')
+	want="accepted=2 mac_fail=3 replay=1 unknown_ue=1 retransmit=1 "
+	[ "$got" = "$want" ] || bad "retx_direct: MME counters $got, want $want"
+	echo "flows: retx_direct: $(tail -1 "$d/out"); MME $got"
 	# Overload: a one-slot pending pool at the MME.
 	mkcase overload
 	run overload --backend cpu --window 256 --ues 600 --seed 61 --upgraded 0.5 \
