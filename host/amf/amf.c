@@ -40,7 +40,8 @@ struct proc {
 	nasmac_job_t job;
 	uint64_t ue_id;
 	struct sockaddr_in ue_addr;
-	uint8_t state, flow, manner, gen;
+	uint8_t state, flow, manner;
+	uint32_t gen;     /* uses of this slot: the upper bits of the GTP sequence number */
 	uint8_t retries;
 	uint8_t guti[NASMAC__GUTI_LEN];
 	uint8_t ue_sec_cap[4];
@@ -71,6 +72,7 @@ struct amf {
 	struct sockaddr_in link_addr, mme_addr, n26_self;
 	struct proc *procs;
 	uint32_t n_procs;     /* power of two, at most 65536 (the index is in the GTP seq) */
+	uint32_t slot_bits;   /* log2(n_procs) */
 	struct proc timers;   /* list head */
 	uv_timer_t tick;
 	uint32_t t3_ms, n3, smc_timeout_ms;
@@ -401,9 +403,9 @@ static void on_ctx_rsp(struct amf *a, const uint8_t *buf, size_t len)
 		nasmac__log_rl(&a->rl_malformed, NASMAC__LOG_WARN, "malformed Context Response");
 		return;
 	}
-	idx = r.h.seq & 0xffffu;
-	p = idx < a->n_procs ? &a->procs[idx] : NULL;
-	if (!p || p->state != P_WAIT_CTX || p->seq != r.h.seq) {
+	idx = r.h.seq & (a->n_procs - 1);
+	p = &a->procs[idx];
+	if (p->state != P_WAIT_CTX || p->seq != r.h.seq) {
 		/* A late answer to a retransmitted or abandoned request. */
 		a->c.gtp_unexpected++;
 		explicit_bzero(&r, sizeof(r));
@@ -468,7 +470,11 @@ static void send_ctx_req(struct amf *a, struct proc *p)
 	int n;
 
 	memset(&req, 0, sizeof(req));
-	p->seq = (uint32_t)p->gen << 16 | (uint32_t)(p - a->procs);
+	/* Slot index in the low bits, the slot's use count above, in all 24 bits (the sequence
+	 * number is 3 octets): a number comes back only after 2^24 / n_procs uses of the slot,
+	 * so neither a late answer nor the MME's recognition of retransmissions can mix up two
+	 * procedures of the same slot. */
+	p->seq = (p->gen << a->slot_bits | (uint32_t)(p - a->procs)) & 0xffffffu;
 	req.h.type = NASMAC__GTP_CTX_REQ;
 	req.h.has_teid = 1;
 	req.h.teid = 0; /* TS 29.274 5.5.2: TEID 0 in a Context Request on N26 */
@@ -760,6 +766,8 @@ int nasmac__amf_main(int argc, char **argv)
 	a->n3 = n3;
 	a->smc_timeout_ms = 5000;
 	a->n_procs = max_procs;
+	while ((1u << a->slot_bits) < max_procs)
+		a->slot_bits++;
 	a->procs = calloc(max_procs, sizeof(*a->procs));
 	if (!a->procs)
 		goto out_free_a;
