@@ -10,6 +10,10 @@
 # against expectations computed from the run's plan (plan.txt: every attempt the seeded load
 # generator made and what it planned: flow, manner, tampering, replay, UE known or not).
 # Every share given to a case must show up in its plan (so a feature cannot silently vanish).
+# Also: tshark over the MME's capture (no refusal carries an MM Context or K_AMF; nothing
+# malformed), the MME's "No resources" answer under a one-slot --max-pending, retransmitted
+# Context Requests (against the model backend, and deterministically with flows_retx, which plays
+# the AMF towards nasmacd mme).
 #
 # usage: flows.sh BINDIR [quick|sim]   (quick: the cpu cases; sim: two short --backend sim runs)
 set -eu
@@ -208,6 +212,23 @@ check_pcap() {
 		bad "$name: $n92 cause-92 Context Responses, MME mac_fail $mac_fail"
 	echo "flows: $name: $(wc -l <"$dir/rsp") Context Responses, $n92 with cause 92, none of" \
 		"the refusing ones with a context: $([ "$leaks" -eq 0 ] && echo ok || echo FAIL)"
+	# Full dissection of the N26 traffic: nothing malformed; the one expert error allowed is
+	# tshark reading the FIG. 3 extension's 5GS PDU as EPS NAS (tests/wire/BUGS.md), once per
+	# FIG. 3 Context Request and never in 3GPP mode.
+	"$TSHARK" -o nas-eps.null_decipher:TRUE -o nas-5gs.null_decipher:TRUE \
+		-r "$dir/cap/mme.pcap" -d "udp.port==$port,gtp" -V >"$dir/dissect" 2>/dev/null ||
+		bad "$name: tshark -V failed"
+	fig3_req=$("$TSHARK" -r "$dir/cap/mme.pcap" -d "udp.port==$port,gtp" \
+		-Y 'gtpv2.message_type == 130 && gtpv2.complete_req_msg_type != 1' 2>/dev/null | wc -l)
+	malformed=$(grep -c 'Malformed' "$dir/dissect" || true)
+	experts=$(grep -c '\[Expert Info (Error' "$dir/dissect" || true)
+	known=$(grep '\[Expert Info (Error' "$dir/dissect" |
+		grep -c 'A security header should use EMM protocol discriminator' || true)
+	[ "$malformed" -eq 0 ] || bad "$name: $malformed malformed packets in the MME capture"
+	[ "$experts" -eq "$known" ] && [ "$known" -eq "$fig3_req" ] ||
+		bad "$name: $experts expert errors ($known known, $fig3_req FIG. 3 requests)"
+	echo "flows: $name: tshark: $(grep -c '^Frame ' "$dir/dissect") frames, $malformed malformed," \
+		"$experts expert errors ($fig3_req FIG. 3 requests)"
 }
 
 # Overload: a one-slot pending pool, a wide window: the MME must answer "No resources"
