@@ -11,14 +11,23 @@
 // than the buffer back-pressures msg_ready_o until its unit consumes it, at 32 bits per clock;
 // lengths 1..65504 all work with the same storage.
 //
+// The buffer depth is what keeps the input moving: words arrive at one per clock, but a unit
+// takes its first word only after its 33 initialisation clocks and then one word per 4 clocks,
+// so a message longer than the buffer holds the lane's single input (and every job behind it)
+// until the excess has drained. With 4 words, a mix of 16..160-octet messages cost 32 clocks per
+// MAC in the lane (35 per EIA3 job in the kernel, whose dispatch then stalled the other lanes);
+// with 16 words (256 octets) no NAS-sized message waits and the same mix takes 8 clocks per MAC,
+// bound by the eight units.
+//
 // Results can leave out of order (a short job overtakes a long one); a round-robin arbiter moves
 // them to the output register. msg_last_i is redundant with the length, which is what the lane
 // counts.
 module nasmac_eia3_lane #(
   // Number of ZUC engines (jobs in flight at once), at least 2.
   parameter int Cores = 8,
-  // Message words buffered per engine; a power of two, at least 2.
-  parameter int BufWords = 4
+  // Message words buffered per engine; a power of two, at least 2. 16 words hold a 256-octet
+  // message, so NAS-sized messages never block the input while their unit initialises.
+  parameter int BufWords = 16
 ) (
   input  logic         clk_i,
   input  logic         rst_ni,

@@ -18,9 +18,10 @@
 // Secrets: the core is wiped in the clock that yields z_(L-1); T and the window are cleared with
 // it, and the result register holds only the MAC.
 module nasmac_eia3_unit #(
-  // Message words buffered per unit (a power of two, at least 2). Four covers a 64-octet NAS
-  // message, so such a message never stalls the lane while its keystream initialises.
-  parameter int BufWords = 4
+  // Message words buffered per unit (a power of two, at least 2). The lane sets it (16: a
+  // 256-octet message); a message that fits never stalls the lane while its keystream
+  // initialises. The storage has no reset, so it maps to distributed RAM.
+  parameter int BufWords = 16
 ) (
   input  logic         clk_i,
   input  logic         rst_ni,

@@ -46,12 +46,12 @@ $(RTL_EIA13_DIR)/gf64/Vgf64: $(RTL_EIA13_GF64) $(RTL_EIA13_TB_DIR)/tb_gf64.cpp $
 $(RTL_EIA13_DIR)/eia1/Veia1: $(RTL_EIA13_EIA1) $(RTL_EIA13_TB_DIR)/tb_lane.cpp $(RTL_EIA13_HDRS) $(NASMAC_REF_OBJS)
 	$(call rtl_eia13_verilate,eia1,nasmac_eia1_lane,Veia1,$(RTL_EIA13_EIA1) $(RTL_EIA13_TB_DIR)/tb_lane.cpp,\
 		-DVTOP=Veia1 -DVTOP_H='\"Veia1.h\"' -DVEC_TAG='\"eia1\"' \
-		-DVEC_PATH='\"$(abspath tests/vectors/eia1.txt)\"' -DREF_FN=nasmac_eia1)
+		-DVEC_PATH='\"$(abspath tests/vectors/eia1.txt)\"' -DREF_FN=nasmac_eia1 -DMIXED_MAX_CPM=10)
 
 $(RTL_EIA13_DIR)/eia3/Veia3: $(RTL_EIA13_EIA3) $(RTL_EIA13_TB_DIR)/tb_lane.cpp $(RTL_EIA13_HDRS) $(NASMAC_REF_OBJS)
 	$(call rtl_eia13_verilate,eia3,nasmac_eia3_lane,Veia3,$(RTL_EIA13_EIA3) $(RTL_EIA13_TB_DIR)/tb_lane.cpp,\
 		-DVTOP=Veia3 -DVTOP_H='\"Veia3.h\"' -DVEC_TAG='\"eia3\"' \
-		-DVEC_PATH='\"$(abspath tests/vectors/eia3.txt)\"' -DREF_FN=nasmac_eia3)
+		-DVEC_PATH='\"$(abspath tests/vectors/eia3.txt)\"' -DREF_FN=nasmac_eia3 -DMIXED_MAX_CPM=12)
 
 .PHONY: test-rtl-snow3g test-rtl-zuc test-rtl-gf64 test-rtl-eia1-lane test-rtl-eia3-lane
 TEST_TARGETS += test-rtl-snow3g test-rtl-zuc test-rtl-gf64 test-rtl-eia1-lane test-rtl-eia3-lane

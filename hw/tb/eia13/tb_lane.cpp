@@ -1,13 +1,17 @@
 // Self-checking testbench for nasmac_eia1_lane / nasmac_eia3_lane (chosen at build time; both
-// have the ports of hw/LANES.md). Three phases, every MAC checked against the project's C
+// have the ports of hw/LANES.md). Four phases, every MAC checked against the project's C
 // reference (nasmac_eia1() / nasmac_eia3()):
 //   1. every vector of tests/vectors/eia1.txt or eia3.txt (official sets and labelled variants),
 //      with its expected MAC, and again with that MAC corrupted (res_match_o must drop);
 //   2. seeded random jobs: lengths 1..8192 bits plus a few up to 65504, random bits after LENGTH
 //      in the last word (the lane must mask them), about 10% corrupted expected MACs, random
 //      valid/ready stalls on the header, message and result interfaces;
-//   3. back-to-back 64-octet jobs without stalls, to measure cycles per MAC (printed only: speed
-//      targets belong in benchmarks, not in pass/fail checks).
+//   3. back-to-back 64-octet jobs without stalls, to measure cycles per MAC (printed only);
+//   4. back-to-back jobs of mixed NAS sizes (16..160 octets, fixed seed, so the cycle count is
+//      the same in every run) without stalls: this one fails when the lane needs more than
+//      MIXED_MAX_CPM cycles per MAC. It is a guard against gross regressions (a lane whose input
+//      blocks behind one job, as the EIA3 lane's did with a 4-word unit buffer: 32 cycles per
+//      MAC), set well above what the lane reaches, not a benchmark.
 #include "tb_common.h"
 
 #include <map>
@@ -291,6 +295,19 @@ int main(int argc, char **argv)
 	long cycles = h.run(b2b, 0);
 	std::printf("throughput: %zu back-to-back 64-octet MACs in %ld cycles = %.2f cycles/MAC\n",
 		    b2b.size(), cycles, (double)cycles / (double)b2b.size());
+
+	// Phase 4: mixed NAS sizes, as in the mixed batch of nasmac bench engine; its own fixed seed
+	// makes the cycle count independent of NASMAC_SEED.
+	std::mt19937_64 mrng(0x4e41534dULL);
+	std::vector<job> mixed;
+	for (int i = 0; i < 600; i++)
+		mixed.push_back(random_job(mrng, 8 * (16 + (uint32_t)(mrng() % 145)), 0xc000 + (uint32_t)i));
+	cycles = h.run(mixed, 0);
+	double cpm = (double)cycles / (double)mixed.size();
+	std::printf("throughput: %zu back-to-back 16..160-octet MACs in %ld cycles = %.2f cycles/MAC "
+		    "(limit %.1f)\n",
+		    mixed.size(), cycles, cpm, (double)MIXED_MAX_CPM);
+	c.check(cpm <= (double)MIXED_MAX_CPM, "mixed-length throughput within MIXED_MAX_CPM");
 
 	return c.finish();
 }
