@@ -69,6 +69,10 @@ static int spawn(struct daemon *d, char *const argv[])
 {
 	int fd;
 
+	/* A log left from an earlier run in the same --keep directory would say "ready" before
+	 * this daemon even bound its socket (the load then sent into a closed port). */
+	if (unlink(d->log) && errno != ENOENT)
+		return -errno;
 	d->pid = fork();
 	if (d->pid < 0)
 		return -errno;
