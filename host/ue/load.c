@@ -545,7 +545,8 @@ void nasmac__load_print(const struct nasmac__load_opts *o, const struct nasmac__
 		"  rejected_mac      %" PRIu64 "\n"
 		"  rejected_replay   %" PRIu64 "\n"
 		"  rejected_unknown  %" PRIu64 "\n"
-		"  rejected_other    %" PRIu64 "\n"
+		"  rejected_other    %" PRIu64 " (malformed %" PRIu64 ", overload %" PRIu64
+		", timeout %" PRIu64 ", other %" PRIu64 ")\n"
 		"  unexpected        %" PRIu64 "%s\n"
 		"  latency           p50 %.0f us, p99 %.0f us, p99.9 %.0f us\n",
 		o->mode_3gpp ? "3gpp" : "patent", r->attempts, r->fig2, r->fig3, r->mode3gpp,
@@ -553,6 +554,8 @@ void nasmac__load_print(const struct nasmac__load_opts *o, const struct nasmac__
 		r->rejected[NASMAC__DIAG_REPLAY], r->rejected[NASMAC__DIAG_UNKNOWN],
 		r->rejected[NASMAC__DIAG_MALFORMED] + r->rejected[NASMAC__DIAG_OVERLOAD] +
 			r->rejected[NASMAC__DIAG_TIMEOUT] + r->rejected[NASMAC__DIAG_OTHER],
+		r->rejected[NASMAC__DIAG_MALFORMED], r->rejected[NASMAC__DIAG_OVERLOAD],
+		r->rejected[NASMAC__DIAG_TIMEOUT], r->rejected[NASMAC__DIAG_OTHER],
 		r->unexpected, r->unexpected ? "   <-- every one is a failure" : "", r->p50_us,
 		r->p99_us, r->p999_us);
 	if (r->kamf_checked || r->kamf_mismatch)
