@@ -47,7 +47,9 @@ static void put(struct wbuf *w, const void *src, size_t n)
 		w->err = -ENOSPC;
 		return;
 	}
-	memcpy(w->p + w->len, src, n);
+	/* memcpy wants valid pointers even for n == 0 (C11 7.24.1p2); empty IEs pass NULL. */
+	if (n)
+		memcpy(w->p + w->len, src, n);
 	w->len += n;
 }
 
@@ -512,12 +514,73 @@ int nasmac__nas_5g_protect(uint8_t sht, const uint8_t mac[4], uint8_t sqn, const
 	return w.err ? w.err : (int)w.len;
 }
 
+/*
+ * Length of the optional IE at p[0] (len > 0 octets left), or 0 if it runs past the end.
+ * TS 24.301 9.9.1 / TS 24.501 9.11.1 (after TS 24.007 11.2.4): an IEI with bit 8 set is a
+ * one-octet type 1 or 2 IE; an IEI 0111 xxxx is a type 6 (TLV-E, 16-bit length) IE in EPS and
+ * 5GS NAS (TS 24.007 11.2.4 from memory; every TLV-E IE of Tables 8.2.6.1.1 and 8.2.29.1 has
+ * one: 70, 71, 72, 74, 77, 7B); type 3 (TV) IEs have a length only the message table gives
+ * (tv_len); everything else is type 4 (TLV), which is also how an unknown IEI is skipped.
+ */
+static size_t opt_ie_len(const uint8_t *p, size_t len, size_t (*tv_len)(uint8_t iei))
+{
+	size_t n;
+
+	if (p[0] & 0x80)
+		return 1;
+	n = tv_len(p[0]);
+	if (n)
+		return n <= len ? n : 0;
+	if ((p[0] & 0xf0) == 0x70) {
+		if (len < 3)
+			return 0;
+		n = 3 + get16(p + 1);
+	} else {
+		if (len < 2)
+			return 0;
+		n = 2 + (size_t)p[1];
+	}
+	return n <= len ? n : 0;
+}
+
+/* Type 3 IEs of TRACKING AREA UPDATE REQUEST (TS 24.301 Table 8.2.29.1), IEI included. */
+static size_t tau_tv_len(uint8_t iei)
+{
+	switch (iei) {
+	case 0x17: /* Additional information requested */
+		return 2;
+	case 0x5c: /* DRX parameter */
+		return 3;
+	case 0x19: /* Old P-TMSI signature */
+		return 4;
+	case 0x55: /* NonceUE */
+		return 5;
+	case 0x52: /* Last visited registered TAI */
+	case 0x13: /* Old location area identification */
+		return 6;
+	default:
+		return 0;
+	}
+}
+
+/* Type 3 IEs of REGISTRATION REQUEST (TS 24.501 Table 8.2.6.1.1): only the TAI. */
+static size_t rr_tv_len(uint8_t iei)
+{
+	return iei == 0x52 ? 7 : 0; /* Last visited registered TAI */
+}
+
 int nasmac__nas_dec_tau(const uint8_t *p, size_t len, struct nasmac__tau *t)
 {
 	memset(t, 0, sizeof(*t));
 	/* PD EMM plain | TAU request | KSI+update type | Old GUTI LV (11) */
 	if (len < 15 || p[0] != 0x07 || p[1] != 0x48 || p[3] != 11 || (p[4] & 0x07) != 0x06)
 		return -EINVAL;
+	/* The non-imperative part is walked only to refuse a truncated IE; nothing in it is used. */
+	for (size_t off = 15, n; off < len; off += n) {
+		n = opt_ie_len(p + off, len - off, tau_tv_len);
+		if (!n)
+			return -EINVAL;
+	}
 	t->ksi = (p[2] >> 4) & 7u;
 	t->update_type = p[2] & 7u;
 	memcpy(t->guti, p + 5, NASMAC__GUTI_LEN);
@@ -545,7 +608,7 @@ int nasmac__nas_enc_tau(const struct nasmac__tau *t, uint8_t *buf, size_t size)
 int nasmac__nas_dec_rr(const uint8_t *p, size_t len, struct nasmac__rr *r)
 {
 	struct nasmac__guti5g g5;
-	size_t off, idlen;
+	size_t off, idlen, n;
 
 	memset(r, 0, sizeof(*r));
 	if (len < 6 || p[0] != 0x7e || (p[1] & 0x0f) != 0 || p[2] != NASMAC__5GMM_REG_REQUEST)
@@ -561,42 +624,16 @@ int nasmac__nas_dec_rr(const uint8_t *p, size_t len, struct nasmac__rr *r)
 	g5.pointer = p[12] & 0x3f;
 	g5.tmsi = get32(p + 13);
 	nasmac__guti_from_5g(&g5, r->guti);
-	for (off = 6 + idlen; off < len;) {
-		uint8_t iei = p[off];
-		size_t n;
-		if ((iei & 0xf0) == 0x80 || (iei & 0xf0) == 0x90 || (iei & 0xf0) == 0xa0 ||
-		    (iei & 0xf0) == 0xb0 || (iei & 0xf0) == 0xc0 || (iei & 0xf0) == 0xe0) {
-			off += 1; /* type 1 TV */
-			continue;
-		}
-		if (iei == 0x70 || iei == 0x71 || iei == 0x77 || iei == 0x7b || iei == 0x7c) {
-			/* TLV-E */
-			if (len - off < 3)
-				return -EINVAL;
-			n = get16(p + off + 1);
-			if (n > len - off - 3)
-				return -EINVAL;
-			if (iei == 0x70) {
-				r->eps_container = p + off + 3;
-				r->eps_container_len = n;
-			}
-			off += 3 + n;
-			continue;
-		}
-		if (iei == 0x52) { /* Last visited registered TAI, TV 7 */
-			if (len - off < 7)
-				return -EINVAL;
-			off += 7;
-			continue;
-		}
-		if (len - off < 2)
+	for (off = 6 + idlen; off < len; off += n) {
+		n = opt_ie_len(p + off, len - off, rr_tv_len);
+		if (!n)
 			return -EINVAL;
-		n = p[off + 1];
-		if (n > len - off - 2)
-			return -EINVAL;
-		if (iei == 0x2e && n >= 2)
-			memcpy(r->ue_sec_cap, p + off + 2, n < 4 ? n : 4);
-		off += 2 + n;
+		if (p[off] == 0x70) { /* EPS NAS message container, TLV-E (9.11.3.24) */
+			r->eps_container = p + off + 3;
+			r->eps_container_len = n - 3;
+		} else if (p[off] == 0x2e && n >= 4) { /* UE security capability, TLV 4-10 */
+			memcpy(r->ue_sec_cap, p + off + 2, n - 2 < 4 ? n - 2 : 4);
+		}
 	}
 	return 0;
 }
@@ -621,6 +658,9 @@ int nasmac__nas_enc_rr(const struct nasmac__rr *r, uint8_t *buf, size_t size)
 	put8(&w, 4);
 	put(&w, r->ue_sec_cap, 4);
 	if (r->eps_container) {
+		/* TLV-E: a 16-bit length (9.11.3.24); a longer container cannot be described. */
+		if (r->eps_container_len > 0xffff)
+			return -EINVAL;
 		put8(&w, 0x70);
 		put16(&w, (uint32_t)r->eps_container_len);
 		put(&w, r->eps_container, r->eps_container_len);
@@ -645,7 +685,9 @@ int nasmac__nas_enc_smc(const struct nasmac__smc *s, uint8_t *buf, size_t size)
 int nasmac__nas_dec_smc(const uint8_t *p, size_t len, struct nasmac__smc *s)
 {
 	memset(s, 0, sizeof(*s));
-	if (len < 10 || p[0] != 0x7e || p[2] != NASMAC__5GMM_SMC || p[5] < 2 ||
+	/* Replayed UE security capabilities: LV 3-9 (Table 8.2.25.1.1), i.e. 2 to 8 octets of
+	 * contents, of which only the two 5G octets are mandatory (9.11.3.54). */
+	if (len < 8 || p[0] != 0x7e || p[2] != NASMAC__5GMM_SMC || p[5] < 2 || p[5] > 8 ||
 	    (size_t)p[5] > len - 6)
 		return -EINVAL;
 	s->nea = p[3] >> 4;
