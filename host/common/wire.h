@@ -152,11 +152,17 @@ int nasmac__nas_dec_reg_reject(const uint8_t *plain, size_t len);
 #define NASMAC__5GMM_SMC 0x5d
 #define NASMAC__5GMM_SMC_COMPLETE 0x5e
 
-/* pcap of what a daemon sent and received (host/proto pcap writer). */
+/* pcap of what a daemon sent and received (pcap.c): Wireshark upper-PDU records with the
+ * addresses and ports of the datagram. _write: a datagram on N26 (GTPv2-C); _write_nas: one NAS
+ * PDU; _write_link: a UE test link frame, written as the NAS PDU(s) it carries. */
 struct nasmac__pcap;
 int nasmac__pcap_open(const char *path, struct nasmac__pcap **out);
 void nasmac__pcap_write(struct nasmac__pcap *p, const struct sockaddr_in *src,
 			const struct sockaddr_in *dst, const uint8_t *buf, size_t len);
+void nasmac__pcap_write_nas(struct nasmac__pcap *p, const struct sockaddr_in *src,
+			    const struct sockaddr_in *dst, const uint8_t *pdu, size_t len);
+void nasmac__pcap_write_link(struct nasmac__pcap *p, const struct sockaddr_in *src,
+			     const struct sockaddr_in *dst, const uint8_t *frame, size_t len);
 void nasmac__pcap_close(struct nasmac__pcap *p);
 
 #endif /* NASMAC_WIRE_H */

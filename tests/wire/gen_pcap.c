@@ -1,16 +1,20 @@
 /*
- * Writes pcap captures of every message kind the wire.c codecs encode, for tshark to dissect
+ * Writes pcap captures of every message kind the wire.c codecs encode, all through the daemons'
+ * writer (host/common/pcap.c: LINKTYPE_WIRESHARK_UPPER_PDU, one exported-PDU record per GTPv2-C
+ * datagram or NAS PDU, with IPv4 addresses and UDP ports), for tshark to dissect
  * (tests/wire/tshark_check.sh):
  *
- *   DIR/gtp.pcap  GTPv2-C over UDP/IPv4 (host/common/pcap.c, LINKTYPE_IPV4), AMF 127.0.0.1:40000
- *                 <-> MME 127.0.0.2:2123: Context Request with the TAU Request (3GPP flow),
- *                 Context Response accept, Context Acknowledge; Context Request with the FIG. 3
- *                 Registration Request, Context Response accept with K_AMF, Context Acknowledge;
- *                 one Context Response per rejection cause; Echo Response.
- *   DIR/nas.pcap  NAS PDUs of the UE <-> AMF test link. The link's own framing is nasmac's and no
- *                 dissector knows it, so each NAS PDU is written as a Wireshark "upper PDU export"
- *                 record (LINKTYPE_WIRESHARK_UPPER_PDU, 252) whose tag 12 (protocol name) names
- *                 the dissector: "nas-eps" or "nas-5gs".
+ *   DIR/gtp.pcap   nasmac__pcap_write, AMF 127.0.0.1:40000 <-> MME 127.0.0.2:2123: Context Request
+ *                  with the TAU Request (3GPP flow), Context Response accept, Context Acknowledge;
+ *                  Context Request with the FIG. 3 Registration Request, Context Response accept
+ *                  with K_AMF, Context Acknowledge; one Context Response per rejection cause; Echo
+ *                  Response; a datagram that is not GTPv2-C (written as "data").
+ *   DIR/nas.pcap   nasmac__pcap_write_nas, UE 127.0.0.3:50000 <-> AMF 127.0.0.1:38412: each NAS
+ *                  PDU kind, EPS and 5GS.
+ *   DIR/link.pcap  nasmac__pcap_write_link, the same UE and AMF: UE test link frames
+ *                  (host/README.md) as the AMF sees them, among them the FIG. 2 frame carrying two
+ *                  PDUs (protected Registration Request + protected TAU Request), and a frame
+ *                  that does not decode (written as "data").
  *
  * The frame order is the contract with tshark_check.sh.
  */
@@ -21,59 +25,16 @@
 #include <string.h>
 
 #include "fixtures.h"
+#include "host.h"
 #include "wire.h"
 
-/* Wireshark exported PDU tags (epan/exported_pdu.h): tag and length are 16-bit big-endian. */
-#define EXP_PDU_TAG_END 0
-#define EXP_PDU_TAG_DISSECTOR_NAME 12
-#define LINKTYPE_WIRESHARK_UPPER_PDU 252u
-
-static void put_le32(uint8_t *p, uint32_t v)
+static struct sockaddr_in addr(uint32_t ip, uint16_t port)
 {
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
+	struct sockaddr_in a = { .sin_family = AF_INET };
 
-static int nas_open(const char *path, FILE **out)
-{
-	uint8_t hdr[24] = { 0 };
-	FILE *f = fopen(path, "wb");
-
-	if (!f)
-		return -errno;
-	put_le32(hdr, 0xa1b2c3d4u);
-	hdr[4] = 2;
-	hdr[6] = 4;
-	put_le32(hdr + 16, 65535);
-	put_le32(hdr + 20, LINKTYPE_WIRESHARK_UPPER_PDU);
-	if (fwrite(hdr, 1, sizeof(hdr), f) != sizeof(hdr)) {
-		fclose(f);
-		return -EIO;
-	}
-	*out = f;
-	return 0;
-}
-
-/* One record: tag 12 with the dissector name padded to 4 octets, the end tag, the PDU. */
-static int nas_write(FILE *f, unsigned frame, const char *proto, const uint8_t *pdu, size_t len)
-{
-	uint8_t rec[16], tags[32] = { 0 };
-	size_t name = strlen(proto), padded = (name + 3) & ~(size_t)3, n = 4 + padded + 4;
-
-	if (padded > sizeof(tags) - 8 || len < 1)
-		return -EINVAL;
-	tags[1] = EXP_PDU_TAG_DISSECTOR_NAME;
-	tags[3] = (uint8_t)padded;
-	memcpy(tags + 4, proto, name);
-	/* tags[4 + padded .. + 3] stay 0: EXP_PDU_TAG_END, length 0. */
-	put_le32(rec, 1700000000u + frame); /* one second apart, fixed: reproducible files */
-	put_le32(rec + 4, 0);
-	put_le32(rec + 8, (uint32_t)(n + len));
-	put_le32(rec + 12, (uint32_t)(n + len));
-	if (fwrite(rec, 1, sizeof(rec), f) != sizeof(rec) || fwrite(tags, 1, n, f) != n ||
-	    fwrite(pdu, 1, len, f) != len)
-		return -EIO;
-	return 0;
+	a.sin_addr.s_addr = htonl(ip);
+	a.sin_port = htons(port);
+	return a;
 }
 
 static int check(int n, const char *what)
@@ -86,7 +47,7 @@ static int check(int n, const char *what)
 static int write_gtp(const char *path, const uint8_t *tau, size_t tau_len, const uint8_t *rr,
 		     size_t rr_len)
 {
-	struct sockaddr_in amf = { .sin_family = AF_INET }, mme = { .sin_family = AF_INET };
+	struct sockaddr_in amf = addr(0x7f000001, 40000), mme = addr(0x7f000002, 2123);
 	struct nasmac__pcap *pc;
 	struct nasmac__ctx_req req;
 	struct nasmac__ctx_rsp rsp;
@@ -94,10 +55,6 @@ static int write_gtp(const char *path, const uint8_t *tau, size_t tau_len, const
 	uint8_t buf[512];
 	int n, rc;
 
-	amf.sin_addr.s_addr = htonl(0x7f000001);
-	amf.sin_port = htons(40000);
-	mme.sin_addr.s_addr = htonl(0x7f000002);
-	mme.sin_port = htons(2123);
 	rc = nasmac__pcap_open(path, &pc);
 	if (rc)
 		return rc;
@@ -132,10 +89,20 @@ static int write_gtp(const char *path, const uint8_t *tau, size_t tau_len, const
 	if (n < 0)
 		goto out_close;
 	nasmac__pcap_write(pc, &mme, &amf, buf, (size_t)n);
+	/* Not GTPv2-C (version 1 in the first octet): shown as data, not as a broken GTPv2-C. */
+	nasmac__pcap_write(pc, &amf, &mme, (const uint8_t *)"\x30\x01\x00\x00nasmac", 10);
 	n = 0;
 out_close:
 	nasmac__pcap_close(pc);
 	return n < 0 ? n : 0;
+}
+
+/* One NAS PDU; the writer picks the dissector from the protocol discriminator. */
+static int nas_write(struct nasmac__pcap *f, const struct sockaddr_in *src,
+		     const struct sockaddr_in *dst, const uint8_t *pdu, size_t len)
+{
+	nasmac__pcap_write_nas(f, src, dst, pdu, len);
+	return 0;
 }
 
 static int write_nas(const char *path, const uint8_t *tau, size_t tau_len, const uint8_t *rr,
@@ -144,52 +111,107 @@ static int write_nas(const char *path, const uint8_t *tau, size_t tau_len, const
 	struct nasmac__rr r;
 	struct nasmac__smc s;
 	uint8_t plain[128], pdu[160];
-	unsigned frame = 0;
-	FILE *f = NULL;
+	struct sockaddr_in ue = addr(0x7f000003, 50000), amf = addr(0x7f000001, 38412);
+	struct nasmac__pcap *f;
 	int n, rc;
 
-	rc = nas_open(path, &f);
+	rc = nasmac__pcap_open(path, &f);
 	if (rc)
 		return rc;
 	/* 1 plain TAU Request, 2 protected TAU Request (EPS). */
-	rc = nas_write(f, ++frame, "nas-eps", tau_plain, tau_plain_len);
+	rc = nas_write(f, &ue, &amf, tau_plain, tau_plain_len);
 	if (!rc)
-		rc = nas_write(f, ++frame, "nas-eps", tau, tau_len);
+		rc = nas_write(f, &ue, &amf, tau, tau_len);
 	/* 3 Registration Request with the EPS NAS message container (3GPP flow). */
 	fx_rr(&r, tau, tau_len);
 	n = check(nasmac__nas_enc_rr(&r, plain, sizeof(plain)), "Registration Request");
 	if (!rc)
-		rc = n < 0 ? n : nas_write(f, ++frame, "nas-5gs", plain, (size_t)n);
+		rc = n < 0 ? n : nas_write(f, &ue, &amf, plain, (size_t)n);
 	/* 4 FIG. 3 protected Registration Request. */
 	if (!rc)
-		rc = nas_write(f, ++frame, "nas-5gs", rr, rr_len);
+		rc = nas_write(f, &ue, &amf, rr, rr_len);
 	/* 5 Security Mode Command, header type 3 (new 5G context), SQN 0. */
 	fx_smc(&s);
 	n = check(nasmac__nas_enc_smc(&s, plain, sizeof(plain)), "Security Mode Command");
 	if (n > 0)
 		n = nasmac__nas_5g_protect(3, fx_mac, 0, plain, (size_t)n, pdu, sizeof(pdu));
 	if (!rc)
-		rc = n < 0 ? n : nas_write(f, ++frame, "nas-5gs", pdu, (size_t)n);
+		rc = n < 0 ? n : nas_write(f, &amf, &ue, pdu, (size_t)n);
 	/* 6 Security Mode Complete, header type 4 (5G-EA0 "ciphering"), SQN 0. */
 	n = check(nasmac__nas_enc_smc_complete(plain, sizeof(plain)), "Security Mode Complete");
 	if (n > 0)
 		n = nasmac__nas_5g_protect(4, fx_mac, 0, plain, (size_t)n, pdu, sizeof(pdu));
 	if (!rc)
-		rc = n < 0 ? n : nas_write(f, ++frame, "nas-5gs", pdu, (size_t)n);
+		rc = n < 0 ? n : nas_write(f, &ue, &amf, pdu, (size_t)n);
 	/* 7 Registration Accept, header type 2, SQN 1. */
 	n = check(nasmac__nas_enc_reg_accept(plain, sizeof(plain)), "Registration Accept");
 	if (n > 0)
 		n = nasmac__nas_5g_protect(2, fx_mac, 1, plain, (size_t)n, pdu, sizeof(pdu));
 	if (!rc)
-		rc = n < 0 ? n : nas_write(f, ++frame, "nas-5gs", pdu, (size_t)n);
+		rc = n < 0 ? n : nas_write(f, &amf, &ue, pdu, (size_t)n);
 	/* 8.. Registration Reject (plain), one per 5GMM cause the AMF uses. */
 	for (size_t i = 0; i < sizeof(fx_5gmm_causes) && !rc; i++) {
 		n = check(nasmac__nas_enc_reg_reject(fx_5gmm_causes[i], plain, sizeof(plain)),
 			  "Registration Reject");
-		rc = n < 0 ? n : nas_write(f, ++frame, "nas-5gs", plain, (size_t)n);
+		rc = n < 0 ? n : nas_write(f, &amf, &ue, plain, (size_t)n);
 	}
-	if (fclose(f) && !rc)
-		rc = -EIO;
+	nasmac__pcap_close(f);
+	return rc;
+}
+
+/* One UE test link frame of 1 or 2 PDUs, encoded by host/common/link.c as the UE simulator does. */
+static int link_write(struct nasmac__pcap *f, const struct sockaddr_in *src,
+		      const struct sockaddr_in *dst, uint8_t kind, uint8_t info, const uint8_t *pdu0,
+		      size_t len0, const uint8_t *pdu1, size_t len1)
+{
+	struct nasmac__link_frame fr = { .ue_id = 7, .kind = kind, .info = info, .n_pdu = 1 };
+	uint8_t buf[NASMAC__LINK_MAX];
+	int n;
+
+	fr.pdu[0] = pdu0;
+	fr.pdu_len[0] = len0;
+	if (pdu1) {
+		fr.pdu[1] = pdu1;
+		fr.pdu_len[1] = len1;
+		fr.n_pdu = 2;
+	}
+	n = check(nasmac__link_encode(&fr, buf, sizeof(buf)), "link frame");
+	if (n < 0)
+		return n;
+	nasmac__pcap_write_link(f, src, dst, buf, (size_t)n);
+	return 0;
+}
+
+static int write_link(const char *path, const uint8_t *tau, size_t tau_len, const uint8_t *rr,
+		      size_t rr_len)
+{
+	static const uint8_t bad_kind[] = { 0, 0, 0, 0, 0, 0, 0, 7, 0x09, 0, 0, 1, 0x7e };
+	struct sockaddr_in ue = addr(0x7f000003, 50000), amf = addr(0x7f000001, 38412);
+	struct nasmac__pcap *f;
+	struct nasmac__rr r;
+	uint8_t plain[128], reject[8];
+	int n, rc;
+
+	rc = nasmac__pcap_open(path, &f);
+	if (rc)
+		return rc;
+	/* 1-2 FIG. 2 uplink, manner 3: protected Registration Request + protected TAU Request. */
+	rc = link_write(f, &ue, &amf, NASMAC__LINK_UL, 3, rr, rr_len, tau, tau_len);
+	/* 3 3GPP flow uplink: plain Registration Request with the TAU in its container. */
+	fx_rr(&r, tau, tau_len);
+	n = check(nasmac__nas_enc_rr(&r, plain, sizeof(plain)), "Registration Request");
+	if (!rc)
+		rc = n < 0 ? n : link_write(f, &ue, &amf, NASMAC__LINK_UL, 0, plain, (size_t)n,
+					    NULL, 0);
+	/* 4 downlink Registration Reject #3 with diagnostic 1 (mac). */
+	n = check(nasmac__nas_enc_reg_reject(3, reject, sizeof(reject)), "Registration Reject");
+	if (!rc)
+		rc = n < 0 ? n : link_write(f, &amf, &ue, NASMAC__LINK_DL, 1, reject, (size_t)n,
+					    NULL, 0);
+	/* 5 a frame of an unknown kind: does not decode, kept as data. */
+	if (!rc)
+		nasmac__pcap_write_link(f, &ue, &amf, bad_kind, sizeof(bad_kind));
+	nasmac__pcap_close(f);
 	return rc;
 }
 
@@ -225,6 +247,10 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/nas.pcap", argv[1]);
 		rc = write_nas(path, tau, (size_t)tau_len, rr, (size_t)rr_len, tau_plain,
 			       (size_t)tau_plain_len);
+	}
+	if (!rc) {
+		snprintf(path, sizeof(path), "%s/link.pcap", argv[1]);
+		rc = write_link(path, tau, (size_t)tau_len, rr, (size_t)rr_len);
 	}
 	if (rc) {
 		fprintf(stderr, "wire_gen_pcap: %s: %s\n", path, strerror(-rc));

@@ -27,6 +27,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "host.h"
 #include "wire.h"
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1461,11 +1462,42 @@ static void test_5g_smc_complete(void **state)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* pcap writer (host/common/pcap.c): classic pcap, LINKTYPE_IPV4, IPv4 + UDP around each datagram. */
+/* pcap writer (host/common/pcap.c): classic pcap, LINKTYPE_WIRESHARK_UPPER_PDU, each datagram or
+ * NAS PDU after exported-PDU tags naming its dissector, the IPv4 addresses and UDP ports. */
 
 static uint32_t le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Checks the record at *off: its tags (Wireshark epan/exported_pdu.h, big-endian tag | length |
+ * value) for this dissector, src 127.0.0.2:2123 -> dst 127.0.0.1:40000 or the reverse, then the
+ * PDU; advances *off past it. */
+static void check_record(const uint8_t *file, size_t size, size_t *off, const char *proto,
+			 int from_a, const uint8_t *pdu, size_t len)
+{
+	uint8_t name[16] = { 0 }, want[64];
+	size_t nlen = (strlen(proto) + 3) & ~(size_t)3, t = 0;
+	const uint8_t *r = file + *off;
+	const uint8_t *a = (const uint8_t *)"\x7f\x00\x00\x02\x00\x00\x08\x4b";
+	const uint8_t *b = (const uint8_t *)"\x7f\x00\x00\x01\x00\x00\x9c\x40";
+	const uint8_t *src = from_a ? a : b, *dst = from_a ? b : a;
+
+	memcpy(name, proto, strlen(proto));
+	want[t++] = 0, want[t++] = 12, want[t++] = 0, want[t++] = (uint8_t)nlen;
+	memcpy(want + t, name, nlen), t += nlen;
+	memcpy(want + t, "\x00\x14\x00\x04", 4), memcpy(want + t + 4, src, 4), t += 8;
+	memcpy(want + t, "\x00\x15\x00\x04", 4), memcpy(want + t + 4, dst, 4), t += 8;
+	memcpy(want + t, "\x00\x18\x00\x04\x00\x00\x00\x03", 8), t += 8; /* port type UDP */
+	memcpy(want + t, "\x00\x19\x00\x04\x00\x00", 6), memcpy(want + t + 6, src + 6, 2), t += 8;
+	memcpy(want + t, "\x00\x1a\x00\x04\x00\x00", 6), memcpy(want + t + 6, dst + 6, 2), t += 8;
+	memcpy(want + t, "\x00\x00\x00\x00", 4), t += 4; /* end of options */
+	assert_true(*off + 16 + t + len <= size);
+	assert_int_equal(le32(r + 8), t + len); /* incl_len */
+	assert_int_equal(le32(r + 12), t + len); /* orig_len */
+	assert_memory_equal(r + 16, want, t);
+	assert_memory_equal(r + 16 + t, pdu, len);
+	*off += 16 + t + len;
 }
 
 static void test_pcap_writer(void **state)
@@ -1474,19 +1506,33 @@ static void test_pcap_writer(void **state)
 		0xd4, 0xc3, 0xb2, 0xa1, /* magic a1b2c3d4, little-endian, microseconds */
 		0x02, 0x00, 0x04, 0x00, /* version 2.4 */
 		0, 0, 0, 0, 0, 0, 0, 0, /* thiszone, sigfigs */
-		0xff, 0xff, 0x00, 0x00, /* snaplen 65535 */
-		0xe4, 0x00, 0x00, 0x00, /* LINKTYPE_IPV4 (228) */
+		0x00, 0x00, 0x04, 0x00, /* snaplen 262144 */
+		0xfc, 0x00, 0x00, 0x00, /* LINKTYPE_WIRESHARK_UPPER_PDU (252) */
 	};
 	char path[] = "/tmp/nasmac_test_wire_XXXXXX";
 	struct sockaddr_in a = { .sin_family = AF_INET }, b = { .sin_family = AF_INET };
+	struct nasmac__link_frame fr = { .ue_id = 9, .kind = NASMAC__LINK_UL, .info = 2 };
+	uint8_t rr[96], frame[256], bad[32], file[2048];
 	struct nasmac__pcap *pc;
-	uint8_t file[512];
-	uint32_t sum = 0;
-	size_t n;
+	struct nasmac__rr r;
+	size_t n, off = sizeof(ghdr);
+	int rr_len, frame_len;
 	FILE *f;
 	int fd;
 
 	(void)state;
+	fx_rr(&r, NULL, 0);
+	rr_len = nasmac__nas_enc_rr(&r, rr, sizeof(rr));
+	assert_true(rr_len > 0);
+	/* FIG. 2 uplink frame: Registration Request + protected TAU Request (host/README.md). */
+	fr.pdu[0] = rr, fr.pdu_len[0] = (size_t)rr_len;
+	fr.pdu[1] = tau_pdu, fr.pdu_len[1] = sizeof(tau_pdu);
+	fr.n_pdu = 2;
+	frame_len = nasmac__link_encode(&fr, frame, sizeof(frame));
+	assert_int_equal(frame_len, 10 + 2 + rr_len + 2 + (int)sizeof(tau_pdu));
+	memcpy(bad, frame, 12);
+	bad[8] = 0x03; /* neither uplink nor downlink: does not decode */
+
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
@@ -1497,40 +1543,75 @@ static void test_pcap_writer(void **state)
 	assert_int_equal(nasmac__pcap_open(path, &pc), 0);
 	nasmac__pcap_write(pc, &a, &b, echo_rsp, sizeof(echo_rsp));
 	nasmac__pcap_write(pc, &b, &a, cack, sizeof(cack));
+	nasmac__pcap_write(pc, &b, &a, tau_pdu, sizeof(tau_pdu)); /* not GTPv2-C */
+	nasmac__pcap_write_nas(pc, &a, &b, smc_pdu, sizeof(smc_pdu));
+	nasmac__pcap_write_nas(pc, &b, &a, tau_plain, sizeof(tau_plain));
+	nasmac__pcap_write_nas(pc, &b, &a, echo_rsp, 3); /* neither EPS nor 5GS NAS */
+	nasmac__pcap_write_link(pc, &b, &a, frame, (size_t)frame_len);
+	nasmac__pcap_write_link(pc, &b, &a, bad, 12);
 	nasmac__pcap_close(pc);
 	f = fopen(path, "rb");
 	assert_non_null(f);
 	n = fread(file, 1, sizeof(file), f);
 	fclose(f);
 	unlink(path);
-	assert_int_equal(n, 24 + 16 + 28 + sizeof(echo_rsp) + 16 + 28 + sizeof(cack));
 	assert_memory_equal(file, ghdr, sizeof(ghdr));
-	/* Record 1: incl_len = orig_len = IPv4 (20) + UDP (8) + 13. */
-	assert_int_equal(le32(file + 24 + 8), 41);
-	assert_int_equal(le32(file + 24 + 12), 41);
-	/* RFC 791: version 4, IHL 5, total length 41, TTL 64, protocol 17, addresses. */
-	assert_int_equal(file[40], 0x45);
-	assert_int_equal(file[42] << 8 | file[43], 41);
-	assert_int_equal(file[48], 64);
-	assert_int_equal(file[49], 17);
-	assert_memory_equal(file + 52, "\x7f\x00\x00\x02\x7f\x00\x00\x01", 8);
-	for (size_t i = 0; i < 20; i += 2)
-		sum += (uint32_t)file[40 + i] << 8 | file[41 + i];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	assert_int_equal(sum, 0xffff); /* header checksum verifies */
-	/* RFC 768: ports, length 8 + 13, checksum 0 (not computed). */
-	assert_memory_equal(file + 60, "\x08\x4b\x9c\x40\x00\x15\x00\x00", 8);
-	assert_memory_equal(file + 68, echo_rsp, sizeof(echo_rsp));
-	/* Record 2 follows directly, with the next IP identification. */
-	assert_int_equal(le32(file + 81 + 8), 28 + sizeof(cack));
-	assert_int_equal(file[97 + 4] << 8 | file[97 + 5], 1);
-	assert_memory_equal(file + 97 + 28, cack, sizeof(cack));
+	check_record(file, n, &off, "gtpv2", 1, echo_rsp, sizeof(echo_rsp));
+	check_record(file, n, &off, "gtpv2", 0, cack, sizeof(cack));
+	check_record(file, n, &off, "data", 0, tau_pdu, sizeof(tau_pdu));
+	check_record(file, n, &off, "nas-5gs", 1, smc_pdu, sizeof(smc_pdu));
+	check_record(file, n, &off, "nas-eps", 0, tau_plain, sizeof(tau_plain));
+	check_record(file, n, &off, "data", 0, echo_rsp, 3);
+	/* One record per PDU of the link frame, without the link header. */
+	check_record(file, n, &off, "nas-5gs", 0, rr, (size_t)rr_len);
+	check_record(file, n, &off, "nas-eps", 0, tau_pdu, sizeof(tau_pdu));
+	check_record(file, n, &off, "data", 0, bad, 12);
+	assert_int_equal(off, n);
 
 	/* Errors: a directory that does not exist; writes and close on NULL do nothing. */
 	assert_int_equal(nasmac__pcap_open("/nonexistent-nasmac-dir/x.pcap", &pc), -ENOENT);
 	nasmac__pcap_write(NULL, &a, &b, cack, sizeof(cack));
+	nasmac__pcap_write_nas(NULL, &a, &b, cack, sizeof(cack));
+	nasmac__pcap_write_link(NULL, &a, &b, frame, (size_t)frame_len);
 	nasmac__pcap_close(NULL);
+}
+
+/* A full disk (/dev/full): the writer logs one error line, then stops writing; no crash, no
+ * line per record. stderr goes to a file for the test to count the lines. */
+static void test_pcap_full_disk(void **state)
+{
+	char path[] = "/tmp/nasmac_test_wire_log_XXXXXX", line[256];
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct nasmac__pcap *pc;
+	int fd, saved, lines = 0;
+	FILE *f;
+
+	(void)state;
+	if (nasmac__pcap_open("/dev/full", &pc)) {
+		skip(); /* no /dev/full here */
+		return;
+	}
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fflush(stderr);
+	saved = dup(2);
+	assert_true(saved >= 0 && dup2(fd, 2) == 2);
+	for (int i = 0; i < 10000; i++)
+		nasmac__pcap_write(pc, &a, &a, cack, sizeof(cack));
+	nasmac__pcap_close(pc);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		assert_non_null(strstr(line, "pcap: write failed"));
+		lines++;
+	}
+	fclose(f);
+	unlink(path);
+	assert_int_equal(lines, 1);
 }
 
 int main(void)
@@ -1562,6 +1643,7 @@ int main(void)
 		cmocka_unit_test(test_5g_smc_complete),
 		cmocka_unit_test(test_5g_simple_messages),
 		cmocka_unit_test(test_pcap_writer),
+		cmocka_unit_test(test_pcap_full_disk),
 	};
 	return cmocka_run_group_tests_name("wire codecs", tests, NULL, NULL);
 }

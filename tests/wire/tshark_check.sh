@@ -1,7 +1,10 @@
 #!/bin/sh
-# Dissects the captures wire_gen_pcap wrote (DIR/gtp.pcap, DIR/nas.pcap) with tshark and fails on
-# any malformed packet or expert error, on a wrong frame count, or on a decoded field that differs
-# from the value the specs give for the fixture (tests/wire/fixtures.h). Prints "N passed, M failed".
+# Dissects the captures wire_gen_pcap wrote through the daemons' pcap writer (DIR/gtp.pcap,
+# DIR/nas.pcap, DIR/link.pcap: Wireshark upper-PDU records, host/common/pcap.c) with tshark and
+# fails on any malformed packet or expert error (both in the -V text and by the display filter
+# `_ws.malformed || _ws.expert.severity >= error`), on a wrong frame count, or on a decoded field
+# that differs from the value the specs give for the fixture (tests/wire/fixtures.h), including the
+# exported-PDU tags that carry the datagram's addresses and ports. Prints "N passed, M failed".
 #
 # The one tolerated expert error: frame 4 of gtp.pcap is the FIG. 3 Context Request, whose
 # Complete Request Message (type 2, a project extension) carries a 5GS Registration Request;
@@ -14,7 +17,7 @@
 set -u
 dir=$1
 TSHARK=${TSHARK:-tshark}
-opts="-o nas-5gs.null_decipher:TRUE -o nas-eps.null_decipher:TRUE -o ip.check_checksum:TRUE"
+opts="-o nas-5gs.null_decipher:TRUE -o nas-eps.null_decipher:TRUE"
 pass=0
 fail=0
 
@@ -40,7 +43,12 @@ gtp 1 gtpv2.f_teid_interface_type 40
 gtp 1 gtpv2.f_teid_gre_key 0x11223344
 gtp 1 gtpv2.f_teid_ipv4 127.0.0.1
 gtp 1 gtpv2.rat_type 10
-gtp 1 ip.checksum.status 1
+gtp 1 exported_pdu.prot_name gtpv2
+gtp 1 exported_pdu.ipv4_src 127.0.0.1
+gtp 1 exported_pdu.ipv4_dst 127.0.0.2
+gtp 1 exported_pdu.port_type 3
+gtp 1 exported_pdu.src_port 40000
+gtp 1 exported_pdu.dst_port 2123
 # 2: Context Response, Request accepted, MM Context (8.38) without K_AMF
 gtp 2 gtpv2.message_type 131
 gtp 2 gtpv2.teid 0x11223344
@@ -57,7 +65,9 @@ gtp 2 gtpv2.f_teid_interface_type 12
 gtp 2 gtpv2.f_teid_gre_key 0x55667788
 gtp 2 gtpv2.f_teid_ipv4 10.0.0.1
 gtp 2 gtpv2.enterprise_id
-gtp 2 ip.checksum.status 1
+gtp 2 exported_pdu.ipv4_src 127.0.0.2
+gtp 2 exported_pdu.src_port 2123
+gtp 2 exported_pdu.dst_port 40000
 # 3: Context Acknowledge, SGW Change Indication (7.3.7)
 gtp 3 gtpv2.message_type 132
 gtp 3 gtpv2.teid 0x55667788
@@ -93,7 +103,15 @@ gtp 16 gtpv2.message_type 131
 gtp 17 gtpv2.message_type 2
 gtp 17 gtpv2.seq 0x000042
 gtp 17 gtpv2.rec 0
+# 18: not GTPv2-C (version 1): written for the "data" dissector, not as a broken GTPv2-C
+gtp 18 exported_pdu.prot_name data
+gtp 18 data.data 300100006e61736d6163
+gtp 18 gtpv2.message_type
 # nas.pcap 1: plain TRACKING AREA UPDATE REQUEST (TS 24.301 8.2.29)
+nas 1 exported_pdu.prot_name nas-eps
+nas 1 exported_pdu.ipv4_src 127.0.0.3
+nas 1 exported_pdu.src_port 50000
+nas 1 exported_pdu.dst_port 38412
 nas 1 nas_eps.security_header_type 0
 nas 1 nas_eps.nas_msg_emm_type 0x48
 nas 1 nas_eps.emm.update_type_value 1
@@ -126,6 +144,9 @@ nas 4 nas_5gs.mm.nas_key_set_id.h1 3
 nas 4 nas_5gs.mm.tsc.h1 1
 nas 4 nas_eps.nas_msg_emm_type
 # 5: SECURITY MODE COMMAND (8.2.25), new 5G context (header type 3)
+nas 5 exported_pdu.prot_name nas-5gs
+nas 5 exported_pdu.ipv4_src 127.0.0.1
+nas 5 exported_pdu.src_port 38412
 nas 5 nas_5gs.security_header_type 3+0
 nas 5 nas_5gs.mm.message_type 0x5d
 nas 5 nas_5gs.mm.nas_sec_algo_ip 2
@@ -146,6 +167,35 @@ nas 8 nas_5gs.mm.5gmm_cause 3
 nas 9 nas_5gs.mm.5gmm_cause 9
 nas 10 nas_5gs.mm.5gmm_cause 22
 nas 11 nas_5gs.mm.5gmm_cause 111
+# link.pcap 1-2: one FIG. 2 uplink frame of two PDUs, link header stripped, one record each
+link 1 exported_pdu.prot_name nas-5gs
+link 1 exported_pdu.ipv4_src 127.0.0.3
+link 1 exported_pdu.ipv4_dst 127.0.0.1
+link 1 exported_pdu.src_port 50000
+link 1 exported_pdu.dst_port 38412
+link 1 nas_5gs.security_header_type 1+0
+link 1 nas_5gs.msg_auth_code 0xdeadbeef
+link 1 nas_5gs.mm.message_type 0x41
+link 1 nas_5gs.5g_tmsi 3237998081
+link 2 exported_pdu.prot_name nas-eps
+link 2 exported_pdu.src_port 50000
+link 2 nas_eps.security_header_type 1+0
+link 2 nas_eps.msg_auth_code 0xdeadbeef
+link 2 nas_eps.seq_no 5
+link 2 nas_eps.nas_msg_emm_type 0x48
+link 2 nas_eps.emm.m_tmsi 3237998081
+# 3: 3GPP flow uplink frame, Registration Request with the TAU in the container
+link 3 nas_5gs.mm.message_type 0x41
+link 3 nas_eps.nas_msg_emm_type 0x48
+# 4: downlink frame, Registration Reject #3
+link 4 exported_pdu.ipv4_src 127.0.0.1
+link 4 exported_pdu.src_port 38412
+link 4 exported_pdu.dst_port 50000
+link 4 nas_5gs.mm.5gmm_cause 3
+# 5: a frame of unknown kind 0x09: kept whole as data
+link 5 exported_pdu.prot_name data
+link 5 data.data 0000000000000007090000017e
+link 5 nas_5gs.mm.message_type
 EOF
 }
 
@@ -154,15 +204,16 @@ if ! command -v "$TSHARK" >/dev/null 2>&1; then
 	exit 1
 fi
 
-for f in gtp nas; do
+for f in gtp nas link; do
 	pcap=$dir/$f.pcap
 	if [ ! -s "$pcap" ]; then
 		bad "$pcap missing"
 		continue
 	fi
 	case $f in
-	gtp) want=17 ;;
+	gtp) want=18 ;;
 	nas) want=11 ;;
+	link) want=5 ;;
 	esac
 	# shellcheck disable=SC2086
 	n=$($TSHARK $opts -r "$pcap" 2>/dev/null | wc -l)
@@ -195,6 +246,15 @@ for f in gtp nas; do
 		bad "$f.pcap: $errs expert error(s):"
 		grep -n '\[Expert Info (Error' "$dir/$f.txt" | head -5
 	fi
+
+	# The same by display filter: frame and message of each error; only the known one passes.
+	# shellcheck disable=SC2086
+	errs=$($TSHARK $opts -r "$pcap" -Y '_ws.malformed || _ws.expert.severity >= error' \
+		-T fields -e frame.number -e _ws.malformed -e _ws.expert.message 2>/dev/null |
+		grep -v "^4		A security header should use EMM protocol discriminator\$" |
+		grep -c . ; true)
+	[ "$f" = gtp ] || errs=$($TSHARK $opts -r "$pcap" -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null | grep -c . ; true)
+	if [ "$errs" -eq 0 ]; then ok; else bad "$f.pcap: $errs frame(s) match _ws.malformed || _ws.expert.severity >= error"; fi
 
 	# Field values: one tshark run per file with every field named for it.
 	fields=$(expect | awk -v f="$f" '$1 == f { print $3 }' | sort -u)
