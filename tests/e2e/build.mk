@@ -26,3 +26,29 @@ test-e2e-flows: test-e2e-flows-cpu $(SIM_LIBS)
 test-e2e-flows-san:
 	$(Q)$(MAKE) --no-print-directory SAN=1 test-e2e-flows-cpu
 # --- end helper F ------------------------------------------------------------------------------
+
+# --- helper R: robustness of the real daemons (tests/e2e/robust.c) ----------------------------
+# Truncated, oversized, nonsense and subtly wrong GTPv2-C and test link datagrams, unknown UEs,
+# retransmission and overload floods, hostile N26 answers to the AMF; counters, liveness and
+# "no context without a verified MAC" checked after each. test-e2e-robust-san runs the same
+# test against nasmacd built with ASan+UBSan.
+ROBUST_BIN := $(BIN)/test_e2e_robust
+ROBUST_OBJS := $(OBJ)/tests/e2e/robust.o $(OBJ)/host/ue/ue.o $(OBJ)/host/ue/load.o \
+	$(HOST_COMMON_OBJS)
+$(OBJ)/tests/e2e/robust.o: CFLAGS += $(HOST_CFLAGS)
+
+$(ROBUST_BIN): $(ROBUST_OBJS) $(PROTO_LIB) $(NASMAC_LIBS)
+	@mkdir -p $(dir $@)
+	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $(ROBUST_OBJS) $(PROTO_LIB) $(NASMAC_LIBS) $(NASMAC_LDLIBS) \
+		$(HOST_LDLIBS) -lcmocka $(LDLIBS)
+
+.PHONY: test-e2e-robust test-e2e-robust-san
+TEST_TARGETS += test-e2e-robust test-e2e-robust-san
+
+test-e2e-robust: $(ROBUST_BIN) $(NASMACD_BIN)
+	$(Q)$(ROBUST_BIN) $(NASMACD_BIN)
+
+test-e2e-robust-san:
+	$(Q)$(MAKE) --no-print-directory SAN=1 test-e2e-robust
+# --- end helper R ------------------------------------------------------------------------------
