@@ -51,4 +51,10 @@ test-e2e-robust: $(ROBUST_BIN) $(NASMACD_BIN)
 
 test-e2e-robust-san:
 	$(Q)$(MAKE) --no-print-directory SAN=1 test-e2e-robust
+
+# tshark over the MME's and the AMF's captures of two short `nasmac run`s (tests/e2e/robust_pcap.sh).
+.PHONY: test-e2e-robust-pcap
+TEST_TARGETS += test-e2e-robust-pcap
+test-e2e-robust-pcap: $(NASMAC_BIN) $(NASMACD_BIN)
+	$(Q)sh tests/e2e/robust_pcap.sh $(BIN)
 # --- end helper R ------------------------------------------------------------------------------
