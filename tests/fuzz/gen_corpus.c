@@ -1,6 +1,6 @@
 /*
- * Writes the seed corpora of the fuzz targets (tests/fuzz/corpus/{gtp,nas_eps,nas_5g}/), one
- * well-formed message per file, from the fixtures the wire tests use. Run by `make fuzz-corpus`;
+ * Writes the seed corpora of the fuzz targets (tests/fuzz/corpus/{gtp,nas_eps,nas_5g,link}/), one
+ * well-formed message or UE test link frame per file, from the fixtures the wire tests use. Run by `make fuzz-corpus`;
  * the files it wrote are committed, so `make test` does not need it.
  */
 #include <errno.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fixtures.h"
+#include "host.h"
 #include "wire.h"
 
 static int save(const char *dir, const char *sub, const char *name, const uint8_t *p, int n)
@@ -95,5 +96,30 @@ int main(int argc, char **argv)
 	fx_ctx_ack(&ack);
 	rc |= save(d, "gtp", "ctx_ack", buf, nasmac__gtp_enc_ctx_ack(&ack, buf, sizeof(buf)));
 	rc |= save(d, "gtp", "echo_rsp", buf, nasmac__gtp_enc_echo_rsp(0x42, buf, sizeof(buf)));
+
+	/* UE test link frames (host/README.md): FIG. 2 (two PDUs, manner 3), FIG. 3, 3GPP flow,
+	 * a downlink Registration Reject with diagnostic 1. */
+	{
+		struct nasmac__link_frame f = { .ue_id = 7, .kind = NASMAC__LINK_UL, .info = 3 };
+		uint8_t frame[NASMAC__LINK_MAX], rej[8];
+
+		f.pdu[0] = rr, f.pdu_len[0] = (size_t)rr_len;
+		f.pdu[1] = tau, f.pdu_len[1] = (size_t)tau_len;
+		f.n_pdu = 2;
+		rc |= save(d, "link", "fig2", frame, nasmac__link_encode(&f, frame, sizeof(frame)));
+		f.n_pdu = 1;
+		f.info = 0;
+		rc |= save(d, "link", "fig3", frame, nasmac__link_encode(&f, frame, sizeof(frame)));
+		fx_rr(&r, tau, (size_t)tau_len);
+		n = nasmac__nas_enc_rr(&r, pdu, sizeof(pdu));
+		f.pdu[0] = pdu, f.pdu_len[0] = n > 0 ? (size_t)n : 0;
+		rc |= save(d, "link", "3gpp", frame, nasmac__link_encode(&f, frame, sizeof(frame)));
+		n = nasmac__nas_enc_reg_reject(3, rej, sizeof(rej));
+		f.kind = NASMAC__LINK_DL;
+		f.info = NASMAC__DIAG_MAC;
+		f.pdu[0] = rej, f.pdu_len[0] = n > 0 ? (size_t)n : 0;
+		rc |= save(d, "link", "dl_reject", frame,
+			   nasmac__link_encode(&f, frame, sizeof(frame)));
+	}
 	return rc ? 1 : 0;
 }
