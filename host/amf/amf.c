@@ -158,7 +158,7 @@ static void link_send(struct amf *a, struct proc *p, const uint8_t *pdu, size_t 
 	if (n < 0)
 		return;
 	if (a->pcap)
-		nasmac__pcap_write(a->pcap, &a->link_addr, &p->ue_addr, buf, (size_t)n);
+		nasmac__pcap_write_nas(a->pcap, &a->link_addr, &p->ue_addr, pdu, len);
 	(void)nasmac__udp_send(&a->link, buf, (size_t)n, &p->ue_addr);
 }
 
@@ -617,7 +617,7 @@ static void on_link(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 
 	a->c.rx++;
 	if (a->pcap)
-		nasmac__pcap_write(a->pcap, from, &a->link_addr, buf, len);
+		nasmac__pcap_write_link(a->pcap, from, &a->link_addr, buf, len);
 	if (nasmac__link_decode(buf, len, &f) || f.kind != NASMAC__LINK_UL) {
 		a->c.malformed++;
 		nasmac__log_rl(&a->rl_malformed, NASMAC__LOG_WARN,
