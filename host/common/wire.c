@@ -22,13 +22,18 @@ enum {
 	IE_PRIVATE = 255,
 };
 
-/* The project's extensions (host/README.md): the Complete Request Message type that carries a
- * Registration Request (FIG. 3; 2 is the first spare value of Table 8.46-1), and K_AMF derived by
- * the MME (FIG. 3 step 305) in a Private Extension IE with the enterprise number reserved for
- * documentation (32473, RFC 5612) and tag 1. */
-#define CRM_TYPE_RR 2u
+/* The project's extensions (host/README.md), both in Private Extension IEs (TS 29.274 8.67) with
+ * the enterprise number reserved for documentation (32473, RFC 5612), so that any GTPv2-C peer or
+ * dissector skips them as the vendor data they are:
+ *  tag 1: K_AMF derived by the MME (FIG. 3 step 305), in the Context Response;
+ *  tag 2: the protected Registration Request of FIG. 3, in the Context Request. The Complete
+ *         Request Message IE cannot carry it: Table 8.46-1 defines only Attach and TAU, and
+ *         peers (tshark 4.0 among them) read its payload as EPS NAS whatever the type says.
+ * CRM_TYPE_RR is the decoded form of tag 2; it is outside the 2-bit field of a real CRM IE. */
+#define CRM_TYPE_RR 0xffu
 #define PRIV_ENTERPRISE 32473u
 #define PRIV_TAG_KAMF 1u
+#define PRIV_TAG_RR 2u
 
 uint8_t nasmac__crm_type_rr(void)
 {
@@ -238,11 +243,24 @@ static int req_ie(void *mv, uint8_t type, uint8_t inst, const uint8_t *v, size_t
 		m->has_guti = 1;
 		break;
 	case IE_CRM:
-		if (len < 2)
+		/* One request message per Context Request: a CRM beside a FIG. 3 extension (or a
+		 * second CRM) leaves it unclear which message the MAC check is about. */
+		if (len < 2 || m->has_crm)
 			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
-		m->crm_type = v[0];
+		m->crm_type = v[0] & 0x03; /* octet 5 bits 1-2; the rest is spare */
 		m->crm = v + 1;
 		m->crm_len = len - 1;
+		m->has_crm = 1;
+		break;
+	case IE_PRIVATE:
+		/* Other enterprises' and other tags' extensions are skipped like unknown IEs. */
+		if (len < 4 || get16(v) != PRIV_ENTERPRISE || v[2] != PRIV_TAG_RR)
+			break;
+		if (m->has_crm)
+			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
+		m->crm_type = CRM_TYPE_RR;
+		m->crm = v + 3;
+		m->crm_len = len - 3;
 		m->has_crm = 1;
 		break;
 	case IE_FTEID:
@@ -380,7 +398,9 @@ int nasmac__gtp_enc_ctx_req(const struct nasmac__ctx_req *m, uint8_t *buf, size_
 		ie_hdr(&w, IE_GUTI, NASMAC__GUTI_LEN, 0);
 		put(&w, m->guti, NASMAC__GUTI_LEN);
 	}
-	if (m->has_crm) {
+	if (m->has_crm && m->crm_type != CRM_TYPE_RR) {
+		if (m->crm_type > 3 || m->crm_len == 0)
+			return -EINVAL;
 		ie_hdr(&w, IE_CRM, 1 + m->crm_len, 0);
 		put8(&w, m->crm_type);
 		put(&w, m->crm, m->crm_len);
@@ -390,6 +410,15 @@ int nasmac__gtp_enc_ctx_req(const struct nasmac__ctx_req *m, uint8_t *buf, size_
 	if (m->rat) {
 		ie_hdr(&w, IE_RAT_TYPE, 1, 0);
 		put8(&w, m->rat);
+	}
+	/* Private Extensions go last, as in every message table of TS 29.274. */
+	if (m->has_crm && m->crm_type == CRM_TYPE_RR) {
+		if (m->crm_len == 0)
+			return -EINVAL;
+		ie_hdr(&w, IE_PRIVATE, 2 + 1 + m->crm_len, 0);
+		put16(&w, PRIV_ENTERPRISE);
+		put8(&w, PRIV_TAG_RR);
+		put(&w, m->crm, m->crm_len);
 	}
 	return gtp_end(&w);
 }

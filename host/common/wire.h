@@ -31,7 +31,7 @@
 #define NASMAC__CAUSE_CONDITIONAL_IE_MISSING 103u
 #define NASMAC__CAUSE_TEMP_REJECTED 110u
 
-/* Complete Request Message types (Table 8.46-1) plus the project extension for FIG. 3. */
+/* Complete Request Message types (Table 8.46-1); FIG. 3 uses nasmac__crm_type_rr() instead. */
 #define NASMAC__CRM_ATTACH 0u
 #define NASMAC__CRM_TAU 1u
 
@@ -87,7 +87,8 @@ int nasmac__gtp_enc_ctx_req(const struct nasmac__ctx_req *m, uint8_t *buf, size_
 int nasmac__gtp_enc_ctx_rsp(const struct nasmac__ctx_rsp *m, uint8_t *buf, size_t size);
 int nasmac__gtp_enc_ctx_ack(const struct nasmac__ctx_ack *m, uint8_t *buf, size_t size);
 int nasmac__gtp_enc_echo_rsp(uint32_t seq, uint8_t *buf, size_t size);
-/* The Complete Request Message type nasmac uses for a Registration Request (FIG. 3). */
+/* The crm_type of a FIG. 3 Registration Request, which travels in a Private Extension IE
+ * (enterprise 32473, tag 2) rather than a Complete Request Message IE: see wire.c. */
 uint8_t nasmac__crm_type_rr(void);
 
 /* A security-protected NAS PDU, EPS (TS 24.301 9.1) or 5GS (TS 24.501 9.1.1). */

@@ -381,30 +381,55 @@ static void test_gtp_ctx_req_layout(void **state)
 	enc_sizes(enc_req, &m, creq_tau, sizeof(creq_tau));
 }
 
-/* FIG. 3: the Complete Request Message carries the protected Registration Request, with the
- * project's type 2 (the first spare value of Table 8.46-1). */
+/* FIG. 3: the protected Registration Request travels in a Private Extension IE (TS 29.274 8.67:
+ * type 255, Enterprise ID, value), enterprise 32473 (RFC 5612, documentation), tag 2, placed
+ * last; no Complete Request Message IE (Table 8.46-1 has no type for a 5GS message). */
 static void test_gtp_ctx_req_fig3(void **state)
 {
-	static const uint8_t crm_hdr[] = { 0x74, 0x00, 0x1f, 0x00, 0x02 }; /* length 31, type 2 */
+	/* IE type 255, length 33 = 2 (enterprise) + 1 (tag) + 30, instance 0; 0x7ed9 = 32473. */
+	static const uint8_t priv_hdr[] = { 0xff, 0x00, 0x21, 0x00, 0x7e, 0xd9, 0x02 };
 	struct nasmac__ctx_req m, d;
-	uint8_t buf[256];
+	uint8_t buf[256], alt[256];
 	int n;
 
 	(void)state;
-	assert_int_equal(nasmac__crm_type_rr(), 2);
+	assert_int_equal(sizeof(rr_fig3_pdu), 30);
 	fx_ctx_req(&m, nasmac__crm_type_rr(), rr_fig3_pdu, sizeof(rr_fig3_pdu));
 	n = nasmac__gtp_enc_ctx_req(&m, buf, sizeof(buf));
-	assert_int_equal(n, 12 + 14 + 5 + sizeof(rr_fig3_pdu) + 13 + 5);
+	assert_int_equal(n, 12 + 14 + 18 + sizeof(priv_hdr) + sizeof(rr_fig3_pdu));
 	assert_int_equal(buf[2] << 8 | buf[3], n - 4);
 	assert_memory_equal(buf + 12, creq_tau + 12, 14); /* the same GUTI IE */
-	assert_memory_equal(buf + 26, crm_hdr, sizeof(crm_hdr));
-	assert_memory_equal(buf + 31, rr_fig3_pdu, sizeof(rr_fig3_pdu));
-	assert_memory_equal(buf + 31 + sizeof(rr_fig3_pdu), creq_tau + 56, 18); /* F-TEID, RAT */
+	assert_memory_equal(buf + 26, creq_tau + 56, 18); /* F-TEID, RAT */
+	assert_memory_equal(buf + 44, priv_hdr, sizeof(priv_hdr));
+	assert_memory_equal(buf + 44 + sizeof(priv_hdr), rr_fig3_pdu, sizeof(rr_fig3_pdu));
 	assert_int_equal(run_dec(dec_req, buf, (size_t)n), 0);
 	assert_int_equal(nasmac__gtp_dec_ctx_req(buf, (size_t)n, &d), 0);
-	assert_int_equal(d.crm_type, 2);
+	assert_true(d.has_crm);
+	assert_int_equal(d.crm_type, nasmac__crm_type_rr());
 	assert_int_equal(d.crm_len, sizeof(rr_fig3_pdu));
 	assert_memory_equal(d.crm, rr_fig3_pdu, sizeof(rr_fig3_pdu));
+
+	/* Another enterprise's extension, or another tag, is skipped: no request message. */
+	memcpy(alt, buf, (size_t)n);
+	alt[44 + 5] = 0xda;
+	assert_int_equal(nasmac__gtp_dec_ctx_req(alt, (size_t)n, &d), 0);
+	assert_false(d.has_crm);
+	memcpy(alt, buf, (size_t)n);
+	alt[44 + 6] = 0x03;
+	assert_int_equal(nasmac__gtp_dec_ctx_req(alt, (size_t)n, &d), 0);
+	assert_false(d.has_crm);
+
+	/* A Complete Request Message beside the extension: which message is meant is unclear. */
+	memcpy(alt, creq_tau, 56);
+	memcpy(alt + 56, buf + 44, sizeof(priv_hdr) + sizeof(rr_fig3_pdu));
+	alt[2] = 0;
+	alt[3] = (uint8_t)(56 + sizeof(priv_hdr) + sizeof(rr_fig3_pdu) - 4);
+	assert_int_equal(nasmac__gtp_dec_ctx_req(alt, 56 + sizeof(priv_hdr) + sizeof(rr_fig3_pdu), &d),
+			 NASMAC__CAUSE_MANDATORY_IE_INCORRECT);
+
+	/* The encoder writes only the two defined CRM types' field values (2 bits). */
+	fx_ctx_req(&m, 4, tau_pdu, sizeof(tau_pdu));
+	assert_int_equal(nasmac__gtp_enc_ctx_req(&m, buf, sizeof(buf)), -EINVAL);
 }
 
 /* IMSI (8.3): TBCD, digit 2 in bits 8-5, filler 1111 after an odd number of digits. */
