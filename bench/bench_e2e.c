@@ -90,36 +90,14 @@ static uint32_t seq_of(const uint8_t *b)
 /* Builds n requests: UE u = i % ues, COUNT = its last accepted + 1 + i / ues. */
 static int build_reqs(struct bench *b, struct nasmac__uesim *ues, uint32_t n_ues, uint32_t n)
 {
-	uint8_t tau[160];
-
 	b->reqs = calloc(n, sizeof(*b->reqs));
 	if (!b->reqs)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < n; i++) {
-		struct nasmac__ue *c = &ues[i % n_ues].ctx;
-		struct nasmac__ctx_req r;
-		int len, tl;
-
-		tl = nasmac__uesim_tau(c, (c->ul_count + 1 + i / n_ues) & NASMAC__COUNT_MASK, tau,
-				       sizeof(tau));
-		if (tl < 0)
-			return tl;
-		memset(&r, 0, sizeof(r));
-		r.h.type = NASMAC__GTP_CTX_REQ;
-		r.h.has_teid = 1;
-		r.h.seq = i & 0xffffffu;
-		r.has_guti = 1;
-		memcpy(r.guti, c->guti, sizeof(r.guti));
-		r.has_crm = 1;
-		r.crm_type = NASMAC__CRM_TAU;
-		r.crm = tau;
-		r.crm_len = (size_t)tl;
-		r.has_fteid = 1;
-		r.fteid_if = 40;
-		r.fteid_teid = 1;
-		r.fteid_ipv4 = htonl(INADDR_LOOPBACK);
-		r.rat = 10;
-		len = nasmac__gtp_enc_ctx_req(&r, b->reqs[i].buf, sizeof(b->reqs[i].buf));
+		const struct nasmac__ue *c = &ues[i % n_ues].ctx;
+		int len = nasmac__uesim_ctx_req(c, (c->ul_count + 1 + i / n_ues) & NASMAC__COUNT_MASK,
+						i & 0xffffffu, 1, 0, b->reqs[i].buf,
+						sizeof(b->reqs[i].buf));
 		if (len < 0)
 			return len;
 		b->reqs[i].len = (uint16_t)len;

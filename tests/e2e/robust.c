@@ -314,36 +314,14 @@ static uint32_t next_seq(void)
 	return E.seq;
 }
 
-/* A Context Request for UE i carrying a TAU Request protected with `count` (TS 29.274 7.3.5:
- * GUTI, Complete Request Message type 1, sender F-TEID with interface type 40, RAT type NR). */
+/* A Context Request for UE i carrying a TAU Request protected with `count` (host/ue:
+ * GUTI, Complete Request Message type 1, sender F-TEID of interface type 40, RAT type NR). */
 static size_t ctx_req(uint32_t i, uint32_t count, uint32_t seq, int tamper, uint8_t *buf,
 		      size_t size)
 {
-	const struct nasmac__ue *c = &E.ues[i].ctx;
-	struct nasmac__ctx_req r;
-	uint8_t tau[160];
-	int tl, n;
+	int n = nasmac__uesim_ctx_req(&E.ues[i].ctx, count & NASMAC__COUNT_MASK, seq, 7, tamper,
+				      buf, size);
 
-	tl = nasmac__uesim_tau(c, count & NASMAC__COUNT_MASK, tau, sizeof(tau));
-	assert_true(tl > 8);
-	if (tamper)
-		tau[2] ^= 0x01; /* a MAC octet (TS 24.301 9.1: octets 2-5) */
-	memset(&r, 0, sizeof(r));
-	r.h.type = NASMAC__GTP_CTX_REQ;
-	r.h.has_teid = 1;
-	r.h.seq = seq;
-	r.has_guti = 1;
-	memcpy(r.guti, c->guti, sizeof(r.guti));
-	r.has_crm = 1;
-	r.crm_type = NASMAC__CRM_TAU;
-	r.crm = tau;
-	r.crm_len = (size_t)tl;
-	r.has_fteid = 1;
-	r.fteid_if = 40;
-	r.fteid_teid = 7;
-	r.fteid_ipv4 = htonl(INADDR_LOOPBACK);
-	r.rat = 10;
-	n = nasmac__gtp_enc_ctx_req(&r, buf, size);
 	assert_true(n > 12);
 	return (size_t)n;
 }
