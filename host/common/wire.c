@@ -228,24 +228,35 @@ static int req_ie(void *mv, uint8_t type, uint8_t inst, const uint8_t *v, size_t
 {
 	struct nasmac__ctx_req *m = mv;
 
+	/* A repeated IE whose repetition the message does not define: only the first is handled,
+	 * later ones are ignored (TS 29.274 7.7, error handling of repeated IEs); the same holds in
+	 * the Response and Acknowledge decoders below. */
 	if (inst != 0)
 		return 0;
 	switch (type) {
 	case IE_IMSI:
+		if (m->has_imsi)
+			break;
 		if (dec_imsi(v, len, m->imsi))
 			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
 		m->has_imsi = 1;
 		break;
 	case IE_GUTI:
+		if (m->has_guti)
+			break;
 		if (len != NASMAC__GUTI_LEN)
 			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
 		memcpy(m->guti, v, NASMAC__GUTI_LEN);
 		m->has_guti = 1;
 		break;
 	case IE_CRM:
-		/* One request message per Context Request: a CRM beside a FIG. 3 extension (or a
-		 * second CRM) leaves it unclear which message the MAC check is about. */
-		if (len < 2 || m->has_crm)
+		/* One request message per Context Request: a CRM beside a FIG. 3 extension leaves
+		 * it unclear which message the MAC check is about. */
+		if (m->has_crm && m->crm_type == CRM_TYPE_RR)
+			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
+		if (m->has_crm)
+			break;
+		if (len < 2)
 			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
 		m->crm_type = v[0] & 0x03; /* octet 5 bits 1-2; the rest is spare */
 		m->crm = v + 1;
@@ -256,14 +267,18 @@ static int req_ie(void *mv, uint8_t type, uint8_t inst, const uint8_t *v, size_t
 		/* Other enterprises' and other tags' extensions are skipped like unknown IEs. */
 		if (len < 4 || get16(v) != PRIV_ENTERPRISE || v[2] != PRIV_TAG_RR)
 			break;
-		if (m->has_crm)
+		if (m->has_crm && m->crm_type != CRM_TYPE_RR)
 			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
+		if (m->has_crm)
+			break;
 		m->crm_type = CRM_TYPE_RR;
 		m->crm = v + 3;
 		m->crm_len = len - 3;
 		m->has_crm = 1;
 		break;
 	case IE_FTEID:
+		if (m->has_fteid)
+			break;
 		if (len < 9 || !(v[0] & 0x80))
 			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
 		m->fteid_if = v[0] & 0x3f;
@@ -272,7 +287,7 @@ static int req_ie(void *mv, uint8_t type, uint8_t inst, const uint8_t *v, size_t
 		m->has_fteid = 1;
 		break;
 	case IE_RAT_TYPE:
-		if (len >= 1)
+		if (len >= 1 && !m->rat)
 			m->rat = v[0];
 		break;
 	default:
@@ -319,18 +334,24 @@ static int rsp_ie(void *mv, uint8_t type, uint8_t inst, const uint8_t *v, size_t
 		return 0;
 	switch (type) {
 	case IE_CAUSE:
+		if (m->cause)
+			break;
 		if (len < 2)
 			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
 		m->cause = v[0];
 		break;
 	case IE_IMSI:
+		if (m->has_imsi)
+			break;
 		if (dec_imsi(v, len, m->imsi))
 			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
 		m->has_imsi = 1;
 		break;
 	case IE_MM_EPS:
-		return mm_decode(m, v, len);
+		return m->has_mm ? 0 : mm_decode(m, v, len);
 	case IE_FTEID:
+		if (m->has_fteid)
+			break;
 		if (len < 9 || !(v[0] & 0x80))
 			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
 		m->fteid_teid = get32(v + 1);
@@ -338,7 +359,8 @@ static int rsp_ie(void *mv, uint8_t type, uint8_t inst, const uint8_t *v, size_t
 		m->has_fteid = 1;
 		break;
 	case IE_PRIVATE:
-		if (len == 2 + 1 + 32 && get16(v) == PRIV_ENTERPRISE && v[2] == PRIV_TAG_KAMF) {
+		if (!m->has_kamf && len == 2 + 1 + 32 && get16(v) == PRIV_ENTERPRISE &&
+		    v[2] == PRIV_TAG_KAMF) {
 			memcpy(m->kamf, v + 3, 32);
 			m->has_kamf = 1;
 		}
@@ -366,7 +388,7 @@ static int ack_ie(void *mv, uint8_t type, uint8_t inst, const uint8_t *v, size_t
 {
 	struct nasmac__ctx_ack *m = mv;
 
-	if (inst == 0 && type == IE_CAUSE) {
+	if (inst == 0 && type == IE_CAUSE && !m->cause) {
 		if (len < 2)
 			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
 		m->cause = v[0];

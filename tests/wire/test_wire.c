@@ -432,6 +432,29 @@ static void test_gtp_ctx_req_fig3(void **state)
 	assert_int_equal(nasmac__gtp_enc_ctx_req(&m, buf, sizeof(buf)), -EINVAL);
 }
 
+/* TS 29.274 7.7: a repeated IE the message does not define as repeatable is handled from its
+ * first instance; later ones are ignored. Here a second GUTI IE (other M-TMSI) and a second
+ * Complete Request Message (other type) follow the first ones of creq_tau. */
+static void test_gtp_ctx_req_repeated_ie(void **state)
+{
+	static const uint8_t extra[] = {
+		0x75, 0x00, 0x0a, 0x00, 0x00, 0xf1, 0x10, 0x80, 0x01, 0x41, 0xde, 0xad, 0xbe, 0xef,
+		0x74, 0x00, 0x02, 0x00, 0x00, 0x07,
+	};
+	uint8_t buf[sizeof(creq_tau) + sizeof(extra)];
+	struct nasmac__ctx_req d;
+
+	(void)state;
+	memcpy(buf, creq_tau, sizeof(creq_tau));
+	memcpy(buf + sizeof(creq_tau), extra, sizeof(extra));
+	buf[3] = (uint8_t)(sizeof(buf) - 4);
+	assert_int_equal(nasmac__gtp_dec_ctx_req(buf, sizeof(buf), &d), 0);
+	assert_memory_equal(d.guti, fx_guti, sizeof(fx_guti));
+	assert_int_equal(d.crm_type, NASMAC__CRM_TAU);
+	assert_int_equal(d.crm_len, sizeof(tau_pdu));
+	assert_memory_equal(d.crm, tau_pdu, sizeof(tau_pdu));
+}
+
 /* IMSI (8.3): TBCD, digit 2 in bits 8-5, filler 1111 after an odd number of digits. */
 static void test_gtp_imsi(void **state)
 {
@@ -1644,6 +1667,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gtp_ctx_req_layout),
 		cmocka_unit_test(test_gtp_ctx_req_fig3),
+		cmocka_unit_test(test_gtp_ctx_req_repeated_ie),
 		cmocka_unit_test(test_gtp_imsi),
 		cmocka_unit_test(test_gtp_ctx_rsp_accept_layout),
 		cmocka_unit_test(test_gtp_ctx_rsp_reject_causes),
