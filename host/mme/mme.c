@@ -282,10 +282,11 @@ static int prepare_check(struct mme *m, const struct nasmac__ctx_req *req, struc
 		p->fig3 = 0;
 	} else if (req->crm_type == nasmac__crm_type_rr()) {
 		struct nasmac__rr rr;
-		/* A legacy MME knows only the types of Table 8.46-1. */
+		/* A legacy MME does not know the extension (a Private Extension IE of another
+		 * vendor to it): it skips the IE and finds no Complete Request Message. */
 		if (!ue->upgraded) {
 			m->c.not_upgraded++;
-			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
+			return NASMAC__CAUSE_CONDITIONAL_IE_MISSING;
 		}
 		if (nasmac__nas_5g_sec(req->crm, req->crm_len, &sec) ||
 		    nasmac__nas_dec_rr(sec.plain, sec.plain_len, &rr))

@@ -160,8 +160,9 @@ int nasmac__load_make(const struct nasmac__load_opts *o, struct nasmac__uesim **
 		c->upgraded = (uint8_t)chance(&s, o->upgraded);
 		c->echo5g = c->upgraded;
 		/* The MME changed since the attach (FIG. 4 decided on stale knowledge): a UE that
-		 * takes FIG. 3 to a legacy MME is refused ("Mandatory IE incorrect"), one that
-		 * takes FIG. 2 to an upgraded MME registers (it still verifies a TAU Request). */
+		 * takes FIG. 3 to a legacy MME is refused (it sees no Complete Request Message:
+		 * "Conditional IE missing"), one that takes FIG. 2 to an upgraded MME registers (it
+		 * still verifies a TAU Request). */
 		if (chance(&s, o->echo_mismatch))
 			c->echo5g = (uint8_t)!c->upgraded;
 		c->kamf_by_mme = (uint8_t)(c->upgraded && chance(&s, o->kamf_by_mme));
@@ -177,7 +178,7 @@ int nasmac__load_make(const struct nasmac__load_opts *o, struct nasmac__uesim **
 		if (!u->in_db) {
 			u->expect = NASMAC__DIAG_UNKNOWN;
 		} else if (u->flow == NASMAC__FLOW_FIG3 && !c->upgraded) {
-			u->expect = NASMAC__DIAG_MALFORMED;
+			u->expect = NASMAC__DIAG_OTHER;
 		} else if (chance(&s, o->tampered)) {
 			/* FIG. 2 has two MACs: alternate which one the UE spoils. */
 			u->tamper = u->flow == NASMAC__FLOW_FIG2 && (k++ & 1) ? NASMAC__TAMPER_SECOND
