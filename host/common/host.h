@@ -181,6 +181,9 @@ struct nasmac__udp {
 };
 
 int nasmac__parse_addr(const char *s, struct sockaddr_in *out);
+/* A UDP port free on 127.0.0.1 right now (bound to 0 and read back; another process may take it
+ * before the caller binds it, fine for tests and demos), or -1. */
+int nasmac__free_port(void);
 /* Binds to addr (port 0: any) and starts receiving. */
 int nasmac__udp_open(uv_loop_t *loop, struct nasmac__udp *u, const struct sockaddr_in *addr,
 		     nasmac__udp_cb on_recv, void *data);

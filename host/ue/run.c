@@ -30,23 +30,6 @@ struct daemon {
 	const char *ready; /* the log line that says it serves */
 };
 
-/* A free UDP port on loopback (bind to 0, read it back; the tiny race is fine for a demo). */
-static int free_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), port = -1;
-
-	if (fd < 0)
-		return -1;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (!bind(fd, (struct sockaddr *)&a, sizeof(a)) &&
-	    !getsockname(fd, (struct sockaddr *)&a, &len))
-		port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
 static int nasmacd_path(char *out, size_t size)
 {
 	char self[PATH_MAX];
@@ -267,8 +250,8 @@ int nasmac__cmd_run(int argc, char **argv)
 		fprintf(stderr, "nasmac run: cannot write %s: %s\n", db, nasmac_strerror(rc));
 		goto out_free;
 	}
-	snprintf(mme_addr, sizeof(mme_addr), "127.0.0.1:%d", free_port());
-	snprintf(amf_addr, sizeof(amf_addr), "127.0.0.1:%d", free_port());
+	snprintf(mme_addr, sizeof(mme_addr), "127.0.0.1:%d", nasmac__free_port());
+	snprintf(amf_addr, sizeof(amf_addr), "127.0.0.1:%d", nasmac__free_port());
 	snprintf(mme_pcap, sizeof(mme_pcap), "%s/mme.pcap", pcap ? pcap : "");
 	snprintf(amf_pcap, sizeof(amf_pcap), "%s/amf.pcap", pcap ? pcap : "");
 	{
