@@ -80,11 +80,13 @@ struct nasmac__ue {
 	uint32_t dl_count;  /* downlink NAS COUNT the next message will use */
 	uint64_t ue_id;     /* the UE simulator's id (the test link uses it) */
 	/* The last Context Request verified (or being verified) for this UE, so that the MME
-	 * recognises its retransmission: peer, sequence number, keyed digest of its octets, when,
-	 * and, once accepted, the COUNT it was accepted at and its flow. */
-	uint64_t rq_digest, rq_t_ns;
+	 * recognises its retransmission: peer, sequence number, lengths, the NAS message's first
+	 * octets (header, NAS-MAC, SQN), when (loop ms), and, once accepted, the COUNT it was
+	 * accepted at and its flow. */
+	uint64_t rq_t_ms;
 	uint32_t rq_ip, rq_seq, rq_count;
-	uint16_t rq_port;
+	uint16_t rq_port, rq_len, rq_crm_len;
+	uint8_t rq_head[8];
 	uint8_t rq_accepted, rq_fig3;
 };
 
@@ -237,9 +239,6 @@ void nasmac__hex_encode(const uint8_t *in, size_t len, char *out);
 double nasmac__percentile(uint64_t *v, size_t n, double q);
 int nasmac__parse_double(const char *s, double lo, double hi, double *out);
 int nasmac__parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out);
-/* SipHash-2-4 (Aumasson and Bernstein, 2012) of len octets under a 128-bit key: a keyed 64-bit
- * digest that nobody without the key can make two chosen messages share. */
-uint64_t nasmac__siphash(const uint8_t key[16], const void *msg, size_t len);
 
 /* 4G GUTI <-> mapped 5G-GUTI (TS 23.003 10.2.2): AMF Region ID = MMEGI bits 15-8, AMF Set ID =
  * MMEGI bits 7-0 || MMEC bits 7-6, AMF Pointer = MMEC bits 5-0, 5G-TMSI = M-TMSI. */

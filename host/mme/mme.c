@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "host.h"
 #include "wire.h"
@@ -26,7 +25,7 @@
 /* How long an accepted request is recognised when the AMF sends it again: longer than its T3 x
  * (N3 + 1) (3 s by default), short enough that a byte-identical request with a reused sequence
  * number much later is refused as the replay it then is. */
-#define RETRANSMIT_TTL_NS (10ull * 1000000000ull)
+#define RETRANSMIT_TTL_MS 10000u
 
 struct pend {
 	nasmac_job_t job; /* job.cookie points back here */
@@ -53,7 +52,6 @@ struct mme {
 	struct nasmac__store store;
 	struct pend *pend;
 	uint32_t n_pend, free_head, pend_used;
-	uint8_t hkey[16]; /* SipHash key of the request digests (random per process) */
 	struct nasmac__pcap *pcap;
 	struct sockaddr_in self;
 	struct counters c;
@@ -69,15 +67,21 @@ static void send_to(struct mme *m, const uint8_t *buf, size_t len, const struct 
 	(void)nasmac__udp_send(&m->udp, buf, len, to);
 }
 
-/* Whether this Context Request is the one last verified for this UE, sent again: same peer,
- * same sequence number, same octets (TS 29.274 7.6: a retransmitted message is the same
- * message). The octets are compared by a keyed digest, so no one can make another request
- * match. */
+/* Whether this Context Request is the one last verified for this UE, sent again (TS 29.274
+ * 7.6: a retransmitted message is the same message): same peer, same sequence number, same
+ * length, and the same NAS message as far as its header, NAS-MAC and SQN go, the octets the MAC
+ * binds the rest of it to. A sequence number comes back from the same AMF only after 2^24
+ * requests (host/README.md), so within the 10 s this is remembered nothing else matches; it
+ * costs a few compares instead of a digest of every request. */
 static int is_retransmission(const struct nasmac__ue *ue, const struct sockaddr_in *from,
-			     uint32_t seq, uint64_t digest)
+			     const struct nasmac__ctx_req *req, size_t len)
 {
-	return ue->rq_seq == seq && ue->rq_ip == from->sin_addr.s_addr &&
-	       ue->rq_port == from->sin_port && ue->rq_digest == digest && ue->rq_t_ns != 0;
+	uint8_t head[sizeof(ue->rq_head)] = { 0 };
+
+	memcpy(head, req->crm, req->crm_len < sizeof(head) ? req->crm_len : sizeof(head));
+	return ue->rq_t_ms != 0 && ue->rq_seq == req->h.seq && ue->rq_ip == from->sin_addr.s_addr &&
+	       ue->rq_port == from->sin_port && ue->rq_len == len &&
+	       ue->rq_crm_len == req->crm_len && !memcmp(ue->rq_head, head, sizeof(head));
 }
 
 /* A Context Response that carries no context: the request was refused for `cause`. */
@@ -239,7 +243,7 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 			p->ue->rq_accepted = 1;
 			p->ue->rq_fig3 = p->fig3;
 			p->ue->rq_count = p->est;
-			p->ue->rq_t_ns = nasmac__now_ns();
+			p->ue->rq_t_ms = uv_now(&m->loop);
 			reply_context(m, p->ue, &p->peer, p->seq, p->peer_teid, p->fig3, 0);
 		} else {
 			m->c.replay++;
@@ -327,7 +331,6 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 	struct nasmac__ue *ue = NULL;
 	struct pend *p;
 	uint32_t est = 0;
-	uint64_t digest;
 	char a[64];
 	int cause;
 
@@ -364,14 +367,13 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 	 * COUNT would read as a replay of itself. While it is still being verified the answer is
 	 * on its way; once accepted (and nothing newer since) the same answer goes out again.
 	 * Anything else is handled afresh, which gives the same refusal again. */
-	digest = nasmac__siphash(m->hkey, buf, len);
-	if (is_retransmission(ue, from, req.h.seq, digest)) {
+	if (is_retransmission(ue, from, &req, len)) {
 		if (ue->state == NASMAC__UE_VERIFYING) {
 			m->c.retransmit++;
 			return;
 		}
 		if (ue->rq_accepted && ue->ul_count == ue->rq_count &&
-		    nasmac__now_ns() - ue->rq_t_ns < RETRANSMIT_TTL_NS) {
+		    uv_now(&m->loop) - ue->rq_t_ms < RETRANSMIT_TTL_MS) {
 			m->c.retransmit++;
 			reply_context(m, ue, from, req.h.seq, req.fteid_teid, ue->rq_fig3, 1);
 			return;
@@ -422,8 +424,12 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 	ue->rq_seq = req.h.seq;
 	ue->rq_ip = from->sin_addr.s_addr;
 	ue->rq_port = from->sin_port;
-	ue->rq_digest = digest;
-	ue->rq_t_ns = nasmac__now_ns();
+	ue->rq_len = (uint16_t)len;
+	ue->rq_crm_len = (uint16_t)req.crm_len;
+	memset(ue->rq_head, 0, sizeof(ue->rq_head));
+	memcpy(ue->rq_head, req.crm,
+	       req.crm_len < sizeof(ue->rq_head) ? req.crm_len : sizeof(ue->rq_head));
+	ue->rq_t_ms = uv_now(&m->loop);
 	ue->rq_accepted = 0;
 	nasmac__vq_submit(&m->vq, &p->job);
 }
@@ -521,6 +527,24 @@ static void on_signal(uv_signal_t *s, int signum)
 	uv_stop(&m->loop);
 }
 
+/* UE records in a db file (lines starting "ue "), so the store can be sized to them: it is
+ * only filled at start, and a table sized for the 1 M default with 50,000 UEs in it makes every
+ * lookup a cache and TLB miss. */
+static uint32_t db_records(const char *path)
+{
+	char line[512];
+	uint32_t n = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		n += !strncmp(line, "ue ", 3);
+	fclose(f);
+	explicit_bzero(line, sizeof(line));
+	return n;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -533,7 +557,8 @@ static void usage(FILE *f)
 		"  --pcap         write what the MME receives and sends to a pcap file\n"
 		"  --kamf-by-mme  FIG. 3: derive K_AMF here (step 305) for every UE, not only for\n"
 		"                 those with kamf_by_mme=1 in the UE db\n"
-		"  --max-pending  MAC checks in flight before answering No resources (4096)\n");
+		"  --max-pending  MAC checks in flight before answering No resources (4096)\n"
+		"  --max-ues      UE store size (default: the UE db's records + 16)\n");
 }
 
 int nasmac__mme_main(int argc, char **argv)
@@ -551,7 +576,7 @@ int nasmac__mme_main(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	const char *listen = NULL, *backend = "cpu", *db = NULL, *pcap = NULL;
-	uint32_t max_ues = 1u << 20, max_pending = 4096, bad_line;
+	uint32_t max_ues = 0, max_pending = 4096, bad_line;
 	int level = NASMAC__LOG_INFO, c, rc, ret = 1, kamf_by_mme_all = 0;
 	struct mme *m;
 
@@ -587,6 +612,10 @@ int nasmac__mme_main(int argc, char **argv)
 		fprintf(stderr, "nasmacd mme: bad --listen address '%s'\n", listen);
 		goto out_free_m;
 	}
+	/* Without --max-ues: room for the db's UEs (a few more, so a bad count is caught by the
+	 * loader as "full" rather than silently), or a small empty store. */
+	if (!max_ues)
+		max_ues = db ? db_records(db) + 16 : 16;
 	rc = nasmac__store_init(&m->store, max_ues);
 	if (rc)
 		goto out_free_m;
@@ -597,11 +626,6 @@ int nasmac__mme_main(int argc, char **argv)
 				    bad_line ? " at line " : "", bad_line, nasmac_strerror(rc));
 			goto out_free_store;
 		}
-	}
-	/* The digest key only has to be unknown to whoever builds requests. */
-	if (getrandom(m->hkey, sizeof(m->hkey), 0) != (ssize_t)sizeof(m->hkey)) {
-		nasmac__log(NASMAC__LOG_ERR, "getrandom failed");
-		goto out_free_store;
 	}
 	m->n_pend = max_pending;
 	m->pend = calloc(max_pending, sizeof(*m->pend));
@@ -658,7 +682,6 @@ out_close_loop:
 	if (m->pcap)
 		nasmac__pcap_close(m->pcap);
 out_free_pend:
-	explicit_bzero(m->hkey, sizeof(m->hkey));
 	if (m->pend)
 		explicit_bzero(m->pend, (size_t)m->n_pend * sizeof(*m->pend));
 	free(m->pend);

@@ -1,5 +1,5 @@
 # cmocka unit tests of the host internals: NAS COUNT estimation and replay, the UE store and
-# UE db format, the test link framing, the request digest and key check value. Also run under
+# UE db format, the test link framing, the K_AMF check value. Also run under
 # ASan+UBSan (test-host-san).
 HOST_UNIT_NAMES := count link store util
 HOST_UNIT_BINS := $(patsubst %,$(BIN)/test_host_%,$(HOST_UNIT_NAMES))
