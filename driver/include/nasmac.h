@@ -121,7 +121,15 @@ typedef struct nasmac_opts {
 	uint32_t fault; /* NASMAC_FAULT_* bits, applied to batch number fault_batch and on */
 	uint32_t fault_batch;
 	uint32_t fault_batches; /* how many batches from fault_batch get the fault (0: all) */
+	uint32_t flags;         /* NASMAC_OPT_* */
 } nasmac_opts_t;
+
+/* The caller calls nasmac_flush() after each run of enqueues (an event loop that gathers one
+ * burst per iteration). The cpu backend then runs no driver thread to finish the jobs
+ * that wait in the multi-buffer lanes (deadline_us does not apply to it): on a server pinned to
+ * one core each such wake-up is two context switches per loop iteration. A caller that breaks
+ * the promise leaves those jobs waiting until its next enqueue, flush or close. */
+#define NASMAC_OPT_CALLER_FLUSHES (1u << 0)
 
 #define NASMAC_FAULT_HANG (1u << 0)         /* the engine never signals done */
 #define NASMAC_FAULT_WRONG_RESULT (1u << 1) /* result records come back corrupted */

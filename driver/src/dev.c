@@ -522,7 +522,8 @@ static int set_opts(struct nasmac_dev *dev, const nasmac_opts_t *opts)
 		dev->opts.timeout_ms = DEFAULT_TIMEOUT_MS;
 	if (dev->opts.queue_depth == 0)
 		dev->opts.queue_depth = DEFAULT_QUEUE_DEPTH;
-	if (dev->opts.batch_max > (1u << 20) || dev->opts.inflight > 64)
+	if (dev->opts.batch_max > (1u << 20) || dev->opts.inflight > 64 ||
+	    (dev->opts.flags & ~NASMAC_OPT_CALLER_FLUSHES))
 		return -EINVAL;
 	dev->cap = dev->opts.queue_depth;
 	return 0;
@@ -602,10 +603,14 @@ int nasmac_open(const char *spec, const nasmac_opts_t *opts, nasmac_dev_t **out)
 		if (rc)
 			goto out_fini_slots;
 	}
-	rc = -pthread_create(&dev->thread, NULL, dev->ops->start ? batch_worker : lull_worker, dev);
-	if (rc)
-		goto out_fini_slots;
-	dev->thread_started = 1;
+	/* An inline backend whose caller flushes has no use for a lull worker. */
+	if (dev->ops->start || !(dev->opts.flags & NASMAC_OPT_CALLER_FLUSHES)) {
+		rc = -pthread_create(&dev->thread, NULL,
+				     dev->ops->start ? batch_worker : lull_worker, dev);
+		if (rc)
+			goto out_fini_slots;
+		dev->thread_started = 1;
+	}
 	*out = dev;
 	return 0;
 

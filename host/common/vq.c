@@ -77,6 +77,7 @@ int nasmac__vq_open(uv_loop_t *loop, struct nasmac__vq *q, const char *spec, nas
 	/* A short deadline: batches fill from whatever one loop iteration received, and the loop
 	 * flushes explicitly, so waiting for more only adds latency. */
 	opts.deadline_us = 20;
+	opts.flags = NASMAC_OPT_CALLER_FLUSHES; /* vq_kick flushes after every burst */
 	rc = nasmac_open(spec, &opts, &q->dev);
 	if (rc)
 		return rc;

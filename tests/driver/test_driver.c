@@ -481,6 +481,42 @@ static void test_cpu_fd_and_verify(void **state)
 	free_jobs(&ts);
 }
 
+/* NASMAC_OPT_CALLER_FLUSHES: jobs held in the multi-buffer lanes wait for the caller's flush
+ * (no driver-thread wake-up at the deadline), then finish as usual; close drains the rest.
+ * With fewer jobs than lanes libipsec-mb holds them all, so the wait is observable. */
+static void test_cpu_caller_flushes(void **state)
+{
+	nasmac_opts_t o = { .deadline_us = 50, .flags = NASMAC_OPT_CALLER_FLUSHES };
+	struct tset ts;
+	nasmac_dev_t *dev;
+	nasmac_job_t *out[4];
+	nasmac_stats_t st;
+
+	(void)state;
+	make_jobs(&ts, 4, 512, g_seed + 8);
+	dev = open_dev("cpu", &o);
+	assert_int_equal(nasmac_enqueue_burst(dev, ts.ptr, 2), 2);
+	assert_int_equal(nasmac_stats(dev, &st), 0);
+	assert_int_equal(st.completed, 0);
+	/* 400 times the deadline: without the flag the lull worker finishes them in ~50 us. */
+	assert_int_equal(wait_fd(dev, 20), 0);
+	assert_int_equal(nasmac_flush(dev), 0);
+	assert_int_equal(wait_fd(dev, 0), 1);
+	assert_int_equal(nasmac_dequeue_burst(dev, out, 4), 2);
+	check_job(out[0]);
+	check_job(out[1]);
+	/* Held jobs at close are finished and stay dequeueable exactly once. */
+	assert_int_equal(nasmac_enqueue_burst(dev, ts.ptr + 2, 2), 2);
+	assert_int_equal(nasmac_close(dev), 0);
+	for (uint32_t i = 2; i < 4; i++)
+		check_job(ts.ptr[i]);
+	free_jobs(&ts);
+
+	/* Unknown flag bits are refused. */
+	o.flags = 1u << 31;
+	assert_int_equal(nasmac_open("cpu", &o, &dev), -EINVAL);
+}
+
 /* A full queue: enqueue takes what fits and says so; dequeuing makes room again. Finished
  * jobs waiting for dequeue count against queue_depth too. */
 static void test_cpu_queue_full(void **state)
@@ -697,6 +733,7 @@ int main(void)
 		cmocka_unit_test(test_cpu_close_inflight),
 		cmocka_unit_test(test_cpu_bad_jobs),
 		cmocka_unit_test(test_cpu_fd_and_verify),
+		cmocka_unit_test(test_cpu_caller_flushes),
 		cmocka_unit_test(test_sim_random),
 		cmocka_unit_test(test_sim_mem_latency),
 		cmocka_unit_test(test_sim_stalls),
