@@ -70,7 +70,7 @@ $(BOOTSTRAP): scripts/bootstrap.sh
 # Fragments, in dependency order: a fragment may use the variables of those before it
 # (prerequisite lists are expanded when read). Each one belongs to one part of the tree.
 FRAGMENTS := driver/src/ref/build.mk hw/build.mk sim/build.mk driver/build.mk \
-	host/proto/build.mk host/build.mk tools/build.mk bench/build.mk \
+	host/build.mk tools/build.mk bench/build.mk \
 	$(sort $(wildcard tests/*/build.mk))
 include $(wildcard $(FRAGMENTS))
 

@@ -1,6 +1,6 @@
 # nasmacd (MME, AMF and UDP-echo roles), the UE simulator / load generator (`nasmac load`), the
 # demo (`nasmac run`, `make run`) and the end-to-end benchmark (`nasmac bench e2e`).
-# Codecs come from host/proto (PROTO_LIB), MAC checks and KDFs from libnasmac (NASMAC_LIBS).
+# Codecs and the pcap writer are host/common/wire.c and pcap.c; MAC checks and KDFs from libnasmac (NASMAC_LIBS).
 HOST_COMMON_SRCS := host/common/log.c host/common/count.c host/common/util.c host/common/store.c \
 	host/common/link.c host/common/udp.c host/common/vq.c host/common/wire.c host/common/pcap.c
 HOST_COMMON_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(HOST_COMMON_SRCS))
@@ -9,27 +9,30 @@ NASMACD_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(NASMACD_SRCS))
 HOST_TOOL_SRCS := host/ue/ue.c host/ue/load.c host/ue/run.c bench/bench_e2e.c
 HOST_TOOL_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(HOST_TOOL_SRCS))
 HOST_LDLIBS := -luv
-HOST_CFLAGS := -Ihost/common -Ihost/ue -Ihost/proto $(shell pkg-config --cflags libuv 2>/dev/null)
+HOST_CFLAGS := -Ihost/common -Ihost/ue $(shell pkg-config --cflags libuv 2>/dev/null)
 
 $(HOST_COMMON_OBJS) $(NASMACD_OBJS) $(HOST_TOOL_OBJS): CFLAGS += $(HOST_CFLAGS)
 
 NASMACD_BIN := $(BIN)/nasmacd
-# The daemons and the tool parts need the codecs (host/proto) and all of their own sources.
+# The daemons and the tool parts need all of their own sources.
 ifneq ($(wildcard host/nasmacd.c host/ue/run.c),)
 ALL_TARGETS += $(NASMACD_BIN)
 
-$(NASMACD_BIN): $(NASMACD_OBJS) $(HOST_COMMON_OBJS) $(PROTO_LIB) $(NASMAC_LIBS)
+$(NASMACD_BIN): $(NASMACD_OBJS) $(HOST_COMMON_OBJS) $(NASMAC_LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(filter 1,$(V)),,echo "  LD      $@")
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $(NASMACD_OBJS) $(HOST_COMMON_OBJS) $(PROTO_LIB) $(NASMAC_LIBS) \
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $(NASMACD_OBJS) $(HOST_COMMON_OBJS) $(NASMAC_LIBS) \
 		$(NASMAC_LDLIBS) $(HOST_LDLIBS) $(LDLIBS)
 
 # Subcommand objects go straight into the tool.
 TOOL_OBJS += $(HOST_TOOL_OBJS) $(HOST_COMMON_OBJS)
-TOOL_LIBS := $(PROTO_LIB) $(TOOL_LIBS)
 TOOL_LDLIBS += $(HOST_LDLIBS)
 
-# make run: the demo on loopback (BACKEND=sim by default, BACKEND=cpu for the CPU).
+# make run: the demo on loopback (BACKEND=sim by default, BACKEND=cpu for the CPU): the patent's
+# flows, FIG. 4 choosing between FIG. 2 and FIG. 3 per UE, then the 3GPP variant; 5% tampered
+# MACs, 5% replays and 3% unknown UEs in each, K_AMF compared between UE and AMF.
+RUN_ARGS ?= --ues 1000 --tampered 0.05 --replayed 0.05 --unknown 0.03 --kamf-check
 run: $(BOOTSTRAP) $(NASMAC_BIN) $(NASMACD_BIN)
-	$(Q)$(NASMAC_BIN) run --backend $(BACKEND)
+	$(Q)$(NASMAC_BIN) run --backend $(BACKEND) --mode patent $(RUN_ARGS)
+	$(Q)$(NASMAC_BIN) run --backend $(BACKEND) --mode 3gpp $(RUN_ARGS)
 endif

@@ -11,11 +11,11 @@ TEST_TARGETS += test-e2e-flows test-e2e-flows-san
 FLOWS_RETX_BIN := $(BIN)/flows_retx
 $(OBJ)/tests/e2e/flows_retx.o: CFLAGS += $(HOST_CFLAGS)
 $(FLOWS_RETX_BIN): $(OBJ)/tests/e2e/flows_retx.o $(OBJ)/host/ue/ue.o $(HOST_COMMON_OBJS) \
-		$(PROTO_LIB) $(NASMAC_LIBS)
+		$(NASMAC_LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(filter 1,$(V)),,echo "  LD      $@")
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $(OBJ)/tests/e2e/flows_retx.o $(OBJ)/host/ue/ue.o \
-		$(HOST_COMMON_OBJS) $(PROTO_LIB) $(NASMAC_LIBS) $(NASMAC_LDLIBS) $(HOST_LDLIBS) $(LDLIBS)
+		$(HOST_COMMON_OBJS) $(NASMAC_LIBS) $(NASMAC_LDLIBS) $(HOST_LDLIBS) $(LDLIBS)
 
 test-e2e-flows-cpu: $(NASMAC_BIN) $(NASMACD_BIN) $(FLOWS_RETX_BIN)
 	$(Q)sh tests/e2e/flows.sh $(BIN) quick
@@ -37,10 +37,10 @@ ROBUST_OBJS := $(OBJ)/tests/e2e/robust.o $(OBJ)/host/ue/ue.o $(OBJ)/host/ue/load
 	$(HOST_COMMON_OBJS)
 $(OBJ)/tests/e2e/robust.o: CFLAGS += $(HOST_CFLAGS)
 
-$(ROBUST_BIN): $(ROBUST_OBJS) $(PROTO_LIB) $(NASMAC_LIBS)
+$(ROBUST_BIN): $(ROBUST_OBJS) $(NASMAC_LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(filter 1,$(V)),,echo "  LD      $@")
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $(ROBUST_OBJS) $(PROTO_LIB) $(NASMAC_LIBS) $(NASMAC_LDLIBS) \
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $(ROBUST_OBJS) $(NASMAC_LIBS) $(NASMAC_LDLIBS) \
 		$(HOST_LDLIBS) -lcmocka $(LDLIBS)
 
 .PHONY: test-e2e-robust test-e2e-robust-san
