@@ -507,6 +507,25 @@ int nasmac__gtp_enc_echo_rsp(uint32_t seq, uint8_t *buf, size_t size)
 	return gtp_end(&w);
 }
 
+unsigned nasmac__gtp_other_version(const uint8_t *buf, size_t len)
+{
+	unsigned v = len >= 8 ? buf[0] >> 5 : 0;
+
+	return v == 2 ? 0 : v;
+}
+
+int nasmac__gtp_enc_vnsi(uint8_t *buf, size_t size)
+{
+	struct wbuf w = { .p = buf, .size = size };
+
+	put8(&w, 0x40); /* version 2, P = 0, T = 0 */
+	put8(&w, NASMAC__GTP_VNSI);
+	put16(&w, 0);
+	put24(&w, 0);
+	put8(&w, 0);
+	return gtp_end(&w);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* NAS */
 

@@ -14,6 +14,7 @@
 /* GTPv2-C (TS 29.274). */
 #define NASMAC__GTP_ECHO_REQ 1u
 #define NASMAC__GTP_ECHO_RSP 2u
+#define NASMAC__GTP_VNSI 3u /* Version Not Supported Indication */
 #define NASMAC__GTP_CTX_REQ 130u
 #define NASMAC__GTP_CTX_RSP 131u
 #define NASMAC__GTP_CTX_ACK 132u
@@ -87,6 +88,13 @@ int nasmac__gtp_enc_ctx_req(const struct nasmac__ctx_req *m, uint8_t *buf, size_
 int nasmac__gtp_enc_ctx_rsp(const struct nasmac__ctx_rsp *m, uint8_t *buf, size_t size);
 int nasmac__gtp_enc_ctx_ack(const struct nasmac__ctx_ack *m, uint8_t *buf, size_t size);
 int nasmac__gtp_enc_echo_rsp(uint32_t seq, uint8_t *buf, size_t size);
+/* The GTP version of a datagram that carries a GTP header of another version than 2 (1, or 3
+ * to 7, at least 8 octets: the shortest GTPv1-C/GTPv2-C header), else 0. */
+unsigned nasmac__gtp_other_version(const uint8_t *buf, size_t len);
+/* Version Not Supported Indication: the GTPv2 header alone, version 2 (the latest this node
+ * supports), T = 0, sequence number 0 (a header of another version has no GTPv2 sequence
+ * number to copy). */
+int nasmac__gtp_enc_vnsi(uint8_t *buf, size_t size);
 /* The crm_type of a FIG. 3 Registration Request, which travels in a Private Extension IE
  * (enterprise 32473, tag 2) rather than a Complete Request Message IE: see wire.c. */
 uint8_t nasmac__crm_type_rr(void);

@@ -42,7 +42,7 @@ struct pend {
 struct counters {
 	uint64_t rx, malformed, oversized, unknown_type, unknown_ue, mac_fail, replay, overload,
 		busy_ue, not_upgraded, accepted, kamf_by_mme, retransmit, acks, acks_rejected,
-		acks_unknown, echo;
+		acks_unknown, echo, vnsi;
 };
 
 struct mme {
@@ -127,7 +127,7 @@ static void print_counters(struct mme *m, const char *why)
 		    "counters (%s): rx=%llu accepted=%llu kamf_by_mme=%llu mac_fail=%llu replay=%llu unknown_ue=%llu "
 		    "malformed=%llu oversized=%llu unknown_type=%llu overload=%llu busy_ue=%llu "
 		    "not_upgraded=%llu retransmit=%llu acks=%llu acks_rejected=%llu "
-		    "acks_unknown=%llu echo=%llu tx=%llu tx_dropped=%llu macs=%llu batches=%llu",
+		    "acks_unknown=%llu echo=%llu vnsi=%llu tx=%llu tx_dropped=%llu macs=%llu batches=%llu",
 		    why, (unsigned long long)m->c.rx, (unsigned long long)m->c.accepted,
 		    (unsigned long long)m->c.kamf_by_mme,
 		    (unsigned long long)m->c.mac_fail, (unsigned long long)m->c.replay,
@@ -137,6 +137,7 @@ static void print_counters(struct mme *m, const char *why)
 		    (unsigned long long)m->c.not_upgraded, (unsigned long long)m->c.retransmit,
 		    (unsigned long long)m->c.acks, (unsigned long long)m->c.acks_rejected,
 		    (unsigned long long)m->c.acks_unknown, (unsigned long long)m->c.echo,
+		    (unsigned long long)m->c.vnsi,
 		    (unsigned long long)m->udp.tx, (unsigned long long)m->udp.tx_dropped,
 		    (unsigned long long)st.completed, (unsigned long long)st.batches);
 }
@@ -474,6 +475,7 @@ static void on_recv(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 	struct nasmac__gtp_hdr h;
 	uint8_t rsp[32];
 	char a[64];
+	unsigned v;
 	int n;
 
 	m->c.rx++;
@@ -484,6 +486,19 @@ static void on_recv(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,
 			       "oversized datagram (%zu octets) from %s dropped", len,
 			       addr_str(from, a, sizeof(a)));
+		return;
+	}
+	if ((v = nasmac__gtp_other_version(buf, len)) != 0) {
+		/* TS 29.274 path management: a message of a GTP version this node does not
+		 * support is answered with a Version Not Supported Indication naming version 2,
+		 * and discarded. 8 octets back for at least 8 in: nothing to amplify. */
+		m->c.vnsi++;
+		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,
+			       "GTP version %u message (%zu octets) from %s: Version Not Supported "
+			       "Indication sent", v, len, addr_str(from, a, sizeof(a)));
+		n = nasmac__gtp_enc_vnsi(rsp, sizeof(rsp));
+		if (n > 0)
+			send_to(m, rsp, (size_t)n, from);
 		return;
 	}
 	if (nasmac__gtp_peek(buf, len, &h)) {

@@ -627,6 +627,25 @@ static void test_gtp_ctx_ack_layout(void **state)
 	assert_int_equal(d.cause, 92);
 }
 
+/* Version Not Supported Indication (TS 29.274 Table 6.1-1, type 3): the GTPv2 header alone,
+ * version 2, T = 0, length 4; sent for GTP versions 1 and 3..7, never for 0 or 2 or a datagram
+ * shorter than a GTP header. */
+static void test_gtp_vnsi(void **state)
+{
+	static const uint8_t vnsi[] = { 0x40, 0x03, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00 };
+	uint8_t buf[16], dg[8] = { 0 };
+
+	(void)state;
+	assert_int_equal(nasmac__gtp_enc_vnsi(buf, sizeof(buf)), sizeof(vnsi));
+	assert_memory_equal(buf, vnsi, sizeof(vnsi));
+	assert_true(nasmac__gtp_enc_vnsi(buf, 7) < 0);
+	for (unsigned v = 0; v < 8; v++) {
+		dg[0] = (uint8_t)(v << 5 | 0x12);
+		assert_int_equal(nasmac__gtp_other_version(dg, sizeof(dg)), v == 2 ? 0 : v);
+		assert_int_equal(nasmac__gtp_other_version(dg, 7), 0);
+	}
+}
+
 static void test_gtp_echo_and_peek(void **state)
 {
 	/* 7.2.1 Echo Request as a peer sends it: T = 0, Recovery 7. */
@@ -1673,6 +1692,7 @@ int main(void)
 		cmocka_unit_test(test_gtp_ctx_rsp_reject_causes),
 		cmocka_unit_test(test_gtp_ctx_ack_layout),
 		cmocka_unit_test(test_gtp_echo_and_peek),
+		cmocka_unit_test(test_gtp_vnsi),
 		cmocka_unit_test(test_gtp_truncated),
 		cmocka_unit_test(test_gtp_wrong_lengths),
 		cmocka_unit_test(test_gtp_bad_header),
