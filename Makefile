@@ -74,6 +74,19 @@ FRAGMENTS := driver/src/ref/build.mk hw/build.mk sim/build.mk driver/build.mk \
 	$(sort $(wildcard tests/*/build.mk))
 include $(wildcard $(FRAGMENTS))
 
+# The *-san suites are sub-makes (SAN=1) that share build/san (reference objects, libnasmac, the
+# host objects, build/san/bin/nasmacd): two running at once would link the same file while the
+# other runs it. make -j runs them one after the other, beside the rest: test-ref-san first
+# (test-driver-san already waits for it), then in TEST_TARGETS order.
+SAN_TESTS := $(filter test-ref-san,$(TEST_TARGETS)) \
+	$(filter-out test-ref-san,$(filter %-san,$(TEST_TARGETS)))
+san_chain = $(if $(word 2,$(1)),$(eval $(word 2,$(1)): | $(word 1,$(1)))$(call san_chain,$(wordlist 2,$(words $(1)),$(1))))
+# Only for make test: order-only prerequisites are still made, and one suite asked for by name
+# should not run the others.
+ifneq ($(filter test,$(MAKECMDGOALS)),)
+$(call san_chain,$(SAN_TESTS))
+endif
+
 .PHONY: all test run bench lint synth clean help bootstrap
 all: $(BOOTSTRAP) $(ALL_TARGETS)
 
