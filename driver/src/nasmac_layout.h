@@ -20,11 +20,13 @@
 #define NASMAC_REG_RESULT_ADDR_HI        0x24u
 #define NASMAC_REG_NUM_JOBS              0x28u /* rw: number of descriptors in this run */
 #define NASMAC_REG_ARENA_BYTES           0x2cu /* rw: size of the message arena; a message outside it is a bad descriptor */
+#define NASMAC_REG_MAX_JOBS              0x30u /* rw: descriptor and result slots the buffers at DESC_ADDR and RESULT_ADDR hold; NUM_JOBS > MAX_JOBS refuses the run (RUN_STATUS bit2) */
 #define NASMAC_REG_ID                    0x40u /* ro: 0x4e41534d ("NASM") */
 #define NASMAC_REG_VERSION               0x44u /* ro: layout version (major << 16 | minor) */
 #define NASMAC_REG_CYCLES                0x48u /* ro: kernel clock cycles from ap_start to ap_done of the last run */
 #define NASMAC_REG_CYCLES_HI             0x4cu
 #define NASMAC_REG_BAD_INDEX             0x50u /* ro: descriptors of the last run whose INDEX >= NUM_JOBS (no record written for them) */
+#define NASMAC_REG_RUN_STATUS            0x54u /* ro: 0 = the last run's records are valid; bit0 read error (RRESP), bit1 write error (BRESP), bit2 bad arguments (misaligned address, NUM_JOBS > MAX_JOBS): the host must discard every record of that run */
 
 #define NASMAC_DESC_KEY_OFF              0x00u /* 128-bit K_NASint, octet 0 first */
 #define NASMAC_DESC_KEY_LEN              0x10u
@@ -62,7 +64,7 @@
 #define NASMAC_RES_BYTES                 16u
 #define NASMAC_DEV_MAX_LEN_BITS          65504u
 #define NASMAC_DEV_ID_VALUE              0x4e41534du
-#define NASMAC_DEV_VERSION               0x00010000u
+#define NASMAC_DEV_VERSION               0x00020000u
 #define NASMAC_DEV_ST_VERIFIED           1u
 #define NASMAC_DEV_ST_MISMATCH           2u
 #define NASMAC_DEV_ST_BAD_DESC           3u
@@ -72,5 +74,8 @@
 #define NASMAC_DEV_AP_READY              0x08u
 #define NASMAC_DEV_INT_DONE              0x01u
 #define NASMAC_DEV_INT_READY             0x02u
+#define NASMAC_DEV_RUN_RD_ERR            0x01u
+#define NASMAC_DEV_RUN_WR_ERR            0x02u
+#define NASMAC_DEV_RUN_BAD_ARGS          0x04u
 
 #endif /* NASMAC_LAYOUT_H */

@@ -13,10 +13,12 @@ package nasmac_layout_pkg;
   localparam logic [31:0] REG_RESULT_ADDR = 32'h00000020; // rw, 8 octets: device address of the result array (16-octet aligned)
   localparam logic [31:0] REG_NUM_JOBS = 32'h00000028; // rw, 4 octets: number of descriptors in this run
   localparam logic [31:0] REG_ARENA_BYTES = 32'h0000002c; // rw, 4 octets: size of the message arena; a message outside it is a bad descriptor
+  localparam logic [31:0] REG_MAX_JOBS = 32'h00000030; // rw, 4 octets: descriptor and result slots the buffers at DESC_ADDR and RESULT_ADDR hold; NUM_JOBS > MAX_JOBS refuses the run (RUN_STATUS bit2)
   localparam logic [31:0] REG_ID = 32'h00000040; // ro, 4 octets: 0x4e41534d ("NASM")
   localparam logic [31:0] REG_VERSION = 32'h00000044; // ro, 4 octets: layout version (major << 16 | minor)
   localparam logic [31:0] REG_CYCLES = 32'h00000048; // ro, 8 octets: kernel clock cycles from ap_start to ap_done of the last run
   localparam logic [31:0] REG_BAD_INDEX = 32'h00000050; // ro, 4 octets: descriptors of the last run whose INDEX >= NUM_JOBS (no record written for them)
+  localparam logic [31:0] REG_RUN_STATUS = 32'h00000054; // ro, 4 octets: 0 = the last run's records are valid; bit0 read error (RRESP), bit1 write error (BRESP), bit2 bad arguments (misaligned address, NUM_JOBS > MAX_JOBS): the host must discard every record of that run
   // Descriptor record fields: octet offset and size.
   localparam logic [31:0] DESC_KEY_OFF = 32'h00000000; // 128-bit K_NASint, octet 0 first
   localparam logic [31:0] DESC_KEY_BYTES = 32'h00000010; // size in octets
@@ -54,7 +56,7 @@ package nasmac_layout_pkg;
   localparam logic [31:0] RES_BYTES = 32'h00000010; // layout constant
   localparam logic [31:0] MAX_LEN_BITS = 32'h0000ffe0; // layout constant
   localparam logic [31:0] ID_VALUE = 32'h4e41534d; // layout constant
-  localparam logic [31:0] VERSION = 32'h00010000; // layout constant
+  localparam logic [31:0] VERSION = 32'h00020000; // layout constant
   localparam logic [31:0] ST_VERIFIED = 32'h00000001; // layout constant
   localparam logic [31:0] ST_MISMATCH = 32'h00000002; // layout constant
   localparam logic [31:0] ST_BAD_DESC = 32'h00000003; // layout constant
@@ -64,5 +66,8 @@ package nasmac_layout_pkg;
   localparam logic [31:0] AP_READY = 32'h00000008; // layout constant
   localparam logic [31:0] INT_DONE = 32'h00000001; // layout constant
   localparam logic [31:0] INT_READY = 32'h00000002; // layout constant
+  localparam logic [31:0] RUN_RD_ERR = 32'h00000001; // layout constant
+  localparam logic [31:0] RUN_WR_ERR = 32'h00000002; // layout constant
+  localparam logic [31:0] RUN_BAD_ARGS = 32'h00000004; // layout constant
 endpackage
 /* verilator lint_on UNUSEDPARAM */
