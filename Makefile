@@ -60,12 +60,31 @@ $(OBJ)/%.o: %.cc
 	@$(if $(filter 1,$(V)),,echo "  CXX     $<")
 	$(Q)$(CXX) $(CXXFLAGS) -c $< -o $@
 
-# The bootstrap stamp: installs missing packages once; re-run when the script changes.
+# The two programs, named here because fragments read before tools/ and host/ use them as
+# prerequisites (a variable expanded before it is set is empty, and make drops the prerequisite).
+NASMAC_BIN  := $(BIN)/nasmac
+NASMACD_BIN := $(BIN)/nasmacd
+
+# Packages. The goals a README command or CI runs (test, run, bench, ...) install what is missing
+# before make reads any rule, so no compile can start ahead of its headers under -j. Any other
+# goal (plain `make`, one test by name) only checks, and names what is missing in one line.
+# A stamp newer than the script skips even the check (one dpkg-query) on later runs.
 BOOTSTRAP := $(BUILD)/.bootstrap
-$(BOOTSTRAP): scripts/bootstrap.sh
-	@mkdir -p $(dir $@)
-	$(Q)sh scripts/bootstrap.sh
-	@touch $@
+INSTALL_GOALS := test run bench lint synth timing check-hw formal bootstrap
+NO_PKG_GOALS  := clean help layout test-layout
+ifeq ($(shell [ $(BOOTSTRAP) -nt scripts/bootstrap.sh ] && echo fresh),)
+ifneq ($(filter $(INSTALL_GOALS),$(MAKECMDGOALS)),)
+ifneq ($(shell sh scripts/bootstrap.sh 1>&2 && echo ok),ok)
+$(error bootstrap failed: see the lines above)
+endif
+$(shell mkdir -p $(BUILD) && touch $(BOOTSTRAP))
+else ifneq ($(filter-out $(NO_PKG_GOALS),$(or $(MAKECMDGOALS),all)),)
+ifneq ($(shell sh scripts/bootstrap.sh --check 1>&2 && echo ok),ok)
+$(error missing packages (listed above): `make run`, `make test` or `sh scripts/bootstrap.sh` installs them)
+endif
+$(shell mkdir -p $(BUILD) && touch $(BOOTSTRAP))
+endif
+endif
 
 # Fragments, in dependency order: a fragment may use the variables of those before it
 # (prerequisite lists are expanded when read). Each one belongs to one part of the tree.
@@ -88,18 +107,19 @@ $(call san_chain,$(SAN_TESTS))
 endif
 
 .PHONY: all test run bench lint synth clean help bootstrap
-all: $(BOOTSTRAP) $(ALL_TARGETS)
+all: $(ALL_TARGETS)
 
-bootstrap: $(BOOTSTRAP)
+bootstrap:
+	@echo "bootstrap: every package nasmac needs is installed"
 
-test: $(BOOTSTRAP) $(TEST_TARGETS)
+test: $(TEST_TARGETS)
 	@echo "make test: all suites passed"
 
-bench: $(BOOTSTRAP) $(BENCH_TARGETS)
+bench: $(BENCH_TARGETS)
 
-lint: $(BOOTSTRAP) $(LINT_TARGETS)
+lint: $(LINT_TARGETS)
 
-synth: $(BOOTSTRAP) $(SYNTH_TARGETS)
+synth: $(SYNTH_TARGETS)
 
 clean:
 	rm -rf $(BUILD) $(CLEAN_EXTRA)

@@ -13,7 +13,6 @@ HOST_CFLAGS := -Ihost/common -Ihost/ue $(shell pkg-config --cflags libuv 2>/dev/
 
 $(HOST_COMMON_OBJS) $(NASMACD_OBJS) $(HOST_TOOL_OBJS): CFLAGS += $(HOST_CFLAGS)
 
-NASMACD_BIN := $(BIN)/nasmacd
 # The daemons and the tool parts need all of their own sources.
 ifneq ($(wildcard host/nasmacd.c host/ue/run.c),)
 ALL_TARGETS += $(NASMACD_BIN)
@@ -32,7 +31,7 @@ TOOL_LDLIBS += $(HOST_LDLIBS)
 # flows, FIG. 4 choosing between FIG. 2 and FIG. 3 per UE, then the 3GPP variant; 5% tampered
 # MACs, 5% replays and 3% unknown UEs in each, K_AMF compared between UE and AMF.
 RUN_ARGS ?= --ues 1000 --tampered 0.05 --replayed 0.05 --unknown 0.03 --kamf-check
-run: $(BOOTSTRAP) $(NASMAC_BIN) $(NASMACD_BIN)
+run: $(NASMAC_BIN) $(NASMACD_BIN)
 	$(Q)$(NASMAC_BIN) run --backend $(BACKEND) --mode patent $(RUN_ARGS)
 	$(Q)$(NASMAC_BIN) run --backend $(BACKEND) --mode 3gpp $(RUN_ARGS)
 endif

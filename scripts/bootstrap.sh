@@ -2,6 +2,7 @@
 # Installs what nasmac needs to build and test, on Debian 12 or Ubuntu, and nothing else.
 # Idempotent and quick when everything is present (one dpkg query, no network).
 # On other systems it prints the exact list of what is missing and exits 1.
+# --check: only name what is missing (one line, exit 1), install nothing (plain `make` uses it).
 set -eu
 
 PKGS="build-essential clang llvm libclang-rt-dev python3 pkg-config zlib1g-dev verilator yosys \
@@ -19,6 +20,10 @@ else
 fi
 
 [ -z "$missing" ] && exit 0
+if [ "${1:-}" = "--check" ]; then
+	echo "nasmac: missing packages:$missing" >&2
+	exit 1
+fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
 	echo "bootstrap: missing packages:$missing (no apt-get here to install them)" >&2

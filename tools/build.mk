@@ -2,7 +2,6 @@
 # Linked with the C++ driver because the sim backend carries the Verilator model.
 TOOL_SRCS := tools/nasmac.c tools/parse.c $(wildcard tools/cmd_*.c)
 TOOL_OBJS += $(patsubst %.c,$(OBJ)/%.o,$(TOOL_SRCS))
-NASMAC_BIN := $(BIN)/nasmac
 ALL_TARGETS += $(NASMAC_BIN)
 
 $(NASMAC_BIN): $(TOOL_OBJS) $(TOOL_LIBS)
