@@ -179,7 +179,10 @@ int nasmac_stats(const nasmac_dev_t *dev, nasmac_stats_t *st);
 /* Finishes every job in flight (their status and mac are written), then frees the device. */
 int nasmac_close(nasmac_dev_t *dev);
 /* One job, synchronously: dev NULL computes on the CPU reference; otherwise the job is
- * enqueued on dev and waited for. Returns 0 when the job ran (see job->status). */
+ * enqueued on dev and waited for. Returns 0 when the job ran (see job->status). Safe from
+ * several threads at once and beside other threads' enqueue/dequeue on the same device: the
+ * job is never returned by nasmac_dequeue_burst(), and the driver holds no pointer to it once
+ * this returns (it may live on the caller's stack). */
 int nasmac_verify(nasmac_dev_t *dev, nasmac_job_t *job);
 const char *nasmac_strerror(int err);
 

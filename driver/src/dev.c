@@ -87,6 +87,19 @@ static void disarm_fd(struct nasmac_dev *dev)
 		dev->fd_armed = 0;
 }
 
+/* Finds the verify call waiting for job, marks it done and unlinks it: 1 when there was one. */
+static int take_sync(struct nasmac_dev *dev, const nasmac_job_t *job)
+{
+	for (struct nasmac__sync **w = &dev->sync; *w; w = &(*w)->next) {
+		if ((*w)->job == job) {
+			(*w)->done = 1;
+			*w = (*w)->next;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 void nasmac__complete(struct nasmac_dev *dev, nasmac_job_t *job)
 {
 	uint32_t tail = dev->done_head + dev->done_count;
@@ -94,8 +107,6 @@ void nasmac__complete(struct nasmac_dev *dev, nasmac_job_t *job)
 	if (tail >= dev->cap)
 		tail -= dev->cap;
 	nasmac__drv_wipe(job->key, sizeof(job->key));
-	dev->done[tail] = job;
-	dev->done_count++;
 	dev->in_flight--;
 	dev->st.completed++;
 	if (job->status == NASMAC_ST_VERIFIED)
@@ -104,6 +115,13 @@ void nasmac__complete(struct nasmac_dev *dev, nasmac_job_t *job)
 		dev->st.mismatched++;
 	else
 		dev->st.errors++;
+	if (dev->sync && take_sync(dev, job)) {
+		dev->in_queue--;
+		pthread_cond_broadcast(&dev->idle);
+		return;
+	}
+	dev->done[tail] = job;
+	dev->done_count++;
 	arm_fd(dev);
 	if (dev->waiters)
 		pthread_cond_broadcast(&dev->idle);
@@ -775,33 +793,10 @@ int nasmac_close(nasmac_dev_t *dev)
 	return 0;
 }
 
-/* Takes one finished job out of the done ring, keeping the order of the others. */
-static void unlink_done(struct nasmac_dev *dev, const nasmac_job_t *job)
-{
-	uint32_t i, found = dev->done_count;
-
-	for (i = 0; i < dev->done_count; i++) {
-		uint32_t at = (dev->done_head + i) % dev->cap;
-
-		if (dev->done[at] == job) {
-			found = i;
-			break;
-		}
-	}
-	if (found == dev->done_count)
-		return;
-	for (i = found; i + 1 < dev->done_count; i++)
-		dev->done[(dev->done_head + i) % dev->cap] =
-			dev->done[(dev->done_head + i + 1) % dev->cap];
-	dev->done_count--;
-	dev->in_queue--;
-	if (dev->done_count == 0)
-		disarm_fd(dev);
-}
-
 int nasmac_verify(nasmac_dev_t *dev, nasmac_job_t *job)
 {
 	nasmac_job_t *one[1] = { job };
+	struct nasmac__sync w = { .job = job, .done = 0, .next = NULL };
 
 	if (!job)
 		return -EINVAL;
@@ -810,15 +805,26 @@ int nasmac_verify(nasmac_dev_t *dev, nasmac_job_t *job)
 		nasmac__wipe(job->key, sizeof(job->key));
 		return 0;
 	}
-	if (nasmac_enqueue_burst(dev, one, 1) != 1)
+	/* Registered before the enqueue: a bad job is finished inside it. The job is done when
+	 * complete() says so under the lock, never because its status changed: the status is
+	 * written before the job is handed over, without the lock. */
+	pthread_mutex_lock(&dev->lock);
+	w.next = dev->sync;
+	dev->sync = &w;
+	dev->waiters++;
+	pthread_mutex_unlock(&dev->lock);
+	if (nasmac_enqueue_burst(dev, one, 1) != 1) {
+		pthread_mutex_lock(&dev->lock);
+		take_sync(dev, job);
+		dev->waiters--;
+		pthread_mutex_unlock(&dev->lock);
 		return dev->stopping ? -EINVAL : -EBUSY;
+	}
 	nasmac_flush(dev);
 	pthread_mutex_lock(&dev->lock);
-	dev->waiters++;
-	while (job->status == NASMAC_ST_PENDING)
+	while (!w.done)
 		pthread_cond_wait(&dev->idle, &dev->lock);
 	dev->waiters--;
-	unlink_done(dev, job);
 	pthread_mutex_unlock(&dev->lock);
 	return 0;
 }

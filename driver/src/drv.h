@@ -68,6 +68,13 @@ struct nasmac__backend_ops {
 	uint32_t default_batch_max;
 };
 
+/* A nasmac_verify() call waiting for its job; lives on the caller's stack while linked. */
+struct nasmac__sync {
+	const nasmac_job_t *job;
+	int done; /* set under the lock when the job is finished */
+	struct nasmac__sync *next;
+};
+
 struct nasmac_dev {
 	const struct nasmac__backend_ops *ops;
 	nasmac_opts_t opts; /* with defaults filled in */
@@ -87,6 +94,9 @@ struct nasmac_dev {
 	int fd_armed; /* the eventfd counter is non-zero */
 	int worker_idle; /* the worker sleeps without a timer (inline backends) */
 	int waiters;     /* threads waiting on .idle */
+	/* nasmac_verify() calls waiting: their jobs never enter the done ring, so no
+	 * nasmac_dequeue_burst() can take them and they are finished only when complete() says so. */
+	struct nasmac__sync *sync;
 	int dead;        /* batch backends: recovery failed, every batch goes to the CPU */
 
 	/* Jobs accepted by enqueue and not yet in a device batch (batch backends). */
@@ -113,8 +123,9 @@ struct nasmac_dev {
 	nasmac_stats_t st;
 };
 
-/* Finishes one job: fills status/err/mac, wipes job->key, appends it to the done ring and
- * arms the fd. Called with dev->lock held. */
+/* Finishes one job whose status/err/mac are set: wipes job->key, then hands the job to the
+ * nasmac_verify() call waiting for it, or appends it to the done ring and arms the fd.
+ * Called with dev->lock held: the job counts as finished only from here on. */
 void nasmac__complete(struct nasmac_dev *dev, nasmac_job_t *job);
 /* Computes one job on the CPU reference and sets job->mac/status/err (no locking, no queueing). */
 void nasmac__compute_ref(nasmac_job_t *job);

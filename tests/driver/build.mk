@@ -60,3 +60,15 @@ test-driver-san: $(SIM_LIBS) | $(if $(wildcard tests/ref/build.mk),test-ref-san)
 	$(Q)$(MAKE) --no-print-directory SAN=1 $(BUILD)/san/bin/test_driver $(BUILD)/san/bin/test_driver_uv
 	$(Q)$(TEST_DRIVER_ENV) $(BUILD)/san/bin/test_driver
 	$(Q)$(TEST_DRIVER_ENV) $(BUILD)/san/bin/test_driver_uv
+
+# nasmac_verify() against a concurrent thread's completions (issue 13 finding 1).
+$(BIN)/test_driver_race: $(OBJ)/tests/driver/test_race.o $(NASMAC_LIBS) $(TEST_DRIVER_XRT)
+	@mkdir -p $(dir $@)
+	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(NASMAC_LIB) $(TEST_DRIVER_XRT) $(SIM_LIBS) $(TEST_DRIVER_LDLIBS)
+
+.PHONY: test-driver-race
+TEST_TARGETS += test-driver-race
+test-driver-race: $(BIN)/test_driver_race
+	$(Q)$(TEST_DRIVER_ENV) $(BIN)/test_driver_race sim 3
+	$(Q)$(BIN)/test_driver_race cpu 1
