@@ -29,9 +29,10 @@ endif
 
 WARN     := -Wall -Wextra -Wconversion -Werror
 CFLAGS   ?=
-CFLAGS   += -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) $(SANFLAGS) -MMD -MP -Idriver/include
+# -fPIC everywhere: the same objects go into the programs and into libnasmac.so.
+CFLAGS   += -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) $(SANFLAGS) -fPIC -MMD -MP -Idriver/include
 CXXFLAGS ?=
-CXXFLAGS += -std=c++17 $(OPT) -g $(SANFLAGS) -MMD -MP
+CXXFLAGS += -std=c++17 $(OPT) -g $(SANFLAGS) -fPIC -MMD -MP
 LDFLAGS  += $(SANFLAGS)
 LDLIBS   ?=
 
@@ -85,6 +86,14 @@ endif
 $(shell mkdir -p $(BUILD) && touch $(BOOTSTRAP))
 endif
 endif
+
+# The commit the programs were built from (`--version`), in a header rewritten only when it
+# changes, so a new commit rebuilds the two objects that print it and nothing else.
+BUILD_INFO_H := $(BUILD)/gen/nasmac_build.h
+$(shell mkdir -p $(BUILD)/gen && \
+	v="#define NASMAC_BUILD_GIT \"$$(git describe --always --dirty --abbrev=12 2>/dev/null || echo 'not built from git')\""; \
+	[ "$$(cat $(BUILD_INFO_H) 2>/dev/null)" = "$$v" ] || echo "$$v" >$(BUILD_INFO_H))
+$(OBJ)/tools/nasmac.o $(OBJ)/host/nasmacd.o: CFLAGS += -I$(BUILD)/gen -Idriver/src
 
 # Fragments, in dependency order: a fragment may use the variables of those before it
 # (prerequisite lists are expanded when read). Each one belongs to one part of the tree.

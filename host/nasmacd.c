@@ -6,12 +6,15 @@
 #include <string.h>
 
 #include "host.h"
+#include "nasmac.h"
+#include "nasmac_build.h"
 
 int nasmac__echo_main(int argc, char **argv);
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: nasmacd mme|amf|echo [options]   (nasmacd <role> --help)\n"
+		   "       nasmacd --version\n"
 		   "  mme   the old MME: N26 GTPv2-C server, verifies NAS MACs through libnasmac\n"
 		   "  amf   the new AMF: NAS test link towards UEs, N26 client towards the MME\n"
 		   "  echo  UDP echo with the same recvmmsg/sendmmsg batching (benchmark ceiling)\n");
@@ -25,6 +28,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("nasmacd %s (git %s)\n", nasmac_version(), NASMAC_BUILD_GIT);
 		return 0;
 	}
 	if (!strcmp(argv[1], "mme"))

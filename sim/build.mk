@@ -24,7 +24,7 @@ SIM_RTL := $(filter-out $(foreach n,$(SIM_TOY_LANES),hw/rtl/nasmac_eia$(n)_lane.
 
 # Fast to build rather than fast to run (the model is on the critical path of make test).
 SIM_VFLAGS := --cc --top-module nasmac --prefix Vnasmac -Wno-fatal -Wno-lint -Wno-style \
-	--x-assign fast --x-initial fast -O3
+	--x-assign fast --x-initial fast -O3 -CFLAGS -fPIC
 SIM_OPT := OPT_FAST="-O1" OPT_SLOW="-O0" OPT_GLOBAL="-O1"
 # The Verilator run-time objects the model needs.
 SIM_VL_OBJS := verilated.o verilated_dpi.o verilated_threads.o
@@ -58,7 +58,7 @@ $(SIM_VDIR)/.stamp: $(SIM_RTL) $(SIM_LIST) sim/build.mk
 $(SIM_BASE)/sim/sim.o: sim/sim.cc sim/sim.h $(SIM_VDIR)/.stamp
 	@mkdir -p $(dir $@)
 	@echo "  CXX     $<"
-	$(Q)$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Isim -I$(SIM_VDIR) -isystem $(VERILATOR_INC) \
+	$(Q)$(CXX) -std=c++17 -O2 -g -fPIC -Wall -Wextra -Isim -I$(SIM_VDIR) -isystem $(VERILATOR_INC) \
 		-isystem $(VERILATOR_INC)/vltstd -c $< -o $@
 
 $(SIM_LIB): $(SIM_BASE)/sim/sim.o $(SIM_VDIR)/.stamp

@@ -3,6 +3,9 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "nasmac.h"
+#include "nasmac_build.h"
+#include "nasmac_layout.h"
 
 struct cmd {
 	const char *name;
@@ -23,7 +26,8 @@ static const struct cmd cmds[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: nasmac <command> [options]   (nasmac <command> --help for its options)\n\n");
+	fprintf(f, "usage: nasmac <command> [options]   (nasmac <command> --help for its options)\n"
+		   "       nasmac --version\n\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].help);
 }
@@ -56,6 +60,12 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("nasmac %s (git %s), device layout %u.%u\n", nasmac_version(),
+		       NASMAC_BUILD_GIT, (unsigned)(NASMAC_DEV_VERSION >> 16),
+		       (unsigned)(NASMAC_DEV_VERSION & 0xffff));
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)

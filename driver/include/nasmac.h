@@ -22,6 +22,17 @@
 extern "C" {
 #endif
 
+/* The library's version: the one place it is written (the Makefile, the soname and the tools
+ * read it from here). MAJOR changes when the ABI breaks; the soname is libnasmac.so.MAJOR. */
+#define NASMAC_VERSION_MAJOR 1
+#define NASMAC_VERSION_MINOR 0
+#define NASMAC_VERSION_PATCH 0
+#define NASMAC_VERSION_NUM \
+	(NASMAC_VERSION_MAJOR * 10000 + NASMAC_VERSION_MINOR * 100 + NASMAC_VERSION_PATCH)
+/* The version of the library actually loaded, "MAJOR.MINOR.PATCH" (compare with the macros to
+ * catch a program built against other headers). */
+const char *nasmac_version(void);
+
 #define NASMAC_KEY_LEN 16u
 #define NASMAC_MAC_LEN 4u
 /* Longest message the device and the job API accept (the reference functions take any length). */

@@ -11,6 +11,7 @@
  * (XRT aborts the process in some of those cases); the checks are skipped when the tests link
  * the XRT stand-in library (tests/xrt_stub), which defines nasmac_xrt_stub.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <glob.h>
 #include <stdio.h>
@@ -51,6 +52,7 @@ static int probe(void)
 {
 	const char *root = getenv("XILINX_XRT");
 	char lib[4096];
+	void *h;
 
 	if (&nasmac_xrt_stub != NULL)
 		return 0;
@@ -60,18 +62,23 @@ static int probe(void)
 				"/dev/dri/renderD* device nodes)\n");
 		return -ENODEV;
 	}
-	if (!root || !*root) {
-		fprintf(stderr, "nasmac: xrt: XILINX_XRT is not set (source "
-				"/opt/xilinx/xrt/setup.sh first)\n");
-		return -ENODEV;
+	/* XRT's core library is loaded by XRT itself when a device opens: from $XILINX_XRT/lib in
+	 * Xilinx's packages (/opt/xilinx/xrt), from the loader's path in Debian's (multiarch). */
+	if (root && *root) {
+		snprintf(lib, sizeof(lib), "%s/lib/libxrt_core.so.2", root);
+		if (access(lib, R_OK) == 0)
+			return 0;
 	}
-	snprintf(lib, sizeof(lib), "%s/lib/libxrt_core.so.2", root);
-	if (access(lib, R_OK)) {
-		fprintf(stderr, "nasmac: xrt: %s is missing (XILINX_XRT must name an XRT "
-				"install)\n", lib);
-		return -ENODEV;
+	h = dlopen("libxrt_core.so.2", RTLD_LAZY | RTLD_LOCAL);
+	if (h) {
+		dlclose(h);
+		return 0;
 	}
-	return 0;
+	fprintf(stderr, "nasmac: xrt: no XRT core library (libxrt_core.so.2 %s%s%s; install "
+			"XRT, or source /opt/xilinx/xrt/setup.sh)\n",
+		root && *root ? "not in " : "not on the loader's path and XILINX_XRT unset",
+		root && *root ? root : "", root && *root ? "/lib nor on the loader's path" : "");
+	return -ENODEV;
 }
 
 static int xrt_connect(struct xrt_be *x)

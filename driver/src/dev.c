@@ -458,29 +458,6 @@ static void *lull_worker(void *arg)
  * Public API.
  */
 
-static const struct nasmac__backend_ops *find_backend(const char *spec, const char **arg)
-{
-	static const struct nasmac__backend_ops *const all[] = {
-		&nasmac__cpu_ops, &nasmac__sim_ops, &nasmac__xrt_ops,
-	};
-
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-		size_t len = strlen(all[i]->name);
-
-		if (strncmp(spec, all[i]->name, len))
-			continue;
-		if (spec[len] == '\0') {
-			*arg = NULL;
-			return all[i];
-		}
-		if (spec[len] == ':') {
-			*arg = spec + len + 1;
-			return all[i];
-		}
-	}
-	return NULL;
-}
-
 static void free_slots(struct nasmac_dev *dev)
 {
 	for (uint32_t i = 0; dev->slots && i < dev->nslots; i++) {
@@ -578,13 +555,11 @@ int nasmac_open(const char *spec, const nasmac_opts_t *opts, nasmac_dev_t **out)
 	if (!dev)
 		return -ENOMEM;
 	dev->efd = -1;
-	dev->ops = find_backend(spec, &arg);
-	if (!dev->ops) {
-		/* A malformed spec is the caller's to report (-EINVAL); only a backend that
-		 * cannot run here says why (-ENODEV). */
-		rc = -EINVAL;
+	/* A malformed spec is the caller's to report (-EINVAL); a backend that cannot run here
+	 * (no module, no card) says why in one line (-ENODEV). */
+	rc = nasmac__find_backend(spec, &dev->ops, &arg);
+	if (rc)
 		goto out_free_dev;
-	}
 	rc = set_opts(dev, opts);
 	if (rc)
 		goto out_free_dev;

@@ -173,5 +173,9 @@ static inline void nasmac__drv_wipe(void *p, size_t n)
 extern const struct nasmac__backend_ops nasmac__cpu_ops;
 extern const struct nasmac__backend_ops nasmac__sim_ops;
 extern const struct nasmac__backend_ops nasmac__xrt_ops;
+/* The backend a spec ("name" or "name:arg") names: cpu, one linked in statically, or a module
+ * loaded from nasmac-<name>.so (module.c). -EINVAL: malformed or unknown; -ENODEV: no module. */
+int nasmac__find_backend(const char *spec, const struct nasmac__backend_ops **ops,
+			 const char **arg);
 
 #endif /* NASMAC_DRV_H */
