@@ -47,6 +47,7 @@ NASMAC_CORE_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(NASMAC_CORE_SRCS)) $(NASMAC_REF_
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 DESTDIR ?=
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 # Where an installed libnasmac looks for its modules when they are not beside it.
 $(OBJ)/driver/src/module.o: CFLAGS += -DNASMAC_MODULE_DIR_DEFAULT='"$(LIBDIR)/nasmac"'
 
@@ -82,7 +83,7 @@ lib: $(NASMAC_SO) $(NASMAC_MODULES) $(BUILD)/lib/pkgconfig/nasmac.pc
 ALL_TARGETS += lib
 
 # make install [PREFIX=/usr/local] [DESTDIR=stage]: the library, its modules, the header,
-# nasmac.pc, and the two programs.
+# nasmac.pc, the two programs, and the example configurations (an existing one is kept).
 install: lib $(NASMAC_BIN) $(NASMACD_BIN)
 	install -d $(DESTDIR)$(LIBDIR)/nasmac $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
@@ -93,3 +94,6 @@ install: lib $(NASMAC_BIN) $(NASMACD_BIN)
 	install -m 0644 $(BUILD)/lib/pkgconfig/nasmac.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 	install -m 0644 driver/include/nasmac.h $(DESTDIR)$(PREFIX)/include/
 	install -m 0755 $(NASMAC_BIN) $(NASMACD_BIN) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(SYSCONFDIR)/nasmac
+	for f in etc/nasmac/*.yaml; do [ -e $(DESTDIR)$(SYSCONFDIR)/nasmac/$${f##*/} ] || \
+		install -m 0644 $$f $(DESTDIR)$(SYSCONFDIR)/nasmac/; done

@@ -13,11 +13,13 @@ int nasmac__echo_main(int argc, char **argv);
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: nasmacd mme|amf|echo [options]   (nasmacd <role> --help)\n"
+	fprintf(f, "usage: nasmacd mme|amf|echo [-c FILE.yaml] [options]   (nasmacd <role> --help)\n"
 		   "       nasmacd --version\n"
 		   "  mme   the old MME: N26 GTPv2-C server, verifies NAS MACs through libnasmac\n"
 		   "  amf   the new AMF: NAS test link towards UEs, N26 client towards the MME\n"
-		   "  echo  UDP echo with the same recvmmsg/sendmmsg batching (benchmark ceiling)\n");
+		   "  echo  UDP echo with the same recvmmsg/sendmmsg batching (benchmark ceiling)\n"
+		   "  -c, --config FILE  YAML file, one key per long option (etc/*.yaml); options\n"
+		   "                     on the command line override the file\n");
 }
 
 int main(int argc, char **argv)
@@ -34,12 +36,18 @@ int main(int argc, char **argv)
 		printf("nasmacd %s (git %s)\n", nasmac_version(), NASMAC_BUILD_GIT);
 		return 0;
 	}
-	if (!strcmp(argv[1], "mme"))
-		return nasmac__mme_main(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "amf"))
-		return nasmac__amf_main(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "echo"))
-		return nasmac__echo_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "mme") || !strcmp(argv[1], "amf") || !strcmp(argv[1], "echo")) {
+		int n;
+		char **args;
+
+		if (nasmac__config_argv(argc - 1, argv + 1, &n, &args))
+			return 2;
+		if (!strcmp(argv[1], "mme"))
+			return nasmac__mme_main(n, args);
+		if (!strcmp(argv[1], "amf"))
+			return nasmac__amf_main(n, args);
+		return nasmac__echo_main(n, args);
+	}
 	fprintf(stderr, "nasmacd: unknown role '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

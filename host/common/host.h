@@ -253,6 +253,9 @@ void nasmac__guti_to_5g(const uint8_t guti[NASMAC__GUTI_LEN], struct nasmac__gut
 void nasmac__guti_from_5g(const struct nasmac__guti5g *g5, uint8_t guti[NASMAC__GUTI_LEN]);
 
 /* The role entry points of nasmacd. */
+/* nasmacd ROLE -c FILE: argv (argv[0] = the role) with the file's options first and the
+ * command line's after them (config.c); argv itself when there is no -c. */
+int nasmac__config_argv(int argc, char **argv, int *argc_out, char ***argv_out);
 int nasmac__mme_main(int argc, char **argv);
 int nasmac__amf_main(int argc, char **argv);
 

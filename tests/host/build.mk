@@ -21,3 +21,9 @@ test-host-san:
 	$(Q)$(MAKE) --no-print-directory SAN=1 test-host
 
 TEST_TARGETS += test-host test-host-san
+
+# nasmacd -c FILE.yaml (host/common/config.c) against the real daemon.
+.PHONY: test-config
+TEST_TARGETS += test-config
+test-config: $(NASMACD_BIN)
+	$(Q)sh tests/host/test_config.sh $(NASMACD_BIN)
