@@ -98,7 +98,7 @@ $(OBJ)/tools/nasmac.o $(OBJ)/host/nasmacd.o: CFLAGS += -I$(BUILD)/gen -Idriver/s
 # Fragments, in dependency order: a fragment may use the variables of those before it
 # (prerequisite lists are expanded when read). Each one belongs to one part of the tree.
 FRAGMENTS := driver/src/ref/build.mk hw/build.mk sim/build.mk driver/build.mk \
-	host/build.mk tools/build.mk bench/build.mk \
+	host/build.mk tools/build.mk bench/build.mk pkg/build.mk \
 	$(sort $(wildcard tests/*/build.mk))
 include $(wildcard $(FRAGMENTS))
 

@@ -44,10 +44,9 @@ NASMAC_SO := $(BUILD)/lib/libnasmac.so.$(NASMAC_VER)
 NASMAC_MODDIR := $(BUILD)/lib/nasmac
 NASMAC_MODULES := $(NASMAC_MODDIR)/nasmac-sim.so $(NASMAC_MODDIR)/nasmac-xrt.so
 NASMAC_CORE_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(NASMAC_CORE_SRCS)) $(NASMAC_REF_OBJS)
+# Install locations (make install, make deb: pkg/build.mk).
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
-DESTDIR ?=
-SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 # Where an installed libnasmac looks for its modules when they are not beside it.
 $(OBJ)/driver/src/module.o: CFLAGS += -DNASMAC_MODULE_DIR_DEFAULT='"$(LIBDIR)/nasmac"'
 
@@ -78,22 +77,6 @@ $(BUILD)/lib/pkgconfig/nasmac.pc: driver/nasmac.pc.in driver/include/nasmac.h
 	@mkdir -p $(dir $@)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@VERSION@|$(NASMAC_VER)|' $< >$@
 
-.PHONY: lib install
+.PHONY: lib
 lib: $(NASMAC_SO) $(NASMAC_MODULES) $(BUILD)/lib/pkgconfig/nasmac.pc
 ALL_TARGETS += lib
-
-# make install [PREFIX=/usr/local] [DESTDIR=stage]: the library, its modules, the header,
-# nasmac.pc, the two programs, and the example configurations (an existing one is kept).
-install: lib $(NASMAC_BIN) $(NASMACD_BIN)
-	install -d $(DESTDIR)$(LIBDIR)/nasmac $(DESTDIR)$(LIBDIR)/pkgconfig \
-		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
-	install -m 0644 $(NASMAC_SO) $(DESTDIR)$(LIBDIR)/
-	ln -sf $(notdir $(NASMAC_SO)) $(DESTDIR)$(LIBDIR)/libnasmac.so.$(NASMAC_SOMAJOR)
-	ln -sf $(notdir $(NASMAC_SO)) $(DESTDIR)$(LIBDIR)/libnasmac.so
-	install -m 0644 $(NASMAC_MODULES) $(DESTDIR)$(LIBDIR)/nasmac/
-	install -m 0644 $(BUILD)/lib/pkgconfig/nasmac.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
-	install -m 0644 driver/include/nasmac.h $(DESTDIR)$(PREFIX)/include/
-	install -m 0755 $(NASMAC_BIN) $(NASMACD_BIN) $(DESTDIR)$(PREFIX)/bin/
-	install -d $(DESTDIR)$(SYSCONFDIR)/nasmac
-	for f in etc/nasmac/*.yaml; do [ -e $(DESTDIR)$(SYSCONFDIR)/nasmac/$${f##*/} ] || \
-		install -m 0644 $$f $(DESTDIR)$(SYSCONFDIR)/nasmac/; done

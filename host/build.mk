@@ -4,7 +4,8 @@
 HOST_COMMON_SRCS := host/common/log.c host/common/count.c host/common/util.c host/common/store.c \
 	host/common/link.c host/common/udp.c host/common/vq.c host/common/wire.c host/common/pcap.c
 HOST_COMMON_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(HOST_COMMON_SRCS))
-NASMACD_SRCS := host/nasmacd.c host/mme/mme.c host/amf/amf.c host/common/echo.c host/common/config.c
+NASMACD_SRCS := host/nasmacd.c host/mme/mme.c host/amf/amf.c host/common/echo.c host/common/config.c \
+	host/common/metrics.c
 NASMACD_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(NASMACD_SRCS))
 HOST_TOOL_SRCS := host/ue/ue.c host/ue/load.c host/ue/run.c bench/bench_e2e.c
 HOST_TOOL_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(HOST_TOOL_SRCS))
@@ -21,7 +22,7 @@ $(NASMACD_BIN): $(NASMACD_OBJS) $(HOST_COMMON_OBJS) $(NASMAC_LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(filter 1,$(V)),,echo "  LD      $@")
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $(NASMACD_OBJS) $(HOST_COMMON_OBJS) $(NASMAC_LIBS) \
-		$(NASMAC_LDLIBS) $(HOST_LDLIBS) -lyaml $(LDLIBS)
+		$(NASMAC_LDLIBS) $(HOST_LDLIBS) -lyaml -lmicrohttpd $(LDLIBS)
 
 # Subcommand objects go straight into the tool.
 TOOL_OBJS += $(HOST_TOOL_OBJS) $(HOST_COMMON_OBJS)

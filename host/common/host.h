@@ -252,6 +252,28 @@ struct nasmac__guti5g {
 void nasmac__guti_to_5g(const uint8_t guti[NASMAC__GUTI_LEN], struct nasmac__guti5g *g5);
 void nasmac__guti_from_5g(const struct nasmac__guti5g *g5, uint8_t guti[NASMAC__GUTI_LEN]);
 
+/* --metrics ADDR:PORT: Prometheus text format over HTTP (libmicrohttpd) served from the role's
+ * own loop (metrics.c). Counters are registered by pointer and read at each scrape; every
+ * function accepts ms == NULL (no --metrics) and then does nothing. */
+#define NASMAC__HIST_BUCKETS 16
+struct nasmac__hist {
+	uint64_t bucket[NASMAC__HIST_BUCKETS]; /* cumulative: observations <= the bound */
+	uint64_t count, sum_ns;
+};
+extern const double nasmac__hist_bounds[NASMAC__HIST_BUCKETS]; /* seconds */
+void nasmac__hist_observe(struct nasmac__hist *h, uint64_t ns);
+struct nasmac__metrics;
+int nasmac__metrics_start(uv_loop_t *loop, const char *addr, const char *prefix,
+			  struct nasmac__metrics **out);
+/* type: "counter" (name ends in _total) or "gauge". */
+int nasmac__metrics_add(struct nasmac__metrics *ms, const char *name, const char *help,
+			const char *type, const uint64_t *value);
+int nasmac__metrics_add_hist(struct nasmac__metrics *ms, const char *name, const char *help,
+			     const struct nasmac__hist *h);
+/* fn(arg) runs before each scrape (to fetch values that are not kept up to date). */
+void nasmac__metrics_refresh(struct nasmac__metrics *ms, void (*fn)(void *), void *arg);
+void nasmac__metrics_stop(struct nasmac__metrics *ms);
+
 /* The role entry points of nasmacd. */
 /* nasmacd ROLE -c FILE: argv (argv[0] = the role) with the file's options first and the
  * command line's after them (config.c); argv itself when there is no -c. */

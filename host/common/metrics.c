@@ -1,0 +1,278 @@
+/*
+ * --metrics ADDR:PORT: Prometheus text exposition (format 0.0.4) over HTTP, with libmicrohttpd.
+ *
+ * The HTTP server runs inside the daemon's own libuv loop, not in a thread of its own:
+ * libmicrohttpd is started without an internal thread on its epoll back-end, the loop polls
+ * that one epoll descriptor and calls MHD_run() when it is readable (and once a second for
+ * connection timeouts). So a scrape reads the counters in the thread that writes them, with no
+ * lock and no torn value, and costs the N26 path nothing between scrapes.
+ *
+ * The roles register pointers to their counters once (name, help, type); a refresh hook runs
+ * before each scrape for values that must be fetched (libnasmac's statistics).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+#include "host.h"
+
+#define MAX_METRICS 128
+
+struct metric {
+	const char *name, *help, *type;
+	const uint64_t *value;
+	const struct nasmac__hist *hist;
+};
+
+struct nasmac__metrics {
+	struct MHD_Daemon *d;
+	uv_poll_t poll;
+	uv_timer_t tick;
+	const char *prefix;
+	struct metric m[MAX_METRICS];
+	unsigned int n;
+	void (*refresh)(void *arg);
+	void *refresh_arg;
+	uint64_t scrapes;
+};
+
+/* Latency bounds in seconds: 10 us .. 1 s, the range between a cpu verification and an AMF's
+ * T3 timer. */
+const double nasmac__hist_bounds[NASMAC__HIST_BUCKETS] = {
+	10e-6, 25e-6, 50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 5e-3, 10e-3, 25e-3, 50e-3,
+	100e-3, 250e-3, 500e-3, 1.0,
+};
+
+void nasmac__hist_observe(struct nasmac__hist *h, uint64_t ns)
+{
+	double s = (double)ns * 1e-9;
+
+	for (unsigned int i = 0; i < NASMAC__HIST_BUCKETS; i++)
+		if (s <= nasmac__hist_bounds[i])
+			h->bucket[i]++;
+	h->count++;
+	h->sum_ns += ns;
+}
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static void put(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!b->p)
+		return;
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			free(b->p);
+			b->p = NULL;
+			return;
+		}
+		if ((size_t)n < b->cap - b->len) {
+			b->len += (size_t)n;
+			return;
+		}
+		char *q = realloc(b->p, b->cap * 2 + (size_t)n);
+
+		if (!q) {
+			free(b->p);
+			b->p = NULL;
+			return;
+		}
+		b->p = q;
+		b->cap = b->cap * 2 + (size_t)n;
+	}
+}
+
+static void render(struct nasmac__metrics *ms, struct buf *b)
+{
+	if (ms->refresh)
+		ms->refresh(ms->refresh_arg);
+	ms->scrapes++;
+	for (unsigned int i = 0; i < ms->n; i++) {
+		const struct metric *m = &ms->m[i];
+
+		put(b, "# HELP %s_%s %s\n# TYPE %s_%s %s\n", ms->prefix, m->name, m->help,
+		    ms->prefix, m->name, m->type);
+		if (!m->hist) {
+			put(b, "%s_%s %llu\n", ms->prefix, m->name, (unsigned long long)*m->value);
+			continue;
+		}
+		for (unsigned int k = 0; k < NASMAC__HIST_BUCKETS; k++)
+			put(b, "%s_%s_bucket{le=\"%g\"} %llu\n", ms->prefix, m->name,
+			    nasmac__hist_bounds[k], (unsigned long long)m->hist->bucket[k]);
+		put(b, "%s_%s_bucket{le=\"+Inf\"} %llu\n%s_%s_sum %.9f\n%s_%s_count %llu\n",
+		    ms->prefix, m->name, (unsigned long long)m->hist->count, ms->prefix, m->name,
+		    (double)m->hist->sum_ns * 1e-9, ms->prefix, m->name,
+		    (unsigned long long)m->hist->count);
+	}
+	put(b, "# HELP %s_metrics_scrapes_total Scrapes of this endpoint.\n"
+	       "# TYPE %s_metrics_scrapes_total counter\n%s_metrics_scrapes_total %llu\n",
+	    ms->prefix, ms->prefix, ms->prefix, (unsigned long long)ms->scrapes);
+}
+
+static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url,
+			      const char *method, const char *version, const char *upload,
+			      size_t *upload_size, void **con_cls)
+{
+	struct nasmac__metrics *ms = cls;
+	struct MHD_Response *r;
+	struct buf b = { .cap = 16384 };
+	unsigned int status = MHD_HTTP_OK;
+	enum MHD_Result ret;
+
+	(void)version;
+	(void)upload;
+	(void)con_cls;
+	if (*upload_size)
+		return MHD_NO; /* no request body is expected: close the connection */
+	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+		static const char msg[] = "only GET /metrics\n";
+
+		r = MHD_create_response_from_buffer(sizeof(msg) - 1, (void *)msg,
+						    MHD_RESPMEM_PERSISTENT);
+		status = MHD_HTTP_METHOD_NOT_ALLOWED;
+	} else if (strcmp(url, "/metrics")) {
+		static const char msg[] = "not found: the metrics are at /metrics\n";
+
+		r = MHD_create_response_from_buffer(sizeof(msg) - 1, (void *)msg,
+						    MHD_RESPMEM_PERSISTENT);
+		status = MHD_HTTP_NOT_FOUND;
+	} else {
+		b.p = malloc(b.cap);
+		render(ms, &b);
+		if (!b.p)
+			return MHD_NO;
+		r = MHD_create_response_from_buffer(b.len, b.p, MHD_RESPMEM_MUST_FREE);
+		if (!r)
+			free(b.p);
+	}
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type",
+				status == MHD_HTTP_OK ? "text/plain; version=0.0.4; charset=utf-8"
+						      : "text/plain; charset=utf-8");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static void on_poll(uv_poll_t *p, int status, int events)
+{
+	struct nasmac__metrics *ms = p->data;
+
+	(void)status;
+	(void)events;
+	MHD_run(ms->d);
+}
+
+static void on_tick(uv_timer_t *t)
+{
+	struct nasmac__metrics *ms = t->data;
+
+	MHD_run(ms->d);
+}
+
+int nasmac__metrics_start(uv_loop_t *loop, const char *addr, const char *prefix,
+			  struct nasmac__metrics **out)
+{
+	struct nasmac__metrics *ms;
+	struct sockaddr_in sa;
+	const union MHD_DaemonInfo *info;
+
+	*out = NULL;
+	if (nasmac__parse_addr(addr, &sa))
+		return -EINVAL;
+	ms = calloc(1, sizeof(*ms));
+	if (!ms)
+		return -ENOMEM;
+	ms->prefix = prefix;
+	ms->d = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, ntohs(sa.sin_port), NULL, NULL,
+				 answer, ms, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&sa,
+				 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
+				 MHD_OPTION_CONNECTION_LIMIT, (unsigned int)16, MHD_OPTION_END);
+	if (!ms->d) {
+		int err = errno ? errno : EADDRINUSE;
+
+		nasmac__log(NASMAC__LOG_ERR, "metrics: cannot serve HTTP on %s: %s", addr,
+			    strerror(err));
+		free(ms);
+		return -err;
+	}
+	info = MHD_get_daemon_info(ms->d, MHD_DAEMON_INFO_EPOLL_FD);
+	if (!info || uv_poll_init(loop, &ms->poll, info->epoll_fd)) {
+		MHD_stop_daemon(ms->d);
+		free(ms);
+		return -EIO;
+	}
+	ms->poll.data = ms;
+	uv_poll_start(&ms->poll, UV_READABLE, on_poll);
+	uv_timer_init(loop, &ms->tick);
+	ms->tick.data = ms;
+	uv_timer_start(&ms->tick, on_tick, 1000, 1000);
+	*out = ms;
+	return 0;
+}
+
+int nasmac__metrics_add(struct nasmac__metrics *ms, const char *name, const char *help,
+			const char *type, const uint64_t *value)
+{
+	if (!ms)
+		return 0;
+	if (ms->n >= MAX_METRICS)
+		return -E2BIG;
+	ms->m[ms->n++] = (struct metric){ .name = name, .help = help, .type = type,
+					  .value = value };
+	return 0;
+}
+
+int nasmac__metrics_add_hist(struct nasmac__metrics *ms, const char *name, const char *help,
+			     const struct nasmac__hist *h)
+{
+	if (!ms)
+		return 0;
+	if (ms->n >= MAX_METRICS)
+		return -E2BIG;
+	ms->m[ms->n++] = (struct metric){ .name = name, .help = help, .type = "histogram",
+					  .hist = h };
+	return 0;
+}
+
+void nasmac__metrics_refresh(struct nasmac__metrics *ms, void (*fn)(void *), void *arg)
+{
+	if (!ms)
+		return;
+	ms->refresh = fn;
+	ms->refresh_arg = arg;
+}
+
+static void free_on_close(uv_handle_t *h)
+{
+	struct nasmac__metrics *ms = h->data;
+
+	/* The timer is closed after the poll handle; the last close frees. */
+	if (h == (uv_handle_t *)&ms->tick)
+		free(ms);
+}
+
+void nasmac__metrics_stop(struct nasmac__metrics *ms)
+{
+	if (!ms)
+		return;
+	uv_poll_stop(&ms->poll);
+	MHD_stop_daemon(ms->d);
+	uv_close((uv_handle_t *)&ms->poll, free_on_close);
+	uv_close((uv_handle_t *)&ms->tick, free_on_close);
+}
