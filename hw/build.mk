@@ -61,11 +61,11 @@ synth-summary: $(foreach t,$(SYNTH_TOPS),$(SYNTH_DIR)/$(t).stat)
 # --- The control-register module's own test (Verilator C++ testbench). --------------------------
 TB_CTRL_DIR := $(BUILD)/hw/tb_ctrl
 TB_CTRL_BIN := $(TB_CTRL_DIR)/Vnasmac_ctrl
-$(TB_CTRL_BIN): hw/tb/kernel/tb_ctrl.cc hw/rtl/nasmac_ctrl.sv $(LAYOUT_GEN_SV)
+$(TB_CTRL_BIN): hw/tb/kernel/tb_ctrl.cc hw/rtl/nasmac_ctrl.sv $(LAYOUT_GEN_SV) $(LAYOUT_GEN_H)
 	@mkdir -p $(TB_CTRL_DIR)
 	@echo "  VERILATE nasmac_ctrl (tb_ctrl)"
 	$(Q)$(VERILATOR) --cc --exe --build -j 2 -Wall --top-module nasmac_ctrl -Mdir $(TB_CTRL_DIR) \
-		$(LAYOUT_GEN_SV) hw/rtl/nasmac_ctrl.sv $(abspath hw/tb/kernel/tb_ctrl.cc) >$(TB_CTRL_DIR)/build.log 2>&1 \
+		-CFLAGS -I$(abspath driver/src) $(LAYOUT_GEN_SV) hw/rtl/nasmac_ctrl.sv $(abspath hw/tb/kernel/tb_ctrl.cc) >$(TB_CTRL_DIR)/build.log 2>&1 \
 		|| { cat $(TB_CTRL_DIR)/build.log; exit 1; }
 
 .PHONY: test-ctrl

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "Vnasmac_ctrl.h"
+#include "nasmac_layout.h"
 #include "verilated.h"
 
 static std::unique_ptr<Vnasmac_ctrl> t;
@@ -103,7 +104,7 @@ int main(int argc, char **argv)
 
 	CHECK(read(0x00) == 0x4, "AP_CTRL after reset: idle only");
 	CHECK(read(0x40) == 0x4e41534d, "ID");
-	CHECK(read(0x44) == 0x00010000, "VERSION");
+	CHECK(read(0x44) == NASMAC_DEV_VERSION, "VERSION (the generated contract, hw/layout.txt)");
 	write(0x10, 0x11223344);
 	write(0x14, 0x55667788, 0xf, false);
 	CHECK(t->desc_addr_o == 0x5566778811223344ull, "DESC_ADDR 0x%llx", (unsigned long long)t->desc_addr_o);
