@@ -28,12 +28,12 @@ TEST_DRIVER_BINS := $(BIN)/test_driver $(BIN)/test_driver_uv
 $(BIN)/test_driver: $(OBJ)/tests/driver/test_driver.o $(NASMAC_LIBS) $(TEST_DRIVER_XRT)
 	@mkdir -p $(dir $@)
 	@$(if $(filter 1,$(V)),,echo "  LD      $@")
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(NASMAC_LIB) $(TEST_DRIVER_XRT) $(SIM_LIBS) $(TEST_DRIVER_LDLIBS)
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(NASMAC_STATIC_BE) $(NASMAC_LIB) $(TEST_DRIVER_XRT) $(SIM_LIBS) $(TEST_DRIVER_LDLIBS)
 
 $(BIN)/test_driver_uv: $(OBJ)/tests/driver/test_driver_uv.o $(NASMAC_LIBS) $(TEST_DRIVER_XRT)
 	@mkdir -p $(dir $@)
 	@$(if $(filter 1,$(V)),,echo "  LD      $@")
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(NASMAC_LIB) $(TEST_DRIVER_XRT) $(SIM_LIBS) $(TEST_DRIVER_LDLIBS) -luv
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(NASMAC_STATIC_BE) $(NASMAC_LIB) $(TEST_DRIVER_XRT) $(SIM_LIBS) $(TEST_DRIVER_LDLIBS) -luv
 
 # Without a card the tool's xrt backend must refuse with -ENODEV and one line, not abort.
 .PHONY: test-driver test-driver-san test-driver-noxrt
@@ -65,7 +65,7 @@ test-driver-san: $(SIM_LIBS) | $(if $(wildcard tests/ref/build.mk),test-ref-san)
 $(BIN)/test_driver_race: $(OBJ)/tests/driver/test_race.o $(NASMAC_LIBS) $(TEST_DRIVER_XRT)
 	@mkdir -p $(dir $@)
 	@$(if $(filter 1,$(V)),,echo "  LD      $@")
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(NASMAC_LIB) $(TEST_DRIVER_XRT) $(SIM_LIBS) $(TEST_DRIVER_LDLIBS)
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(NASMAC_STATIC_BE) $(NASMAC_LIB) $(TEST_DRIVER_XRT) $(SIM_LIBS) $(TEST_DRIVER_LDLIBS)
 
 .PHONY: test-driver-race
 TEST_TARGETS += test-driver-race
