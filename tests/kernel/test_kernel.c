@@ -141,12 +141,13 @@ static void wr64(kdev_t *d, uint32_t off, uint64_t v)
 	nasmac_sim_reg_write(d->sim, off + 4, (uint32_t)(v >> 32));
 }
 
-/* Writes descriptors and messages, runs the kernel, checks every record. Returns 0 or -1. */
-static int run_and_check(kdev_t *d, job_t *jobs, size_t n, const char *what, uint32_t arena_limit)
+static uint8_t descs[4096 * NASMAC_DESC_BYTES];
+static uint8_t res[4096 * NASMAC_RES_BYTES];
+
+/* Writes descriptors, messages and a zeroed result array, sets the arguments and ap_start.
+ * Returns the number of descriptors with a bad INDEX (no record expected). */
+static size_t start_run(kdev_t *d, job_t *jobs, size_t n, uint32_t arena_limit)
 {
-	static uint8_t descs[4096 * NASMAC_DESC_BYTES];
-	static uint8_t res[4096 * NASMAC_RES_BYTES];
-	unsigned f0 = failed;
 	size_t expect_bad_index = 0;
 
 	memset(descs, 0, n * NASMAC_DESC_BYTES);
@@ -178,7 +179,16 @@ static int run_and_check(kdev_t *d, job_t *jobs, size_t n, const char *what, uin
 	wr64(d, NASMAC_REG_RESULT_ADDR, d->res);
 	nasmac_sim_reg_write(d->sim, NASMAC_REG_NUM_JOBS, (uint32_t)n);
 	nasmac_sim_reg_write(d->sim, NASMAC_REG_ARENA_BYTES, arena_limit);
+	nasmac_sim_reg_write(d->sim, NASMAC_REG_MAX_JOBS, (uint32_t)d->cap_jobs);
 	nasmac_sim_reg_write(d->sim, NASMAC_REG_AP_CTRL, NASMAC_DEV_AP_START);
+	return expect_bad_index;
+}
+
+/* Writes descriptors and messages, runs the kernel, checks every record. Returns 0 or -1. */
+static int run_and_check(kdev_t *d, job_t *jobs, size_t n, const char *what, uint32_t arena_limit)
+{
+	unsigned f0 = failed;
+	size_t expect_bad_index = start_run(d, jobs, n, arena_limit);
 
 	uint64_t cycles = 0;
 	int rc = nasmac_sim_run(d->sim, RUN_BUDGET, &cycles);
@@ -504,6 +514,98 @@ static void test_random(uint64_t seed)
 	nasmac_sim_free(d.sim);
 }
 
+/* A reset in the middle of a run, with bursts in flight: the memory drops them (as an
+ * interconnect reset does), the kernel comes back idle, and the next run is right. */
+static void test_reset_midrun(void)
+{
+	kdev_t d;
+	uint64_t used = 0;
+	nasmac_sim_stats_t st;
+	size_t n = 800;
+
+	/* Room for any batch of n messages of up to 4096 bits, each up to 63 octets apart. */
+	int rc = dev_open(&d, 80, 20, rng_state, n, n * (4096 / 8 + 64));
+	make_random(jobs, n, 4096, &used);
+	CHECK(rc == 0, "create: %d", rc);
+	if (rc)
+		return;
+	start_run(&d, jobs, n, (uint32_t)used);
+	nasmac_sim_step(d.sim, 3000);
+	uint32_t busy = nasmac_sim_in_flight(d.sim), v = 0;
+	CHECK(busy > 0, "reset test: no burst in flight 3000 cycles into the run");
+	nasmac_sim_reset(d.sim, 16);
+	nasmac_sim_stats(d.sim, &st);
+	CHECK(nasmac_sim_in_flight(d.sim) == 0 && st.dropped >= busy,
+	      "reset: %u bursts still in flight, %" PRIu64 " dropped (%u before)", nasmac_sim_in_flight(d.sim),
+	      st.dropped, busy);
+	nasmac_sim_reg_read(d.sim, NASMAC_REG_AP_CTRL, &v);
+	CHECK(v == NASMAC_DEV_AP_IDLE, "AP_CTRL after a reset in a run: 0x%x", v);
+	printf("  reset with %u bursts in flight: kernel idle again\n", busy);
+	make_random(jobs, n, 4096, &used);
+	run_and_check(&d, jobs, n, "run after a reset in mid-run", (uint32_t)used);
+	nasmac_sim_stats(d.sim, &st);
+	CHECK(st.protocol_errors == 0, "%" PRIu64 " AXI protocol errors", st.protocol_errors);
+	nasmac_sim_free(d.sim);
+}
+
+/* Runs a batch with one injected bus error; the run must end (no hang), the model must have
+ * answered one burst with the error, and a kernel with RUN_STATUS (layout 2.0) must report it. */
+static void bus_error_run(kdev_t *d, size_t n, int write, uint32_t resp, int has_status)
+{
+	nasmac_sim_fault_t f = {.port = "gmem", .write = write, .resp = resp, .nth = 3, .count = 1};
+	nasmac_sim_stats_t before, after;
+	uint64_t used = 0, cycles = 0;
+	uint32_t status = 0;
+	const char *what = write ? "write" : "read";
+
+	make_random(jobs, n, 2048, &used);
+	nasmac_sim_inject(d->sim, &f);
+	nasmac_sim_stats(d->sim, &before);
+	start_run(d, jobs, n, (uint32_t)used);
+	int rc = nasmac_sim_run(d->sim, RUN_BUDGET, &cycles);
+	CHECK(rc == 0, "%s error: run returned %d after %" PRIu64 " cycles", what, rc, cycles);
+	nasmac_sim_stats(d->sim, &after);
+	CHECK((write ? after.wr_errors - before.wr_errors : after.rd_errors - before.rd_errors) == 1,
+	      "%s error: the model injected %" PRIu64 " errors", what,
+	      write ? after.wr_errors - before.wr_errors : after.rd_errors - before.rd_errors);
+	nasmac_sim_reg_read(d->sim, NASMAC_REG_AP_CTRL, &status);
+	nasmac_sim_reg_read(d->sim, NASMAC_REG_RUN_STATUS, &status);
+	if (has_status)
+		CHECK(status == (write ? NASMAC_DEV_RUN_WR_ERR : NASMAC_DEV_RUN_RD_ERR),
+		      "%s %s: RUN_STATUS 0x%x", what, resp == NASMAC_SIM_SLVERR ? "SLVERR" : "DECERR", status);
+	printf("  %s %-6s on burst 3: run ended after %" PRIu64 " cycles, RUN_STATUS 0x%x\n", what,
+	       resp == NASMAC_SIM_SLVERR ? "SLVERR" : "DECERR", cycles, status);
+	nasmac_sim_inject(d->sim, NULL);
+}
+
+static void test_bus_errors(void)
+{
+	kdev_t d;
+	uint32_t v = 0;
+	size_t n = 300;
+	int rc = dev_open(&d, 20, 10, rng_state, n, n * (2048 / 8 + 64));
+	CHECK(rc == 0, "create: %d", rc);
+	if (rc)
+		return;
+	/* A kernel that predates layout 2.0 has no MAX_JOBS (reads 0) and no RUN_STATUS: it must
+	 * still end its runs, but only the model's side can be checked. */
+	nasmac_sim_reg_write(d.sim, NASMAC_REG_MAX_JOBS, (uint32_t)n);
+	nasmac_sim_reg_read(d.sim, NASMAC_REG_MAX_JOBS, &v);
+	int has_status = v == n;
+	if (!has_status)
+		printf("  NOTE: this kernel has no MAX_JOBS/RUN_STATUS yet: RUN_STATUS not checked\n");
+	bus_error_run(&d, n, 0, NASMAC_SIM_SLVERR, has_status);
+	bus_error_run(&d, n, 1, NASMAC_SIM_SLVERR, has_status);
+	bus_error_run(&d, n, 0, NASMAC_SIM_DECERR, has_status);
+	/* The next clean run is right and reports no error. */
+	uint64_t used = 0;
+	make_random(jobs, n, 2048, &used);
+	run_and_check(&d, jobs, n, "clean run after bus errors", (uint32_t)used);
+	nasmac_sim_reg_read(d.sim, NASMAC_REG_RUN_STATUS, &v);
+	CHECK(v == 0, "RUN_STATUS 0x%x after a clean run", v);
+	nasmac_sim_free(d.sim);
+}
+
 int main(void)
 {
 	uint64_t seed = 0;
@@ -519,6 +621,8 @@ int main(void)
 	test_registers();
 	test_vectors();
 	test_random(seed);
+	test_reset_midrun();
+	test_bus_errors();
 	printf("test_kernel: %u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
