@@ -1,7 +1,9 @@
 /*
  * nasmac bench engine: batches of jobs through the whole-kernel Verilator model (sim/sim.h), the
- * engine's cycles per MAC from its CYCLES register, projected to a 300 MHz kernel clock, beside
- * libipsec-mb on one CPU core in the same run (new key per job, 64-octet messages).
+ * engine's cycles per MAC from its CYCLES register at a stated memory latency (cycles from an
+ * accepted AXI request to its first data beat; DDR4 behind an Alveo shell answers in roughly
+ * 40-80 kernel cycles, HBM in 80-150) and random stall rate, projected to a 300 MHz kernel
+ * clock, beside libipsec-mb on one CPU core in the same run (new key per job, 64-octet messages).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -19,6 +21,8 @@
 
 #define KERNEL_HZ 300e6
 #define BATCH_MAX 4096u
+#define DEFAULT_MEM_LATENCY 100u
+#define MAX_LATENCIES 16
 #define MAX_MSG 160u
 #define CPU_MSG 64u
 
@@ -223,37 +227,40 @@ static double cpu_rate(struct cpu_ctx *c, unsigned alg, size_t pool)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: nasmac bench engine [--json] [--jobs N]\n"
+	fprintf(f, "usage: nasmac bench engine [--json] [--jobs N] [--mem-latency N[,N...]] [--mem-stall PCT]\n"
 		   "  Batches of N (default 4096) jobs through the whole-kernel model: per algorithm with\n"
 		   "  64-octet messages and a mixed batch (16..160 octets); cycles per MAC, MAC/s at\n"
-		   "  300 MHz, EIA2 AES blocks per cycle, and libipsec-mb on one core in the same run.\n");
+		   "  300 MHz, EIA2 AES blocks per cycle, and libipsec-mb on one core in the same run.\n"
+		   "  --mem-latency  cycles from an accepted AXI request to its first data beat (default %u);\n"
+		   "                 a list (0,40,80,150) runs every batch at each latency\n"
+		   "  --mem-stall    percent of cycles each AXI channel stalls at random (default 0)\n",
+		DEFAULT_MEM_LATENCY);
 }
 
-int nasmac__bench_engine(int argc, char **argv)
+/* "0,40,80,150" -> lat[]; returns the count, or 0 when malformed. */
+static size_t parse_latencies(const char *s, uint32_t *lat)
 {
-	int json = 0, rc, status = 0;
-	size_t n = BATCH_MAX;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			json = 1;
-		} else if (!strcmp(argv[i], "--jobs") && i + 1 < argc) {
-			n = strtoul(argv[++i], NULL, 0);
-			if (n == 0 || n > BATCH_MAX) {
-				fprintf(stderr, "nasmac bench engine: --jobs 1..%u\n", BATCH_MAX);
-				return 2;
-			}
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage(stdout);
+	size_t n = 0;
+	while (*s && n < MAX_LATENCIES) {
+		char *end;
+		unsigned long v = strtoul(s, &end, 10);
+		if (end == s || v > 100000 || (*end && *end != ','))
 			return 0;
-		} else {
-			usage(stderr);
-			return 2;
-		}
+		lat[n++] = (uint32_t)v;
+		s = *end ? end + 1 : end;
 	}
+	return *s ? 0 : n;
+}
 
+/* One model at this latency and stall rate; the four batches through it. */
+static int bench_at(uint32_t latency, uint32_t stall, size_t n, int json, uint64_t *all_cycles,
+		    double *all_wall)
+{
+	nasmac_sim_opts_t so = {.mem_latency = latency, .stall_pct = stall, .seed = 1};
 	nasmac_sim_t *sim = NULL;
 	uint64_t desc, arena, res;
-	rc = nasmac_sim_create(NULL, &sim);
+	int status = 0;
+	int rc = nasmac_sim_create(&so, &sim);
 	if (!rc)
 		rc = nasmac_sim_mem_alloc(sim, BATCH_MAX * NASMAC_DESC_BYTES, &desc);
 	if (!rc)
@@ -266,10 +273,9 @@ int nasmac__bench_engine(int argc, char **argv)
 		return 1;
 	}
 	if (!json)
-		printf("engine (Verilator model of the kernel, %zu jobs per batch, projected to %.0f MHz):\n", n,
-		       KERNEL_HZ / 1e6);
-	uint64_t all_cycles = 0;
-	double all_wall = 0;
+		printf("engine (Verilator model of the kernel, %zu jobs per batch, memory latency %u cycles, "
+		       "stalls %u%%, projected to %.0f MHz):\n",
+		       n, latency, stall, KERNEL_HZ / 1e6);
 	static const unsigned order[] = {1, 2, 3, 0};
 	for (size_t k = 0; k < 4; k++) {
 		unsigned alg = order[k];
@@ -277,19 +283,19 @@ int nasmac__bench_engine(int argc, char **argv)
 		make_jobs(alg, n);
 		rc = run_engine(sim, desc, arena, res, n, &r);
 		if (rc || r.bad) {
-			fprintf(stderr, "nasmac bench engine: %s batch: %s, %zu records did not verify\n",
-				alg_names[alg], rc ? strerror(-rc) : "ran", r.bad);
+			fprintf(stderr, "nasmac bench engine: %s batch (latency %u): %s, %zu records did not verify\n",
+				alg_names[alg], latency, rc ? strerror(-rc) : "ran", r.bad);
 			status = 1;
 			continue;
 		}
-		all_cycles += r.sim_cycles;
-		all_wall += r.wall_s;
+		*all_cycles += r.sim_cycles;
+		*all_wall += r.wall_s;
 		double cpm = (double)r.cycles / (double)n;
 		double bpc = (double)r.blocks2 / (double)r.cycles;
 		if (json) {
-			printf("{\"alg\":\"%s\",\"jobs\":%zu,\"cycles\":%" PRIu64 ",\"cycles_per_mac\":%.3f,"
-			       "\"mac_per_s\":%.0f",
-			       alg_names[alg], n, r.cycles, cpm, KERNEL_HZ / cpm);
+			printf("{\"alg\":\"%s\",\"jobs\":%zu,\"mem_latency\":%u,\"mem_stall\":%u,\"cycles\":%" PRIu64
+			       ",\"cycles_per_mac\":%.3f,\"mac_per_s\":%.0f",
+			       alg_names[alg], n, latency, stall, r.cycles, cpm, KERNEL_HZ / cpm);
 			if (alg == 2)
 				printf(",\"blocks_per_cycle\":%.3f", bpc);
 			printf(",\"sim_cycles_per_s\":%.0f}\n", (double)r.sim_cycles / r.wall_s);
@@ -302,6 +308,51 @@ int nasmac__bench_engine(int argc, char **argv)
 		}
 	}
 	nasmac_sim_free(sim);
+	return status;
+}
+
+int nasmac__bench_engine(int argc, char **argv)
+{
+	int json = 0, status = 0;
+	size_t n = BATCH_MAX, nlat = 1;
+	uint32_t lat[MAX_LATENCIES] = {DEFAULT_MEM_LATENCY}, stall = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = 1;
+		} else if (!strcmp(argv[i], "--jobs") && i + 1 < argc) {
+			n = strtoul(argv[++i], NULL, 0);
+			if (n == 0 || n > BATCH_MAX) {
+				fprintf(stderr, "nasmac bench engine: --jobs 1..%u\n", BATCH_MAX);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--mem-latency") && i + 1 < argc) {
+			nlat = parse_latencies(argv[++i], lat);
+			if (nlat == 0) {
+				fprintf(stderr, "nasmac bench engine: --mem-latency N[,N...] (at most %d values, "
+						"each 0..100000)\n", MAX_LATENCIES);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--mem-stall") && i + 1 < argc) {
+			char *end;
+			unsigned long v = strtoul(argv[++i], &end, 10);
+			if (*end || v > 90) {
+				fprintf(stderr, "nasmac bench engine: --mem-stall 0..90\n");
+				return 2;
+			}
+			stall = (uint32_t)v;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return 0;
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+
+	uint64_t all_cycles = 0;
+	double all_wall = 0;
+	for (size_t k = 0; k < nlat; k++)
+		status |= bench_at(lat[k], stall, n, json, &all_cycles, &all_wall);
 	if (!json)
 		printf("  simulation speed: %.0f cycles/s\n", all_wall > 0 ? (double)all_cycles / all_wall : 0.0);
 
