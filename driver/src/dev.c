@@ -284,18 +284,25 @@ static void reap_head(struct nasmac_dev *dev)
 	struct nasmac__slot *slot = run_at(dev, 0);
 	uint32_t count = dev->run_count;
 	uint64_t t_end;
-	int rc = -EIO;
+	int rc = -EIO, refused = 0;
 
 	pthread_mutex_unlock(&dev->lock);
 	start_filled(dev, count);
 	if (slot->state == NASMAC__SLOT_STARTED) {
+		slot->run_status = 0;
 		rc = dev->ops->wait(dev, slot, dev->opts.timeout_ms);
+		/* The kernel says its records are not to be trusted (a bus error, refused
+		 * arguments): none is looked at. It stopped cleanly, so no reset is needed. */
+		if (rc == 0 && slot->run_status) {
+			rc = -EIO;
+			refused = 1;
+		}
 		if (rc == 0)
 			rc = check_results(slot);
 	}
 	t_end = nasmac__drv_now_ns();
 	resolve_slot(slot, rc == 0);
-	if (rc && !dev->dead && dev->ops->recover) {
+	if (rc && !refused && !dev->dead && dev->ops->recover) {
 		if (dev->ops->recover(dev)) {
 			fprintf(stderr, "nasmac: %s device lost after a failed batch; "
 					"computing on the CPU from now on\n", dev->ops->name);
@@ -320,6 +327,7 @@ static void reap_head(struct nasmac_dev *dev)
 		dev->dev_end_ns = t_end;
 		dev->st.device_cycles += slot->cycles;
 	}
+	dev->st.run_errors += (uint64_t)refused;
 	if (++dev->run_head == dev->nslots)
 		dev->run_head = 0;
 	dev->run_count--;
