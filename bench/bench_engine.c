@@ -41,7 +41,10 @@ struct bjob {
 static struct bjob g_jobs[BATCH_MAX];
 static uint8_t g_descs[BATCH_MAX * NASMAC_DESC_BYTES];
 static uint8_t g_res[BATCH_MAX * NASMAC_RES_BYTES];
-static uint8_t g_arena[BATCH_MAX * MAX_MSG];
+/* Messages start 64-octet aligned (each begins a bus beat), as the driver places them (dev.c). */
+#define MSG_ALIGN 64u
+#define MSG_ROOM(octets) (((octets) + MSG_ALIGN - 1) / MSG_ALIGN * MSG_ALIGN)
+static uint8_t g_arena[BATCH_MAX * MSG_ROOM(MAX_MSG)];
 static uint64_t g_rng = 0x243F6A8885A308D3ull;
 static volatile uint32_t g_sink;
 
@@ -58,12 +61,6 @@ static double now_s(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
 }
 
 /* alg 0: mixed (all three algorithms, 16..160 octets); else that algorithm, 64 octets. */
@@ -101,18 +98,14 @@ static int run_engine(nasmac_sim_t *sim, uint64_t desc, uint64_t arena, uint64_t
 	memset(g_descs, 0, n * NASMAC_DESC_BYTES);
 	for (size_t i = 0; i < n; i++) {
 		const struct bjob *j = &g_jobs[i];
-		uint8_t *p = g_descs + i * NASMAC_DESC_BYTES;
-		memcpy(p + NASMAC_DESC_KEY_OFF, j->key, 16);
-		put32(p + NASMAC_DESC_COUNT_OFF, j->count);
-		p[NASMAC_DESC_BEARER_OFF] = j->bearer;
-		p[NASMAC_DESC_DIRECTION_OFF] = j->dir;
-		p[NASMAC_DESC_ALG_OFF] = j->alg;
-		put32(p + NASMAC_DESC_LEN_BITS_OFF, j->len_bits);
-		memcpy(p + NASMAC_DESC_EXP_MAC_OFF, j->mac, 4);
-		put32(p + NASMAC_DESC_MSG_OFFSET_OFF, (uint32_t)off);
-		put32(p + NASMAC_DESC_INDEX_OFF, (uint32_t)i);
+		nasmac__desc_t d = {.count = j->count, .bearer = j->bearer, .direction = j->dir, .alg = j->alg,
+				    .len_bits = j->len_bits, .msg_offset = off, .index = (uint32_t)i};
+		memcpy(d.key, j->key, 16);
+		memcpy(d.exp_mac, j->mac, 4);
+		nasmac__desc_pack(g_descs + i * NASMAC_DESC_BYTES, &d);
 		memcpy(g_arena + off, j->msg, j->len_bits / 8);
-		off += j->len_bits / 8; /* packed back to back, as the driver packs them */
+		memset(g_arena + off + j->len_bits / 8, 0, MSG_ROOM(j->len_bits / 8) - j->len_bits / 8);
+		off += MSG_ROOM(j->len_bits / 8);
 		if (j->alg == NASMAC_EIA2)
 			out->blocks2 += (j->len_bits + 64 + 127) / 128 + 1;
 	}
@@ -146,9 +139,12 @@ static int run_engine(nasmac_sim_t *sim, uint64_t desc, uint64_t arena, uint64_t
 	if (rc)
 		return rc;
 	/* A benchmark of wrong answers is worthless: every record must verify. */
-	for (size_t i = 0; i < n; i++)
-		if (g_res[i * NASMAC_RES_BYTES + NASMAC_RES_STATUS_OFF] != NASMAC_DEV_ST_VERIFIED)
+	for (size_t i = 0; i < n; i++) {
+		nasmac__res_t r;
+		nasmac__res_unpack(g_res + i * NASMAC_RES_BYTES, &r);
+		if (r.status != NASMAC_DEV_ST_VERIFIED || r.index != i || memcmp(r.mac, g_jobs[i].mac, 4))
 			out->bad++;
+	}
 	return 0;
 }
 

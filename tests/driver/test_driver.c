@@ -782,6 +782,46 @@ static void test_xrt_bus_errors(void **state)
 	bus_error_cases("xrt:0", "xrt:0", "xrt:0", "stub");
 }
 
+/* The generated record packing (nasmac_layout.h): every field at its offset, little-endian,
+ * all 8 octets of MSG_OFFSET, RSVD zeroed; unpack gives back what pack was given. */
+static void test_layout_pack(void **state)
+{
+	nasmac__desc_t d = { .key = { 0x2b, 0xd6, 0x45, 0x9f }, .count = 0x38a6f056, .bearer = 0x1f,
+			     .direction = 1, .alg = 2, .len_bits = 0x1234,
+			     .exp_mac = { 0xde, 0xad, 0xbe, 0xef }, .msg_offset = 0x0102030405060708ull,
+			     .index = 0xa0b0c0d0 }, back;
+	nasmac__res_t r = { .mac = { 1, 2, 3, 4 }, .status = NASMAC_DEV_ST_MISMATCH, .index = 77 }, rb;
+	uint8_t p[NASMAC_DESC_BYTES], q[NASMAC_RES_BYTES];
+	static const uint8_t off_le[8] = { 8, 7, 6, 5, 4, 3, 2, 1 };
+
+	(void)state;
+	memset(p, 0xff, sizeof(p));
+	nasmac__desc_pack(p, &d);
+	assert_memory_equal(p + NASMAC_DESC_MSG_OFFSET_OFF, off_le, 8);
+	assert_int_equal(p[NASMAC_DESC_COUNT_OFF], 0x56);
+	assert_int_equal(p[NASMAC_DESC_COUNT_OFF + 3], 0x38);
+	assert_int_equal(p[NASMAC_DESC_ALG_OFF], 2);
+	assert_int_equal(p[NASMAC_DESC_EXP_MAC_OFF], 0xde);
+	assert_int_equal(p[NASMAC_DESC_KEY_OFF + 1], 0xd6);
+	assert_int_equal(p[NASMAC_DESC_INDEX_OFF], 0xd0);
+	for (size_t i = 0; i < NASMAC_DESC_RSVD_LEN; i++)
+		assert_int_equal(p[NASMAC_DESC_RSVD_OFF + i], 0);
+	nasmac__desc_unpack(p, &back);
+	assert_memory_equal(back.key, d.key, 16);
+	assert_memory_equal(back.exp_mac, d.exp_mac, 4);
+	assert_true(back.count == d.count && back.bearer == d.bearer &&
+		    back.direction == d.direction && back.alg == d.alg && back.flags == 0 &&
+		    back.len_bits == d.len_bits && back.msg_offset == d.msg_offset &&
+		    back.index == d.index);
+	memset(q, 0xff, sizeof(q));
+	nasmac__res_pack(q, &r);
+	assert_int_equal(q[NASMAC_RES_STATUS_OFF], NASMAC_DEV_ST_MISMATCH);
+	assert_int_equal(q[NASMAC_RES_RSVD_OFF], 0);
+	nasmac__res_unpack(q, &rb);
+	assert_memory_equal(rb.mac, r.mac, 4);
+	assert_true(rb.status == r.status && rb.index == r.index);
+}
+
 /* The sim backend's argument string: unknown keys and bad values are refused. */
 static void test_sim_bad_args(void **state)
 {
@@ -801,6 +841,7 @@ int main(void)
 	const char *env = getenv("NASMAC_TEST_SEED");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_layout_pack),
 		cmocka_unit_test(test_verify_null_dev),
 		cmocka_unit_test(test_cpu_random),
 		cmocka_unit_test(test_cpu_reference_path),

@@ -62,21 +62,6 @@ static uint64_t rnd(void)
 	return rng_state;
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* The toy lane's MAC (hw/tb/kernel/toy_lane.sv), for a model built without a real lane. */
 static void toy_mac(const job_t *j, uint8_t mac[4])
 {
@@ -153,16 +138,11 @@ static size_t start_run(kdev_t *d, job_t *jobs, size_t n, uint32_t arena_limit)
 	memset(descs, 0, n * NASMAC_DESC_BYTES);
 	for (size_t i = 0; i < n; i++) {
 		job_t *j = &jobs[i];
-		uint8_t *p = descs + i * NASMAC_DESC_BYTES;
-		memcpy(p + NASMAC_DESC_KEY_OFF, j->key, 16);
-		put32(p + NASMAC_DESC_COUNT_OFF, j->count);
-		p[NASMAC_DESC_BEARER_OFF] = j->bearer;
-		p[NASMAC_DESC_DIRECTION_OFF] = j->dir;
-		p[NASMAC_DESC_ALG_OFF] = j->alg;
-		put32(p + NASMAC_DESC_LEN_BITS_OFF, j->len_bits);
-		memcpy(p + NASMAC_DESC_EXP_MAC_OFF, j->exp_mac, 4);
-		put64(p + NASMAC_DESC_MSG_OFFSET_OFF, j->msg_off);
-		put32(p + NASMAC_DESC_INDEX_OFF, j->index);
+		nasmac__desc_t dd = {.count = j->count, .bearer = j->bearer, .direction = j->dir, .alg = j->alg,
+				     .len_bits = j->len_bits, .msg_offset = j->msg_off, .index = j->index};
+		memcpy(dd.key, j->key, 16);
+		memcpy(dd.exp_mac, j->exp_mac, 4);
+		nasmac__desc_pack(descs + i * NASMAC_DESC_BYTES, &dd);
 		if (j->expect_status == 0)
 			expect_bad_index++;
 		/* Only good jobs' messages are copied (a bad one may lie outside the arena or wrap). */
@@ -219,17 +199,19 @@ static int run_and_check(kdev_t *d, job_t *jobs, size_t n, const char *what, uin
 	size_t bad_records = 0;
 	for (size_t s = 0; s < n; s++) {
 		const uint8_t *r = res + s * NASMAC_RES_BYTES;
-		uint32_t st = get32(r + NASMAC_RES_STATUS_OFF);
+		nasmac__res_t rec;
+		nasmac__res_unpack(r, &rec);
+		uint32_t st = rec.status;
 		if (owner[s] < 0) {
 			if (st != 0)
 				bad_records++;
 			continue;
 		}
 		const job_t *j = &jobs[owner[s]];
-		int ok = st == (uint32_t)j->expect_status && get32(r + NASMAC_RES_INDEX_OFF) == s &&
-			 get32(r + NASMAC_RES_RSVD_OFF) == 0;
+		int ok = st == (uint32_t)j->expect_status && rec.index == s &&
+			 nasmac__get_le(r + NASMAC_RES_RSVD_OFF, NASMAC_RES_RSVD_LEN) == 0;
 		if (ok && j->expect_status != NASMAC_DEV_ST_BAD_DESC)
-			ok = memcmp(r + NASMAC_RES_MAC_OFF, j->expect_mac, 4) == 0;
+			ok = memcmp(rec.mac, j->expect_mac, 4) == 0;
 		if (!ok && bad_records < 5)
 			fprintf(stderr,
 				"%s: slot %zu (job %d alg %u len %u off %" PRIu64 "): status %u mac %02x%02x%02x%02x, "
