@@ -560,6 +560,51 @@ static void bus_error_run(kdev_t *d, size_t n, int write, uint32_t resp, int has
 	nasmac_sim_inject(d->sim, NULL);
 }
 
+/* Arguments the kernel must refuse (RUN_STATUS bit 2) and still raise ap_done: more jobs than
+ * MAX_JOBS (without touching memory), a descriptor array not 64-octet aligned, a result array
+ * not 16-octet aligned. */
+static void bad_args_runs(kdev_t *d, size_t n)
+{
+	static const struct {
+		const char *what;
+		uint32_t num_jobs_extra, desc_off, res_off;
+		int no_access;
+	} cases[] = {
+		{"NUM_JOBS > MAX_JOBS", 1, 0, 0, 1},
+		{"DESC_ADDR not 64-octet aligned", 0, 16, 0, 0},
+		{"RESULT_ADDR not 16-octet aligned", 0, 0, 8, 0},
+	};
+	uint64_t used = 0;
+
+	make_random(jobs, n, 2048, &used);
+	start_run(d, jobs, n, (uint32_t)used); /* descriptors and messages in place */
+	nasmac_sim_run(d->sim, RUN_BUDGET, NULL);
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		nasmac_sim_stats_t before, after;
+		uint32_t v = 0;
+		uint64_t cycles = 0;
+		nasmac_sim_reg_read(d->sim, NASMAC_REG_AP_CTRL, &v);
+		wr64(d, NASMAC_REG_DESC_ADDR, d->desc + cases[k].desc_off);
+		wr64(d, NASMAC_REG_RESULT_ADDR, d->res + cases[k].res_off);
+		nasmac_sim_reg_write(d->sim, NASMAC_REG_NUM_JOBS, (uint32_t)n + cases[k].num_jobs_extra);
+		nasmac_sim_reg_write(d->sim, NASMAC_REG_MAX_JOBS, (uint32_t)n);
+		nasmac_sim_stats(d->sim, &before);
+		nasmac_sim_reg_write(d->sim, NASMAC_REG_AP_CTRL, NASMAC_DEV_AP_START);
+		int rc = nasmac_sim_run(d->sim, RUN_BUDGET, &cycles);
+		nasmac_sim_stats(d->sim, &after);
+		nasmac_sim_reg_read(d->sim, NASMAC_REG_AP_CTRL, &v);
+		nasmac_sim_reg_read(d->sim, NASMAC_REG_RUN_STATUS, &v);
+		CHECK(rc == 0 && (v & NASMAC_DEV_RUN_BAD_ARGS), "%s: rc %d, RUN_STATUS 0x%x", cases[k].what, rc, v);
+		if (cases[k].no_access)
+			CHECK(after.read_bursts == before.read_bursts && after.write_bursts == before.write_bursts,
+			      "%s: the kernel touched memory (%" PRIu64 " reads, %" PRIu64 " writes)", cases[k].what,
+			      after.read_bursts - before.read_bursts, after.write_bursts - before.write_bursts);
+		printf("  refused: %-32s RUN_STATUS 0x%x after %" PRIu64 " cycles\n", cases[k].what, v, cycles);
+	}
+	wr64(d, NASMAC_REG_DESC_ADDR, d->desc);
+	wr64(d, NASMAC_REG_RESULT_ADDR, d->res);
+}
+
 static void test_bus_errors(void)
 {
 	kdev_t d;
@@ -576,6 +621,8 @@ static void test_bus_errors(void)
 	int has_status = v == n;
 	if (!has_status)
 		printf("  NOTE: this kernel has no MAX_JOBS/RUN_STATUS yet: RUN_STATUS not checked\n");
+	if (has_status)
+		bad_args_runs(&d, n);
 	bus_error_run(&d, n, 0, NASMAC_SIM_SLVERR, has_status);
 	bus_error_run(&d, n, 1, NASMAC_SIM_SLVERR, has_status);
 	bus_error_run(&d, n, 0, NASMAC_SIM_DECERR, has_status);
