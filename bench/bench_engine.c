@@ -82,8 +82,11 @@ static void make_jobs(unsigned alg, size_t n)
 	}
 }
 
+#define MAX_PORTS 4
+
 struct engine_result {
 	uint64_t cycles;   /* kernel CYCLES register */
+	double rd_util[MAX_PORTS]; /* R beats per kernel cycle on each m_axi port */
 	uint64_t blocks2;  /* AES blocks the EIA2 jobs need */
 	double wall_s;     /* simulation time of the run */
 	uint64_t sim_cycles;
@@ -122,6 +125,9 @@ static int run_engine(nasmac_sim_t *sim, uint64_t desc, uint64_t arena, uint64_t
 	nasmac_sim_reg_write(sim, NASMAC_REG_RESULT_ADDR_HI, (uint32_t)(res >> 32));
 	nasmac_sim_reg_write(sim, NASMAC_REG_NUM_JOBS, (uint32_t)n);
 	nasmac_sim_reg_write(sim, NASMAC_REG_ARENA_BYTES, (uint32_t)off);
+	nasmac_sim_stats_t before[MAX_PORTS], after;
+	for (unsigned p = 0; p < MAX_PORTS && nasmac_sim_port(sim, p); p++)
+		nasmac_sim_port_stats(sim, nasmac_sim_port(sim, p), &before[p]);
 	double t0 = now_s();
 	uint64_t c0 = nasmac_sim_cycles(sim);
 	nasmac_sim_reg_write(sim, NASMAC_REG_AP_CTRL, NASMAC_DEV_AP_START);
@@ -135,6 +141,10 @@ static int run_engine(nasmac_sim_t *sim, uint64_t desc, uint64_t arena, uint64_t
 	nasmac_sim_reg_read(sim, NASMAC_REG_CYCLES, &lo);
 	nasmac_sim_reg_read(sim, NASMAC_REG_CYCLES_HI, &hi);
 	out->cycles = (uint64_t)hi << 32 | lo;
+	for (unsigned p = 0; p < MAX_PORTS && nasmac_sim_port(sim, p); p++) {
+		nasmac_sim_port_stats(sim, nasmac_sim_port(sim, p), &after);
+		out->rd_util[p] = out->cycles ? (double)(after.read_beats - before[p].read_beats) / (double)out->cycles : 0;
+	}
 	rc = nasmac_sim_mem_read(sim, res, g_res, n * NASMAC_RES_BYTES);
 	if (rc)
 		return rc;
@@ -224,12 +234,16 @@ static double cpu_rate(struct cpu_ctx *c, unsigned alg, size_t pool)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: nasmac bench engine [--json] [--jobs N] [--mem-latency N[,N...]] [--mem-stall PCT]\n"
+		   "                           [--mem-outstanding N]\n"
 		   "  Batches of N (default 4096) jobs through the whole-kernel model: per algorithm with\n"
 		   "  64-octet messages and a mixed batch (16..160 octets); cycles per MAC, MAC/s at\n"
 		   "  300 MHz, EIA2 AES blocks per cycle, and libipsec-mb on one core in the same run.\n"
 		   "  --mem-latency  cycles from an accepted AXI request to its first data beat (default %u);\n"
 		   "                 a list (0,40,80,150) runs every batch at each latency\n"
-		   "  --mem-stall    percent of cycles each AXI channel stalls at random (default 0)\n",
+		   "  --mem-stall    percent of cycles each AXI channel stalls at random (default 0)\n"
+		   "  --mem-outstanding  bursts in flight the memory accepts per port and direction\n"
+		   "                 (default 0: no limit)\n"
+		   "  Each row also says how busy each port's read data channel was (R beats per cycle).\n",
 		DEFAULT_MEM_LATENCY);
 }
 
@@ -249,10 +263,11 @@ static size_t parse_latencies(const char *s, uint32_t *lat)
 }
 
 /* One model at this latency and stall rate; the four batches through it. */
-static int bench_at(uint32_t latency, uint32_t stall, size_t n, int json, uint64_t *all_cycles,
-		    double *all_wall)
+static int bench_at(uint32_t latency, uint32_t stall, uint32_t outstanding, size_t n, int json,
+		    uint64_t *all_cycles, double *all_wall)
 {
-	nasmac_sim_opts_t so = {.mem_latency = latency, .stall_pct = stall, .seed = 1};
+	nasmac_sim_opts_t so = {.mem_latency = latency, .stall_pct = stall, .seed = 1, .max_reads = outstanding,
+				.max_writes = outstanding};
 	nasmac_sim_t *sim = NULL;
 	uint64_t desc, arena, res;
 	int status = 0;
@@ -269,9 +284,13 @@ static int bench_at(uint32_t latency, uint32_t stall, size_t n, int json, uint64
 		return 1;
 	}
 	if (!json)
+	{
 		printf("engine (Verilator model of the kernel, %zu jobs per batch, memory latency %u cycles, "
-		       "stalls %u%%, projected to %.0f MHz):\n",
-		       n, latency, stall, KERNEL_HZ / 1e6);
+		       "stalls %u%%, ", n, latency, stall);
+		if (outstanding)
+			printf("at most %u bursts in flight per port, ", outstanding);
+		printf("projected to %.0f MHz):\n", KERNEL_HZ / 1e6);
+	}
 	static const unsigned order[] = {1, 2, 3, 0};
 	for (size_t k = 0; k < 4; k++) {
 		unsigned alg = order[k];
@@ -289,17 +308,21 @@ static int bench_at(uint32_t latency, uint32_t stall, size_t n, int json, uint64
 		double cpm = (double)r.cycles / (double)n;
 		double bpc = (double)r.blocks2 / (double)r.cycles;
 		if (json) {
-			printf("{\"alg\":\"%s\",\"jobs\":%zu,\"mem_latency\":%u,\"mem_stall\":%u,\"cycles\":%" PRIu64
-			       ",\"cycles_per_mac\":%.3f,\"mac_per_s\":%.0f",
-			       alg_names[alg], n, latency, stall, r.cycles, cpm, KERNEL_HZ / cpm);
+			printf("{\"alg\":\"%s\",\"jobs\":%zu,\"mem_latency\":%u,\"mem_stall\":%u,"
+			       "\"mem_outstanding\":%u,\"cycles\":%" PRIu64 ",\"cycles_per_mac\":%.3f,\"mac_per_s\":%.0f",
+			       alg_names[alg], n, latency, stall, outstanding, r.cycles, cpm, KERNEL_HZ / cpm);
 			if (alg == 2)
 				printf(",\"blocks_per_cycle\":%.3f", bpc);
+			for (unsigned p = 0; p < MAX_PORTS && nasmac_sim_port(sim, p); p++)
+				printf(",\"rd_beats_per_cycle_%s\":%.3f", nasmac_sim_port(sim, p), r.rd_util[p]);
 			printf(",\"sim_cycles_per_s\":%.0f}\n", (double)r.sim_cycles / r.wall_s);
 		} else {
 			printf("  %-5s %8" PRIu64 " cycles  %7.2f cycles/MAC  %12.0f MAC/s", alg_names[alg], r.cycles,
 			       cpm, KERNEL_HZ / cpm);
 			if (alg == 2)
 				printf("  %.3f AES blocks/cycle", bpc);
+			for (unsigned p = 0; p < MAX_PORTS && nasmac_sim_port(sim, p); p++)
+				printf("  %s R %2.0f%%", nasmac_sim_port(sim, p), 100.0 * r.rd_util[p]);
 			printf("\n");
 		}
 	}
@@ -311,7 +334,7 @@ int nasmac__bench_engine(int argc, char **argv)
 {
 	int json = 0, status = 0;
 	size_t n = BATCH_MAX, nlat = 1;
-	uint32_t lat[MAX_LATENCIES] = {DEFAULT_MEM_LATENCY}, stall = 0;
+	uint32_t lat[MAX_LATENCIES] = {DEFAULT_MEM_LATENCY}, stall = 0, outstanding = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json")) {
 			json = 1;
@@ -336,6 +359,14 @@ int nasmac__bench_engine(int argc, char **argv)
 				return 2;
 			}
 			stall = (uint32_t)v;
+		} else if (!strcmp(argv[i], "--mem-outstanding") && i + 1 < argc) {
+			char *end;
+			unsigned long v = strtoul(argv[++i], &end, 10);
+			if (*end || v > 4096) {
+				fprintf(stderr, "nasmac bench engine: --mem-outstanding 0..4096\n");
+				return 2;
+			}
+			outstanding = (uint32_t)v;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return 0;
@@ -348,7 +379,7 @@ int nasmac__bench_engine(int argc, char **argv)
 	uint64_t all_cycles = 0;
 	double all_wall = 0;
 	for (size_t k = 0; k < nlat; k++)
-		status |= bench_at(lat[k], stall, n, json, &all_cycles, &all_wall);
+		status |= bench_at(lat[k], stall, outstanding, n, json, &all_cycles, &all_wall);
 	if (!json)
 		printf("  simulation speed: %.0f cycles/s\n", all_wall > 0 ? (double)all_cycles / all_wall : 0.0);
 

@@ -155,6 +155,7 @@ void AxiMem::sample(uint64_t cycle, const AxiIn &in)
 			cnt_.max_reads_seen = reads_.size();
 	}
 	if (r_valid_ && in.rready) {
+		cnt_.read_beats++;
 		Burst &b = reads_.front();
 		b.addr += beat_;
 		if (--b.beats == 0)
@@ -186,6 +187,7 @@ void AxiMem::sample(uint64_t cycle, const AxiIn &in)
 		w_held_strb_ = in.wstrb;
 		w_held_last_ = in.wlast;
 	}
+	cnt_.write_beats += in.wvalid && w_ready_;
 	if (in.wvalid && w_ready_)
 		wbeats_.push_back({std::vector<uint8_t>(in.wdata, in.wdata + beat_), in.wstrb, in.wlast});
 	// Data beats meet their addresses in order.

@@ -72,6 +72,7 @@ struct AxiFault {
 
 struct AxiCounters {
 	uint64_t read_bursts = 0, write_bursts = 0;
+	uint64_t read_beats = 0, write_beats = 0; // R and W handshakes
 	uint64_t rd_errors = 0, wr_errors = 0; // bursts that got an injected error
 	uint64_t dropped = 0;                  // bursts in flight when a reset dropped them
 	uint64_t max_reads_seen = 0, max_writes_seen = 0;

@@ -486,16 +486,22 @@ uint32_t nasmac_sim_in_flight(const nasmac_sim_t *sim)
 	return n;
 }
 
-int nasmac_sim_stats(const nasmac_sim_t *sim, nasmac_sim_stats_t *st)
+int nasmac_sim_port_stats(const nasmac_sim_t *sim, const char *port, nasmac_sim_stats_t *st)
 {
 	if (!sim || !st)
 		return -EINVAL;
 	*st = {};
 	st->protocol_errors = sim->protocol_errors;
+	int found = 0;
 	for (const auto &p : sim->ports) {
+		if (port && p->name() != port)
+			continue;
+		found++;
 		const nasmac_sim_axi::AxiCounters &c = p->counters();
 		st->read_bursts += c.read_bursts;
 		st->write_bursts += c.write_bursts;
+		st->read_beats += c.read_beats;
+		st->write_beats += c.write_beats;
 		st->rd_errors += c.rd_errors;
 		st->wr_errors += c.wr_errors;
 		st->dropped += c.dropped;
@@ -504,7 +510,17 @@ int nasmac_sim_stats(const nasmac_sim_t *sim, nasmac_sim_stats_t *st)
 		if (c.max_writes_seen > st->max_writes)
 			st->max_writes = c.max_writes_seen;
 	}
-	return 0;
+	return found ? 0 : -EINVAL;
+}
+
+int nasmac_sim_stats(const nasmac_sim_t *sim, nasmac_sim_stats_t *st)
+{
+	return nasmac_sim_port_stats(sim, nullptr, st);
+}
+
+const char *nasmac_sim_port(const nasmac_sim_t *sim, unsigned int i)
+{
+	return sim && i < kNumPorts ? sim->ports[i]->name().c_str() : nullptr;
 }
 
 uint64_t nasmac_sim_cycles(const nasmac_sim_t *sim)

@@ -50,6 +50,7 @@ typedef struct nasmac_sim_fault {
 typedef struct nasmac_sim_stats {
 	uint64_t protocol_errors;          /* AXI rule violations by the kernel */
 	uint64_t read_bursts, write_bursts;
+	uint64_t read_beats, write_beats;  /* data beats moved (R, W handshakes) */
 	uint64_t rd_errors, wr_errors;     /* bursts answered with an injected error */
 	uint64_t dropped;                  /* bursts in flight dropped by nasmac_sim_reset() */
 	uint64_t max_reads, max_writes;    /* most bursts in flight on one port at once */
@@ -82,6 +83,10 @@ int nasmac_sim_reset(nasmac_sim_t *sim, uint32_t cycles);
 /* Bursts the memory has accepted and not finished, over every port. */
 uint32_t nasmac_sim_in_flight(const nasmac_sim_t *sim);
 int nasmac_sim_stats(const nasmac_sim_t *sim, nasmac_sim_stats_t *st);
+/* The same for one port (its bundle name without m_axi_, e.g. "gmem"); -EINVAL for none such. */
+int nasmac_sim_port_stats(const nasmac_sim_t *sim, const char *port, nasmac_sim_stats_t *st);
+/* The name of the kernel's port number i (0, 1, ...), or NULL past the last one. */
+const char *nasmac_sim_port(const nasmac_sim_t *sim, unsigned int i);
 /* Clock exactly n cycles. */
 int nasmac_sim_step(nasmac_sim_t *sim, uint64_t n);
 /* Cycles since create. */
