@@ -58,8 +58,10 @@ struct nasmac__backend_ops {
 	 * slot on the device (copies staging to device memory and starts it, or queues it);
 	 * .wait waits at most timeout_ms for the oldest started slot, reads its result records
 	 * into slot->res and the kernel's RUN_STATUS into slot->run_status. Each run tells the
-	 * kernel the capacity of the slot's buffers (MAX_JOBS = batch_max). .recover brings a device back after a failed or timed-out run; the core
-	 * then restarts the slots that were started after it. */
+	 * kernel the capacity of the slot's buffers (MAX_JOBS = batch_max). .recover brings a
+	 * device back after a failed or timed-out run (not after a run that ended with a nonzero
+	 * RUN_STATUS: the kernel stopped cleanly); the core then restarts the slots that were
+	 * started after it. */
 	int (*slot_init)(struct nasmac_dev *dev, struct nasmac__slot *slot);
 	void (*slot_fini)(struct nasmac_dev *dev, struct nasmac__slot *slot);
 	int (*start)(struct nasmac_dev *dev, struct nasmac__slot *slot);
