@@ -1,7 +1,9 @@
 /*
  * nasmac bench engine: batches of jobs through the whole-kernel Verilator model (sim/sim.h), the
- * engine's cycles per MAC from its CYCLES register, projected to a 300 MHz kernel clock, beside
- * libipsec-mb on one CPU core in the same run (new key per job, 64-octet messages).
+ * engine's cycles per MAC from its CYCLES register at a stated memory latency (cycles from an
+ * accepted AXI request to its first data beat; DDR4 behind an Alveo shell answers in roughly
+ * 40-80 kernel cycles, HBM in 80-150) and random stall rate, projected to a 300 MHz kernel
+ * clock, beside libipsec-mb on one CPU core in the same run (new key per job, 64-octet messages).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -19,6 +21,8 @@
 
 #define KERNEL_HZ 300e6
 #define BATCH_MAX 4096u
+#define DEFAULT_MEM_LATENCY 100u
+#define MAX_LATENCIES 16
 #define MAX_MSG 160u
 #define CPU_MSG 64u
 
@@ -37,7 +41,10 @@ struct bjob {
 static struct bjob g_jobs[BATCH_MAX];
 static uint8_t g_descs[BATCH_MAX * NASMAC_DESC_BYTES];
 static uint8_t g_res[BATCH_MAX * NASMAC_RES_BYTES];
-static uint8_t g_arena[BATCH_MAX * MAX_MSG];
+/* Messages start 64-octet aligned (each begins a bus beat), as the driver places them (dev.c). */
+#define MSG_ALIGN 64u
+#define MSG_ROOM(octets) (((octets) + MSG_ALIGN - 1) / MSG_ALIGN * MSG_ALIGN)
+static uint8_t g_arena[BATCH_MAX * MSG_ROOM(MAX_MSG)];
 static uint64_t g_rng = 0x243F6A8885A308D3ull;
 static volatile uint32_t g_sink;
 
@@ -54,12 +61,6 @@ static double now_s(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
 }
 
 /* alg 0: mixed (all three algorithms, 16..160 octets); else that algorithm, 64 octets. */
@@ -81,8 +82,11 @@ static void make_jobs(unsigned alg, size_t n)
 	}
 }
 
+#define MAX_PORTS 4
+
 struct engine_result {
 	uint64_t cycles;   /* kernel CYCLES register */
+	double rd_util[MAX_PORTS]; /* R beats per kernel cycle on each m_axi port */
 	uint64_t blocks2;  /* AES blocks the EIA2 jobs need */
 	double wall_s;     /* simulation time of the run */
 	uint64_t sim_cycles;
@@ -97,18 +101,14 @@ static int run_engine(nasmac_sim_t *sim, uint64_t desc, uint64_t arena, uint64_t
 	memset(g_descs, 0, n * NASMAC_DESC_BYTES);
 	for (size_t i = 0; i < n; i++) {
 		const struct bjob *j = &g_jobs[i];
-		uint8_t *p = g_descs + i * NASMAC_DESC_BYTES;
-		memcpy(p + NASMAC_DESC_KEY_OFF, j->key, 16);
-		put32(p + NASMAC_DESC_COUNT_OFF, j->count);
-		p[NASMAC_DESC_BEARER_OFF] = j->bearer;
-		p[NASMAC_DESC_DIRECTION_OFF] = j->dir;
-		p[NASMAC_DESC_ALG_OFF] = j->alg;
-		put32(p + NASMAC_DESC_LEN_BITS_OFF, j->len_bits);
-		memcpy(p + NASMAC_DESC_EXP_MAC_OFF, j->mac, 4);
-		put32(p + NASMAC_DESC_MSG_OFFSET_OFF, (uint32_t)off);
-		put32(p + NASMAC_DESC_INDEX_OFF, (uint32_t)i);
+		nasmac__desc_t d = {.count = j->count, .bearer = j->bearer, .direction = j->dir, .alg = j->alg,
+				    .len_bits = j->len_bits, .msg_offset = off, .index = (uint32_t)i};
+		memcpy(d.key, j->key, 16);
+		memcpy(d.exp_mac, j->mac, 4);
+		nasmac__desc_pack(g_descs + i * NASMAC_DESC_BYTES, &d);
 		memcpy(g_arena + off, j->msg, j->len_bits / 8);
-		off += j->len_bits / 8; /* packed back to back, as the driver packs them */
+		memset(g_arena + off + j->len_bits / 8, 0, MSG_ROOM(j->len_bits / 8) - j->len_bits / 8);
+		off += MSG_ROOM(j->len_bits / 8);
 		if (j->alg == NASMAC_EIA2)
 			out->blocks2 += (j->len_bits + 64 + 127) / 128 + 1;
 	}
@@ -125,6 +125,9 @@ static int run_engine(nasmac_sim_t *sim, uint64_t desc, uint64_t arena, uint64_t
 	nasmac_sim_reg_write(sim, NASMAC_REG_RESULT_ADDR_HI, (uint32_t)(res >> 32));
 	nasmac_sim_reg_write(sim, NASMAC_REG_NUM_JOBS, (uint32_t)n);
 	nasmac_sim_reg_write(sim, NASMAC_REG_ARENA_BYTES, (uint32_t)off);
+	nasmac_sim_stats_t before[MAX_PORTS], after;
+	for (unsigned p = 0; p < MAX_PORTS && nasmac_sim_port(sim, p); p++)
+		nasmac_sim_port_stats(sim, nasmac_sim_port(sim, p), &before[p]);
 	double t0 = now_s();
 	uint64_t c0 = nasmac_sim_cycles(sim);
 	nasmac_sim_reg_write(sim, NASMAC_REG_AP_CTRL, NASMAC_DEV_AP_START);
@@ -138,13 +141,20 @@ static int run_engine(nasmac_sim_t *sim, uint64_t desc, uint64_t arena, uint64_t
 	nasmac_sim_reg_read(sim, NASMAC_REG_CYCLES, &lo);
 	nasmac_sim_reg_read(sim, NASMAC_REG_CYCLES_HI, &hi);
 	out->cycles = (uint64_t)hi << 32 | lo;
+	for (unsigned p = 0; p < MAX_PORTS && nasmac_sim_port(sim, p); p++) {
+		nasmac_sim_port_stats(sim, nasmac_sim_port(sim, p), &after);
+		out->rd_util[p] = out->cycles ? (double)(after.read_beats - before[p].read_beats) / (double)out->cycles : 0;
+	}
 	rc = nasmac_sim_mem_read(sim, res, g_res, n * NASMAC_RES_BYTES);
 	if (rc)
 		return rc;
 	/* A benchmark of wrong answers is worthless: every record must verify. */
-	for (size_t i = 0; i < n; i++)
-		if (g_res[i * NASMAC_RES_BYTES + NASMAC_RES_STATUS_OFF] != NASMAC_DEV_ST_VERIFIED)
+	for (size_t i = 0; i < n; i++) {
+		nasmac__res_t r;
+		nasmac__res_unpack(g_res + i * NASMAC_RES_BYTES, &r);
+		if (r.status != NASMAC_DEV_ST_VERIFIED || r.index != i || memcmp(r.mac, g_jobs[i].mac, 4))
 			out->bad++;
+	}
 	return 0;
 }
 
@@ -223,37 +233,45 @@ static double cpu_rate(struct cpu_ctx *c, unsigned alg, size_t pool)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: nasmac bench engine [--json] [--jobs N]\n"
+	fprintf(f, "usage: nasmac bench engine [--json] [--jobs N] [--mem-latency N[,N...]] [--mem-stall PCT]\n"
+		   "                           [--mem-outstanding N]\n"
 		   "  Batches of N (default 4096) jobs through the whole-kernel model: per algorithm with\n"
 		   "  64-octet messages and a mixed batch (16..160 octets); cycles per MAC, MAC/s at\n"
-		   "  300 MHz, EIA2 AES blocks per cycle, and libipsec-mb on one core in the same run.\n");
+		   "  300 MHz, EIA2 AES blocks per cycle, and libipsec-mb on one core in the same run.\n"
+		   "  --mem-latency  cycles from an accepted AXI request to its first data beat (default %u);\n"
+		   "                 a list (0,40,80,150) runs every batch at each latency\n"
+		   "  --mem-stall    percent of cycles each AXI channel stalls at random (default 0)\n"
+		   "  --mem-outstanding  bursts in flight the memory accepts per port and direction\n"
+		   "                 (default 0: no limit)\n"
+		   "  Each row also says how busy each port's read data channel was (R beats per cycle).\n",
+		DEFAULT_MEM_LATENCY);
 }
 
-int nasmac__bench_engine(int argc, char **argv)
+/* "0,40,80,150" -> lat[]; returns the count, or 0 when malformed. */
+static size_t parse_latencies(const char *s, uint32_t *lat)
 {
-	int json = 0, rc, status = 0;
-	size_t n = BATCH_MAX;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			json = 1;
-		} else if (!strcmp(argv[i], "--jobs") && i + 1 < argc) {
-			n = strtoul(argv[++i], NULL, 0);
-			if (n == 0 || n > BATCH_MAX) {
-				fprintf(stderr, "nasmac bench engine: --jobs 1..%u\n", BATCH_MAX);
-				return 2;
-			}
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage(stdout);
+	size_t n = 0;
+	while (*s && n < MAX_LATENCIES) {
+		char *end;
+		unsigned long v = strtoul(s, &end, 10);
+		if (end == s || v > 100000 || (*end && *end != ','))
 			return 0;
-		} else {
-			usage(stderr);
-			return 2;
-		}
+		lat[n++] = (uint32_t)v;
+		s = *end ? end + 1 : end;
 	}
+	return *s ? 0 : n;
+}
 
+/* One model at this latency and stall rate; the four batches through it. */
+static int bench_at(uint32_t latency, uint32_t stall, uint32_t outstanding, size_t n, int json,
+		    uint64_t *all_cycles, double *all_wall)
+{
+	nasmac_sim_opts_t so = {.mem_latency = latency, .stall_pct = stall, .seed = 1, .max_reads = outstanding,
+				.max_writes = outstanding};
 	nasmac_sim_t *sim = NULL;
 	uint64_t desc, arena, res;
-	rc = nasmac_sim_create(NULL, &sim);
+	int status = 0;
+	int rc = nasmac_sim_create(&so, &sim);
 	if (!rc)
 		rc = nasmac_sim_mem_alloc(sim, BATCH_MAX * NASMAC_DESC_BYTES, &desc);
 	if (!rc)
@@ -266,10 +284,13 @@ int nasmac__bench_engine(int argc, char **argv)
 		return 1;
 	}
 	if (!json)
-		printf("engine (Verilator model of the kernel, %zu jobs per batch, projected to %.0f MHz):\n", n,
-		       KERNEL_HZ / 1e6);
-	uint64_t all_cycles = 0;
-	double all_wall = 0;
+	{
+		printf("engine (Verilator model of the kernel, %zu jobs per batch, memory latency %u cycles, "
+		       "stalls %u%%, ", n, latency, stall);
+		if (outstanding)
+			printf("at most %u bursts in flight per port, ", outstanding);
+		printf("projected to %.0f MHz):\n", KERNEL_HZ / 1e6);
+	}
 	static const unsigned order[] = {1, 2, 3, 0};
 	for (size_t k = 0; k < 4; k++) {
 		unsigned alg = order[k];
@@ -277,31 +298,88 @@ int nasmac__bench_engine(int argc, char **argv)
 		make_jobs(alg, n);
 		rc = run_engine(sim, desc, arena, res, n, &r);
 		if (rc || r.bad) {
-			fprintf(stderr, "nasmac bench engine: %s batch: %s, %zu records did not verify\n",
-				alg_names[alg], rc ? strerror(-rc) : "ran", r.bad);
+			fprintf(stderr, "nasmac bench engine: %s batch (latency %u): %s, %zu records did not verify\n",
+				alg_names[alg], latency, rc ? strerror(-rc) : "ran", r.bad);
 			status = 1;
 			continue;
 		}
-		all_cycles += r.sim_cycles;
-		all_wall += r.wall_s;
+		*all_cycles += r.sim_cycles;
+		*all_wall += r.wall_s;
 		double cpm = (double)r.cycles / (double)n;
 		double bpc = (double)r.blocks2 / (double)r.cycles;
 		if (json) {
-			printf("{\"alg\":\"%s\",\"jobs\":%zu,\"cycles\":%" PRIu64 ",\"cycles_per_mac\":%.3f,"
-			       "\"mac_per_s\":%.0f",
-			       alg_names[alg], n, r.cycles, cpm, KERNEL_HZ / cpm);
+			printf("{\"alg\":\"%s\",\"jobs\":%zu,\"mem_latency\":%u,\"mem_stall\":%u,"
+			       "\"mem_outstanding\":%u,\"cycles\":%" PRIu64 ",\"cycles_per_mac\":%.3f,\"mac_per_s\":%.0f",
+			       alg_names[alg], n, latency, stall, outstanding, r.cycles, cpm, KERNEL_HZ / cpm);
 			if (alg == 2)
 				printf(",\"blocks_per_cycle\":%.3f", bpc);
+			for (unsigned p = 0; p < MAX_PORTS && nasmac_sim_port(sim, p); p++)
+				printf(",\"rd_beats_per_cycle_%s\":%.3f", nasmac_sim_port(sim, p), r.rd_util[p]);
 			printf(",\"sim_cycles_per_s\":%.0f}\n", (double)r.sim_cycles / r.wall_s);
 		} else {
 			printf("  %-5s %8" PRIu64 " cycles  %7.2f cycles/MAC  %12.0f MAC/s", alg_names[alg], r.cycles,
 			       cpm, KERNEL_HZ / cpm);
 			if (alg == 2)
 				printf("  %.3f AES blocks/cycle", bpc);
+			for (unsigned p = 0; p < MAX_PORTS && nasmac_sim_port(sim, p); p++)
+				printf("  %s R %2.0f%%", nasmac_sim_port(sim, p), 100.0 * r.rd_util[p]);
 			printf("\n");
 		}
 	}
 	nasmac_sim_free(sim);
+	return status;
+}
+
+int nasmac__bench_engine(int argc, char **argv)
+{
+	int json = 0, status = 0;
+	size_t n = BATCH_MAX, nlat = 1;
+	uint32_t lat[MAX_LATENCIES] = {DEFAULT_MEM_LATENCY}, stall = 0, outstanding = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = 1;
+		} else if (!strcmp(argv[i], "--jobs") && i + 1 < argc) {
+			n = strtoul(argv[++i], NULL, 0);
+			if (n == 0 || n > BATCH_MAX) {
+				fprintf(stderr, "nasmac bench engine: --jobs 1..%u\n", BATCH_MAX);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--mem-latency") && i + 1 < argc) {
+			nlat = parse_latencies(argv[++i], lat);
+			if (nlat == 0) {
+				fprintf(stderr, "nasmac bench engine: --mem-latency N[,N...] (at most %d values, "
+						"each 0..100000)\n", MAX_LATENCIES);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--mem-stall") && i + 1 < argc) {
+			char *end;
+			unsigned long v = strtoul(argv[++i], &end, 10);
+			if (*end || v > 90) {
+				fprintf(stderr, "nasmac bench engine: --mem-stall 0..90\n");
+				return 2;
+			}
+			stall = (uint32_t)v;
+		} else if (!strcmp(argv[i], "--mem-outstanding") && i + 1 < argc) {
+			char *end;
+			unsigned long v = strtoul(argv[++i], &end, 10);
+			if (*end || v > 4096) {
+				fprintf(stderr, "nasmac bench engine: --mem-outstanding 0..4096\n");
+				return 2;
+			}
+			outstanding = (uint32_t)v;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return 0;
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+
+	uint64_t all_cycles = 0;
+	double all_wall = 0;
+	for (size_t k = 0; k < nlat; k++)
+		status |= bench_at(lat[k], stall, outstanding, n, json, &all_cycles, &all_wall);
 	if (!json)
 		printf("  simulation speed: %.0f cycles/s\n", all_wall > 0 ? (double)all_cycles / all_wall : 0.0);
 

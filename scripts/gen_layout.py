@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Generate the device contract from hw/layout.txt, the one table both sides share.
 
-Writes the SystemVerilog package nasmac_layout_pkg and the C header nasmac_layout.h. The table is
+Writes the SystemVerilog package nasmac_layout_pkg and the C header nasmac_layout.h, which also
+holds the descriptor and result records as C structs with inline pack/unpack functions (the one
+place the host turns a job into the octets the kernel reads, and a record back). The table is
 checked while it is read (no overlapping fields, records add up to their declared sizes, registers
-aligned), so a bad edit fails here and never reaches the RTL or the driver.
+aligned, record integers of 1, 2, 4 or 8 octets), so a bad edit fails here and never reaches the
+RTL or the driver.
 
 usage: gen_layout.py LAYOUT_TXT OUT_SV OUT_H
 """
@@ -39,8 +42,8 @@ def parse(path):
                 if len(parts) < 6:
                     die("%s: expected kind name offset bytes access meaning" % where)
                 name, off, size, access, meaning = parts[1], int(parts[2], 0), int(parts[3], 0), parts[4], parts[5]
-                if access not in ("rw", "ro", "-"):
-                    die("%s: bad access %r" % (where, access))
+                if access not in (("rw", "ro") if kind == "reg" else ("-", "octets")):
+                    die("%s: bad access %r for a %s" % (where, access, kind))
                 rows[kind].append({"name": name, "off": off, "bytes": size,
                                    "access": access, "meaning": meaning})
             key = (kind, parts[1])
@@ -62,6 +65,9 @@ def check(rows):
             at += r["bytes"]
         if at != total:
             die("%s fields add up to %d octets, %s_BYTES says %d" % (kind, at, kind.upper(), total))
+        for r in rows[kind]:
+            if r["access"] == "-" and r["name"] != "RSVD" and r["bytes"] not in (1, 2, 4, 8):
+                die("%s %s: an integer field is 1, 2, 4 or 8 octets (or mark it octets)" % (kind, r["name"]))
     used = {}
     for r in rows["reg"]:
         if r["bytes"] not in (4, 8) or r["off"] % 4:
@@ -105,7 +111,8 @@ def gen_h(rows, src):
            " * offsets into a descriptor (NASMAC_DESC_*) or a result record (NASMAC_RES_*); multi-octet",
            " * integers are little-endian. Other constants are NASMAC_DEV_* so that they never clash with",
            " * the public API's names. */",
-           "#ifndef NASMAC_LAYOUT_H", "#define NASMAC_LAYOUT_H", ""]
+           "#ifndef NASMAC_LAYOUT_H", "#define NASMAC_LAYOUT_H", "",
+           "#include <stdint.h>", "#include <string.h>", ""]
 
     def d(name, value, comment=None):
         line = "#define %-32s 0x%02xu" % (name, value)
@@ -122,13 +129,65 @@ def gen_h(rows, src):
             d(pre + r["name"] + "_OFF", r["off"], r["meaning"])
             d(pre + r["name"] + "_LEN", r["bytes"])
         out.append("")
-    consts = {c["name"]: c["value"] for c in rows["const"]}
     for c in rows["const"]:
         # The record sizes keep their plain names; the rest get NASMAC_DEV_.
         name = "NASMAC_" + c["name"] if c["name"] in ("DESC_BYTES", "RES_BYTES") else "NASMAC_DEV_" + c["name"]
         out.append("#define %-32s %su" % (name, c["raw"]))
+    out += gen_records(rows)
     out += ["", "#endif /* NASMAC_LAYOUT_H */"]
     return "\n".join(out) + "\n"
+
+
+CTYPE = {1: "uint8_t", 2: "uint16_t", 4: "uint32_t", 8: "uint64_t"}
+
+
+def gen_records(rows):
+    """The records as C structs with pack (struct -> octets) and unpack (octets -> struct)."""
+    out = ["", "/* The records as host structs. pack writes every octet of the record (RSVD as zeros);",
+           " * unpack reads every field but RSVD. Integers are little-endian on the device whatever the",
+           " * host's order; octet strings are copied as they are. */",
+           "static inline void nasmac__put_le(uint8_t *p, uint64_t v, unsigned int n)",
+           "{",
+           "\tfor (unsigned int i = 0; i < n; i++)",
+           "\t\tp[i] = (uint8_t)(v >> (8 * i));",
+           "}", "",
+           "static inline uint64_t nasmac__get_le(const uint8_t *p, unsigned int n)",
+           "{",
+           "\tuint64_t v = 0;", "",
+           "\tfor (unsigned int i = n; i-- > 0;)",
+           "\t\tv = v << 8 | p[i];",
+           "\treturn v;",
+           "}"]
+    for kind, name, what in (("desc", "desc", "descriptor"), ("res", "res", "result record")):
+        fields = [r for r in rows[kind] if r["name"] != "RSVD"]
+        size = "NASMAC_DESC_BYTES" if kind == "desc" else "NASMAC_RES_BYTES"
+        pre = "NASMAC_DESC_" if kind == "desc" else "NASMAC_RES_"
+        out += ["", "/* A %s (%s octets). */" % (what, size), "typedef struct nasmac__%s {" % name]
+        for r in fields:
+            f = r["name"].lower()
+            decl = ("uint8_t %s[%d];" % (f, r["bytes"]) if r["access"] == "octets"
+                    else "%s %s;" % (CTYPE[r["bytes"]], f))
+            out.append("\t%-24s /* %s */" % (decl, r["meaning"].replace("*/", "* /")))
+        out.append("} nasmac__%s_t;" % name)
+        out += ["", "static inline void nasmac__%s_pack(uint8_t *p, const nasmac__%s_t *r)" % (name, name), "{"]
+        for r in rows[kind]:
+            f, off = r["name"].lower(), pre + r["name"] + "_OFF"
+            if r["name"] == "RSVD":
+                out.append("\tmemset(p + %s, 0, %s);" % (off, pre + r["name"] + "_LEN"))
+            elif r["access"] == "octets":
+                out.append("\tmemcpy(p + %s, r->%s, %d);" % (off, f, r["bytes"]))
+            else:
+                out.append("\tnasmac__put_le(p + %s, r->%s, %d);" % (off, f, r["bytes"]))
+        out.append("}")
+        out += ["", "static inline void nasmac__%s_unpack(const uint8_t *p, nasmac__%s_t *r)" % (name, name), "{"]
+        for r in fields:
+            f, off = r["name"].lower(), pre + r["name"] + "_OFF"
+            if r["access"] == "octets":
+                out.append("\tmemcpy(r->%s, p + %s, %d);" % (f, off, r["bytes"]))
+            else:
+                out.append("\tr->%s = (%s)nasmac__get_le(p + %s, %d);" % (f, CTYPE[r["bytes"]], off, r["bytes"]))
+        out.append("}")
+    return out
 
 
 def main(argv):

@@ -36,7 +36,7 @@ $(shell mkdir -p $(SIM_BASE)/sim && (echo '$(SIM_RTL)' | cmp -s - $(SIM_LIST) ||
 # One recipe builds the whole archive under a lock and re-checks, under the lock, whether it is
 # still out of date: make test runs SAN=1 sub-makes beside the parent, and they all want this one
 # model; whoever comes second finds it built instead of rebuilding it under the first one's feet.
-SIM_INPUTS := $(SIM_RTL) $(SIM_LIST) sim/build.mk sim/sim.cc sim/sim.h
+SIM_INPUTS := $(SIM_RTL) $(SIM_LIST) sim/build.mk sim/sim.cc sim/sim.h sim/axi_mem.cc sim/axi_mem.h
 ifneq ($(SIM_LOCKED),1)
 $(SIM_LIB): $(SIM_INPUTS)
 	@mkdir -p $(dir $@) $(SIM_BASE)/sim
@@ -55,18 +55,24 @@ $(SIM_VDIR)/.stamp: $(SIM_RTL) $(SIM_LIST) sim/build.mk
 	@echo "$(SIM_TOY_LANES)" >$(SIM_VDIR)/toy_lanes
 	@touch $@
 
-$(SIM_BASE)/sim/sim.o: sim/sim.cc sim/sim.h $(SIM_VDIR)/.stamp
+$(SIM_BASE)/sim/sim.o: sim/sim.cc sim/sim.h sim/axi_mem.h $(SIM_VDIR)/.stamp
 	@mkdir -p $(dir $@)
 	@echo "  CXX     $<"
 	$(Q)$(CXX) -std=c++17 -O2 -g -fPIC -Wall -Wextra -Isim -I$(SIM_VDIR) -isystem $(VERILATOR_INC) \
 		-isystem $(VERILATOR_INC)/vltstd -c $< -o $@
 
-$(SIM_LIB): $(SIM_BASE)/sim/sim.o $(SIM_VDIR)/.stamp
+# The memory model knows nothing of Verilator: shared by the plain and the traced model.
+$(SIM_BASE)/sim/axi_mem.o: sim/axi_mem.cc sim/axi_mem.h
+	@mkdir -p $(dir $@)
+	@echo "  CXX     $<"
+	$(Q)$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Isim -c $< -o $@
+
+$(SIM_LIB): $(SIM_BASE)/sim/sim.o $(SIM_BASE)/sim/axi_mem.o $(SIM_VDIR)/.stamp
 	@mkdir -p $(dir $@)
 	@echo "  AR      $@"
 	$(Q)rm -f $@.tmp
 	$(Q)printf 'create %s\naddlib %s\naddmod %s\nsave\nend\n' $@.tmp $(SIM_VDIR)/Vnasmac__ALL.a \
-		"$(addprefix $(SIM_VDIR)/,$(SIM_VL_OBJS)) $(SIM_BASE)/sim/sim.o" | ar -M
+		"$(addprefix $(SIM_VDIR)/,$(SIM_VL_OBJS)) $(SIM_BASE)/sim/sim.o $(SIM_BASE)/sim/axi_mem.o" | ar -M
 	$(Q)mv $@.tmp $@
 endif
 
@@ -95,18 +101,18 @@ $(SIM_TVDIR)/.stamp: $(SIM_RTL) $(SIM_LIST) sim/build.mk
 	$(Q)$(MAKE) -s -C $(SIM_TVDIR) -f Vnasmac.mk $(SIM_OPT) Vnasmac__ALL.a $(SIM_TVL_OBJS) >/dev/null
 	@touch $@
 
-$(SIM_BASE)/sim/sim_trace.o: sim/sim.cc sim/sim.h $(SIM_TVDIR)/.stamp
+$(SIM_BASE)/sim/sim_trace.o: sim/sim.cc sim/sim.h sim/axi_mem.h $(SIM_TVDIR)/.stamp
 	@mkdir -p $(dir $@)
 	@echo "  CXX     $< (trace)"
 	$(Q)$(CXX) -std=c++17 -O2 -g -Wall -Wextra -DNASMAC_SIM_TRACE -Isim -I$(SIM_TVDIR) \
 		-isystem $(VERILATOR_INC) -isystem $(VERILATOR_INC)/vltstd -c $< -o $@
 
-$(SIM_TRACE_LIBS): $(SIM_BASE)/sim/sim_trace.o $(SIM_TVDIR)/.stamp
+$(SIM_TRACE_LIBS): $(SIM_BASE)/sim/sim_trace.o $(SIM_BASE)/sim/axi_mem.o $(SIM_TVDIR)/.stamp
 	@mkdir -p $(dir $@)
 	@echo "  AR      $@"
 	$(Q)rm -f $@
 	$(Q)printf 'create %s\naddlib %s\naddmod %s\nsave\nend\n' $@ $(SIM_TVDIR)/Vnasmac__ALL.a \
-		"$(addprefix $(SIM_TVDIR)/,$(SIM_TVL_OBJS)) $(SIM_BASE)/sim/sim_trace.o" | ar -M
+		"$(addprefix $(SIM_TVDIR)/,$(SIM_TVL_OBJS)) $(SIM_BASE)/sim/sim_trace.o $(SIM_BASE)/sim/axi_mem.o" | ar -M
 
 .PHONY: sim-trace
 sim-trace: $(SIM_TRACE_LIBS)

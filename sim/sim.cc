@@ -1,36 +1,127 @@
 // The C API of sim/sim.h over the Verilated nasmac kernel: clock and reset, an AXI4-Lite master
-// for s_axi_control, and an AXI4 slave memory for m_axi_gmem with latency, seeded random stalls
-// on every channel and protocol checks (bursts crossing 4 KiB, out-of-range addresses, WLAST).
+// for s_axi_control, and one AXI4 slave memory model (axi_mem.h) per m_axi port of the kernel,
+// all over one device memory.
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <map>
 #include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
 
 #include "Vnasmac.h"
-#include "Vnasmac___024root.h"
 #include "verilated.h"
+#include "verilated_syms.h"
 #ifdef NASMAC_SIM_TRACE
 #include "verilated_fst_c.h"
 #endif
 
+#include "axi_mem.h"
 #include "sim.h"
 
 // Verilator renames the Vitis port `interrupt` (a C++ keyword in some compilers) to __SYM__interrupt.
 
+using nasmac_sim_axi::AxiConfig;
+using nasmac_sim_axi::AxiIn;
+using nasmac_sim_axi::AxiMem;
+using nasmac_sim_axi::AxiOut;
+
 namespace {
 
-constexpr uint32_t kBeatBytes = 512 / 8; // m_axi_gmem data width of the default build
-constexpr uint64_t kMemBase = 0x1000;    // the allocator never hands out address 0
+constexpr uint64_t kMemBase = 0x1000; // the allocator never hands out address 0
 constexpr size_t kDefaultMem = size_t{256} << 20;
 
-struct Burst {
-	uint64_t addr;
-	uint32_t beats;   // left
-	uint64_t ready_at; // first cycle the data (R) or response (B) may appear
+// The width of a data port, from the type Verilator gives it (VlWide<N> above 64 bits), so that
+// a kernel built with DataWidth 128, 256 or 512 needs no change here.
+template <std::size_t N> constexpr uint32_t bus_bytes(const VlWide<N> &)
+{
+	return uint32_t(N * 4);
+}
+template <std::size_t N> void bus_put(VlWide<N> &w, const uint8_t *p)
+{
+	memcpy(w.data(), p, N * 4);
+}
+template <std::size_t N> const uint8_t *bus_get(const VlWide<N> &w)
+{
+	return reinterpret_cast<const uint8_t *>(w.data()); // little-endian words, as on the bus
+}
+
+// Copy one m_axi_<P> master's channels between the model's ports and an AxiIn / AxiOut.
+#define AXI_READ_IN(t, P, in)                                                                     \
+	do {                                                                                      \
+		(in).arvalid = (t)->m_axi_##P##_ARVALID;                                          \
+		(in).araddr = (t)->m_axi_##P##_ARADDR;                                            \
+		(in).arlen = (t)->m_axi_##P##_ARLEN;                                              \
+		(in).arsize = (t)->m_axi_##P##_ARSIZE;                                            \
+		(in).arburst = (t)->m_axi_##P##_ARBURST;                                          \
+		(in).rready = (t)->m_axi_##P##_RREADY;                                            \
+	} while (0)
+#define AXI_WRITE_IN(t, P, in)                                                                    \
+	do {                                                                                      \
+		(in).awvalid = (t)->m_axi_##P##_AWVALID;                                          \
+		(in).awaddr = (t)->m_axi_##P##_AWADDR;                                            \
+		(in).awlen = (t)->m_axi_##P##_AWLEN;                                              \
+		(in).awsize = (t)->m_axi_##P##_AWSIZE;                                            \
+		(in).awburst = (t)->m_axi_##P##_AWBURST;                                          \
+		(in).wvalid = (t)->m_axi_##P##_WVALID;                                            \
+		(in).wdata = bus_get((t)->m_axi_##P##_WDATA);                                     \
+		(in).wstrb = uint64_t((t)->m_axi_##P##_WSTRB);                                    \
+		(in).wlast = (t)->m_axi_##P##_WLAST;                                              \
+		(in).bready = (t)->m_axi_##P##_BREADY;                                            \
+	} while (0)
+#define AXI_READ_OUT(t, P, out)                                                                   \
+	do {                                                                                      \
+		(t)->m_axi_##P##_ARREADY = (out).arready;                                         \
+		(t)->m_axi_##P##_RVALID = (out).rvalid;                                           \
+		(t)->m_axi_##P##_RLAST = (out).rlast;                                             \
+		(t)->m_axi_##P##_RRESP = (out).rresp;                                             \
+		bus_put((t)->m_axi_##P##_RDATA, (out).rdata);                                     \
+	} while (0)
+#define AXI_WRITE_OUT(t, P, out)                                                                  \
+	do {                                                                                      \
+		(t)->m_axi_##P##_AWREADY = (out).awready;                                         \
+		(t)->m_axi_##P##_WREADY = (out).wready;                                           \
+		(t)->m_axi_##P##_BVALID = (out).bvalid;                                           \
+		(t)->m_axi_##P##_BRESP = (out).bresp;                                             \
+	} while (0)
+
+// The kernel's m_axi ports, in the order of nasmac_sim::ports: m_axi_gmem (descriptors and
+// results: AR/R and AW/W/B), and m_axi_msg (message reads: AR/R only) when the verilated kernel
+// has it (layout 2.0 kernels; found from the model's ports at compile time, so that this file
+// builds against the kernel with one master or with two). A new port gets an entry here, its
+// lines in drive_ports() / sample_ports() and its name, direction and width in create.
+template <typename V, typename = void> struct HasMsgPort : std::false_type {
 };
+template <typename V>
+struct HasMsgPort<V, std::void_t<decltype(std::declval<V &>().m_axi_msg_ARVALID)>> : std::true_type {
+};
+enum PortId { kGmem, kMsg };
+constexpr int kNumPorts = HasMsgPort<Vnasmac>::value ? 2 : 1;
+
+// The m_axi_msg lines, in templates so that a kernel without the port compiles them away.
+template <typename V> void msg_drive(V *t, const AxiOut &o)
+{
+	if constexpr (HasMsgPort<V>::value)
+		AXI_READ_OUT(t, msg, o);
+	else
+		(void)t, (void)o;
+}
+template <typename V> void msg_sample(V *t, AxiIn *in)
+{
+	if constexpr (HasMsgPort<V>::value)
+		AXI_READ_IN(t, msg, *in);
+	else
+		(void)t, (void)in;
+}
+template <typename V> uint32_t msg_beat_bytes(V *t)
+{
+	if constexpr (HasMsgPort<V>::value)
+		return bus_bytes(t->m_axi_msg_RDATA);
+	else
+		return (void)t, 0;
+}
 
 } // namespace
 
@@ -45,85 +136,58 @@ struct nasmac_sim {
 	size_t mem_bytes = 0;
 	std::map<uint64_t, size_t> allocs; // device address -> size
 	uint64_t cycle = 0;
-	uint64_t rng = 0;
 	uint64_t protocol_errors = 0;
-
-	std::deque<Burst> reads;  // accepted AR, oldest first
-	std::deque<Burst> writes; // accepted AW whose data has not all arrived
-	std::deque<Burst> resps;  // completed write bursts waiting for B
-	struct WBeat {
-		uint8_t data[kBeatBytes];
-		uint64_t strb;
-		bool last;
-	};
-	std::deque<WBeat> wbeats; // write data that arrived before its address (legal in AXI)
-	bool r_valid = false, b_valid = false; // VALIDs held until their handshake
-
-	void proto_error(const char *what, uint64_t addr)
-	{
-		if (protocol_errors++ < 10)
-			fprintf(stderr, "nasmac_sim: AXI protocol error at cycle %llu: %s (address 0x%llx)\n",
-				(unsigned long long)cycle, what, (unsigned long long)addr);
-	}
-
-	bool stall()
-	{
-		if (opts.stall_pct == 0)
-			return false;
-		// xorshift64*: fast, seeded, good enough for stall patterns.
-		rng ^= rng >> 12;
-		rng ^= rng << 25;
-		rng ^= rng >> 27;
-		return ((rng * 0x2545F4914F6CDD1DULL) >> 33) % 100 < opts.stall_pct;
-	}
+	std::unique_ptr<AxiMem> ports[kNumPorts];
+	// The control block's ap_done register, found by name through Verilator's public-signal
+	// table (hw/rtl/nasmac_ctrl.sv marks it public_flat_rd for this harness): a run ends on
+	// ap_done even with the interrupt disabled, and reading it has no side effect, unlike
+	// reading AP_CTRL (clear on read).
+	const uint8_t *ap_done = nullptr;
 
 	bool in_mem(uint64_t addr, uint64_t bytes) const
 	{
 		return addr < mem_bytes && bytes <= mem_bytes - addr;
 	}
 
-	void check_burst(const char *ch, uint64_t addr, uint32_t len, uint32_t size, uint32_t burst)
+	// The slave side of every m_axi port for this cycle (all low while the kernel is in reset).
+	void drive_ports()
 	{
-		uint64_t bytes = uint64_t(len + 1) * kBeatBytes;
-		if (size != 6 || burst != 1)
-			proto_error(ch[0] == 'A' && ch[1] == 'R' ? "AR not a full-width INCR burst"
-								  : "AW not a full-width INCR burst",
-				    addr);
-		if (addr % kBeatBytes)
-			proto_error("unaligned burst address", addr);
-		if ((addr & 4095) + bytes > 4096)
-			proto_error(ch[1] == 'R' ? "read burst crosses 4 KiB" : "write burst crosses 4 KiB", addr);
-		if (!in_mem(addr, bytes))
-			proto_error("burst outside device memory", addr);
+		Vnasmac *t = top.get();
+		AxiOut o[kNumPorts];
+		for (int p = 0; p < kNumPorts; p++) {
+			if (t->ap_rst_n)
+				ports[p]->drive(cycle, &o[p]);
+			else
+				ports[p]->reset();
+			if (!o[p].rdata)
+				o[p].rdata = zero_beat;
+		}
+		AXI_READ_OUT(t, gmem, o[kGmem]);
+		AXI_WRITE_OUT(t, gmem, o[kGmem]);
+		if (kNumPorts > kMsg)
+			msg_drive(t, o[kNumPorts - 1]);
+	}
+
+	// The handshakes of this cycle, after the falling-edge evaluation.
+	void sample_ports()
+	{
+		Vnasmac *t = top.get();
+		if (!t->ap_rst_n)
+			return;
+		AxiIn in[kNumPorts];
+		AXI_READ_IN(t, gmem, in[kGmem]);
+		AXI_WRITE_IN(t, gmem, in[kGmem]);
+		if (kNumPorts > kMsg)
+			msg_sample(t, &in[kNumPorts - 1]);
+		for (int p = 0; p < kNumPorts; p++)
+			ports[p]->sample(cycle, in[p]);
 	}
 
 	// One clock cycle: drive the slave side, settle, record handshakes, rising edge.
 	void tick()
 	{
 		Vnasmac *t = top.get();
-		// Read data: the oldest burst, once its latency has passed.
-		if (!r_valid && !reads.empty() && cycle >= reads.front().ready_at && !stall())
-			r_valid = true;
-		t->m_axi_gmem_RVALID = r_valid;
-		if (r_valid) {
-			const Burst &b = reads.front();
-			for (uint32_t w = 0; w < kBeatBytes / 4; w++) {
-				uint32_t v = 0;
-				if (in_mem(b.addr + 4 * w, 4))
-					memcpy(&v, mem + b.addr + 4 * w, 4);
-				t->m_axi_gmem_RDATA[w] = v;
-			}
-			t->m_axi_gmem_RLAST = b.beats == 1;
-		}
-		t->m_axi_gmem_RRESP = 0;
-		if (!b_valid && !resps.empty() && cycle >= resps.front().ready_at && !stall())
-			b_valid = true;
-		t->m_axi_gmem_BVALID = b_valid;
-		t->m_axi_gmem_BRESP = 0;
-		t->m_axi_gmem_ARREADY = !stall();
-		t->m_axi_gmem_AWREADY = !stall();
-		t->m_axi_gmem_WREADY = !stall();
-
+		drive_ports();
 		t->ap_clk = 0;
 		t->eval();
 #ifdef NASMAC_SIM_TRACE
@@ -131,54 +195,7 @@ struct nasmac_sim {
 			tfp->dump(ctx->time());
 #endif
 		ctx->timeInc(5);
-
-		if (t->m_axi_gmem_ARVALID && t->m_axi_gmem_ARREADY) {
-			check_burst("AR", t->m_axi_gmem_ARADDR, t->m_axi_gmem_ARLEN, t->m_axi_gmem_ARSIZE,
-				    t->m_axi_gmem_ARBURST);
-			reads.push_back({t->m_axi_gmem_ARADDR, t->m_axi_gmem_ARLEN + 1u, cycle + 1 + opts.mem_latency});
-		}
-		if (r_valid && t->m_axi_gmem_RREADY) {
-			Burst &b = reads.front();
-			b.addr += kBeatBytes;
-			if (--b.beats == 0)
-				reads.pop_front();
-			r_valid = false;
-		}
-		if (t->m_axi_gmem_AWVALID && t->m_axi_gmem_AWREADY) {
-			check_burst("AW", t->m_axi_gmem_AWADDR, t->m_axi_gmem_AWLEN, t->m_axi_gmem_AWSIZE,
-				    t->m_axi_gmem_AWBURST);
-			writes.push_back({t->m_axi_gmem_AWADDR, t->m_axi_gmem_AWLEN + 1u, 0});
-		}
-		if (t->m_axi_gmem_WVALID && t->m_axi_gmem_WREADY) {
-			WBeat wb;
-			for (uint32_t i = 0; i < kBeatBytes; i++)
-				wb.data[i] = uint8_t(t->m_axi_gmem_WDATA[i / 4] >> (8 * (i % 4)));
-			wb.strb = t->m_axi_gmem_WSTRB;
-			wb.last = t->m_axi_gmem_WLAST;
-			wbeats.push_back(wb);
-		}
-		// Data beats meet their addresses in order.
-		while (!writes.empty() && !wbeats.empty()) {
-			Burst &b = writes.front();
-			const WBeat &wb = wbeats.front();
-			for (uint32_t i = 0; i < kBeatBytes; i++)
-				if (((wb.strb >> i) & 1) && in_mem(b.addr + i, 1))
-					mem[b.addr + i] = wb.data[i];
-			bool last = --b.beats == 0;
-			if (last != wb.last)
-				proto_error("WLAST does not match AWLEN", b.addr);
-			wbeats.pop_front();
-			b.addr += kBeatBytes;
-			if (last) {
-				resps.push_back({b.addr, 0, cycle + 1 + opts.mem_latency});
-				writes.pop_front();
-			}
-		}
-		if (b_valid && t->m_axi_gmem_BREADY) {
-			resps.pop_front();
-			b_valid = false;
-		}
-
+		sample_ports();
 		t->ap_clk = 1;
 		t->eval();
 #ifdef NASMAC_SIM_TRACE
@@ -198,12 +215,30 @@ struct nasmac_sim {
 		t->s_axi_control_ARVALID = 0;
 		t->s_axi_control_RREADY = 0;
 	}
+
+	void reset(uint32_t cycles)
+	{
+		lite_idle();
+		top->ap_rst_n = 0;
+		for (uint32_t i = 0; i < cycles; i++)
+			tick();
+		top->ap_rst_n = 1;
+		for (int i = 0; i < 4; i++)
+			tick();
+	}
+
+	static const uint8_t zero_beat[128];
 };
+
+const uint8_t nasmac_sim::zero_beat[128] = {};
 
 namespace {
 
 // AXI-Lite transactions wait at most this long for a handshake before reporting a hang.
 constexpr int kLiteTimeout = 1000;
+// The largest s_axi_control offset (a 12-bit address, as Vitis kernels have; a kernel built with
+// fewer address bits must only be given offsets that fit them).
+constexpr uint32_t kCtrlAddrMax = 0xfff;
 
 } // namespace
 
@@ -230,7 +265,6 @@ int nasmac_sim_create(const nasmac_sim_opts_t *opts, nasmac_sim_t **out)
 	s->mem = static_cast<uint8_t *>(calloc(1, o.mem_bytes));
 	if (!s->mem)
 		return -ENOMEM;
-	s->rng = o.seed ? o.seed : 0x9E3779B97F4A7C15ULL;
 	s->ctx = std::make_unique<VerilatedContext>();
 	const char *trace = o.trace_path ? o.trace_path : getenv("NASMAC_TRACE");
 #ifdef NASMAC_SIM_TRACE
@@ -249,13 +283,37 @@ int nasmac_sim_create(const nasmac_sim_opts_t *opts, nasmac_sim_t **out)
 			trace);
 #endif
 	}
-	s->lite_idle();
-	s->top->ap_rst_n = 0;
-	for (int i = 0; i < 8; i++)
-		s->tick();
-	s->top->ap_rst_n = 1;
-	for (int i = 0; i < 4; i++)
-		s->tick();
+	// Scope names are the model instance name, then the hierarchy from the top module.
+	std::string ctrl = std::string(s->top->name()) + ".nasmac.u_ctrl";
+	const VerilatedScope *scope = s->ctx->scopeFind(ctrl.c_str());
+	VerilatedVar *done = scope ? scope->varFind("ap_done_q") : nullptr;
+	if (!done) {
+		fprintf(stderr, "nasmac_sim: the model has no public %s.ap_done_q (hw/rtl/nasmac_ctrl.sv "
+				"marks it /* verilator public_flat_rd */ for this harness)\n",
+			ctrl.c_str());
+		free(s->mem);
+		return -ENODEV;
+	}
+	s->ap_done = static_cast<const uint8_t *>(done->datap());
+	AxiConfig cfg;
+	cfg.latency = o.mem_latency;
+	cfg.stall_pct = o.stall_pct;
+	cfg.max_reads = o.max_reads;
+	cfg.max_writes = o.max_writes;
+	static const char *const names[] = {"gmem", "msg"};
+	static const bool writes[] = {true, false};
+	const uint32_t beats[] = {bus_bytes(s->top->m_axi_gmem_RDATA), msg_beat_bytes(s->top.get())};
+	for (int p = 0; p < kNumPorts; p++) {
+		// Each port its own stall pattern, all from the one seed.
+		cfg.seed = (o.seed ? o.seed : 0x9E3779B97F4A7C15ULL) + 0x9E3779B97F4A7C15ULL * uint64_t(p);
+		if (beats[p] > sizeof(nasmac_sim::zero_beat)) {
+			free(s->mem);
+			return -EINVAL;
+		}
+		s->ports[p] = std::make_unique<AxiMem>(names[p], s->mem, s->mem_bytes, beats[p], writes[p], cfg,
+						       &s->protocol_errors);
+	}
+	s->reset(8);
 	*out = s.release();
 	return 0;
 }
@@ -275,11 +333,11 @@ void nasmac_sim_free(nasmac_sim_t *sim)
 
 int nasmac_sim_reg_write(nasmac_sim_t *sim, uint32_t offset, uint32_t value)
 {
-	if (!sim || offset % 4)
+	if (!sim || offset % 4 || offset > kCtrlAddrMax)
 		return -EINVAL;
 	Vnasmac *t = sim->top.get();
 	bool aw = false, w = false;
-	t->s_axi_control_AWADDR = offset & 0x7f;
+	t->s_axi_control_AWADDR = offset;
 	t->s_axi_control_WDATA = value;
 	t->s_axi_control_WSTRB = 0xf;
 	for (int i = 0; i < kLiteTimeout; i++) {
@@ -305,11 +363,11 @@ int nasmac_sim_reg_write(nasmac_sim_t *sim, uint32_t offset, uint32_t value)
 
 int nasmac_sim_reg_read(nasmac_sim_t *sim, uint32_t offset, uint32_t *value)
 {
-	if (!sim || !value || offset % 4)
+	if (!sim || !value || offset % 4 || offset > kCtrlAddrMax)
 		return -EINVAL;
 	Vnasmac *t = sim->top.get();
 	bool ar = false;
-	t->s_axi_control_ARADDR = offset & 0x7f;
+	t->s_axi_control_ARADDR = offset;
 	for (int i = 0; i < kLiteTimeout; i++) {
 		t->s_axi_control_ARVALID = !ar;
 		t->s_axi_control_RREADY = 1;
@@ -389,7 +447,7 @@ int nasmac_sim_run(nasmac_sim_t *sim, uint64_t max_cycles, uint64_t *cycles)
 	int rc = -ETIMEDOUT;
 	bool irq_was = sim->top->__SYM__interrupt;
 	while (sim->cycle - start < max_cycles) {
-		if (sim->top->rootp->nasmac__DOT__u_ctrl__DOT__ap_done_q ||
+		if (*sim->ap_done ||
 		    (sim->top->__SYM__interrupt && !irq_was)) {
 			rc = 0;
 			break;
@@ -414,6 +472,93 @@ int nasmac_sim_step(nasmac_sim_t *sim, uint64_t n)
 	for (uint64_t i = 0; i < n; i++)
 		sim->tick();
 	return sim->protocol_errors ? -EPROTO : 0;
+}
+
+int nasmac_sim_inject(nasmac_sim_t *sim, const nasmac_sim_fault_t *fault)
+{
+	if (!sim)
+		return -EINVAL;
+	if (!fault) {
+		for (auto &p : sim->ports)
+			p->clear_faults();
+		return 0;
+	}
+	if (fault->resp != NASMAC_SIM_SLVERR && fault->resp != NASMAC_SIM_DECERR)
+		return -EINVAL;
+	nasmac_sim_axi::AxiFault f;
+	f.write = fault->write != 0;
+	f.resp = fault->resp;
+	f.addr_lo = fault->addr_lo;
+	f.addr_hi = fault->addr_hi;
+	f.nth = fault->nth;
+	f.count = fault->count;
+	int matched = 0;
+	for (auto &p : sim->ports) {
+		if (fault->port && p->name() != fault->port)
+			continue;
+		if (f.write && !p->has_write()) {
+			if (fault->port)
+				return -EINVAL;
+			continue;
+		}
+		p->add_fault(f);
+		matched++;
+	}
+	return matched ? 0 : -EINVAL;
+}
+
+int nasmac_sim_reset(nasmac_sim_t *sim, uint32_t cycles)
+{
+	if (!sim)
+		return -EINVAL;
+	sim->reset(cycles ? cycles : 1);
+	return 0;
+}
+
+uint32_t nasmac_sim_in_flight(const nasmac_sim_t *sim)
+{
+	uint32_t n = 0;
+	if (sim)
+		for (const auto &p : sim->ports)
+			n += p->in_flight();
+	return n;
+}
+
+int nasmac_sim_port_stats(const nasmac_sim_t *sim, const char *port, nasmac_sim_stats_t *st)
+{
+	if (!sim || !st)
+		return -EINVAL;
+	*st = {};
+	st->protocol_errors = sim->protocol_errors;
+	int found = 0;
+	for (const auto &p : sim->ports) {
+		if (port && p->name() != port)
+			continue;
+		found++;
+		const nasmac_sim_axi::AxiCounters &c = p->counters();
+		st->read_bursts += c.read_bursts;
+		st->write_bursts += c.write_bursts;
+		st->read_beats += c.read_beats;
+		st->write_beats += c.write_beats;
+		st->rd_errors += c.rd_errors;
+		st->wr_errors += c.wr_errors;
+		st->dropped += c.dropped;
+		if (c.max_reads_seen > st->max_reads)
+			st->max_reads = c.max_reads_seen;
+		if (c.max_writes_seen > st->max_writes)
+			st->max_writes = c.max_writes_seen;
+	}
+	return found ? 0 : -EINVAL;
+}
+
+int nasmac_sim_stats(const nasmac_sim_t *sim, nasmac_sim_stats_t *st)
+{
+	return nasmac_sim_port_stats(sim, nullptr, st);
+}
+
+const char *nasmac_sim_port(const nasmac_sim_t *sim, unsigned int i)
+{
+	return sim && i < kNumPorts ? sim->ports[i]->name().c_str() : nullptr;
 }
 
 uint64_t nasmac_sim_cycles(const nasmac_sim_t *sim)

@@ -125,14 +125,7 @@ typedef struct nasmac_opts {
 	uint32_t timeout_ms;  /* a device batch slower than this falls back to the CPU (0: 1000) */
 	uint32_t queue_depth; /* jobs the device accepts before enqueue returns short (0: 65536) */
 	const char *xclbin;   /* xrt: path of the xclbin (NULL: $NASMAC_XCLBIN) */
-	/* sim only: the AXI memory model and fault injection (for tests). */
-	uint32_t sim_mem_latency; /* cycles from AR/AW to first beat */
-	uint32_t sim_stall_pct;   /* percent of cycles with random valid/ready stalls */
-	uint64_t sim_seed;
-	uint32_t fault; /* NASMAC_FAULT_* bits, applied to batch number fault_batch and on */
-	uint32_t fault_batch;
-	uint32_t fault_batches; /* how many batches from fault_batch get the fault (0: all) */
-	uint32_t flags;         /* NASMAC_OPT_* */
+	uint32_t flags;       /* NASMAC_OPT_* */
 } nasmac_opts_t;
 
 /* The caller calls nasmac_flush() after each run of enqueues (an event loop that gathers one
@@ -142,16 +135,16 @@ typedef struct nasmac_opts {
  * the promise leaves those jobs waiting until its next enqueue, flush or close. */
 #define NASMAC_OPT_CALLER_FLUSHES (1u << 0)
 
-#define NASMAC_FAULT_HANG (1u << 0)         /* the engine never signals done */
-#define NASMAC_FAULT_WRONG_RESULT (1u << 1) /* result records come back corrupted */
-#define NASMAC_FAULT_REFUSE_START (1u << 2) /* the device refuses to start the run */
-
 typedef struct nasmac_stats {
 	uint64_t enqueued, completed, verified, mismatched, errors;
 	uint64_t fallbacks; /* jobs recomputed on the CPU after a failed device batch */
 	uint64_t batches, failed_batches;
 	uint64_t device_ns; /* wall time spent in device runs */
 	uint64_t device_cycles; /* sim: kernel clock cycles spent in runs */
+	uint64_t run_errors; /* device batches whose run reported an error in RUN_STATUS (a bus
+			      * error, or arguments the kernel refused): their records were
+			      * discarded and the batch recomputed on the CPU (each is also in
+			      * failed_batches, its jobs in fallbacks) */
 } nasmac_stats_t;
 
 typedef struct nasmac_dev nasmac_dev_t;
@@ -169,13 +162,32 @@ typedef struct nasmac_dev nasmac_dev_t;
  *  For sim and xrt, jobs are gathered into batches of batch_max, sent when full or deadline_us
  *  after the oldest job arrived, with up to inflight batches on the device; a batch that fails,
  *  times out (timeout_ms) or returns inconsistent results is recomputed on the CPU
- *  (stats.fallbacks) and the device is reset. Jobs may finish in a different order than they
- *  were enqueued (a bad job finishes at once).
+ *  (stats.fallbacks) and the device is reset. A run whose RUN_STATUS register reports an error
+ *  (the kernel saw a bus error or refused its arguments, then stopped cleanly) is recomputed
+ *  on the CPU too (stats.run_errors) without a reset. Jobs may finish in a different order
+ *  than they were enqueued (a bad job finishes at once).
  */
 
-/* spec: "cpu", "sim" or "xrt:N" (N = device index). opts may be NULL for defaults.
+/* spec: "cpu", "sim[:ARGS]" or "xrt:N" (N = device index). opts may be NULL for defaults.
  * -ENODEV (with one line on stderr saying why) when the backend cannot run here; -EINVAL,
- * silently, for a spec that names no backend (the caller says so). */
+ * silently, for a spec that names no backend (the caller says so), and with one line on stderr
+ * for a backend argument it does not take.
+ *
+ * "sim" takes test knobs as comma-separated key=value pairs (DPDK devargs style), e.g.
+ * "sim:latency=100,stall=25,seed=7":
+ *   latency=N        memory latency in kernel cycles (AXI request to first data beat; 0)
+ *   stall=PCT        percent of cycles each AXI channel stalls at random (0..99; 0)
+ *   seed=N           seed of the stall pattern
+ *   max_reads=N      read bursts the memory accepts in flight per port (0: no limit)
+ *   max_writes=N     write bursts in flight per port (0: no limit)
+ *   fault=F[+F...]   inject F into the chosen batches: hang (the run never ends), wrong (result
+ *                    records come back corrupted), refuse (the run does not start)
+ *   rd_err=E         the memory answers one read burst of each chosen batch with E, slverr or
+ *                    decerr (RRESP); wr_err=E the same for a write burst (BRESP)
+ *   err_burst=N      which burst of the run gets rd_err / wr_err (1-based; 1)
+ *   fault_batch=N    the first chosen batch (batches count from 0 after open; 0)
+ *   fault_batches=N  how many batches from fault_batch (0: all from there on; 0)
+ */
 int nasmac_open(const char *spec, const nasmac_opts_t *opts, nasmac_dev_t **out);
 /* Takes up to n jobs, in order; returns how many it took (fewer when the queue is full).
  * Never blocks. */

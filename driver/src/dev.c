@@ -131,25 +131,6 @@ void nasmac__complete(struct nasmac_dev *dev, nasmac_job_t *job)
  * Batch backends: filling slots, checking results, falling back.
  */
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 static size_t msg_room(const nasmac_job_t *job)
 {
 	return align_up(((size_t)job->len_bits + 7) / 8, ARENA_ALIGN);
@@ -191,22 +172,24 @@ static void fill_slot(struct nasmac__slot *slot)
 {
 	size_t off = 0;
 
-	memset(slot->desc, 0, (size_t)slot->n * NASMAC_DESC_BYTES);
 	for (uint32_t i = 0; i < slot->n; i++) {
 		const nasmac_job_t *job = slot->jobs[i];
-		uint8_t *d = slot->desc + (size_t)i * NASMAC_DESC_BYTES;
 		size_t bytes = ((size_t)job->len_bits + 7) / 8;
 		size_t room = msg_room(job);
+		nasmac__desc_t d = {
+			.count = job->count,
+			.bearer = job->bearer,
+			.direction = job->direction,
+			.alg = job->alg,
+			.len_bits = job->len_bits,
+			.msg_offset = off,
+			.index = i,
+		};
 
-		memcpy(d + NASMAC_DESC_KEY_OFF, job->key, NASMAC_KEY_LEN);
-		put32(d + NASMAC_DESC_COUNT_OFF, job->count);
-		d[NASMAC_DESC_BEARER_OFF] = job->bearer;
-		d[NASMAC_DESC_DIRECTION_OFF] = job->direction;
-		d[NASMAC_DESC_ALG_OFF] = job->alg;
-		put32(d + NASMAC_DESC_LEN_BITS_OFF, job->len_bits);
-		memcpy(d + NASMAC_DESC_EXP_MAC_OFF, job->expected_mac, NASMAC_MAC_LEN);
-		put64(d + NASMAC_DESC_MSG_OFFSET_OFF, off);
-		put32(d + NASMAC_DESC_INDEX_OFF, i);
+		memcpy(d.key, job->key, NASMAC_KEY_LEN);
+		memcpy(d.exp_mac, job->expected_mac, NASMAC_MAC_LEN);
+		nasmac__desc_pack(slot->desc + (size_t)i * NASMAC_DESC_BYTES, &d);
+		nasmac__drv_wipe(d.key, sizeof(d.key));
 		memcpy(slot->arena + off, job->msg, bytes);
 		/* The bits after len_bits are the caller's; the device gets zeros there. */
 		if (job->len_bits % 8)
@@ -222,15 +205,16 @@ static void fill_slot(struct nasmac__slot *slot)
 static int check_results(const struct nasmac__slot *slot)
 {
 	for (uint32_t i = 0; i < slot->n; i++) {
-		const uint8_t *r = slot->res + (size_t)i * NASMAC_RES_BYTES;
-		uint32_t status = get32(r + NASMAC_RES_STATUS_OFF);
-		int equal = nasmac_mac_equal(r + NASMAC_RES_MAC_OFF, slot->jobs[i]->expected_mac);
+		nasmac__res_t r;
+		int equal;
 
-		if (get32(r + NASMAC_RES_INDEX_OFF) != i)
+		nasmac__res_unpack(slot->res + (size_t)i * NASMAC_RES_BYTES, &r);
+		equal = nasmac_mac_equal(r.mac, slot->jobs[i]->expected_mac);
+		if (r.index != i)
 			return -EIO;
-		if (status == NASMAC_DEV_ST_VERIFIED && equal)
+		if (r.status == NASMAC_DEV_ST_VERIFIED && equal)
 			continue;
-		if (status == NASMAC_DEV_ST_MISMATCH && !equal)
+		if (r.status == NASMAC_DEV_ST_MISMATCH && !equal)
 			continue;
 		/* Bad descriptor for a job the core checked, or a corrupted record. */
 		return -EIO;
@@ -245,8 +229,10 @@ static void resolve_slot(struct nasmac__slot *slot, int ok)
 		nasmac_job_t *job = slot->jobs[i];
 
 		if (ok) {
-			memcpy(job->mac, slot->res + (size_t)i * NASMAC_RES_BYTES + NASMAC_RES_MAC_OFF,
-			       NASMAC_MAC_LEN);
+			nasmac__res_t r;
+
+			nasmac__res_unpack(slot->res + (size_t)i * NASMAC_RES_BYTES, &r);
+			memcpy(job->mac, r.mac, NASMAC_MAC_LEN);
 			nasmac__set_status(job);
 		} else {
 			nasmac__compute_ref(job);
@@ -302,18 +288,25 @@ static void reap_head(struct nasmac_dev *dev)
 	struct nasmac__slot *slot = run_at(dev, 0);
 	uint32_t count = dev->run_count;
 	uint64_t t_end;
-	int rc = -EIO;
+	int rc = -EIO, refused = 0;
 
 	pthread_mutex_unlock(&dev->lock);
 	start_filled(dev, count);
 	if (slot->state == NASMAC__SLOT_STARTED) {
+		slot->run_status = 0;
 		rc = dev->ops->wait(dev, slot, dev->opts.timeout_ms);
+		/* The kernel says its records are not to be trusted (a bus error, refused
+		 * arguments): none is looked at. It stopped cleanly, so no reset is needed. */
+		if (rc == 0 && slot->run_status) {
+			rc = -EIO;
+			refused = 1;
+		}
 		if (rc == 0)
 			rc = check_results(slot);
 	}
 	t_end = nasmac__drv_now_ns();
 	resolve_slot(slot, rc == 0);
-	if (rc && !dev->dead && dev->ops->recover) {
+	if (rc && !refused && !dev->dead && dev->ops->recover) {
 		if (dev->ops->recover(dev)) {
 			fprintf(stderr, "nasmac: %s device lost after a failed batch; "
 					"computing on the CPU from now on\n", dev->ops->name);
@@ -338,6 +331,7 @@ static void reap_head(struct nasmac_dev *dev)
 		dev->dev_end_ns = t_end;
 		dev->st.device_cycles += slot->cycles;
 	}
+	dev->st.run_errors += (uint64_t)refused;
 	if (++dev->run_head == dev->nslots)
 		dev->run_head = 0;
 	dev->run_count--;

@@ -35,6 +35,7 @@ struct nasmac__slot {
 	uint64_t seq;          /* batch number since open (fault injection counts these) */
 	uint64_t t_start_ns;   /* when .start was called */
 	uint64_t cycles;       /* sim: kernel cycles of the run, set by .wait */
+	uint32_t run_status;   /* RUN_STATUS after the run, set by .wait (0: records valid) */
 	int state;             /* NASMAC__SLOT_* */
 	void *be;              /* backend state for this slot */
 };
@@ -55,9 +56,12 @@ struct nasmac__backend_ops {
 
 	/* Batch backends, called from the worker thread only, without the lock. .start queues the
 	 * slot on the device (copies staging to device memory and starts it, or queues it);
-	 * .wait waits at most timeout_ms for the oldest started slot and reads its result records
-	 * into slot->res. .recover brings a device back after a failed or timed-out run; the core
-	 * then restarts the slots that were started after it. */
+	 * .wait waits at most timeout_ms for the oldest started slot, reads its result records
+	 * into slot->res and the kernel's RUN_STATUS into slot->run_status. Each run tells the
+	 * kernel the capacity of the slot's buffers (MAX_JOBS = batch_max). .recover brings a
+	 * device back after a failed or timed-out run (not after a run that ended with a nonzero
+	 * RUN_STATUS: the kernel stopped cleanly); the core then restarts the slots that were
+	 * started after it. */
 	int (*slot_init)(struct nasmac_dev *dev, struct nasmac__slot *slot);
 	void (*slot_fini)(struct nasmac_dev *dev, struct nasmac__slot *slot);
 	int (*start)(struct nasmac_dev *dev, struct nasmac__slot *slot);

@@ -8,6 +8,9 @@
 #ifndef NASMAC_LAYOUT_H
 #define NASMAC_LAYOUT_H
 
+#include <stdint.h>
+#include <string.h>
+
 #define NASMAC_REG_AP_CTRL               0x00u /* rw: bit0 ap_start, bit1 ap_done (clear on read), bit2 ap_idle, bit3 ap_ready */
 #define NASMAC_REG_GIE                   0x04u /* rw: bit0 global interrupt enable */
 #define NASMAC_REG_IER                   0x08u /* rw: bit0 ap_done interrupt enable, bit1 ap_ready */
@@ -77,5 +80,88 @@
 #define NASMAC_DEV_RUN_RD_ERR            0x01u
 #define NASMAC_DEV_RUN_WR_ERR            0x02u
 #define NASMAC_DEV_RUN_BAD_ARGS          0x04u
+
+/* The records as host structs. pack writes every octet of the record (RSVD as zeros);
+ * unpack reads every field but RSVD. Integers are little-endian on the device whatever the
+ * host's order; octet strings are copied as they are. */
+static inline void nasmac__put_le(uint8_t *p, uint64_t v, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline uint64_t nasmac__get_le(const uint8_t *p, unsigned int n)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = n; i-- > 0;)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* A descriptor (NASMAC_DESC_BYTES octets). */
+typedef struct nasmac__desc {
+	uint8_t key[16];         /* 128-bit K_NASint, octet 0 first */
+	uint32_t count;          /* 32-bit COUNT */
+	uint8_t bearer;          /* 5-bit BEARER in bits 4..0 */
+	uint8_t direction;       /* bit 0: 0 uplink, 1 downlink */
+	uint8_t alg;             /* 1 EIA1, 2 EIA2, 3 EIA3; anything else is a bad descriptor */
+	uint8_t flags;           /* reserved, 0 */
+	uint32_t len_bits;       /* message length in bits, 1..65504 */
+	uint8_t exp_mac[4];      /* expected MAC, octet 0 first */
+	uint64_t msg_offset;     /* octet offset of the message in the arena */
+	uint32_t index;          /* result record index (< NUM_JOBS, else bad descriptor) */
+} nasmac__desc_t;
+
+static inline void nasmac__desc_pack(uint8_t *p, const nasmac__desc_t *r)
+{
+	memcpy(p + NASMAC_DESC_KEY_OFF, r->key, 16);
+	nasmac__put_le(p + NASMAC_DESC_COUNT_OFF, r->count, 4);
+	nasmac__put_le(p + NASMAC_DESC_BEARER_OFF, r->bearer, 1);
+	nasmac__put_le(p + NASMAC_DESC_DIRECTION_OFF, r->direction, 1);
+	nasmac__put_le(p + NASMAC_DESC_ALG_OFF, r->alg, 1);
+	nasmac__put_le(p + NASMAC_DESC_FLAGS_OFF, r->flags, 1);
+	nasmac__put_le(p + NASMAC_DESC_LEN_BITS_OFF, r->len_bits, 4);
+	memcpy(p + NASMAC_DESC_EXP_MAC_OFF, r->exp_mac, 4);
+	nasmac__put_le(p + NASMAC_DESC_MSG_OFFSET_OFF, r->msg_offset, 8);
+	nasmac__put_le(p + NASMAC_DESC_INDEX_OFF, r->index, 4);
+	memset(p + NASMAC_DESC_RSVD_OFF, 0, NASMAC_DESC_RSVD_LEN);
+}
+
+static inline void nasmac__desc_unpack(const uint8_t *p, nasmac__desc_t *r)
+{
+	memcpy(r->key, p + NASMAC_DESC_KEY_OFF, 16);
+	r->count = (uint32_t)nasmac__get_le(p + NASMAC_DESC_COUNT_OFF, 4);
+	r->bearer = (uint8_t)nasmac__get_le(p + NASMAC_DESC_BEARER_OFF, 1);
+	r->direction = (uint8_t)nasmac__get_le(p + NASMAC_DESC_DIRECTION_OFF, 1);
+	r->alg = (uint8_t)nasmac__get_le(p + NASMAC_DESC_ALG_OFF, 1);
+	r->flags = (uint8_t)nasmac__get_le(p + NASMAC_DESC_FLAGS_OFF, 1);
+	r->len_bits = (uint32_t)nasmac__get_le(p + NASMAC_DESC_LEN_BITS_OFF, 4);
+	memcpy(r->exp_mac, p + NASMAC_DESC_EXP_MAC_OFF, 4);
+	r->msg_offset = (uint64_t)nasmac__get_le(p + NASMAC_DESC_MSG_OFFSET_OFF, 8);
+	r->index = (uint32_t)nasmac__get_le(p + NASMAC_DESC_INDEX_OFF, 4);
+}
+
+/* A result record (NASMAC_RES_BYTES octets). */
+typedef struct nasmac__res {
+	uint8_t mac[4];          /* computed MAC, octet 0 first */
+	uint32_t status;         /* 1 verified, 2 mismatch, 3 bad descriptor (0: never written) */
+	uint32_t index;          /* echo of the descriptor's INDEX */
+} nasmac__res_t;
+
+static inline void nasmac__res_pack(uint8_t *p, const nasmac__res_t *r)
+{
+	memcpy(p + NASMAC_RES_MAC_OFF, r->mac, 4);
+	nasmac__put_le(p + NASMAC_RES_STATUS_OFF, r->status, 4);
+	nasmac__put_le(p + NASMAC_RES_INDEX_OFF, r->index, 4);
+	memset(p + NASMAC_RES_RSVD_OFF, 0, NASMAC_RES_RSVD_LEN);
+}
+
+static inline void nasmac__res_unpack(const uint8_t *p, nasmac__res_t *r)
+{
+	memcpy(r->mac, p + NASMAC_RES_MAC_OFF, 4);
+	r->status = (uint32_t)nasmac__get_le(p + NASMAC_RES_STATUS_OFF, 4);
+	r->index = (uint32_t)nasmac__get_le(p + NASMAC_RES_INDEX_OFF, 4);
+}
 
 #endif /* NASMAC_LAYOUT_H */

@@ -51,7 +51,7 @@ extern "C" int nasmac__xrt_open(unsigned int index, const char *xclbin, const ch
 		}
 		if (xrtDeviceGetXclbinUUID(*dev, uuid))
 			return -ENODEV;
-		*kernel = xrtPLKernelOpen(*dev, uuid, name);
+		*kernel = xrtPLKernelOpenExclusive(*dev, uuid, name);
 		if (!*kernel) {
 			std::fprintf(stderr, "nasmac: xrt: %s has no kernel '%s'\n", xclbin, name);
 			return -ENODEV;
@@ -124,7 +124,7 @@ extern "C" int nasmac__xrt_run_open(void *kernel, void **run)
 }
 
 extern "C" int nasmac__xrt_run_start(void *run, void *desc, void *arena, void *result,
-				     uint32_t num_jobs, uint32_t arena_bytes)
+				     uint32_t num_jobs, uint32_t arena_bytes, uint32_t max_jobs)
 {
 	return guarded("start", -EIO, [&]() -> int {
 		// Buffer arguments go as handles, 32-bit scalars as uint32_t (their xclbin size).
@@ -132,7 +132,8 @@ extern "C" int nasmac__xrt_run_start(void *run, void *desc, void *arena, void *r
 		    xrtRunSetArg(run, NASMAC__ARG_ARENA, arena) ||
 		    xrtRunSetArg(run, NASMAC__ARG_RESULT, result) ||
 		    xrtRunSetArg(run, NASMAC__ARG_NUM_JOBS, num_jobs) ||
-		    xrtRunSetArg(run, NASMAC__ARG_ARENA_BYTES, arena_bytes))
+		    xrtRunSetArg(run, NASMAC__ARG_ARENA_BYTES, arena_bytes) ||
+		    xrtRunSetArg(run, NASMAC__ARG_MAX_JOBS, max_jobs))
 			return -EIO;
 		return xrtRunStart(run) ? -EIO : 0;
 	});
@@ -150,6 +151,13 @@ extern "C" int nasmac__xrt_run_wait(void *run, unsigned int timeout_ms)
 		    st == ERT_CMD_STATE_TIMEOUT)
 			return -ETIMEDOUT;
 		return -EIO;
+	});
+}
+
+extern "C" int nasmac__xrt_read_reg(void *kernel, uint32_t offset, uint32_t *value)
+{
+	return guarded("register", -EIO, [&]() -> int {
+		return xrtKernelReadRegister(kernel, offset, value) ? -EIO : 0;
 	});
 }
 

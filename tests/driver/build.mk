@@ -24,6 +24,8 @@ endif
 TEST_DRIVER_LDLIBS := $(TEST_DRIVER_XRT_LDLIBS) -lIPSec_MB -lcrypto -lpthread $(SIM_LDLIBS) -lcmocka
 
 TEST_DRIVER_BINS := $(BIN)/test_driver $(BIN)/test_driver_uv
+# test_driver asks the model itself whether the kernel has RUN_STATUS (sim/sim.h).
+$(OBJ)/tests/driver/test_driver.o: CFLAGS += -Isim -Idriver/src
 
 $(BIN)/test_driver: $(OBJ)/tests/driver/test_driver.o $(NASMAC_LIBS) $(TEST_DRIVER_XRT)
 	@mkdir -p $(dir $@)

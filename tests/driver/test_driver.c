@@ -21,6 +21,8 @@
 #include <cmocka.h>
 
 #include "nasmac.h"
+#include "nasmac_layout.h"
+#include "sim.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SAN_BUILD 1
@@ -263,25 +265,24 @@ static void test_sim_random(void **state)
 
 static void test_sim_mem_latency(void **state)
 {
-	nasmac_opts_t o = { .batch_max = 32, .sim_mem_latency = 7, .timeout_ms = 60000 };
+	nasmac_opts_t o = { .batch_max = 32, .timeout_ms = 60000 };
 
 	(void)state;
 	NEED_SIM();
-	random_jobs("sim", scaled(500, 100), &o);
+	random_jobs("sim:latency=7", scaled(500, 100), &o);
 }
 
 /* Random AXI stalls on every channel of the model's memory: the device still computes every
  * job right, with no batch falling back. */
 static void test_sim_stalls(void **state)
 {
-	nasmac_opts_t o = { .batch_max = 32, .sim_mem_latency = 3, .sim_stall_pct = 30,
-			    .sim_seed = 7, .timeout_ms = 60000 };
+	nasmac_opts_t o = { .batch_max = 32, .timeout_ms = 60000 };
 	struct tset ts;
 	nasmac_dev_t *dev;
 
 	(void)state;
 	NEED_SIM();
-	dev = open_dev("sim", &o);
+	dev = open_dev("sim:latency=3,stall=30,seed=7,max_reads=4,max_writes=2", &o);
 	make_jobs(&ts, scaled(300, 60), 4096, g_seed + 11);
 	run_all(dev, &ts, g_seed + 12, 0);
 	check_stats(dev, &ts);
@@ -624,12 +625,11 @@ static void test_open_errors(void **state)
 	assert_int_equal(nasmac_close(NULL), -EINVAL);
 }
 
-/* Fault injection: the faulty batches fall back to the CPU, results stay right, the counters
- * say what happened, and after recovery the device computes again. */
-static void fault_case(const char *spec, uint32_t fault, uint32_t timeout_ms)
+/* Fault injection (batch 1 of 4 is faulty): the faulty batch falls back to the CPU, results stay
+ * right, the counters say what happened, and after recovery the device computes again. */
+static void fault_case(const char *spec, uint32_t timeout_ms, uint64_t want_run_errors)
 {
 	nasmac_opts_t o = { .batch_max = 50, .inflight = 2, .timeout_ms = timeout_ms,
-			    .fault = fault, .fault_batch = 1, .fault_batches = 1,
 			    .deadline_us = 1000000, .xclbin = "stub.xclbin" };
 	struct tset ts;
 	nasmac_dev_t *dev = open_dev(spec, &o);
@@ -655,6 +655,7 @@ static void fault_case(const char *spec, uint32_t fault, uint32_t timeout_ms)
 	assert_int_equal(st.failed_batches, 1);
 	assert_int_equal(st.fallbacks, 50);
 	assert_int_equal(st.completed, 200);
+	assert_int_equal(st.run_errors, want_run_errors);
 	assert_int_equal(nasmac_close(dev), 0);
 	free_jobs(&ts);
 }
@@ -663,21 +664,21 @@ static void test_sim_fault_hang(void **state)
 {
 	(void)state;
 	NEED_SIM();
-	fault_case("sim", NASMAC_FAULT_HANG, 200);
+	fault_case("sim:fault=hang,fault_batch=1,fault_batches=1", 200, 0);
 }
 
 static void test_sim_fault_wrong(void **state)
 {
 	(void)state;
 	NEED_SIM();
-	fault_case("sim", NASMAC_FAULT_WRONG_RESULT, 60000);
+	fault_case("sim:fault=wrong,fault_batch=1,fault_batches=1", 60000, 0);
 }
 
 static void test_sim_fault_refuse(void **state)
 {
 	(void)state;
 	NEED_SIM();
-	fault_case("sim", NASMAC_FAULT_REFUSE_START, 60000);
+	fault_case("sim:fault=refuse,fault_batch=1,fault_batches=1", 60000, 0);
 }
 
 static void test_xrt_fault_hang(void **state)
@@ -685,7 +686,7 @@ static void test_xrt_fault_hang(void **state)
 	(void)state;
 	NEED_SIM();
 	setenv("NASMAC_XRT_STUB_FAULT", "hang", 1);
-	fault_case("xrt:0", NASMAC_FAULT_HANG, 200);
+	fault_case("xrt:0", 200, 0);
 	unsetenv("NASMAC_XRT_STUB_FAULT");
 }
 
@@ -694,22 +695,21 @@ static void test_xrt_fault_refuse(void **state)
 	(void)state;
 	NEED_SIM();
 	setenv("NASMAC_XRT_STUB_FAULT", "refuse", 1);
-	fault_case("xrt:0", NASMAC_FAULT_REFUSE_START, 60000);
+	fault_case("xrt:0", 60000, 0);
 	unsetenv("NASMAC_XRT_STUB_FAULT");
 }
 
 /* Every batch failing: all jobs still come back right, each counted as a fallback. */
 static void test_sim_fault_always(void **state)
 {
-	nasmac_opts_t o = { .batch_max = 20, .fault = NASMAC_FAULT_WRONG_RESULT,
-			    .timeout_ms = 60000 };
+	nasmac_opts_t o = { .batch_max = 20, .timeout_ms = 60000 };
 	struct tset ts;
 	nasmac_dev_t *dev;
 	nasmac_stats_t st;
 
 	(void)state;
 	NEED_SIM();
-	dev = open_dev("sim", &o);
+	dev = open_dev("sim:fault=wrong", &o);
 	make_jobs(&ts, 100, 512, g_seed + 9);
 	run_all(dev, &ts, g_seed + 10, 0);
 	assert_int_equal(nasmac_stats(dev, &st), 0);
@@ -719,11 +719,129 @@ static void test_sim_fault_always(void **state)
 	free_jobs(&ts);
 }
 
+/* Whether the kernel model implements RUN_STATUS (layout 2.0: MAX_JOBS reads back). A kernel
+ * without it still has its faulty batches caught by the result checks, but not counted in
+ * stats.run_errors. */
+static int kernel_has_run_status(void)
+{
+	nasmac_sim_t *sim;
+	uint32_t v = 0;
+
+	if (nasmac_sim_create(NULL, &sim))
+		return 0;
+	nasmac_sim_reg_write(sim, NASMAC_REG_MAX_JOBS, 77);
+	nasmac_sim_reg_read(sim, NASMAC_REG_MAX_JOBS, &v);
+	nasmac_sim_free(sim);
+	return v == 77;
+}
+
+/* A bus error in batch 1: the kernel reports it in RUN_STATUS, the driver discards the records
+ * and recomputes the batch on the CPU (every job right, stats.run_errors 1); the same jobs
+ * without the error leave run_errors at 0, so the counter is not counting something else. */
+static void bus_error_cases(const char *plain, const char *rd, const char *wr, const char *env)
+{
+	uint64_t want = kernel_has_run_status() ? 1 : 0;
+
+	if (!want)
+		print_message("NOTE: this kernel model has no RUN_STATUS yet: run_errors expected 0\n");
+	if (env)
+		setenv("NASMAC_XRT_STUB_FAULT", "rd_err", 1);
+	fault_case(rd, 60000, want);
+	if (env)
+		setenv("NASMAC_XRT_STUB_FAULT", "wr_err", 1);
+	fault_case(wr, 60000, want);
+	if (env)
+		unsetenv("NASMAC_XRT_STUB_FAULT");
+
+	nasmac_opts_t o = { .batch_max = 50, .timeout_ms = 60000, .xclbin = "stub.xclbin" };
+	nasmac_dev_t *dev = open_dev(plain, &o);
+	nasmac_stats_t st;
+	struct tset ts;
+
+	make_jobs(&ts, 200, 1024, g_seed + 8);
+	run_all(dev, &ts, g_seed + 13, 0);
+	assert_int_equal(nasmac_stats(dev, &st), 0);
+	assert_int_equal(st.run_errors, 0);
+	assert_int_equal(st.failed_batches, 0);
+	assert_int_equal(nasmac_close(dev), 0);
+	free_jobs(&ts);
+}
+
+static void test_sim_bus_errors(void **state)
+{
+	(void)state;
+	NEED_SIM();
+	bus_error_cases("sim:latency=20", "sim:latency=20,rd_err=slverr,fault_batch=1,fault_batches=1",
+			"sim:latency=20,wr_err=decerr,err_burst=2,fault_batch=1,fault_batches=1", NULL);
+}
+
+static void test_xrt_bus_errors(void **state)
+{
+	(void)state;
+	NEED_SIM();
+	bus_error_cases("xrt:0", "xrt:0", "xrt:0", "stub");
+}
+
+/* The generated record packing (nasmac_layout.h): every field at its offset, little-endian,
+ * all 8 octets of MSG_OFFSET, RSVD zeroed; unpack gives back what pack was given. */
+static void test_layout_pack(void **state)
+{
+	nasmac__desc_t d = { .key = { 0x2b, 0xd6, 0x45, 0x9f }, .count = 0x38a6f056, .bearer = 0x1f,
+			     .direction = 1, .alg = 2, .len_bits = 0x1234,
+			     .exp_mac = { 0xde, 0xad, 0xbe, 0xef }, .msg_offset = 0x0102030405060708ull,
+			     .index = 0xa0b0c0d0 }, back;
+	nasmac__res_t r = { .mac = { 1, 2, 3, 4 }, .status = NASMAC_DEV_ST_MISMATCH, .index = 77 }, rb;
+	uint8_t p[NASMAC_DESC_BYTES], q[NASMAC_RES_BYTES];
+	static const uint8_t off_le[8] = { 8, 7, 6, 5, 4, 3, 2, 1 };
+
+	(void)state;
+	memset(p, 0xff, sizeof(p));
+	nasmac__desc_pack(p, &d);
+	assert_memory_equal(p + NASMAC_DESC_MSG_OFFSET_OFF, off_le, 8);
+	assert_int_equal(p[NASMAC_DESC_COUNT_OFF], 0x56);
+	assert_int_equal(p[NASMAC_DESC_COUNT_OFF + 3], 0x38);
+	assert_int_equal(p[NASMAC_DESC_ALG_OFF], 2);
+	assert_int_equal(p[NASMAC_DESC_EXP_MAC_OFF], 0xde);
+	assert_int_equal(p[NASMAC_DESC_KEY_OFF + 1], 0xd6);
+	assert_int_equal(p[NASMAC_DESC_INDEX_OFF], 0xd0);
+	for (size_t i = 0; i < NASMAC_DESC_RSVD_LEN; i++)
+		assert_int_equal(p[NASMAC_DESC_RSVD_OFF + i], 0);
+	nasmac__desc_unpack(p, &back);
+	assert_memory_equal(back.key, d.key, 16);
+	assert_memory_equal(back.exp_mac, d.exp_mac, 4);
+	assert_true(back.count == d.count && back.bearer == d.bearer &&
+		    back.direction == d.direction && back.alg == d.alg && back.flags == 0 &&
+		    back.len_bits == d.len_bits && back.msg_offset == d.msg_offset &&
+		    back.index == d.index);
+	memset(q, 0xff, sizeof(q));
+	nasmac__res_pack(q, &r);
+	assert_int_equal(q[NASMAC_RES_STATUS_OFF], NASMAC_DEV_ST_MISMATCH);
+	assert_int_equal(q[NASMAC_RES_RSVD_OFF], 0);
+	nasmac__res_unpack(q, &rb);
+	assert_memory_equal(rb.mac, r.mac, 4);
+	assert_true(rb.status == r.status && rb.index == r.index);
+}
+
+/* The sim backend's argument string: unknown keys and bad values are refused. */
+static void test_sim_bad_args(void **state)
+{
+	static const char *const bad[] = { "sim:latency", "sim:latency=x", "sim:stall=100",
+					   "sim:fault=melt", "sim:rd_err=okay", "sim:colour=red",
+					   "sim:latency=1,,seed" };
+	nasmac_dev_t *dev = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(nasmac_open(bad[i], NULL, &dev), -EINVAL);
+	assert_null(dev);
+}
+
 int main(void)
 {
 	const char *env = getenv("NASMAC_TEST_SEED");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_layout_pack),
 		cmocka_unit_test(test_verify_null_dev),
 		cmocka_unit_test(test_cpu_random),
 		cmocka_unit_test(test_cpu_reference_path),
@@ -744,10 +862,13 @@ int main(void)
 		cmocka_unit_test(test_sim_fault_wrong),
 		cmocka_unit_test(test_sim_fault_refuse),
 		cmocka_unit_test(test_sim_fault_always),
+		cmocka_unit_test(test_sim_bus_errors),
+		cmocka_unit_test(test_sim_bad_args),
 		cmocka_unit_test(test_xrt_random),
 		cmocka_unit_test(test_xrt_exactly_once),
 		cmocka_unit_test(test_xrt_fault_hang),
 		cmocka_unit_test(test_xrt_fault_refuse),
+		cmocka_unit_test(test_xrt_bus_errors),
 	};
 
 	g_seed = env ? strtoull(env, NULL, 0) : (uint64_t)time(NULL);

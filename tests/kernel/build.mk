@@ -11,9 +11,18 @@ $(TEST_KERNEL_BIN): $(OBJ)/tests/kernel/test_kernel.o $(NASMAC_REF_OBJS) $(SIM_L
 	@$(if $(filter 1,$(V)),,echo "  LD      $@")
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(NASMAC_REF_OBJS) $(SIM_LIBS) $(NASMAC_REF_LDLIBS) $(SIM_LDLIBS)
 
+# The AXI memory model on its own (sim/axi_mem.h): its checks catch what a wrong master does.
+TEST_AXI_MEM_BIN := $(BIN)/test_axi_mem
+$(TEST_AXI_MEM_BIN): tests/kernel/test_axi_mem.cc $(SIM_LIBS)
+	@mkdir -p $(dir $@)
+	@$(if $(filter 1,$(V)),,echo "  CXX     $@")
+	$(Q)$(CXX) -std=c++17 -O1 -g -Wall -Wextra -Werror $(filter -fsanitize%,$(CFLAGS)) -Isim -o $@ $< \
+		$(SIM_BASE)/sim/axi_mem.o
+
 .PHONY: test-kernel
 TEST_TARGETS += test-kernel
-test-kernel: $(TEST_KERNEL_BIN)
+test-kernel: $(TEST_KERNEL_BIN) $(TEST_AXI_MEM_BIN)
+	$(Q)$(TEST_AXI_MEM_BIN)
 	$(Q)$(TEST_KERNEL_BIN)
 
 # The same test built with ASan+UBSan (the model archive itself is shared, uninstrumented).

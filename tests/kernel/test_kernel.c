@@ -62,21 +62,6 @@ static uint64_t rnd(void)
 	return rng_state;
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* The toy lane's MAC (hw/tb/kernel/toy_lane.sv), for a model built without a real lane. */
 static void toy_mac(const job_t *j, uint8_t mac[4])
 {
@@ -141,27 +126,23 @@ static void wr64(kdev_t *d, uint32_t off, uint64_t v)
 	nasmac_sim_reg_write(d->sim, off + 4, (uint32_t)(v >> 32));
 }
 
-/* Writes descriptors and messages, runs the kernel, checks every record. Returns 0 or -1. */
-static int run_and_check(kdev_t *d, job_t *jobs, size_t n, const char *what, uint32_t arena_limit)
+static uint8_t descs[4096 * NASMAC_DESC_BYTES];
+static uint8_t res[4096 * NASMAC_RES_BYTES];
+
+/* Writes descriptors, messages and a zeroed result array, sets the arguments and ap_start.
+ * Returns the number of descriptors with a bad INDEX (no record expected). */
+static size_t start_run(kdev_t *d, job_t *jobs, size_t n, uint32_t arena_limit)
 {
-	static uint8_t descs[4096 * NASMAC_DESC_BYTES];
-	static uint8_t res[4096 * NASMAC_RES_BYTES];
-	unsigned f0 = failed;
 	size_t expect_bad_index = 0;
 
 	memset(descs, 0, n * NASMAC_DESC_BYTES);
 	for (size_t i = 0; i < n; i++) {
 		job_t *j = &jobs[i];
-		uint8_t *p = descs + i * NASMAC_DESC_BYTES;
-		memcpy(p + NASMAC_DESC_KEY_OFF, j->key, 16);
-		put32(p + NASMAC_DESC_COUNT_OFF, j->count);
-		p[NASMAC_DESC_BEARER_OFF] = j->bearer;
-		p[NASMAC_DESC_DIRECTION_OFF] = j->dir;
-		p[NASMAC_DESC_ALG_OFF] = j->alg;
-		put32(p + NASMAC_DESC_LEN_BITS_OFF, j->len_bits);
-		memcpy(p + NASMAC_DESC_EXP_MAC_OFF, j->exp_mac, 4);
-		put64(p + NASMAC_DESC_MSG_OFFSET_OFF, j->msg_off);
-		put32(p + NASMAC_DESC_INDEX_OFF, j->index);
+		nasmac__desc_t dd = {.count = j->count, .bearer = j->bearer, .direction = j->dir, .alg = j->alg,
+				     .len_bits = j->len_bits, .msg_offset = j->msg_off, .index = j->index};
+		memcpy(dd.key, j->key, 16);
+		memcpy(dd.exp_mac, j->exp_mac, 4);
+		nasmac__desc_pack(descs + i * NASMAC_DESC_BYTES, &dd);
 		if (j->expect_status == 0)
 			expect_bad_index++;
 		/* Only good jobs' messages are copied (a bad one may lie outside the arena or wrap). */
@@ -178,7 +159,16 @@ static int run_and_check(kdev_t *d, job_t *jobs, size_t n, const char *what, uin
 	wr64(d, NASMAC_REG_RESULT_ADDR, d->res);
 	nasmac_sim_reg_write(d->sim, NASMAC_REG_NUM_JOBS, (uint32_t)n);
 	nasmac_sim_reg_write(d->sim, NASMAC_REG_ARENA_BYTES, arena_limit);
+	nasmac_sim_reg_write(d->sim, NASMAC_REG_MAX_JOBS, (uint32_t)d->cap_jobs);
 	nasmac_sim_reg_write(d->sim, NASMAC_REG_AP_CTRL, NASMAC_DEV_AP_START);
+	return expect_bad_index;
+}
+
+/* Writes descriptors and messages, runs the kernel, checks every record. Returns 0 or -1. */
+static int run_and_check(kdev_t *d, job_t *jobs, size_t n, const char *what, uint32_t arena_limit)
+{
+	unsigned f0 = failed;
+	size_t expect_bad_index = start_run(d, jobs, n, arena_limit);
 
 	uint64_t cycles = 0;
 	int rc = nasmac_sim_run(d->sim, RUN_BUDGET, &cycles);
@@ -209,17 +199,19 @@ static int run_and_check(kdev_t *d, job_t *jobs, size_t n, const char *what, uin
 	size_t bad_records = 0;
 	for (size_t s = 0; s < n; s++) {
 		const uint8_t *r = res + s * NASMAC_RES_BYTES;
-		uint32_t st = get32(r + NASMAC_RES_STATUS_OFF);
+		nasmac__res_t rec;
+		nasmac__res_unpack(r, &rec);
+		uint32_t st = rec.status;
 		if (owner[s] < 0) {
 			if (st != 0)
 				bad_records++;
 			continue;
 		}
 		const job_t *j = &jobs[owner[s]];
-		int ok = st == (uint32_t)j->expect_status && get32(r + NASMAC_RES_INDEX_OFF) == s &&
-			 get32(r + NASMAC_RES_RSVD_OFF) == 0;
+		int ok = st == (uint32_t)j->expect_status && rec.index == s &&
+			 nasmac__get_le(r + NASMAC_RES_RSVD_OFF, NASMAC_RES_RSVD_LEN) == 0;
 		if (ok && j->expect_status != NASMAC_DEV_ST_BAD_DESC)
-			ok = memcmp(r + NASMAC_RES_MAC_OFF, j->expect_mac, 4) == 0;
+			ok = memcmp(rec.mac, j->expect_mac, 4) == 0;
 		if (!ok && bad_records < 5)
 			fprintf(stderr,
 				"%s: slot %zu (job %d alg %u len %u off %" PRIu64 "): status %u mac %02x%02x%02x%02x, "
@@ -504,6 +496,145 @@ static void test_random(uint64_t seed)
 	nasmac_sim_free(d.sim);
 }
 
+/* A reset in the middle of a run, with bursts in flight: the memory drops them (as an
+ * interconnect reset does), the kernel comes back idle, and the next run is right. */
+static void test_reset_midrun(void)
+{
+	kdev_t d;
+	uint64_t used = 0;
+	nasmac_sim_stats_t st;
+	size_t n = 800;
+
+	/* Room for any batch of n messages of up to 4096 bits, each up to 63 octets apart. */
+	int rc = dev_open(&d, 80, 20, rng_state, n, n * (4096 / 8 + 64));
+	make_random(jobs, n, 4096, &used);
+	CHECK(rc == 0, "create: %d", rc);
+	if (rc)
+		return;
+	start_run(&d, jobs, n, (uint32_t)used);
+	nasmac_sim_step(d.sim, 3000);
+	uint32_t busy = nasmac_sim_in_flight(d.sim), v = 0;
+	CHECK(busy > 0, "reset test: no burst in flight 3000 cycles into the run");
+	nasmac_sim_reset(d.sim, 16);
+	nasmac_sim_stats(d.sim, &st);
+	CHECK(nasmac_sim_in_flight(d.sim) == 0 && st.dropped >= busy,
+	      "reset: %u bursts still in flight, %" PRIu64 " dropped (%u before)", nasmac_sim_in_flight(d.sim),
+	      st.dropped, busy);
+	nasmac_sim_reg_read(d.sim, NASMAC_REG_AP_CTRL, &v);
+	CHECK(v == NASMAC_DEV_AP_IDLE, "AP_CTRL after a reset in a run: 0x%x", v);
+	printf("  reset with %u bursts in flight: kernel idle again\n", busy);
+	make_random(jobs, n, 4096, &used);
+	run_and_check(&d, jobs, n, "run after a reset in mid-run", (uint32_t)used);
+	nasmac_sim_stats(d.sim, &st);
+	CHECK(st.protocol_errors == 0, "%" PRIu64 " AXI protocol errors", st.protocol_errors);
+	nasmac_sim_free(d.sim);
+}
+
+/* Runs a batch with one injected bus error; the run must end (no hang), the model must have
+ * answered one burst with the error, and a kernel with RUN_STATUS (layout 2.0) must report it. */
+static void bus_error_run(kdev_t *d, size_t n, int write, uint32_t resp, int has_status)
+{
+	nasmac_sim_fault_t f = {.port = "gmem", .write = write, .resp = resp, .nth = 3, .count = 1};
+	nasmac_sim_stats_t before, after;
+	uint64_t used = 0, cycles = 0;
+	uint32_t status = 0;
+	const char *what = write ? "write" : "read";
+
+	make_random(jobs, n, 2048, &used);
+	nasmac_sim_inject(d->sim, &f);
+	nasmac_sim_stats(d->sim, &before);
+	start_run(d, jobs, n, (uint32_t)used);
+	int rc = nasmac_sim_run(d->sim, RUN_BUDGET, &cycles);
+	CHECK(rc == 0, "%s error: run returned %d after %" PRIu64 " cycles", what, rc, cycles);
+	nasmac_sim_stats(d->sim, &after);
+	CHECK((write ? after.wr_errors - before.wr_errors : after.rd_errors - before.rd_errors) == 1,
+	      "%s error: the model injected %" PRIu64 " errors", what,
+	      write ? after.wr_errors - before.wr_errors : after.rd_errors - before.rd_errors);
+	nasmac_sim_reg_read(d->sim, NASMAC_REG_AP_CTRL, &status);
+	nasmac_sim_reg_read(d->sim, NASMAC_REG_RUN_STATUS, &status);
+	if (has_status)
+		CHECK(status == (write ? NASMAC_DEV_RUN_WR_ERR : NASMAC_DEV_RUN_RD_ERR),
+		      "%s %s: RUN_STATUS 0x%x", what, resp == NASMAC_SIM_SLVERR ? "SLVERR" : "DECERR", status);
+	printf("  %s %-6s on burst 3: run ended after %" PRIu64 " cycles, RUN_STATUS 0x%x\n", what,
+	       resp == NASMAC_SIM_SLVERR ? "SLVERR" : "DECERR", cycles, status);
+	nasmac_sim_inject(d->sim, NULL);
+}
+
+/* Arguments the kernel must refuse (RUN_STATUS bit 2) and still raise ap_done: more jobs than
+ * MAX_JOBS (without touching memory), a descriptor array not 64-octet aligned, a result array
+ * not 16-octet aligned. */
+static void bad_args_runs(kdev_t *d, size_t n)
+{
+	static const struct {
+		const char *what;
+		uint32_t num_jobs_extra, desc_off, res_off;
+		int no_access;
+	} cases[] = {
+		{"NUM_JOBS > MAX_JOBS", 1, 0, 0, 1},
+		{"DESC_ADDR not 64-octet aligned", 0, 16, 0, 0},
+		{"RESULT_ADDR not 16-octet aligned", 0, 0, 8, 0},
+	};
+	uint64_t used = 0;
+
+	make_random(jobs, n, 2048, &used);
+	start_run(d, jobs, n, (uint32_t)used); /* descriptors and messages in place */
+	nasmac_sim_run(d->sim, RUN_BUDGET, NULL);
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		nasmac_sim_stats_t before, after;
+		uint32_t v = 0;
+		uint64_t cycles = 0;
+		nasmac_sim_reg_read(d->sim, NASMAC_REG_AP_CTRL, &v);
+		wr64(d, NASMAC_REG_DESC_ADDR, d->desc + cases[k].desc_off);
+		wr64(d, NASMAC_REG_RESULT_ADDR, d->res + cases[k].res_off);
+		nasmac_sim_reg_write(d->sim, NASMAC_REG_NUM_JOBS, (uint32_t)n + cases[k].num_jobs_extra);
+		nasmac_sim_reg_write(d->sim, NASMAC_REG_MAX_JOBS, (uint32_t)n);
+		nasmac_sim_stats(d->sim, &before);
+		nasmac_sim_reg_write(d->sim, NASMAC_REG_AP_CTRL, NASMAC_DEV_AP_START);
+		int rc = nasmac_sim_run(d->sim, RUN_BUDGET, &cycles);
+		nasmac_sim_stats(d->sim, &after);
+		nasmac_sim_reg_read(d->sim, NASMAC_REG_AP_CTRL, &v);
+		nasmac_sim_reg_read(d->sim, NASMAC_REG_RUN_STATUS, &v);
+		CHECK(rc == 0 && (v & NASMAC_DEV_RUN_BAD_ARGS), "%s: rc %d, RUN_STATUS 0x%x", cases[k].what, rc, v);
+		if (cases[k].no_access)
+			CHECK(after.read_bursts == before.read_bursts && after.write_bursts == before.write_bursts,
+			      "%s: the kernel touched memory (%" PRIu64 " reads, %" PRIu64 " writes)", cases[k].what,
+			      after.read_bursts - before.read_bursts, after.write_bursts - before.write_bursts);
+		printf("  refused: %-32s RUN_STATUS 0x%x after %" PRIu64 " cycles\n", cases[k].what, v, cycles);
+	}
+	wr64(d, NASMAC_REG_DESC_ADDR, d->desc);
+	wr64(d, NASMAC_REG_RESULT_ADDR, d->res);
+}
+
+static void test_bus_errors(void)
+{
+	kdev_t d;
+	uint32_t v = 0;
+	size_t n = 300;
+	int rc = dev_open(&d, 20, 10, rng_state, n, n * (2048 / 8 + 64));
+	CHECK(rc == 0, "create: %d", rc);
+	if (rc)
+		return;
+	/* A kernel that predates layout 2.0 has no MAX_JOBS (reads 0) and no RUN_STATUS: it must
+	 * still end its runs, but only the model's side can be checked. */
+	nasmac_sim_reg_write(d.sim, NASMAC_REG_MAX_JOBS, (uint32_t)n);
+	nasmac_sim_reg_read(d.sim, NASMAC_REG_MAX_JOBS, &v);
+	int has_status = v == n;
+	if (!has_status)
+		printf("  NOTE: this kernel has no MAX_JOBS/RUN_STATUS yet: RUN_STATUS not checked\n");
+	if (has_status)
+		bad_args_runs(&d, n);
+	bus_error_run(&d, n, 0, NASMAC_SIM_SLVERR, has_status);
+	bus_error_run(&d, n, 1, NASMAC_SIM_SLVERR, has_status);
+	bus_error_run(&d, n, 0, NASMAC_SIM_DECERR, has_status);
+	/* The next clean run is right and reports no error. */
+	uint64_t used = 0;
+	make_random(jobs, n, 2048, &used);
+	run_and_check(&d, jobs, n, "clean run after bus errors", (uint32_t)used);
+	nasmac_sim_reg_read(d.sim, NASMAC_REG_RUN_STATUS, &v);
+	CHECK(v == 0, "RUN_STATUS 0x%x after a clean run", v);
+	nasmac_sim_free(d.sim);
+}
+
 int main(void)
 {
 	uint64_t seed = 0;
@@ -519,6 +650,8 @@ int main(void)
 	test_registers();
 	test_vectors();
 	test_random(seed);
+	test_reset_midrun();
+	test_bus_errors();
 	printf("test_kernel: %u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -2,7 +2,9 @@
 # nasmac mac --backend sim (the whole-kernel Verilator model behind libnasmac) against
 # --backend cpu (libipsec-mb) and the published MACs: every known-answer vector of
 # tests/vectors/eia{1,2,3}.txt (sources named in those files) one by one and as a batch, and a
-# seeded random batch mixing the three algorithms at bit lengths 1..4096.
+# seeded random batch mixing the three algorithms at bit lengths 1..4096, also through a model
+# with memory latency and random stalls, and through one whose memory answers bus errors
+# (SLVERR on a read and DECERR on a write of every run: the driver recomputes on the CPU).
 # Usage: test_tool_sim.sh NASMAC_BIN VECTOR_DIR [SEED]
 set -u
 bin=$1
@@ -50,6 +52,12 @@ awk -v seed="$seed" 'BEGIN {
 "$bin" mac --backend cpu --batch "$tmp/rand.txt" >"$tmp/rcpu" 2>/dev/null || bad "random batch through cpu"
 if [ "$(wc -l <"$tmp/rsim")" -eq 300 ] && cmp -s "$tmp/rsim" "$tmp/rcpu"; then ok; else
 	bad "random batch (seed $seed): sim and cpu differ"; diff "$tmp/rsim" "$tmp/rcpu" | head -5; fi
+for spec in "sim:latency=80,stall=20,seed=$seed" "sim:latency=40,rd_err=slverr,err_burst=3" \
+	"sim:wr_err=decerr,max_reads=4"; do
+	"$bin" mac --backend "$spec" --batch "$tmp/rand.txt" >"$tmp/rsim" 2>"$tmp/err" || bad "random batch through $spec: $(head -1 "$tmp/err")"
+	if [ "$(wc -l <"$tmp/rsim")" -eq 300 ] && cmp -s "$tmp/rsim" "$tmp/rcpu"; then ok; else
+		bad "random batch (seed $seed) through $spec: differs from cpu"; diff "$tmp/rsim" "$tmp/rcpu" | head -5; fi
+done
 
 echo "test-tool-sim (seed $seed): $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

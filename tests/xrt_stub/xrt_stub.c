@@ -9,8 +9,10 @@
  * memory, and the kernel's argument list from hw/layout.txt (desc, arena, result, num_jobs,
  * arena_bytes) as the xclbin metadata would give it. Any xclbin path loads.
  *
- * Faults for tests: NASMAC_XRT_STUB_FAULT=hang|refuse makes run number 1 (the second run
- * started after the variable took that value) never complete, or fail to start.
+ * Faults for tests: NASMAC_XRT_STUB_FAULT=hang|refuse|rd_err|wr_err makes run number 1 (the
+ * second run started after the variable took that value) never complete, fail to start, or
+ * meet an SLVERR on its first read or write burst. xrtKernelReadRegister reads the model's
+ * registers (as XRT does for a kernel opened for exclusive access).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -31,7 +33,7 @@
 const int nasmac_xrt_stub = 1;
 
 #define RUN_CHUNK 20000u
-#define NARGS 5
+#define NARGS 6
 
 struct stub_dev {
 	nasmac_sim_t *sim;
@@ -55,11 +57,12 @@ struct stub_run {
 	uint64_t arg[NARGS];
 	int state; /* enum ert_cmd_state */
 	int hang;
+	int bus_err; /* 0, or 1 + write: an SLVERR on the run's first read (write) burst */
 };
 
 static const uint32_t arg_reg[NARGS] = { NASMAC_REG_DESC_ADDR, NASMAC_REG_ARENA_ADDR,
 					 NASMAC_REG_RESULT_ADDR, NASMAC_REG_NUM_JOBS,
-					 NASMAC_REG_ARENA_BYTES };
+					 NASMAC_REG_ARENA_BYTES, NASMAC_REG_MAX_JOBS };
 
 static char fault_seen[32];
 static unsigned long fault_runs;
@@ -153,6 +156,21 @@ xrtKernelHandle xrtPLKernelOpen(xrtDeviceHandle dhdl, const xuid_t xclbin_id, co
 	if (k)
 		k->dev = d;
 	return k;
+}
+
+xrtKernelHandle xrtPLKernelOpenExclusive(xrtDeviceHandle dhdl, const xuid_t xclbin_id,
+					 const char *name)
+{
+	return xrtPLKernelOpen(dhdl, xclbin_id, name);
+}
+
+int xrtKernelReadRegister(xrtKernelHandle khdl, uint32_t offset, uint32_t *datap)
+{
+	struct stub_kernel *k = khdl;
+
+	if (!k || !datap)
+		return -EINVAL;
+	return nasmac_sim_reg_read(k->dev->sim, offset, datap);
 }
 
 int xrtKernelClose(xrtKernelHandle khdl)
@@ -274,6 +292,7 @@ int xrtRunStart(xrtRunHandle rhdl)
 	if (n == 1 && fault_is("refuse"))
 		return -EIO;
 	r->hang = n == 1 && fault_is("hang");
+	r->bus_err = n == 1 && fault_is("rd_err") ? 1 : n == 1 && fault_is("wr_err") ? 2 : 0;
 	r->state = ERT_CMD_STATE_QUEUED;
 	return 0;
 }
@@ -292,6 +311,12 @@ static int execute(struct stub_run *r, unsigned int timeout_ms)
 		if (!rc && i < 3)
 			rc = nasmac_sim_reg_write(sim, arg_reg[i] + 4, (uint32_t)(r->arg[i] >> 32));
 	}
+	if (!rc && r->bus_err) {
+		nasmac_sim_fault_t f = { .write = r->bus_err - 1, .resp = NASMAC_SIM_SLVERR, .nth = 1,
+					 .count = 1 };
+
+		rc = nasmac_sim_inject(sim, &f);
+	}
 	if (!rc && !r->hang)
 		rc = nasmac_sim_reg_write(sim, NASMAC_REG_AP_CTRL, NASMAC_DEV_AP_START);
 	if (rc)
@@ -309,6 +334,7 @@ static int execute(struct stub_run *r, unsigned int timeout_ms)
 		if ((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u >= until)
 			return ERT_CMD_STATE_RUNNING;
 	}
+	nasmac_sim_inject(sim, NULL);
 	nasmac_sim_reg_read(sim, NASMAC_REG_AP_CTRL, &v);
 	return ERT_CMD_STATE_COMPLETED;
 }
