@@ -65,7 +65,7 @@ $(SIM_BASE)/sim/sim.o: sim/sim.cc sim/sim.h sim/axi_mem.h $(SIM_VDIR)/.stamp
 $(SIM_BASE)/sim/axi_mem.o: sim/axi_mem.cc sim/axi_mem.h
 	@mkdir -p $(dir $@)
 	@echo "  CXX     $<"
-	$(Q)$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Isim -c $< -o $@
+	$(Q)$(CXX) -std=c++17 -O2 -g -fPIC -Wall -Wextra -Isim -c $< -o $@
 
 $(SIM_LIB): $(SIM_BASE)/sim/sim.o $(SIM_BASE)/sim/axi_mem.o $(SIM_VDIR)/.stamp
 	@mkdir -p $(dir $@)
