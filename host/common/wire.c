@@ -140,11 +140,18 @@ static void ie_imsi(struct wbuf *w, const char *imsi)
 	}
 }
 
-static void ie_cause(struct wbuf *w, uint8_t cause)
+/* With an offending IE (a missing or faulty mandatory one), the 6-octet form of 8.4: type,
+ * length 0, spare and instance 0 of the IE at fault. */
+static void ie_cause(struct wbuf *w, uint8_t cause, uint8_t offending_ie)
 {
-	ie_hdr(w, IE_CAUSE, 2, 0);
+	ie_hdr(w, IE_CAUSE, offending_ie ? 6 : 2, 0);
 	put8(w, cause);
 	put8(w, 0);
+	if (offending_ie) {
+		put8(w, offending_ie);
+		put16(w, 0);
+		put8(w, 0);
+	}
 }
 
 static void ie_fteid(struct wbuf *w, uint8_t iftype, uint32_t teid, uint32_t ipv4)
@@ -339,6 +346,8 @@ static int rsp_ie(void *mv, uint8_t type, uint8_t inst, const uint8_t *v, size_t
 		if (len < 2)
 			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
 		m->cause = v[0];
+		if (len >= 6)
+			m->offending_ie = v[2];
 		break;
 	case IE_IMSI:
 		if (m->has_imsi)
@@ -450,7 +459,7 @@ int nasmac__gtp_enc_ctx_rsp(const struct nasmac__ctx_rsp *m, uint8_t *buf, size_
 	struct wbuf w = { .p = buf, .size = size };
 
 	gtp_hdr(&w, NASMAC__GTP_CTX_RSP, m->h.teid, m->h.seq);
-	ie_cause(&w, m->cause);
+	ie_cause(&w, m->cause, m->offending_ie);
 	if (m->has_imsi)
 		ie_imsi(&w, m->imsi);
 	if (m->has_mm) {
@@ -485,7 +494,7 @@ int nasmac__gtp_enc_ctx_ack(const struct nasmac__ctx_ack *m, uint8_t *buf, size_
 	struct wbuf w = { .p = buf, .size = size };
 
 	gtp_hdr(&w, NASMAC__GTP_CTX_ACK, m->h.teid, m->h.seq);
-	ie_cause(&w, m->cause);
+	ie_cause(&w, m->cause, 0);
 	/* SGW Change Indication = 1 during idle mode mobility over N26 (7.3.7). */
 	ie_hdr(&w, IE_INDICATION, 2, 0);
 	put8(&w, 0x01);

@@ -60,6 +60,7 @@ struct nasmac__ctx_req {
 struct nasmac__ctx_rsp {
 	struct nasmac__gtp_hdr h;
 	uint8_t cause;
+	uint8_t offending_ie; /* with cause 69/70: the type of the IE at fault (8.4), 0 none */
 	uint8_t has_imsi, has_mm, has_kamf, has_fteid;
 	char imsi[16];
 	/* MM Context, EPS Security Context and Quadruplets (type 107) */
