@@ -92,15 +92,8 @@ struct nasmac__ue {
 	uint32_t ul_count;  /* uplink NAS COUNT of the last message accepted */
 	uint32_t dl_count;  /* downlink NAS COUNT the next message will use */
 	uint64_t ue_id;     /* the UE simulator's id (the test link uses it) */
-	/* The last Context Request verified (or being verified) for this UE, so that the MME
-	 * recognises its retransmission: peer, sequence number, lengths, the NAS message's first
-	 * octets (header, NAS-MAC, SQN), when (loop ms), and, once accepted, the COUNT it was
-	 * accepted at and its flow. */
-	uint64_t rq_t_ms;
-	uint32_t rq_ip, rq_seq, rq_count;
-	uint16_t rq_port, rq_len, rq_crm_len;
-	uint8_t rq_head[8];
-	uint8_t rq_accepted, rq_fig3;
+	/* The MME's transactions for this UE (the last request, a context awaiting its Ack) are
+	 * kept beside the store, in gtp_txn.h's struct nasmac__ue_txn. */
 };
 
 struct nasmac__store {
