@@ -434,7 +434,10 @@ static void on_ctx_rsp(struct amf *a, const struct nasmac__gtp_hdr *h, const uin
 		fail(a, p, diag_of_cause(r.cause), 0);
 		return;
 	}
-	if (!r.has_mm || !r.has_fteid || r.eia < 1 || r.eia > 3) {
+	/* The security context: an MM Context IE with K_ASME, or in FIG. 3 K_AMF from the MME
+	 * with the rest of the context beside it (wire.c). */
+	if (!(r.has_mm || (p->flow == FLOW_FIG3 && r.has_kamf && r.has_sec)) || !r.has_fteid ||
+	    r.eia < 1 || r.eia > 3) {
 		a->c.malformed++;
 		explicit_bzero(&r, sizeof(r));
 		fail(a, p, NASMAC__DIAG_OTHER, 0);

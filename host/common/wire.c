@@ -28,12 +28,18 @@ enum {
  *  tag 1: K_AMF derived by the MME (FIG. 3 step 305), in the Context Response;
  *  tag 2: the protected Registration Request of FIG. 3, in the Context Request. The Complete
  *         Request Message IE cannot carry it: Table 8.46-1 defines only Attach and TAU, and
- *         peers (tshark 4.0 among them) read its payload as EPS NAS whatever the type says.
+ *         peers (tshark 4.0 among them) read its payload as EPS NAS whatever the type says;
+ *  tag 3: with tag 1, the rest of the EPS security context without K_ASME: KSI (1 octet),
+ *         NAS algorithms (integrity << 4 | cipher, 1), NAS downlink and uplink COUNT (3 + 3),
+ *         as in the MM Context IE (8.38). An MM Context IE has no form without a K_ASME, and
+ *         one with a made-up K_ASME (all zero) is a key a standard AMF would take; without it
+ *         a standard AMF finds no MM Context in an accepted response and uses nothing.
  * CRM_TYPE_RR is the decoded form of tag 2; it is outside the 2-bit field of a real CRM IE. */
 #define CRM_TYPE_RR 0xffu
 #define PRIV_ENTERPRISE 32473u
 #define PRIV_TAG_KAMF 1u
 #define PRIV_TAG_RR 2u
+#define PRIV_TAG_SEC 3u
 
 uint8_t nasmac__crm_type_rr(void)
 {
@@ -372,6 +378,17 @@ static int rsp_ie(void *mv, uint8_t type, uint8_t inst, const uint8_t *v, size_t
 		    v[2] == PRIV_TAG_KAMF) {
 			memcpy(m->kamf, v + 3, 32);
 			m->has_kamf = 1;
+		} else if (!m->has_sec && len == 2 + 1 + 8 && get16(v) == PRIV_ENTERPRISE &&
+			   v[2] == PRIV_TAG_SEC) {
+			/* An MM Context IE, when there is one, says the same and comes first. */
+			if (!m->has_mm) {
+				m->ksi = v[3] & 7u;
+				m->eia = (v[4] >> 4) & 7u;
+				m->eea = v[4] & 0x0fu;
+				m->dl_count = get24(v + 5);
+				m->ul_count = get24(v + 8);
+			}
+			m->has_sec = 1;
 		}
 		break;
 	default:
@@ -485,6 +502,15 @@ int nasmac__gtp_enc_ctx_rsp(const struct nasmac__ctx_rsp *m, uint8_t *buf, size_
 		put16(&w, PRIV_ENTERPRISE);
 		put8(&w, PRIV_TAG_KAMF);
 		put(&w, m->kamf, 32);
+	}
+	if (m->has_sec) {
+		ie_hdr(&w, IE_PRIVATE, 2 + 1 + 8, 0);
+		put16(&w, PRIV_ENTERPRISE);
+		put8(&w, PRIV_TAG_SEC);
+		put8(&w, m->ksi & 7u);
+		put8(&w, (uint32_t)(m->eia & 7u) << 4 | (m->eea & 0x0fu));
+		put24(&w, m->dl_count);
+		put24(&w, m->ul_count);
 	}
 	return gtp_end(&w);
 }

@@ -210,6 +210,11 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 		}
 		r.has_kamf = 1;
 		m->c.kamf_by_mme += !resend;
+		/* No MM Context IE: it cannot be sent without a K_ASME, and a made-up one would
+		 * be taken as the key by a standard AMF. KSI, algorithms and COUNTs go beside
+		 * K_AMF (wire.c, Private Extension tag 3). */
+		r.has_mm = 0;
+		r.has_sec = 1;
 		explicit_bzero(r.kasme, sizeof(r.kasme));
 	}
 	r.has_fteid = 1;

@@ -19,7 +19,9 @@
  *    contradicts the GUTI: refused; refusals for GUTI/KSI mismatch are logged;
  *  - Echo and Version Not Supported answers are rate-limited per peer;
  *  - a burst of log lines a sender triggers ends with an "N similar lines suppressed" line
- *    printed by the timer, with nothing else arriving.
+ *    printed by the timer, with nothing else arriving;
+ *  - FIG. 3 with K_AMF from the MME carries no MM Context IE (no made-up K_ASME a standard AMF
+ *    would take as the key), and the AMF registers the UE from K_AMF and the rest beside it.
  *
  * usage: test_e2e_trust NASMACD   (the nasmacd binary to test: build/bin or build/san/bin)
  */
@@ -772,6 +774,52 @@ static void t_mme_mismatch_logged(void **state)
 	explicit_bzero(&c, sizeof(c));
 }
 
+/* FIG. 3, K_AMF derived by the MME (step 305): the Context Response has no MM Context IE,
+ * whose K_ASME field would have to be made up (issue 10, item 5: it was all zero); K_AMF,
+ * KSI, algorithms and COUNTs come in the project's Private Extensions. */
+static void t_mme_fig3_kamf_no_kasme(void **state)
+{
+	struct nasmac__uesim *u = &E.ues[56];
+	struct nasmac__link_frame f;
+	struct nasmac__ctx_req q;
+	struct nasmac__ctx_rsp r;
+	uint8_t buf[1024];
+	size_t n;
+
+	(void)state;
+	assert_true(u->ctx.upgraded && u->ctx.kamf_by_mme);
+	u->flow = NASMAC__FLOW_FIG3;
+	u->tamper = NASMAC__TAMPER_NONE;
+	assert_int_equal(nasmac__uesim_build(u), 0);
+	assert_int_equal(nasmac__link_decode(u->frame, u->frame_len, &f), 0);
+	memset(&q, 0, sizeof(q));
+	q.h.type = NASMAC__GTP_CTX_REQ;
+	q.h.seq = next_seq();
+	q.has_guti = 1;
+	memcpy(q.guti, u->ctx.guti, sizeof(q.guti));
+	q.has_crm = 1;
+	q.crm_type = nasmac__crm_type_rr();
+	q.crm = f.pdu[0];
+	q.crm_len = f.pdu_len[0];
+	q.has_fteid = 1;
+	q.fteid_if = 40;
+	q.fteid_teid = 21;
+	q.rat = 10;
+	n = (size_t)nasmac__gtp_enc_ctx_req(&q, buf, sizeof(buf));
+	tx(E.cli, &E.mme.addr, buf, n);
+	n = mme_answer(&r, buf, sizeof(buf));
+	assert_int_equal(r.cause, NASMAC__CAUSE_ACCEPTED);
+	if (ie_off(buf, n, IE_MM_EPS) || r.has_mm)
+		fail_msg("FIG. 3 with K_AMF from the MME carries an MM Context (K_ASME field %s)",
+			 r.kasme[0] | r.kasme[31] ? "set" : "zero");
+	assert_true(r.has_kamf && r.has_sec);
+	assert_memory_equal(r.kamf, u->kamf, 32);
+	assert_int_equal(r.ul_count, u->kamf_count);
+	assert_int_equal(r.ksi, u->ctx.ksi);
+	assert_int_equal(r.eia, u->ctx.eia);
+	explicit_bzero(&r, sizeof(r));
+}
+
 /* 1000 Echo Requests and 1000 GTPv1 headers from one port: a bounded number of answers (per
  * peer: a burst of 200 and 100 per second), while another peer's Echo is still answered. */
 static void t_mme_echo_vnsi_limited(void **state)
@@ -835,6 +883,8 @@ static int setup(void **state)
 	o.mode_3gpp = 1;
 	o.seed = 10;
 	o.tampered = o.replayed = o.unknown = 0;
+	o.upgraded = 1;    /* every MME understands FIG. 3 ... */
+	o.kamf_by_mme = 1; /* ... and derives K_AMF itself */
 	n = nasmac__load_make(&o, &E.ues);
 	assert_true(n >= (int)N_UES);
 	for (uint32_t i = 0; i < N_UES; i++)
@@ -908,6 +958,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(t_mme_missing_fteid),
 		cmocka_unit_test(t_mme_imsi_contradicts_guti),
 		cmocka_unit_test(t_mme_mismatch_logged),
+		cmocka_unit_test(t_mme_fig3_kamf_no_kasme),
 		cmocka_unit_test(t_mme_echo_vnsi_limited),
 	};
 
