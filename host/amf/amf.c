@@ -491,10 +491,13 @@ static void on_n26(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 			       "not a GTPv2-C message on N26 (%zu octets)", len);
 		return;
 	}
-	if (h.type == NASMAC__GTP_CTX_RSP)
+	if (h.type == NASMAC__GTP_CTX_RSP) {
 		on_ctx_rsp(a, &h, buf, len);
-	else
+	} else {
 		a->c.gtp_unexpected++;
+		nasmac__log_rl(&a->rl_n26, NASMAC__LOG_INFO,
+			       "GTPv2-C message type %u from the MME not handled", h.type);
+	}
 }
 
 static void send_ctx_req(struct amf *a, struct proc *p)

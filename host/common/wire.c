@@ -237,10 +237,23 @@ static int dec_imsi(const uint8_t *v, size_t len, char out[16])
 	return 0;
 }
 
+static int req_ie_value(struct nasmac__ctx_req *m, uint8_t type, uint8_t inst, const uint8_t *v,
+			size_t len);
+
+/* Notes which IE was at fault, for the Cause IE of the refusal (8.4: offending IE). */
 static int req_ie(void *mv, uint8_t type, uint8_t inst, const uint8_t *v, size_t len)
 {
 	struct nasmac__ctx_req *m = mv;
+	int rc = req_ie_value(m, type, inst, v, len);
 
+	if (rc && !m->bad_ie)
+		m->bad_ie = type;
+	return rc;
+}
+
+static int req_ie_value(struct nasmac__ctx_req *m, uint8_t type, uint8_t inst, const uint8_t *v,
+			size_t len)
+{
 	/* A repeated IE whose repetition the message does not define: only the first is handled,
 	 * later ones are ignored (TS 29.274 7.7, error handling of repeated IEs); the same holds in
 	 * the Response and Acknowledge decoders below. */
@@ -320,8 +333,11 @@ int nasmac__gtp_dec_ctx_req(const uint8_t *buf, size_t len, struct nasmac__ctx_r
 		return rc;
 	if (m->h.type != NASMAC__GTP_CTX_REQ)
 		return NASMAC__CAUSE_INVALID_FORMAT;
-	if (!m->has_guti && !m->has_imsi)
+	if (!m->has_guti && !m->has_imsi) {
+		/* 7.3.5: the GUTI when the IMSI is not present. */
+		m->bad_ie = IE_GUTI;
 		return NASMAC__CAUSE_MANDATORY_IE_MISSING;
+	}
 	return 0;
 }
 

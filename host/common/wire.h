@@ -55,6 +55,7 @@ struct nasmac__ctx_req {
 	uint32_t fteid_teid;
 	uint32_t fteid_ipv4; /* network order */
 	uint8_t rat;
+	uint8_t bad_ie; /* when decoding failed with 69/70: the type of the IE at fault, or 0 */
 };
 
 struct nasmac__ctx_rsp {

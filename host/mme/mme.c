@@ -377,8 +377,8 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,
 			       "malformed Context Request from %s (cause %d)",
 			       addr_str(from, a, sizeof(a)), cause);
-		reply_reject(m, from, req.h.seq, req.has_fteid ? req.fteid_teid : 0,
-			     (uint8_t)cause);
+		reply_reject_ie(m, from, req.h.seq, req.has_fteid ? req.fteid_teid : 0,
+				(uint8_t)cause, req.bad_ie);
 		return;
 	}
 	if (!req.has_fteid) {
@@ -417,8 +417,11 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 	if (!req.has_crm) {
 		/* Without the NAS message there is nothing to verify, so no context. */
 		m->c.malformed++;
-		reply_reject(m, from, req.h.seq, req.fteid_teid,
-			     NASMAC__CAUSE_CONDITIONAL_IE_MISSING);
+		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,
+			       "Context Request from %s without a Complete Request Message: "
+			       "Conditional IE missing", addr_str(from, a, sizeof(a)));
+		reply_reject_ie(m, from, req.h.seq, req.fteid_teid,
+				NASMAC__CAUSE_CONDITIONAL_IE_MISSING, 116);
 		return;
 	}
 	/* A retransmission (the AMF's T3 expired) must not be verified again: once accepted, its
@@ -475,7 +478,13 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 				       ue->imsi, addr_str(from, a, sizeof(a)));
 		}
 		pend_put(m, p);
-		reply_reject(m, from, req.h.seq, req.fteid_teid, (uint8_t)cause);
+		/* 69 and 103 are about the Complete Request Message (or the FIG. 3 extension a
+		 * legacy MME does not know): name it. */
+		reply_reject_ie(m, from, req.h.seq, req.fteid_teid, (uint8_t)cause,
+				cause == NASMAC__CAUSE_MANDATORY_IE_INCORRECT ||
+						cause == NASMAC__CAUSE_CONDITIONAL_IE_MISSING
+					? 116
+					: 0);
 		return;
 	}
 	p->peer = *from;

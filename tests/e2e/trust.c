@@ -708,6 +708,42 @@ static void t_mme_missing_fteid(void **state)
 	explicit_bzero(&r, sizeof(r));
 }
 
+/* The refusal names the IE at fault (TS 29.274 8.4, Cause with offending IE): no identity at
+ * all (70, GUTI), a GUTI of 9 octets (69, GUTI), no Complete Request Message (103, 116). */
+static void t_mme_offending_ie(void **state)
+{
+	static const struct {
+		uint8_t cause, ie;
+	} want[] = { { 70, 117 }, { 69, 117 }, { 103, 116 } };
+	struct nasmac__ctx_rsp r;
+	uint8_t buf[1024];
+	size_t n, off;
+
+	(void)state;
+	for (int k = 0; k < 3; k++) {
+		n = (size_t)nasmac__uesim_ctx_req(&E.ues[57].ctx, E.ues[57].ctx.ul_count + 1,
+						  next_seq(), 3, 0, buf, sizeof(buf));
+		off = ie_off(buf, n, k == 2 ? IE_CRM : 117);
+		assert_true(off > 0);
+		if (k == 1) { /* GUTI 9 octets: cut its last octet */
+			memmove(buf + off + 13, buf + off + 14, n - off - 14);
+			buf[off + 2] = 9;
+			n--;
+		} else { /* the IE gone */
+			size_t l = 4u + ((size_t)buf[off + 1] << 8 | buf[off + 2]);
+			memmove(buf + off, buf + off + l, n - off - l);
+			n -= l;
+		}
+		buf[2] = (uint8_t)((n - 4) >> 8);
+		buf[3] = (uint8_t)(n - 4);
+		tx(E.cli, &E.mme.addr, buf, n);
+		n = mme_answer(&r, buf, sizeof(buf));
+		assert_false(has_context(buf, n, &r));
+		assert_int_equal(r.cause, want[k].cause);
+		assert_int_equal(r.offending_ie, want[k].ie);
+	}
+}
+
 /* An IMSI IE that names another UE than the GUTI: refused, no context, logged. */
 static void t_mme_imsi_contradicts_guti(void **state)
 {
@@ -956,6 +992,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(t_mme_ack_timeout),
 		cmocka_unit_test(t_mme_retransmission_whole),
 		cmocka_unit_test(t_mme_missing_fteid),
+		cmocka_unit_test(t_mme_offending_ie),
 		cmocka_unit_test(t_mme_imsi_contradicts_guti),
 		cmocka_unit_test(t_mme_mismatch_logged),
 		cmocka_unit_test(t_mme_fig3_kamf_no_kasme),
