@@ -253,9 +253,10 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 	struct nasmac__ue_txn *t = &m->tx.ue[p->ue - m->store.ues];
 	char a[64];
 
-	/* Back to what it was (a context sent earlier may still await its Ack); an accepted
-	 * check below makes it SENT. */
-	p->ue->state = p->prev_state;
+	/* Back to what it was (a context sent earlier may still await its Ack, unless the Ack
+	 * or its timeout came meanwhile); an accepted check below makes it SENT. */
+	p->ue->state = p->prev_state == NASMAC__UE_SENT && !t->ack_open ? NASMAC__UE_IDLE
+									: p->prev_state;
 	if (busy) {
 		m->c.overload++;
 		nasmac__log_rl(&m->rl_overload, NASMAC__LOG_WARN,
