@@ -875,7 +875,9 @@ static void t_mme_echo_vnsi_limited(void **state)
 		n_vnsi += buf[1] == NASMAC__GTP_VNSI;
 	}
 	close(fd);
-	if (n_echo > 300 || n_vnsi > 300)
+	/* 200 at once, then 100 per second while the MME works through the rest (under a
+	 * sanitizer or a loaded machine that may take a second or two). */
+	if (n_echo > 450 || n_vnsi > 450)
 		fail_msg("%d Echo Responses and %d Version Not Supported for 1000 requests each",
 			 n_echo, n_vnsi);
 	assert_true(n_echo >= 150 && n_vnsi >= 150);
