@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gtp_txn.h"
 #include "host.h"
 #include "wire.h"
 
@@ -41,7 +42,7 @@ struct proc {
 	uint64_t ue_id;
 	struct sockaddr_in ue_addr;
 	uint8_t state, flow, manner;
-	uint32_t gen;     /* uses of this slot: the upper bits of the GTP sequence number */
+	uint8_t in_txn;   /* seq and teid are in the AMF's tables of transactions in flight */
 	uint8_t retries;
 	uint8_t guti[NASMAC__GUTI_LEN];
 	uint8_t ue_sec_cap[4];
@@ -50,7 +51,8 @@ struct proc {
 	uint8_t mac_in[2 * MAX_PDU + 4]; /* the MESSAGE of the job under check */
 	uint8_t creq[MAX_PDU + 128]; /* the Context Request, kept for retransmission */
 	size_t creq_len;
-	uint32_t seq;
+	uint32_t seq;     /* random, unique among the requests in flight (gtp_txn.h) */
+	uint32_t teid;    /* the AMF's TEID in its F-TEID: random, unique among those in flight */
 	uint64_t deadline_ns;
 	uint8_t kamf[32], knas_int[16];
 	uint8_t nia, ngksi;
@@ -62,7 +64,7 @@ struct proc {
 struct counters {
 	uint64_t rx, malformed, registrations, accepted, rejected_mac, rejected_replay,
 		rejected_unknown, rejected_other, overload, timeouts, gtp_retransmits,
-		gtp_unexpected, smc_timeouts, dups;
+		gtp_unexpected, gtp_wrong_peer, gtp_wrong_teid, smc_timeouts, dups;
 };
 
 struct amf {
@@ -71,14 +73,16 @@ struct amf {
 	struct nasmac__vq vq;
 	struct sockaddr_in link_addr, mme_addr, n26_self;
 	struct proc *procs;
-	uint32_t n_procs;     /* power of two, at most 65536 (the index is in the GTP seq) */
-	uint32_t slot_bits;   /* log2(n_procs) */
+	uint32_t n_procs;     /* power of two, at most 65536 */
+	/* Context Requests in flight by sequence number, and their TEIDs (only so that two in
+	 * flight never share one). */
+	struct nasmac__txn_tab by_seq, by_teid;
 	struct proc timers;   /* list head */
 	uv_timer_t tick;
 	uint32_t t3_ms, n3, smc_timeout_ms;
 	struct nasmac__pcap *pcap;
 	struct counters c;
-	struct nasmac__ratelimit rl_malformed, rl_reject;
+	struct nasmac__ratelimit rl_malformed, rl_reject, rl_n26;
 	uv_signal_t sig_int, sig_term, sig_usr1;
 	int kamf_check; /* log a check value of each registered UE's K_AMF (tests) */
 };
@@ -106,13 +110,16 @@ static void timer_arm(struct amf *a, struct proc *p, uint32_t ms)
 
 static void proc_free(struct amf *a, struct proc *p)
 {
-	(void)a;
 	timer_unlink(p);
+	if (p->in_txn) {
+		nasmac__txn_tab_del(&a->by_seq, p->seq);
+		nasmac__txn_tab_del(&a->by_teid, p->teid);
+		p->in_txn = 0;
+	}
 	explicit_bzero(p->kamf, sizeof(p->kamf));
 	explicit_bzero(p->knas_int, sizeof(p->knas_int));
 	explicit_bzero(&p->job, sizeof(p->job));
 	p->state = P_FREE;
-	p->gen++;
 }
 
 static struct proc *proc_find(struct amf *a, uint64_t ue_id)
@@ -392,22 +399,34 @@ static uint8_t diag_of_cause(uint8_t cause)
 	}
 }
 
-static void on_ctx_rsp(struct amf *a, const uint8_t *buf, size_t len)
+/* A Context Response is taken only for a request in flight (its sequence number), from the
+ * address and port that request went to (checked in on_n26), with the TEID the AMF put in its
+ * own F-TEID as header TEID (TS 29.274 7.6, 5.5.2). */
+static void on_ctx_rsp(struct amf *a, const struct nasmac__gtp_hdr *h, const uint8_t *buf,
+		       size_t len)
 {
 	struct nasmac__ctx_rsp r;
 	struct proc *p;
-	uint32_t idx;
+	int64_t idx = nasmac__txn_tab_find(&a->by_seq, h->seq);
 
+	if (idx < 0 || a->procs[idx].state != P_WAIT_CTX) {
+		/* A late answer to a retransmitted or abandoned request, or a made-up one. */
+		a->c.gtp_unexpected++;
+		nasmac__log_rl(&a->rl_n26, NASMAC__LOG_INFO,
+			       "Context Response for no request in flight (seq %u) dropped", h->seq);
+		return;
+	}
+	p = &a->procs[idx];
+	if (!h->has_teid || h->teid != p->teid) {
+		a->c.gtp_wrong_teid++;
+		nasmac__log_rl(&a->rl_n26, NASMAC__LOG_WARN,
+			       "UE %llu: Context Response with TEID %u, not the AMF's %u: dropped",
+			       (unsigned long long)p->ue_id, h->teid, p->teid);
+		return;
+	}
 	if (nasmac__gtp_dec_ctx_rsp(buf, len, &r)) {
 		a->c.malformed++;
 		nasmac__log_rl(&a->rl_malformed, NASMAC__LOG_WARN, "malformed Context Response");
-		return;
-	}
-	idx = r.h.seq & (a->n_procs - 1);
-	p = &a->procs[idx];
-	if (p->state != P_WAIT_CTX || p->seq != r.h.seq) {
-		/* A late answer to a retransmitted or abandoned request. */
-		a->c.gtp_unexpected++;
 		explicit_bzero(&r, sizeof(r));
 		return;
 	}
@@ -415,7 +434,10 @@ static void on_ctx_rsp(struct amf *a, const uint8_t *buf, size_t len)
 		fail(a, p, diag_of_cause(r.cause), 0);
 		return;
 	}
-	if (!r.has_mm || !r.has_fteid || r.eia < 1 || r.eia > 3) {
+	/* The security context: an MM Context IE with K_ASME, or in FIG. 3 K_AMF from the MME
+	 * with the rest of the context beside it (wire.c). */
+	if (!(r.has_mm || (p->flow == FLOW_FIG3 && r.has_kamf && r.has_sec)) || !r.has_fteid ||
+	    r.eia < 1 || r.eia > 3) {
 		a->c.malformed++;
 		explicit_bzero(&r, sizeof(r));
 		fail(a, p, NASMAC__DIAG_OTHER, 0);
@@ -452,16 +474,30 @@ static void on_n26(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 
 	if (a->pcap)
 		nasmac__pcap_write(a->pcap, from, &a->n26_self, buf, len);
+	if (!nasmac__same_peer(from, &a->mme_addr)) {
+		/* Only the MME the requests went to answers them (TS 29.274 4.2.1.2: a triggered
+		 * message comes from the request's destination address and port). */
+		char ip[INET_ADDRSTRLEN];
+		a->c.gtp_wrong_peer++;
+		inet_ntop(AF_INET, &from->sin_addr, ip, sizeof(ip));
+		nasmac__log_rl(&a->rl_n26, NASMAC__LOG_WARN,
+			       "N26 datagram (%zu octets) from %s:%u, not the MME: dropped", len, ip,
+			       ntohs(from->sin_port));
+		return;
+	}
 	if (nasmac__gtp_peek(buf, len, &h)) {
 		a->c.malformed++;
 		nasmac__log_rl(&a->rl_malformed, NASMAC__LOG_WARN,
 			       "not a GTPv2-C message on N26 (%zu octets)", len);
 		return;
 	}
-	if (h.type == NASMAC__GTP_CTX_RSP)
-		on_ctx_rsp(a, buf, len);
-	else
+	if (h.type == NASMAC__GTP_CTX_RSP) {
+		on_ctx_rsp(a, &h, buf, len);
+	} else {
 		a->c.gtp_unexpected++;
+		nasmac__log_rl(&a->rl_n26, NASMAC__LOG_INFO,
+			       "GTPv2-C message type %u from the MME not handled", h.type);
+	}
 }
 
 static void send_ctx_req(struct amf *a, struct proc *p)
@@ -470,11 +506,18 @@ static void send_ctx_req(struct amf *a, struct proc *p)
 	int n;
 
 	memset(&req, 0, sizeof(req));
-	/* Slot index in the low bits, the slot's use count above, in all 24 bits (the sequence
-	 * number is 3 octets): a number comes back only after 2^24 / n_procs uses of the slot,
-	 * so neither a late answer nor the MME's recognition of retransmissions can mix up two
-	 * procedures of the same slot. */
-	p->seq = (p->gen << a->slot_bits | (uint32_t)(p - a->procs)) & 0xffffffu;
+	/* Sequence number and TEID at random (getrandom), never one in flight: nobody can guess
+	 * them to answer in the MME's place, and a late answer to an abandoned request carries
+	 * another TEID. Both tables hold up to n_procs entries, one per procedure. */
+	if (nasmac__txn_tab_fresh(&a->by_seq, 24, &p->seq) ||
+	    nasmac__txn_tab_fresh(&a->by_teid, 32, &p->teid) ||
+	    nasmac__txn_tab_add(&a->by_seq, p->seq, (uint32_t)(p - a->procs)) ||
+	    nasmac__txn_tab_add(&a->by_teid, p->teid, (uint32_t)(p - a->procs))) {
+		nasmac__txn_tab_del(&a->by_seq, p->seq);
+		fail(a, p, NASMAC__DIAG_OTHER, 0);
+		return;
+	}
+	p->in_txn = 1;
 	req.h.type = NASMAC__GTP_CTX_REQ;
 	req.h.has_teid = 1;
 	req.h.teid = 0; /* TS 29.274 5.5.2: TEID 0 in a Context Request on N26 */
@@ -493,7 +536,7 @@ static void send_ctx_req(struct amf *a, struct proc *p)
 	}
 	req.has_fteid = 1;
 	req.fteid_if = 40; /* N26 AMF GTP-C interface */
-	req.fteid_teid = (uint32_t)(p - a->procs) + 1;
+	req.fteid_teid = p->teid;
 	req.fteid_ipv4 = a->n26_self.sin_addr.s_addr;
 	req.rat = 10; /* NR */
 	n = nasmac__gtp_enc_ctx_req(&req, p->creq, sizeof(p->creq));
@@ -657,6 +700,7 @@ static void on_tick(uv_timer_t *t)
 			fail(a, p, NASMAC__DIAG_TIMEOUT, 1);
 		}
 	}
+	nasmac__log_rl_tick();
 	/* N26 first: the MME has the Context Acknowledge before the UE has its Accept. */
 	nasmac__udp_flush(&a->n26);
 	nasmac__udp_flush(&a->link);
@@ -668,7 +712,7 @@ static void print_counters(struct amf *a, const char *why)
 		    "counters (%s): rx=%llu registrations=%llu accepted=%llu rejected_mac=%llu "
 		    "rejected_replay=%llu rejected_unknown=%llu rejected_other=%llu malformed=%llu "
 		    "overload=%llu timeouts=%llu smc_timeouts=%llu gtp_retransmits=%llu "
-		    "gtp_unexpected=%llu dups=%llu",
+		    "gtp_unexpected=%llu gtp_wrong_peer=%llu gtp_wrong_teid=%llu dups=%llu",
 		    why, (unsigned long long)a->c.rx, (unsigned long long)a->c.registrations,
 		    (unsigned long long)a->c.accepted, (unsigned long long)a->c.rejected_mac,
 		    (unsigned long long)a->c.rejected_replay,
@@ -677,7 +721,9 @@ static void print_counters(struct amf *a, const char *why)
 		    (unsigned long long)a->c.overload, (unsigned long long)a->c.timeouts,
 		    (unsigned long long)a->c.smc_timeouts,
 		    (unsigned long long)a->c.gtp_retransmits,
-		    (unsigned long long)a->c.gtp_unexpected, (unsigned long long)a->c.dups);
+		    (unsigned long long)a->c.gtp_unexpected,
+		    (unsigned long long)a->c.gtp_wrong_peer,
+		    (unsigned long long)a->c.gtp_wrong_teid, (unsigned long long)a->c.dups);
 }
 
 static void on_signal(uv_signal_t *s, int signum)
@@ -766,11 +812,12 @@ int nasmac__amf_main(int argc, char **argv)
 	a->n3 = n3;
 	a->smc_timeout_ms = 5000;
 	a->n_procs = max_procs;
-	while ((1u << a->slot_bits) < max_procs)
-		a->slot_bits++;
 	a->procs = calloc(max_procs, sizeof(*a->procs));
 	if (!a->procs)
 		goto out_free_a;
+	if (nasmac__txn_tab_init(&a->by_seq, max_procs) ||
+	    nasmac__txn_tab_init(&a->by_teid, max_procs))
+		goto out_free_procs;
 	a->timers.next = a->timers.prev = &a->timers;
 	if (pcap && nasmac__pcap_open(pcap, &a->pcap)) {
 		nasmac__log(NASMAC__LOG_ERR, "cannot write pcap %s", pcap);
@@ -801,6 +848,7 @@ int nasmac__amf_main(int argc, char **argv)
 	a->n26_self.sin_port = htons((uint16_t)nasmac__udp_port(&a->n26));
 	a->rl_malformed.burst = 5;
 	a->rl_reject.burst = 10;
+	a->rl_n26.burst = 5;
 	uv_timer_init(&a->loop, &a->tick);
 	a->tick.data = a;
 	uv_timer_start(&a->tick, on_tick, 10, 10);
@@ -834,6 +882,11 @@ out_close_loop:
 	if (a->pcap)
 		nasmac__pcap_close(a->pcap);
 out_free_procs:
+	nasmac__log_rl_forget(&a->rl_malformed);
+	nasmac__log_rl_forget(&a->rl_reject);
+	nasmac__log_rl_forget(&a->rl_n26);
+	nasmac__txn_tab_free(&a->by_seq);
+	nasmac__txn_tab_free(&a->by_teid);
 	explicit_bzero(a->procs, (size_t)a->n_procs * sizeof(*a->procs));
 	free(a->procs);
 out_free_a:

@@ -22,7 +22,9 @@
  * Logging (log.c): one line per event, UTC timestamp with milliseconds, role and level, on
  * stderr. nasmac__log_rl() rate-limits one kind of event (a flood of garbage must not flood
  * the log): at most `burst` lines per second per limiter, then one summary line saying how many
- * were suppressed.
+ * were suppressed. The summary comes when the burst is over: from nasmac__log_rl_tick(), which
+ * a daemon calls from a timer (every limiter used once is on its list), or with the next line
+ * of that kind, whichever is first.
  */
 enum { NASMAC__LOG_ERR = 0, NASMAC__LOG_WARN, NASMAC__LOG_INFO, NASMAC__LOG_DEBUG };
 
@@ -31,12 +33,23 @@ struct nasmac__ratelimit {
 	uint32_t printed;    /* lines printed in this window */
 	uint32_t suppressed; /* lines dropped in this window */
 	uint32_t burst;      /* lines allowed per window */
+	int level;           /* of the lines suppressed, for the summary */
+	const char *fmt;     /* the format of the last line suppressed, for the summary */
+	struct nasmac__ratelimit *next_rl; /* the list nasmac__log_rl_tick() walks */
+	uint8_t listed;
 };
 
 void nasmac__log_init(const char *role, int level);
 void nasmac__log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nasmac__log_rl(struct nasmac__ratelimit *rl, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Prints the summary of every limiter whose window ended with lines suppressed. */
+void nasmac__log_rl_tick(void);
+/* Takes a limiter off the tick's list (before its memory goes away). */
+void nasmac__log_rl_forget(struct nasmac__ratelimit *rl);
+/* Tests: where lines go (NULL: stderr) and the clock of the limiters (NULL: monotonic). */
+void nasmac__log_set_output(FILE *f);
+void nasmac__log_set_clock(uint64_t (*now_ms)(void));
 uint64_t nasmac__now_ns(void);
 
 /* ---------------------------------------------------------------------------------------------
@@ -79,15 +92,8 @@ struct nasmac__ue {
 	uint32_t ul_count;  /* uplink NAS COUNT of the last message accepted */
 	uint32_t dl_count;  /* downlink NAS COUNT the next message will use */
 	uint64_t ue_id;     /* the UE simulator's id (the test link uses it) */
-	/* The last Context Request verified (or being verified) for this UE, so that the MME
-	 * recognises its retransmission: peer, sequence number, lengths, the NAS message's first
-	 * octets (header, NAS-MAC, SQN), when (loop ms), and, once accepted, the COUNT it was
-	 * accepted at and its flow. */
-	uint64_t rq_t_ms;
-	uint32_t rq_ip, rq_seq, rq_count;
-	uint16_t rq_port, rq_len, rq_crm_len;
-	uint8_t rq_head[8];
-	uint8_t rq_accepted, rq_fig3;
+	/* The MME's transactions for this UE (the last request, a context awaiting its Ack) are
+	 * kept beside the store, in gtp_txn.h's struct nasmac__ue_txn. */
 };
 
 struct nasmac__store {

@@ -11,6 +11,9 @@ static char log_role[16] = "nasmac";
 static int log_level = NASMAC__LOG_INFO;
 
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
+static FILE *log_out;
+static uint64_t (*rl_clock)(void);
+static struct nasmac__ratelimit *rl_list; /* every limiter used so far */
 
 void nasmac__log_init(const char *role, int level)
 {
@@ -42,7 +45,7 @@ static void vlog(int level, const char *fmt, va_list ap)
 	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 	/* One fputs per line so lines of two processes sharing a terminal do not interleave. */
 	strncat(line, "\n", sizeof(line) - strlen(line) - 1);
-	fputs(line, stderr);
+	fputs(line, log_out ? log_out : stderr);
 }
 
 void nasmac__log(int level, const char *fmt, ...)
@@ -56,23 +59,74 @@ void nasmac__log(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
+void nasmac__log_set_output(FILE *f)
+{
+	log_out = f;
+}
+
+void nasmac__log_set_clock(uint64_t (*now_ms)(void))
+{
+	rl_clock = now_ms;
+}
+
+static uint64_t rl_now_ms(void)
+{
+	return rl_clock ? rl_clock() : nasmac__now_ns() / 1000000u;
+}
+
+/* The summary of a window that is over; the next window starts now. */
+static void rl_close(struct nasmac__ratelimit *rl, uint64_t now_ms)
+{
+	if (rl->suppressed) {
+		size_t n = strcspn(rl->fmt ? rl->fmt : "", "%");
+		nasmac__log(rl->level, "(%u similar lines suppressed in %.1f s: \"%.*s...\")",
+			    rl->suppressed, (double)(now_ms - rl->window_ms) / 1000.0,
+			    (int)(n < 60 ? n : 60), rl->fmt ? rl->fmt : "");
+	}
+	rl->window_ms = now_ms;
+	rl->printed = 0;
+	rl->suppressed = 0;
+}
+
+void nasmac__log_rl_tick(void)
+{
+	uint64_t now_ms = rl_now_ms();
+
+	for (struct nasmac__ratelimit *rl = rl_list; rl; rl = rl->next_rl)
+		if (rl->suppressed && now_ms - rl->window_ms >= 1000)
+			rl_close(rl, now_ms);
+}
+
+void nasmac__log_rl_forget(struct nasmac__ratelimit *rl)
+{
+	for (struct nasmac__ratelimit **p = &rl_list; *p; p = &(*p)->next_rl)
+		if (*p == rl) {
+			*p = rl->next_rl;
+			break;
+		}
+	rl->listed = 0;
+	rl->next_rl = NULL;
+}
+
 void nasmac__log_rl(struct nasmac__ratelimit *rl, int level, const char *fmt, ...)
 {
-	uint64_t now_ms = nasmac__now_ns() / 1000000u;
+	uint64_t now_ms = rl_now_ms();
 	va_list ap;
 
 	if (level > log_level)
 		return;
-	if (now_ms - rl->window_ms >= 1000) {
-		if (rl->suppressed)
-			nasmac__log(level, "(%u similar lines suppressed in the last second)",
-				    rl->suppressed);
+	if (!rl->listed) {
+		rl->listed = 1;
+		rl->next_rl = rl_list;
+		rl_list = rl;
 		rl->window_ms = now_ms;
-		rl->printed = 0;
-		rl->suppressed = 0;
 	}
+	if (now_ms - rl->window_ms >= 1000)
+		rl_close(rl, now_ms);
 	if (rl->printed >= (rl->burst ? rl->burst : 5)) {
 		rl->suppressed++;
+		rl->level = level;
+		rl->fmt = fmt;
 		return;
 	}
 	rl->printed++;

@@ -28,12 +28,18 @@ enum {
  *  tag 1: K_AMF derived by the MME (FIG. 3 step 305), in the Context Response;
  *  tag 2: the protected Registration Request of FIG. 3, in the Context Request. The Complete
  *         Request Message IE cannot carry it: Table 8.46-1 defines only Attach and TAU, and
- *         peers (tshark 4.0 among them) read its payload as EPS NAS whatever the type says.
+ *         peers (tshark 4.0 among them) read its payload as EPS NAS whatever the type says;
+ *  tag 3: with tag 1, the rest of the EPS security context without K_ASME: KSI (1 octet),
+ *         NAS algorithms (integrity << 4 | cipher, 1), NAS downlink and uplink COUNT (3 + 3),
+ *         as in the MM Context IE (8.38). An MM Context IE has no form without a K_ASME, and
+ *         one with a made-up K_ASME (all zero) is a key a standard AMF would take; without it
+ *         a standard AMF finds no MM Context in an accepted response and uses nothing.
  * CRM_TYPE_RR is the decoded form of tag 2; it is outside the 2-bit field of a real CRM IE. */
 #define CRM_TYPE_RR 0xffu
 #define PRIV_ENTERPRISE 32473u
 #define PRIV_TAG_KAMF 1u
 #define PRIV_TAG_RR 2u
+#define PRIV_TAG_SEC 3u
 
 uint8_t nasmac__crm_type_rr(void)
 {
@@ -140,11 +146,18 @@ static void ie_imsi(struct wbuf *w, const char *imsi)
 	}
 }
 
-static void ie_cause(struct wbuf *w, uint8_t cause)
+/* With an offending IE (a missing or faulty mandatory one), the 6-octet form of 8.4: type,
+ * length 0, spare and instance 0 of the IE at fault. */
+static void ie_cause(struct wbuf *w, uint8_t cause, uint8_t offending_ie)
 {
-	ie_hdr(w, IE_CAUSE, 2, 0);
+	ie_hdr(w, IE_CAUSE, offending_ie ? 6 : 2, 0);
 	put8(w, cause);
 	put8(w, 0);
+	if (offending_ie) {
+		put8(w, offending_ie);
+		put16(w, 0);
+		put8(w, 0);
+	}
 }
 
 static void ie_fteid(struct wbuf *w, uint8_t iftype, uint32_t teid, uint32_t ipv4)
@@ -224,10 +237,23 @@ static int dec_imsi(const uint8_t *v, size_t len, char out[16])
 	return 0;
 }
 
+static int req_ie_value(struct nasmac__ctx_req *m, uint8_t type, uint8_t inst, const uint8_t *v,
+			size_t len);
+
+/* Notes which IE was at fault, for the Cause IE of the refusal (8.4: offending IE). */
 static int req_ie(void *mv, uint8_t type, uint8_t inst, const uint8_t *v, size_t len)
 {
 	struct nasmac__ctx_req *m = mv;
+	int rc = req_ie_value(m, type, inst, v, len);
 
+	if (rc && !m->bad_ie)
+		m->bad_ie = type;
+	return rc;
+}
+
+static int req_ie_value(struct nasmac__ctx_req *m, uint8_t type, uint8_t inst, const uint8_t *v,
+			size_t len)
+{
 	/* A repeated IE whose repetition the message does not define: only the first is handled,
 	 * later ones are ignored (TS 29.274 7.7, error handling of repeated IEs); the same holds in
 	 * the Response and Acknowledge decoders below. */
@@ -307,8 +333,11 @@ int nasmac__gtp_dec_ctx_req(const uint8_t *buf, size_t len, struct nasmac__ctx_r
 		return rc;
 	if (m->h.type != NASMAC__GTP_CTX_REQ)
 		return NASMAC__CAUSE_INVALID_FORMAT;
-	if (!m->has_guti && !m->has_imsi)
+	if (!m->has_guti && !m->has_imsi) {
+		/* 7.3.5: the GUTI when the IMSI is not present. */
+		m->bad_ie = IE_GUTI;
 		return NASMAC__CAUSE_MANDATORY_IE_MISSING;
+	}
 	return 0;
 }
 
@@ -339,6 +368,8 @@ static int rsp_ie(void *mv, uint8_t type, uint8_t inst, const uint8_t *v, size_t
 		if (len < 2)
 			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
 		m->cause = v[0];
+		if (len >= 6)
+			m->offending_ie = v[2];
 		break;
 	case IE_IMSI:
 		if (m->has_imsi)
@@ -363,6 +394,17 @@ static int rsp_ie(void *mv, uint8_t type, uint8_t inst, const uint8_t *v, size_t
 		    v[2] == PRIV_TAG_KAMF) {
 			memcpy(m->kamf, v + 3, 32);
 			m->has_kamf = 1;
+		} else if (!m->has_sec && len == 2 + 1 + 8 && get16(v) == PRIV_ENTERPRISE &&
+			   v[2] == PRIV_TAG_SEC) {
+			/* An MM Context IE, when there is one, says the same and comes first. */
+			if (!m->has_mm) {
+				m->ksi = v[3] & 7u;
+				m->eia = (v[4] >> 4) & 7u;
+				m->eea = v[4] & 0x0fu;
+				m->dl_count = get24(v + 5);
+				m->ul_count = get24(v + 8);
+			}
+			m->has_sec = 1;
 		}
 		break;
 	default:
@@ -450,7 +492,7 @@ int nasmac__gtp_enc_ctx_rsp(const struct nasmac__ctx_rsp *m, uint8_t *buf, size_
 	struct wbuf w = { .p = buf, .size = size };
 
 	gtp_hdr(&w, NASMAC__GTP_CTX_RSP, m->h.teid, m->h.seq);
-	ie_cause(&w, m->cause);
+	ie_cause(&w, m->cause, m->offending_ie);
 	if (m->has_imsi)
 		ie_imsi(&w, m->imsi);
 	if (m->has_mm) {
@@ -477,6 +519,15 @@ int nasmac__gtp_enc_ctx_rsp(const struct nasmac__ctx_rsp *m, uint8_t *buf, size_
 		put8(&w, PRIV_TAG_KAMF);
 		put(&w, m->kamf, 32);
 	}
+	if (m->has_sec) {
+		ie_hdr(&w, IE_PRIVATE, 2 + 1 + 8, 0);
+		put16(&w, PRIV_ENTERPRISE);
+		put8(&w, PRIV_TAG_SEC);
+		put8(&w, m->ksi & 7u);
+		put8(&w, (uint32_t)(m->eia & 7u) << 4 | (m->eea & 0x0fu));
+		put24(&w, m->dl_count);
+		put24(&w, m->ul_count);
+	}
 	return gtp_end(&w);
 }
 
@@ -485,7 +536,7 @@ int nasmac__gtp_enc_ctx_ack(const struct nasmac__ctx_ack *m, uint8_t *buf, size_
 	struct wbuf w = { .p = buf, .size = size };
 
 	gtp_hdr(&w, NASMAC__GTP_CTX_ACK, m->h.teid, m->h.seq);
-	ie_cause(&w, m->cause);
+	ie_cause(&w, m->cause, 0);
 	/* SGW Change Indication = 1 during idle mode mobility over N26 (7.3.7). */
 	ie_hdr(&w, IE_INDICATION, 2, 0);
 	put8(&w, 0x01);

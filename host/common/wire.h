@@ -55,12 +55,17 @@ struct nasmac__ctx_req {
 	uint32_t fteid_teid;
 	uint32_t fteid_ipv4; /* network order */
 	uint8_t rat;
+	uint8_t bad_ie; /* when decoding failed with 69/70: the type of the IE at fault, or 0 */
 };
 
 struct nasmac__ctx_rsp {
 	struct nasmac__gtp_hdr h;
 	uint8_t cause;
+	uint8_t offending_ie; /* with cause 69/70: the type of the IE at fault (8.4), 0 none */
 	uint8_t has_imsi, has_mm, has_kamf, has_fteid;
+	/* FIG. 3 with K_AMF from the MME: the fields below but K_ASME, in a Private Extension
+	 * (tag 3) instead of an MM Context IE, which would have to carry a K_ASME (see wire.c). */
+	uint8_t has_sec;
 	char imsi[16];
 	/* MM Context, EPS Security Context and Quadruplets (type 107) */
 	uint8_t ksi, eia, eea;

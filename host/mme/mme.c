@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gtp_txn.h"
 #include "host.h"
 #include "wire.h"
 
@@ -26,6 +27,12 @@
  * (N3 + 1) (3 s by default), short enough that a byte-identical request with a reused sequence
  * number much later is refused as the replay it then is. */
 #define RETRANSMIT_TTL_MS 10000u
+/* Echo Responses and Version Not Supported Indications anyone can trigger: per peer (address
+ * and port) and in all, per second (gtp_txn.h). A peer's path management sends one Echo
+ * Request a minute; the burst leaves room for tests that use Echo as a barrier. */
+#define ANSWER_PEER_RATE 100u
+#define ANSWER_PEER_BURST 200u
+#define ANSWER_TOTAL_RATE 5000u
 
 struct pend {
 	nasmac_job_t job; /* job.cookie points back here */
@@ -37,12 +44,14 @@ struct pend {
 	uint8_t msg[MAX_NAS]; /* SQN || plain NAS message: the MAC input */
 	uint32_t next_free;
 	uint8_t fig3;
+	uint8_t prev_state; /* the UE's state before this check (a context may await its Ack) */
 };
 
 struct counters {
 	uint64_t rx, malformed, oversized, unknown_type, unknown_ue, mac_fail, replay, overload,
 		busy_ue, not_upgraded, accepted, kamf_by_mme, retransmit, acks, acks_rejected,
-		acks_unknown, echo, vnsi;
+		acks_unknown, acks_spoofed, ack_timeouts, id_mismatch, echo, vnsi, echo_limited,
+		vnsi_limited;
 };
 
 struct mme {
@@ -55,9 +64,15 @@ struct mme {
 	struct nasmac__pcap *pcap;
 	struct sockaddr_in self;
 	struct counters c;
-	struct nasmac__ratelimit rl_malformed, rl_reject, rl_overload;
+	struct nasmac__ratelimit rl_malformed, rl_reject, rl_overload, rl_ack;
 	uv_signal_t sig_int, sig_term, sig_usr1;
 	int kamf_by_mme_all;
+	/* GTP-C transactions bound to their peer (gtp_txn.h): the request last verified per UE,
+	 * contexts awaiting their Acknowledge (forgotten after ack_timeout_ms). */
+	struct nasmac__ctx_txns tx;
+	uint32_t ack_timeout_ms;
+	uv_timer_t tick;
+	struct nasmac__peer_limit echo_limit, vnsi_limit;
 };
 
 static void send_to(struct mme *m, const uint8_t *buf, size_t len, const struct sockaddr_in *to)
@@ -67,26 +82,9 @@ static void send_to(struct mme *m, const uint8_t *buf, size_t len, const struct 
 	(void)nasmac__udp_send(&m->udp, buf, len, to);
 }
 
-/* Whether this Context Request is the one last verified for this UE, sent again (TS 29.274
- * 7.6: a retransmitted message is the same message): same peer, same sequence number, same
- * length, and the same NAS message as far as its header, NAS-MAC and SQN go, the octets the MAC
- * binds the rest of it to. A sequence number comes back from the same AMF only after 2^24
- * requests (host/README.md), so within the 10 s this is remembered nothing else matches; it
- * costs a few compares instead of a digest of every request. */
-static int is_retransmission(const struct nasmac__ue *ue, const struct sockaddr_in *from,
-			     const struct nasmac__ctx_req *req, size_t len)
-{
-	uint8_t head[sizeof(ue->rq_head)] = { 0 };
-
-	memcpy(head, req->crm, req->crm_len < sizeof(head) ? req->crm_len : sizeof(head));
-	return ue->rq_t_ms != 0 && ue->rq_seq == req->h.seq && ue->rq_ip == from->sin_addr.s_addr &&
-	       ue->rq_port == from->sin_port && ue->rq_len == len &&
-	       ue->rq_crm_len == req->crm_len && !memcmp(ue->rq_head, head, sizeof(head));
-}
-
 /* A Context Response that carries no context: the request was refused for `cause`. */
-static void reply_reject(struct mme *m, const struct sockaddr_in *peer, uint32_t seq,
-			 uint32_t peer_teid, uint8_t cause)
+static void reply_reject_ie(struct mme *m, const struct sockaddr_in *peer, uint32_t seq,
+			    uint32_t peer_teid, uint8_t cause, uint8_t offending_ie)
 {
 	struct nasmac__ctx_rsp r;
 	uint8_t buf[256];
@@ -98,6 +96,7 @@ static void reply_reject(struct mme *m, const struct sockaddr_in *peer, uint32_t
 	r.h.teid = peer_teid;
 	r.h.seq = seq;
 	r.cause = cause;
+	r.offending_ie = offending_ie;
 	n = nasmac__gtp_enc_ctx_rsp(&r, buf, sizeof(buf));
 	if (n < 0) {
 		nasmac__log(NASMAC__LOG_ERR, "cannot encode a Context Response: %s",
@@ -105,6 +104,12 @@ static void reply_reject(struct mme *m, const struct sockaddr_in *peer, uint32_t
 		return;
 	}
 	send_to(m, buf, (size_t)n, peer);
+}
+
+static void reply_reject(struct mme *m, const struct sockaddr_in *peer, uint32_t seq,
+			 uint32_t peer_teid, uint8_t cause)
+{
+	reply_reject_ie(m, peer, seq, peer_teid, cause, 0);
 }
 
 static const char *addr_str(const struct sockaddr_in *a, char *buf, size_t size)
@@ -127,7 +132,9 @@ static void print_counters(struct mme *m, const char *why)
 		    "counters (%s): rx=%llu accepted=%llu kamf_by_mme=%llu mac_fail=%llu replay=%llu unknown_ue=%llu "
 		    "malformed=%llu oversized=%llu unknown_type=%llu overload=%llu busy_ue=%llu "
 		    "not_upgraded=%llu retransmit=%llu acks=%llu acks_rejected=%llu "
-		    "acks_unknown=%llu echo=%llu vnsi=%llu tx=%llu tx_dropped=%llu macs=%llu batches=%llu",
+		    "acks_unknown=%llu acks_spoofed=%llu ack_timeouts=%llu id_mismatch=%llu "
+		    "echo=%llu vnsi=%llu echo_limited=%llu vnsi_limited=%llu "
+		    "tx=%llu tx_dropped=%llu macs=%llu batches=%llu",
 		    why, (unsigned long long)m->c.rx, (unsigned long long)m->c.accepted,
 		    (unsigned long long)m->c.kamf_by_mme,
 		    (unsigned long long)m->c.mac_fail, (unsigned long long)m->c.replay,
@@ -136,8 +143,10 @@ static void print_counters(struct mme *m, const char *why)
 		    (unsigned long long)m->c.overload, (unsigned long long)m->c.busy_ue,
 		    (unsigned long long)m->c.not_upgraded, (unsigned long long)m->c.retransmit,
 		    (unsigned long long)m->c.acks, (unsigned long long)m->c.acks_rejected,
-		    (unsigned long long)m->c.acks_unknown, (unsigned long long)m->c.echo,
-		    (unsigned long long)m->c.vnsi,
+		    (unsigned long long)m->c.acks_unknown, (unsigned long long)m->c.acks_spoofed,
+		    (unsigned long long)m->c.ack_timeouts, (unsigned long long)m->c.id_mismatch,
+		    (unsigned long long)m->c.echo, (unsigned long long)m->c.vnsi,
+		    (unsigned long long)m->c.echo_limited, (unsigned long long)m->c.vnsi_limited,
 		    (unsigned long long)m->udp.tx, (unsigned long long)m->udp.tx_dropped,
 		    (unsigned long long)st.completed, (unsigned long long)st.batches);
 }
@@ -201,11 +210,25 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 		}
 		r.has_kamf = 1;
 		m->c.kamf_by_mme += !resend;
+		/* No MM Context IE: it cannot be sent without a K_ASME, and a made-up one would
+		 * be taken as the key by a standard AMF. KSI, algorithms and COUNTs go beside
+		 * K_AMF (wire.c, Private Extension tag 3). */
+		r.has_mm = 0;
+		r.has_sec = 1;
 		explicit_bzero(r.kasme, sizeof(r.kasme));
 	}
 	r.has_fteid = 1;
-	/* The TEID the AMF puts in its Context Acknowledge names the UE directly. */
-	r.fteid_teid = (uint32_t)(ue - m->store.ues) + 1;
+	/* The TEID the AMF puts in its Context Acknowledge: random, and the Ack is taken only
+	 * with it, from this peer, with this sequence number (gtp_txn.h). */
+	rc = nasmac__ctx_txns_sent(&m->tx, (uint32_t)(ue - m->store.ues), peer, seq,
+				   uv_now(&m->loop), m->ack_timeout_ms, resend, &r.fteid_teid);
+	if (rc) {
+		nasmac__log(NASMAC__LOG_ERR, "no TEID for a Context Response: %s",
+			    nasmac_strerror(rc));
+		explicit_bzero(&r, sizeof(r));
+		reply_reject(m, peer, seq, peer_teid, 72);
+		return;
+	}
 	r.fteid_ipv4 = m->self.sin_addr.s_addr;
 	n = nasmac__gtp_enc_ctx_rsp(&r, buf, sizeof(buf));
 	explicit_bzero(&r, sizeof(r));
@@ -227,9 +250,13 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 {
 	struct mme *m = q->data;
 	struct pend *p = job->cookie;
+	struct nasmac__ue_txn *t = &m->tx.ue[p->ue - m->store.ues];
 	char a[64];
 
-	p->ue->state = NASMAC__UE_IDLE;
+	/* Back to what it was (a context sent earlier may still await its Ack, unless the Ack
+	 * or its timeout came meanwhile); an accepted check below makes it SENT. */
+	p->ue->state = p->prev_state == NASMAC__UE_SENT && !t->ack_open ? NASMAC__UE_IDLE
+									: p->prev_state;
 	if (busy) {
 		m->c.overload++;
 		nasmac__log_rl(&m->rl_overload, NASMAC__LOG_WARN,
@@ -241,10 +268,10 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 		if (nasmac__count_is_fresh(p->ue->ul_count, p->est)) {
 			p->ue->ul_count = p->est;
 			/* Remembered, so that a retransmission gets this answer again. */
-			p->ue->rq_accepted = 1;
-			p->ue->rq_fig3 = p->fig3;
-			p->ue->rq_count = p->est;
-			p->ue->rq_t_ms = uv_now(&m->loop);
+			t->rq_accepted = 1;
+			t->rq_fig3 = p->fig3;
+			t->rq_count = p->est;
+			t->rq_t_ms = uv_now(&m->loop);
 			reply_context(m, p->ue, &p->peer, p->seq, p->peer_teid, p->fig3, 0);
 		} else {
 			m->c.replay++;
@@ -271,7 +298,7 @@ static void after_jobs(struct nasmac__vq *q)
 /* Checks what the Complete Request Message carries and fills in the job; returns 0 or the cause
  * of the refusal. */
 static int prepare_check(struct mme *m, const struct nasmac__ctx_req *req, struct nasmac__ue *ue,
-			 struct pend *p, uint32_t *est_out)
+			 struct pend *p, uint32_t *est_out, const char **why)
 {
 	struct nasmac__nas_sec sec;
 	uint8_t guti[NASMAC__GUTI_LEN];
@@ -303,11 +330,19 @@ static int prepare_check(struct mme *m, const struct nasmac__ctx_req *req, struc
 		return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
 	}
 	/* Only an integrity-protected message can prove anything. */
-	if (sec.sht == 0 || sec.msg_len > MAX_NAS || sec.msg_len * 8 > NASMAC_MAX_LEN_BITS)
+	if (sec.sht == 0 || sec.msg_len > MAX_NAS || sec.msg_len * 8 > NASMAC_MAX_LEN_BITS) {
+		*why = sec.sht == 0 ? "NAS message not integrity protected" : "NAS message too long";
 		return NASMAC__CAUSE_USER_AUTH_FAILED;
+	}
 	/* The message must name the same UE and the same EPS security context. */
-	if (memcmp(guti, ue->guti, sizeof(guti)) || ksi != ue->ksi)
+	if (memcmp(guti, ue->guti, sizeof(guti))) {
+		*why = "the NAS message names another GUTI than the GUTI IE";
 		return NASMAC__CAUSE_USER_AUTH_FAILED;
+	}
+	if (ksi != ue->ksi) {
+		*why = "the NAS message's KSI is not the one of the stored context";
+		return NASMAC__CAUSE_USER_AUTH_FAILED;
+	}
 	*est_out = nasmac__count_estimate(ue->ul_count, sec.sqn);
 	if (!nasmac__count_is_fresh(ue->ul_count, *est_out))
 		return NASMAC__CAUSE_REQUEST_REJECTED;
@@ -330,8 +365,10 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 {
 	struct nasmac__ctx_req req;
 	struct nasmac__ue *ue = NULL;
+	struct nasmac__ue_txn *t;
+	const char *why = "";
 	struct pend *p;
-	uint32_t est = 0;
+	uint32_t est = 0, idx;
 	char a[64];
 	int cause;
 
@@ -341,14 +378,35 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,
 			       "malformed Context Request from %s (cause %d)",
 			       addr_str(from, a, sizeof(a)), cause);
-		reply_reject(m, from, req.h.seq, req.has_fteid ? req.fteid_teid : 0,
-			     (uint8_t)cause);
+		reply_reject_ie(m, from, req.h.seq, req.has_fteid ? req.fteid_teid : 0,
+				(uint8_t)cause, req.bad_ie);
+		return;
+	}
+	if (!req.has_fteid) {
+		/* The AMF's F-TEID is where the answer and the Ack's TEID come from: without it
+		 * the request is incomplete (TS 29.274 7.3.5, 7.7.7: "Mandatory IE missing" with
+		 * the type of the IE missing; header TEID 0, no TEID being known). */
+		m->c.malformed++;
+		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,
+			       "Context Request from %s without the sender F-TEID: Mandatory IE "
+			       "missing", addr_str(from, a, sizeof(a)));
+		reply_reject_ie(m, from, req.h.seq, 0, NASMAC__CAUSE_MANDATORY_IE_MISSING, 87);
 		return;
 	}
 	if (req.has_guti)
 		ue = nasmac__store_by_guti(&m->store, req.guti);
 	else if (req.has_imsi)
 		ue = nasmac__store_by_imsi(&m->store, req.imsi);
+	if (ue && req.has_guti && req.has_imsi && strcmp(req.imsi, ue->imsi)) {
+		/* Two identities of two UEs: no context for either. */
+		m->c.id_mismatch++;
+		nasmac__log_rl(&m->rl_reject, NASMAC__LOG_WARN,
+			       "Context Request from %s: IMSI IE %s contradicts the GUTI (IMSI %s): "
+			       "IMSI/IMEI not known", addr_str(from, a, sizeof(a)), req.imsi,
+			       ue->imsi);
+		reply_reject(m, from, req.h.seq, req.fteid_teid, 96);
+		return;
+	}
 	if (!ue) {
 		m->c.unknown_ue++;
 		nasmac__log_rl(&m->rl_reject, NASMAC__LOG_INFO,
@@ -360,23 +418,28 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 	if (!req.has_crm) {
 		/* Without the NAS message there is nothing to verify, so no context. */
 		m->c.malformed++;
-		reply_reject(m, from, req.h.seq, req.fteid_teid,
-			     NASMAC__CAUSE_CONDITIONAL_IE_MISSING);
+		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,
+			       "Context Request from %s without a Complete Request Message: "
+			       "Conditional IE missing", addr_str(from, a, sizeof(a)));
+		reply_reject_ie(m, from, req.h.seq, req.fteid_teid,
+				NASMAC__CAUSE_CONDITIONAL_IE_MISSING, 116);
 		return;
 	}
 	/* A retransmission (the AMF's T3 expired) must not be verified again: once accepted, its
 	 * COUNT would read as a replay of itself. While it is still being verified the answer is
 	 * on its way; once accepted (and nothing newer since) the same answer goes out again.
 	 * Anything else is handled afresh, which gives the same refusal again. */
-	if (is_retransmission(ue, from, &req, len)) {
+	idx = (uint32_t)(ue - m->store.ues);
+	t = &m->tx.ue[idx];
+	if (nasmac__ctx_txns_is_retx(&m->tx, idx, from, req.h.seq, buf, len)) {
 		if (ue->state == NASMAC__UE_VERIFYING) {
 			m->c.retransmit++;
 			return;
 		}
-		if (ue->rq_accepted && ue->ul_count == ue->rq_count &&
-		    uv_now(&m->loop) - ue->rq_t_ms < RETRANSMIT_TTL_MS) {
+		if (t->rq_accepted && ue->ul_count == t->rq_count &&
+		    uv_now(&m->loop) - t->rq_t_ms < RETRANSMIT_TTL_MS) {
 			m->c.retransmit++;
-			reply_context(m, ue, from, req.h.seq, req.fteid_teid, ue->rq_fig3, 1);
+			reply_context(m, ue, from, req.h.seq, req.fteid_teid, t->rq_fig3, 1);
 			return;
 		}
 	}
@@ -395,7 +458,7 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_NO_RESOURCES);
 		return;
 	}
-	cause = prepare_check(m, &req, ue, p, &est);
+	cause = prepare_check(m, &req, ue, p, &est, &why);
 	if (cause) {
 		if (cause == NASMAC__CAUSE_REQUEST_REJECTED) {
 			m->c.replay++;
@@ -405,6 +468,9 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 				       ue->imsi, est, ue->ul_count, addr_str(from, a, sizeof(a)));
 		} else if (cause == NASMAC__CAUSE_USER_AUTH_FAILED) {
 			m->c.mac_fail++;
+			nasmac__log_rl(&m->rl_reject, NASMAC__LOG_WARN,
+				       "IMSI %s: %s (Context Request from %s): User authentication "
+				       "failed", ue->imsi, why, addr_str(from, a, sizeof(a)));
 		} else {
 			m->c.malformed++;
 			nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,
@@ -413,7 +479,13 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 				       ue->imsi, addr_str(from, a, sizeof(a)));
 		}
 		pend_put(m, p);
-		reply_reject(m, from, req.h.seq, req.fteid_teid, (uint8_t)cause);
+		/* 69 and 103 are about the Complete Request Message (or the FIG. 3 extension a
+		 * legacy MME does not know): name it. */
+		reply_reject_ie(m, from, req.h.seq, req.fteid_teid, (uint8_t)cause,
+				cause == NASMAC__CAUSE_MANDATORY_IE_INCORRECT ||
+						cause == NASMAC__CAUSE_CONDITIONAL_IE_MISSING
+					? 116
+					: 0);
 		return;
 	}
 	p->peer = *from;
@@ -421,17 +493,9 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 	p->peer_teid = req.fteid_teid;
 	p->est = est;
 	p->ue = ue;
+	p->prev_state = ue->state;
 	ue->state = NASMAC__UE_VERIFYING;
-	ue->rq_seq = req.h.seq;
-	ue->rq_ip = from->sin_addr.s_addr;
-	ue->rq_port = from->sin_port;
-	ue->rq_len = (uint16_t)len;
-	ue->rq_crm_len = (uint16_t)req.crm_len;
-	memset(ue->rq_head, 0, sizeof(ue->rq_head));
-	memcpy(ue->rq_head, req.crm,
-	       req.crm_len < sizeof(ue->rq_head) ? req.crm_len : sizeof(ue->rq_head));
-	ue->rq_t_ms = uv_now(&m->loop);
-	ue->rq_accepted = 0;
+	nasmac__ctx_txns_note(&m->tx, idx, from, req.h.seq, buf, len, uv_now(&m->loop));
 	nasmac__vq_submit(&m->vq, &p->job);
 }
 
@@ -440,7 +504,9 @@ static void on_ctx_ack(struct mme *m, const uint8_t *buf, size_t len,
 {
 	struct nasmac__ctx_ack ack;
 	struct nasmac__ue *ue;
+	uint32_t idx;
 	char a[64];
+	int rc;
 
 	if (nasmac__gtp_dec_ctx_ack(buf, len, &ack)) {
 		m->c.malformed++;
@@ -448,22 +514,35 @@ static void on_ctx_ack(struct mme *m, const uint8_t *buf, size_t len,
 			       "malformed Context Acknowledge from %s", addr_str(from, a, sizeof(a)));
 		return;
 	}
-	if (ack.h.teid == 0 || ack.h.teid > m->store.n ||
-	    m->store.ues[ack.h.teid - 1].state != NASMAC__UE_SENT) {
+	/* Taken only under the TEID of a context sent, from the peer it went to, with the
+	 * sequence number of that Context Response (TS 29.274 7.6: the triggered message answers
+	 * that transaction). */
+	rc = nasmac__ctx_txns_ack(&m->tx, ack.h.teid, from, ack.h.seq, &idx);
+	if (rc == -EPERM) {
+		m->c.acks_spoofed++;
+		nasmac__log_rl(&m->rl_ack, NASMAC__LOG_WARN,
+			       "Context Acknowledge from %s (TEID %u, seq %u) is not from the peer "
+			       "the context went to or not for its sequence number: dropped",
+			       addr_str(from, a, sizeof(a)), ack.h.teid, ack.h.seq);
+		return;
+	}
+	if (rc) {
 		m->c.acks_unknown++;
-		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_INFO,
+		nasmac__log_rl(&m->rl_ack, NASMAC__LOG_INFO,
 			       "Context Acknowledge from %s for no context sent (TEID %u)",
 			       addr_str(from, a, sizeof(a)), ack.h.teid);
 		return;
 	}
-	ue = &m->store.ues[ack.h.teid - 1];
+	ue = &m->store.ues[idx];
 	if (ack.cause == NASMAC__CAUSE_ACCEPTED) {
 		/* The context now lives in 5GS; only now is it marked transferred. */
-		ue->state = NASMAC__UE_TRANSFERRED;
+		if (ue->state == NASMAC__UE_SENT)
+			ue->state = NASMAC__UE_TRANSFERRED;
 		m->c.acks++;
 	} else {
 		/* TS 29.274 7.3.7: continue as if the Context Request was never received. */
-		ue->state = NASMAC__UE_IDLE;
+		if (ue->state == NASMAC__UE_SENT)
+			ue->state = NASMAC__UE_IDLE;
 		m->c.acks_rejected++;
 	}
 }
@@ -492,6 +571,10 @@ static void on_recv(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 		/* TS 29.274 path management: a message of a GTP version this node does not
 		 * support is answered with a Version Not Supported Indication naming version 2,
 		 * and discarded. 8 octets back for at least 8 in: nothing to amplify. */
+		if (!nasmac__peer_limit_take(&m->vnsi_limit, from, uv_now(&m->loop))) {
+			m->c.vnsi_limited++;
+			return;
+		}
 		m->c.vnsi++;
 		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,
 			       "GTP version %u message (%zu octets) from %s: Version Not Supported "
@@ -516,6 +599,10 @@ static void on_recv(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 		on_ctx_ack(m, buf, len, from);
 		break;
 	case NASMAC__GTP_ECHO_REQ:
+		if (!nasmac__peer_limit_take(&m->echo_limit, from, uv_now(&m->loop))) {
+			m->c.echo_limited++;
+			break;
+		}
 		m->c.echo++;
 		n = nasmac__gtp_enc_echo_rsp(h.seq, rsp, sizeof(rsp));
 		if (n > 0)
@@ -528,6 +615,25 @@ static void on_recv(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 			       addr_str(from, a, sizeof(a)));
 		break;
 	}
+}
+
+/* Contexts whose Acknowledge did not come in time go back to IDLE (as after a rejecting Ack:
+ * TS 29.274 7.3.7); log summaries of bursts that are over. */
+static void on_tick(uv_timer_t *h)
+{
+	struct mme *m = h->data;
+	uint32_t idx;
+
+	while (nasmac__ctx_txns_expired(&m->tx, uv_now(&m->loop), &idx)) {
+		struct nasmac__ue *ue = &m->store.ues[idx];
+		m->c.ack_timeouts++;
+		if (ue->state == NASMAC__UE_SENT)
+			ue->state = NASMAC__UE_IDLE;
+		nasmac__log_rl(&m->rl_ack, NASMAC__LOG_INFO,
+			       "IMSI %s: no Context Acknowledge within %u ms: context back to idle",
+			       ue->imsi, m->ack_timeout_ms);
+	}
+	nasmac__log_rl_tick();
 }
 
 static void on_signal(uv_signal_t *s, int signum)
@@ -565,7 +671,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: nasmacd mme --listen ADDR:PORT [--backend cpu|sim|xrt:N] [--ue-db FILE]\n"
 		"                   [--pcap FILE] [--kamf-by-mme] [--max-ues N] [--max-pending N]\n"
-		"                   [--verbose]\n"
+		"                   [--ack-timeout-ms N] [--verbose]\n"
 		"  --listen       UDP address of the N26 GTPv2-C server (GTP-C uses port 2123)\n"
 		"  --backend      libnasmac backend for the MAC checks (default cpu)\n"
 		"  --ue-db        UE EPS security contexts (format: host/README.md); none: empty\n"
@@ -573,7 +679,10 @@ static void usage(FILE *f)
 		"  --kamf-by-mme  FIG. 3: derive K_AMF here (step 305) for every UE, not only for\n"
 		"                 those with kamf_by_mme=1 in the UE db\n"
 		"  --max-pending  MAC checks in flight before answering No resources (4096)\n"
-		"  --max-ues      UE store size (default: the UE db's records + 16)\n");
+		"  --max-ues      UE store size (default: the UE db's records + 16)\n"
+		"  --ack-timeout-ms  how long a context sent waits for its Context Acknowledge\n"
+		"                 before it is back to idle (default 10000; longer than the AMF's\n"
+		"                 T3 x (N3 + 1) plus its NAS SMC round trip)\n");
 }
 
 int nasmac__mme_main(int argc, char **argv)
@@ -586,12 +695,13 @@ int nasmac__mme_main(int argc, char **argv)
 		{ "kamf-by-mme", no_argument, NULL, 'k' },
 		{ "max-ues", required_argument, NULL, 'M' },
 		{ "max-pending", required_argument, NULL, 'P' },
+		{ "ack-timeout-ms", required_argument, NULL, 'A' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *listen = NULL, *backend = "cpu", *db = NULL, *pcap = NULL;
-	uint32_t max_ues = 0, max_pending = 4096, bad_line;
+	uint32_t max_ues = 0, max_pending = 4096, bad_line, ack_timeout_ms = 10000;
 	int level = NASMAC__LOG_INFO, c, rc, ret = 1, kamf_by_mme_all = 0;
 	struct mme *m;
 
@@ -610,6 +720,10 @@ int nasmac__mme_main(int argc, char **argv)
 			break;
 		case 'P':
 			if (nasmac__parse_u32(optarg, 1, 1u << 20, &max_pending))
+				goto out_usage;
+			break;
+		case 'A':
+			if (nasmac__parse_u32(optarg, 1, 3600000, &ack_timeout_ms))
 				goto out_usage;
 			break;
 		case 'h': usage(stdout); return 0;
@@ -642,6 +756,14 @@ int nasmac__mme_main(int argc, char **argv)
 			goto out_free_store;
 		}
 	}
+	rc = nasmac__ctx_txns_init(&m->tx, m->store.cap);
+	if (rc)
+		goto out_free_store;
+	m->ack_timeout_ms = ack_timeout_ms;
+	nasmac__peer_limit_init(&m->echo_limit, ANSWER_PEER_RATE, ANSWER_PEER_BURST,
+				ANSWER_TOTAL_RATE);
+	nasmac__peer_limit_init(&m->vnsi_limit, ANSWER_PEER_RATE, ANSWER_PEER_BURST,
+				ANSWER_TOTAL_RATE);
 	m->n_pend = max_pending;
 	m->pend = calloc(max_pending, sizeof(*m->pend));
 	if (!m->pend)
@@ -669,6 +791,10 @@ int nasmac__mme_main(int argc, char **argv)
 	m->rl_malformed.burst = 5;
 	m->rl_reject.burst = 10;
 	m->rl_overload.burst = 2;
+	m->rl_ack.burst = 5;
+	uv_timer_init(&m->loop, &m->tick);
+	m->tick.data = m;
+	uv_timer_start(&m->tick, on_tick, 100, 100);
 	uv_signal_init(&m->loop, &m->sig_int);
 	uv_signal_init(&m->loop, &m->sig_term);
 	uv_signal_init(&m->loop, &m->sig_usr1);
@@ -688,6 +814,7 @@ int nasmac__mme_main(int argc, char **argv)
 	uv_close((uv_handle_t *)&m->sig_int, NULL);
 	uv_close((uv_handle_t *)&m->sig_term, NULL);
 	uv_close((uv_handle_t *)&m->sig_usr1, NULL);
+	uv_close((uv_handle_t *)&m->tick, NULL);
 	nasmac__udp_close(&m->udp);
 out_close_vq:
 	nasmac__vq_close(&m->vq);
@@ -700,7 +827,12 @@ out_free_pend:
 	if (m->pend)
 		explicit_bzero(m->pend, (size_t)m->n_pend * sizeof(*m->pend));
 	free(m->pend);
+	nasmac__ctx_txns_free(&m->tx);
 out_free_store:
+	nasmac__log_rl_forget(&m->rl_malformed);
+	nasmac__log_rl_forget(&m->rl_reject);
+	nasmac__log_rl_forget(&m->rl_overload);
+	nasmac__log_rl_forget(&m->rl_ack);
 	nasmac__store_free(&m->store);
 out_free_m:
 	free(m);

@@ -58,3 +58,29 @@ TEST_TARGETS += test-e2e-robust-pcap
 test-e2e-robust-pcap: $(NASMAC_BIN) $(NASMACD_BIN)
 	$(Q)sh tests/e2e/robust_pcap.sh $(BIN)
 # --- end helper R ------------------------------------------------------------------------------
+
+# --- trust: attacks on N26 transactions (tests/e2e/trust.c, issue 10) -------------------------
+# Forged Context Responses from another port with the right sequence number and TEID (read from
+# a silent stand-in MME the test owns), spoofed Context Acknowledges, retransmissions that differ
+# in one octet, missing F-TEID, IMSI/GUTI contradiction, Echo/VNSI floods, the log's burst
+# summary. test-e2e-trust-san runs it against nasmacd built with ASan+UBSan.
+TRUST_BIN := $(BIN)/test_e2e_trust
+TRUST_OBJS := $(OBJ)/tests/e2e/trust.o $(OBJ)/host/ue/ue.o $(OBJ)/host/ue/load.o \
+	$(HOST_COMMON_OBJS)
+$(OBJ)/tests/e2e/trust.o: CFLAGS += $(HOST_CFLAGS)
+
+$(TRUST_BIN): $(TRUST_OBJS) $(NASMAC_LIBS)
+	@mkdir -p $(dir $@)
+	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $(TRUST_OBJS) $(NASMAC_LIBS) $(NASMAC_LDLIBS) \
+		$(HOST_LDLIBS) -lcmocka $(LDLIBS)
+
+.PHONY: test-e2e-trust test-e2e-trust-san
+TEST_TARGETS += test-e2e-trust test-e2e-trust-san
+
+test-e2e-trust: $(TRUST_BIN) $(NASMACD_BIN)
+	$(Q)$(TRUST_BIN) $(NASMACD_BIN)
+
+test-e2e-trust-san:
+	$(Q)$(MAKE) --no-print-directory SAN=1 test-e2e-trust
+# --- end trust ---------------------------------------------------------------------------------

@@ -68,9 +68,14 @@ check_caps() {
 		done
 		expect "$name/$f refusals with a context" \
 			"$(count "$cap" "gtpv2.message_type == 131 && gtpv2.cause != 16 && gtpv2.mm_context_kasme")" 0
+		# An acceptance carries K_ASME in the MM Context, or (FIG. 3, K_AMF from the MME)
+		# K_AMF in the project's Private Extension and no MM Context at all: never a
+		# made-up K_ASME beside K_AMF (host/README.md, "Trust model").
 		expect "$name/$f acceptances with a context" \
-			"$(count "$cap" "gtpv2.message_type == 131 && gtpv2.cause == 16 && gtpv2.mm_context_kasme")" \
+			"$(count "$cap" "gtpv2.message_type == 131 && gtpv2.cause == 16 && (gtpv2.mm_context_kasme || gtpv2.enterprise_id == 32473)")" \
 			"$(count "$cap" "gtpv2.message_type == 131 && gtpv2.cause == 16")"
+		expect "$name/$f acceptances with K_AMF and an MM Context" \
+			"$(count "$cap" "gtpv2.message_type == 131 && gtpv2.mm_context_kasme && gtpv2.enterprise_id == 32473")" 0
 	done
 	if [ "$name" = patent ]; then
 		expect_pos "$name FIG. 3 Context Requests" \

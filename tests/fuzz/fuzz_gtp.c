@@ -52,6 +52,11 @@ static void rsp_roundtrip(const struct nasmac__ctx_rsp *a, size_t in_len)
 	FUZZ_CHECK(b.cause == a->cause);
 	FUZZ_CHECK(b.has_imsi == a->has_imsi && b.has_mm == a->has_mm);
 	FUZZ_CHECK(b.has_kamf == a->has_kamf && b.has_fteid == a->has_fteid);
+	FUZZ_CHECK(b.has_sec == a->has_sec);
+	if (a->has_sec) {
+		FUZZ_CHECK(b.ksi == a->ksi && b.eia == a->eia && b.eea == a->eea);
+		FUZZ_CHECK(b.ul_count == a->ul_count && b.dl_count == a->dl_count);
+	}
 	FUZZ_CHECK(!a->has_imsi || !strcmp(a->imsi, b.imsi));
 	if (a->has_mm) {
 		FUZZ_CHECK(b.ksi == a->ksi && b.eia == a->eia && b.eea == a->eea);

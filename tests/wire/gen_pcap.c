@@ -69,6 +69,12 @@ static int write_gtp(const char *path, const uint8_t *tau, size_t tau_len, const
 			goto out_close;
 		nasmac__pcap_write(pc, &amf, &mme, buf, (size_t)n);
 		fx_ctx_rsp(&rsp, NASMAC__CAUSE_ACCEPTED, fig3);
+		if (fig3) {
+			/* As the MME sends FIG. 3 with K_AMF (step 305): no MM Context, the rest
+			 * of the context beside K_AMF (wire.c, tag 3). */
+			rsp.has_mm = 0;
+			rsp.has_sec = 1;
+		}
 		n = check(nasmac__gtp_enc_ctx_rsp(&rsp, buf, sizeof(buf)), "Context Response");
 		if (n < 0)
 			goto out_close;

@@ -579,6 +579,48 @@ static void test_gtp_ctx_rsp_accept_layout(void **state)
 	}
 }
 
+/* FIG. 3 with K_AMF from the MME (host/README.md, "Trust model"): no MM Context IE, which has
+ * no form without a K_ASME; K_AMF (tag 1) and the rest of the context (tag 3: KSI, algorithms,
+ * downlink and uplink COUNT) in Private Extensions. */
+static void test_gtp_ctx_rsp_kamf_no_kasme(void **state)
+{
+	static const uint8_t sec_ie[] = {
+		0xff, 0x00, 0x0b, 0x00, /* type 255 Private Extension, length 11 */
+		0x7e, 0xd9, 0x03,       /* enterprise 32473, tag 3 */
+		0x03,                   /* KSI 3 */
+		0x20,                   /* 128-EIA2 | EEA0 */
+		0x00, 0x01, 0x02,       /* NAS Downlink Count */
+		0x00, 0x00, 0xff,       /* NAS Uplink Count */
+	};
+	struct nasmac__ctx_rsp m, d;
+	uint8_t buf[256], kamf[32];
+	int n;
+
+	(void)state;
+	fx_key(kamf, 0x40);
+	fx_ctx_rsp(&m, NASMAC__CAUSE_ACCEPTED, 1);
+	m.has_mm = 0;
+	m.has_sec = 1;
+	memset(m.kasme, 0, sizeof(m.kasme));
+	n = nasmac__gtp_enc_ctx_rsp(&m, buf, sizeof(buf));
+	assert_true(n > 0);
+	/* Cause, IMSI, F-TEID, tag 1, tag 3: no IE of type 107 anywhere at the top level. */
+	for (size_t off = 12; off < (size_t)n; off += 4u + ((size_t)buf[off + 1] << 8 | buf[off + 2]))
+		assert_int_not_equal(buf[off], 107);
+	assert_int_equal(n, 12 + 6 + 12 + 13 + 39 + (int)sizeof(sec_ie));
+	assert_memory_equal(buf + n - sizeof(sec_ie), sec_ie, sizeof(sec_ie));
+	assert_int_equal(nasmac__gtp_dec_ctx_rsp(buf, (size_t)n, &d), 0);
+	assert_false(d.has_mm);
+	assert_true(d.has_kamf && d.has_sec && d.has_fteid);
+	assert_int_equal(d.ksi, 3);
+	assert_int_equal(d.eia, 2);
+	assert_int_equal(d.eea, 0);
+	assert_int_equal(d.dl_count, 0x000102);
+	assert_int_equal(d.ul_count, 0x0000ff);
+	assert_memory_equal(d.kamf, kamf, 32);
+	enc_sizes(enc_rsp, &m, buf, (size_t)n);
+}
+
 static void test_gtp_ctx_rsp_reject_causes(void **state)
 {
 	struct nasmac__ctx_rsp m, d;
@@ -1689,6 +1731,7 @@ int main(void)
 		cmocka_unit_test(test_gtp_ctx_req_repeated_ie),
 		cmocka_unit_test(test_gtp_imsi),
 		cmocka_unit_test(test_gtp_ctx_rsp_accept_layout),
+		cmocka_unit_test(test_gtp_ctx_rsp_kamf_no_kasme),
 		cmocka_unit_test(test_gtp_ctx_rsp_reject_causes),
 		cmocka_unit_test(test_gtp_ctx_ack_layout),
 		cmocka_unit_test(test_gtp_echo_and_peek),

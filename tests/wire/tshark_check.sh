@@ -75,12 +75,13 @@ gtp 3 gtpv2.sgwci 1
 gtp 4 gtpv2.message_type 130
 gtp 4 gtpv2.enterprise_id 32473
 gtp 4 gtpv2.f_teid_interface_type 40
-# 5: Context Response with the MM Context and K_AMF in the Private Extension (8.67)
+# 5: FIG. 3 Context Response with K_AMF from the MME: no MM Context (no K_ASME field), K_AMF
+# (tag 1) and KSI, algorithms, DL and UL COUNT (tag 3) in Private Extensions (8.67)
 gtp 5 gtpv2.message_type 131
 gtp 5 gtpv2.cause 16
-gtp 5 gtpv2.mm_context_kasme 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
-gtp 5 gtpv2.enterprise_id 32473
-gtp 5 gtpv2.proprietary_value 01404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f
+gtp 5 gtpv2.mm_context_kasme
+gtp 5 gtpv2.enterprise_id 32473+32473
+gtp 5 gtpv2.proprietary_value 01404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f+0303200001020000ff
 # 6: Context Acknowledge
 gtp 6 gtpv2.message_type 132
 gtp 6 gtpv2.cause 16

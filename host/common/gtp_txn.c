@@ -1,0 +1,453 @@
+/*
+ * GTP-C transactions bound to their peer: random sequence numbers and TEIDs, the table of what
+ * is in flight, the whole-request digest and the token buckets (gtp_txn.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "gtp_txn.h"
+#include "host.h"
+
+/* ------------------------------------------------------------------------------------------ */
+/* Randomness */
+
+static uint8_t rnd_buf[4096];
+static size_t rnd_left;
+
+void nasmac__rand_bytes(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		size_t n;
+		if (!rnd_left) {
+			size_t got = 0;
+			while (got < sizeof(rnd_buf)) {
+				ssize_t r = getrandom(rnd_buf + got, sizeof(rnd_buf) - got, 0);
+				if (r < 0 && errno == EINTR)
+					continue;
+				if (r <= 0) {
+					/* No predictable fallback: without random numbers the
+					 * transactions could be forged. */
+					nasmac__log(NASMAC__LOG_ERR, "getrandom failed: %s",
+						    strerror(errno));
+					abort();
+				}
+				got += (size_t)r;
+			}
+			rnd_left = sizeof(rnd_buf);
+		}
+		n = len < rnd_left ? len : rnd_left;
+		memcpy(p, rnd_buf + sizeof(rnd_buf) - rnd_left, n);
+		/* Numbers handed out are not kept around. */
+		explicit_bzero(rnd_buf + sizeof(rnd_buf) - rnd_left, n);
+		rnd_left -= n;
+		p += n;
+		len -= n;
+	}
+}
+
+uint32_t nasmac__rand32(void)
+{
+	uint32_t v;
+
+	nasmac__rand_bytes(&v, sizeof(v));
+	return v;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The table of transactions in flight */
+
+static uint32_t slot_of(const struct nasmac__txn_tab *t, uint32_t key)
+{
+	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 32) & t->mask;
+}
+
+int nasmac__txn_tab_init(struct nasmac__txn_tab *t, uint32_t max)
+{
+	uint32_t size = 16;
+
+	memset(t, 0, sizeof(*t));
+	if (max == 0 || max > (1u << 30))
+		return -EINVAL;
+	while (size < 2 * (uint64_t)max)
+		size <<= 1;
+	t->key = calloc(size, sizeof(*t->key));
+	t->val = calloc(size, sizeof(*t->val));
+	if (!t->key || !t->val) {
+		nasmac__txn_tab_free(t);
+		return -ENOMEM;
+	}
+	t->mask = size - 1;
+	t->max = max;
+	return 0;
+}
+
+void nasmac__txn_tab_free(struct nasmac__txn_tab *t)
+{
+	free(t->key);
+	free(t->val);
+	memset(t, 0, sizeof(*t));
+}
+
+int64_t nasmac__txn_tab_find(const struct nasmac__txn_tab *t, uint32_t key)
+{
+	for (uint32_t i = slot_of(t, key);; i = (i + 1) & t->mask) {
+		if (!t->val[i])
+			return -1;
+		if (t->key[i] == key)
+			return (int64_t)t->val[i] - 1;
+	}
+}
+
+int nasmac__txn_tab_add(struct nasmac__txn_tab *t, uint32_t key, uint32_t idx)
+{
+	uint32_t i;
+
+	if (t->n >= t->max)
+		return -ENOSPC;
+	for (i = slot_of(t, key); t->val[i]; i = (i + 1) & t->mask)
+		if (t->key[i] == key)
+			return -EEXIST;
+	t->key[i] = key;
+	t->val[i] = idx + 1;
+	t->n++;
+	return 0;
+}
+
+void nasmac__txn_tab_del(struct nasmac__txn_tab *t, uint32_t key)
+{
+	uint32_t i = slot_of(t, key), j;
+
+	for (;; i = (i + 1) & t->mask) {
+		if (!t->val[i])
+			return;
+		if (t->key[i] == key)
+			break;
+	}
+	/* Backward shift: move later entries of the probe run into the hole when their home
+	 * slot does not lie (cyclically) between the hole and them. */
+	for (j = (i + 1) & t->mask; t->val[j]; j = (j + 1) & t->mask) {
+		uint32_t home = slot_of(t, t->key[j]);
+		if (((j - home) & t->mask) >= ((j - i) & t->mask)) {
+			t->key[i] = t->key[j];
+			t->val[i] = t->val[j];
+			i = j;
+		}
+	}
+	t->val[i] = 0;
+	t->key[i] = 0;
+	t->n--;
+}
+
+int nasmac__txn_tab_fresh(const struct nasmac__txn_tab *t, unsigned bits, uint32_t *key)
+{
+	uint32_t mask = bits >= 32 ? 0xffffffffu : (1u << bits) - 1;
+
+	if (t->n >= t->max)
+		return -ENOSPC;
+	/* At most half the table is in use and the key space is far larger than the table, so
+	 * a few draws always suffice. */
+	for (;;) {
+		uint32_t k = nasmac__rand32() & mask;
+		if (k && nasmac__txn_tab_find(t, k) < 0) {
+			*key = k;
+			return 0;
+		}
+	}
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* SipHash-2-4 */
+
+static uint64_t rotl(uint64_t x, unsigned b)
+{
+	return x << b | x >> (64 - b);
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+#define SIPROUND                                                                                   \
+	do {                                                                                       \
+		v0 += v1;                                                                          \
+		v1 = rotl(v1, 13);                                                                 \
+		v1 ^= v0;                                                                          \
+		v0 = rotl(v0, 32);                                                                 \
+		v2 += v3;                                                                          \
+		v3 = rotl(v3, 16);                                                                 \
+		v3 ^= v2;                                                                          \
+		v0 += v3;                                                                          \
+		v3 = rotl(v3, 21);                                                                 \
+		v3 ^= v0;                                                                          \
+		v2 += v1;                                                                          \
+		v1 = rotl(v1, 17);                                                                 \
+		v1 ^= v2;                                                                          \
+		v2 = rotl(v2, 32);                                                                 \
+	} while (0)
+
+/* out_len 8 or 16; the output is little-endian, as in the reference implementation. */
+static void siphash(uint64_t k0, uint64_t k1, const uint8_t *m, size_t len, uint8_t *out,
+		    size_t out_len)
+{
+	uint64_t v0 = 0x736f6d6570736575ull ^ k0, v1 = 0x646f72616e646f6dull ^ k1;
+	uint64_t v2 = 0x6c7967656e657261ull ^ k0, v3 = 0x7465646279746573ull ^ k1;
+	uint64_t b = (uint64_t)len << 56, r;
+	size_t i;
+
+	if (out_len == 16)
+		v1 ^= 0xee;
+	for (i = 0; i + 8 <= len; i += 8) {
+		uint64_t w = le64(m + i);
+		v3 ^= w;
+		SIPROUND;
+		SIPROUND;
+		v0 ^= w;
+	}
+	for (size_t k = 0; i + k < len; k++)
+		b |= (uint64_t)m[i + k] << (8 * k);
+	v3 ^= b;
+	SIPROUND;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= out_len == 16 ? 0xee : 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	r = v0 ^ v1 ^ v2 ^ v3;
+	for (int k = 0; k < 8; k++)
+		out[k] = (uint8_t)(r >> (8 * k));
+	if (out_len != 16)
+		return;
+	v1 ^= 0xdd;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	r = v0 ^ v1 ^ v2 ^ v3;
+	for (int k = 0; k < 8; k++)
+		out[8 + k] = (uint8_t)(r >> (8 * k));
+}
+
+void nasmac__digest_key_init(struct nasmac__digest_key *k)
+{
+	nasmac__rand_bytes(k, sizeof(*k));
+}
+
+void nasmac__siphash128(const struct nasmac__digest_key *k, const void *msg, size_t len,
+			uint8_t out[16])
+{
+	siphash(k->k0, k->k1, msg, len, out, 16);
+}
+
+void nasmac__siphash64(const struct nasmac__digest_key *k, const void *msg, size_t len,
+		       uint8_t out[8])
+{
+	siphash(k->k0, k->k1, msg, len, out, 8);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Token buckets */
+
+int nasmac__bucket_take(struct nasmac__bucket *b, uint64_t now_ms)
+{
+	uint64_t full = (uint64_t)b->burst * 1000u, t;
+
+	if (!b->started) {
+		b->started = 1;
+		b->last_ms = now_ms;
+		b->tokens_milli = (uint32_t)full;
+	} else if (now_ms > b->last_ms) {
+		t = b->tokens_milli + (now_ms - b->last_ms) * b->rate;
+		b->tokens_milli = (uint32_t)(t < full ? t : full);
+		b->last_ms = now_ms;
+	}
+	if (b->tokens_milli < 1000)
+		return 0;
+	b->tokens_milli -= 1000;
+	return 1;
+}
+
+void nasmac__peer_limit_init(struct nasmac__peer_limit *l, uint32_t per_peer_rate,
+			     uint32_t per_peer_burst, uint32_t total_rate)
+{
+	memset(l, 0, sizeof(*l));
+	nasmac__digest_key_init(&l->key);
+	l->all.rate = l->all.burst = total_rate;
+	for (uint32_t i = 0; i < NASMAC__PEER_BUCKETS; i++) {
+		l->peer[i].rate = per_peer_rate;
+		l->peer[i].burst = per_peer_burst;
+	}
+}
+
+int nasmac__peer_limit_take(struct nasmac__peer_limit *l, const struct sockaddr_in *peer,
+			    uint64_t now_ms)
+{
+	uint8_t in[6], h[8];
+	uint32_t i;
+
+	memcpy(in, &peer->sin_addr.s_addr, 4);
+	memcpy(in + 4, &peer->sin_port, 2);
+	nasmac__siphash64(&l->key, in, sizeof(in), h);
+	i = (uint32_t)(h[0] | h[1] << 8) % NASMAC__PEER_BUCKETS;
+	/* The peer's own bucket first: a flooding peer empties its own, not everyone's. */
+	return nasmac__bucket_take(&l->peer[i], now_ms) && nasmac__bucket_take(&l->all, now_ms);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The MME's side: requests noted per UE, contexts awaiting their Acknowledge */
+
+int nasmac__ctx_txns_init(struct nasmac__ctx_txns *t, uint32_t n_ues)
+{
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	t->ue = calloc(n_ues ? n_ues : 1, sizeof(*t->ue));
+	if (!t->ue)
+		return -ENOMEM;
+	rc = nasmac__txn_tab_init(&t->by_teid, n_ues ? n_ues : 1);
+	if (rc) {
+		free(t->ue);
+		t->ue = NULL;
+		return rc;
+	}
+	t->n = n_ues;
+	nasmac__digest_key_init(&t->key);
+	return 0;
+}
+
+void nasmac__ctx_txns_free(struct nasmac__ctx_txns *t)
+{
+	if (t->ue)
+		explicit_bzero(t->ue, (size_t)t->n * sizeof(*t->ue));
+	free(t->ue);
+	nasmac__txn_tab_free(&t->by_teid);
+	explicit_bzero(&t->key, sizeof(t->key));
+	t->ue = NULL;
+}
+
+void nasmac__ctx_txns_note(struct nasmac__ctx_txns *t, uint32_t ue, const struct sockaddr_in *peer,
+			   uint32_t seq, const uint8_t *buf, size_t len, uint64_t now_ms)
+{
+	struct nasmac__ue_txn *u = &t->ue[ue];
+
+	nasmac__siphash128(&t->key, buf, len, u->rq_digest);
+	u->rq_ip = peer->sin_addr.s_addr;
+	u->rq_port = peer->sin_port;
+	u->rq_seq = seq;
+	u->rq_t_ms = now_ms ? now_ms : 1;
+	u->rq_accepted = 0;
+}
+
+int nasmac__ctx_txns_is_retx(const struct nasmac__ctx_txns *t, uint32_t ue,
+			     const struct sockaddr_in *peer, uint32_t seq, const uint8_t *buf,
+			     size_t len)
+{
+	const struct nasmac__ue_txn *u = &t->ue[ue];
+	uint8_t d[16];
+	uint8_t diff = 0;
+
+	if (!u->rq_t_ms || u->rq_seq != seq || u->rq_ip != peer->sin_addr.s_addr ||
+	    u->rq_port != peer->sin_port)
+		return 0;
+	nasmac__siphash128(&t->key, buf, len, d);
+	for (size_t i = 0; i < sizeof(d); i++)
+		diff |= (uint8_t)(d[i] ^ u->rq_digest[i]);
+	return diff == 0;
+}
+
+static void list_unlink(struct nasmac__ctx_txns *t, uint32_t ue)
+{
+	struct nasmac__ue_txn *u = &t->ue[ue];
+
+	if (u->prev)
+		t->ue[u->prev - 1].next = u->next;
+	else if (t->head == ue + 1)
+		t->head = u->next;
+	if (u->next)
+		t->ue[u->next - 1].prev = u->prev;
+	else if (t->tail == ue + 1)
+		t->tail = u->prev;
+	u->prev = u->next = 0;
+}
+
+void nasmac__ctx_txns_close(struct nasmac__ctx_txns *t, uint32_t ue)
+{
+	struct nasmac__ue_txn *u = &t->ue[ue];
+
+	if (!u->ack_open)
+		return;
+	list_unlink(t, ue);
+	nasmac__txn_tab_del(&t->by_teid, u->teid);
+	u->ack_open = 0;
+}
+
+int nasmac__ctx_txns_sent(struct nasmac__ctx_txns *t, uint32_t ue, const struct sockaddr_in *peer,
+			  uint32_t seq, uint64_t now_ms, uint32_t timeout_ms, int resend,
+			  uint32_t *teid)
+{
+	struct nasmac__ue_txn *u = &t->ue[ue];
+	int rc;
+
+	if (resend) {
+		/* The same answer again: same TEID; the Ack is still awaited (or already came). */
+		*teid = u->teid;
+		return 0;
+	}
+	nasmac__ctx_txns_close(t, ue);
+	rc = nasmac__txn_tab_fresh(&t->by_teid, 32, &u->teid);
+	if (!rc)
+		rc = nasmac__txn_tab_add(&t->by_teid, u->teid, ue);
+	if (rc)
+		return rc;
+	u->ack_open = 1;
+	u->ack_ip = peer->sin_addr.s_addr;
+	u->ack_port = peer->sin_port;
+	u->ack_seq = seq;
+	u->ack_deadline_ms = now_ms + timeout_ms;
+	/* Every context waits as long, so appending keeps the list ordered by deadline. */
+	u->prev = t->tail;
+	u->next = 0;
+	if (t->tail)
+		t->ue[t->tail - 1].next = ue + 1;
+	else
+		t->head = ue + 1;
+	t->tail = ue + 1;
+	*teid = u->teid;
+	return 0;
+}
+
+int nasmac__ctx_txns_ack(struct nasmac__ctx_txns *t, uint32_t teid, const struct sockaddr_in *peer,
+			 uint32_t seq, uint32_t *ue)
+{
+	int64_t i = teid ? nasmac__txn_tab_find(&t->by_teid, teid) : -1;
+	struct nasmac__ue_txn *u;
+
+	if (i < 0)
+		return -ENOENT;
+	u = &t->ue[i];
+	if (u->ack_ip != peer->sin_addr.s_addr || u->ack_port != peer->sin_port ||
+	    u->ack_seq != seq)
+		return -EPERM;
+	nasmac__ctx_txns_close(t, (uint32_t)i);
+	*ue = (uint32_t)i;
+	return 0;
+}
+
+int nasmac__ctx_txns_expired(struct nasmac__ctx_txns *t, uint64_t now_ms, uint32_t *ue)
+{
+	if (!t->head || t->ue[t->head - 1].ack_deadline_ms > now_ms)
+		return 0;
+	*ue = t->head - 1;
+	nasmac__ctx_txns_close(t, *ue);
+	return 1;
+}
