@@ -8,6 +8,12 @@
  *
  * Per request the MME holds one "pending" slot from a fixed pool while the MAC is checked; with
  * no slot free, or the device queue full, it answers "No resources available" at once.
+ *
+ * The UE contexts live in a durable store (--store, host/common/store.h; LMDB by default) with a
+ * hot index in memory for the request path. A verified COUNT is a candidate until the group
+ * commit at the end of the burst (after_jobs): one store transaction for every COUNT verified in
+ * the burst, and only the Context Responses whose COUNT the store took are sent, after it
+ * committed. A process killed at any point has sent no context whose COUNT a restart forgets.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,6 +24,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "store.h"
 #include "wire.h"
 
 #define MAX_DGRAM 4096u
@@ -42,21 +49,27 @@ struct pend {
 struct counters {
 	uint64_t rx, malformed, oversized, unknown_type, unknown_ue, mac_fail, replay, overload,
 		busy_ue, not_upgraded, accepted, kamf_by_mme, retransmit, acks, acks_rejected,
-		acks_unknown, echo, vnsi;
+		acks_unknown, echo, vnsi, commits, committed, store_refused, store_fail;
 };
 
 struct mme {
 	uv_loop_t loop;
 	struct nasmac__udp udp;
 	struct nasmac__vq vq;
-	struct nasmac__store store;
+	struct nasmac__store store; /* the hot index of the durable store */
+	struct nasmac__db *db;
+	/* The group commit: verified requests waiting for the store, and their advances. */
+	struct pend **commitq;
+	struct nasmac__db_adv *adv;
+	uint32_t n_commit;
+	uint32_t restart; /* restart counter (Echo Recovery: its low octet) */
 	struct pend *pend;
 	uint32_t n_pend, free_head, pend_used;
 	struct nasmac__pcap *pcap;
 	struct sockaddr_in self;
 	struct counters c;
 	struct nasmac__ratelimit rl_malformed, rl_reject, rl_overload;
-	uv_signal_t sig_int, sig_term, sig_usr1;
+	uv_signal_t sig_int, sig_term, sig_usr1, sig_hup;
 	int kamf_by_mme_all;
 };
 
@@ -127,7 +140,8 @@ static void print_counters(struct mme *m, const char *why)
 		    "counters (%s): rx=%llu accepted=%llu kamf_by_mme=%llu mac_fail=%llu replay=%llu unknown_ue=%llu "
 		    "malformed=%llu oversized=%llu unknown_type=%llu overload=%llu busy_ue=%llu "
 		    "not_upgraded=%llu retransmit=%llu acks=%llu acks_rejected=%llu "
-		    "acks_unknown=%llu echo=%llu vnsi=%llu tx=%llu tx_dropped=%llu macs=%llu batches=%llu",
+		    "acks_unknown=%llu echo=%llu vnsi=%llu tx=%llu tx_dropped=%llu macs=%llu batches=%llu "
+		    "commits=%llu committed=%llu store_refused=%llu store_fail=%llu restart=%u",
 		    why, (unsigned long long)m->c.rx, (unsigned long long)m->c.accepted,
 		    (unsigned long long)m->c.kamf_by_mme,
 		    (unsigned long long)m->c.mac_fail, (unsigned long long)m->c.replay,
@@ -139,7 +153,10 @@ static void print_counters(struct mme *m, const char *why)
 		    (unsigned long long)m->c.acks_unknown, (unsigned long long)m->c.echo,
 		    (unsigned long long)m->c.vnsi,
 		    (unsigned long long)m->udp.tx, (unsigned long long)m->udp.tx_dropped,
-		    (unsigned long long)st.completed, (unsigned long long)st.batches);
+		    (unsigned long long)st.completed, (unsigned long long)st.batches,
+		    (unsigned long long)m->c.commits, (unsigned long long)m->c.committed,
+		    (unsigned long long)m->c.store_refused, (unsigned long long)m->c.store_fail,
+		    m->restart);
 }
 
 static struct pend *pend_get(struct mme *m)
@@ -229,6 +246,16 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 	struct pend *p = job->cookie;
 	char a[64];
 
+	if (!busy && job->status == NASMAC_ST_VERIFIED &&
+	    nasmac__count_is_fresh(p->ue->ul_count, p->est)) {
+		/* Verified: waits for the group commit (after_jobs), the UE still VERIFYING. */
+		struct nasmac__db_adv *adv = &m->adv[m->n_commit];
+
+		memcpy(adv->guti, p->ue->guti, NASMAC__GUTI_LEN);
+		adv->count = p->est;
+		m->commitq[m->n_commit++] = p;
+		return;
+	}
 	p->ue->state = NASMAC__UE_IDLE;
 	if (busy) {
 		m->c.overload++;
@@ -237,20 +264,9 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 			       addr_str(&p->peer, a, sizeof(a)));
 		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_NO_RESOURCES);
 	} else if (job->status == NASMAC_ST_VERIFIED) {
-		/* Commit the estimate only now, and only if nothing newer was accepted since. */
-		if (nasmac__count_is_fresh(p->ue->ul_count, p->est)) {
-			p->ue->ul_count = p->est;
-			/* Remembered, so that a retransmission gets this answer again. */
-			p->ue->rq_accepted = 1;
-			p->ue->rq_fig3 = p->fig3;
-			p->ue->rq_count = p->est;
-			p->ue->rq_t_ms = uv_now(&m->loop);
-			reply_context(m, p->ue, &p->peer, p->seq, p->peer_teid, p->fig3, 0);
-		} else {
-			m->c.replay++;
-			reply_reject(m, &p->peer, p->seq, p->peer_teid,
-				     NASMAC__CAUSE_REQUEST_REJECTED);
-		}
+		/* Something newer was accepted since the estimate. */
+		m->c.replay++;
+		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_REQUEST_REJECTED);
 	} else {
 		m->c.mac_fail++;
 		nasmac__log_rl(&m->rl_reject, NASMAC__LOG_WARN,
@@ -262,9 +278,63 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 	pend_put(m, p);
 }
 
+/* The group commit of a burst: every verified COUNT in one store transaction, then the answers.
+ * A COUNT the store refuses (another MME process on the same store took a newer one) is a
+ * replay; a failed commit sends no context at all (System failure: the AMF may try again). */
+static void commit_burst(struct mme *m)
+{
+	char a[64];
+	int rc;
+
+	if (!m->n_commit)
+		return;
+	rc = nasmac__db_advance(m->db, m->adv, m->n_commit);
+	m->c.commits++;
+	if (rc) {
+		m->c.store_fail += m->n_commit;
+		nasmac__log_rl(&m->rl_overload, NASMAC__LOG_ERR,
+			       "store %s: commit of %u COUNTs failed (%s): no context sent",
+			       m->db->where, m->n_commit, nasmac_strerror(rc));
+	}
+	for (uint32_t i = 0; i < m->n_commit; i++) {
+		struct pend *p = m->commitq[i];
+		struct nasmac__ue *ue = p->ue;
+
+		ue->state = NASMAC__UE_IDLE;
+		if (rc) {
+			reply_reject(m, &p->peer, p->seq, p->peer_teid, 72);
+		} else if (m->adv[i].ok) {
+			m->c.committed++;
+			ue->ul_count = p->est;
+			/* Remembered, so that a retransmission gets this answer again. */
+			ue->rq_accepted = 1;
+			ue->rq_fig3 = p->fig3;
+			ue->rq_count = p->est;
+			ue->rq_t_ms = uv_now(&m->loop);
+			reply_context(m, ue, &p->peer, p->seq, p->peer_teid, p->fig3, 0);
+		} else {
+			m->c.replay++;
+			m->c.store_refused++;
+			if (nasmac__count_is_fresh(ue->ul_count, m->adv[i].stored))
+				ue->ul_count = m->adv[i].stored;
+			nasmac__log_rl(&m->rl_reject, NASMAC__LOG_WARN,
+				       "IMSI %s: COUNT %06x refused by the store (stored %06x) "
+				       "from %s: no context",
+				       ue->imsi, p->est, m->adv[i].stored,
+				       addr_str(&p->peer, a, sizeof(a)));
+			reply_reject(m, &p->peer, p->seq, p->peer_teid,
+				     NASMAC__CAUSE_REQUEST_REJECTED);
+		}
+		pend_put(m, p);
+	}
+	m->n_commit = 0;
+}
+
 static void after_jobs(struct nasmac__vq *q)
 {
 	struct mme *m = q->data;
+
+	commit_burst(m);
 	nasmac__udp_flush(&m->udp);
 }
 
@@ -517,7 +587,9 @@ static void on_recv(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 		break;
 	case NASMAC__GTP_ECHO_REQ:
 		m->c.echo++;
-		n = nasmac__gtp_enc_echo_rsp(h.seq, rsp, sizeof(rsp));
+		/* TS 29.274 7.1.1, 8.5, TS 23.007: Recovery carries the restart counter. */
+		n = nasmac__gtp_enc_echo_rsp_recovery(h.seq, (uint8_t)m->restart, rsp,
+						      sizeof(rsp));
 		if (n > 0)
 			send_to(m, rsp, (size_t)n, from);
 		break;
@@ -538,42 +610,94 @@ static void on_signal(uv_signal_t *s, int signum)
 		print_counters(m, "SIGUSR1");
 		return;
 	}
+	if (signum == SIGHUP) {
+		/* The log is stderr: whoever redirected it rotates it (copytruncate, or a pipe to
+		 * a logger); there is no file of ours to reopen. */
+		nasmac__log(NASMAC__LOG_INFO, "SIGHUP: logging to stderr, no log file to reopen; "
+					      "still serving");
+		print_counters(m, "SIGHUP");
+		return;
+	}
 	nasmac__log(NASMAC__LOG_INFO, "signal %d: stopping", signum);
 	uv_stop(&m->loop);
 }
 
-/* UE records in a db file (lines starting "ue "), so the store can be sized to them: it is
- * only filled at start, and a table sized for the 1 M default with 50,000 UEs in it makes every
- * lookup a cache and TLB miss. */
-static uint32_t db_records(const char *path)
-{
-	char line[512];
-	uint32_t n = 0;
-	FILE *f = fopen(path, "r");
+/* The provisioning records of --ue-db, read before the store is opened (so the store can be
+ * sized to them). */
+struct records {
+	struct nasmac__ue *v;
+	uint32_t n, cap;
+};
 
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		n += !strncmp(line, "ue ", 3);
-	fclose(f);
-	explicit_bzero(line, sizeof(line));
-	return n;
+static int records_add(void *arg, const struct nasmac__ue *ue)
+{
+	struct records *r = arg;
+
+	if (r->n == r->cap) {
+		uint32_t cap = r->cap ? 2 * r->cap : 1024;
+		struct nasmac__ue *v;
+
+		if (cap > (1u << 26))
+			return -ENOSPC;
+		v = calloc(cap, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		if (r->n) {
+			memcpy(v, r->v, (size_t)r->n * sizeof(*v));
+			explicit_bzero(r->v, (size_t)r->n * sizeof(*v));
+		}
+		free(r->v);
+		r->v = v;
+		r->cap = cap;
+	}
+	r->v[r->n++] = *ue;
+	return 0;
+}
+
+static void records_free(struct records *r)
+{
+	if (r->v)
+		explicit_bzero(r->v, (size_t)r->cap * sizeof(*r->v));
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+static int hot_add(void *arg, const struct nasmac__ue *ue)
+{
+	int rc = nasmac__store_add(arg, ue);
+
+	if (rc == -EEXIST)
+		nasmac__log(NASMAC__LOG_ERR, "store: UE %llu (IMSI %s) twice in the store",
+			    (unsigned long long)ue->ue_id, ue->imsi);
+	else if (rc == -ENOSPC)
+		nasmac__log(NASMAC__LOG_ERR, "store: more UEs than --max-ues");
+	return rc;
 }
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: nasmacd mme --listen ADDR:PORT [--backend cpu|sim|xrt:N] [--ue-db FILE]\n"
-		"                   [--pcap FILE] [--kamf-by-mme] [--max-ues N] [--max-pending N]\n"
-		"                   [--verbose]\n"
+		"usage: nasmacd mme --listen ADDR:PORT [--backend cpu|sim|xrt:N] [--store URI]\n"
+		"                   [--sync full|nometasync|nosync] [--ue-db FILE] [--pcap FILE]\n"
+		"                   [--kamf-by-mme] [--max-ues N] [--max-pending N] [--verbose]\n"
 		"  --listen       UDP address of the N26 GTPv2-C server (GTP-C uses port 2123)\n"
 		"  --backend      libnasmac backend for the MAC checks (default cpu)\n"
-		"  --ue-db        UE EPS security contexts (format: host/README.md); none: empty\n"
-		"  --pcap         write what the MME receives and sends to a pcap file\n"
+		"  --store        where UE contexts, accepted COUNTs and the restart counter live:\n"
+		"                 lmdb:DIR (default " NASMAC__STORE_DEFAULT ", created 0700) or\n"
+		"                 memory: (nothing survives a restart: tests and benchmarks only)\n"
+		"  --sync         lmdb commit durability (default full; host/README.md, Persistence):\n"
+		"                 full: fsync data and meta; nometasync: the last commits may be\n"
+		"                 undone by a power loss; nosync: no fsync (power loss may lose more).\n"
+		"                 A killed process loses nothing in any mode.\n"
+		"  --ue-db        import UE provisioning records (format: host/README.md) into the\n"
+		"                 store at start; a stored uplink COUNT never goes backwards\n"
+		"  --pcap         write what the MME receives and sends to a pcap file (mode 0600)\n"
 		"  --kamf-by-mme  FIG. 3: derive K_AMF here (step 305) for every UE, not only for\n"
 		"                 those with kamf_by_mme=1 in the UE db\n"
 		"  --max-pending  MAC checks in flight before answering No resources (4096)\n"
-		"  --max-ues      UE store size (default: the UE db's records + 16)\n");
+		"  --max-ues      UE index size (default: the store's UEs + 16)\n"
+		"signals: SIGUSR1 prints the counters, SIGHUP too (and keeps running),\n"
+		"         SIGTERM/SIGINT stop cleanly and print them.\n");
 }
 
 int nasmac__mme_main(int argc, char **argv)
@@ -581,6 +705,8 @@ int nasmac__mme_main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "backend", required_argument, NULL, 'b' },
+		{ "store", required_argument, NULL, 's' },
+		{ "sync", required_argument, NULL, 'S' },
 		{ "ue-db", required_argument, NULL, 'u' },
 		{ "pcap", required_argument, NULL, 'p' },
 		{ "kamf-by-mme", no_argument, NULL, 'k' },
@@ -591,8 +717,15 @@ int nasmac__mme_main(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	const char *listen = NULL, *backend = "cpu", *db = NULL, *pcap = NULL;
-	uint32_t max_ues = 0, max_pending = 4096, bad_line;
+	const char *store = NASMAC__STORE_DEFAULT;
+	struct nasmac__db_opts dbo = { .sync = NASMAC__DB_SYNC_FULL };
+	struct nasmac__db_import_stats imp = { 0 };
+	struct nasmac__ue_db_err dberr;
+	struct records recs = { 0 };
+	uint32_t max_ues = 0, max_pending = 4096;
 	int level = NASMAC__LOG_INFO, c, rc, ret = 1, kamf_by_mme_all = 0;
+	char why[256];
+	uint64_t held;
 	struct mme *m;
 
 	optind = 1;
@@ -600,6 +733,11 @@ int nasmac__mme_main(int argc, char **argv)
 		switch (c) {
 		case 'l': listen = optarg; break;
 		case 'b': backend = optarg; break;
+		case 's': store = optarg; break;
+		case 'S':
+			if (nasmac__db_parse_sync(optarg, &dbo.sync))
+				goto out_usage;
+			break;
 		case 'u': db = optarg; break;
 		case 'p': pcap = optarg; break;
 		case 'k': kamf_by_mme_all = 1; break;
@@ -627,24 +765,61 @@ int nasmac__mme_main(int argc, char **argv)
 		fprintf(stderr, "nasmacd mme: bad --listen address '%s'\n", listen);
 		goto out_free_m;
 	}
-	/* Without --max-ues: room for the db's UEs (a few more, so a bad count is caught by the
-	 * loader as "full" rather than silently), or a small empty store. */
-	if (!max_ues)
-		max_ues = db ? db_records(db) + 16 : 16;
-	rc = nasmac__store_init(&m->store, max_ues);
-	if (rc)
-		goto out_free_m;
 	if (db) {
-		rc = nasmac__store_load(&m->store, db, &bad_line);
+		rc = nasmac__ue_db_read(db, records_add, &recs, &dberr);
 		if (rc) {
-			nasmac__log(NASMAC__LOG_ERR, "cannot load UE db %s%s%u: %s", db,
-				    bad_line ? " at line " : "", bad_line, nasmac_strerror(rc));
-			goto out_free_store;
+			nasmac__log(NASMAC__LOG_ERR, "cannot load UE db %s: %s", db, dberr.msg);
+			goto out_free_recs;
 		}
+	}
+	/* memory: holds everything itself; lmdb sizes its map from it. */
+	dbo.cap = max_ues ? max_ues : recs.n + 16;
+	rc = nasmac__db_open(store, &dbo, &m->db, why, sizeof(why));
+	if (rc) {
+		nasmac__log(NASMAC__LOG_ERR, "cannot open the store %s: %s", store, why);
+		goto out_free_recs;
+	}
+	if (!m->db->durable)
+		nasmac__log(NASMAC__LOG_WARN,
+			    "store %s: nothing persists: after a restart every COUNT accepted before "
+			    "is accepted again (replays); for tests and benchmarks only",
+			    store);
+	if (recs.n) {
+		rc = nasmac__db_import(m->db, recs.v, recs.n, &imp);
+		if (rc) {
+			nasmac__log(NASMAC__LOG_ERR, "cannot import UE db %s into %s: %s", db,
+				    store, nasmac_strerror(rc));
+			goto out_close_db;
+		}
+		nasmac__log(NASMAC__LOG_INFO,
+			    "UE db %s imported into %s: %u added, %u updated (%u kept their higher "
+			    "stored COUNT)",
+			    db, store, imp.added, imp.updated, imp.kept_count);
+	}
+	records_free(&recs);
+	rc = nasmac__db_bump_restart(m->db, &m->restart);
+	if (rc) {
+		nasmac__log(NASMAC__LOG_ERR, "store %s: cannot update the restart counter", store);
+		goto out_close_db;
+	}
+	/* The hot index, sized to what the store holds (a table sized for far more UEs than it
+	 * holds makes every lookup a cache and TLB miss). */
+	held = nasmac__db_count(m->db);
+	if (!max_ues)
+		max_ues = held + 16 > (1u << 26) ? 1u << 26 : (uint32_t)held + 16;
+	rc = nasmac__store_init(&m->store, max_ues);
+	if (!rc)
+		rc = nasmac__db_foreach(m->db, hot_add, &m->store);
+	if (rc) {
+		nasmac__log(NASMAC__LOG_ERR, "store %s: cannot load the UE index: %s", store,
+			    rc > 0 ? "bad record" : nasmac_strerror(rc));
+		goto out_free_store;
 	}
 	m->n_pend = max_pending;
 	m->pend = calloc(max_pending, sizeof(*m->pend));
-	if (!m->pend)
+	m->commitq = calloc(max_pending, sizeof(*m->commitq));
+	m->adv = calloc(max_pending, sizeof(*m->adv));
+	if (!m->pend || !m->commitq || !m->adv)
 		goto out_free_pend;
 	for (uint32_t i = 0; i < max_pending; i++)
 		m->pend[i].next_free = i + 1 < max_pending ? i + 1 : UINT32_MAX;
@@ -672,12 +847,17 @@ int nasmac__mme_main(int argc, char **argv)
 	uv_signal_init(&m->loop, &m->sig_int);
 	uv_signal_init(&m->loop, &m->sig_term);
 	uv_signal_init(&m->loop, &m->sig_usr1);
-	m->sig_int.data = m->sig_term.data = m->sig_usr1.data = m;
+	uv_signal_init(&m->loop, &m->sig_hup);
+	m->sig_int.data = m->sig_term.data = m->sig_usr1.data = m->sig_hup.data = m;
 	uv_signal_start(&m->sig_int, on_signal, SIGINT);
 	uv_signal_start(&m->sig_term, on_signal, SIGTERM);
 	uv_signal_start(&m->sig_usr1, on_signal, SIGUSR1);
-	nasmac__log(NASMAC__LOG_INFO, "serving N26 on %s, backend %s, %u UEs loaded%s", listen,
-		    backend, m->store.n, m->kamf_by_mme_all ? ", K_AMF derived by the MME" : "");
+	uv_signal_start(&m->sig_hup, on_signal, SIGHUP);
+	nasmac__log(NASMAC__LOG_INFO,
+		    "serving N26 on %s, backend %s, %u UEs loaded%s, store %s (sync %s), restart "
+		    "counter %u",
+		    listen, backend, m->store.n, m->kamf_by_mme_all ? ", K_AMF derived by the MME" : "",
+		    store, m->db->durable ? nasmac__db_sync_name(dbo.sync) : "none", m->restart);
 	uv_run(&m->loop, UV_RUN_DEFAULT);
 	/* What arrived before the stop signal (Context Acknowledges, typically) is still handled,
 	 * so the exit counters cover everything that was sent before it. */
@@ -688,6 +868,7 @@ int nasmac__mme_main(int argc, char **argv)
 	uv_close((uv_handle_t *)&m->sig_int, NULL);
 	uv_close((uv_handle_t *)&m->sig_term, NULL);
 	uv_close((uv_handle_t *)&m->sig_usr1, NULL);
+	uv_close((uv_handle_t *)&m->sig_hup, NULL);
 	nasmac__udp_close(&m->udp);
 out_close_vq:
 	nasmac__vq_close(&m->vq);
@@ -700,8 +881,14 @@ out_free_pend:
 	if (m->pend)
 		explicit_bzero(m->pend, (size_t)m->n_pend * sizeof(*m->pend));
 	free(m->pend);
+	free(m->commitq);
+	free(m->adv);
 out_free_store:
 	nasmac__store_free(&m->store);
+out_close_db:
+	nasmac__db_close(m->db);
+out_free_recs:
+	records_free(&recs);
 out_free_m:
 	free(m);
 	return ret;

@@ -65,7 +65,7 @@ static int spawn(struct daemon *d, char *const argv[])
 		(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
 		/* Both streams: whatever a daemon (or a backend library in it) prints must not
 		 * mix into this tool's output, which may be JSON read by a script. */
-		fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (fd >= 0) {
 			dup2(fd, 1);
 			dup2(fd, 2);
@@ -170,6 +170,7 @@ int nasmac__cmd_run(int argc, char **argv)
 	const char *backend = "sim", *pcap = NULL, *keep = NULL;
 	char dir[PATH_MAX], db[PATH_MAX + 16] = "", bin[PATH_MAX], mme_addr[32], amf_addr[32];
 	char mme_pcap[PATH_MAX + 16], amf_pcap[PATH_MAX + 16], plan[PATH_MAX + 16] = "";
+	char store_dir[PATH_MAX + 16] = "", store[PATH_MAX + 32];
 	int c, idx, n, rc, ret = 1, mme_rc, amf_rc, kamf_check = 0;
 	char *mme_extra[MAX_EXTRA], *amf_extra[MAX_EXTRA];
 	unsigned n_mme_extra = 0, n_amf_extra = 0;
@@ -220,7 +221,7 @@ int nasmac__cmd_run(int argc, char **argv)
 		return 1;
 	}
 	if (keep) {
-		if (mkdir(keep, 0755) && errno != EEXIST) {
+		if (mkdir(keep, 0700) && errno != EEXIST) {
 			fprintf(stderr, "nasmac run: cannot create %s\n", keep);
 			return 1;
 		}
@@ -232,11 +233,16 @@ int nasmac__cmd_run(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (pcap && mkdir(pcap, 0755) && errno != EEXIST) {
+	if (pcap && mkdir(pcap, 0700) && errno != EEXIST) {
 		fprintf(stderr, "nasmac run: cannot create %s\n", pcap);
 		goto out_rmdir;
 	}
 	snprintf(db, sizeof(db), "%s/ue.db", dir);
+	/* The MME on its durable default, LMDB, in the run's directory (a fresh store each run
+	 * unless --keep names one already used: then its COUNTs hold, and a second run of the
+	 * same load is refused as the replay it is). */
+	snprintf(store_dir, sizeof(store_dir), "%.4000s/mme-store", dir);
+	snprintf(store, sizeof(store), "lmdb:%s", store_dir);
 	snprintf(plan, sizeof(plan), "%s/plan.txt", dir);
 	snprintf(mme.log, sizeof(mme.log), "%.4000s/mme.log", dir);
 	snprintf(amf.log, sizeof(amf.log), "%.4000s/amf.log", dir);
@@ -256,10 +262,10 @@ int nasmac__cmd_run(int argc, char **argv)
 	snprintf(amf_pcap, sizeof(amf_pcap), "%s/amf.pcap", pcap ? pcap : "");
 	{
 		char *mme_argv[16 + MAX_EXTRA] = { bin, "mme", "--listen", mme_addr, "--backend",
-						   (char *)backend, "--ue-db", db };
+						   (char *)backend, "--ue-db", db, "--store", store };
 		char *amf_argv[16 + MAX_EXTRA] = { bin, "amf", "--listen", amf_addr, "--mme",
 						   mme_addr, "--backend", (char *)backend };
-		unsigned k = 8, j = 8;
+		unsigned k = 10, j = 8;
 
 		if (pcap) {
 			mme_argv[k++] = "--pcap";
@@ -285,8 +291,10 @@ int nasmac__cmd_run(int argc, char **argv)
 		goto out_stop;
 	}
 	if (!o.json)
-		printf("nasmac run: MME %s, AMF %s, backend %s, %u UEs (logs in %s)\n", mme_addr,
-		       amf_addr, backend, o.ues, dir);
+		printf("nasmac run: MME %s, AMF %s, backend %s, %u UEs (logs in %s, MME store "
+		       "%s%s)\n",
+		       mme_addr, amf_addr, backend, o.ues, dir, store,
+		       keep ? "" : ", removed at the end");
 	o.amf = amf_addr;
 	rc = nasmac__load_run(&o, ues, &res);
 	mme_rc = stop(&mme);
@@ -324,6 +332,14 @@ out_rmdir:
 		unlink(plan);
 		unlink(mme.log);
 		unlink(amf.log);
+		if (store_dir[0]) {
+			char f[PATH_MAX + 48];
+			snprintf(f, sizeof(f), "%s/data.mdb", store_dir);
+			unlink(f);
+			snprintf(f, sizeof(f), "%s/lock.mdb", store_dir);
+			unlink(f);
+			rmdir(store_dir);
+		}
 		rmdir(dir);
 	}
 	return ret;
