@@ -140,8 +140,7 @@ static void print_counters(struct mme *m, const char *why)
 		    "counters (%s): rx=%llu accepted=%llu kamf_by_mme=%llu mac_fail=%llu replay=%llu unknown_ue=%llu "
 		    "malformed=%llu oversized=%llu unknown_type=%llu overload=%llu busy_ue=%llu "
 		    "not_upgraded=%llu retransmit=%llu acks=%llu acks_rejected=%llu "
-		    "acks_unknown=%llu echo=%llu vnsi=%llu tx=%llu tx_dropped=%llu macs=%llu batches=%llu "
-		    "commits=%llu committed=%llu store_refused=%llu store_fail=%llu restart=%u",
+		    "acks_unknown=%llu echo=%llu vnsi=%llu tx=%llu tx_dropped=%llu macs=%llu batches=%llu",
 		    why, (unsigned long long)m->c.rx, (unsigned long long)m->c.accepted,
 		    (unsigned long long)m->c.kamf_by_mme,
 		    (unsigned long long)m->c.mac_fail, (unsigned long long)m->c.replay,
@@ -153,10 +152,15 @@ static void print_counters(struct mme *m, const char *why)
 		    (unsigned long long)m->c.acks_unknown, (unsigned long long)m->c.echo,
 		    (unsigned long long)m->c.vnsi,
 		    (unsigned long long)m->udp.tx, (unsigned long long)m->udp.tx_dropped,
-		    (unsigned long long)st.completed, (unsigned long long)st.batches,
-		    (unsigned long long)m->c.commits, (unsigned long long)m->c.committed,
-		    (unsigned long long)m->c.store_refused, (unsigned long long)m->c.store_fail,
-		    m->restart);
+		    (unsigned long long)st.completed, (unsigned long long)st.batches);
+	/* Its own line: the store's group commits (transactions), the COUNTs they committed, the
+	 * ones the store refused (replays another process saw first) and those lost to a failed
+	 * commit (answered System failure), and this start's restart counter. */
+	nasmac__log(NASMAC__LOG_INFO,
+		    "store %s (%s): commits=%llu committed=%llu refused=%llu failed=%llu restart=%u",
+		    m->db->where, why, (unsigned long long)m->c.commits,
+		    (unsigned long long)m->c.committed, (unsigned long long)m->c.store_refused,
+		    (unsigned long long)m->c.store_fail, m->restart);
 }
 
 static struct pend *pend_get(struct mme *m)

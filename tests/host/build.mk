@@ -1,7 +1,7 @@
 # cmocka unit tests of the host internals: NAS COUNT estimation and replay, the UE store and
 # UE db format, the test link framing, the K_AMF check value. Also run under
 # ASan+UBSan (test-host-san).
-HOST_UNIT_NAMES := count link store util
+HOST_UNIT_NAMES := count link store db util
 HOST_UNIT_BINS := $(patsubst %,$(BIN)/test_host_%,$(HOST_UNIT_NAMES))
 HOST_UNIT_DEPS := $(OBJ)/host/common/count.o $(OBJ)/host/common/link.o \
 	$(OBJ)/host/common/store.o $(OBJ)/host/common/util.o $(OBJ)/host/common/log.o \
