@@ -70,9 +70,9 @@ struct bench {
 struct target {
 	const char *name, *role, *backend;
 	const char *store, *sync; /* "lmdb" / "memory", "full" / "nometasync" / "nosync" / "-" */
-	char store_dir[64], label[48];
+	char store_dir[112], label[48];
 	pid_t pid;
-	char log[64];
+	char log[112];
 	struct sockaddr_in addr;
 	uint32_t next; /* its place in the request pool */
 	int up;
@@ -326,13 +326,19 @@ static int free_port(void)
 static int start(struct target *t, const char *nasmacd, const char *db)
 {
 	char addr[32];
-	char *argv[16], store[96];
+	char *argv[16], store[96], fname[48];
 	int port = free_port();
+
+	/* The label without its '/', for file names. */
+	snprintf(fname, sizeof(fname), "%s", t->label);
+	for (char *p = fname; *p; p++)
+		if (*p == '/')
+			*p = '_';
 
 	if (port < 0)
 		return -EADDRNOTAVAIL;
 	snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
-	snprintf(t->log, sizeof(t->log), "/tmp/nasmac-bench-%d-%s.log", (int)getpid(), t->label);
+	snprintf(t->log, sizeof(t->log), "/tmp/nasmac-bench-%d-%s.log", (int)getpid(), fname);
 	argv[0] = (char *)nasmacd;
 	argv[1] = (char *)t->role;
 	argv[2] = "--listen";
@@ -354,7 +360,7 @@ static int start(struct target *t, const char *nasmacd, const char *db)
 			argv[12] = NULL;
 		} else {
 			snprintf(t->store_dir, sizeof(t->store_dir), "/tmp/nasmac-bench-%d-%s.store",
-				 (int)getpid(), t->label);
+				 (int)getpid(), fname);
 			snprintf(store, sizeof(store), "lmdb:%s", t->store_dir);
 			argv[11] = store;
 			argv[12] = "--sync";
@@ -392,7 +398,7 @@ static void stop(struct target *t)
 	unlink(t->log);
 	t->up = 0;
 	if (t->store_dir[0]) {
-		char f[96];
+		char f[128];
 		snprintf(f, sizeof(f), "%s/data.mdb", t->store_dir);
 		unlink(f);
 		snprintf(f, sizeof(f), "%s/lock.mdb", t->store_dir);

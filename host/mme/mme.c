@@ -14,6 +14,7 @@
  * commit at the end of the burst (after_jobs): one store transaction for every COUNT verified in
  * the burst, and only the Context Responses whose COUNT the store took are sent, after it
  * committed. A process killed at any point has sent no context whose COUNT a restart forgets.
+ * A commit that waits for the disk runs in a libuv worker thread while the next batch fills.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -58,10 +59,19 @@ struct mme {
 	struct nasmac__vq vq;
 	struct nasmac__store store; /* the hot index of the durable store */
 	struct nasmac__db *db;
-	/* The group commit: verified requests waiting for the store, and their advances. */
-	struct pend **commitq;
-	struct nasmac__db_adv *adv;
-	uint32_t n_commit;
+	/* The group commit: two batches of verified requests waiting for the store and their
+	 * advances; one fills while the other is being committed (by a libuv worker thread when
+	 * the commit waits for the disk, so the loop keeps serving meanwhile). */
+	struct batch {
+		struct pend **q;
+		struct nasmac__db_adv *adv;
+		uint32_t n;
+		int rc;
+	} batch[2];
+	unsigned filling;   /* the batch on_job adds to */
+	int committing;     /* the other one is with the worker */
+	int commit_offloop; /* commits wait for the disk: run them in the thread pool */
+	uv_work_t work;
 	uint32_t restart; /* restart counter (Echo Recovery: its low octet) */
 	struct pend *pend;
 	uint32_t n_pend, free_head, pend_used;
@@ -253,11 +263,12 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 	if (!busy && job->status == NASMAC_ST_VERIFIED &&
 	    nasmac__count_is_fresh(p->ue->ul_count, p->est)) {
 		/* Verified: waits for the group commit (after_jobs), the UE still VERIFYING. */
-		struct nasmac__db_adv *adv = &m->adv[m->n_commit];
+		struct batch *b = &m->batch[m->filling];
+		struct nasmac__db_adv *adv = &b->adv[b->n];
 
 		memcpy(adv->guti, p->ue->guti, NASMAC__GUTI_LEN);
 		adv->count = p->est;
-		m->commitq[m->n_commit++] = p;
+		b->q[b->n++] = p;
 		return;
 	}
 	p->ue->state = NASMAC__UE_IDLE;
@@ -282,32 +293,28 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 	pend_put(m, p);
 }
 
-/* The group commit of a burst: every verified COUNT in one store transaction, then the answers.
- * A COUNT the store refuses (another MME process on the same store took a newer one) is a
- * replay; a failed commit sends no context at all (System failure: the AMF may try again). */
-static void commit_burst(struct mme *m)
+/* The answers of a committed batch. A COUNT the store refused (another MME process on the same
+ * store took a newer one) is a replay; a failed commit sends no context at all (System failure:
+ * the AMF may try again). */
+static void commit_answer(struct mme *m, struct batch *b)
 {
 	char a[64];
-	int rc;
 
-	if (!m->n_commit)
-		return;
-	rc = nasmac__db_advance(m->db, m->adv, m->n_commit);
 	m->c.commits++;
-	if (rc) {
-		m->c.store_fail += m->n_commit;
+	if (b->rc) {
+		m->c.store_fail += b->n;
 		nasmac__log_rl(&m->rl_overload, NASMAC__LOG_ERR,
 			       "store %s: commit of %u COUNTs failed (%s): no context sent",
-			       m->db->where, m->n_commit, nasmac_strerror(rc));
+			       m->db->where, b->n, nasmac_strerror(b->rc));
 	}
-	for (uint32_t i = 0; i < m->n_commit; i++) {
-		struct pend *p = m->commitq[i];
+	for (uint32_t i = 0; i < b->n; i++) {
+		struct pend *p = b->q[i];
 		struct nasmac__ue *ue = p->ue;
 
 		ue->state = NASMAC__UE_IDLE;
-		if (rc) {
+		if (b->rc) {
 			reply_reject(m, &p->peer, p->seq, p->peer_teid, 72);
-		} else if (m->adv[i].ok) {
+		} else if (b->adv[i].ok) {
 			m->c.committed++;
 			ue->ul_count = p->est;
 			/* Remembered, so that a retransmission gets this answer again. */
@@ -319,26 +326,77 @@ static void commit_burst(struct mme *m)
 		} else {
 			m->c.replay++;
 			m->c.store_refused++;
-			if (nasmac__count_is_fresh(ue->ul_count, m->adv[i].stored))
-				ue->ul_count = m->adv[i].stored;
+			if (nasmac__count_is_fresh(ue->ul_count, b->adv[i].stored))
+				ue->ul_count = b->adv[i].stored;
 			nasmac__log_rl(&m->rl_reject, NASMAC__LOG_WARN,
 				       "IMSI %s: COUNT %06x refused by the store (stored %06x) "
 				       "from %s: no context",
-				       ue->imsi, p->est, m->adv[i].stored,
+				       ue->imsi, p->est, b->adv[i].stored,
 				       addr_str(&p->peer, a, sizeof(a)));
 			reply_reject(m, &p->peer, p->seq, p->peer_teid,
 				     NASMAC__CAUSE_REQUEST_REJECTED);
 		}
 		pend_put(m, p);
 	}
-	m->n_commit = 0;
+	b->n = 0;
+}
+
+/* In a thread of the libuv pool: the transaction and its fsync. The loop touches neither this
+ * batch nor the store meanwhile. */
+static void commit_work(uv_work_t *w)
+{
+	struct mme *m = w->data;
+	struct batch *b = &m->batch[m->filling ^ 1u];
+
+	b->rc = nasmac__db_advance(m->db, b->adv, b->n);
+}
+
+static void commit_start(struct mme *m);
+
+static void commit_done(uv_work_t *w, int status)
+{
+	struct mme *m = w->data;
+	struct batch *b = &m->batch[m->filling ^ 1u];
+
+	if (status) /* cancelled: nothing was committed */
+		b->rc = status;
+	m->committing = 0;
+	commit_answer(m, b);
+	/* What was verified during this commit goes next. */
+	commit_start(m);
+	nasmac__udp_flush(&m->udp);
+}
+
+/* The group commit of what the burst verified: one store transaction, then the answers. */
+static void commit_start(struct mme *m)
+{
+	struct batch *b = &m->batch[m->filling];
+	int rc;
+
+	if (!b->n || m->committing)
+		return;
+	if (!m->commit_offloop) {
+		b->rc = nasmac__db_advance(m->db, b->adv, b->n);
+		commit_answer(m, b);
+		return;
+	}
+	m->filling ^= 1u;
+	m->committing = 1;
+	m->work.data = m;
+	rc = uv_queue_work(&m->loop, &m->work, commit_work, commit_done);
+	if (rc) {
+		m->committing = 0;
+		m->filling ^= 1u;
+		b->rc = rc;
+		commit_answer(m, b);
+	}
 }
 
 static void after_jobs(struct nasmac__vq *q)
 {
 	struct mme *m = q->data;
 
-	commit_burst(m);
+	commit_start(m);
 	nasmac__udp_flush(&m->udp);
 }
 
@@ -821,10 +879,16 @@ int nasmac__mme_main(int argc, char **argv)
 	}
 	m->n_pend = max_pending;
 	m->pend = calloc(max_pending, sizeof(*m->pend));
-	m->commitq = calloc(max_pending, sizeof(*m->commitq));
-	m->adv = calloc(max_pending, sizeof(*m->adv));
-	if (!m->pend || !m->commitq || !m->adv)
+	for (int k = 0; k < 2; k++) {
+		m->batch[k].q = calloc(max_pending, sizeof(*m->batch[k].q));
+		m->batch[k].adv = calloc(max_pending, sizeof(*m->batch[k].adv));
+		if (!m->batch[k].q || !m->batch[k].adv)
+			goto out_free_pend;
+	}
+	if (!m->pend)
 		goto out_free_pend;
+	/* A commit that fsyncs waits for the disk (milliseconds): not on the loop. */
+	m->commit_offloop = m->db->durable && dbo.sync != NASMAC__DB_SYNC_NONE;
 	for (uint32_t i = 0; i < max_pending; i++)
 		m->pend[i].next_free = i + 1 < max_pending ? i + 1 : UINT32_MAX;
 	m->free_head = 0;
@@ -866,6 +930,10 @@ int nasmac__mme_main(int argc, char **argv)
 	/* What arrived before the stop signal (Context Acknowledges, typically) is still handled,
 	 * so the exit counters cover everything that was sent before it. */
 	uv_run(&m->loop, UV_RUN_NOWAIT);
+	/* Commits under way or waiting end with their answers sent, before the socket closes. */
+	for (commit_start(m); m->committing; commit_start(m))
+		uv_run(&m->loop, UV_RUN_ONCE);
+	nasmac__udp_flush(&m->udp);
 	print_counters(m, "exit");
 	ret = 0;
 
@@ -885,8 +953,10 @@ out_free_pend:
 	if (m->pend)
 		explicit_bzero(m->pend, (size_t)m->n_pend * sizeof(*m->pend));
 	free(m->pend);
-	free(m->commitq);
-	free(m->adv);
+	for (int k = 0; k < 2; k++) {
+		free(m->batch[k].q);
+		free(m->batch[k].adv);
+	}
 out_free_store:
 	nasmac__store_free(&m->store);
 out_close_db:
