@@ -433,7 +433,8 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void measure(struct bench *b, struct target *tg, int n_tg, int trials, double seconds)
+static void measure(struct bench *b, struct target *tg, int n_tg, int trials, double seconds,
+		    uint32_t window)
 {
 	for (int i = 0; i < n_tg; i++) {
 		use(b, &tg[i]);
@@ -448,7 +449,7 @@ static void measure(struct bench *b, struct target *tg, int n_tg, int trials, do
 			uint64_t answered = 0;
 
 			use(b, &tg[i]);
-			tg[i].trial[r] = peak(b, 256, seconds, &answered);
+			tg[i].trial[r] = peak(b, window, seconds, &answered);
 			done_with(b, &tg[i]);
 			tg[i].cpu_s += proc_cpu_s(tg[i].pid) - c0;
 			tg[i].answered += answered;
@@ -473,7 +474,8 @@ static void measure(struct bench *b, struct target *tg, int n_tg, int trials, do
 	}
 }
 
-static void print(const struct target *t, const struct target *echo, int trials, int json)
+static void print(const struct target *t, const struct target *echo, int trials, uint32_t window,
+		  int json)
 {
 	double pct = echo && echo->rps > 0 ? 100.0 * t->rps / echo->rps : 0;
 	double pct_cpu = echo && echo->per_cpu_s > 0 ? 100.0 * t->per_cpu_s / echo->per_cpu_s : 0;
@@ -481,9 +483,10 @@ static void print(const struct target *t, const struct target *echo, int trials,
 	if (json) {
 		printf("{\"backend\": \"%s\", \"store\": \"%s\", \"sync\": \"%s\", "
 		       "\"requests_per_s\": %.0f, \"median_requests_per_s\": %.0f, "
-		       "\"trials\": %d, \"p50_us\": %.0f, \"p99_us\": %.0f, \"p999_us\": %.0f, "
+		       "\"trials\": %d, \"window\": %u, \"p50_us\": %.0f, \"p99_us\": %.0f, "
+		       "\"p999_us\": %.0f, "
 		       "\"accepted\": %" PRIu64 ", \"rejected\": %" PRIu64 ", \"lost\": %" PRIu64,
-		       t->name, t->store, t->sync, t->rps, t->median, trials, t->p50, t->p99,
+		       t->name, t->store, t->sync, t->rps, t->median, trials, window, t->p50, t->p99,
 		       t->p999, t->ok,
 		       t->rejected, t->lost);
 		printf(", \"requests_per_cpu_s\": %.0f", t->per_cpu_s);
@@ -516,6 +519,7 @@ int nasmac__bench_e2e(int argc, char **argv)
 		{ "trials", required_argument, NULL, 't' },
 		{ "backends", required_argument, NULL, 'b' },
 		{ "stores", required_argument, NULL, 'S' },
+		{ "window", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -526,7 +530,7 @@ int nasmac__bench_e2e(int argc, char **argv)
 	char bin[PATH_MAX], self[PATH_MAX], db[64], backends[64] = "cpu,sim", *save, *tok;
 	char stores[128] = "full,nometasync,nosync,memory", *save2, *st;
 	double seconds = 1.0, load[1] = { 0 };
-	uint32_t trials = 3;
+	uint32_t trials = 3, window = 256;
 	int json = 0, c, n_tg = 0, ret = 1, sz = 8 << 20;
 	struct target *echo = NULL;
 	struct sockaddr_in any = { .sin_family = AF_INET };
@@ -546,15 +550,23 @@ int nasmac__bench_e2e(int argc, char **argv)
 			break;
 		case 'b': snprintf(backends, sizeof(backends), "%s", optarg); break;
 		case 'S': snprintf(stores, sizeof(stores), "%s", optarg); break;
+		case 'w':
+			if (nasmac__parse_u32(optarg, 1, 4096, &window))
+				return 2;
+			break;
 		case 'h':
 			printf("usage: nasmac bench e2e [--json] [--seconds S] [--trials N] "
 			       "[--backends cpu,sim]\n"
-			       "       [--stores full,nometasync,nosync,memory]\n"
+			       "       [--stores full,nometasync,nosync,memory] [--window N]\n"
 			       "Context Requests/s through nasmacd mme on one core per backend, and a\n"
 			       "UDP echo with the same batching as the ceiling (best of N interleaved\n"
 			       "trials of S seconds each); latency at half of each one's rate.\n"
 			       "The first backend's MME runs on each store (lmdb with each --sync\n"
-			       "mode, memory:), the others on lmdb with --sync full (the default).\n");
+			       "mode, memory:), the others on lmdb with --sync full (the default).\n"
+			       "--window: requests in flight in the peak phase (256; at most 4096, the\n"
+			       "MME's --max-pending). A commit that fsyncs takes milliseconds, so with\n"
+			       "lmdb --sync full the peak is window / commit time unless the window is\n"
+			       "large: a real MME sees many AMFs' procedures at once.\n");
 			return 0;
 		default: return 2;
 		}
@@ -635,12 +647,12 @@ int nasmac__bench_e2e(int argc, char **argv)
 	for (int i = 0; i < n_tg; i++)
 		if (start(&tg[i], bin, db))
 			goto out;
-	measure(&b, tg, n_tg, (int)trials, seconds);
+	measure(&b, tg, n_tg, (int)trials, seconds, window);
 	if (getloadavg(load, 1) == 1 && !json)
-		printf("(1-minute load average %.2f on %ld CPUs during the run)\n", load[0],
-		       sysconf(_SC_NPROCESSORS_ONLN));
+		printf("(1-minute load average %.2f on %ld CPUs during the run; window %u)\n",
+		       load[0], sysconf(_SC_NPROCESSORS_ONLN), window);
 	for (int i = 0; i < n_tg; i++)
-		print(&tg[i], echo, (int)trials, json);
+		print(&tg[i], echo, (int)trials, window, json);
 	ret = 0;
 	for (int i = 0; i < n_tg; i++)
 		if (tg[i].ran_out || tg[i].rps <= 0 || (strcmp(tg[i].role, "echo") && tg[i].rejected))

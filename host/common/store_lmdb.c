@@ -280,11 +280,13 @@ static uint32_t get_le32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* The group commit: one write transaction, read-compare-write per UE, one commit. */
+/* The group commit: one write transaction, read-compare-write per UE (one cursor lookup, the
+ * record overwritten in place), one commit. */
 static int lm_advance(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_t n)
 {
 	struct lm *l = db->priv;
 	uint8_t rec[NASMAC__DB_REC_LEN];
+	MDB_cursor *cursor;
 	MDB_txn *txn;
 	int rc = mdb_txn_begin(l->env, NULL, 0, &txn);
 
@@ -292,12 +294,17 @@ static int lm_advance(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_
 		adv[i].ok = 0;
 	if (rc)
 		return mdb_err("commit", db->where, rc);
+	rc = mdb_cursor_open(txn, l->ue, &cursor);
+	if (rc) {
+		mdb_txn_abort(txn);
+		return mdb_err("commit", db->where, rc);
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		MDB_val k = { NASMAC__GUTI_LEN, adv[i].guti }, v;
 		uint32_t cur, c = adv[i].count & NASMAC__COUNT_MASK;
 
 		adv[i].stored = 0;
-		rc = mdb_get(txn, l->ue, &k, &v);
+		rc = mdb_cursor_get(cursor, &k, &v, MDB_SET);
 		if (rc == MDB_NOTFOUND) {
 			rc = 0;
 			continue;
@@ -313,13 +320,14 @@ static int lm_advance(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_
 			rec[68 + b] = (uint8_t)(c >> (8 * b));
 		v.mv_size = sizeof(rec);
 		v.mv_data = rec;
-		rc = mdb_put(txn, l->ue, &k, &v, 0);
+		rc = mdb_cursor_put(cursor, &k, &v, MDB_CURRENT);
 		if (rc)
 			break;
 		adv[i].ok = 1;
 		adv[i].stored = c;
 	}
 	explicit_bzero(rec, sizeof(rec));
+	mdb_cursor_close(cursor);
 	if (!rc)
 		rc = mdb_txn_commit(txn);
 	else
