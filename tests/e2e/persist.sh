@@ -9,6 +9,9 @@
 #    immediate restart on the same store, then the same load replayed: no UE the AMF
 #    registered before is registered again (per UE, from the AMF's log), no UE is unknown (none
 #    lost), and a third replay is all rejected_replay;
+#  - a second MME process on the same store, started before the load (its index is stale):
+#    the same load through it is refused by the store's compare-and-set (all rejected_replay,
+#    its store counter refused=N);
 #  - the same kill/restart on memory: DOES register the replayed load again (the test sees
 #    what it is meant to catch);
 #  - files holding keys are 0600 (nasmac load --write-db, nasmac run --keep and --pcap), their
@@ -96,9 +99,9 @@ start_amf() {
 
 # load NAME: the same N UEs every time (seed 11); JSON in $T/NAME.json, the ids the AMF
 # registered during it in $T/NAME.ids.
-load() {
+load() { # NAME [AMF port]
 	off=$(wc -c <"$T/amf.log")
-	"$BIN/nasmac" load --amf "127.0.0.1:$AMF_PORT" --ues "$N" --seed 11 --upgraded 0.5 \
+	"$BIN/nasmac" load --amf "127.0.0.1:${2:-$AMF_PORT}" --ues "$N" --seed 11 --upgraded 0.5 \
 		--window 32 --timeout-ms 20000 --json --no-progress >"$T/$1.json" 2>"$T/$1.err"
 	tail -c +$((off + 1)) "$T/amf.log" | sed -n 's/.*UE \([0-9]*\): registered,.*/\1/p' |
 		sort >"$T/$1.ids"
@@ -132,11 +135,30 @@ start_mme "$S"
 [ "$(mode_of "$T/store0/data.mdb")" = 600 ] || bad "data.mdb mode $(mode_of "$T/store0/data.mdb")"
 start_amf
 r0=$(recovery)
+# MME B: another process on the same store, with its own AMF, loaded before any COUNT moved.
+B_PORT=$(free_port)
+"$BIN/nasmacd" mme --listen "127.0.0.1:$B_PORT" --backend cpu --store "$S" >"$T/mme_b.log" 2>&1 &
+B_PID=$!
+wait_line "$T/mme_b.log" 'serving N26' 1 || bad "MME B did not start"
+BA_PORT=$(free_port)
+"$BIN/nasmacd" amf --listen "127.0.0.1:$BA_PORT" --mme "127.0.0.1:$B_PORT" --backend cpu \
+	>"$T/amf_b.log" 2>&1 &
+BA_PID=$!
+wait_line "$T/amf_b.log" 'UE test link on' 1 || bad "AMF B did not start"
 load first
 expect first registered "$N"
 load again
 expect again registered 0
 expect again rejected_replay "$N"
+load via_b "$BA_PORT"
+expect via_b registered 0
+expect via_b rejected_replay "$N"
+kill -USR1 "$B_PID"
+wait_line "$T/mme_b.log" 'store lmdb.*(SIGUSR1)' 1
+grep -q "(SIGUSR1): commits=[0-9]* committed=0 refused=$N " "$T/mme_b.log" ||
+	bad "MME B: $(grep 'store lmdb.*(SIGUSR1)' "$T/mme_b.log")"
+kill "$B_PID" "$BA_PID"
+wait "$B_PID" "$BA_PID" 2>/dev/null
 kill -HUP "$MME_PID" "$AMF_PID"
 sleep 0.3
 kill -0 "$MME_PID" 2>/dev/null || bad "SIGHUP killed the MME"
@@ -163,8 +185,9 @@ r2=$(recovery)
 load after_term
 expect after_term registered 0
 expect after_term rejected_replay "$N"
-echo "persist: lmdb: $N registered, replayed: all refused; after kill -9 and after SIGTERM" \
-	"still all refused; Recovery $r0 -> $r1 -> $r2"
+echo "persist: lmdb: $N registered, replayed: all refused (also through a second MME process" \
+	"on the same store: refused by the store); after kill -9 and after SIGTERM still all" \
+	"refused; Recovery $r0 -> $r1 -> $r2"
 kill9_mme
 
 # --- kill -9 at random points of a load, on fresh stores ------------------------------------
