@@ -62,7 +62,9 @@ struct nasmac__db_ops {
 	int (*get_id)(struct nasmac__db *db, uint64_t ue_id, struct nasmac__ue *out);
 	/* Provisioning records in one transaction: a UE not there is added; one there takes the
 	 * record's keys and algorithms, and keeps the higher of the two uplink (and downlink)
-	 * COUNTs: an import never moves a stored COUNT backwards. */
+	 * COUNTs: an import never moves a stored COUNT backwards. A UE (by id) that comes with
+	 * another GUTI than stored loses its old record; with the same K_ASME its COUNTs carry
+	 * over (lmdb; memory: starts empty). */
 	int (*import)(struct nasmac__db *db, const struct nasmac__ue *ues, uint32_t n,
 		      struct nasmac__db_import_stats *st);
 	/* The group commit: one transaction for n advances, see struct nasmac__db_adv. A negative

@@ -225,14 +225,40 @@ static int lm_get_id(struct nasmac__db *db, uint64_t id, struct nasmac__ue *out)
 	return rc;
 }
 
+/* A UE whose record now names another GUTI (reallocated since the last import): its old record
+ * goes, and when it is the same security context (same K_ASME) its uplink COUNT carries over to
+ * the new record, so that a new GUTI cannot bring a used COUNT back. */
+static int drop_old_guti(struct lm *l, MDB_txn *txn, const struct nasmac__ue *in,
+			 struct nasmac__ue *carry, int *have_carry)
+{
+	uint8_t key[8], old[NASMAC__GUTI_LEN];
+	MDB_val ik = { sizeof(key), key }, v, gk = { NASMAC__GUTI_LEN, old };
+	int rc;
+
+	*have_carry = 0;
+	put_be64(key, in->ue_id);
+	rc = mdb_get(txn, l->id, &ik, &v);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc || v.mv_size != NASMAC__GUTI_LEN)
+		return rc ? rc : MDB_CORRUPTED;
+	if (!memcmp(v.mv_data, in->guti, NASMAC__GUTI_LEN))
+		return 0;
+	memcpy(old, v.mv_data, NASMAC__GUTI_LEN);
+	if (!lm_get_txn(l, txn, old, carry) && !memcmp(carry->kasme, in->kasme, 32))
+		*have_carry = 1;
+	rc = mdb_del(txn, l->ue, &gk, NULL);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 static int lm_import(struct nasmac__db *db, const struct nasmac__ue *ues, uint32_t n,
 		     struct nasmac__db_import_stats *st)
 {
 	struct lm *l = db->priv;
-	struct nasmac__ue cur;
+	struct nasmac__ue cur, carry;
 	uint8_t rec[NASMAC__DB_REC_LEN], key[8];
 	MDB_txn *txn;
-	int rc = mdb_txn_begin(l->env, NULL, 0, &txn);
+	int rc = mdb_txn_begin(l->env, NULL, 0, &txn), have_carry;
 
 	if (rc)
 		return mdb_err("import", db->where, rc);
@@ -240,7 +266,18 @@ static int lm_import(struct nasmac__db *db, const struct nasmac__ue *ues, uint32
 		MDB_val k = { NASMAC__GUTI_LEN, (void *)ues[i].guti };
 		MDB_val v = { sizeof(rec), rec }, ik = { sizeof(key), key };
 
+		rc = drop_old_guti(l, txn, &ues[i], &carry, &have_carry);
+		if (rc) {
+			rc = mdb_err("import", db->where, rc);
+			break;
+		}
 		rc = lm_get_txn(l, txn, ues[i].guti, &cur);
+		if (rc == -ENOENT && have_carry) {
+			/* Same context under a new GUTI: the old record's COUNTs, the new keys. */
+			cur = carry;
+			memset(cur.guti, 0, sizeof(cur.guti));
+			rc = 0;
+		}
 		if (rc == -ENOENT) {
 			nasmac__db_rec_encode(&ues[i], rec);
 			st->added++;
@@ -266,6 +303,7 @@ static int lm_import(struct nasmac__db *db, const struct nasmac__ue *ues, uint32
 			rc = mdb_err("import", db->where, rc);
 	}
 	explicit_bzero(&cur, sizeof(cur));
+	explicit_bzero(&carry, sizeof(carry));
 	explicit_bzero(rec, sizeof(rec));
 	if (rc) {
 		mdb_txn_abort(txn);

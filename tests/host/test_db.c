@@ -257,6 +257,48 @@ static void test_lmdb_modes(void **state)
 	assert_int_equal(nasmac__db_parse_sync("sometimes", &sy), -EINVAL);
 }
 
+/* A UE re-provisioned under a new GUTI: one record remains; with the same K_ASME its COUNT
+ * carries over (a new GUTI must not bring a used COUNT back), with a new K_ASME it is a new
+ * context. */
+static void test_lmdb_new_guti(void **state)
+{
+	struct nasmac__db_import_stats st = { 0 };
+	struct nasmac__db_adv adv;
+	struct nasmac__ue ue, got;
+	struct nasmac__db *db;
+	char uri[160];
+	uint32_t n = 0;
+
+	(void)state;
+	snprintf(uri, sizeof(uri), "lmdb:%s/guti", tmp);
+	db = open_db(uri, NASMAC__DB_SYNC_NONE);
+	make_ues(&ue, 1);
+	assert_int_equal(nasmac__db_import(db, &ue, 1, &st), 0);
+	memset(&adv, 0, sizeof(adv));
+	memcpy(adv.guti, ue.guti, NASMAC__GUTI_LEN);
+	adv.count = 300;
+	assert_int_equal(nasmac__db_advance(db, &adv, 1), 0);
+	assert_int_equal(adv.ok, 1);
+	ue.guti[9] = 0x55;
+	assert_int_equal(nasmac__db_import(db, &ue, 1, &st), 0);
+	assert_int_equal(nasmac__db_get(db, adv.guti, &got), -ENOENT);
+	assert_int_equal(nasmac__db_get(db, ue.guti, &got), 0);
+	assert_int_equal(got.ul_count, 300);
+	assert_int_equal(nasmac__db_get_id(db, ue.ue_id, &got), 0);
+	assert_memory_equal(got.guti, ue.guti, NASMAC__GUTI_LEN);
+	ue.guti[9] = 0x66;
+	ue.kasme[0] ^= 1;
+	ue.ul_count = 5;
+	assert_int_equal(nasmac__db_import(db, &ue, 1, &st), 0);
+	assert_int_equal(nasmac__db_get(db, ue.guti, &got), 0);
+	assert_int_equal(got.ul_count, 5);
+	assert_int_equal(nasmac__db_foreach(db, count_cb, &n), 0);
+	assert_int_equal(n, 1);
+	nasmac__db_close(db);
+	explicit_bzero(&ue, sizeof(ue));
+	explicit_bzero(&got, sizeof(got));
+}
+
 static int n_cb(void *arg, const struct nasmac__ue *ue)
 {
 	(void)ue;
@@ -357,7 +399,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_memory),	    cmocka_unit_test(test_lmdb_reopen),
 		cmocka_unit_test(test_lmdb_modes),  cmocka_unit_test(test_loader),
-		cmocka_unit_test(test_private_files),
+		cmocka_unit_test(test_private_files), cmocka_unit_test(test_lmdb_new_guti),
 	};
 	nasmac__log_init("test", NASMAC__LOG_ERR);
 	return cmocka_run_group_tests_name("host_db", tests, setup, teardown);
