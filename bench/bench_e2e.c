@@ -16,6 +16,10 @@
  * the best trial of each server is its peak (the least disturbed one), the median is printed
  * beside it. Each server's own CPU time over the trials (/proc/PID/stat, all its threads) gives
  * requests per server CPU-second too: its one-core capacity, less sensitive to what else runs.
+ *
+ * The MME runs on its durable default store, LMDB (a fresh directory per server, removed at the
+ * end), in each --sync mode, and on memory: for comparison (--stores); the first backend gets
+ * every store, the others the default (lmdb, sync full). Each row names its store and sync mode.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -33,11 +37,12 @@
 #include <arpa/inet.h>
 
 #include "host.h"
+#include "store.h"
 #include "ue.h"
 #include "wire.h"
 
 #define BATCH 64
-#define MAX_TARGETS 4
+#define MAX_TARGETS 12
 #define MAX_TRIALS 9
 #define BENCH_UES 50000u
 #define BENCH_MAX_UES "65536"
@@ -64,8 +69,10 @@ struct bench {
 
 struct target {
 	const char *name, *role, *backend;
+	const char *store, *sync; /* "lmdb" / "memory", "full" / "nometasync" / "nosync" / "-" */
+	char store_dir[112], label[48];
 	pid_t pid;
-	char log[64];
+	char log[112];
 	struct sockaddr_in addr;
 	uint32_t next; /* its place in the request pool */
 	int up;
@@ -319,13 +326,19 @@ static int free_port(void)
 static int start(struct target *t, const char *nasmacd, const char *db)
 {
 	char addr[32];
-	char *argv[12];
+	char *argv[16], store[96], fname[48];
 	int port = free_port();
+
+	/* The label without its '/', for file names. */
+	snprintf(fname, sizeof(fname), "%s", t->label);
+	for (char *p = fname; *p; p++)
+		if (*p == '/')
+			*p = '_';
 
 	if (port < 0)
 		return -EADDRNOTAVAIL;
 	snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
-	snprintf(t->log, sizeof(t->log), "/tmp/nasmac-bench-%d-%s.log", (int)getpid(), t->name);
+	snprintf(t->log, sizeof(t->log), "/tmp/nasmac-bench-%d-%s.log", (int)getpid(), fname);
 	argv[0] = (char *)nasmacd;
 	argv[1] = (char *)t->role;
 	argv[2] = "--listen";
@@ -340,7 +353,20 @@ static int start(struct target *t, const char *nasmacd, const char *db)
 		 * default, 1 M UEs, spreads 50,000 over 120 MB: a cache and TLB miss per lookup). */
 		argv[8] = "--max-ues";
 		argv[9] = BENCH_MAX_UES;
-		argv[10] = NULL;
+		argv[10] = "--store";
+		if (!strcmp(t->store, "memory")) {
+			snprintf(store, sizeof(store), "memory:");
+			argv[11] = store;
+			argv[12] = NULL;
+		} else {
+			snprintf(t->store_dir, sizeof(t->store_dir), "/tmp/nasmac-bench-%d-%s.store",
+				 (int)getpid(), fname);
+			snprintf(store, sizeof(store), "lmdb:%s", t->store_dir);
+			argv[11] = store;
+			argv[12] = "--sync";
+			argv[13] = (char *)t->sync;
+			argv[14] = NULL;
+		}
 	}
 	t->pid = fork();
 	if (t->pid < 0)
@@ -371,6 +397,14 @@ static void stop(struct target *t)
 	waitpid(t->pid, NULL, 0);
 	unlink(t->log);
 	t->up = 0;
+	if (t->store_dir[0]) {
+		char f[128];
+		snprintf(f, sizeof(f), "%s/data.mdb", t->store_dir);
+		unlink(f);
+		snprintf(f, sizeof(f), "%s/lock.mdb", t->store_dir);
+		unlink(f);
+		rmdir(t->store_dir);
+	}
 }
 
 /* Points the client at t for a phase (and back: the cursor and counts are t's). */
@@ -399,7 +433,8 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void measure(struct bench *b, struct target *tg, int n_tg, int trials, double seconds)
+static void measure(struct bench *b, struct target *tg, int n_tg, int trials, double seconds,
+		    uint32_t window)
 {
 	for (int i = 0; i < n_tg; i++) {
 		use(b, &tg[i]);
@@ -414,7 +449,7 @@ static void measure(struct bench *b, struct target *tg, int n_tg, int trials, do
 			uint64_t answered = 0;
 
 			use(b, &tg[i]);
-			tg[i].trial[r] = peak(b, 256, seconds, &answered);
+			tg[i].trial[r] = peak(b, window, seconds, &answered);
 			done_with(b, &tg[i]);
 			tg[i].cpu_s += proc_cpu_s(tg[i].pid) - c0;
 			tg[i].answered += answered;
@@ -439,16 +474,20 @@ static void measure(struct bench *b, struct target *tg, int n_tg, int trials, do
 	}
 }
 
-static void print(const struct target *t, const struct target *echo, int trials, int json)
+static void print(const struct target *t, const struct target *echo, int trials, uint32_t window,
+		  int json)
 {
 	double pct = echo && echo->rps > 0 ? 100.0 * t->rps / echo->rps : 0;
 	double pct_cpu = echo && echo->per_cpu_s > 0 ? 100.0 * t->per_cpu_s / echo->per_cpu_s : 0;
 
 	if (json) {
-		printf("{\"backend\": \"%s\", \"requests_per_s\": %.0f, \"median_requests_per_s\": %.0f, "
-		       "\"trials\": %d, \"p50_us\": %.0f, \"p99_us\": %.0f, \"p999_us\": %.0f, "
+		printf("{\"backend\": \"%s\", \"store\": \"%s\", \"sync\": \"%s\", "
+		       "\"requests_per_s\": %.0f, \"median_requests_per_s\": %.0f, "
+		       "\"trials\": %d, \"window\": %u, \"p50_us\": %.0f, \"p99_us\": %.0f, "
+		       "\"p999_us\": %.0f, "
 		       "\"accepted\": %" PRIu64 ", \"rejected\": %" PRIu64 ", \"lost\": %" PRIu64,
-		       t->name, t->rps, t->median, trials, t->p50, t->p99, t->p999, t->ok,
+		       t->name, t->store, t->sync, t->rps, t->median, trials, window, t->p50, t->p99,
+		       t->p999, t->ok,
 		       t->rejected, t->lost);
 		printf(", \"requests_per_cpu_s\": %.0f", t->per_cpu_s);
 		if (echo && t != echo)
@@ -457,7 +496,7 @@ static void print(const struct target *t, const struct target *echo, int trials,
 		printf("}\n");
 		return;
 	}
-	printf("%-9s %8.0f req/s (median %8.0f)", t->name, t->rps, t->median);
+	printf("%-20s %8.0f req/s (median %8.0f)", t->label, t->rps, t->median);
 	if (echo && t != echo)
 		printf(" %5.1f%% of echo", pct);
 	else
@@ -466,7 +505,7 @@ static void print(const struct target *t, const struct target *echo, int trials,
 	       " accepted, %" PRIu64 " rejected, %" PRIu64 " lost)%s\n",
 	       t->p50, t->p99, t->p999, t->ok, t->rejected, t->lost,
 	       t->ran_out ? "  RAN OUT of prepared requests" : "");
-	printf("%-9s %8.0f req per server CPU-second", "", t->per_cpu_s);
+	printf("%-20s %8.0f req per server CPU-second", "", t->per_cpu_s);
 	if (echo && t != echo)
 		printf(" (%.1f%% of echo's)", pct_cpu);
 	printf("\n");
@@ -479,6 +518,8 @@ int nasmac__bench_e2e(int argc, char **argv)
 		{ "seconds", required_argument, NULL, 's' },
 		{ "trials", required_argument, NULL, 't' },
 		{ "backends", required_argument, NULL, 'b' },
+		{ "stores", required_argument, NULL, 'S' },
+		{ "window", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -487,8 +528,9 @@ int nasmac__bench_e2e(int argc, char **argv)
 	struct target tg[MAX_TARGETS];
 	struct bench b;
 	char bin[PATH_MAX], self[PATH_MAX], db[64], backends[64] = "cpu,sim", *save, *tok;
+	char stores[128] = "full,nometasync,nosync,memory", *save2, *st;
 	double seconds = 1.0, load[1] = { 0 };
-	uint32_t trials = 3;
+	uint32_t trials = 3, window = 256;
 	int json = 0, c, n_tg = 0, ret = 1, sz = 8 << 20;
 	struct target *echo = NULL;
 	struct sockaddr_in any = { .sin_family = AF_INET };
@@ -507,12 +549,24 @@ int nasmac__bench_e2e(int argc, char **argv)
 				return 2;
 			break;
 		case 'b': snprintf(backends, sizeof(backends), "%s", optarg); break;
+		case 'S': snprintf(stores, sizeof(stores), "%s", optarg); break;
+		case 'w':
+			if (nasmac__parse_u32(optarg, 1, 4096, &window))
+				return 2;
+			break;
 		case 'h':
 			printf("usage: nasmac bench e2e [--json] [--seconds S] [--trials N] "
 			       "[--backends cpu,sim]\n"
+			       "       [--stores full,nometasync,nosync,memory] [--window N]\n"
 			       "Context Requests/s through nasmacd mme on one core per backend, and a\n"
 			       "UDP echo with the same batching as the ceiling (best of N interleaved\n"
-			       "trials of S seconds each); latency at half of each one's rate.\n");
+			       "trials of S seconds each); latency at half of each one's rate.\n"
+			       "The first backend's MME runs on each store (lmdb with each --sync\n"
+			       "mode, memory:), the others on lmdb with --sync full (the default).\n"
+			       "--window: requests in flight in the peak phase (256; at most 4096, the\n"
+			       "MME's --max-pending). A commit that fsyncs takes milliseconds, so with\n"
+			       "lmdb --sync full the peak is window / commit time unless the window is\n"
+			       "large: a real MME sees many AMFs' procedures at once.\n");
 			return 0;
 		default: return 2;
 		}
@@ -531,12 +585,34 @@ int nasmac__bench_e2e(int argc, char **argv)
 	memset(tg, 0, sizeof(tg));
 	for (tok = strtok_r(backends, ",", &save); tok && n_tg < MAX_TARGETS - 1;
 	     tok = strtok_r(NULL, ",", &save)) {
-		tg[n_tg].name = tok;
-		tg[n_tg].role = "mme";
-		tg[n_tg++].backend = tok;
+		int first = n_tg == 0;
+		char list[128];
+
+		snprintf(list, sizeof(list), "%s", first ? stores : "full");
+		for (st = strtok_r(list, ",", &save2); st && n_tg < MAX_TARGETS - 1;
+		     st = strtok_r(NULL, ",", &save2)) {
+			struct target *t = &tg[n_tg];
+			enum nasmac__db_sync sy;
+
+			if (strcmp(st, "memory") && nasmac__db_parse_sync(st, &sy)) {
+				fprintf(stderr, "bench e2e: unknown store '%s' (full, nometasync, "
+						"nosync, memory)\n", st);
+				return 2;
+			}
+			t->name = tok;
+			t->role = "mme";
+			t->backend = tok;
+			t->store = strcmp(st, "memory") ? "lmdb" : "memory";
+			t->sync = strcmp(st, "memory") ? nasmac__db_sync_name(sy) : "-";
+			snprintf(t->label, sizeof(t->label), "%s/%s%s%s", tok, t->store,
+				 strcmp(st, "memory") ? "-" : "", strcmp(st, "memory") ? st : "");
+			n_tg++;
+		}
 	}
 	echo = &tg[n_tg];
 	tg[n_tg].name = "udp-echo";
+	tg[n_tg].store = tg[n_tg].sync = "-";
+	snprintf(tg[n_tg].label, sizeof(tg[n_tg].label), "udp-echo");
 	tg[n_tg++].role = "echo";
 
 	pin(1);
@@ -571,12 +647,12 @@ int nasmac__bench_e2e(int argc, char **argv)
 	for (int i = 0; i < n_tg; i++)
 		if (start(&tg[i], bin, db))
 			goto out;
-	measure(&b, tg, n_tg, (int)trials, seconds);
+	measure(&b, tg, n_tg, (int)trials, seconds, window);
 	if (getloadavg(load, 1) == 1 && !json)
-		printf("(1-minute load average %.2f on %ld CPUs during the run)\n", load[0],
-		       sysconf(_SC_NPROCESSORS_ONLN));
+		printf("(1-minute load average %.2f on %ld CPUs during the run; window %u)\n",
+		       load[0], sysconf(_SC_NPROCESSORS_ONLN), window);
 	for (int i = 0; i < n_tg; i++)
-		print(&tg[i], echo, (int)trials, json);
+		print(&tg[i], echo, (int)trials, window, json);
 	ret = 0;
 	for (int i = 0; i < n_tg; i++)
 		if (tg[i].ran_out || tg[i].rps <= 0 || (strcmp(tg[i].role, "echo") && tg[i].rejected))

@@ -2,8 +2,10 @@
  * that verifies the forwarded NAS message before it hands out a security context), `amf` (the new
  * AMF: NAS towards the UE simulator, GTPv2-C client towards the MME) or `echo` (a do-nothing UDP
  * echo with the same batching, the ceiling of `nasmac bench e2e`). */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "host.h"
 #include "nasmac.h"
@@ -22,8 +24,26 @@ static void usage(FILE *f)
 		   "                     on the command line override the file\n");
 }
 
+/* SIGHUP must not kill a daemon: every role logs to stderr, so there is no file to reopen. A
+ * role that handles it itself (the MME prints its counters) replaces this with uv_signal. */
+static void on_hup(int sig)
+{
+	static const char msg[] = "nasmacd: SIGHUP: logging to stderr, no log file to reopen; "
+				  "still running\n";
+
+	(void)sig;
+	(void)!write(2, msg, sizeof(msg) - 1);
+}
+
 int main(int argc, char **argv)
 {
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_hup;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGHUP, &sa, NULL);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -113,8 +113,21 @@ struct nasmac__ue *nasmac__store_by_imsi(const struct nasmac__store *st, const c
 /* One line of the UE db file <-> one UE; parse returns 0, 1 for a blank/comment line, or
  * -EINVAL. The line format is in host/README.md. */
 int nasmac__ue_parse(const char *line, struct nasmac__ue *ue);
+/* The same, with what is wrong in why (the field, or "longer than 511 characters"). */
+int nasmac__ue_parse_why(const char *line, struct nasmac__ue *ue, char *why, size_t why_size);
 int nasmac__ue_format(const struct nasmac__ue *ue, char *buf, size_t size);
-/* Loads a whole file; on a bad line, -EINVAL and *bad_line says which (1-based). */
+/* Why a UE db file could not be read: the line (1-based, 0: the file itself) and a message
+ * ("a directory", "line 7: field 'eia': bad or unknown", strerror...). */
+struct nasmac__ue_db_err {
+	uint32_t line;
+	char msg[160];
+};
+/* Reads a UE db file, calling cb for each UE (a nonzero return stops the read with it). Only a
+ * regular file is read: a directory gives -EISDIR, a device, FIFO or socket -EINVAL. A comment
+ * line of any length is a comment; any other line longer than 511 characters is refused. */
+int nasmac__ue_db_read(const char *path, int (*cb)(void *arg, const struct nasmac__ue *ue),
+		       void *arg, struct nasmac__ue_db_err *err);
+/* Loads a whole file into st; on a bad line, -EINVAL and *bad_line says which (1-based). */
 int nasmac__store_load(struct nasmac__store *st, const char *path, uint32_t *bad_line);
 /* Derives knas_int from kasme and eia (nasmac_kdf_eps_nas). */
 int nasmac__ue_derive(struct nasmac__ue *ue);
@@ -245,6 +258,9 @@ void nasmac__hex_encode(const uint8_t *in, size_t len, char *out);
 double nasmac__percentile(uint64_t *v, size_t n, double q);
 int nasmac__parse_double(const char *s, double lo, double hi, double *out);
 int nasmac__parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out);
+/* Creates or truncates path for writing with mode 0600 (also when it existed with another
+ * mode): for every file that holds keys (UE db, captures, kept run directories). */
+FILE *nasmac__fopen_private(const char *path);
 
 /* 4G GUTI <-> mapped 5G-GUTI (TS 23.003 10.2.2): AMF Region ID = MMEGI bits 15-8, AMF Set ID =
  * MMEGI bits 7-0 || MMEC bits 7-6, AMF Pointer = MMEC bits 5-0, 5G-TMSI = M-TMSI. */

@@ -88,7 +88,7 @@ int nasmac__pcap_open(const char *path, struct nasmac__pcap **out)
 
 	if (!p)
 		return -ENOMEM;
-	p->f = fopen(path, "wb");
+	p->f = nasmac__fopen_private(path); /* Context Responses carry K_ASME */
 	if (!p->f) {
 		int rc = -errno;
 		free(p);

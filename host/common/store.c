@@ -2,9 +2,12 @@
  * indexes (GUTI and IMSI), allocated once at start; lookups allocate nothing. Also the UE db
  * text format shared with the UE simulator (host/README.md). */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "host.h"
 
@@ -197,35 +200,57 @@ static int parse_field(struct nasmac__ue *ue, const char *key, const char *val, 
 	return 0;
 }
 
-int nasmac__ue_parse(const char *line, struct nasmac__ue *ue)
+int nasmac__ue_parse_why(const char *line, struct nasmac__ue *ue, char *why, size_t why_size)
 {
+	static const char *const required[] = { "id", "imsi", "guti", "kasme", "eia", "ul" };
 	char buf[512], *save = NULL, *tok;
 	unsigned seen = 0;
 	size_t n = strlen(line);
 
+	if (why && why_size)
+		why[0] = '\0';
 	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		n--;
-	if (n >= sizeof(buf))
+	if (n >= sizeof(buf)) {
+		if (why && why_size)
+			snprintf(why, why_size, "longer than %zu characters", sizeof(buf) - 1);
 		return -EINVAL;
+	}
 	memcpy(buf, line, n);
 	buf[n] = '\0';
 	tok = strtok_r(buf, " \t", &save);
 	if (!tok || tok[0] == '#')
 		return 1;
-	if (strcmp(tok, "ue"))
+	if (strcmp(tok, "ue")) {
+		if (why && why_size)
+			snprintf(why, why_size, "does not start with 'ue' or '#'");
 		return -EINVAL;
+	}
 	memset(ue, 0, sizeof(*ue));
 	while ((tok = strtok_r(NULL, " \t", &save))) {
 		char *eq = strchr(tok, '=');
-		if (!eq)
+		if (!eq) {
+			if (why && why_size)
+				snprintf(why, why_size, "field '%.32s' is not key=value", tok);
 			goto out_bad;
+		}
 		*eq = '\0';
-		if (parse_field(ue, tok, eq + 1, &seen))
+		if (parse_field(ue, tok, eq + 1, &seen)) {
+			if (why && why_size)
+				snprintf(why, why_size, "field '%.32s': bad or unknown", tok);
 			goto out_bad;
+		}
 	}
 	/* id, imsi, guti, kasme, eia and ul are required; the rest default to 0. */
-	if (seen != 63u)
+	if (seen != 63u) {
+		for (unsigned i = 0; i < 6; i++)
+			if (!(seen & (1u << i))) {
+				if (why && why_size)
+					snprintf(why, why_size, "field '%s' missing", required[i]);
+				break;
+			}
 		goto out_bad;
+	}
 	explicit_bzero(buf, sizeof(buf));
 	return nasmac__ue_derive(ue);
 
@@ -233,6 +258,11 @@ out_bad:
 	explicit_bzero(buf, sizeof(buf));
 	explicit_bzero(ue, sizeof(*ue));
 	return -EINVAL;
+}
+
+int nasmac__ue_parse(const char *line, struct nasmac__ue *ue)
+{
+	return nasmac__ue_parse_why(line, ue, NULL, 0);
 }
 
 int nasmac__ue_format(const struct nasmac__ue *ue, char *buf, size_t size)
@@ -253,34 +283,107 @@ int nasmac__ue_format(const struct nasmac__ue *ue, char *buf, size_t size)
 	return n;
 }
 
-int nasmac__store_load(struct nasmac__store *st, const char *path, uint32_t *bad_line)
+static const char *file_kind(mode_t m)
 {
-	char line[512];
-	struct nasmac__ue ue;
-	uint32_t lineno = 0;
-	int rc = 0;
-	FILE *f = fopen(path, "r");
+	return S_ISDIR(m) ? "is a directory, not a file" :
+	       S_ISCHR(m) ? "not a regular file (a character device)" :
+	       S_ISBLK(m) ? "not a regular file (a block device)" :
+	       S_ISFIFO(m) ? "not a regular file (a FIFO)" :
+	       S_ISSOCK(m) ? "not a regular file (a socket)" : "not a regular file";
+}
 
-	*bad_line = 0;
-	if (!f)
-		return -errno;
+int nasmac__ue_db_read(const char *path, int (*cb)(void *arg, const struct nasmac__ue *ue),
+		       void *arg, struct nasmac__ue_db_err *err)
+{
+	char line[512], why[96];
+	struct nasmac__ue ue;
+	struct stat s;
+	uint32_t lineno = 0;
+	int rc = 0, fd;
+	FILE *f;
+
+	memset(err, 0, sizeof(*err));
+	/* O_NONBLOCK: a FIFO must not block the open; the file is refused anyway. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(err->msg, sizeof(err->msg), "%s", strerror(-rc));
+		return rc;
+	}
+	if (fstat(fd, &s) || !S_ISREG(s.st_mode)) {
+		rc = fstat(fd, &s) ? -errno : S_ISDIR(s.st_mode) ? -EISDIR : -EINVAL;
+		snprintf(err->msg, sizeof(err->msg), "%s",
+			 rc == -EISDIR || rc == -EINVAL ? file_kind(s.st_mode) : strerror(-rc));
+		close(fd);
+		return rc;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		rc = -errno;
+		close(fd);
+		snprintf(err->msg, sizeof(err->msg), "%s", strerror(-rc));
+		return rc;
+	}
 	while (fgets(line, sizeof(line), f)) {
+		size_t n = strlen(line);
+
 		lineno++;
-		rc = nasmac__ue_parse(line, &ue);
+		if (n == sizeof(line) - 1 && line[n - 1] != '\n') {
+			/* Longer than the buffer: a comment is skipped to its end, anything else
+			 * is refused (its tail must never be read as a line of its own). */
+			int ch;
+
+			if (line[strspn(line, " \t")] != '#') {
+				rc = -EINVAL;
+				snprintf(err->msg, sizeof(err->msg),
+					 "line %u: longer than %zu characters", lineno, n);
+				break;
+			}
+			while ((ch = getc(f)) != EOF && ch != '\n')
+				;
+			continue;
+		}
+		rc = nasmac__ue_parse_why(line, &ue, why, sizeof(why));
 		if (rc == 1) {
 			rc = 0;
 			continue;
 		}
-		if (!rc)
-			rc = nasmac__store_add(st, &ue);
 		if (rc) {
-			*bad_line = lineno;
+			snprintf(err->msg, sizeof(err->msg), "line %u: %s", lineno,
+				 why[0] ? why : "invalid");
+			break;
+		}
+		rc = cb(arg, &ue);
+		if (rc) {
+			snprintf(err->msg, sizeof(err->msg), "line %u: %s", lineno,
+				 rc == -EEXIST ? "GUTI or IMSI already in the db" :
+				 rc == -ENOSPC ? "more UEs than the store holds" : strerror(-rc));
 			break;
 		}
 	}
+	if (!rc && ferror(f)) {
+		rc = -EIO;
+		snprintf(err->msg, sizeof(err->msg), "read error after line %u", lineno);
+	}
+	if (rc)
+		err->line = lineno;
 	explicit_bzero(&ue, sizeof(ue));
 	explicit_bzero(line, sizeof(line));
 	fclose(f);
+	return rc;
+}
+
+static int add_cb(void *arg, const struct nasmac__ue *ue)
+{
+	return nasmac__store_add(arg, ue);
+}
+
+int nasmac__store_load(struct nasmac__store *st, const char *path, uint32_t *bad_line)
+{
+	struct nasmac__ue_db_err err;
+	int rc = nasmac__ue_db_read(path, add_cb, st, &err);
+
+	*bad_line = err.line;
 	return rc;
 }
 

@@ -1,7 +1,10 @@
 /* Small helpers: hex, wiping, argument parsing, percentiles, GUTI mapping. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "host.h"
 
@@ -112,4 +115,21 @@ void nasmac__guti_from_5g(const struct nasmac__guti5g *g5, uint8_t guti[NASMAC__
 	guti[7] = (uint8_t)(g5->tmsi >> 16);
 	guti[8] = (uint8_t)(g5->tmsi >> 8);
 	guti[9] = (uint8_t)g5->tmsi;
+}
+
+FILE *nasmac__fopen_private(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	/* An existing file keeps its mode through O_CREAT: tighten it. */
+	if (fchmod(fd, 0600) || !(f = fdopen(fd, "w"))) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	return f;
 }

@@ -546,6 +546,11 @@ int nasmac__gtp_enc_ctx_ack(const struct nasmac__ctx_ack *m, uint8_t *buf, size_
 
 int nasmac__gtp_enc_echo_rsp(uint32_t seq, uint8_t *buf, size_t size)
 {
+	return nasmac__gtp_enc_echo_rsp_recovery(seq, 0, buf, size);
+}
+
+int nasmac__gtp_enc_echo_rsp_recovery(uint32_t seq, uint8_t recovery, uint8_t *buf, size_t size)
+{
 	struct wbuf w = { .p = buf, .size = size };
 
 	put8(&w, 0x40); /* version 2, T = 0 */
@@ -554,7 +559,7 @@ int nasmac__gtp_enc_echo_rsp(uint32_t seq, uint8_t *buf, size_t size)
 	put24(&w, seq & 0xffffffu);
 	put8(&w, 0);
 	ie_hdr(&w, IE_RECOVERY, 1, 0);
-	put8(&w, 0);
+	put8(&w, recovery);
 	return gtp_end(&w);
 }
 

@@ -93,6 +93,8 @@ int nasmac__gtp_enc_ctx_req(const struct nasmac__ctx_req *m, uint8_t *buf, size_
 int nasmac__gtp_enc_ctx_rsp(const struct nasmac__ctx_rsp *m, uint8_t *buf, size_t size);
 int nasmac__gtp_enc_ctx_ack(const struct nasmac__ctx_ack *m, uint8_t *buf, size_t size);
 int nasmac__gtp_enc_echo_rsp(uint32_t seq, uint8_t *buf, size_t size);
+/* The same with the Recovery IE carrying the node's restart counter (TS 29.274 8.5, TS 23.007). */
+int nasmac__gtp_enc_echo_rsp_recovery(uint32_t seq, uint8_t recovery, uint8_t *buf, size_t size);
 /* The GTP version of a datagram that carries a GTP header of another version than 2 (1, or 3
  * to 7, at least 8 octets: the shortest GTPv1-C/GTPv2-C header), else 0. */
 unsigned nasmac__gtp_other_version(const uint8_t *buf, size_t len);

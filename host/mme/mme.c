@@ -8,6 +8,13 @@
  *
  * Per request the MME holds one "pending" slot from a fixed pool while the MAC is checked; with
  * no slot free, or the device queue full, it answers "No resources available" at once.
+ *
+ * The UE contexts live in a durable store (--store, host/common/store.h; LMDB by default) with a
+ * hot index in memory for the request path. A verified COUNT is a candidate until the group
+ * commit at the end of the burst (after_jobs): one store transaction for every COUNT verified in
+ * the burst, and only the Context Responses whose COUNT the store took are sent, after it
+ * committed. A process killed at any point has sent no context whose COUNT a restart forgets.
+ * A commit that waits for the disk runs in a libuv worker thread while the next batch fills.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,6 +26,7 @@
 
 #include "gtp_txn.h"
 #include "host.h"
+#include "store.h"
 #include "wire.h"
 
 #define MAX_DGRAM 4096u
@@ -51,21 +59,36 @@ struct counters {
 	uint64_t rx, malformed, oversized, unknown_type, unknown_ue, mac_fail, replay, overload,
 		busy_ue, not_upgraded, accepted, kamf_by_mme, retransmit, acks, acks_rejected,
 		acks_unknown, acks_spoofed, ack_timeouts, id_mismatch, echo, vnsi, echo_limited,
-		vnsi_limited;
+		vnsi_limited, commits, committed, store_refused, store_fail;
 };
 
 struct mme {
 	uv_loop_t loop;
 	struct nasmac__udp udp;
 	struct nasmac__vq vq;
-	struct nasmac__store store;
+	struct nasmac__store store; /* the hot index of the durable store */
+	struct nasmac__db *db;
+	/* The group commit: two batches of verified requests waiting for the store and their
+	 * advances; one fills while the other is being committed (by a libuv worker thread when
+	 * the commit waits for the disk, so the loop keeps serving meanwhile). */
+	struct batch {
+		struct pend **q;
+		struct nasmac__db_adv *adv;
+		uint32_t n;
+		int rc;
+	} batch[2];
+	unsigned filling;   /* the batch on_job adds to */
+	int committing;     /* the other one is with the worker */
+	int commit_offloop; /* commits wait for the disk: run them in the thread pool */
+	uv_work_t work;
+	uint32_t restart; /* restart counter (Echo Recovery: its low octet) */
 	struct pend *pend;
 	uint32_t n_pend, free_head, pend_used;
 	struct nasmac__pcap *pcap;
 	struct sockaddr_in self;
 	struct counters c;
 	struct nasmac__ratelimit rl_malformed, rl_reject, rl_overload, rl_ack;
-	uv_signal_t sig_int, sig_term, sig_usr1;
+	uv_signal_t sig_int, sig_term, sig_usr1, sig_hup;
 	int kamf_by_mme_all;
 	/* GTP-C transactions bound to their peer (gtp_txn.h): the request last verified per UE,
 	 * contexts awaiting their Acknowledge (forgotten after ack_timeout_ms). */
@@ -149,6 +172,14 @@ static void print_counters(struct mme *m, const char *why)
 		    (unsigned long long)m->c.echo_limited, (unsigned long long)m->c.vnsi_limited,
 		    (unsigned long long)m->udp.tx, (unsigned long long)m->udp.tx_dropped,
 		    (unsigned long long)st.completed, (unsigned long long)st.batches);
+	/* Its own line: the store's group commits (transactions), the COUNTs they committed, the
+	 * ones the store refused (replays another process saw first) and those lost to a failed
+	 * commit (answered System failure), and this start's restart counter. */
+	nasmac__log(NASMAC__LOG_INFO,
+		    "store %s (%s): commits=%llu committed=%llu refused=%llu failed=%llu restart=%u",
+		    m->db->where, why, (unsigned long long)m->c.commits,
+		    (unsigned long long)m->c.committed, (unsigned long long)m->c.store_refused,
+		    (unsigned long long)m->c.store_fail, m->restart);
 }
 
 static struct pend *pend_get(struct mme *m)
@@ -246,17 +277,35 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 	m->c.accepted++;
 }
 
+/* A check that sends no new context puts the UE back to what it was: a context sent earlier
+ * may still await its Ack, unless the Ack or its timeout came meanwhile. An accepted check
+ * makes it SENT (reply_context). */
+static void restore_state(struct mme *m, struct pend *p)
+{
+	const struct nasmac__ue_txn *t = &m->tx.ue[p->ue - m->store.ues];
+
+	p->ue->state = p->prev_state == NASMAC__UE_SENT && !t->ack_open ? NASMAC__UE_IDLE
+									: p->prev_state;
+}
+
 static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 {
 	struct mme *m = q->data;
 	struct pend *p = job->cookie;
-	struct nasmac__ue_txn *t = &m->tx.ue[p->ue - m->store.ues];
 	char a[64];
 
-	/* Back to what it was (a context sent earlier may still await its Ack, unless the Ack
-	 * or its timeout came meanwhile); an accepted check below makes it SENT. */
-	p->ue->state = p->prev_state == NASMAC__UE_SENT && !t->ack_open ? NASMAC__UE_IDLE
-									: p->prev_state;
+	if (!busy && job->status == NASMAC_ST_VERIFIED &&
+	    nasmac__count_is_fresh(p->ue->ul_count, p->est)) {
+		/* Verified: waits for the group commit (after_jobs), the UE still VERIFYING. */
+		struct batch *b = &m->batch[m->filling];
+		struct nasmac__db_adv *adv = &b->adv[b->n];
+
+		memcpy(adv->guti, p->ue->guti, NASMAC__GUTI_LEN);
+		adv->count = p->est;
+		b->q[b->n++] = p;
+		return;
+	}
+	restore_state(m, p);
 	if (busy) {
 		m->c.overload++;
 		nasmac__log_rl(&m->rl_overload, NASMAC__LOG_WARN,
@@ -264,20 +313,9 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 			       addr_str(&p->peer, a, sizeof(a)));
 		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_NO_RESOURCES);
 	} else if (job->status == NASMAC_ST_VERIFIED) {
-		/* Commit the estimate only now, and only if nothing newer was accepted since. */
-		if (nasmac__count_is_fresh(p->ue->ul_count, p->est)) {
-			p->ue->ul_count = p->est;
-			/* Remembered, so that a retransmission gets this answer again. */
-			t->rq_accepted = 1;
-			t->rq_fig3 = p->fig3;
-			t->rq_count = p->est;
-			t->rq_t_ms = uv_now(&m->loop);
-			reply_context(m, p->ue, &p->peer, p->seq, p->peer_teid, p->fig3, 0);
-		} else {
-			m->c.replay++;
-			reply_reject(m, &p->peer, p->seq, p->peer_teid,
-				     NASMAC__CAUSE_REQUEST_REJECTED);
-		}
+		/* Something newer was accepted since the estimate. */
+		m->c.replay++;
+		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_REQUEST_REJECTED);
 	} else {
 		m->c.mac_fail++;
 		nasmac__log_rl(&m->rl_reject, NASMAC__LOG_WARN,
@@ -289,9 +327,111 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 	pend_put(m, p);
 }
 
+/* The answers of a committed batch. A COUNT the store refused (another MME process on the same
+ * store took a newer one) is a replay; a failed commit sends no context at all (System failure:
+ * the AMF may try again). */
+static void commit_answer(struct mme *m, struct batch *b)
+{
+	char a[64];
+
+	m->c.commits++;
+	if (b->rc) {
+		m->c.store_fail += b->n;
+		nasmac__log_rl(&m->rl_overload, NASMAC__LOG_ERR,
+			       "store %s: commit of %u COUNTs failed (%s): no context sent",
+			       m->db->where, b->n, nasmac_strerror(b->rc));
+	}
+	for (uint32_t i = 0; i < b->n; i++) {
+		struct pend *p = b->q[i];
+		struct nasmac__ue *ue = p->ue;
+		struct nasmac__ue_txn *t = &m->tx.ue[ue - m->store.ues];
+
+		restore_state(m, p);
+		if (b->rc) {
+			reply_reject(m, &p->peer, p->seq, p->peer_teid, 72);
+		} else if (b->adv[i].ok) {
+			m->c.committed++;
+			ue->ul_count = p->est;
+			/* Remembered, so that a retransmission gets this answer again. */
+			t->rq_accepted = 1;
+			t->rq_fig3 = p->fig3;
+			t->rq_count = p->est;
+			t->rq_t_ms = uv_now(&m->loop);
+			reply_context(m, ue, &p->peer, p->seq, p->peer_teid, p->fig3, 0);
+		} else {
+			m->c.replay++;
+			m->c.store_refused++;
+			if (nasmac__count_is_fresh(ue->ul_count, b->adv[i].stored))
+				ue->ul_count = b->adv[i].stored;
+			nasmac__log_rl(&m->rl_reject, NASMAC__LOG_WARN,
+				       "IMSI %s: COUNT %06x refused by the store (stored %06x) "
+				       "from %s: no context",
+				       ue->imsi, p->est, b->adv[i].stored,
+				       addr_str(&p->peer, a, sizeof(a)));
+			reply_reject(m, &p->peer, p->seq, p->peer_teid,
+				     NASMAC__CAUSE_REQUEST_REJECTED);
+		}
+		pend_put(m, p);
+	}
+	b->n = 0;
+}
+
+/* In a thread of the libuv pool: the transaction and its fsync. The loop touches neither this
+ * batch nor the store meanwhile. */
+static void commit_work(uv_work_t *w)
+{
+	struct mme *m = w->data;
+	struct batch *b = &m->batch[m->filling ^ 1u];
+
+	b->rc = nasmac__db_advance(m->db, b->adv, b->n);
+}
+
+static void commit_start(struct mme *m);
+
+static void commit_done(uv_work_t *w, int status)
+{
+	struct mme *m = w->data;
+	struct batch *b = &m->batch[m->filling ^ 1u];
+
+	if (status) /* cancelled: nothing was committed */
+		b->rc = status;
+	m->committing = 0;
+	commit_answer(m, b);
+	/* What was verified during this commit goes next. */
+	commit_start(m);
+	nasmac__udp_flush(&m->udp);
+}
+
+/* The group commit of what the burst verified: one store transaction, then the answers. */
+static void commit_start(struct mme *m)
+{
+	struct batch *b = &m->batch[m->filling];
+	int rc;
+
+	if (!b->n || m->committing)
+		return;
+	if (!m->commit_offloop) {
+		b->rc = nasmac__db_advance(m->db, b->adv, b->n);
+		commit_answer(m, b);
+		return;
+	}
+	m->filling ^= 1u;
+	m->committing = 1;
+	m->work.data = m;
+	rc = uv_queue_work(&m->loop, &m->work, commit_work, commit_done);
+	if (rc) {
+		m->committing = 0;
+		m->filling ^= 1u;
+		b->rc = rc;
+		commit_answer(m, b);
+	}
+}
+
 static void after_jobs(struct nasmac__vq *q)
 {
 	struct mme *m = q->data;
+
+	commit_start(m);
 	nasmac__udp_flush(&m->udp);
 }
 
@@ -604,7 +744,9 @@ static void on_recv(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 			break;
 		}
 		m->c.echo++;
-		n = nasmac__gtp_enc_echo_rsp(h.seq, rsp, sizeof(rsp));
+		/* TS 29.274 7.1.1, 8.5, TS 23.007: Recovery carries the restart counter. */
+		n = nasmac__gtp_enc_echo_rsp_recovery(h.seq, (uint8_t)m->restart, rsp,
+						      sizeof(rsp));
 		if (n > 0)
 			send_to(m, rsp, (size_t)n, from);
 		break;
@@ -644,45 +786,98 @@ static void on_signal(uv_signal_t *s, int signum)
 		print_counters(m, "SIGUSR1");
 		return;
 	}
+	if (signum == SIGHUP) {
+		/* The log is stderr: whoever redirected it rotates it (copytruncate, or a pipe to
+		 * a logger); there is no file of ours to reopen. */
+		nasmac__log(NASMAC__LOG_INFO, "SIGHUP: logging to stderr, no log file to reopen; "
+					      "still serving");
+		print_counters(m, "SIGHUP");
+		return;
+	}
 	nasmac__log(NASMAC__LOG_INFO, "signal %d: stopping", signum);
 	uv_stop(&m->loop);
 }
 
-/* UE records in a db file (lines starting "ue "), so the store can be sized to them: it is
- * only filled at start, and a table sized for the 1 M default with 50,000 UEs in it makes every
- * lookup a cache and TLB miss. */
-static uint32_t db_records(const char *path)
-{
-	char line[512];
-	uint32_t n = 0;
-	FILE *f = fopen(path, "r");
+/* The provisioning records of --ue-db, read before the store is opened (so the store can be
+ * sized to them). */
+struct records {
+	struct nasmac__ue *v;
+	uint32_t n, cap;
+};
 
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		n += !strncmp(line, "ue ", 3);
-	fclose(f);
-	explicit_bzero(line, sizeof(line));
-	return n;
+static int records_add(void *arg, const struct nasmac__ue *ue)
+{
+	struct records *r = arg;
+
+	if (r->n == r->cap) {
+		uint32_t cap = r->cap ? 2 * r->cap : 1024;
+		struct nasmac__ue *v;
+
+		if (cap > (1u << 26))
+			return -ENOSPC;
+		v = calloc(cap, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		if (r->n) {
+			memcpy(v, r->v, (size_t)r->n * sizeof(*v));
+			explicit_bzero(r->v, (size_t)r->n * sizeof(*v));
+		}
+		free(r->v);
+		r->v = v;
+		r->cap = cap;
+	}
+	r->v[r->n++] = *ue;
+	return 0;
+}
+
+static void records_free(struct records *r)
+{
+	if (r->v)
+		explicit_bzero(r->v, (size_t)r->cap * sizeof(*r->v));
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+static int hot_add(void *arg, const struct nasmac__ue *ue)
+{
+	int rc = nasmac__store_add(arg, ue);
+
+	if (rc == -EEXIST)
+		nasmac__log(NASMAC__LOG_ERR, "store: UE %llu (IMSI %s) twice in the store",
+			    (unsigned long long)ue->ue_id, ue->imsi);
+	else if (rc == -ENOSPC)
+		nasmac__log(NASMAC__LOG_ERR, "store: more UEs than --max-ues");
+	return rc;
 }
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: nasmacd mme --listen ADDR:PORT [--backend cpu|sim|xrt:N] [--ue-db FILE]\n"
-		"                   [--pcap FILE] [--kamf-by-mme] [--max-ues N] [--max-pending N]\n"
+		"usage: nasmacd mme --listen ADDR:PORT [--backend cpu|sim|xrt:N] [--store URI]\n"
+		"                   [--sync full|nometasync|nosync] [--ue-db FILE] [--pcap FILE]\n"
+		"                   [--kamf-by-mme] [--max-ues N] [--max-pending N]\n"
 		"                   [--ack-timeout-ms N] [--verbose]\n"
 		"  --listen       UDP address of the N26 GTPv2-C server (GTP-C uses port 2123)\n"
 		"  --backend      libnasmac backend for the MAC checks (default cpu)\n"
-		"  --ue-db        UE EPS security contexts (format: host/README.md); none: empty\n"
-		"  --pcap         write what the MME receives and sends to a pcap file\n"
+		"  --store        where UE contexts, accepted COUNTs and the restart counter live:\n"
+		"                 lmdb:DIR (default " NASMAC__STORE_DEFAULT ", created 0700) or\n"
+		"                 memory: (nothing survives a restart: tests and benchmarks only)\n"
+		"  --sync         lmdb commit durability (default full; host/README.md, Persistence):\n"
+		"                 full: fsync data and meta; nometasync: the last commits may be\n"
+		"                 undone by a power loss; nosync: no fsync (power loss may lose more).\n"
+		"                 A killed process loses nothing in any mode.\n"
+		"  --ue-db        import UE provisioning records (format: host/README.md) into the\n"
+		"                 store at start; a stored uplink COUNT never goes backwards\n"
+		"  --pcap         write what the MME receives and sends to a pcap file (mode 0600)\n"
 		"  --kamf-by-mme  FIG. 3: derive K_AMF here (step 305) for every UE, not only for\n"
 		"                 those with kamf_by_mme=1 in the UE db\n"
 		"  --max-pending  MAC checks in flight before answering No resources (4096)\n"
-		"  --max-ues      UE store size (default: the UE db's records + 16)\n"
+		"  --max-ues      UE index size (default: the store's UEs + 16)\n"
 		"  --ack-timeout-ms  how long a context sent waits for its Context Acknowledge\n"
 		"                 before it is back to idle (default 10000; longer than the AMF's\n"
-		"                 T3 x (N3 + 1) plus its NAS SMC round trip)\n");
+		"                 T3 x (N3 + 1) plus its NAS SMC round trip)\n"
+		"signals: SIGUSR1 prints the counters, SIGHUP too (and keeps running),\n"
+		"         SIGTERM/SIGINT stop cleanly and print them.\n");
 }
 
 int nasmac__mme_main(int argc, char **argv)
@@ -690,6 +885,8 @@ int nasmac__mme_main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "backend", required_argument, NULL, 'b' },
+		{ "store", required_argument, NULL, 's' },
+		{ "sync", required_argument, NULL, 'S' },
 		{ "ue-db", required_argument, NULL, 'u' },
 		{ "pcap", required_argument, NULL, 'p' },
 		{ "kamf-by-mme", no_argument, NULL, 'k' },
@@ -701,8 +898,15 @@ int nasmac__mme_main(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	const char *listen = NULL, *backend = "cpu", *db = NULL, *pcap = NULL;
-	uint32_t max_ues = 0, max_pending = 4096, bad_line, ack_timeout_ms = 10000;
+	const char *store = NASMAC__STORE_DEFAULT;
+	struct nasmac__db_opts dbo = { .sync = NASMAC__DB_SYNC_FULL };
+	struct nasmac__db_import_stats imp = { 0 };
+	struct nasmac__ue_db_err dberr;
+	struct records recs = { 0 };
+	uint32_t max_ues = 0, max_pending = 4096, ack_timeout_ms = 10000;
 	int level = NASMAC__LOG_INFO, c, rc, ret = 1, kamf_by_mme_all = 0;
+	char why[256];
+	uint64_t held;
 	struct mme *m;
 
 	optind = 1;
@@ -710,6 +914,11 @@ int nasmac__mme_main(int argc, char **argv)
 		switch (c) {
 		case 'l': listen = optarg; break;
 		case 'b': backend = optarg; break;
+		case 's': store = optarg; break;
+		case 'S':
+			if (nasmac__db_parse_sync(optarg, &dbo.sync))
+				goto out_usage;
+			break;
 		case 'u': db = optarg; break;
 		case 'p': pcap = optarg; break;
 		case 'k': kamf_by_mme_all = 1; break;
@@ -741,20 +950,55 @@ int nasmac__mme_main(int argc, char **argv)
 		fprintf(stderr, "nasmacd mme: bad --listen address '%s'\n", listen);
 		goto out_free_m;
 	}
-	/* Without --max-ues: room for the db's UEs (a few more, so a bad count is caught by the
-	 * loader as "full" rather than silently), or a small empty store. */
-	if (!max_ues)
-		max_ues = db ? db_records(db) + 16 : 16;
-	rc = nasmac__store_init(&m->store, max_ues);
-	if (rc)
-		goto out_free_m;
 	if (db) {
-		rc = nasmac__store_load(&m->store, db, &bad_line);
+		rc = nasmac__ue_db_read(db, records_add, &recs, &dberr);
 		if (rc) {
-			nasmac__log(NASMAC__LOG_ERR, "cannot load UE db %s%s%u: %s", db,
-				    bad_line ? " at line " : "", bad_line, nasmac_strerror(rc));
-			goto out_free_store;
+			nasmac__log(NASMAC__LOG_ERR, "cannot load UE db %s: %s", db, dberr.msg);
+			goto out_free_recs;
 		}
+	}
+	/* memory: holds everything itself; lmdb sizes its map from it. */
+	dbo.cap = max_ues ? max_ues : recs.n + 16;
+	rc = nasmac__db_open(store, &dbo, &m->db, why, sizeof(why));
+	if (rc) {
+		nasmac__log(NASMAC__LOG_ERR, "cannot open the store %s: %s", store, why);
+		goto out_free_recs;
+	}
+	if (!m->db->durable)
+		nasmac__log(NASMAC__LOG_WARN,
+			    "store %s: nothing persists: after a restart every COUNT accepted before "
+			    "is accepted again (replays); for tests and benchmarks only",
+			    store);
+	if (recs.n) {
+		rc = nasmac__db_import(m->db, recs.v, recs.n, &imp);
+		if (rc) {
+			nasmac__log(NASMAC__LOG_ERR, "cannot import UE db %s into %s: %s", db,
+				    store, nasmac_strerror(rc));
+			goto out_close_db;
+		}
+		nasmac__log(NASMAC__LOG_INFO,
+			    "UE db %s imported into %s: %u added, %u updated (%u kept their higher "
+			    "stored COUNT)",
+			    db, store, imp.added, imp.updated, imp.kept_count);
+	}
+	records_free(&recs);
+	rc = nasmac__db_bump_restart(m->db, &m->restart);
+	if (rc) {
+		nasmac__log(NASMAC__LOG_ERR, "store %s: cannot update the restart counter", store);
+		goto out_close_db;
+	}
+	/* The hot index, sized to what the store holds (a table sized for far more UEs than it
+	 * holds makes every lookup a cache and TLB miss). */
+	held = nasmac__db_count(m->db);
+	if (!max_ues)
+		max_ues = held + 16 > (1u << 26) ? 1u << 26 : (uint32_t)held + 16;
+	rc = nasmac__store_init(&m->store, max_ues);
+	if (!rc)
+		rc = nasmac__db_foreach(m->db, hot_add, &m->store);
+	if (rc) {
+		nasmac__log(NASMAC__LOG_ERR, "store %s: cannot load the UE index: %s", store,
+			    rc > 0 ? "bad record" : nasmac_strerror(rc));
+		goto out_free_store;
 	}
 	rc = nasmac__ctx_txns_init(&m->tx, m->store.cap);
 	if (rc)
@@ -766,8 +1010,16 @@ int nasmac__mme_main(int argc, char **argv)
 				ANSWER_TOTAL_RATE);
 	m->n_pend = max_pending;
 	m->pend = calloc(max_pending, sizeof(*m->pend));
+	for (int k = 0; k < 2; k++) {
+		m->batch[k].q = calloc(max_pending, sizeof(*m->batch[k].q));
+		m->batch[k].adv = calloc(max_pending, sizeof(*m->batch[k].adv));
+		if (!m->batch[k].q || !m->batch[k].adv)
+			goto out_free_pend;
+	}
 	if (!m->pend)
 		goto out_free_pend;
+	/* A commit that fsyncs waits for the disk (milliseconds): not on the loop. */
+	m->commit_offloop = m->db->durable && dbo.sync != NASMAC__DB_SYNC_NONE;
 	for (uint32_t i = 0; i < max_pending; i++)
 		m->pend[i].next_free = i + 1 < max_pending ? i + 1 : UINT32_MAX;
 	m->free_head = 0;
@@ -798,16 +1050,25 @@ int nasmac__mme_main(int argc, char **argv)
 	uv_signal_init(&m->loop, &m->sig_int);
 	uv_signal_init(&m->loop, &m->sig_term);
 	uv_signal_init(&m->loop, &m->sig_usr1);
-	m->sig_int.data = m->sig_term.data = m->sig_usr1.data = m;
+	uv_signal_init(&m->loop, &m->sig_hup);
+	m->sig_int.data = m->sig_term.data = m->sig_usr1.data = m->sig_hup.data = m;
 	uv_signal_start(&m->sig_int, on_signal, SIGINT);
 	uv_signal_start(&m->sig_term, on_signal, SIGTERM);
 	uv_signal_start(&m->sig_usr1, on_signal, SIGUSR1);
-	nasmac__log(NASMAC__LOG_INFO, "serving N26 on %s, backend %s, %u UEs loaded%s", listen,
-		    backend, m->store.n, m->kamf_by_mme_all ? ", K_AMF derived by the MME" : "");
+	uv_signal_start(&m->sig_hup, on_signal, SIGHUP);
+	nasmac__log(NASMAC__LOG_INFO,
+		    "serving N26 on %s, backend %s, %u UEs loaded%s, store %s (sync %s), restart "
+		    "counter %u",
+		    listen, backend, m->store.n, m->kamf_by_mme_all ? ", K_AMF derived by the MME" : "",
+		    store, m->db->durable ? nasmac__db_sync_name(dbo.sync) : "none", m->restart);
 	uv_run(&m->loop, UV_RUN_DEFAULT);
 	/* What arrived before the stop signal (Context Acknowledges, typically) is still handled,
 	 * so the exit counters cover everything that was sent before it. */
 	uv_run(&m->loop, UV_RUN_NOWAIT);
+	/* Commits under way or waiting end with their answers sent, before the socket closes. */
+	for (commit_start(m); m->committing; commit_start(m))
+		uv_run(&m->loop, UV_RUN_ONCE);
+	nasmac__udp_flush(&m->udp);
 	print_counters(m, "exit");
 	ret = 0;
 
@@ -815,6 +1076,7 @@ int nasmac__mme_main(int argc, char **argv)
 	uv_close((uv_handle_t *)&m->sig_term, NULL);
 	uv_close((uv_handle_t *)&m->sig_usr1, NULL);
 	uv_close((uv_handle_t *)&m->tick, NULL);
+	uv_close((uv_handle_t *)&m->sig_hup, NULL);
 	nasmac__udp_close(&m->udp);
 out_close_vq:
 	nasmac__vq_close(&m->vq);
@@ -828,12 +1090,20 @@ out_free_pend:
 		explicit_bzero(m->pend, (size_t)m->n_pend * sizeof(*m->pend));
 	free(m->pend);
 	nasmac__ctx_txns_free(&m->tx);
+	for (int k = 0; k < 2; k++) {
+		free(m->batch[k].q);
+		free(m->batch[k].adv);
+	}
 out_free_store:
 	nasmac__log_rl_forget(&m->rl_malformed);
 	nasmac__log_rl_forget(&m->rl_reject);
 	nasmac__log_rl_forget(&m->rl_overload);
 	nasmac__log_rl_forget(&m->rl_ack);
 	nasmac__store_free(&m->store);
+out_close_db:
+	nasmac__db_close(m->db);
+out_free_recs:
+	records_free(&recs);
 out_free_m:
 	free(m);
 	return ret;

@@ -201,7 +201,7 @@ int nasmac__load_make(const struct nasmac__load_opts *o, struct nasmac__uesim **
 int nasmac__load_write_db(const struct nasmac__uesim *ues, uint32_t n, const char *path)
 {
 	char line[512];
-	FILE *f = fopen(path, "w");
+	FILE *f = nasmac__fopen_private(path); /* K_ASME inside: 0600 */
 	int rc = 0;
 
 	if (!f)
@@ -231,7 +231,7 @@ static const char *flow_name(uint8_t flow)
 int nasmac__load_write_plan(const struct nasmac__uesim *ues, uint32_t n, const char *path)
 {
 	static const char *const tamper[] = { "none", "first", "second" };
-	FILE *f = fopen(path, "w");
+	FILE *f = nasmac__fopen_private(path);
 
 	if (!f)
 		return -errno;

@@ -65,7 +65,7 @@ static int spawn(struct daemon *d, char *const argv[])
 		(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
 		/* Both streams: whatever a daemon (or a backend library in it) prints must not
 		 * mix into this tool's output, which may be JSON read by a script. */
-		fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (fd >= 0) {
 			dup2(fd, 1);
 			dup2(fd, 2);
@@ -135,11 +135,14 @@ static void usage(FILE *f)
 		"                  [--mode patent|3gpp] [--pcap DIR] [--json] [load options]\n"
 		"Starts nasmacd mme and nasmacd amf (child processes) on loopback, runs the UE load\n"
 		"against them and prints the summary. Defaults: --backend sim --ues 1000.\n"
+		"The MME runs on its durable store, LMDB, in the run's directory (DIR/mme-store with\n"
+		"--keep DIR, else a temporary directory removed at the end); files are 0600.\n"
 		"  --pcap DIR      write DIR/mme.pcap and DIR/amf.pcap (what each daemon sent and got)\n"
 		"  --kamf-by-mme F share of FIG. 3 UEs whose MME derives K_AMF; --manner, --upgraded,\n"
 		"                  --unknown, --seed, --window: see nasmac load --help\n"
-		"  --keep DIR      keep the UE db, the daemon logs and plan.txt (every attempt and\n"
-		"                  its expected outcome) in DIR\n"
+		"  --keep DIR      keep the UE db, the daemon logs, plan.txt (every attempt and its\n"
+		"                  expected outcome) and the MME's store in DIR; a second run with\n"
+		"                  the same DIR and seed is refused as a replay, as it should be\n"
 		"  --kamf-check    the AMF logs a check value of each registered UE's K_AMF; the run\n"
 		"                  compares them with the UEs' (kamf_checked, kamf_mismatch)\n"
 		"  --mme-arg ARG, --amf-arg ARG  one more argument for nasmacd mme / amf (repeat;\n"
@@ -170,6 +173,7 @@ int nasmac__cmd_run(int argc, char **argv)
 	const char *backend = "sim", *pcap = NULL, *keep = NULL;
 	char dir[PATH_MAX], db[PATH_MAX + 16] = "", bin[PATH_MAX], mme_addr[32], amf_addr[32];
 	char mme_pcap[PATH_MAX + 16], amf_pcap[PATH_MAX + 16], plan[PATH_MAX + 16] = "";
+	char store_dir[PATH_MAX + 16] = "", store[PATH_MAX + 32];
 	int c, idx, n, rc, ret = 1, mme_rc, amf_rc, kamf_check = 0;
 	char *mme_extra[MAX_EXTRA], *amf_extra[MAX_EXTRA];
 	unsigned n_mme_extra = 0, n_amf_extra = 0;
@@ -220,7 +224,7 @@ int nasmac__cmd_run(int argc, char **argv)
 		return 1;
 	}
 	if (keep) {
-		if (mkdir(keep, 0755) && errno != EEXIST) {
+		if (mkdir(keep, 0700) && errno != EEXIST) {
 			fprintf(stderr, "nasmac run: cannot create %s\n", keep);
 			return 1;
 		}
@@ -232,11 +236,16 @@ int nasmac__cmd_run(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (pcap && mkdir(pcap, 0755) && errno != EEXIST) {
+	if (pcap && mkdir(pcap, 0700) && errno != EEXIST) {
 		fprintf(stderr, "nasmac run: cannot create %s\n", pcap);
 		goto out_rmdir;
 	}
 	snprintf(db, sizeof(db), "%s/ue.db", dir);
+	/* The MME on its durable default, LMDB, in the run's directory (a fresh store each run
+	 * unless --keep names one already used: then its COUNTs hold, and a second run of the
+	 * same load is refused as the replay it is). */
+	snprintf(store_dir, sizeof(store_dir), "%.4000s/mme-store", dir);
+	snprintf(store, sizeof(store), "lmdb:%s", store_dir);
 	snprintf(plan, sizeof(plan), "%s/plan.txt", dir);
 	snprintf(mme.log, sizeof(mme.log), "%.4000s/mme.log", dir);
 	snprintf(amf.log, sizeof(amf.log), "%.4000s/amf.log", dir);
@@ -256,10 +265,10 @@ int nasmac__cmd_run(int argc, char **argv)
 	snprintf(amf_pcap, sizeof(amf_pcap), "%s/amf.pcap", pcap ? pcap : "");
 	{
 		char *mme_argv[16 + MAX_EXTRA] = { bin, "mme", "--listen", mme_addr, "--backend",
-						   (char *)backend, "--ue-db", db };
+						   (char *)backend, "--ue-db", db, "--store", store };
 		char *amf_argv[16 + MAX_EXTRA] = { bin, "amf", "--listen", amf_addr, "--mme",
 						   mme_addr, "--backend", (char *)backend };
-		unsigned k = 8, j = 8;
+		unsigned k = 10, j = 8;
 
 		if (pcap) {
 			mme_argv[k++] = "--pcap";
@@ -285,8 +294,10 @@ int nasmac__cmd_run(int argc, char **argv)
 		goto out_stop;
 	}
 	if (!o.json)
-		printf("nasmac run: MME %s, AMF %s, backend %s, %u UEs (logs in %s)\n", mme_addr,
-		       amf_addr, backend, o.ues, dir);
+		printf("nasmac run: MME %s, AMF %s, backend %s, %u UEs (logs in %s, MME store "
+		       "%s%s)\n",
+		       mme_addr, amf_addr, backend, o.ues, dir, store,
+		       keep ? "" : ", removed at the end");
 	o.amf = amf_addr;
 	rc = nasmac__load_run(&o, ues, &res);
 	mme_rc = stop(&mme);
@@ -324,6 +335,14 @@ out_rmdir:
 		unlink(plan);
 		unlink(mme.log);
 		unlink(amf.log);
+		if (store_dir[0]) {
+			char f[PATH_MAX + 48];
+			snprintf(f, sizeof(f), "%s/data.mdb", store_dir);
+			unlink(f);
+			snprintf(f, sizeof(f), "%s/lock.mdb", store_dir);
+			unlink(f);
+			rmdir(store_dir);
+		}
 		rmdir(dir);
 	}
 	return ret;

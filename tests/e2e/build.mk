@@ -84,3 +84,19 @@ test-e2e-trust: $(TRUST_BIN) $(NASMACD_BIN)
 test-e2e-trust-san:
 	$(Q)$(MAKE) --no-print-directory SAN=1 test-e2e-trust
 # --- end trust ---------------------------------------------------------------------------------
+
+# --- helper trust-store: replays across MME restarts (tests/e2e/persist.sh) --------------------
+# kill -9 of the MME at random points of a load, restart on the same LMDB store, the load
+# replayed: no UE registered twice, none lost; Echo Recovery grows; memory: shown to accept the
+# replays; SIGHUP/SIGTERM; key files 0600; the db loader's refusals. test-e2e-persist-san runs it
+# with nasmac and nasmacd built with ASan+UBSan (fewer UEs).
+.PHONY: test-e2e-persist test-e2e-persist-san
+TEST_TARGETS += test-e2e-persist test-e2e-persist-san
+PERSIST_UES ?= 1500
+
+test-e2e-persist: $(NASMAC_BIN) $(NASMACD_BIN)
+	$(Q)PERSIST_UES=$(PERSIST_UES) sh tests/e2e/persist.sh $(BIN)
+
+test-e2e-persist-san:
+	$(Q)$(MAKE) --no-print-directory SAN=1 PERSIST_UES=500 test-e2e-persist
+# --- end helper trust-store ----------------------------------------------------------------------

@@ -313,7 +313,7 @@ else
 	"$BIN/flows_retx" --write-db "$d/ue.db"
 	port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	"$BIN/nasmacd" mme --listen "127.0.0.1:$port" --backend cpu --ue-db "$d/ue.db" \
-		>"$d/mme.log" 2>&1 &
+		--store "lmdb:$d/store" >"$d/mme.log" 2>&1 &
 	mme_pid=$!
 	for _ in $(seq 100); do
 		grep -q 'serving N26' "$d/mme.log" && break

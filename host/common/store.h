@@ -1,0 +1,138 @@
+/*
+ * The MME's durable UE context store (store_db.c: the interface and URIs; store_lmdb.c,
+ * store_mem.c: the backends). What survives a restart of the MME: each UE's EPS security context,
+ * the highest uplink NAS COUNT the MME accepted for it, and the restart counter sent in the Echo
+ * Recovery IE. The MME keeps its hot index (struct nasmac__store, host.h) in memory for the
+ * lookups of the request path and writes through this interface only what must survive: the
+ * COUNT advances of a loop iteration, in one transaction, before any Context Response that depends
+ * on them leaves the process (group commit).
+ *
+ * URIs: "lmdb:DIR" (LMDB environment in DIR, created 0700, files 0600; the default is
+ * NASMAC__STORE_DEFAULT) and "memory:" (nothing persists: tests and benchmarks only).
+ *
+ * A third backend (a shared store for an MME pool, e.g. "redis://host:port/prefix") is one more
+ * struct nasmac__db_ops in its own file and one line in store_db.c's table. What it must give:
+ * advance() is a compare-and-set per UE (the COUNT is stored only if above the stored one, and
+ * the answer says which ones were), done for the whole batch in one round trip and durable
+ * (as the backend defines it) before it returns; bump_restart() is an atomic increment. The MME
+ * never reads the hot index's COUNT as the truth when the store refuses an advance: the
+ * refusal is answered as a replay and the hot index takes the stored COUNT.
+ */
+#ifndef NASMAC_STORE_H
+#define NASMAC_STORE_H
+
+#include <stdint.h>
+
+#include "host.h"
+
+#define NASMAC__STORE_DEFAULT "lmdb:/var/lib/nasmac/mme"
+
+/* --sync for lmdb (LMDB's MDB_NOMETASYNC, MDB_NOSYNC): what a commit waits for. */
+enum nasmac__db_sync {
+	NASMAC__DB_SYNC_FULL = 0, /* data and meta page fsynced at each commit */
+	NASMAC__DB_SYNC_NOMETA,   /* data fsynced, meta page left to the next sync */
+	NASMAC__DB_SYNC_NONE,     /* no fsync: the kernel writes back when it wants */
+};
+
+struct nasmac__db_opts {
+	enum nasmac__db_sync sync;
+	uint32_t cap; /* UEs the store must hold (memory: its size; lmdb: sizes the map) */
+};
+
+/* One COUNT advance of a group commit. */
+struct nasmac__db_adv {
+	uint8_t guti[NASMAC__GUTI_LEN];
+	uint32_t count;  /* the uplink COUNT just verified */
+	uint32_t stored; /* out: the COUNT stored after the commit */
+	int ok;          /* out: 1 when count was above the stored one and is now committed */
+};
+
+struct nasmac__db_import_stats {
+	uint32_t added, updated, kept_count; /* kept_count: the stored COUNT was higher */
+};
+
+struct nasmac__db;
+
+struct nasmac__db_ops {
+	const char *scheme; /* before the ':' of the URI */
+	int (*open)(struct nasmac__db *db, const char *arg, const struct nasmac__db_opts *o);
+	/* 0 and *out, or -ENOENT. */
+	int (*get)(struct nasmac__db *db, const uint8_t guti[NASMAC__GUTI_LEN],
+		   struct nasmac__ue *out);
+	int (*get_id)(struct nasmac__db *db, uint64_t ue_id, struct nasmac__ue *out);
+	/* Provisioning records in one transaction: a UE not there is added; one there takes the
+	 * record's keys and algorithms, and keeps the higher of the two uplink (and downlink)
+	 * COUNTs: an import never moves a stored COUNT backwards. A UE (by id) that comes with
+	 * another GUTI than stored loses its old record; with the same K_ASME its COUNTs carry
+	 * over (lmdb; memory: starts empty). */
+	int (*import)(struct nasmac__db *db, const struct nasmac__ue *ues, uint32_t n,
+		      struct nasmac__db_import_stats *st);
+	/* The group commit: one transaction for n advances, see struct nasmac__db_adv. A negative
+	 * return means nothing was committed (every ok is 0). */
+	int (*advance)(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_t n);
+	/* Every UE, in no particular order; cb returning nonzero stops with that value. */
+	int (*foreach)(struct nasmac__db *db, int (*cb)(void *arg, const struct nasmac__ue *ue),
+		       void *arg);
+	/* Increments the restart counter, durably whatever the sync mode, and returns it. */
+	int (*bump_restart)(struct nasmac__db *db, uint32_t *out);
+	uint64_t (*count)(struct nasmac__db *db);
+	void (*close)(struct nasmac__db *db);
+};
+
+struct nasmac__db {
+	const struct nasmac__db_ops *ops;
+	char where[512]; /* the URI, for logs */
+	int durable;     /* 0 for memory: */
+	void *priv;
+};
+
+/* Opens the store a URI names; -EINVAL for an unknown scheme, else the backend's error (errno
+ * values, MDB errors mapped to -EIO; *why says more when it is not NULL). */
+int nasmac__db_open(const char *uri, const struct nasmac__db_opts *o, struct nasmac__db **out,
+		    char *why, size_t why_size);
+void nasmac__db_close(struct nasmac__db *db);
+int nasmac__db_parse_sync(const char *s, enum nasmac__db_sync *out);
+const char *nasmac__db_sync_name(enum nasmac__db_sync s);
+
+static inline int nasmac__db_get(struct nasmac__db *db, const uint8_t guti[NASMAC__GUTI_LEN],
+				 struct nasmac__ue *out)
+{
+	return db->ops->get(db, guti, out);
+}
+static inline int nasmac__db_get_id(struct nasmac__db *db, uint64_t id, struct nasmac__ue *out)
+{
+	return db->ops->get_id(db, id, out);
+}
+static inline int nasmac__db_import(struct nasmac__db *db, const struct nasmac__ue *ues, uint32_t n,
+				    struct nasmac__db_import_stats *st)
+{
+	return db->ops->import(db, ues, n, st);
+}
+static inline int nasmac__db_advance(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_t n)
+{
+	return db->ops->advance(db, adv, n);
+}
+static inline int nasmac__db_foreach(struct nasmac__db *db,
+				     int (*cb)(void *arg, const struct nasmac__ue *ue), void *arg)
+{
+	return db->ops->foreach(db, cb, arg);
+}
+static inline int nasmac__db_bump_restart(struct nasmac__db *db, uint32_t *out)
+{
+	return db->ops->bump_restart(db, out);
+}
+static inline uint64_t nasmac__db_count(struct nasmac__db *db)
+{
+	return db->ops->count(db);
+}
+
+/* Shared by the backends: the stored form of a UE (fixed size, little-endian, versioned). */
+#define NASMAC__DB_REC_LEN 88u
+void nasmac__db_rec_encode(const struct nasmac__ue *ue, uint8_t rec[NASMAC__DB_REC_LEN]);
+/* -EINVAL for a record of another version or length; derives knas_int. */
+int nasmac__db_rec_decode(const uint8_t *rec, size_t len, struct nasmac__ue *ue);
+/* The import rule on one record: *cur (stored) takes *in's keys, keeps the higher COUNTs;
+ * returns 1 when the stored uplink COUNT was kept (it was higher). */
+int nasmac__db_merge(struct nasmac__ue *cur, const struct nasmac__ue *in);
+
+#endif /* NASMAC_STORE_H */

@@ -1,0 +1,294 @@
+#!/bin/sh
+# Replays across MME restarts (issue 10, item 2/3): the MME on its durable store (LMDB) never
+# accepts a COUNT twice, whatever kills it and whenever.
+#  - load N UEs (registered), the same load again (all rejected_replay);
+#  - kill -9 the MME, restart it on the same store: the same load is still all rejected_replay,
+#    and the Echo Recovery (restart counter) went up; SIGHUP keeps both daemons running;
+#    SIGTERM stops the MME with its counters and status 0;
+#  - rounds of: a load of fresh COUNTs, kill -9 of the MME at a random point of it and an
+#    immediate restart on the same store, then the same load replayed: no UE the AMF
+#    registered before is registered again (per UE, from the AMF's log), no UE is unknown (none
+#    lost), and a third replay is all rejected_replay;
+#  - a second MME process on the same store, started before the load (its index is stale):
+#    the same load through it is refused by the store's compare-and-set (all rejected_replay,
+#    its store counter refused=N);
+#  - the same kill/restart on memory: DOES register the replayed load again (the test sees
+#    what it is meant to catch);
+#  - files holding keys are 0600 (nasmac load --write-db, nasmac run --keep and --pcap), their
+#    directories 0700; the db loader's refusals as nasmacd mme reports them.
+# usage: persist.sh BIN [quick]   (PERSIST_UES, PERSIST_ROUNDS override the sizes)
+set -u
+BIN=$1
+N=${PERSIST_UES:-1500}
+ROUNDS=${PERSIST_ROUNDS:-3}
+T=$(mktemp -d /tmp/nasmac-persist.XXXXXX)
+fails=0
+MME_PID=""
+AMF_PID=""
+
+bad() {
+	echo "persist: FAIL: $*"
+	fails=$((fails + 1))
+}
+
+cleanup() {
+	[ -n "$MME_PID" ] && kill -9 "$MME_PID" 2>/dev/null
+	[ -n "$AMF_PID" ] && kill "$AMF_PID" 2>/dev/null
+	wait 2>/dev/null
+}
+trap cleanup EXIT
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+rand_ms() { # a random delay in [$1, $2) ms
+	echo $(($1 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % ($2 - $1)))
+}
+
+# Echo Request to the MME; prints the Recovery (restart counter) of its Echo Response.
+recovery() {
+	python3 - "$MME_PORT" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+req = bytes([0x40, 1, 0, 9, 0, 0, 7, 0, 3, 0, 1, 0, 0])
+for _ in range(5):
+    s.sendto(req, ("127.0.0.1", int(sys.argv[1])))
+    try:
+        d = s.recv(64)
+    except socket.timeout:
+        continue
+    if len(d) >= 13 and d[1] == 2 and d[8] == 3:
+        print(d[12])
+        sys.exit(0)
+print(-1)
+PY
+}
+
+wait_line() { # file, text, count: until the file holds count lines with text
+	for _ in $(seq 400); do
+		[ "$(grep -c "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# start_mme STORE: on MME_PORT, log appended to $T/mme.log.
+start_mme() {
+	n=$(grep -c 'serving N26' "$T/mme.log" 2>/dev/null)
+	"$BIN/nasmacd" mme --listen "127.0.0.1:$MME_PORT" --backend cpu --ue-db "$T/ue.db" \
+		--store "$1" >>"$T/mme.log" 2>&1 &
+	MME_PID=$!
+	wait_line "$T/mme.log" 'serving N26' $((n + 1)) || bad "the MME did not start on $1"
+}
+
+kill9_mme() {
+	kill -9 "$MME_PID"
+	wait "$MME_PID" 2>/dev/null
+	MME_PID=""
+}
+
+start_amf() {
+	AMF_PORT=$(free_port)
+	"$BIN/nasmacd" amf --listen "127.0.0.1:$AMF_PORT" --mme "127.0.0.1:$MME_PORT" \
+		--backend cpu --kamf-check --t3-ms 200 --n3 10 >"$T/amf.log" 2>&1 &
+	AMF_PID=$!
+	wait_line "$T/amf.log" 'UE test link on' 1 || bad "the AMF did not start"
+}
+
+# load NAME: the same N UEs every time (seed 11); JSON in $T/NAME.json, the ids the AMF
+# registered during it in $T/NAME.ids.
+load() { # NAME [AMF port]
+	off=$(wc -c <"$T/amf.log")
+	"$BIN/nasmac" load --amf "127.0.0.1:${2:-$AMF_PORT}" --ues "$N" --seed 11 --upgraded 0.5 \
+		--window 32 --timeout-ms 20000 --json --no-progress >"$T/$1.json" 2>"$T/$1.err"
+	tail -c +$((off + 1)) "$T/amf.log" | sed -n 's/.*UE \([0-9]*\): registered,.*/\1/p' |
+		sort >"$T/$1.ids"
+}
+
+field() { # NAME key
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
+		"$T/$1.json" "$2" 2>/dev/null || echo -1
+}
+
+expect() { # NAME key value
+	v=$(field "$1" "$2")
+	[ "$v" = "$3" ] || bad "$1: $2 = $v, want $3 ($(cat "$T/$1.json" 2>/dev/null))"
+}
+
+mode_of() { stat -c %a "$1"; }
+
+MME_PORT=$(free_port)
+"$BIN/nasmac" load --write-db "$T/ue.db" --ues "$N" --seed 11 --upgraded 0.5 ||
+	bad "nasmac load --write-db"
+[ "$(mode_of "$T/ue.db")" = 600 ] || bad "nasmac load --write-db: mode $(mode_of "$T/ue.db")"
+# An existing file keeps no looser mode either.
+chmod 644 "$T/ue.db"
+"$BIN/nasmac" load --write-db "$T/ue.db" --ues "$N" --seed 11 --upgraded 0.5
+[ "$(mode_of "$T/ue.db")" = 600 ] || bad "--write-db over a 0644 file: mode $(mode_of "$T/ue.db")"
+
+# --- kill -9, SIGHUP, SIGTERM on one store --------------------------------------------------
+S="lmdb:$T/store0"
+start_mme "$S"
+[ "$(mode_of "$T/store0")" = 700 ] || bad "store directory mode $(mode_of "$T/store0")"
+[ "$(mode_of "$T/store0/data.mdb")" = 600 ] || bad "data.mdb mode $(mode_of "$T/store0/data.mdb")"
+start_amf
+r0=$(recovery)
+# MME B: another process on the same store, with its own AMF, loaded before any COUNT moved.
+B_PORT=$(free_port)
+"$BIN/nasmacd" mme --listen "127.0.0.1:$B_PORT" --backend cpu --store "$S" >"$T/mme_b.log" 2>&1 &
+B_PID=$!
+wait_line "$T/mme_b.log" 'serving N26' 1 || bad "MME B did not start"
+BA_PORT=$(free_port)
+"$BIN/nasmacd" amf --listen "127.0.0.1:$BA_PORT" --mme "127.0.0.1:$B_PORT" --backend cpu \
+	>"$T/amf_b.log" 2>&1 &
+BA_PID=$!
+wait_line "$T/amf_b.log" 'UE test link on' 1 || bad "AMF B did not start"
+load first
+expect first registered "$N"
+load again
+expect again registered 0
+expect again rejected_replay "$N"
+load via_b "$BA_PORT"
+expect via_b registered 0
+expect via_b rejected_replay "$N"
+kill -USR1 "$B_PID"
+wait_line "$T/mme_b.log" 'store lmdb.*(SIGUSR1)' 1
+grep -q "(SIGUSR1): commits=[0-9]* committed=0 refused=$N " "$T/mme_b.log" ||
+	bad "MME B: $(grep 'store lmdb.*(SIGUSR1)' "$T/mme_b.log")"
+kill "$B_PID" "$BA_PID"
+wait "$B_PID" "$BA_PID" 2>/dev/null
+kill -HUP "$MME_PID" "$AMF_PID"
+sleep 0.3
+kill -0 "$MME_PID" 2>/dev/null || bad "SIGHUP killed the MME"
+kill -0 "$AMF_PID" 2>/dev/null || bad "SIGHUP killed the AMF"
+grep -q 'SIGHUP' "$T/mme.log" || bad "the MME did not log the SIGHUP"
+grep -q 'SIGHUP' "$T/amf.log" || bad "the AMF did not log the SIGHUP"
+kill9_mme
+start_mme "$S"
+r1=$(recovery)
+[ "$r1" -gt "$r0" ] || bad "Recovery after kill -9: $r0 -> $r1, want it to grow"
+load after_kill
+expect after_kill registered 0
+expect after_kill rejected_replay "$N"
+expect after_kill rejected_unknown 0
+kill -TERM "$MME_PID"
+wait "$MME_PID"
+st=$?
+MME_PID=""
+[ "$st" = 0 ] || bad "SIGTERM: the MME exited with $st"
+grep -q 'counters (exit)' "$T/mme.log" || bad "SIGTERM: no exit counters"
+start_mme "$S"
+r2=$(recovery)
+[ "$r2" -gt "$r1" ] || bad "Recovery after SIGTERM: $r1 -> $r2, want it to grow"
+load after_term
+expect after_term registered 0
+expect after_term rejected_replay "$N"
+echo "persist: lmdb: $N registered, replayed: all refused (also through a second MME process" \
+	"on the same store: refused by the store); after kill -9 and after SIGTERM still all" \
+	"refused; Recovery $r0 -> $r1 -> $r2"
+kill9_mme
+
+# --- kill -9 at random points of a load, on fresh stores ------------------------------------
+round=1
+while [ "$round" -le "$ROUNDS" ]; do
+	S="lmdb:$T/store$round"
+	start_mme "$S"
+	ra=$(recovery)
+	# The kill comes once the AMF registered a random number of UEs of this load.
+	k=$(rand_ms 1 $((N * 9 / 10)))
+	off=$(wc -c <"$T/amf.log")
+	load "r$round" &
+	lp=$!
+	for _ in $(seq 2000); do
+		[ "$(tail -c +$((off + 1)) "$T/amf.log" | grep -c ': registered,')" -ge "$k" ] && break
+		sleep 0.005
+	done
+	kill9_mme
+	at=$(tail -c +$((off + 1)) "$T/amf.log" | grep -c ': registered,')
+	start_mme "$S"
+	rb=$(recovery)
+	wait "$lp"
+	[ "$rb" -gt "$ra" ] || bad "round $round: Recovery $ra -> $rb"
+	A=$(wc -l <"$T/r$round.ids")
+	load "r${round}_replay"
+	B=$(wc -l <"$T/r${round}_replay.ids")
+	both=$(comm -12 "$T/r$round.ids" "$T/r${round}_replay.ids" | wc -l)
+	[ "$both" = 0 ] || bad "round $round: $both UEs registered before the kill were registered again after it: $(comm -12 "$T/r$round.ids" "$T/r${round}_replay.ids" | head -5 | tr '\n' ' ')"
+	expect "r${round}_replay" rejected_unknown 0
+	expect "r${round}_replay" rejected_mac 0
+	load "r${round}_third"
+	expect "r${round}_third" registered 0
+	expect "r${round}_third" rejected_replay "$N"
+	echo "persist: round $round: kill -9 at $at registered (aimed at $k): $A registered in" \
+		"that load (before and after the restart), $B on its replay (none twice)," \
+		"$((N - A - B)) refused as replays after the restart (COUNT committed, answer" \
+		"lost with the process: $(field "r$round" rejected_replay)), timeouts" \
+		"$(field "r$round" rejected_timeout); third replay all refused; Recovery $ra -> $rb"
+	kill9_mme
+	round=$((round + 1))
+done
+
+# --- the same on memory: shows the replay the durable store stops ---------------------------
+start_mme memory:
+grep -q 'nothing persists' "$T/mme.log" || bad "memory: without its warning"
+load mem_first
+expect mem_first registered "$N"
+kill9_mme
+start_mme memory:
+load mem_replay
+expect mem_replay registered "$N"
+echo "persist: memory: the same load after kill -9 and restart: $(field mem_replay registered)" \
+	"of $N registered again (the replays lmdb refuses)"
+kill9_mme
+kill "$AMF_PID"
+wait "$AMF_PID" 2>/dev/null
+AMF_PID=""
+
+# --- keys at rest: nasmac run --keep / --pcap --------------------------------------------------
+"$BIN/nasmac" run --backend cpu --ues 30 --keep "$T/keep" --pcap "$T/cap" --no-progress \
+	>"$T/run.out" 2>&1 || bad "nasmac run --keep: $(tail -3 "$T/run.out")"
+for f in "$T"/keep/* "$T"/cap/* "$T"/keep/mme-store/*; do
+	[ -f "$f" ] || continue
+	[ "$(mode_of "$f")" = 600 ] || bad "$f: mode $(mode_of "$f"), want 600"
+done
+for dd in "$T/keep" "$T/cap" "$T/keep/mme-store"; do
+	[ "$(mode_of "$dd")" = 700 ] || bad "$dd: mode $(mode_of "$dd"), want 700"
+done
+
+# --- the db loader, as the daemon reports it --------------------------------------------------
+refuse() { # what, ue-db, expected text
+	MME_PORT=$(free_port)
+	timeout 10 "$BIN/nasmacd" mme --listen "127.0.0.1:$MME_PORT" --store memory: \
+		--ue-db "$2" >"$T/refuse.log" 2>&1
+	st=$?
+	[ "$st" = 1 ] || bad "$1: exit status $st, want 1"
+	grep -q "cannot load UE db $2: $3" "$T/refuse.log" ||
+		bad "$1: $(grep error "$T/refuse.log")"
+}
+refuse "/dev/zero" /dev/zero "not a regular file (a character device)"
+refuse "a directory" "$T/keep" "is a directory"
+refuse "a missing file" /nonexistent0 "No such file or directory"
+python3 -c 'import sys; print("ue id=1 " + "x" * 600)' >"$T/long.db"
+refuse "a long UE line" "$T/long.db" "line 1: longer than"
+{ python3 -c 'print("#" + "c" * 700)'; sed -n 2p "$T/ue.db" | tr ' ' '\t'; } >"$T/tab.db"
+MME_PORT=$(free_port)
+start_mme_db() {
+	"$BIN/nasmacd" mme --listen "127.0.0.1:$MME_PORT" --store memory: --ue-db "$1" \
+		>"$T/ok.log" 2>&1 &
+	MME_PID=$!
+	wait_line "$T/ok.log" 'serving N26' 1
+}
+start_mme_db "$T/tab.db" || bad "a long comment and a tab-separated record: $(cat "$T/ok.log")"
+grep -q ', 1 UEs loaded' "$T/ok.log" || bad "tab.db: $(grep serving "$T/ok.log")"
+kill "$MME_PID"
+wait "$MME_PID" 2>/dev/null
+MME_PID=""
+
+if [ "$fails" -ne 0 ]; then
+	echo "persist: $fails failure(s); logs kept in $T"
+	exit 1
+fi
+rm -rf "$T"
+echo "persist: all passed"
