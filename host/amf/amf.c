@@ -50,6 +50,7 @@ struct proc {
 	size_t rr_len, tau_len;
 	uint8_t mac_in[2 * MAX_PDU + 4]; /* the MESSAGE of the job under check */
 	uint8_t creq[MAX_PDU + 128]; /* the Context Request, kept for retransmission */
+	uint64_t t_start_ns; /* the Registration Request's arrival: the latency histogram */
 	size_t creq_len;
 	uint32_t seq;     /* random, unique among the requests in flight (gtp_txn.h) */
 	uint32_t teid;    /* the AMF's TEID in its F-TEID: random, unique among those in flight */
@@ -65,7 +66,33 @@ struct counters {
 	uint64_t rx, malformed, registrations, accepted, rejected_mac, rejected_replay,
 		rejected_unknown, rejected_other, overload, timeouts, gtp_retransmits,
 		gtp_unexpected, gtp_wrong_peer, gtp_wrong_teid, smc_timeouts, dups;
+	uint64_t macs, run_errors, fallbacks; /* libnasmac's, fetched when printed or scraped */
 };
+
+#define C(n, help) { #n, "amf_" #n "_total", help, offsetof(struct counters, n), 0 }
+/* Every AMF counter once: the counters log line and the Prometheus metrics read this table. */
+static const struct nasmac__counter counter_tbl[] = {
+	C(rx, "datagrams received (UE test link and N26)"),
+	C(registrations, "Registration Requests taken"),
+	C(accepted, "Registration Accepts sent"),
+	C(rejected_mac, "registrations rejected: a NAS MAC did not verify"),
+	C(rejected_replay, "registrations rejected: the MME refused a replayed COUNT"),
+	C(rejected_unknown, "registrations rejected: the MME knows no such UE"),
+	C(rejected_other, "registrations rejected for another reason"),
+	C(malformed, "datagrams that did not decode"),
+	C(overload, "registrations refused: too many in progress"),
+	C(timeouts, "Context Requests never answered (T3 x N3)"),
+	C(smc_timeouts, "NAS Security Mode Commands never completed"),
+	C(gtp_retransmits, "Context Requests sent again (T3 expired)"),
+	C(gtp_unexpected, "GTPv2-C messages for no request in flight"),
+	C(gtp_wrong_peer, "Context Responses dropped: not from the MME the request went to"),
+	C(gtp_wrong_teid, "Context Responses dropped: not to the TEID the AMF gave"),
+	C(dups, "Registration Requests for a UE already in progress"),
+	C(macs, "MAC checks completed by libnasmac"),
+	C(run_errors, "device runs that reported a bus error or bad arguments (recomputed on the CPU)"),
+	C(fallbacks, "MAC checks recomputed on the CPU after a failed device batch"),
+};
+#undef C
 
 struct amf {
 	uv_loop_t loop;
@@ -84,6 +111,8 @@ struct amf {
 	struct counters c;
 	struct nasmac__ratelimit rl_malformed, rl_reject, rl_n26;
 	uv_signal_t sig_int, sig_term, sig_usr1;
+	struct nasmac__metrics *metrics;
+	struct nasmac__hist latency;
 	int kamf_check; /* log a check value of each registered UE's K_AMF (tests) */
 };
 
@@ -320,6 +349,7 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 		link_send(a, p, pdu, (size_t)n, NASMAC__DIAG_NONE);
 		send_ack(a, p, NASMAC__CAUSE_ACCEPTED);
 		a->c.accepted++;
+		nasmac__hist_observe(&a->latency, uv_hrtime() - p->t_start_ns);
 		/* Lets a test compare the AMF's K_AMF with the UE's without printing either. */
 		if (a->kamf_check)
 			nasmac__log(NASMAC__LOG_INFO,
@@ -597,6 +627,7 @@ static void on_registration(struct amf *a, const struct nasmac__link_frame *f,
 		return;
 	}
 	p->ue_addr = *from;
+	p->t_start_ns = uv_hrtime();
 	p->flow = flow;
 	p->manner = f->info;
 	memcpy(p->guti, rr.guti, sizeof(p->guti));
@@ -706,24 +737,27 @@ static void on_tick(uv_timer_t *t)
 	nasmac__udp_flush(&a->link);
 }
 
+static void fetch_counters(void *arg)
+{
+	struct amf *a = arg;
+	nasmac_stats_t st;
+
+	memset(&st, 0, sizeof(st));
+	if (a->vq.dev)
+		(void)nasmac_stats(a->vq.dev, &st);
+	a->c.macs = st.completed;
+	a->c.run_errors = st.run_errors;
+	a->c.fallbacks = st.fallbacks;
+}
+
 static void print_counters(struct amf *a, const char *why)
 {
-	nasmac__log(NASMAC__LOG_INFO,
-		    "counters (%s): rx=%llu registrations=%llu accepted=%llu rejected_mac=%llu "
-		    "rejected_replay=%llu rejected_unknown=%llu rejected_other=%llu malformed=%llu "
-		    "overload=%llu timeouts=%llu smc_timeouts=%llu gtp_retransmits=%llu "
-		    "gtp_unexpected=%llu gtp_wrong_peer=%llu gtp_wrong_teid=%llu dups=%llu",
-		    why, (unsigned long long)a->c.rx, (unsigned long long)a->c.registrations,
-		    (unsigned long long)a->c.accepted, (unsigned long long)a->c.rejected_mac,
-		    (unsigned long long)a->c.rejected_replay,
-		    (unsigned long long)a->c.rejected_unknown,
-		    (unsigned long long)a->c.rejected_other, (unsigned long long)a->c.malformed,
-		    (unsigned long long)a->c.overload, (unsigned long long)a->c.timeouts,
-		    (unsigned long long)a->c.smc_timeouts,
-		    (unsigned long long)a->c.gtp_retransmits,
-		    (unsigned long long)a->c.gtp_unexpected,
-		    (unsigned long long)a->c.gtp_wrong_peer,
-		    (unsigned long long)a->c.gtp_wrong_teid, (unsigned long long)a->c.dups);
+	char line[1536];
+
+	fetch_counters(a);
+	nasmac__counters_fmt(line, sizeof(line), &a->c, counter_tbl,
+			     sizeof(counter_tbl) / sizeof(counter_tbl[0]));
+	nasmac__log(NASMAC__LOG_INFO, "counters (%s): %s", why, line);
 }
 
 static void on_signal(uv_signal_t *s, int signum)
@@ -743,6 +777,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: nasmacd amf --listen ADDR:PORT --mme ADDR:PORT [--backend cpu|sim|xrt:N]\n"
 		"                   [--pcap FILE] [--t3-ms N] [--n3 N] [--max-procs N] [--kamf-check]\n"
+		"                   [--metrics ADDR:PORT] [--verbose]\n"
 		"  --listen     UDP address of the UE test link (framing: host/README.md)\n"
 		"  --mme        the old MME's N26 GTPv2-C address\n"
 		"  --backend    libnasmac backend for the MAC checks (default cpu)\n"
@@ -751,7 +786,8 @@ static void usage(FILE *f)
 		"  --n3         Context Request retransmissions (default 2)\n"
 		"  --max-procs  registrations in progress at once, power of two <= 65536 (4096)\n"
 		"  --kamf-check log a check value of each registered UE's K_AMF (for tests; the\n"
-		"               value is 4 octets of KDF(K_AMF, FC 0xff, label), see host.h)\n");
+		"               value is 4 octets of KDF(K_AMF, FC 0xff, label), see host.h)\n"
+		"  --metrics    serve Prometheus metrics at http://ADDR:PORT/metrics\n");
 }
 
 int nasmac__amf_main(int argc, char **argv)
@@ -761,13 +797,13 @@ int nasmac__amf_main(int argc, char **argv)
 		{ "backend", required_argument, NULL, 'b' }, { "pcap", required_argument, NULL, 'p' },
 		{ "t3-ms", required_argument, NULL, 't' },  { "n3", required_argument, NULL, 'n' },
 		{ "max-procs", required_argument, NULL, 'P' },
-		{ "kamf-check", no_argument, NULL, 'K' },
+		{ "kamf-check", no_argument, NULL, 'K' },  { "metrics", required_argument, NULL, 'X' },
 		{ "verbose", no_argument, NULL, 'v' },      { "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *listen = NULL, *mme = NULL, *backend = "cpu", *pcap = NULL;
+	const char *listen = NULL, *mme = NULL, *backend = "cpu", *pcap = NULL, *metrics = NULL;
 	uint32_t t3 = 1000, n3 = 2, max_procs = 4096;
-	int level = NASMAC__LOG_INFO, c, rc, ret = 1, kamf_check = 0;
+	int level = NASMAC__LOG_INFO, c, rc, ret = 1, kamf_check = 0, metrics_failed = 0;
 	struct sockaddr_in any;
 	struct amf *a;
 
@@ -780,6 +816,7 @@ int nasmac__amf_main(int argc, char **argv)
 		case 'p': pcap = optarg; break;
 		case 'v': level = NASMAC__LOG_DEBUG; break;
 		case 'K': kamf_check = 1; break;
+		case 'X': metrics = optarg; break;
 		case 't':
 			if (nasmac__parse_u32(optarg, 1, 60000, &t3))
 				goto out_usage;
@@ -852,6 +889,21 @@ int nasmac__amf_main(int argc, char **argv)
 	uv_timer_init(&a->loop, &a->tick);
 	a->tick.data = a;
 	uv_timer_start(&a->tick, on_tick, 10, 10);
+	if (metrics) {
+		const struct nasmac__metrics_spec sp = {
+			.base = &a->c, .tbl = counter_tbl,
+			.n = sizeof(counter_tbl) / sizeof(counter_tbl[0]),
+			.hist_name = "amf_registration_duration_seconds",
+			.hist_help = "Registration Request to Registration Accept",
+			.hist = &a->latency, .refresh = fetch_counters, .arg = a,
+		};
+
+		/* An operator who asked for metrics gets none silently: refuse to run. */
+		if (nasmac__metrics_serve(&a->loop, metrics, &sp, &a->metrics)) {
+			metrics_failed = 1;
+			uv_stop(&a->loop);
+		}
+	}
 	uv_signal_init(&a->loop, &a->sig_int);
 	uv_signal_init(&a->loop, &a->sig_term);
 	uv_signal_init(&a->loop, &a->sig_usr1);
@@ -865,12 +917,13 @@ int nasmac__amf_main(int argc, char **argv)
 	/* What arrived before the stop signal is still handled, so the exit counters cover it. */
 	uv_run(&a->loop, UV_RUN_NOWAIT);
 	print_counters(a, "exit");
-	ret = 0;
+	ret = metrics_failed;
 
 	uv_close((uv_handle_t *)&a->sig_int, NULL);
 	uv_close((uv_handle_t *)&a->sig_term, NULL);
 	uv_close((uv_handle_t *)&a->sig_usr1, NULL);
 	uv_close((uv_handle_t *)&a->tick, NULL);
+	nasmac__metrics_stop(a->metrics);
 	nasmac__udp_close(&a->n26);
 out_close_link:
 	nasmac__udp_close(&a->link);

@@ -296,6 +296,32 @@ int nasmac__metrics_add_hist(struct nasmac__metrics *ms, const char *name, const
 void nasmac__metrics_refresh(struct nasmac__metrics *ms, void (*fn)(void *), void *arg);
 void nasmac__metrics_stop(struct nasmac__metrics *ms);
 
+/* A role's counters written once: the name in its log line, the Prometheus name and help, and
+ * where the uint64_t lives (offsetof into the role's state). */
+struct nasmac__counter {
+	const char *name, *metric, *help;
+	size_t off;
+	int gauge;
+};
+/* "name=value name=value ..." into buf (truncated to len); returns its length. */
+size_t nasmac__counters_fmt(char *buf, size_t len, const void *base,
+			    const struct nasmac__counter *tbl, size_t n);
+int nasmac__metrics_add_table(struct nasmac__metrics *ms, const void *base,
+			      const struct nasmac__counter *tbl, size_t n);
+/* What a role serves: its counter table, its latency histogram, the refresh hook. */
+struct nasmac__metrics_spec {
+	const void *base;
+	const struct nasmac__counter *tbl;
+	size_t n;
+	const char *hist_name, *hist_help;
+	const struct nasmac__hist *hist;
+	void (*refresh)(void *arg);
+	void *arg;
+};
+/* start + table + histogram + hook, with the log lines; the caller refuses to run on error. */
+int nasmac__metrics_serve(uv_loop_t *loop, const char *addr, const struct nasmac__metrics_spec *sp,
+			  struct nasmac__metrics **out);
+
 /* The role entry points of nasmacd. */
 /* nasmacd ROLE -c FILE: argv (argv[0] = the role) with the file's options first and the
  * command line's after them (config.c); argv itself when there is no -c. */

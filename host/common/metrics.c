@@ -276,3 +276,54 @@ void nasmac__metrics_stop(struct nasmac__metrics *ms)
 	uv_close((uv_handle_t *)&ms->poll, free_on_close);
 	uv_close((uv_handle_t *)&ms->tick, free_on_close);
 }
+
+size_t nasmac__counters_fmt(char *buf, size_t len, const void *base,
+			    const struct nasmac__counter *tbl, size_t n)
+{
+	size_t used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < n && used < len; i++) {
+		const uint64_t *v = (const uint64_t *)((const char *)base + tbl[i].off);
+		int k = snprintf(buf + used, len - used, "%s%s=%llu", i ? " " : "", tbl[i].name,
+				 (unsigned long long)*v);
+
+		if (k < 0)
+			break;
+		used += (size_t)k;
+	}
+	return used < len ? used : len - 1;
+}
+
+int nasmac__metrics_add_table(struct nasmac__metrics *ms, const void *base,
+			      const struct nasmac__counter *tbl, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = nasmac__metrics_add(ms, tbl[i].metric, tbl[i].help,
+					     tbl[i].gauge ? "gauge" : "counter",
+					     (const uint64_t *)((const char *)base + tbl[i].off));
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int nasmac__metrics_serve(uv_loop_t *loop, const char *addr, const struct nasmac__metrics_spec *sp,
+			  struct nasmac__metrics **out)
+{
+	int rc = nasmac__metrics_start(loop, addr, "nasmac", out);
+
+	if (!rc)
+		rc = nasmac__metrics_add_table(*out, sp->base, sp->tbl, sp->n);
+	if (!rc)
+		rc = nasmac__metrics_add_hist(*out, sp->hist_name, sp->hist_help, sp->hist);
+	if (rc) {
+		nasmac__log(NASMAC__LOG_ERR, "cannot serve metrics on %s: %s", addr,
+			    nasmac_strerror(rc));
+		return rc;
+	}
+	nasmac__metrics_refresh(*out, sp->refresh, sp->arg);
+	nasmac__log(NASMAC__LOG_INFO, "metrics on http://%s/metrics", addr);
+	return 0;
+}

@@ -53,6 +53,7 @@ struct pend {
 	uint32_t next_free;
 	uint8_t fig3;
 	uint8_t prev_state; /* the UE's state before this check (a context may await its Ack) */
+	uint64_t t_rx_ns;   /* when its request arrived: the latency histogram */
 };
 
 struct counters {
@@ -60,7 +61,54 @@ struct counters {
 		busy_ue, not_upgraded, accepted, kamf_by_mme, retransmit, acks, acks_rejected,
 		acks_unknown, acks_spoofed, ack_timeouts, id_mismatch, echo, vnsi, echo_limited,
 		vnsi_limited, commits, committed, store_refused, store_fail;
+	/* Fetched when printed or scraped: the UDP layer's and libnasmac's. */
+	uint64_t tx, tx_dropped, macs, batches, run_errors, fallbacks;
+	uint64_t restart, ues, pending; /* gauges */
 };
+
+#define C(n, help) { #n, "mme_" #n "_total", help, offsetof(struct counters, n), 0 }
+#define G(n, metric, help) { #n, "mme_" metric, help, offsetof(struct counters, n), 1 }
+/* Every MME counter once: the counters log line and the Prometheus metrics read this table. */
+static const struct nasmac__counter counter_tbl[] = {
+	C(rx, "GTPv2-C datagrams received on N26"),
+	C(accepted, "Context Requests answered with the UE's security context"),
+	C(kamf_by_mme, "contexts sent with K_AMF derived by the MME (FIG. 3, step 305)"),
+	C(mac_fail, "Context Requests refused: the NAS MAC did not verify"),
+	C(replay, "Context Requests refused: the uplink NAS COUNT was not fresh"),
+	C(unknown_ue, "Context Requests refused: no UE context for the GUTI"),
+	C(malformed, "datagrams that did not decode as GTPv2-C or NAS"),
+	C(oversized, "datagrams larger than the MME accepts"),
+	C(unknown_type, "GTPv2-C messages of a type the MME does not serve"),
+	C(overload, "Context Requests answered No resources (MAC queue full)"),
+	C(busy_ue, "Context Requests for a UE whose previous request is still being verified"),
+	C(not_upgraded, "FIG. 3 requests refused: the MME is configured as not upgraded"),
+	C(retransmit, "retransmitted Context Requests answered again from the transaction"),
+	C(acks, "Context Acknowledges taken"),
+	C(acks_rejected, "Context Acknowledges with a rejecting cause"),
+	C(acks_unknown, "Context Acknowledges for no context awaiting one"),
+	C(acks_spoofed, "Context Acknowledges dropped: wrong peer, sequence number or TEID"),
+	C(ack_timeouts, "contexts sent that were never acknowledged (UE back to idle)"),
+	C(id_mismatch, "Context Requests refused: IMSI, GUTI or KSI contradict each other"),
+	C(echo, "Echo Requests answered"),
+	C(vnsi, "Version Not Supported Indications sent"),
+	C(echo_limited, "Echo Requests not answered (rate limit)"),
+	C(vnsi_limited, "Version Not Supported Indications not sent (rate limit)"),
+	C(tx, "GTPv2-C datagrams sent"),
+	C(tx_dropped, "GTPv2-C datagrams the socket refused"),
+	C(macs, "MAC checks completed by libnasmac"),
+	C(batches, "libnasmac device batches"),
+	C(run_errors, "device runs that reported a bus error or bad arguments (recomputed on the CPU)"),
+	C(fallbacks, "MAC checks recomputed on the CPU after a failed device batch"),
+	C(commits, "store group commits"),
+	C(committed, "uplink NAS COUNTs committed to the store"),
+	C(store_refused, "COUNT advances the store refused (a newer one was stored: replay)"),
+	C(store_fail, "COUNTs lost to a failed commit (answered System failure, no context)"),
+	G(restart, "restart_counter", "the restart counter of this start (sent in Echo Recovery)"),
+	G(ues, "ues", "UE contexts in the hot index"),
+	G(pending, "pending_checks", "Context Requests waiting for a MAC check or a commit"),
+};
+#undef C
+#undef G
 
 struct mme {
 	uv_loop_t loop;
@@ -89,6 +137,8 @@ struct mme {
 	struct counters c;
 	struct nasmac__ratelimit rl_malformed, rl_reject, rl_overload, rl_ack;
 	uv_signal_t sig_int, sig_term, sig_usr1, sig_hup;
+	struct nasmac__metrics *metrics;
+	struct nasmac__hist latency;
 	int kamf_by_mme_all;
 	/* GTP-C transactions bound to their peer (gtp_txn.h): the request last verified per UE,
 	 * contexts awaiting their Acknowledge (forgotten after ack_timeout_ms). */
@@ -144,34 +194,34 @@ static const char *addr_str(const struct sockaddr_in *a, char *buf, size_t size)
 	return buf;
 }
 
-static void print_counters(struct mme *m, const char *why)
+/* The counters kept elsewhere, copied in before they are printed or scraped. */
+static void fetch_counters(void *arg)
 {
+	struct mme *m = arg;
 	nasmac_stats_t st;
 
 	memset(&st, 0, sizeof(st));
 	if (m->vq.dev)
 		(void)nasmac_stats(m->vq.dev, &st);
-	nasmac__log(NASMAC__LOG_INFO,
-		    "counters (%s): rx=%llu accepted=%llu kamf_by_mme=%llu mac_fail=%llu replay=%llu unknown_ue=%llu "
-		    "malformed=%llu oversized=%llu unknown_type=%llu overload=%llu busy_ue=%llu "
-		    "not_upgraded=%llu retransmit=%llu acks=%llu acks_rejected=%llu "
-		    "acks_unknown=%llu acks_spoofed=%llu ack_timeouts=%llu id_mismatch=%llu "
-		    "echo=%llu vnsi=%llu echo_limited=%llu vnsi_limited=%llu "
-		    "tx=%llu tx_dropped=%llu macs=%llu batches=%llu",
-		    why, (unsigned long long)m->c.rx, (unsigned long long)m->c.accepted,
-		    (unsigned long long)m->c.kamf_by_mme,
-		    (unsigned long long)m->c.mac_fail, (unsigned long long)m->c.replay,
-		    (unsigned long long)m->c.unknown_ue, (unsigned long long)m->c.malformed,
-		    (unsigned long long)m->c.oversized, (unsigned long long)m->c.unknown_type,
-		    (unsigned long long)m->c.overload, (unsigned long long)m->c.busy_ue,
-		    (unsigned long long)m->c.not_upgraded, (unsigned long long)m->c.retransmit,
-		    (unsigned long long)m->c.acks, (unsigned long long)m->c.acks_rejected,
-		    (unsigned long long)m->c.acks_unknown, (unsigned long long)m->c.acks_spoofed,
-		    (unsigned long long)m->c.ack_timeouts, (unsigned long long)m->c.id_mismatch,
-		    (unsigned long long)m->c.echo, (unsigned long long)m->c.vnsi,
-		    (unsigned long long)m->c.echo_limited, (unsigned long long)m->c.vnsi_limited,
-		    (unsigned long long)m->udp.tx, (unsigned long long)m->udp.tx_dropped,
-		    (unsigned long long)st.completed, (unsigned long long)st.batches);
+	m->c.tx = m->udp.tx;
+	m->c.tx_dropped = m->udp.tx_dropped;
+	m->c.macs = st.completed;
+	m->c.batches = st.batches;
+	m->c.run_errors = st.run_errors;
+	m->c.fallbacks = st.fallbacks;
+	m->c.restart = m->restart;
+	m->c.ues = m->store.n;
+	m->c.pending = m->pend_used;
+}
+
+static void print_counters(struct mme *m, const char *why)
+{
+	char line[2048];
+
+	fetch_counters(m);
+	nasmac__counters_fmt(line, sizeof(line), &m->c, counter_tbl,
+			     sizeof(counter_tbl) / sizeof(counter_tbl[0]));
+	nasmac__log(NASMAC__LOG_INFO, "counters (%s): %s", why, line);
 	/* Its own line: the store's group commits (transactions), the COUNTs they committed, the
 	 * ones the store refused (replays another process saw first) and those lost to a failed
 	 * commit (answered System failure), and this start's restart counter. */
@@ -196,6 +246,8 @@ static struct pend *pend_get(struct mme *m)
 
 static void pend_put(struct mme *m, struct pend *p)
 {
+	/* Every request that waited for a MAC check ends here, answered. */
+	nasmac__hist_observe(&m->latency, uv_hrtime() - p->t_rx_ns);
 	explicit_bzero(&p->job, sizeof(p->job));
 	p->next_free = m->free_head;
 	m->free_head = (uint32_t)(p - m->pend);
@@ -634,6 +686,7 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 	p->est = est;
 	p->ue = ue;
 	p->prev_state = ue->state;
+	p->t_rx_ns = uv_hrtime();
 	ue->state = NASMAC__UE_VERIFYING;
 	nasmac__ctx_txns_note(&m->tx, idx, from, req.h.seq, buf, len, uv_now(&m->loop));
 	nasmac__vq_submit(&m->vq, &p->job);
@@ -856,7 +909,7 @@ static void usage(FILE *f)
 		"usage: nasmacd mme --listen ADDR:PORT [--backend cpu|sim|xrt:N] [--store URI]\n"
 		"                   [--sync full|nometasync|nosync] [--ue-db FILE] [--pcap FILE]\n"
 		"                   [--kamf-by-mme] [--max-ues N] [--max-pending N]\n"
-		"                   [--ack-timeout-ms N] [--verbose]\n"
+		"                   [--ack-timeout-ms N] [--metrics ADDR:PORT] [--verbose]\n"
 		"  --listen       UDP address of the N26 GTPv2-C server (GTP-C uses port 2123)\n"
 		"  --backend      libnasmac backend for the MAC checks (default cpu)\n"
 		"  --store        where UE contexts, accepted COUNTs and the restart counter live:\n"
@@ -876,6 +929,7 @@ static void usage(FILE *f)
 		"  --ack-timeout-ms  how long a context sent waits for its Context Acknowledge\n"
 		"                 before it is back to idle (default 10000; longer than the AMF's\n"
 		"                 T3 x (N3 + 1) plus its NAS SMC round trip)\n"
+		"  --metrics      serve Prometheus metrics at http://ADDR:PORT/metrics\n"
 		"signals: SIGUSR1 prints the counters, SIGHUP too (and keeps running),\n"
 		"         SIGTERM/SIGINT stop cleanly and print them.\n");
 }
@@ -893,12 +947,14 @@ int nasmac__mme_main(int argc, char **argv)
 		{ "max-ues", required_argument, NULL, 'M' },
 		{ "max-pending", required_argument, NULL, 'P' },
 		{ "ack-timeout-ms", required_argument, NULL, 'A' },
+		{ "metrics", required_argument, NULL, 'm' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *listen = NULL, *backend = "cpu", *db = NULL, *pcap = NULL;
-	const char *store = NASMAC__STORE_DEFAULT;
+	const char *store = NASMAC__STORE_DEFAULT, *metrics = NULL;
+	int metrics_failed = 0;
 	struct nasmac__db_opts dbo = { .sync = NASMAC__DB_SYNC_FULL };
 	struct nasmac__db_import_stats imp = { 0 };
 	struct nasmac__ue_db_err dberr;
@@ -914,6 +970,7 @@ int nasmac__mme_main(int argc, char **argv)
 		switch (c) {
 		case 'l': listen = optarg; break;
 		case 'b': backend = optarg; break;
+		case 'm': metrics = optarg; break;
 		case 's': store = optarg; break;
 		case 'S':
 			if (nasmac__db_parse_sync(optarg, &dbo.sync))
@@ -1047,6 +1104,22 @@ int nasmac__mme_main(int argc, char **argv)
 	uv_timer_init(&m->loop, &m->tick);
 	m->tick.data = m;
 	uv_timer_start(&m->tick, on_tick, 100, 100);
+	if (metrics) {
+		const struct nasmac__metrics_spec sp = {
+			.base = &m->c, .tbl = counter_tbl,
+			.n = sizeof(counter_tbl) / sizeof(counter_tbl[0]),
+			.hist_name = "mme_request_duration_seconds",
+			.hist_help = "Context Request to its answer, for requests "
+			"that needed a MAC check (verification and store commit)",
+			.hist = &m->latency, .refresh = fetch_counters, .arg = m,
+		};
+
+		/* An operator who asked for metrics gets none silently: refuse to run. */
+		if (nasmac__metrics_serve(&m->loop, metrics, &sp, &m->metrics)) {
+			metrics_failed = 1;
+			uv_stop(&m->loop);
+		}
+	}
 	uv_signal_init(&m->loop, &m->sig_int);
 	uv_signal_init(&m->loop, &m->sig_term);
 	uv_signal_init(&m->loop, &m->sig_usr1);
@@ -1070,13 +1143,14 @@ int nasmac__mme_main(int argc, char **argv)
 		uv_run(&m->loop, UV_RUN_ONCE);
 	nasmac__udp_flush(&m->udp);
 	print_counters(m, "exit");
-	ret = 0;
+	ret = metrics_failed;
 
 	uv_close((uv_handle_t *)&m->sig_int, NULL);
 	uv_close((uv_handle_t *)&m->sig_term, NULL);
 	uv_close((uv_handle_t *)&m->sig_usr1, NULL);
 	uv_close((uv_handle_t *)&m->tick, NULL);
 	uv_close((uv_handle_t *)&m->sig_hup, NULL);
+	nasmac__metrics_stop(m->metrics);
 	nasmac__udp_close(&m->udp);
 out_close_vq:
 	nasmac__vq_close(&m->vq);

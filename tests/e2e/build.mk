@@ -100,3 +100,9 @@ test-e2e-persist: $(NASMAC_BIN) $(NASMACD_BIN)
 test-e2e-persist-san:
 	$(Q)$(MAKE) --no-print-directory SAN=1 PERSIST_UES=500 test-e2e-persist
 # --- end helper trust-store ----------------------------------------------------------------------
+
+# --metrics on both daemons under a real load (tests/e2e/metrics.sh): scrape = exit log = load.
+.PHONY: test-e2e-metrics
+TEST_TARGETS += test-e2e-metrics
+test-e2e-metrics: $(NASMAC_BIN) $(NASMACD_BIN)
+	$(Q)sh tests/e2e/metrics.sh $(BIN)
