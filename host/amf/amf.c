@@ -110,7 +110,7 @@ struct amf {
 	struct nasmac__pcap *pcap;
 	struct counters c;
 	struct nasmac__ratelimit rl_malformed, rl_reject, rl_n26;
-	uv_signal_t sig_int, sig_term, sig_usr1;
+	uv_signal_t sig_int, sig_term, sig_usr1, sig_hup;
 	struct nasmac__metrics *metrics;
 	struct nasmac__hist latency;
 	int kamf_check; /* log a check value of each registered UE's K_AMF (tests) */
@@ -768,6 +768,11 @@ static void on_signal(uv_signal_t *s, int signum)
 		print_counters(a, "SIGUSR1");
 		return;
 	}
+	if (signum == SIGHUP) {
+		nasmac__log_hup();
+		print_counters(a, "SIGHUP");
+		return;
+	}
 	nasmac__log(NASMAC__LOG_INFO, "signal %d: stopping", signum);
 	uv_stop(&a->loop);
 }
@@ -907,10 +912,12 @@ int nasmac__amf_main(int argc, char **argv)
 	uv_signal_init(&a->loop, &a->sig_int);
 	uv_signal_init(&a->loop, &a->sig_term);
 	uv_signal_init(&a->loop, &a->sig_usr1);
-	a->sig_int.data = a->sig_term.data = a->sig_usr1.data = a;
+	uv_signal_init(&a->loop, &a->sig_hup);
+	a->sig_int.data = a->sig_term.data = a->sig_usr1.data = a->sig_hup.data = a;
 	uv_signal_start(&a->sig_int, on_signal, SIGINT);
 	uv_signal_start(&a->sig_term, on_signal, SIGTERM);
 	uv_signal_start(&a->sig_usr1, on_signal, SIGUSR1);
+	uv_signal_start(&a->sig_hup, on_signal, SIGHUP);
 	nasmac__log(NASMAC__LOG_INFO, "UE test link on %s, MME at %s, backend %s", listen, mme,
 		    backend);
 	uv_run(&a->loop, UV_RUN_DEFAULT);
@@ -922,6 +929,7 @@ int nasmac__amf_main(int argc, char **argv)
 	uv_close((uv_handle_t *)&a->sig_int, NULL);
 	uv_close((uv_handle_t *)&a->sig_term, NULL);
 	uv_close((uv_handle_t *)&a->sig_usr1, NULL);
+	uv_close((uv_handle_t *)&a->sig_hup, NULL);
 	uv_close((uv_handle_t *)&a->tick, NULL);
 	nasmac__metrics_stop(a->metrics);
 	nasmac__udp_close(&a->n26);

@@ -49,6 +49,18 @@ void nasmac__log_rl_tick(void);
 void nasmac__log_rl_forget(struct nasmac__ratelimit *rl);
 /* Tests: where lines go (NULL: stderr) and the clock of the limiters (NULL: monotonic). */
 void nasmac__log_set_output(FILE *f);
+/* --log stderr|syslog|FILE (a file is appended to, 0640, and reopened after SIGHUP) and
+ * --log-level error|warn|info|debug, taken by nasmacd for every role before the role starts. */
+int nasmac__log_open(const char *dest);
+int nasmac__log_level_parse(const char *s);
+void nasmac__log_force_level(int level);
+const char *nasmac__log_dest(void);
+/* From a signal handler: the next line reopens the file. */
+void nasmac__log_request_reopen(void);
+/* Reopens the file now: 1 reopened, 0 no file (stderr or syslog), or -errno. */
+int nasmac__log_reopen(void);
+/* A role's SIGHUP handler: reopens the file (if any) and says so in the log. */
+void nasmac__log_hup(void);
 void nasmac__log_set_clock(uint64_t (*now_ms)(void));
 uint64_t nasmac__now_ns(void);
 

@@ -1,14 +1,24 @@
 /* Log lines an operator can read at 3 a.m.: UTC time to the millisecond, role, level, one event
  * per line; floods are rate-limited per kind of event. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "host.h"
 
 static char log_role[16] = "nasmac";
 static int log_level = NASMAC__LOG_INFO;
+static int log_level_forced = -1; /* --log-level: wins over the role's own choice */
+static int log_syslog;           /* --log syslog */
+static char log_path[PATH_MAX];  /* --log FILE: reopened on SIGHUP */
+static volatile sig_atomic_t log_reopen_req;
 
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
 static FILE *log_out;
@@ -18,7 +28,83 @@ static struct nasmac__ratelimit *rl_list; /* every limiter used so far */
 void nasmac__log_init(const char *role, int level)
 {
 	snprintf(log_role, sizeof(log_role), "%s", role);
+	log_level = log_level_forced >= 0 ? log_level_forced : level;
+	if (log_syslog) {
+		static char ident[32];
+
+		snprintf(ident, sizeof(ident), "nasmacd-%s", role);
+		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	}
+}
+
+int nasmac__log_level_parse(const char *s)
+{
+	for (int i = 0; i < (int)(sizeof(level_names) / sizeof(level_names[0])); i++)
+		if (!strcmp(s, level_names[i]))
+			return i;
+	return -1;
+}
+
+void nasmac__log_force_level(int level)
+{
+	log_level_forced = level;
 	log_level = level;
+}
+
+/* Opens (or reopens) the log file: appended to, created 0640, one write per line. */
+static int open_file(void)
+{
+	int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	FILE *f;
+
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "a");
+	if (!f) {
+		int err = errno;
+
+		close(fd);
+		return -err;
+	}
+	setvbuf(f, NULL, _IOLBF, 0);
+	if (log_out)
+		fclose(log_out);
+	log_out = f;
+	return 0;
+}
+
+int nasmac__log_open(const char *dest)
+{
+	if (!strcmp(dest, "stderr"))
+		return 0;
+	if (!strcmp(dest, "syslog")) {
+		log_syslog = 1;
+		return 0;
+	}
+	if (snprintf(log_path, sizeof(log_path), "%s", dest) >= (int)sizeof(log_path))
+		return -ENAMETOOLONG;
+	return open_file();
+}
+
+void nasmac__log_request_reopen(void)
+{
+	log_reopen_req = 1;
+}
+
+int nasmac__log_reopen(void)
+{
+	int rc;
+
+	log_reopen_req = 0;
+	if (!log_path[0])
+		return 0;
+	rc = open_file();
+	return rc ? rc : 1;
+}
+
+const char *nasmac__log_dest(void)
+{
+	return log_syslog ? "syslog" : log_path[0] ? log_path : "stderr";
 }
 
 uint64_t nasmac__now_ns(void)
@@ -35,6 +121,17 @@ static void vlog(int level, const char *fmt, va_list ap)
 	char line[512];
 	int n;
 
+	if (log_syslog) {
+		static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
+
+		vsnprintf(line, sizeof(line), fmt, ap);
+		syslog(prio[level], "%s", line);
+		return;
+	}
+	/* A SIGHUP arrived (the handler only sets the flag): reopen before writing, so a rotated
+	 * file gets no further lines. A failed reopen keeps the old stream. */
+	if (log_reopen_req)
+		(void)nasmac__log_reopen();
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	n = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s %s: ",
@@ -133,4 +230,17 @@ void nasmac__log_rl(struct nasmac__ratelimit *rl, int level, const char *fmt, ..
 	va_start(ap, fmt);
 	vlog(level, fmt, ap);
 	va_end(ap);
+}
+
+void nasmac__log_hup(void)
+{
+	/* Log rotation: a file of ours is reopened; stderr and syslog need nothing. */
+	int rc = nasmac__log_reopen();
+
+	if (rc < 0)
+		nasmac__log(NASMAC__LOG_ERR, "SIGHUP: cannot reopen %s: %s (still writing to the old "
+					     "file)", nasmac__log_dest(), strerror(-rc));
+	else
+		nasmac__log(NASMAC__LOG_INFO, "SIGHUP: %s %s; still serving",
+			    rc ? "reopened" : "logging to", nasmac__log_dest());
 }

@@ -840,10 +840,7 @@ static void on_signal(uv_signal_t *s, int signum)
 		return;
 	}
 	if (signum == SIGHUP) {
-		/* The log is stderr: whoever redirected it rotates it (copytruncate, or a pipe to
-		 * a logger); there is no file of ours to reopen. */
-		nasmac__log(NASMAC__LOG_INFO, "SIGHUP: logging to stderr, no log file to reopen; "
-					      "still serving");
+		nasmac__log_hup();
 		print_counters(m, "SIGHUP");
 		return;
 	}

@@ -73,5 +73,26 @@ for role in mme amf; do
 	[ $rc -eq 0 ] && ok || bad "etc/nasmac/$role.yaml: rc $rc: $out"
 done
 
+# Logging: a file from the config (--log), rotation by rename + SIGHUP (the next lines go to a
+# new file of the same name), --log-level from the command line over --verbose.
+printf 'listen: 127.0.0.1:%s\nstore: "memory:"\nlog: %s\nverbose: true\n' $a "$t/mme.log" >"$t/log.yaml"
+start mme -c "$t/log.yaml" --log-level warn
+echo_ok $a || bad "daemon with --log does not answer"
+grep -q "serving N26" "$t/mme.log" && bad "--log-level warn still logged info lines" || ok
+stop
+start mme -c "$t/log.yaml"
+echo_ok $a && grep -q "serving N26" "$t/mme.log" && ok || bad "no info line in the --log file: $(cat "$t/log" "$t/mme.log" 2>&1 | tail -3)"
+mv "$t/mme.log" "$t/mme.log.1"
+kill -HUP $pid; sleep 0.3
+kill -0 $pid 2>/dev/null && ok || bad "SIGHUP killed the daemon"
+grep -q "SIGHUP: reopened $t/mme.log" "$t/mme.log" 2>/dev/null && ok || bad "no reopened file after SIGHUP: $(ls $t)"
+grep -q "SIGHUP" "$t/mme.log.1" && bad "the rotated file got the SIGHUP line" || ok
+stop
+grep -q "counters (exit)" "$t/mme.log" && ok || bad "exit counters not in the new file"
+out=$("$d" mme --listen 127.0.0.1:$a --store memory: --log-level chatty 2>&1); rc=$?
+[ $rc -eq 2 ] && printf '%s' "$out" | grep -q "error, warn, info or debug" && ok || bad "bad level: rc $rc: $out"
+out=$("$d" mme --listen 127.0.0.1:$a --store memory: --log "$t/no/such/dir/x.log" 2>&1); rc=$?
+[ $rc -eq 2 ] && printf '%s' "$out" | grep -q "cannot open log file" && ok || bad "bad log path: rc $rc: $out"
+
 echo "test-config: $pass passed, $fail failed"
 [ $fail -eq 0 ]
