@@ -71,7 +71,7 @@ NASMACD_BIN := $(BIN)/nasmacd
 # goal (plain `make`, one test by name) only checks, and names what is missing in one line.
 # A stamp newer than the script skips even the check (one dpkg-query) on later runs.
 BOOTSTRAP := $(BUILD)/.bootstrap
-INSTALL_GOALS := test run bench lint synth timing check-hw formal bootstrap
+INSTALL_GOALS := test run bench bench-report lint synth timing check-hw formal bootstrap deb install
 NO_PKG_GOALS  := clean help layout test-layout
 ifeq ($(shell [ $(BOOTSTRAP) -nt scripts/bootstrap.sh ] && echo fresh),)
 ifneq ($(filter $(INSTALL_GOALS),$(MAKECMDGOALS)),)

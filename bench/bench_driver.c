@@ -464,6 +464,13 @@ int nasmac__bench_driver(int argc, char **argv)
 		for (uint32_t k = 0; k < MSG_BYTES; k++)
 			g_msgs[i][k] = (uint8_t)((s = s * 6364136223846793005ULL + 1) >> 56);
 	}
+	{
+		char params[96];
+
+		snprintf(params, sizeof(params), "\"msg_bytes\":%u,\"seconds\":%.2f,\"sim\":%s",
+			 MSG_BYTES, g_min_s, no_sim ? "false" : "true");
+		nasmac__bench_header("driver", g_json, params);
+	}
 	if (!g_json)
 		printf("nasmac bench driver: one core, %u-octet messages, new key per job\n",
 		       MSG_BYTES);

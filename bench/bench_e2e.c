@@ -36,6 +36,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
+#include "cmd.h"
 #include "host.h"
 #include "store.h"
 #include "ue.h"
@@ -572,6 +573,15 @@ int nasmac__bench_e2e(int argc, char **argv)
 		}
 	}
 	nasmac__log_init("bench", NASMAC__LOG_INFO);
+	{
+		char params[512];
+
+		snprintf(params, sizeof(params),
+			 "\"seconds\":%.2f,\"trials\":%u,\"window\":%u,\"backends\":\"%s\","
+			 "\"stores\":\"%s\"",
+			 seconds, trials, window, backends, stores);
+		nasmac__bench_header("e2e", json, params);
+	}
 	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (len <= 0)
 		return 1;

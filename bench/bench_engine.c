@@ -376,6 +376,19 @@ int nasmac__bench_engine(int argc, char **argv)
 		}
 	}
 
+	{
+		char params[256];
+		int k = snprintf(params, sizeof(params),
+				 "\"jobs\":%zu,\"mem_stall\":%u,\"mem_outstanding\":%u,\"mem_latency\":[",
+				 n, stall, outstanding);
+
+		for (size_t i = 0; i < nlat && k > 0 && (size_t)k < sizeof(params) - 16; i++)
+			k += snprintf(params + k, sizeof(params) - (size_t)k, "%s%u", i ? "," : "",
+				      lat[i]);
+		snprintf(params + k, sizeof(params) - (size_t)k, "]");
+		nasmac__bench_header("engine", json, params);
+	}
+
 	uint64_t all_cycles = 0;
 	double all_wall = 0;
 	for (size_t k = 0; k < nlat; k++)

@@ -6,3 +6,14 @@ bench-all: $(NASMAC_BIN)
 	$(Q)$(NASMAC_BIN) bench engine
 	$(Q)$(NASMAC_BIN) bench driver
 	$(Q)$(NASMAC_BIN) bench e2e
+
+# make bench-report: every benchmark as JSON Lines (the engine at four memory latencies), then
+# CSV tables and pictures (scripts/bench_report.py, gnuplot) in build/bench/.
+BENCH_DIR := $(BUILD)/bench
+.PHONY: bench-report
+bench-report: $(NASMAC_BIN)
+	@mkdir -p $(BENCH_DIR)
+	$(Q)$(NASMAC_BIN) bench engine --json --mem-latency 0,40,80,150 >$(BENCH_DIR)/engine.jsonl
+	$(Q)$(NASMAC_BIN) bench driver --json >$(BENCH_DIR)/driver.jsonl
+	$(Q)$(NASMAC_BIN) bench e2e --json >$(BENCH_DIR)/e2e.jsonl
+	$(Q)$(PYTHON) scripts/bench_report.py $(BENCH_DIR)

@@ -31,7 +31,9 @@ NASMAC_LIBS := $(NASMAC_STATIC_BE) $(NASMAC_LIB) $(SIM_LIBS)
 ALL_TARGETS += $(NASMAC_LIB)
 
 # The tool takes the reference objects from the archive, plus the driver benchmark.
-TOOL_OBJS := $(filter-out $(NASMAC_REF_OBJS),$(TOOL_OBJS)) $(OBJ)/bench/bench_driver.o
+TOOL_OBJS := $(filter-out $(NASMAC_REF_OBJS),$(TOOL_OBJS)) $(OBJ)/bench/bench_driver.o \
+	$(OBJ)/bench/bench_common.o
+$(OBJ)/bench/bench_common.o: CFLAGS += -Itools -I$(BUILD)/gen -Idriver/src
 TOOL_LIBS += $(NASMAC_LIBS)
 TOOL_LDLIBS += $(NASMAC_LDLIBS)
 $(OBJ)/bench/bench_driver.o: CFLAGS += -Itools

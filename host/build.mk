@@ -18,6 +18,7 @@ endif
 HOST_CFLAGS := -Ihost/common -Ihost/ue $(shell pkg-config --cflags libuv 2>/dev/null)
 
 $(HOST_COMMON_OBJS) $(NASMACD_OBJS) $(HOST_TOOL_OBJS): CFLAGS += $(HOST_CFLAGS)
+$(OBJ)/bench/bench_e2e.o: CFLAGS += -Itools
 
 # The daemons and the tool parts need all of their own sources.
 ifneq ($(wildcard host/nasmacd.c host/ue/run.c),)

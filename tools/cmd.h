@@ -15,6 +15,9 @@ int nasmac__cmd_run(int argc, char **argv);    /* host/ue/run.c */
 int nasmac__bench_engine(int argc, char **argv); /* bench/bench_engine.c */
 int nasmac__bench_driver(int argc, char **argv); /* bench/bench_driver.c */
 int nasmac__bench_e2e(int argc, char **argv);    /* bench/bench_e2e.c */
+/* The first line of a benchmark's output (bench/bench_common.c): commit, versions, CPU, cores,
+ * load average; params: more JSON members ("\"k\":v,...") or NULL. */
+void nasmac__bench_header(const char *bench, int json, const char *params);
 
 /* Field parsers (tools/parse.c): NULL when good, else why the field is bad. */
 const char *nasmac__tool_hex_inplace(char *s, size_t *len);
