@@ -94,18 +94,11 @@ plot %s
     gnuplot(script, d)
 
 
-def driver(d):
-    h, rows = read(os.path.join(d, "driver.jsonl"))
-    rows = [r for r in rows if r.get("mac_per_s") and r.get("kind") != "latency"]
-    if not rows:
-        return
-    write_csv(os.path.join(d, "driver.csv"), rows)
-    labels = ["%s %s" % (r["backend"], r["alg"]) for r in rows]
-    data = "\n".join('"%s" %s' % (esc(l), r["mac_per_s"] / 1e6) for l, r in zip(labels, rows))
+def bars(d, name, title, ylabel, data, h):
     script = """set terminal pngcairo size 1000,560
-set output 'driver.png'
-set title "libnasmac backends and CPU peers, 64-octet messages, new key per job\\n{/*0.8 %s}"
-set ylabel 'M MAC/s (one core)'
+set output '%s.png'
+set title "%s\\n{/*0.8 %s}"
+set ylabel '%s'
 set style fill solid 0.6
 set boxwidth 0.7
 set xtics rotate by -35
@@ -113,8 +106,20 @@ set grid ytics
 plot '-' using 0:2:xtic(1) with boxes notitle
 %s
 e
-""" % (esc(conditions(h)), data)
+""" % (name, title, esc(conditions(h)), ylabel, data)
     gnuplot(script, d)
+
+
+def driver(d):
+    h, rows = read(os.path.join(d, "driver.jsonl"))
+    rows = [r for r in rows if r.get("mac_per_s") and r.get("kind") != "latency"]
+    if not rows:
+        return
+    write_csv(os.path.join(d, "driver.csv"), rows)
+    data = "\n".join('"%s %s" %s' % (esc(r["backend"]), r["alg"], r["mac_per_s"] / 1e6)
+                     for r in rows)
+    bars(d, "driver", "libnasmac backends and CPU peers, 64-octet messages, new key per job",
+         "M MAC/s (one core)", data, h)
 
 
 def e2e(d):
@@ -126,19 +131,8 @@ def e2e(d):
     data = "\n".join('"%s %s %s" %s' % (esc(r.get("backend")), esc(r.get("store", "")),
                                         esc(r.get("sync", "")), r["requests_per_s"] / 1e3)
                      for r in rows)
-    script = """set terminal pngcairo size 1000,560
-set output 'e2e.png'
-set title "Context Requests per second through nasmacd mme (echo = UDP ceiling)\\n{/*0.8 %s}"
-set ylabel 'k requests/s'
-set style fill solid 0.6
-set boxwidth 0.7
-set xtics rotate by -35
-set grid ytics
-plot '-' using 0:2:xtic(1) with boxes notitle
-%s
-e
-""" % (esc(conditions(h)), data)
-    gnuplot(script, d)
+    bars(d, "e2e", "Context Requests per second through nasmacd mme (echo = UDP ceiling)",
+         "k requests/s", data, h)
 
 
 def main():
