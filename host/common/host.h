@@ -218,6 +218,14 @@ int nasmac__parse_addr(const char *s, struct sockaddr_in *out);
  * before the caller binds it, fine for tests and demos), or -1. */
 int nasmac__free_port(void);
 /* Binds to addr (port 0: any) and starts receiving. */
+/* One of `group` sockets on one port (SO_REUSEPORT), steered by GTP sequence number. */
+int nasmac__udp_open_group(uv_loop_t *loop, struct nasmac__udp *u, const struct sockaddr_in *addr,
+			   nasmac__udp_cb cb, void *data, unsigned int group);
+/* --workers (workers.c): forks n >= 2 workers. In a worker: returns 0 with *worker = its index.
+ * In the parent: supervises until they are all gone and returns the exit status (0, or 1 when
+ * a worker failed), *worker = -1. */
+int nasmac__workers_run(unsigned int n, int *worker);
+int nasmac__reuseport_steer(int fd, unsigned int n);
 int nasmac__udp_open(uv_loop_t *loop, struct nasmac__udp *u, const struct sockaddr_in *addr,
 		     nasmac__udp_cb on_recv, void *data);
 /* Queues one datagram (copied); sends the queue at once when it is full. */

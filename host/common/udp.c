@@ -1,6 +1,7 @@
 /* Batched UDP on libuv: recvmmsg in, sendmmsg out. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -84,8 +85,33 @@ static void on_check(uv_check_t *c)
 	nasmac__udp_flush(c->data);
 }
 
-int nasmac__udp_open(uv_loop_t *loop, struct nasmac__udp *u, const struct sockaddr_in *addr,
-		     nasmac__udp_cb cb, void *data)
+/* The program that picks a worker's socket from the GTPv2-C sequence number (workers.c says
+ * why): A = sequence number mod n, the socket's index in the group. */
+int nasmac__reuseport_steer(int fd, unsigned int n)
+{
+	struct sock_filter code[] = {
+		/* A = flags octet; T (bit 3, 0x08) says whether a TEID precedes the sequence. */
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x08, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 8), /* sequence number || spare */
+		BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 8),
+		BPF_JUMP(BPF_JMP | BPF_JA, 2, 0, 0),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4),
+		BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 8),
+		BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, n),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof(prog)))
+		return -errno;
+	return 0;
+}
+
+/* group > 1: one of that many sockets bound to one port with SO_REUSEPORT (workers.c), the
+ * first of them attaching the program that steers datagrams to a socket. */
+static int udp_open(uv_loop_t *loop, struct nasmac__udp *u, const struct sockaddr_in *addr,
+		    nasmac__udp_cb cb, void *data, unsigned int group)
 {
 	uv_os_fd_t fd;
 	int sz = 8 << 20, rc;
@@ -101,10 +127,31 @@ int nasmac__udp_open(uv_loop_t *loop, struct nasmac__udp *u, const struct sockad
 		rc = -ENOMEM;
 		goto out_free;
 	}
-	rc = uv_udp_init_ex(loop, &u->handle, AF_INET | UV_UDP_RECVMMSG);
+	/* With a socket of our own (group), libuv must not create one: AF_UNSPEC. */
+	rc = uv_udp_init_ex(loop, &u->handle, (group > 1 ? AF_UNSPEC : AF_INET) | UV_UDP_RECVMMSG);
 	if (rc)
 		goto out_free;
-	rc = uv_udp_bind(&u->handle, (const struct sockaddr *)addr, 0);
+	if (group > 1) {
+		int one = 1, s = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+		rc = s < 0 ? -errno : 0;
+		if (!rc && setsockopt(s, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)))
+			rc = -errno;
+		if (!rc && bind(s, (const struct sockaddr *)addr, sizeof(*addr)))
+			rc = -errno;
+		/* Every worker attaches the same program; the group keeps one. Without it the
+		 * kernel's 4-tuple hash still keeps each peer on one worker. */
+		if (!rc && nasmac__reuseport_steer(s, group))
+			nasmac__log(NASMAC__LOG_WARN, "workers: no sequence-number steering (%s): "
+						      "datagrams spread by peer address",
+				    strerror(errno));
+		if (!rc)
+			rc = uv_udp_open(&u->handle, s);
+		if (rc && s >= 0)
+			close(s);
+	} else {
+		rc = uv_udp_bind(&u->handle, (const struct sockaddr *)addr, 0);
+	}
 	if (rc)
 		goto out_close;
 	if (uv_fileno((uv_handle_t *)&u->handle, &fd) == 0) {
@@ -131,6 +178,18 @@ out_free:
 	u->rxbuf = NULL;
 	u->out = NULL;
 	return rc;
+}
+
+int nasmac__udp_open(uv_loop_t *loop, struct nasmac__udp *u, const struct sockaddr_in *addr,
+		     nasmac__udp_cb cb, void *data)
+{
+	return udp_open(loop, u, addr, cb, data, 1);
+}
+
+int nasmac__udp_open_group(uv_loop_t *loop, struct nasmac__udp *u, const struct sockaddr_in *addr,
+			   nasmac__udp_cb cb, void *data, unsigned int group)
+{
+	return udp_open(loop, u, addr, cb, data, group);
 }
 
 int nasmac__udp_port(const struct nasmac__udp *u)

@@ -906,7 +906,8 @@ static void usage(FILE *f)
 		"usage: nasmacd mme --listen ADDR:PORT [--backend cpu|sim|xrt:N] [--store URI]\n"
 		"                   [--sync full|nometasync|nosync] [--ue-db FILE] [--pcap FILE]\n"
 		"                   [--kamf-by-mme] [--max-ues N] [--max-pending N]\n"
-		"                   [--ack-timeout-ms N] [--metrics ADDR:PORT] [--verbose]\n"
+		"                   [--ack-timeout-ms N] [--metrics ADDR:PORT] [--workers N]\n"
+		"                   [--verbose]\n"
 		"  --listen       UDP address of the N26 GTPv2-C server (GTP-C uses port 2123)\n"
 		"  --backend      libnasmac backend for the MAC checks (default cpu)\n"
 		"  --store        where UE contexts, accepted COUNTs and the restart counter live:\n"
@@ -927,6 +928,8 @@ static void usage(FILE *f)
 		"                 before it is back to idle (default 10000; longer than the AMF's\n"
 		"                 T3 x (N3 + 1) plus its NAS SMC round trip)\n"
 		"  --metrics      serve Prometheus metrics at http://ADDR:PORT/metrics\n"
+		"  --workers N    N processes on one port, one loop each, sharing the store\n"
+		"                 (lmdb); 0: one per online core (default 1)\n"
 		"signals: SIGUSR1 prints the counters, SIGHUP too (and keeps running),\n"
 		"         SIGTERM/SIGINT stop cleanly and print them.\n");
 }
@@ -945,6 +948,7 @@ int nasmac__mme_main(int argc, char **argv)
 		{ "max-pending", required_argument, NULL, 'P' },
 		{ "ack-timeout-ms", required_argument, NULL, 'A' },
 		{ "metrics", required_argument, NULL, 'm' },
+		{ "workers", required_argument, NULL, 'W' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
@@ -956,7 +960,8 @@ int nasmac__mme_main(int argc, char **argv)
 	struct nasmac__db_import_stats imp = { 0 };
 	struct nasmac__ue_db_err dberr;
 	struct records recs = { 0 };
-	uint32_t max_ues = 0, max_pending = 4096, ack_timeout_ms = 10000;
+	uint32_t max_ues = 0, max_pending = 4096, ack_timeout_ms = 10000, workers = 1;
+	int worker = -1;
 	int level = NASMAC__LOG_INFO, c, rc, ret = 1, kamf_by_mme_all = 0;
 	char why[256];
 	uint64_t held;
@@ -968,6 +973,10 @@ int nasmac__mme_main(int argc, char **argv)
 		case 'l': listen = optarg; break;
 		case 'b': backend = optarg; break;
 		case 'm': metrics = optarg; break;
+		case 'W':
+			if (nasmac__parse_u32(optarg, 0, 256, &workers))
+				goto out_usage;
+			break;
 		case 's': store = optarg; break;
 		case 'S':
 			if (nasmac__db_parse_sync(optarg, &dbo.sync))
@@ -1041,6 +1050,42 @@ int nasmac__mme_main(int argc, char **argv)
 		nasmac__log(NASMAC__LOG_ERR, "store %s: cannot update the restart counter", store);
 		goto out_close_db;
 	}
+	if (workers == 0) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+		workers = cores < 1 ? 1u : cores > 256 ? 256u : (uint32_t)cores;
+	}
+	if (workers > 1) {
+		char role[16];
+
+		if (!m->db->durable) {
+			nasmac__log(NASMAC__LOG_ERR, "--workers %u needs a store the workers share "
+						     "(lmdb:DIR), not %s", workers, store);
+			goto out_close_db;
+		}
+		if (metrics) {
+			nasmac__log(NASMAC__LOG_ERR, "--workers %u with --metrics: one port cannot "
+						     "serve %u processes; scrape each worker "
+						     "(not supported yet) or run one", workers, workers);
+			goto out_close_db;
+		}
+		/* The store is ready (imported, restart counter bumped once for all of them): each
+		 * worker opens its own handle after the fork, as LMDB requires. */
+		nasmac__db_close(m->db);
+		m->db = NULL;
+		rc = nasmac__workers_run(workers, &worker);
+		if (worker < 0) {
+			ret = rc;
+			goto out_free_recs;
+		}
+		snprintf(role, sizeof(role), "mme.%d", worker);
+		nasmac__log_init(role, level);
+		rc = nasmac__db_open(store, &dbo, &m->db, why, sizeof(why));
+		if (rc) {
+			nasmac__log(NASMAC__LOG_ERR, "cannot open the store %s: %s", store, why);
+			goto out_free_recs;
+		}
+	}
 	/* The hot index, sized to what the store holds (a table sized for far more UEs than it
 	 * holds makes every lookup a cache and TLB miss). */
 	held = nasmac__db_count(m->db);
@@ -1089,7 +1134,8 @@ int nasmac__mme_main(int argc, char **argv)
 		goto out_close_loop;
 	}
 	m->vq.after = after_jobs;
-	rc = nasmac__udp_open(&m->loop, &m->udp, &m->self, on_recv, m);
+	rc = workers > 1 ? nasmac__udp_open_group(&m->loop, &m->udp, &m->self, on_recv, m, workers)
+			 : nasmac__udp_open(&m->loop, &m->udp, &m->self, on_recv, m);
 	if (rc) {
 		nasmac__log(NASMAC__LOG_ERR, "cannot listen on %s: %s", listen, uv_strerror(rc));
 		goto out_close_vq;

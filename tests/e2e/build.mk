@@ -106,3 +106,11 @@ test-e2e-persist-san:
 TEST_TARGETS += test-e2e-metrics
 test-e2e-metrics: $(NASMAC_BIN) $(NASMACD_BIN)
 	$(Q)sh tests/e2e/metrics.sh $(BIN)
+
+# nasmacd mme --workers 2 (tests/e2e/workers.sh): retransmissions stay with their worker, a load
+# spreads over the workers, no COUNT accepted twice across them, one restart counter, a killed
+# worker stops the service.
+.PHONY: test-e2e-workers
+TEST_TARGETS += test-e2e-workers
+test-e2e-workers: $(NASMAC_BIN) $(NASMACD_BIN) $(FLOWS_RETX_BIN)
+	$(Q)sh tests/e2e/workers.sh $(BIN)

@@ -1,0 +1,130 @@
+/*
+ * nasmacd mme --workers N: N processes, one event loop each, on one UDP port.
+ *
+ * Processes rather than threads: each worker is the single-threaded MME as it always was (its
+ * own loop, libnasmac device, hot index and LMDB handle), so nothing in the request path takes
+ * a lock, and a worker that crashes takes no other down. What they share is the durable store:
+ * LMDB serialises writers across processes, and the group commit's compare-and-set means two
+ * workers never both accept one COUNT.
+ *
+ * The socket: every worker binds the port with SO_REUSEPORT, and a classic BPF program attached
+ * to the group picks the worker from the GTPv2-C sequence number (octets 9-11 of a header with
+ * a TEID, 5-7 without). A retransmission repeats its request's sequence number and the Context
+ * Acknowledge carries the Response's, which is the Request's, so the transaction's whole life
+ * stays with the worker that holds it; sequence numbers are random per AMF transaction, so one
+ * AMF's requests still spread over every worker (the kernel's default 4-tuple hash would send
+ * all of one AMF's traffic to one worker).
+ *
+ * The parent only supervises: it forwards SIGTERM/SIGINT/SIGHUP/SIGUSR1 and, when a worker
+ * dies on its own, stops the others and exits non-zero, so that systemd restarts the service
+ * as a whole (a half-alive MME is worse than a restart, which costs nothing persisted).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "host.h"
+
+#define MAX_WORKERS 256
+
+static const char *why_exit(int st, char *buf, size_t len)
+{
+	if (WIFEXITED(st))
+		snprintf(buf, len, "exit status %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(buf, len, "signal %d", WTERMSIG(st));
+	else
+		snprintf(buf, len, "status %d", st);
+	return buf;
+}
+
+int nasmac__workers_run(unsigned int n, int *worker)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGCHLD };
+	pid_t pid[MAX_WORKERS];
+	unsigned int alive = 0;
+	int stopping = 0, failed = 0;
+	sigset_t set, old;
+
+	*worker = -1;
+	if (n < 2 || n > MAX_WORKERS)
+		return -EINVAL;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&set, sigs[i]);
+	/* Blocked before the fork, so no signal is lost between fork and sigwaitinfo. */
+	sigprocmask(SIG_BLOCK, &set, &old);
+	fflush(NULL);
+	for (unsigned int i = 0; i < n; i++) {
+		pid[i] = fork();
+		if (pid[i] == 0) {
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			*worker = (int)i;
+			return 0;
+		}
+		if (pid[i] < 0) {
+			nasmac__log(NASMAC__LOG_ERR, "workers: fork: %s", strerror(errno));
+			stopping = failed = 1;
+			break;
+		}
+		alive++;
+	}
+	if (!stopping)
+		nasmac__log(NASMAC__LOG_INFO, "workers: %u processes on one port, steered by GTP "
+					      "sequence number", n);
+	for (unsigned int i = 0; stopping && i < alive; i++)
+		kill(pid[i], SIGTERM);
+	while (alive) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&set, &si);
+
+		if (sig < 0)
+			continue;
+		if (sig == SIGCHLD) {
+			int st;
+			pid_t p;
+
+			while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+				char why[48];
+				unsigned int w = 0;
+
+				while (w < n && pid[w] != p)
+					w++;
+				if (w == n)
+					continue;
+				pid[w] = 0;
+				alive--;
+				if (!stopping || !WIFEXITED(st) || WEXITSTATUS(st)) {
+					nasmac__log(stopping ? NASMAC__LOG_WARN : NASMAC__LOG_ERR,
+						    "workers: worker %u ended (%s)%s", w,
+						    why_exit(st, why, sizeof(why)),
+						    stopping ? "" : ": stopping the others");
+					failed = 1;
+				}
+				if (!stopping) {
+					stopping = 1;
+					for (unsigned int k = 0; k < n; k++)
+						if (pid[k] > 0)
+							kill(pid[k], SIGTERM);
+				}
+			}
+			continue;
+		}
+		if (sig == SIGTERM || sig == SIGINT) {
+			stopping = 1;
+			nasmac__log(NASMAC__LOG_INFO, "signal %d: stopping the workers", sig);
+		}
+		if (sig == SIGHUP)
+			nasmac__log_hup();
+		for (unsigned int k = 0; k < n; k++)
+			if (pid[k] > 0)
+				kill(pid[k], sig);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return failed ? 1 : 0;
+}
