@@ -331,8 +331,8 @@ int nasmac__metrics_add_table(struct nasmac__metrics *ms, const void *base,
 /* What a role serves: its counter table, its latency histogram, the refresh hook. */
 struct nasmac__metrics_spec {
 	const void *base;
-	const struct nasmac__counter *tbl;
-	size_t n;
+	const struct nasmac__counter *tbl, *tbl2; /* tbl2: more of them, may be NULL */
+	size_t n, n2;
 	const char *hist_name, *hist_help;
 	const struct nasmac__hist *hist;
 	void (*refresh)(void *arg);

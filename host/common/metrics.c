@@ -316,6 +316,8 @@ int nasmac__metrics_serve(uv_loop_t *loop, const char *addr, const struct nasmac
 
 	if (!rc)
 		rc = nasmac__metrics_add_table(*out, sp->base, sp->tbl, sp->n);
+	if (!rc && sp->tbl2)
+		rc = nasmac__metrics_add_table(*out, sp->base, sp->tbl2, sp->n2);
 	if (!rc)
 		rc = nasmac__metrics_add_hist(*out, sp->hist_name, sp->hist_help, sp->hist);
 	if (rc) {

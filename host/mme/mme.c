@@ -99,13 +99,16 @@ static const struct nasmac__counter counter_tbl[] = {
 	C(batches, "libnasmac device batches"),
 	C(run_errors, "device runs that reported a bus error or bad arguments (recomputed on the CPU)"),
 	C(fallbacks, "MAC checks recomputed on the CPU after a failed device batch"),
+	G(restart, "restart_counter", "the restart counter of this start (sent in Echo Recovery)"),
+	G(ues, "ues", "UE contexts in the hot index"),
+	G(pending, "pending_checks", "Context Requests waiting for a MAC check or a commit"),
+};
+/* The store's, on a log line of their own (store URI: ...) and in the metrics. */
+static const struct nasmac__counter store_tbl[] = {
 	C(commits, "store group commits"),
 	C(committed, "uplink NAS COUNTs committed to the store"),
 	C(store_refused, "COUNT advances the store refused (a newer one was stored: replay)"),
 	C(store_fail, "COUNTs lost to a failed commit (answered System failure, no context)"),
-	G(restart, "restart_counter", "the restart counter of this start (sent in Echo Recovery)"),
-	G(ues, "ues", "UE contexts in the hot index"),
-	G(pending, "pending_checks", "Context Requests waiting for a MAC check or a commit"),
 };
 #undef C
 #undef G
@@ -1151,6 +1154,7 @@ int nasmac__mme_main(int argc, char **argv)
 		const struct nasmac__metrics_spec sp = {
 			.base = &m->c, .tbl = counter_tbl,
 			.n = sizeof(counter_tbl) / sizeof(counter_tbl[0]),
+			.tbl2 = store_tbl, .n2 = sizeof(store_tbl) / sizeof(store_tbl[0]),
 			.hist_name = "mme_request_duration_seconds",
 			.hist_help = "Context Request to its answer, for requests "
 			"that needed a MAC check (verification and store commit)",
