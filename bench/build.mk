@@ -8,8 +8,8 @@ bench-all: $(NASMAC_BIN)
 	$(Q)$(NASMAC_BIN) bench e2e
 
 # make bench-report: every benchmark as JSON Lines (the engine at four memory latencies), then
-# CSV tables and pictures (scripts/bench_report.py, gnuplot) in build/bench/.
-BENCH_DIR := $(BUILD)/bench
+# CSV tables, pictures (scripts/bench_report.py, gnuplot) and index.md in build/report/.
+BENCH_DIR := $(BUILD)/report
 .PHONY: bench-report
 bench-report: $(NASMAC_BIN)
 	@mkdir -p $(BENCH_DIR)

@@ -28,7 +28,7 @@ $(NASMACD_BIN): $(NASMACD_OBJS) $(HOST_COMMON_OBJS) $(NASMAC_LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(filter 1,$(V)),,echo "  LD      $@")
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $(NASMACD_OBJS) $(HOST_COMMON_OBJS) $(NASMAC_LIBS) \
-		$(NASMAC_LDLIBS) $(HOST_LDLIBS) -lyaml -lmicrohttpd $(LDLIBS)
+		$(NASMAC_LDLIBS) $(HOST_LDLIBS) -lyaml -lmicrohttpd -lsystemd $(LDLIBS)
 
 # Subcommand objects go straight into the tool.
 TOOL_OBJS += $(HOST_TOOL_OBJS) $(HOST_COMMON_OBJS)

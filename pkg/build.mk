@@ -13,7 +13,8 @@ UNITS := nasmacd-mme.service nasmacd-amf.service
 install: lib $(NASMAC_BIN) $(NASMACD_BIN)
 	install -d $(DESTDIR)$(LIBDIR)/nasmac $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(UNITDIR) \
-		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/nasmac
+		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SYSCONFDIR)/nasmac
 	install -m 0644 $(NASMAC_SO) $(DESTDIR)$(LIBDIR)/
 	ln -sf $(notdir $(NASMAC_SO)) $(DESTDIR)$(LIBDIR)/libnasmac.so.$(NASMAC_SOMAJOR)
 	ln -sf $(notdir $(NASMAC_SO)) $(DESTDIR)$(LIBDIR)/libnasmac.so
@@ -27,6 +28,7 @@ install: lib $(NASMAC_BIN) $(NASMACD_BIN)
 	for u in $(UNITS); do sed -e 's|@BINDIR@|$(PREFIX)/bin|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g; s|@DOCDIR@|$(DOCDIR)|g' \
 		etc/systemd/$$u.in >$(DESTDIR)$(UNITDIR)/$$u; chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; done
 	gzip -9n <doc/nasmacd.8 >$(DESTDIR)$(MANDIR)/man8/nasmacd.8.gz
+	gzip -9n <doc/nasmac.1 >$(DESTDIR)$(MANDIR)/man1/nasmac.1.gz
 	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
 	install -m 0644 host/README.md $(DESTDIR)$(DOCDIR)/README.host.md
 	install -m 0644 hw/README.md $(DESTDIR)$(DOCDIR)/README.hw.md
@@ -36,7 +38,7 @@ DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
 DEB := $(BUILD)/nasmac_$(NASMAC_VER)_$(DEB_ARCH).deb
 DEB_ROOT := $(BUILD)/deb/root
 deb: $(DEB)
-$(DEB): lib $(NASMAC_BIN) $(NASMACD_BIN) pkg/control.in pkg/build.mk $(wildcard etc/*/*) doc/nasmacd.8
+$(DEB): lib $(NASMAC_BIN) $(NASMACD_BIN) pkg/control.in pkg/build.mk $(wildcard etc/*/*) doc/nasmacd.8 doc/nasmac.1
 	$(Q)rm -rf $(BUILD)/deb && mkdir -p $(DEB_ROOT)/DEBIAN $(BUILD)/deb/debian
 	$(Q)$(MAKE) --no-print-directory -s install PREFIX=/usr LIBDIR=/usr/lib/$$(dpkg-architecture -qDEB_HOST_MULTIARCH) \
 		DESTDIR=$(abspath $(DEB_ROOT)) >/dev/null

@@ -19,6 +19,7 @@ for p in usr/bin/nasmac usr/bin/nasmacd usr/lib/$ma/libnasmac.so.1 usr/lib/$ma/n
 	usr/lib/$ma/nasmac/nasmac-xrt.so usr/lib/$ma/pkgconfig/nasmac.pc usr/include/nasmac.h \
 	etc/nasmac/mme.yaml etc/nasmac/amf.yaml lib/systemd/system/nasmacd-mme.service \
 	lib/systemd/system/nasmacd-amf.service usr/share/man/man8/nasmacd.8.gz \
+	usr/share/man/man1/nasmac.1.gz \
 	usr/share/doc/nasmac/README.md; do
 	[ -e "$t/root/$p" ] && ok || bad "missing /$p"
 done

@@ -2,7 +2,7 @@
 """make bench-report: the benchmarks' JSON Lines as CSV tables and gnuplot pictures.
 
 Usage: bench_report.py DIR   (DIR holds engine.jsonl, driver.jsonl, e2e.jsonl from
-`nasmac bench ... --json`; writes DIR/<bench>.csv and DIR/<bench>.png)
+`nasmac bench ... --json`; writes DIR/<bench>.csv, DIR/<bench>.png and DIR/index.md)
 
 Each picture's title carries the run's conditions from the header line every benchmark
 prints first (commit, CPU, cores, load average at the start): a figure without them is not
@@ -135,6 +135,29 @@ def e2e(d):
          "k requests/s", data, h)
 
 
+def index(d):
+    """index.md: each picture with its conditions and the numbers behind it."""
+    out = ["# nasmac benchmark report", ""]
+    for name, title in (("engine", "Engine: cycles per MAC against memory latency"),
+                        ("driver", "Driver: MAC/s per backend and CPU peers"),
+                        ("e2e", "End to end: Context Requests/s through nasmacd mme")):
+        h, _ = read(os.path.join(d, name + ".jsonl"))
+        csv_path = os.path.join(d, name + ".csv")
+        if not os.path.exists(csv_path):
+            continue
+        out += ["## " + title, "", "Conditions: " + conditions(h) + ".", ""]
+        if os.path.exists(os.path.join(d, name + ".png")):
+            out += ["![%s](%s.png)" % (title, name), ""]
+        with open(csv_path) as f:
+            rows = list(csv.reader(f))
+        out.append("| " + " | ".join(rows[0]) + " |")
+        out.append("|" + "---|" * len(rows[0]))
+        out += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+        out.append("")
+    with open(os.path.join(d, "index.md"), "w") as f:
+        f.write("\n".join(out))
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -142,7 +165,8 @@ def main():
     engine(d)
     driver(d)
     e2e(d)
-    made = [f for f in sorted(os.listdir(d)) if f.endswith((".csv", ".png"))]
+    index(d)
+    made = [f for f in sorted(os.listdir(d)) if f.endswith((".csv", ".png", ".md"))]
     print("bench_report: %s" % (", ".join(os.path.join(d, f) for f in made) or "nothing to draw"))
 
 

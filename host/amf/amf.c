@@ -920,7 +920,9 @@ int nasmac__amf_main(int argc, char **argv)
 	uv_signal_start(&a->sig_hup, on_signal, SIGHUP);
 	nasmac__log(NASMAC__LOG_INFO, "UE test link on %s, MME at %s, backend %s", listen, mme,
 		    backend);
+	nasmac__notify("READY=1");
 	uv_run(&a->loop, UV_RUN_DEFAULT);
+	nasmac__notify("STOPPING=1");
 	/* What arrived before the stop signal is still handled, so the exit counters cover it. */
 	uv_run(&a->loop, UV_RUN_NOWAIT);
 	print_counters(a, "exit");

@@ -226,6 +226,8 @@ int nasmac__udp_open_group(uv_loop_t *loop, struct nasmac__udp *u, const struct 
  * a worker failed), *worker = -1. */
 int nasmac__workers_run(unsigned int n, int *worker);
 int nasmac__reuseport_steer(int fd, unsigned int n);
+/* sd_notify(3) state to systemd ("READY=1", "STOPPING=1", "RELOADING=1"). */
+void nasmac__notify(const char *state);
 int nasmac__udp_open(uv_loop_t *loop, struct nasmac__udp *u, const struct sockaddr_in *addr,
 		     nasmac__udp_cb on_recv, void *data);
 /* Queues one datagram (copied); sends the queue at once when it is full. */

@@ -28,6 +28,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <systemd/sd-daemon.h>
+
 #include "host.h"
 
 #define MAX_WORKERS 256
@@ -127,4 +129,12 @@ int nasmac__workers_run(unsigned int n, int *worker)
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return failed ? 1 : 0;
+}
+
+/* systemd's Type=notify (libsystemd's sd_notify: a no-op when not started by systemd). With
+ * --workers every worker says READY=1 (NotifyAccess=all in the unit): the service is up when the
+ * first of them serves. */
+void nasmac__notify(const char *state)
+{
+	(void)sd_notify(0, state);
 }

@@ -1181,7 +1181,9 @@ int nasmac__mme_main(int argc, char **argv)
 		    "counter %u",
 		    listen, backend, m->store.n, m->kamf_by_mme_all ? ", K_AMF derived by the MME" : "",
 		    store, m->db->durable ? nasmac__db_sync_name(dbo.sync) : "none", m->restart);
+	nasmac__notify("READY=1");
 	uv_run(&m->loop, UV_RUN_DEFAULT);
+	nasmac__notify("STOPPING=1");
 	/* What arrived before the stop signal (Context Acknowledges, typically) is still handled,
 	 * so the exit counters cover everything that was sent before it. */
 	uv_run(&m->loop, UV_RUN_NOWAIT);

@@ -13,6 +13,7 @@ head -1 "$t/engine.csv" | grep -q '^alg,jobs,mem_latency,.*cycles_per_mac' && ok
 for p in engine driver; do
 	[ -s "$t/$p.png" ] && [ "$(head -c 4 "$t/$p.png" | tail -c 3)" = PNG ] && ok || bad "$p.png"
 done
+grep -q '^!\[Engine: cycles per MAC against memory latency\](engine.png)$' "$t/index.md" && ok || bad "index.md: $(head -8 "$t/index.md")"
 printf '{"alg":\n' >"$t/e2e.jsonl"
 out=$(python3 scripts/bench_report.py "$t" 2>&1); rc=$?
 [ $rc -ne 0 ] && printf '%s' "$out" | grep -q "e2e.jsonl:1: not JSON" && ok || bad "broken line: rc $rc: $out"

@@ -94,5 +94,26 @@ out=$("$d" mme --listen 127.0.0.1:$a --store memory: --log-level chatty 2>&1); r
 out=$("$d" mme --listen 127.0.0.1:$a --store memory: --log "$t/no/such/dir/x.log" 2>&1); rc=$?
 [ $rc -eq 2 ] && printf '%s' "$out" | grep -q "cannot open log file" && ok || bad "bad log path: rc $rc: $out"
 
+# systemd Type=notify: READY=1 on the notify socket once serving, STOPPING=1 at SIGTERM.
+python3 - "$t/notify" >"$t/notify.out" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(10)
+got = []
+try:
+    while len(got) < 2:
+        got.append(s.recv(256).decode())
+except socket.timeout:
+    pass
+print(" ".join(got))
+PY
+npid=$!
+for _ in $(seq 50); do [ -S "$t/notify" ] && break; sleep 0.05; done
+NOTIFY_SOCKET="$t/notify" "$d" mme --listen 127.0.0.1:$a --store "lmdb:$t/store" >"$t/log" 2>&1 &
+pid=$!
+echo_ok $a || bad "daemon under NOTIFY_SOCKET does not answer"
+stop
+wait $npid
+[ "$(cat "$t/notify.out")" = "READY=1 STOPPING=1" ] && ok || bad "sd_notify: '$(cat "$t/notify.out")'"
+
 echo "test-config: $pass passed, $fail failed"
 [ $fail -eq 0 ]
