@@ -124,6 +124,9 @@ static int run_engine(nasmac_sim_t *sim, uint64_t desc, uint64_t arena, uint64_t
 	nasmac_sim_reg_write(sim, NASMAC_REG_RESULT_ADDR, (uint32_t)res);
 	nasmac_sim_reg_write(sim, NASMAC_REG_RESULT_ADDR_HI, (uint32_t)(res >> 32));
 	nasmac_sim_reg_write(sim, NASMAC_REG_NUM_JOBS, (uint32_t)n);
+	/* The descriptor and result buffers hold BATCH_MAX slots (layout 2.0: the kernel never
+	 * reads or writes past them). */
+	nasmac_sim_reg_write(sim, NASMAC_REG_MAX_JOBS, BATCH_MAX);
 	nasmac_sim_reg_write(sim, NASMAC_REG_ARENA_BYTES, (uint32_t)off);
 	nasmac_sim_stats_t before[MAX_PORTS], after;
 	for (unsigned p = 0; p < MAX_PORTS && nasmac_sim_port(sim, p); p++)
