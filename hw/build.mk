@@ -58,12 +58,13 @@ $(TIMING_DIR)/deps.mk: $(TIMING_CFG) $(TIMING_PY) $(wildcard hw/rtl/*.sv)
 
 $(TIMING_DIR)/%.netlist.json: $(TIMING_DIR)/plan/%.plan
 	@echo "  YOSYS   $*$(if $(TIMING_BB_$*), (black boxes: $(TIMING_BB_$*)))$(if $(TIMING_KEEP_$*), (kept: $(TIMING_KEEP_$*)))"
-	$(Q)t0=$$(date +%s); $(YOSYS) -q -l $(TIMING_DIR)/$*.log \
+	$(Q)$(if $(wildcard /usr/bin/time),/usr/bin/time -f "%e s wall, %U s user, %S s sys" -o $(TIMING_DIR)/$*.time) \
+		$(YOSYS) -q -l $(TIMING_DIR)/$*.log \
 		-p "read_verilog -sv $(TIMING_PKGS) $(TIMING_SRC_$*); $(if $(TIMING_BB_$*),blackbox $(TIMING_BB_$*);) \
 		hierarchy -top $*; $(if $(TIMING_KEEP_$*),setattr -mod -set keep_hierarchy 1 $(foreach k,$(TIMING_KEEP_$*),*$(k)*);) \
 		synth_xilinx -family xcup -top $* -flatten -noiopad; write_json $@.tmp" >/dev/null 2>&1 \
-		|| { echo "make timing: yosys failed on $*, see $(TIMING_DIR)/$*.log"; exit 1; }; \
-		echo $$(( $$(date +%s) - t0 )) >$(TIMING_DIR)/$*.seconds; mv $@.tmp $@
+		|| { echo "make timing: yosys failed on $*, see $(TIMING_DIR)/$*.log"; exit 1; }
+	$(Q)mv $@.tmp $@
 
 $(TIMING_DIR)/%.result.json: $(TIMING_DIR)/%.netlist.json $(TIMING_PY) $(TIMING_CFG)
 	@echo "  TIMING  $*"
@@ -77,6 +78,8 @@ TIMING_REPORT_ARGS = --cfg $(TIMING_CFG) $(if $(filter 1,$(TIMING_KEEP_GOING)),-
 # budget unless TIMING_KEEP_GOING=1. make timing-<module>: one module (and its black boxes).
 .PHONY: timing
 timing: $(BOOTSTRAP) $(TIMING_RESULTS)
+	@cat $(TIMING_DIR)/*.time 2>/dev/null | awk '/wall/ {n++; w += $$1; u += $$4 + $$7} END { if (n) \
+		printf "  yosys: %d netlists, %.0f s CPU, %.0f s wall when they were made (build/timing/*.time)\n", n, u, w }'
 	$(Q)$(PYTHON) $(TIMING_PY) report $(TIMING_REPORT_ARGS) $(TIMING_RESULTS) \
 		--txt $(TIMING_DIR)/report.txt --json $(TIMING_DIR)/report.json
 

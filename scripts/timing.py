@@ -365,7 +365,7 @@ def topo(g):
 class Arrivals:
     """Forward longest paths, one independent maximum per metric, with back pointers."""
 
-    def __init__(self, g, order, succ, starts):
+    def __init__(self, g, order, succ, starts, within=None):
         self.lv, self.mx, self.dl, self.cr, self.run = {}, {}, {}, {}, {}
         self.plv, self.pdl, self.pmx, self.pcr = {}, {}, {}, {}
         self.origin = {}
@@ -379,6 +379,8 @@ class Arrivals:
                 continue
             for a in succ[n]:
                 d = a.dst
+                if within is not None and d not in within:
+                    continue
                 v = lv[n] + a.lv
                 if v > lv.get(d, -1):
                     lv[d] = v
@@ -449,6 +451,12 @@ def worst_paths(g, arr, nl, cfg, ends=None):
     return out
 
 
+def merge(a, b):
+    """Per-metric maxima of two [levels, muxf, delay, carry, name]; the name of the slower."""
+    return [max(a[0], b[0]), max(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]),
+            a[4] if a[2] >= b[2] else b[4]]
+
+
 def boundary_model(g, order, succ, nl, cfg):
     """Input -> register, register -> output and input -> output maxima, per port bit."""
     bitkey = {}
@@ -470,46 +478,84 @@ def boundary_model(g, order, succ, nl, cfg):
             for k in keys:
                 reg2out[k] = [arr.lv[b], arr.mx[b], round(arr.dl[b] - cfg["t_cq"], 4), arr.cr[b],
                               arr.origin.get(p[0], nl.name(p[0])), cfg["t_cq"]]
-    # input -> register / output: one cone walk per input bit.
     in2reg, in2out = {}, {}
+    # input -> register: one backward pass, the worst continuation from every net to a path end
+    # inside (per metric). Carry runs: ind = the longest run on the rest of the path when the net
+    # is not on a chain; cont = the bits a chain still adds through carry-ins after the net.
     ends_by_bit = defaultdict(list)
     for e in reg_ends:
         ends_by_bit[e[0]].append(e)
+    down = {}
+    cont = {}
+    for n in reversed(order):
+        best = None
+        for e in ends_by_bit.get(n, ()):
+            m = [e[1], e[2], e[3], e[4], e[5]]
+            best = m if best is None else merge(best, m)
+        c = 0
+        for a in succ.get(n, ()):
+            d = down.get(a.dst)
+            if a.carry == "ci":
+                c = max(c, a.run + cont.get(a.dst, 0))
+            if d is None:
+                continue
+            if a.carry in ("entry", "ci"):
+                cr = max(d[3], a.run + cont.get(a.dst, 0))
+            elif a.carry == "abs":
+                cr = max(d[3], a.run)
+            else:
+                cr = d[3]
+            m = [d[0] + a.lv, d[1] + a.mx, d[2] + a.dl, cr, d[4]]
+            best = m if best is None else merge(best, m)
+        if best is not None:
+            down[n] = best
+        if c:
+            cont[n] = c
+    for b, keys in in_bits.items():
+        best = list(down[b]) if b in down else None
+        if best is None:
+            for e in ends_by_bit.get(b, ()):  # a port bit with no arcs, straight into a register
+                m = [e[1], e[2], e[3], e[4], e[5]]
+                best = m if best is None else merge(best, m)
+        if best is not None:
+            best[2] = round(best[2], 4)
+            for k in keys:
+                in2reg[k] = best
+    # input -> output: forward walks from each input bit, only over nets that reach an output.
+    pred = defaultdict(list)
+    for a in g.arcs:
+        pred[a.dst].append(a.src)
+    reach = set(out_bits)
+    stack = list(out_bits)
+    while stack:
+        n = stack.pop()
+        for p in pred.get(n, ()):
+            if p not in reach:
+                reach.add(p)
+                stack.append(p)
     pos = {n: i for i, n in enumerate(order)}
     for b, keys in in_bits.items():
-        cone = set([b])
+        if b not in reach:
+            continue
+        cone = {b}
         stack = [b]
         while stack:
             n = stack.pop()
             for a in succ.get(n, ()):
-                if a.dst not in cone:
+                if a.dst in reach and a.dst not in cone:
                     cone.add(a.dst)
                     stack.append(a.dst)
         sub = sorted((n for n in cone if n in pos), key=pos.get)
         if b not in pos:
             sub = [b] + sub
-        a2 = Arrivals(g, sub, succ, {b: (0, 0, 0.0, 0, "in")})
-        best = None
-        for n in cone:
-            for e in ends_by_bit.get(n, ()):
-                m = (a2.lv[n] + e[1], a2.mx[n] + e[2], a2.dl[n] + e[3], max(a2.cr[n], e[4]), e[5])
-                if best is None:
-                    best = list(m)
-                else:
-                    if m[2] > best[2]:
-                        best[4] = m[4]
-                    best = [max(best[0], m[0]), max(best[1], m[1]), max(best[2], m[2]),
-                            max(best[3], m[3]), best[4]]
+        a2 = Arrivals(g, sub, succ, {b: (0, 0, 0.0, 0, "in")}, cone)
         outs = {}
         for n in cone:
             if n in out_bits and n in a2.lv:
                 for ok in out_bits[n]:
                     outs[ok] = [a2.lv[n], a2.mx[n], round(a2.dl[n], 4), a2.cr[n]]
-        for k in keys:
-            if best is not None:
-                best[2] = round(best[2], 4)
-                in2reg[k] = best
-            if outs:
+        if outs:
+            for k in keys:
                 in2out[k] = outs
     return {"in2reg": in2reg, "reg2out": reg2out, "in2out": in2out}
 
