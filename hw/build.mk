@@ -35,17 +35,19 @@ lint-kernel:
 	$(Q)$(VERILATOR) --lint-only -Wall --top-module nasmac $(KERNEL_RTL)
 
 # --- make timing / make synth: per-module Yosys runs, a logic-depth budget, resource sums. --------
-# Every module in hw/rtl is synthesised once, out of context, with its default parameters
-# (synth_xilinx -family xcup -flatten -noiopad). hw/timing/timing.cfg may keep children out of
-# the flattening: "keep" children are mapped once in the same run (the EIA3 lane's eight units
-# are one ZUC unit to map), "blackbox" children not at all (the lanes, for the top). Either way
-# scripts/timing.py composes their paths from the boundary model it computes for each child. A netlist is made again only when one of its own source files
+# Every unique module of hw/rtl is mapped once, out of context, with its default parameters
+# (synth_xilinx -family xcup -flatten -noiopad); hw/timing/timing.cfg names the children kept out
+# of a flattening ("keep": mapped once in the parent's run, e.g. the EIA3 lane's unit; "row": the
+# child's own row read from that run) and the black boxes (the lanes, for the top: no Yosys run
+# holds the whole kernel). scripts/timing.py composes paths through them from the boundary model
+# it computes for every module. A netlist is made again only when one of its own source files
 # changes ($(TIMING_DIR)/deps.mk, from the RTL). hw/README.md: "Timing budget and delay model".
 TIMING_DIR  := $(BUILD)/timing
 TIMING_CFG  := hw/timing/timing.cfg
 TIMING_PY   := scripts/timing.py
 TIMING_PKGS := $(LAYOUT_GEN_SV) $(sort $(wildcard hw/rtl/*_pkg.sv))
 TIMING_KEEP_GOING ?= 0
+TIMING_TIMEFMT := "%e s wall, %U s user, %S s sys"
 
 # The generated fragment is needed (and made) only when a timing or synth goal is asked for.
 ifneq ($(filter timing timing-% synth synth-summary check-hw $(TIMING_DIR)/%,$(MAKECMDGOALS)),)
@@ -58,7 +60,7 @@ $(TIMING_DIR)/deps.mk: $(TIMING_CFG) $(TIMING_PY) $(wildcard hw/rtl/*.sv)
 
 $(TIMING_DIR)/%.netlist.json: $(TIMING_DIR)/plan/%.plan
 	@echo "  YOSYS   $*$(if $(TIMING_BB_$*), (black boxes: $(TIMING_BB_$*)))$(if $(TIMING_KEEP_$*), (kept: $(TIMING_KEEP_$*)))"
-	$(Q)$(if $(wildcard /usr/bin/time),/usr/bin/time -f "%e s wall, %U s user, %S s sys" -o $(TIMING_DIR)/$*.time) \
+	$(Q)$(if $(wildcard /usr/bin/time),/usr/bin/time -f $(TIMING_TIMEFMT) -o $(TIMING_DIR)/$*.time) \
 		$(YOSYS) -q -l $(TIMING_DIR)/$*.log \
 		-p "read_verilog -sv $(TIMING_PKGS) $(TIMING_SRC_$*); $(if $(TIMING_BB_$*),blackbox $(TIMING_BB_$*);) \
 		hierarchy -top $*; $(if $(TIMING_KEEP_$*),setattr -mod -set keep_hierarchy 1 $(foreach k,$(TIMING_KEEP_$*),*$(k)*);) \
@@ -66,9 +68,11 @@ $(TIMING_DIR)/%.netlist.json: $(TIMING_DIR)/plan/%.plan
 		|| { echo "make timing: yosys failed on $*, see $(TIMING_DIR)/$*.log"; exit 1; }
 	$(Q)mv $@.tmp $@
 
-$(TIMING_DIR)/%.result.json: $(TIMING_DIR)/%.netlist.json $(TIMING_PY) $(TIMING_CFG)
-	@echo "  TIMING  $*"
-	$(Q)$(PYTHON) $(TIMING_PY) analyse $< --top $* --cfg $(TIMING_CFG) \
+# The netlist a result is read from ($(TIMING_FROM_<m>), from deps.mk) is its own, or the run of
+# the parent that maps it (row.<m> in the configuration).
+$(TIMING_DIR)/%.result.json: $(TIMING_PY) $(TIMING_CFG)
+	@echo "  TIMING  $*$(if $(filter-out $*,$(TIMING_FROM_$*)), (mapped in $(TIMING_FROM_$*)))"
+	$(Q)$(PYTHON) $(TIMING_PY) analyse $(TIMING_DIR)/$(TIMING_FROM_$*).netlist.json --top $* --cfg $(TIMING_CFG) \
 		$(foreach c,$(TIMING_BB_$*),--child $(c)=$(TIMING_DIR)/$(c).result.json) -o $@
 
 TIMING_RESULTS = $(foreach m,$(TIMING_MODULES),$(TIMING_DIR)/$(m).result.json)

@@ -53,6 +53,11 @@ def cfg_keeps(cfg, module):
     return cfg.get("keep." + module, "").split()
 
 
+def cfg_row_from(cfg, module):
+    """The module whose run maps this one (itself unless row.<module> names another)."""
+    return cfg.get("row." + module, module)
+
+
 # --- Cell library: how each Xilinx primitive Yosys emits is timed. ----------------------------
 
 FF_TYPES = {"FDRE", "FDSE", "FDCE", "FDPE", "FDRE_1", "FDSE_1", "FDCE_1", "FDPE_1",
@@ -606,20 +611,28 @@ def analyse(args):
     cfg = load_cfg(args.cfg)
     with open(args.netlist) as f:
         doc = json.load(f)
-    if args.top not in doc["modules"]:
-        cands = [m for m in doc["modules"]
-                 if not doc["modules"][m].get("attributes", {}).get("blackbox")]
-        raise SystemExit(f"timing: module {args.top} not in {args.netlist} (has: {' '.join(cands)})")
+    top = args.top
+    if top not in doc["modules"]:
+        # A module mapped inside another module's run: its variant with that run's parameters.
+        variants = sorted(m for m in doc["modules"]
+                          if m.startswith("$paramod\\" + top + "\\"))
+        if not variants:
+            cands = [m for m in doc["modules"]
+                     if not doc["modules"][m].get("attributes", {}).get("blackbox")]
+            raise SystemExit(f"timing: module {top} not in {args.netlist} (has: {' '.join(cands)})")
+        top = variants[0]
     children = {}
     for spec in args.child or []:
         name, _, path = spec.partition("=")
         with open(path) as f:
             children[name] = json.load(f)["boundary"]
     memo = {}
-    out = analyse_module(doc, args.top, cfg, children, memo)
+    out = analyse_module(doc, top, cfg, children, memo)
+    out["variant"] = top
+    out["netlist"] = args.netlist
     # Resources of the kept submodules travel with the result (make synth sums them).
     out["submodules"] = {m: {"cells": r["cells"], "blackboxes": r["blackboxes"]}
-                         for m, r in memo.items() if m != args.top}
+                         for m, r in memo.items() if m != top}
     out["module"] = args.top
     tmp = args.output + ".tmp"
     with open(tmp, "w") as f:
@@ -656,7 +669,7 @@ def report(args):
                  f"levels, carry <= {b_cr} bits, MUXF <= {b_mx} on any path;")
     lines.append(f"fmax from the delay model in {args.cfg}, UltraScale+ -2; a path end is a register, "
                  "RAM/DSP pin or module port; '+bb' = black-box children composed in)")
-    hdr = f"{'module':<22} {'levels':>6} {'carry':>5} {'muxf':>4} {'fmax MHz':>8}  {'ok':<4} worst path (slowest by the model)"
+    hdr = f"{'module':<26} {'levels':>6} {'carry':>5} {'muxf':>4} {'fmax MHz':>8}  {'ok':<4} worst path (slowest by the model)"
     lines.append(hdr)
     lines.append("-" * len(hdr))
     failed = 0
@@ -668,12 +681,12 @@ def report(args):
         d = w["delay"]
         fm = fmax_mhz(d["value"])
         mark = lambda k, v: f"{v}*" if k in fails else f"{v}"
-        lines.append(f"{name:<22} {mark('levels', w['levels']['value']):>6} "
+        lines.append(f"{name:<26} {mark('levels', w['levels']['value']):>6} "
                      f"{mark('carry', w['carry']['value']):>5} {mark('muxf', w['muxf']['value']):>4} "
                      f"{fm:8.0f}  {ok:<4} {d['start']} -> {d['end']}")
         if fails:
             for k in fails:
-                lines.append(f"{'':<22} {k} worst: {w[k]['start']} -> {w[k]['end']} "
+                lines.append(f"{'':<26} {k} worst: {w[k]['start']} -> {w[k]['end']} "
                              f"({w[k]['value']}; {w['over'][k]} path ends over budget)")
     lines.append("")
     lines.append(f"{len(rows) - failed} of {len(rows)} modules within the budget"
@@ -754,6 +767,14 @@ def deps(args):
                 continue
             stack.extend(children.get(x, []))
         srcs = sorted(set(files[x] for x in need))
+        src = cfg_row_from(cfg, m)
+        if src != m:  # mapped in its parent's run: no netlist of its own
+            if m not in cfg_keeps(cfg, src):
+                raise SystemExit(f"timing: row.{m} = {src}, but {src} does not keep {m}")
+            out.append(f"TIMING_FROM_{m} := {src}")
+            out.append(f"$(TIMING_DIR)/{m}.result.json: $(TIMING_DIR)/{src}.netlist.json "
+                       + " ".join(f"$(TIMING_DIR)/{c}.result.json" for c in bbs))
+            continue
         out.append(f"TIMING_SRC_{m} := {' '.join(srcs)}")
         out.append(f"TIMING_BB_{m} := {' '.join(bbs)}")
         out.append(f"TIMING_KEEP_{m} := {' '.join(keeps)}")
@@ -764,7 +785,11 @@ def deps(args):
         if not os.path.exists(plan) or open(plan).read() != want:
             with open(plan, "w") as f:
                 f.write(want)
-        out.append(f"$(TIMING_DIR)/{m}.result.json: {' '.join(f'$(TIMING_DIR)/{c}.result.json' for c in bbs)}")
+        out.append(f"TIMING_FROM_{m} := {m}")
+        out.append(f"$(TIMING_DIR)/{m}.result.json: $(TIMING_DIR)/{src}.netlist.json "
+                   + " ".join(f"$(TIMING_DIR)/{c}.result.json" for c in bbs))
+    runs = sorted(set(cfg_row_from(cfg, m) for m in mods))
+    out.append(f"TIMING_RUNS := {' '.join(runs)}")
     text = "\n".join(out) + "\n"
     if not os.path.exists(args.output) or open(args.output).read() != text:
         with open(args.output, "w") as f:
@@ -834,13 +859,13 @@ def resources(args):
              "BRAM in RAMB36 units; CARRY8 = CARRY4 bits / 8;",
              "black-box children counted once per instance; Yosys LUT counts run above Vivado's, "
              "compare them with each other)",
-             f"{'module':<22} {'LUT':>8} {'FF':>8} {'LUTRAM':>7} {'BRAM36':>6} {'CARRY8':>7} {'MUXF7/8':>8} {'DSP':>4}"]
+             f"{'module':<26} {'LUT':>8} {'FF':>8} {'LUTRAM':>7} {'BRAM36':>6} {'CARRY8':>7} {'MUXF7/8':>8} {'DSP':>4}"]
     for m in args.modules:
         if m not in by_module:
             continue
         t = resources_of(by_module[m], by_module, memo)
         mux = int(t.get("MUXF7", 0) + t.get("MUXF8", 0) + t.get("MUXF9", 0))
-        lines.append(f"{m:<22} {int(t.get('LUT', 0)):>8} {int(t.get('FF', 0)):>8} "
+        lines.append(f"{m:<26} {int(t.get('LUT', 0)):>8} {int(t.get('FF', 0)):>8} "
                      f"{int(t.get('LUTRAM', 0)):>7} {t.get('BRAM36', 0):>6g} "
                      f"{t.get('CARRY8', 0):>7g} {mux:>8} {int(t.get('DSP', 0)):>4}")
     text = "\n".join(lines) + "\n"
