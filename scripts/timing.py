@@ -139,6 +139,14 @@ def bits_of(conn):
     return [b for b in conn]
 
 
+def short(name):
+    """Yosys' generated names, shortened to what tells them apart."""
+    name = re.sub(r"\$techmap\d+", "", name)
+    name = re.sub(r"(\.genblk1)+", ".genblk", name)
+    name = re.sub(r"\$abc\$\d+\$auto\$blifparse\.cc:\d+:parse_blif\$", "abc$", name)
+    return re.sub(r"\$auto\$[a-z_]+\.cc:\d+:", "", name)
+
+
 def build_graph(nl, cfg, children):
     """Translate the netlist into a timing graph. children: type name -> abstract dict."""
     g = Graph()
@@ -238,6 +246,12 @@ def build_graph(nl, cfg, children):
         if ctype in FF_TYPES:
             q = [b for v in outs.values() for b in v if isinstance(b, int)]
             reg = nl.name(q[0]) if q else cname
+            if "$" in reg:  # a register Yosys named itself: name it by its input if that has a name
+                d = [b for b in ins.get("D", []) if isinstance(b, int)]
+                if d and "$" not in nl.name(d[0]):
+                    reg = "(reg of " + nl.name(d[0]) + ")"
+                else:
+                    reg = short(reg)
             for p, v in ins.items():
                 if p in CLOCK_PINS:
                     continue
@@ -247,7 +261,7 @@ def build_graph(nl, cfg, children):
             for p, v in outs.items():
                 for b in v:
                     if isinstance(b, int):
-                        g.add_start(b, nl.name(b), t_cq)
+                        g.add_start(b, reg if "$" in nl.name(b) else nl.name(b), t_cq)
             continue
         if is_lutram(ctype) or ctype.startswith("SRL"):
             # Every input is sampled by the write clock (an end); reading is combinational from
@@ -451,8 +465,8 @@ def worst_paths(g, arr, nl, cfg, ends=None):
             continue
         p = arr.trace(r["bit"], r["pred"])
         out[k] = {"value": round(r["value"], 3) if k == "delay" else r["value"],
-                  "start": arr.origin.get(p[0], nl.name(p[0])), "end": r["end"],
-                  "path": [nl.name(x) for x in p]}
+                  "start": short(arr.origin.get(p[0], nl.name(p[0]))), "end": short(r["end"]),
+                  "path": [short(nl.name(x)) for x in p]}
     return out
 
 
