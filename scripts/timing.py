@@ -292,6 +292,9 @@ def build_graph(nl, cfg, children):
                                                   t_lut + extra_mx * t_muxf + route(b, ctype, p)))
             continue
         if ctype in children or base in children:
+            if ctype not in children:  # e.g. a lane given parameters at the top
+                print(f"timing: {cname.lstrip(chr(92))} ({ctype}) is composed from the model of "
+                      f"{base} with its default parameters", file=sys.stderr)
             add_child(g, nl, cname, c, children.get(ctype) or children[base], route, ctype)
             continue
         # Block RAM, DSP, anything else: opaque, sampled inputs and launched outputs.
