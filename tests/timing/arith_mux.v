@@ -30,3 +30,22 @@ module wide_mux (
     q     <= d_q[sel_q];
   end
 endmodule
+
+// A 32 x 8 distributed RAM with an asynchronous read between registers: the read is one LUT
+// level (RAM32M16), the write pins are path ends.
+module lutram (
+  input  wire       clk,
+  input  wire       we,
+  input  wire [4:0] wa,
+  input  wire [4:0] ra,
+  input  wire [7:0] d,
+  output reg  [7:0] q
+);
+  reg [7:0] mem [0:31];
+  reg [4:0] ra_q;
+  always @(posedge clk) begin
+    if (we) mem[wa] <= d;
+    ra_q <= ra;
+    q    <= mem[ra_q];
+  end
+endmodule

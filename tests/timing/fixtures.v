@@ -9,6 +9,7 @@ module fixtures (
   output wire [39:0]  s40,
   output wire [31:0]  s32
 );
+  wire [7:0] ram_q;
   xor_tree #(.Levels(7)) u_xor7 (.clk(clk), .d(d), .q(q[0]));
   xor_tree #(.Levels(5)) u_xor5 (.clk(clk), .d(d[31:0]), .q(q[1]));
   adder #(.Width(40)) u_add40 (.clk(clk), .a(d[39:0]), .b(d[79:40]), .s(s40));
@@ -20,5 +21,6 @@ module fixtures (
   hier_thru u_thru (.clk(clk), .d(d[8:6]), .q(q[6]));
   hier_sink u_hsink (.clk(clk), .d(d[10:9]), .q(q[7]));
   hier_src u_hsrc (.clk(clk), .d(d[12:11]), .q(q[8]));
-  assign q[12:9] = 4'b0;
+  lutram u_ram (.clk(clk), .we(d[13]), .wa(d[18:14]), .ra(d[23:19]), .d(d[31:24]), .q(ram_q));
+  assign q[12:9] = {3'b0, ^ram_q};
 endmodule

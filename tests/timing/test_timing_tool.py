@@ -38,6 +38,7 @@ CASES = [
     ("hier_thru", "hier_thru", ["chain4"]),
     ("hier_sink", "hier_sink", ["lut_chain3", "sink4"]),
     ("hier_src", "hier_src", ["lut_chain3", "src2"]),
+    ("lutram", "lutram", []),
 ]
 
 
@@ -101,6 +102,21 @@ def main():
           results["hier_src"]["levels"]["start"].startswith("u_s/"))
     check("delay grows with depth",
           val("xor7", "delay") > val("xor5", "delay") > 0)
+
+    with open(f"{out}/lutram.result.json") as f:
+        ram_cells = json.load(f)["cells"]
+    check("lutram: mapped to LUT RAM", any(t.startswith("RAM32") for t in ram_cells))
+    check("lutram: the asynchronous read is one LUT level", val("lutram", "levels") == 1)
+
+    # make synth's sums: own cells plus each child once per instance.
+    r = subprocess.run([sys.executable, TOOL, "resources", "--results"]
+                       + [f"{out}/{n}.result.json" for n, _, _ in CASES]
+                       + ["--modules", "hier_sink", "-o", f"{out}/resources.txt"],
+                       stdout=subprocess.DEVNULL)
+    with open(f"{out}/resources.txt") as f:
+        row = [l.split() for l in f if l.startswith("hier_sink")][0]
+    check("resources: hier_sink has 3 + 4 LUTs and 2 + 1 FFs",
+          r.returncode == 0 and row[1:3] == ["7", "3"])
 
     # The budget check and its exit status.
     def report(names, keep=False):
