@@ -34,29 +34,92 @@ lint-kernel:
 	@echo "  LINT    nasmac (verilator --lint-only -Wall, $(words $(KERNEL_RTL)) files)"
 	$(Q)$(VERILATOR) --lint-only -Wall --top-module nasmac $(KERNEL_RTL)
 
-# --- make synth: Yosys synth_xilinx -family xcup, per lane and the whole kernel. ----------------
-# Reports: $(BUILD)/synth/<top>.stat (stat -tech xilinx) and a one-line summary per top.
+# --- make timing / make synth: per-module Yosys runs, a logic-depth budget, resource sums. --------
+# Every unique module of hw/rtl is mapped once, out of context, with its default parameters
+# (synth_xilinx -family xcup -flatten -noiopad); hw/timing/timing.cfg names the children kept out
+# of a flattening ("keep": mapped once in the parent's run, e.g. the EIA3 lane's unit; "row": the
+# child's own row read from that run) and the black boxes (the lanes, for the top: no Yosys run
+# holds the whole kernel). scripts/timing.py composes paths through them from the boundary model
+# it computes for every module. A netlist is made again only when one of its own source files
+# changes ($(TIMING_DIR)/deps.mk, from the RTL). hw/README.md: "Timing budget and delay model".
+TIMING_DIR  := $(BUILD)/timing
+TIMING_CFG  := hw/timing/timing.cfg
+TIMING_PY   := scripts/timing.py
+TIMING_PKGS := $(LAYOUT_GEN_SV) $(sort $(wildcard hw/rtl/*_pkg.sv))
+TIMING_KEEP_GOING ?= 0
+TIMING_TIMEFMT := "%e s wall, %U s user, %S s sys"
+
+# The generated fragment is needed (and made) only when a timing or synth goal is asked for.
+ifneq ($(filter timing timing-% synth synth-summary check-hw $(TIMING_DIR)/%,$(MAKECMDGOALS)),)
+include $(TIMING_DIR)/deps.mk
+endif
+
+# deps.mk and the per-module plan files (each rewritten only when its content changes).
+$(TIMING_DIR)/deps.mk: $(TIMING_CFG) $(TIMING_PY) $(wildcard hw/rtl/*.sv)
+	@mkdir -p $(TIMING_DIR)/plan
+	$(Q)$(PYTHON) $(TIMING_PY) deps --cfg $(TIMING_CFG) --rtl-dir hw/rtl --plan-dir $(TIMING_DIR)/plan -o $@
+$(TIMING_DIR)/plan/%.plan:
+	@mkdir -p $(TIMING_DIR)/plan
+	$(Q)$(PYTHON) $(TIMING_PY) deps --cfg $(TIMING_CFG) --rtl-dir hw/rtl --plan-dir $(TIMING_DIR)/plan \
+		-o $(TIMING_DIR)/deps.mk
+
+$(TIMING_DIR)/%.netlist.json: $(TIMING_DIR)/plan/%.plan
+	@echo "  YOSYS   $*$(if $(TIMING_BB_$*), (black boxes: $(TIMING_BB_$*)))$(if $(TIMING_KEEP_$*), (kept: $(TIMING_KEEP_$*)))"
+	$(Q)$(if $(wildcard /usr/bin/time),/usr/bin/time -f $(TIMING_TIMEFMT) -o $(TIMING_DIR)/$*.time) \
+		$(YOSYS) -q -l $(TIMING_DIR)/$*.log \
+		-p "read_verilog -sv $(TIMING_PKGS) $(TIMING_SRC_$*); $(if $(TIMING_BB_$*),blackbox $(TIMING_BB_$*);) \
+		hierarchy -top $*; $(if $(TIMING_KEEP_$*),setattr -mod -set keep_hierarchy 1 $(foreach k,$(TIMING_KEEP_$*),*$(k)*);) \
+		synth_xilinx -family xcup -top $* -flatten -noiopad; write_json $@.tmp" >/dev/null 2>&1 \
+		|| { echo "make timing: yosys failed on $*, see $(TIMING_DIR)/$*.log"; exit 1; }
+	$(Q)mv $@.tmp $@
+
+# The netlist a result is read from ($(TIMING_FROM_<m>), from deps.mk) is its own, or the run of
+# the parent that maps it (row.<m> in the configuration).
+$(TIMING_DIR)/%.result.json: $(TIMING_PY) $(TIMING_CFG)
+	@echo "  TIMING  $*$(if $(filter-out $*,$(TIMING_FROM_$*)), (mapped in $(TIMING_FROM_$*)))"
+	$(Q)$(PYTHON) $(TIMING_PY) analyse $(TIMING_DIR)/$(TIMING_FROM_$*).netlist.json --top $* --cfg $(TIMING_CFG) \
+		$(foreach c,$(TIMING_BB_$*),--child $(c)=$(TIMING_DIR)/$(c).result.json) -o $@
+
+TIMING_RESULTS = $(foreach m,$(TIMING_MODULES),$(TIMING_DIR)/$(m).result.json)
+TIMING_REPORT_ARGS = --cfg $(TIMING_CFG) $(if $(filter 1,$(TIMING_KEEP_GOING)),--keep-going)
+
+# make timing: the table (build/timing/report.txt, report.json); fails when a module is over the
+# budget unless TIMING_KEEP_GOING=1. make timing-<module>: one module (and its black boxes).
+.PHONY: timing
+define TIMING_REPORT
+	@cat $(TIMING_DIR)/*.time 2>/dev/null | awk '/wall/ {n++; w += $$1; u += $$4 + $$7} END { if (n) \
+		printf "  yosys: %d netlists, %.0f s CPU (%.0f s summed wall) when made, $(TIMING_DIR)/*.time\n", n, u, w }'
+	$(Q)$(PYTHON) $(TIMING_PY) report $(TIMING_REPORT_ARGS) $(TIMING_RESULTS) \
+		--txt $(TIMING_DIR)/report.txt --json $(TIMING_DIR)/report.json
+endef
+timing: $(BOOTSTRAP) $(TIMING_RESULTS)
+	$(TIMING_REPORT)
+
+timing-%: $(TIMING_DIR)/%.result.json
+	$(Q)$(PYTHON) $(TIMING_PY) report $(TIMING_REPORT_ARGS) $(TIMING_DIR)/$*.result.json
+
+# make synth: LUT/FF/LUT RAM/block RAM/carry per module from the same netlists (black-box children
+# counted once per instance), so no Yosys run holds the whole kernel. build/synth/summary.txt.
 SYNTH_DIR := $(BUILD)/synth
 SYNTH_TOPS := $(KERNEL_LANES) nasmac
-SYNTH_TARGETS += $(foreach t,$(SYNTH_TOPS),$(SYNTH_DIR)/$(t).stat) synth-summary
-
-$(SYNTH_DIR)/%.stat: $(KERNEL_RTL)
-	@mkdir -p $(SYNTH_DIR)
-	@echo "  SYNTH   $* (yosys synth_xilinx -family xcup)"
-	$(Q)$(YOSYS) -q -l $(SYNTH_DIR)/$*.log -p "read_verilog -sv $(KERNEL_RTL); \
-		synth_xilinx -family xcup -top $* -flatten -noiopad; tee -o $@.tmp stat -tech xilinx" \
-		>/dev/null && mv $@.tmp $@
-
+SYNTH_TARGETS += synth-summary
 .PHONY: synth-summary
-synth-summary: $(foreach t,$(SYNTH_TOPS),$(SYNTH_DIR)/$(t).stat)
-	$(Q)for t in $(SYNTH_TOPS); do \
-		f=$(SYNTH_DIR)/$$t.stat; \
-		lut=$$(awk '$$1 ~ /^LUT[1-6]$$/ {s += $$2} END {print s+0}' $$f); \
-		ff=$$(awk '$$1 ~ /^FD[RSCP]E$$/ {s += $$2} END {print s+0}' $$f); \
-		bram=$$(awk '$$1 ~ /^RAM/ {s += $$2} END {print s+0}' $$f); \
-		lc=$$(awk '/Estimated number of LCs/ {print $$NF}' $$f); \
-		printf "  %-18s LUT %7s  FF %7s  LUTRAM+BRAM %4s  est. LCs %7s\n" $$t $$lut $$ff $$bram "$$lc"; \
-	done | tee $(SYNTH_DIR)/summary.txt
+synth-summary: $(TIMING_RESULTS)
+	@mkdir -p $(SYNTH_DIR)
+	$(Q)$(PYTHON) $(TIMING_PY) resources --results $(TIMING_RESULTS) \
+		--modules $(SYNTH_TOPS) $(filter-out $(SYNTH_TOPS),$(TIMING_MODULES)) -o $(SYNTH_DIR)/summary.txt
+
+# make check-hw: everything about the RTL that is too slow for make test: lint, the resource
+# summary, then the timing table, which fails last when a module is over the budget.
+.PHONY: check-hw
+check-hw: lint synth
+	$(TIMING_REPORT)
+
+# make test-timing-tool: the analyser against fixtures of known depth (seconds).
+TEST_TARGETS += test-timing-tool
+.PHONY: test-timing-tool
+test-timing-tool:
+	$(Q)YOSYS=$(YOSYS) $(PYTHON) tests/timing/test_timing_tool.py $(BUILD)/timing-tool
 
 # --- The control-register module's own test (Verilator C++ testbench). --------------------------
 TB_CTRL_DIR := $(BUILD)/hw/tb_ctrl
