@@ -678,6 +678,10 @@ def report(args):
             fails.append("carry")
         if w["muxf"]["value"] > cfg["budget_muxf"]:
             fails.append("muxf")
+        # MUXFs within the LUT budget are fine, not on top of it: the slowest path by the
+        # delay model (LUTs, routes, MUXFs and carries together) must still make the clock.
+        if fmax_mhz(w["delay"]["value"]) < cfg.get("budget_fmax_mhz", 0):
+            fails.append("delay")
         rows.append((r, fails))
     b_lv, b_cr, b_mx = (int(cfg["budget_lut_levels"]), int(cfg["budget_carry_bits"]),
                         int(cfg["budget_muxf"]))

@@ -18,12 +18,12 @@ endmodule
 
 module wide_mux (
   input  wire        clk,
-  input  wire [63:0] d,
-  input  wire [5:0]  sel,
+  input  wire [255:0] d,
+  input  wire [7:0]  sel,
   output reg         q
 );
-  reg [63:0] d_q;
-  reg [5:0]  sel_q;
+  reg [255:0] d_q;
+  reg [7:0]  sel_q;
   always @(posedge clk) begin
     d_q   <= d;
     sel_q <= sel;

@@ -30,7 +30,7 @@ CASES = [
     ("xor5", paramod("xor_tree", "Levels", 5), []),
     ("add40", paramod("adder", "Width", 40), []),
     ("add32", paramod("adder", "Width", 32), []),
-    ("mux64", "wide_mux", []),
+    ("mux256", "wide_mux", []),
     ("chain4", "chain4", []),
     ("lut_chain3", "lut_chain3", []),
     ("sink4", "sink4", ["chain4"]),
@@ -89,7 +89,7 @@ def main():
     check("add40: a 40-bit carry chain", val("add40", "carry") == 40)
     check("add32: a 32-bit carry chain", val("add32", "carry") == 32)
     check("add32: one LUT level before the chain", val("add32", "levels") == 1)
-    check("mux64: MUXF on the path", val("mux64", "muxf") >= 1)
+    check("mux256: MUXF7/F8 on the path, counted", val("mux256", "muxf") >= 1)
     check("chain4: 4 levels input to output", val("chain4", "levels") == 4)
     check("hier_thru: 4 + 4 levels through two black boxes", val("hier_thru", "levels") == 8)
     check("hier_thru: from r[0] to q", results["hier_thru"]["levels"]["start"] == "r[0]"
@@ -119,15 +119,30 @@ def main():
           r.returncode == 0 and row[1:3] == ["7", "3"])
 
     # The budget check and its exit status.
-    def report(names, keep=False):
-        cmd = [sys.executable, TOOL, "report", "--cfg", CFG] + \
+    def report(names, keep=False, cfg=CFG):
+        cmd = [sys.executable, TOOL, "report", "--cfg", cfg] + \
               [f"{out}/{n}.result.json" for n in names] + (["--keep-going"] if keep else [])
         return subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
 
     check("report passes xor5, add32, chain4, hier_src", report(["xor5", "add32", "chain4", "hier_src"]) == 0)
     check("report fails xor7 (levels)", report(["xor7"]) == 1)
     check("report fails add40 (carry)", report(["add40"]) == 1)
-    check("report fails mux64 (MUXF)", report(["mux64"]) == 1)
+    # One F7 -> F8 pair (the slice's own 8-input table) is within budget; past it, or a path
+    # whose delay by the model misses the clock, fails.
+    check("report passes mux256 (one MUXF pair)", report(["mux256"]) == 0)
+    strict = f"{out}/strict.cfg"
+    with open(CFG) as f, open(strict, "w") as g:
+        for line in f:
+            if line.startswith("budget_muxf"):
+                line = "budget_muxf = 0\n"
+            elif line.startswith("budget_fmax_mhz"):
+                line = "budget_fmax_mhz = 900\n"
+            g.write(line)
+    check("report fails mux256 with no MUXF allowed", report(["mux256"], cfg=strict) == 1)
+    with open(strict, "w") as g, open(CFG) as f:
+        for line in f:
+            g.write("budget_fmax_mhz = 500\n" if line.startswith("budget_fmax_mhz") else line)
+    check("report fails xor5 on delay alone (fmax budget 500 MHz)", report(["xor5"], cfg=strict) == 1)
     check("report fails hier_thru (across boundaries)", report(["hier_thru"]) == 1)
     check("report --keep-going exits 0", report(["xor7", "add40"], keep=True) == 0)
     print(f"test-timing-tool: {passed} passed, {failed} failed")
