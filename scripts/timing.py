@@ -702,13 +702,17 @@ def report(args):
         d = w["delay"]
         fm = fmax_mhz(d["value"])
         mark = lambda k, v: f"{v}*" if k in fails else f"{v}"
+        fm_s = f"{fm:.0f}*" if "delay" in fails else f"{fm:.0f}"
         lines.append(f"{name:<26} {mark('levels', w['levels']['value']):>6} "
                      f"{mark('carry', w['carry']['value']):>5} {mark('muxf', w['muxf']['value']):>4} "
-                     f"{fm:8.0f}  {ok:<4} {d['start']} -> {d['end']}")
-        if fails:
-            for k in fails:
-                lines.append(f"{'':<26} {k} worst: {w[k]['start']} -> {w[k]['end']} "
-                             f"({w[k]['value']}; {w['over'][k]} path ends over budget)")
+                     f"{fm_s:>8}  {ok:<4} {d['start']} -> {d['end']}")
+        for k in fails:
+            if k == "delay":
+                lines.append(f"{'':<26} delay worst: {d['start']} -> {d['end']} "
+                             f"({d['value']:.2f} ns, {fm:.0f} MHz < {cfg['budget_fmax_mhz']:.0f})")
+                continue
+            lines.append(f"{'':<26} {k} worst: {w[k]['start']} -> {w[k]['end']} "
+                         f"({w[k]['value']}; {w['over'][k]} path ends over budget)")
     lines.append("")
     lines.append(f"{len(rows) - failed} of {len(rows)} modules within the budget"
                  + (f"; {failed} over it (* marks the figure over budget)" if failed else ""))
