@@ -19,7 +19,46 @@
 #include "nasmac_layout.h"
 #include "sim.h"
 
-#define KERNEL_HZ 300e6
+/* The clock figures are projected to: none without evidence (cycles per MAC only). */
+static double g_clock_hz;
+static char g_clock_why[160] = "no clock evidence: run make timing, or give --clock-mhz";
+
+/* The kernel clock from make timing's report: the 300 MHz target when every module is within
+ * the budget, else the slowest path's estimate (v++ would scale the clock down to about it). */
+static void clock_from_timing(const char *path)
+{
+	char buf[1 << 16];
+	FILE *f = fopen(path, "r");
+	size_t n;
+	double worst = 0;
+	int over = 0;
+
+	if (!f)
+		return;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	for (const char *p = buf; (p = strstr(p, "\"fmax_mhz\":")); p++) {
+		double v = strtod(p + 11, NULL);
+
+		if (v > 0 && (worst == 0 || v < worst))
+			worst = v;
+	}
+	over = strstr(buf, "\"within_budget\": false") || strstr(buf, "\"within_budget\":false");
+	if (worst <= 0)
+		return;
+	if (!over && worst >= 300) {
+		g_clock_hz = 300e6;
+		snprintf(g_clock_why, sizeof(g_clock_why),
+			 "300 MHz: every path within make timing's budget (slowest estimate %.0f MHz, %s)",
+			 worst, path);
+	} else {
+		g_clock_hz = worst * 1e6;
+		snprintf(g_clock_why, sizeof(g_clock_why),
+			 "%.0f MHz: make timing's estimate of the slowest path, over the 300 MHz budget (%s)",
+			 worst, path);
+	}
+}
 #define BATCH_MAX 4096u
 #define DEFAULT_MEM_LATENCY 100u
 #define MAX_LATENCIES 16
@@ -237,10 +276,12 @@ static double cpu_rate(struct cpu_ctx *c, unsigned alg, size_t pool)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: nasmac bench engine [--json] [--jobs N] [--mem-latency N[,N...]] [--mem-stall PCT]\n"
-		   "                           [--mem-outstanding N]\n"
+		   "                           [--mem-outstanding N] [--timing FILE | --clock-mhz F]\n"
 		   "  Batches of N (default 4096) jobs through the whole-kernel model: per algorithm with\n"
-		   "  64-octet messages and a mixed batch (16..160 octets); cycles per MAC, MAC/s at\n"
-		   "  300 MHz, EIA2 AES blocks per cycle, and libipsec-mb on one core in the same run.\n"
+		   "  64-octet messages and a mixed batch (16..160 octets); cycles per MAC, EIA2 AES blocks\n"
+		   "  per cycle, and libipsec-mb on one core in the same run. MAC/s only with a clock:\n"
+		   "  from make timing's report (--timing, default build/timing/report.json: 300 MHz when\n"
+		   "  every path is within the budget, else the slowest path's estimate) or --clock-mhz.\n"
 		   "  --mem-latency  cycles from an accepted AXI request to its first data beat (default %u);\n"
 		   "                 a list (0,40,80,150) runs every batch at each latency\n"
 		   "  --mem-stall    percent of cycles each AXI channel stalls at random (default 0)\n"
@@ -292,7 +333,7 @@ static int bench_at(uint32_t latency, uint32_t stall, uint32_t outstanding, size
 		       "stalls %u%%, ", n, latency, stall);
 		if (outstanding)
 			printf("at most %u bursts in flight per port, ", outstanding);
-		printf("projected to %.0f MHz):\n", KERNEL_HZ / 1e6);
+		printf("clock %s):\n", g_clock_why);
 	}
 	static const unsigned order[] = {1, 2, 3, 0};
 	for (size_t k = 0; k < 4; k++) {
@@ -312,16 +353,22 @@ static int bench_at(uint32_t latency, uint32_t stall, uint32_t outstanding, size
 		double bpc = (double)r.blocks2 / (double)r.cycles;
 		if (json) {
 			printf("{\"alg\":\"%s\",\"jobs\":%zu,\"mem_latency\":%u,\"mem_stall\":%u,"
-			       "\"mem_outstanding\":%u,\"cycles\":%" PRIu64 ",\"cycles_per_mac\":%.3f,\"mac_per_s\":%.0f",
-			       alg_names[alg], n, latency, stall, outstanding, r.cycles, cpm, KERNEL_HZ / cpm);
+			       "\"mem_outstanding\":%u,\"cycles\":%" PRIu64 ",\"cycles_per_mac\":%.3f",
+			       alg_names[alg], n, latency, stall, outstanding, r.cycles, cpm);
+			if (g_clock_hz > 0)
+				printf(",\"clock_mhz\":%.1f,\"mac_per_s\":%.0f", g_clock_hz / 1e6,
+				       g_clock_hz / cpm);
+			else
+				printf(",\"clock_mhz\":null,\"mac_per_s\":null");
 			if (alg == 2)
 				printf(",\"blocks_per_cycle\":%.3f", bpc);
 			for (unsigned p = 0; p < MAX_PORTS && nasmac_sim_port(sim, p); p++)
 				printf(",\"rd_beats_per_cycle_%s\":%.3f", nasmac_sim_port(sim, p), r.rd_util[p]);
 			printf(",\"sim_cycles_per_s\":%.0f}\n", (double)r.sim_cycles / r.wall_s);
 		} else {
-			printf("  %-5s %8" PRIu64 " cycles  %7.2f cycles/MAC  %12.0f MAC/s", alg_names[alg], r.cycles,
-			       cpm, KERNEL_HZ / cpm);
+			printf("  %-5s %8" PRIu64 " cycles  %7.2f cycles/MAC", alg_names[alg], r.cycles, cpm);
+			if (g_clock_hz > 0)
+				printf("  %12.0f MAC/s", g_clock_hz / cpm);
 			if (alg == 2)
 				printf("  %.3f AES blocks/cycle", bpc);
 			for (unsigned p = 0; p < MAX_PORTS && nasmac_sim_port(sim, p); p++)
@@ -335,7 +382,8 @@ static int bench_at(uint32_t latency, uint32_t stall, uint32_t outstanding, size
 
 int nasmac__bench_engine(int argc, char **argv)
 {
-	int json = 0, status = 0;
+	int json = 0, status = 0, clock_given = 0;
+	const char *timing = "build/timing/report.json";
 	size_t n = BATCH_MAX, nlat = 1;
 	uint32_t lat[MAX_LATENCIES] = {DEFAULT_MEM_LATENCY}, stall = 0, outstanding = 0;
 	for (int i = 1; i < argc; i++) {
@@ -354,6 +402,19 @@ int nasmac__bench_engine(int argc, char **argv)
 						"each 0..100000)\n", MAX_LATENCIES);
 				return 2;
 			}
+		} else if (!strcmp(argv[i], "--clock-mhz") && i + 1 < argc) {
+			double v = strtod(argv[++i], NULL);
+
+			if (v <= 0 || v > 1000) {
+				fprintf(stderr, "nasmac bench engine: --clock-mhz 1..1000\n");
+				return 2;
+			}
+			g_clock_hz = v * 1e6;
+			snprintf(g_clock_why, sizeof(g_clock_why), "%.0f MHz: given with --clock-mhz, "
+				 "not established", v);
+			clock_given = 1;
+		} else if (!strcmp(argv[i], "--timing") && i + 1 < argc) {
+			timing = argv[++i];
 		} else if (!strcmp(argv[i], "--mem-stall") && i + 1 < argc) {
 			char *end;
 			unsigned long v = strtoul(argv[++i], &end, 10);
@@ -379,6 +440,8 @@ int nasmac__bench_engine(int argc, char **argv)
 		}
 	}
 
+	if (!clock_given)
+		clock_from_timing(timing);
 	{
 		char params[256];
 		int k = snprintf(params, sizeof(params),
