@@ -252,14 +252,14 @@ module nasmac_zuc_core (
   logic [31:0]  z_q /*verilator public_flat_rd*/;
 
   // Control state (reset): initialisation rounds, the discarded round, keystream mode.
-  logic       init_q, disc_q, run_q, zv_q;
+  logic       idle_q, init_q, disc_q, run_q, zv_q;
   logic [4:0] cnt_q;
 
   logic load, step, wipe;
-  assign ready_o    = !init_q && !disc_q && !run_q;
+  assign ready_o    = idle_q;
   assign ks_valid_o = zv_q;
   assign ks_o       = z_q;
-  assign load       = init_i && ready_o && !clear_i;
+  assign load       = init_i && idle_q;  // clear_i wins below
   // In keystream mode the state advances whenever the output register is empty or read.
   assign step       = init_q || disc_q || (run_q && (!zv_q || ks_ready_i));
   assign wipe       = clear_i || !rst_ni;
@@ -355,6 +355,7 @@ module nasmac_zuc_core (
   // discarded, then keystream mode, where the first step fills the output register.
   always_ff @(posedge clk_i) begin
     if (wipe) begin
+      idle_q <= 1'b1;
       init_q <= 1'b0;
       disc_q <= 1'b0;
       run_q  <= 1'b0;
@@ -362,6 +363,7 @@ module nasmac_zuc_core (
       cnt_q  <= '0;
     end else begin
       if (load) begin
+        idle_q <= 1'b0;
         init_q <= 1'b1;
         cnt_q  <= '0;
       end
