@@ -110,8 +110,8 @@ module nasmac_eia3_lane #(
     );
   end
 
-  // Next choices: the lowest idle unit not started in this clock, the lowest unit with a result
-  // not taken in this clock.
+  // Next choices: the lowest unit idle in the next clock (u_idle looks a clock ahead) and not
+  // started in this one, the lowest unit with a result not taken in this clock.
   logic [Cores-1:0] idle_left, res_left, pick_d, gnt_d;
   always_comb begin
     idle_left = u_idle & ~u_start;

@@ -122,7 +122,10 @@ module nasmac_eia3_unit #(
   logic [31:0] data_w, m_w, acc_w;
 
   assign start  = start_i && idle_q;
-  assign idle_o = idle_q;
+  // Idle in the next clock: idle now, or taking z_(L-1) now (that word needs no message word, so
+  // it goes as soon as it is there). The lane picks a unit a clock ahead, so it can start this one
+  // in the clock after its last word.
+  assign idle_o = idle_q || (last_w && ks_valid && !mv_q);
   // The chunk of the next word reads the buffer unless it is the final chunk of a LENGTH that is a
   // multiple of 32 (that chunk is only the 1 at LENGTH).
   assign need_w = ab_q && (rnz_q || !eq1_q);
