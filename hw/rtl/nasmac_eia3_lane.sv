@@ -2,17 +2,18 @@
 // hw/LANES.md.
 //
 // Why this shape: EIA3 consumes ceil(LENGTH/32) + 2 keystream words per message, one per clock
-// per ZUC core, after 33 clocks of initialisation. The lane replicates whole engines (Cores
-// nasmac_eia3_unit instances, each a ZUC core, a BufWords-deep word buffer and a 32-bit-per-clock
-// accumulator) and gives each header to an idle unit; the job's message words then go straight to
-// that unit's buffer, so the next header can be taken as soon as the words are in, while the
-// unit is still initialising. A 64-octet job costs the input 5 clocks (header plus four words) and
-// its unit about 52 clocks, so eight units sustain one such MAC every 6-7 clocks. A message longer
-// than the buffer back-pressures msg_ready_o until its unit consumes it, at 32 bits per clock;
-// lengths 1..65504 all work with the same storage.
+// per ZUC core, after 35 clocks of initialisation (load, 32 rounds, the discarded round, the
+// output register). The lane replicates whole engines (Cores nasmac_eia3_unit instances, each a
+// ZUC core, a BufWords-deep word buffer and a 32-bit-per-clock accumulator) and gives each header
+// to an idle unit; the job's message words then go straight to that unit's buffer, so the next
+// header can be taken as soon as the words are in, while the unit is still initialising. A
+// 64-octet job costs the input 5 clocks (header plus four words) and its unit about 54 clocks,
+// so eight units sustain one such MAC every 6-7 clocks. A message longer than the buffer
+// back-pressures msg_ready_o until its unit consumes it, at 32 bits per clock; lengths 1..65504
+// all work with the same storage.
 //
 // The buffer depth is what keeps the input moving: words arrive at one per clock, but a unit
-// takes its first word only after its 33 initialisation clocks and then one word per 4 clocks,
+// takes its first word only after its 35 initialisation clocks and then one word per 4 clocks,
 // so a message longer than the buffer holds the lane's single input (and every job behind it)
 // until the excess has drained. With 4 words, a mix of 16..160-octet messages cost 32 clocks per
 // MAC in the lane (35 per EIA3 job in the kernel, whose dispatch then stalled the other lanes);
