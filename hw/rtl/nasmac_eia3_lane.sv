@@ -21,13 +21,13 @@
 // bound by the eight units.
 //
 // Results can leave out of order (a short job overtakes a long one); a fixed-priority arbiter
-// with a registered grant moves them to the output register (a unit holds at most one result
-// and makes one per 36 clocks at most, so none waits more than Cores clocks). msg_last_i is
-// redundant with the length, which is what the lane counts.
+// over the units' result registers moves them to the output register (a unit holds at most one
+// result and makes one per 36 clocks at most, so none waits more than Cores clocks). msg_last_i
+// is redundant with the length, which is what the lane counts.
 //
-// Timing: the unit that takes the next header (the lowest idle one) and the unit whose result
-// leaves next are chosen a clock ahead into one-hot registers, so job_ready_o, msg_ready_o and
-// the start of a unit are a gate or two from registers; the outputs are registers.
+// Timing: the unit that takes the next header (the lowest idle one) is chosen a clock ahead into
+// a one-hot register, so job_ready_o, msg_ready_o and the start of a unit are a gate or two from
+// registers; the outputs are registers.
 module nasmac_eia3_lane #(
   // Number of ZUC engines (jobs in flight at once), at least 2.
   parameter int Cores = 8,
@@ -65,7 +65,6 @@ module nasmac_eia3_lane #(
   logic [Cores-1:0] pick_q;        // one-hot: the idle unit that takes the next header
   logic             any_q;         // some unit is idle (pick_q != 0)
   logic [Cores-1:0] cur_q;         // one-hot: the unit taking message words
-  logic [Cores-1:0] gnt_q;         // one-hot: the unit whose result leaves next
   logic             job_fire, msg_fire, r_free, r_take;
 
   logic [Cores-1:0]    u_idle, u_start, u_msg_valid, u_msg_ready, u_res_valid, u_res_ready;
@@ -80,12 +79,12 @@ module nasmac_eia3_lane #(
   assign msg_ready_o = !in_hdr_q && |(cur_q & u_msg_ready);
   assign msg_fire    = msg_valid_i && msg_ready_o;
   assign r_free      = !r_valid_q || res_ready_i;
-  assign r_take      = r_free && |gnt_q;
+  assign r_take      = r_free && |u_res_valid;
 
   for (genvar i = 0; i < Cores; i++) begin : g_unit
     assign u_start[i]     = job_fire && pick_q[i];
     assign u_msg_valid[i] = msg_valid_i && !in_hdr_q && cur_q[i];
-    assign u_res_ready[i] = r_free && gnt_q[i];
+    assign u_res_ready[i] = r_free && gnt[i];
     nasmac_eia3_unit #(
       .BufWords (BufWords)
     ) u_unit (
@@ -111,17 +110,16 @@ module nasmac_eia3_lane #(
     );
   end
 
-  // Next choices: the lowest unit idle in the next clock (u_idle looks a clock ahead) and not
-  // started in this one, the lowest unit with a result not taken in this clock.
-  logic [Cores-1:0] idle_left, res_left, pick_d, gnt_d;
+  // The next unit to start: the lowest one idle in the next clock (u_idle looks a clock ahead)
+  // and not started in this one. The result to take: the lowest unit holding one.
+  logic [Cores-1:0] idle_left, pick_d, gnt;
   always_comb begin
     idle_left = u_idle & ~u_start;
-    res_left  = u_res_valid & ~u_res_ready;
     pick_d    = '0;
-    gnt_d     = '0;
+    gnt       = '0;
     for (int i = Cores - 1; i >= 0; i--) begin
       if (idle_left[i]) pick_d = Cores'(1) << i;
-      if (res_left[i]) gnt_d = Cores'(1) << i;
+      if (u_res_valid[i]) gnt = Cores'(1) << i;
     end
   end
 
@@ -133,9 +131,9 @@ module nasmac_eia3_lane #(
     sel_mac   = '0;
     sel_index = '0;
     for (int i = 0; i < Cores; i++) begin
-      sel_match = sel_match | (gnt_q[i] & u_res_match[i]);
-      sel_mac   = sel_mac | ({32{gnt_q[i]}} & u_res_mac[32*i +: 32]);
-      sel_index = sel_index | ({32{gnt_q[i]}} & u_res_index[32*i +: 32]);
+      sel_match = sel_match | (gnt[i] & u_res_match[i]);
+      sel_mac   = sel_mac | ({32{gnt[i]}} & u_res_mac[32*i +: 32]);
+      sel_index = sel_index | ({32{gnt[i]}} & u_res_index[32*i +: 32]);
     end
   end
 
@@ -150,12 +148,10 @@ module nasmac_eia3_lane #(
       pick_q    <= '0;
       any_q     <= 1'b0;
       cur_q     <= '0;
-      gnt_q     <= '0;
       r_valid_q <= 1'b0;
     end else begin
       pick_q <= pick_d;
       any_q  <= |idle_left;
-      gnt_q  <= gnt_d;
       if (job_fire) begin
         in_hdr_q <= 1'b0;
         cur_q    <= pick_q;

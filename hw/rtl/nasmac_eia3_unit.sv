@@ -20,12 +20,12 @@
 // only the MAC.
 //
 // Timing (300 MHz on UltraScale+): the lengths become counters and flags at the start, so no
-// length arithmetic, mask or compare sits between the keystream and T. Three stages: (1) a
+// length arithmetic, mask or compare sits between the keystream and T. Two stages: (1) a
 // keystream word is taken with the masked message chunk it meets (buffer read, chunk select,
-// mask: 3 LUT levels); (2) the chunk's 32 window terms are XORed into T, or with z_(L-1) into the
-// MAC register; (3) the MAC is compared with the expected one into the result register. A new
-// job may start while (2) and (3) finish; only its own last keystream word waits for the stage-2
-// register, if the previous result has still not left.
+// mask: 3 LUT levels); (2) the chunk's 32 window terms are XORed into T, or, for z_(L-1), into
+// the MAC (T ^ terms ^ z_(L-1)) and the match (T ^ terms ^ z_(L-1) ^ expected MAC all zero) of the
+// result register. A new job may start while (2) finishes; only its own last keystream word
+// waits, if the previous result has still not left.
 module nasmac_eia3_unit #(
   // Message words buffered per unit (a power of two, at least 2). The lane sets it (16: a
   // 256-octet message); a message that fits never stalls the lane while its keystream
@@ -100,8 +100,7 @@ module nasmac_eia3_unit #(
   logic        ab_q;       // the next keystream word absorbs a chunk
   logic        tail_q;     // the next keystream word is z_(L-1), after the last chunk
   logic        s2_q;       // stage 2 absorbs the chunk of the word taken in the previous clock
-  logic        f2_q;       // ... and that word was z_(L-1): stage 2 produces the MAC
-  logic        mv_q;       // the MAC register holds a MAC for stage 3
+  logic        f2_q;       // ... and that word was z_(L-1): stage 2 makes the result
   logic        r_valid_q;
   // Per job (set at the start, no reset).
   logic [11:0] cnt_q;      // chunks left to absorb, the next one included
@@ -114,18 +113,17 @@ module nasmac_eia3_unit #(
   logic [31:0] m_q;                                    // stage 2: masked message chunk
   logic [63:0] win_q /*verilator public_flat_rd*/;     // {z_(w-1), z_w} of the last word taken
   logic [31:0] t_q /*verilator public_flat_rd*/;
-  logic [31:0] mac_q, mexp_q, mindex_q;
   logic        r_match_q;
   logic [31:0] r_mac_q, r_index_q;
 
-  logic        start, need_w, last_w, fire_w, pop_w, cfin_w, r_free;
-  logic [31:0] data_w, m_w, acc_w;
+  logic        start, need_w, last_w, fire_w, pop_w, cfin_w;
+  logic [31:0] data_w, m_w, acc_w, mac_w;
 
   assign start  = start_i && idle_q;
   // Idle in the next clock: idle now, or taking z_(L-1) now (that word needs no message word, so
   // it goes as soon as it is there). The lane picks a unit a clock ahead, so it can start this one
   // in the clock after its last word.
-  assign idle_o = idle_q || (last_w && ks_valid && !mv_q);
+  assign idle_o = idle_q || (last_w && ks_valid && !r_valid_q);
   // The chunk of the next word reads the buffer unless it is the final chunk of a LENGTH that is a
   // multiple of 32 (that chunk is only the 1 at LENGTH).
   assign need_w = ab_q && (rnz_q || !eq1_q);
@@ -133,14 +131,13 @@ module nasmac_eia3_unit #(
   // z_(L-1) is the word after the last chunk, or the last chunk's own word when that chunk reads
   // no message bits.
   assign last_w = tail_q || (cfin_w && !rnz_q);
-  // z_(L-1) waits while the stage-2 register still holds the previous job's MAC.
-  assign ks_ready = !idle_q && (!need_w || buf_valid) && !(last_w && mv_q);
+  // z_(L-1) waits while the result register still holds the previous job's result.
+  assign ks_ready = !idle_q && (!need_w || buf_valid) && !(last_w && r_valid_q);
   assign fire_w   = ks_valid && ks_ready;
   // A buffer word is used up after its fourth chunk or after the message's last chunk.
   assign pop_w    = fire_w && need_w && (sub_q == 2'd3 || (rnz_q ? eq1_q : eq2_q));
   assign buf_pop  = pop_w;
   assign core_clear = fire_w && last_w;
-  assign r_free   = !r_valid_q || res_ready_i;
 
   assign res_valid_o = r_valid_q;
   assign res_index_o = r_index_q;
@@ -160,6 +157,7 @@ module nasmac_eia3_unit #(
     for (int b = 0; b < 32; b++) begin
       if (m_q[31-b]) acc_w = acc_w ^ win_q[63-b -: 32];
     end
+    mac_w = t_q ^ (s2_q ? acc_w : 32'd0) ^ win_q[31:0];
   end
 
   always_ff @(posedge clk_i) begin
@@ -170,7 +168,6 @@ module nasmac_eia3_unit #(
       tail_q    <= 1'b0;
       s2_q      <= 1'b0;
       f2_q      <= 1'b0;
-      mv_q      <= 1'b0;
       r_valid_q <= 1'b0;
     end else begin
       s2_q <= fire_w && ab_q;
@@ -189,9 +186,7 @@ module nasmac_eia3_unit #(
         if (tail_q) tail_q <= 1'b0;
         if (last_w) idle_q <= 1'b1;
       end
-      if (f2_q) mv_q <= 1'b1;
-      else if (mv_q && r_free) mv_q <= 1'b0;
-      if (mv_q && r_free) r_valid_q <= 1'b1;
+      if (f2_q) r_valid_q <= 1'b1;
       else if (res_ready_i) r_valid_q <= 1'b0;
     end
   end
@@ -231,22 +226,13 @@ module nasmac_eia3_unit #(
     end
   end
 
-  // Stage 2 -> 3: the MAC with the expected value and index of its job (a new job may overwrite
-  // exp_q and index_q from the next clock on).
+  // The result register, free when stage 2 ends (z_(L-1) waited for that). A job started in this
+  // clock overwrites exp_q and index_q only at its end.
   always_ff @(posedge clk_i) begin
     if (f2_q) begin
-      mac_q    <= t_q ^ (s2_q ? acc_w : 32'd0) ^ win_q[31:0];
-      mexp_q   <= exp_q;
-      mindex_q <= index_q;
-    end
-  end
-
-  // Stage 3: the result register.
-  always_ff @(posedge clk_i) begin
-    if (mv_q && r_free) begin
-      r_mac_q   <= mac_q;
-      r_match_q <= (mac_q == mexp_q);
-      r_index_q <= mindex_q;
+      r_mac_q   <= mac_w;
+      r_match_q <= (mac_w ^ exp_q) == 32'd0;
+      r_index_q <= index_q;
     end
   end
 
