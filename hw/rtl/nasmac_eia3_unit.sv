@@ -59,8 +59,19 @@ module nasmac_eia3_unit #(
   logic         core_ready;  // implied by idle_q: the core is wiped with the last word taken
   /* verilator lint_on UNUSEDSIGNAL */
   logic [31:0]  ks_w;
-  logic         buf_valid, buf_pop;
+  logic         buf_push, buf_pop;
   logic [127:0] buf_data;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic         fifo_ready, fifo_valid;  // mirrored by full_q and nonempty_q
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  // The buffer's fill level, kept here so that msg_ready_o and the buffer's "has a word" are
+  // registers (the FIFO's own flags compare its pointers); they agree with the FIFO's flags.
+  localparam int OccW = $clog2(BufWords) + 1;
+  logic [OccW-1:0] occ_q;
+  logic            full_q, nonempty_q;
+  assign msg_ready_o = !full_q;
+  assign buf_push    = msg_valid_i && !full_q;
 
   // The 128-EIA3 IV (TS 35.221 clause 4.3): COUNT || BEARER<<3 || 0^24 || COUNT ^ DIR<<31 ||
   // BEARER<<3 || 0^8 || DIR<<7 || 0^8.
@@ -86,10 +97,10 @@ module nasmac_eia3_unit #(
   ) u_buf (
     .clk_i,
     .rst_ni,
-    .in_valid_i  (msg_valid_i),
-    .in_ready_o  (msg_ready_o),
+    .in_valid_i  (buf_push),
+    .in_ready_o  (fifo_ready),
     .in_data_i   (msg_data_i),
-    .out_valid_o (buf_valid),
+    .out_valid_o (fifo_valid),
     .out_ready_i (buf_pop),
     .out_data_o  (buf_data)
   );
@@ -132,7 +143,7 @@ module nasmac_eia3_unit #(
   // no message bits.
   assign last_w = tail_q || (cfin_w && !rnz_q);
   // z_(L-1) waits while the result register still holds the previous job's result.
-  assign ks_ready = !idle_q && (!need_w || buf_valid) && !(last_w && r_valid_q);
+  assign ks_ready = !idle_q && (!need_w || nonempty_q) && !(last_w && r_valid_q);
   assign fire_w   = ks_valid && ks_ready;
   // A buffer word is used up after its fourth chunk or after the message's last chunk.
   assign pop_w    = fire_w && need_w && (sub_q == 2'd3 || (rnz_q ? eq1_q : eq2_q));
@@ -188,6 +199,22 @@ module nasmac_eia3_unit #(
       end
       if (f2_q) r_valid_q <= 1'b1;
       else if (res_ready_i) r_valid_q <= 1'b0;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      occ_q      <= '0;
+      full_q     <= 1'b0;
+      nonempty_q <= 1'b0;
+    end else if (buf_push && !buf_pop) begin
+      occ_q      <= occ_q + 1'b1;
+      full_q     <= (occ_q == OccW'(BufWords - 1));
+      nonempty_q <= 1'b1;
+    end else if (buf_pop && !buf_push) begin
+      occ_q      <= occ_q - 1'b1;
+      full_q     <= 1'b0;
+      nonempty_q <= (occ_q != OccW'(1));
     end
   end
 
