@@ -17,7 +17,7 @@
 //
 // Secrets: the core is wiped in the clock that takes z_(L-1); T and the keystream window are
 // cleared one clock later, when the last chunk has been absorbed, and the result registers hold
-// only the MAC.
+// only the MAC. (T starts as the expected MAC, so that the match is a zero test.)
 //
 // Timing (300 MHz on UltraScale+): the lengths become counters and flags at the start, so no
 // length arithmetic, mask or compare sits between the keystream and T. Two stages: (1) a
@@ -123,7 +123,7 @@ module nasmac_eia3_unit #(
   // Datapath (no reset; the key-dependent ones are wiped).
   logic [31:0] m_q;                                    // stage 2: masked message chunk
   logic [63:0] win_q /*verilator public_flat_rd*/;     // {z_(w-1), z_w} of the last word taken
-  logic [31:0] t_q /*verilator public_flat_rd*/;
+  logic [31:0] t_q /*verilator public_flat_rd*/;     // T ^ expected MAC
   logic        r_match_q;
   logic [31:0] r_mac_q, r_index_q;
 
@@ -168,6 +168,7 @@ module nasmac_eia3_unit #(
     for (int b = 0; b < 32; b++) begin
       if (m_q[31-b]) acc_w = acc_w ^ win_q[63-b -: 32];
     end
+    // T starts as the expected MAC, so this is MAC ^ expected MAC: zero when they match.
     mac_w = t_q ^ (s2_q ? acc_w : 32'd0) ^ win_q[31:0];
   end
 
@@ -244,21 +245,24 @@ module nasmac_eia3_unit #(
   end
 
   always_ff @(posedge clk_i) begin
-    if (!rst_ni || f2_q) begin
-      win_q <= '0;
-      t_q   <= '0;
-    end else begin
-      if (fire_w) win_q <= {win_q[31:0], ks_w};
-      if (s2_q) t_q <= t_q ^ acc_w;
-    end
+    if (!rst_ni || f2_q) win_q <= '0;
+    else if (fire_w) win_q <= {win_q[31:0], ks_w};
+  end
+
+  // A job may start in the clock in which stage 2 ends the previous one (and wipes its T).
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) t_q <= '0;
+    else if (start) t_q <= exp_i;
+    else if (f2_q) t_q <= '0;
+    else if (s2_q) t_q <= t_q ^ acc_w;
   end
 
   // The result register, free when stage 2 ends (z_(L-1) waited for that). A job started in this
   // clock overwrites exp_q and index_q only at its end.
   always_ff @(posedge clk_i) begin
     if (f2_q) begin
-      r_mac_q   <= mac_w;
-      r_match_q <= (mac_w ^ exp_q) == 32'd0;
+      r_mac_q   <= mac_w ^ exp_q;
+      r_match_q <= (mac_w == 32'd0);
       r_index_q <= index_q;
     end
   end
