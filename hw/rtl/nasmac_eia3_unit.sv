@@ -20,12 +20,12 @@
 // only the MAC. (T starts as the expected MAC, so that the match is a zero test.)
 //
 // Timing (300 MHz on UltraScale+): the lengths become counters and flags at the start, so no
-// length arithmetic, mask or compare sits between the keystream and T. Two stages: (1) a
+// length arithmetic, mask or compare sits between the keystream and T. Three stages: (1) a
 // keystream word is taken with the masked message chunk it meets (buffer read, chunk select,
 // mask: 3 LUT levels); (2) the chunk's 32 window terms are XORed into T, or, for z_(L-1), into
-// the MAC (T ^ terms ^ z_(L-1)) and the match (T ^ terms ^ z_(L-1) ^ expected MAC all zero) of the
-// result register. A new job may start while (2) finishes; only its own last keystream word
-// waits, if the previous result has still not left.
+// T ^ terms ^ z_(L-1) = MAC ^ expected MAC, which goes to the result register (^ expected); (3)
+// the match is a zero test of that. A new job may start while (2) and (3) finish; only its own
+// last keystream word waits, if the previous result has still not left.
 module nasmac_eia3_unit #(
   // Message words buffered per unit (a power of two, at least 2). The lane sets it (16: a
   // 256-octet message); a message that fits never stalls the lane while its keystream
@@ -112,6 +112,7 @@ module nasmac_eia3_unit #(
   logic        tail_q;     // the next keystream word is z_(L-1), after the last chunk
   logic        s2_q;       // stage 2 absorbs the chunk of the word taken in the previous clock
   logic        f2_q;       // ... and that word was z_(L-1): stage 2 makes the result
+  logic        f3_q;       // stage 3 makes the match and raises the result
   logic        r_valid_q;
   // Per job (set at the start, no reset).
   logic [11:0] cnt_q;      // chunks left to absorb, the next one included
@@ -126,6 +127,7 @@ module nasmac_eia3_unit #(
   logic [31:0] t_q /*verilator public_flat_rd*/;     // T ^ expected MAC
   logic        r_match_q;
   logic [31:0] r_mac_q, r_index_q;
+  logic [31:0] d_q;        // stage 3: MAC ^ expected MAC
 
   logic        start, need_w, last_w, fire_w, pop_w, cfin_w;
   logic [31:0] data_w, m_w, acc_w, mac_w;
@@ -180,10 +182,12 @@ module nasmac_eia3_unit #(
       tail_q    <= 1'b0;
       s2_q      <= 1'b0;
       f2_q      <= 1'b0;
+      f3_q      <= 1'b0;
       r_valid_q <= 1'b0;
     end else begin
       s2_q <= fire_w && ab_q;
       f2_q <= fire_w && last_w;
+      f3_q <= f2_q;
       if (start) begin
         idle_q  <= 1'b0;
         first_q <= 1'b1;
@@ -198,7 +202,7 @@ module nasmac_eia3_unit #(
         if (tail_q) tail_q <= 1'b0;
         if (last_w) idle_q <= 1'b1;
       end
-      if (f2_q) r_valid_q <= 1'b1;
+      if (f3_q) r_valid_q <= 1'b1;
       else if (res_ready_i) r_valid_q <= 1'b0;
     end
   end
@@ -257,14 +261,16 @@ module nasmac_eia3_unit #(
     else if (s2_q) t_q <= t_q ^ acc_w;
   end
 
-  // The result register, free when stage 2 ends (z_(L-1) waited for that). A job started in this
-  // clock overwrites exp_q and index_q only at its end.
+  // The result registers, free when stage 2 ends (z_(L-1) waited for that); stage 3 adds the
+  // match and raises res_valid_o. A job started in stage 2's clock overwrites exp_q and index_q
+  // only at its end.
   always_ff @(posedge clk_i) begin
     if (f2_q) begin
       r_mac_q   <= mac_w ^ exp_q;
-      r_match_q <= (mac_w == 32'd0);
       r_index_q <= index_q;
+      d_q       <= mac_w;
     end
+    if (f3_q) r_match_q <= (d_q == 32'd0);
   end
 
 endmodule
