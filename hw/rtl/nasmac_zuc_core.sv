@@ -278,12 +278,9 @@ module nasmac_zuc_core (
   /* verilator lint_off UNUSEDSIGNAL */
   logic [31:0] wi_w;  // W in initialisation mode; the feedback takes W >> 1
   /* verilator lint_on UNUSEDSIGNAL */
-  logic [30:0] fb_w, p_n;
-  logic [61:0] fsc_w, psc_w;
-  // Kept as nets so that synthesis cuts the logic there (one LUT level each) instead of merging
-  // it into 8- and 9-input functions (MUXF7/F8/F9 chains).
-  (* keep *) logic [123:0] pin_w;
-  (* keep *) logic [92:0]  prow_w;
+  logic [30:0] fb_w, p_n, pk_n, ps_n;
+  logic [61:0] fsc_w, psc_w, pkc_w;
+  logic [92:0] prow_w, pkrow_w;
   always_comb begin
     x0_w = {s_q[31*15+15 +: 16], s_q[31*14 +: 16]};  // s15H || s14L
     x1_w = {s_q[31*11 +: 16], s_q[31*9+15 +: 16]};   // s11L || s9H
@@ -301,15 +298,16 @@ module nasmac_zuc_core (
     wi_w  = ({32{init_q}} & (x0_w ^ r1_q)) + ({32{init_q}} & r2_q);
     fsc_w = csa3(p_q, rot31(s_q[31*15 +: 31], 15), wi_w[31:1]);
     fb_w  = add_eac(fsc_w[61:31], fsc_w[30:0]);
-    // p for the state after this clock: cells 0/4/10/13 of the loaded state on load, else
-    // cells 1/5/11/14 of the current one (they shift down on a step).
-    pin_w[0 +: 31]  = load ? kl_w[0 +: 31] : s_q[31 +: 31];
-    pin_w[31 +: 31] = load ? kl_w[31*4 +: 31] : s_q[31*5 +: 31];
-    pin_w[62 +: 31] = load ? kl_w[31*10 +: 31] : s_q[31*11 +: 31];
-    pin_w[93 +: 31] = load ? kl_w[31*13 +: 31] : s_q[31*14 +: 31];
-    prow_w = v_rows(pin_w[0 +: 31], pin_w[31 +: 31], pin_w[62 +: 31], pin_w[93 +: 31]);
-    psc_w  = csa3(prow_w[0 +: 31], rot31(prow_w[31 +: 31], 1), rot31(prow_w[62 +: 31], 2));
-    p_n    = add_eac(psc_w[61:31], psc_w[30:0]);
+    // p for the state after this clock: cells 1/5/11/14 of the current state (they shift down
+    // on a step), or on load cells 0/4/10/13 of the loaded state. Two trees, so that the select
+    // comes after the adders (a select in front would widen every counter's inputs).
+    prow_w  = v_rows(s_q[31 +: 31], s_q[31*5 +: 31], s_q[31*11 +: 31], s_q[31*14 +: 31]);
+    psc_w   = csa3(prow_w[0 +: 31], rot31(prow_w[31 +: 31], 1), rot31(prow_w[62 +: 31], 2));
+    ps_n    = add_eac(psc_w[61:31], psc_w[30:0]);
+    pkrow_w = v_rows(kl_w[0 +: 31], kl_w[31*4 +: 31], kl_w[31*10 +: 31], kl_w[31*13 +: 31]);
+    pkc_w   = csa3(pkrow_w[0 +: 31], rot31(pkrow_w[31 +: 31], 1), rot31(pkrow_w[62 +: 31], 2));
+    pk_n    = add_eac(pkc_w[61:31], pkc_w[30:0]);
+    p_n     = load ? pk_n : ps_n;
   end
 
   // The secret registers: cleared by wipe, loaded on load, advanced on step. Written as
