@@ -15,8 +15,17 @@
 // until the keystream consumes it (one 128-bit word per four clocks). So no unit stores a whole
 // message, and the unit accepts any LENGTH 1..65504.
 //
-// Secrets: the core is wiped in the clock that yields z_(L-1); T and the window are cleared with
-// it, and the result register holds only the MAC.
+// Secrets: the core is wiped in the clock that takes z_(L-1); T and the keystream window are
+// cleared one clock later, when the last chunk has been absorbed, and the result registers hold
+// only the MAC. (T starts as the expected MAC, so that the match is a zero test.)
+//
+// Timing (300 MHz on UltraScale+): the lengths become counters and flags at the start, so no
+// length arithmetic, mask or compare sits between the keystream and T. Three stages: (1) a
+// keystream word is taken with the masked message chunk it meets (buffer read, chunk select,
+// mask: 3 LUT levels); (2) the chunk's 32 window terms are XORed into T, or, for z_(L-1), into
+// T ^ terms ^ z_(L-1) = MAC ^ expected MAC, which goes to the result register (^ expected); (3)
+// the match is a zero test of that. A new job may start while (2) and (3) finish; only its own
+// last keystream word waits, if the previous result has still not left.
 module nasmac_eia3_unit #(
   // Message words buffered per unit (a power of two, at least 2). The lane sets it (16: a
   // 256-octet message); a message that fits never stalls the lane while its keystream
@@ -45,10 +54,24 @@ module nasmac_eia3_unit #(
 );
 
   logic [127:0] iv_w;
-  logic         core_ready, core_clear, ks_valid, ks_ready;
+  logic         core_clear, ks_valid, ks_ready;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic         core_ready;  // implied by idle_q: the core is wiped with the last word taken
+  /* verilator lint_on UNUSEDSIGNAL */
   logic [31:0]  ks_w;
-  logic         buf_valid, buf_pop;
+  logic         buf_push, buf_pop;
   logic [127:0] buf_data;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic         fifo_ready, fifo_valid;  // mirrored by full_q and nonempty_q
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  // The buffer's fill level, kept here so that msg_ready_o and the buffer's "has a word" are
+  // registers (the FIFO's own flags compare its pointers); they agree with the FIFO's flags.
+  localparam int OccW = $clog2(BufWords) + 1;
+  logic [OccW-1:0] occ_q;
+  logic            full_q, nonempty_q;
+  assign msg_ready_o = !full_q;
+  assign buf_push    = msg_valid_i && !full_q;
 
   // The 128-EIA3 IV (TS 35.221 clause 4.3): COUNT || BEARER<<3 || 0^24 || COUNT ^ DIR<<31 ||
   // BEARER<<3 || 0^8 || DIR<<7 || 0^8.
@@ -58,7 +81,7 @@ module nasmac_eia3_unit #(
   nasmac_zuc_core u_core (
     .clk_i,
     .rst_ni,
-    .init_i     (start_i && idle_o),
+    .init_i     (start),
     .key_i,
     .iv_i       (iv_w),
     .ready_o    (core_ready),
@@ -74,137 +97,180 @@ module nasmac_eia3_unit #(
   ) u_buf (
     .clk_i,
     .rst_ni,
-    .in_valid_i  (msg_valid_i),
-    .in_ready_o  (msg_ready_o),
+    .in_valid_i  (buf_push),
+    .in_ready_o  (fifo_ready),
     .in_data_i   (msg_data_i),
-    .out_valid_o (buf_valid),
+    .out_valid_o (fifo_valid),
     .out_ready_i (buf_pop),
     .out_data_o  (buf_data)
   );
 
-  logic        busy_q, busy_d;
-  logic [11:0] w_q, w_d;          // index of the keystream word the core presents
-  logic [11:0] chunks_q, chunks_d;  // chunks to absorb: floor(LENGTH/32) + 1
-  logic [11:0] mchunks_q, mchunks_d;  // chunks that read message bits: ceil(LENGTH/32)
-  logic [11:0] last_q, last_d;    // index of the final word: ceil(LENGTH/32) + 1
-  logic [15:0] len_q, len_d;
-  logic [31:0] exp_q, exp_d, prev_q /*verilator public_flat_rd*/, prev_d, t_q /*verilator public_flat_rd*/, t_d;
-  logic        r_valid_q, r_valid_d, r_match_q, r_match_d;
-  logic [31:0] r_mac_q, r_mac_d, r_index_q, r_index_d, index_q, index_d;
+  // Control (reset).
+  logic        idle_q;     // no job: the core is idle and stage 1 takes nothing
+  logic        first_q;    // the next keystream word is z_0 (it only fills the window)
+  logic        ab_q;       // the next keystream word absorbs a chunk
+  logic        tail_q;     // the next keystream word is z_(L-1), after the last chunk
+  logic        s2_q;       // stage 2 absorbs the chunk of the word taken in the previous clock
+  logic        f2_q;       // ... and that word was z_(L-1): stage 2 makes the result
+  logic        f3_q;       // stage 3 makes the match and raises the result
+  logic        r_valid_q;
+  // Per job (set at the start, no reset).
+  logic [11:0] cnt_q;      // chunks left to absorb, the next one included
+  logic        eq1_q, eq2_q;  // cnt_q == 1, cnt_q == 2
+  logic        rnz_q;      // LENGTH mod 32 != 0: the final chunk reads message bits
+  logic [1:0]  sub_q;      // 32-bit chunk within the buffer's 128-bit word
+  logic [31:0] keep_q, one_q;  // final chunk: message bits kept, and the bit at LENGTH
+  logic [31:0] exp_q, index_q;
+  // Datapath (no reset; the key-dependent ones are wiped).
+  logic [31:0] m_q;                                    // stage 2: masked message chunk
+  logic [63:0] win_q /*verilator public_flat_rd*/;     // {z_(w-1), z_w} of the last word taken
+  logic [31:0] t_q /*verilator public_flat_rd*/;     // T ^ expected MAC
+  logic        r_match_q;
+  logic [31:0] r_mac_q, r_index_q;
+  logic [31:0] d_q;        // stage 3: MAC ^ expected MAC
 
-  logic [11:0] chunk_w;
-  logic        absorb_w, need_word_w, fire_w;
-  logic [15:0] rem_w;
-  logic [31:0] data_w, m_w, acc_w, t_new_w;
-  logic [63:0] win_w;
+  logic        start, need_w, last_w, fire_w, pop_w, cfin_w;
+  logic [31:0] data_w, m_w, acc_w, mac_w;
 
-  assign idle_o      = !busy_q && !r_valid_q && core_ready;
+  assign start  = start_i && idle_q;
+  // Idle in the next clock: idle now, or taking z_(L-1) now (that word needs no message word, so
+  // it goes as soon as it is there). The lane picks a unit a clock ahead, so it can start this one
+  // in the clock after its last word.
+  assign idle_o = idle_q || (last_w && ks_valid && !r_valid_q);
+  // The chunk of the next word reads the buffer unless it is the final chunk of a LENGTH that is a
+  // multiple of 32 (that chunk is only the 1 at LENGTH).
+  assign need_w = ab_q && (rnz_q || !eq1_q);
+  assign cfin_w = ab_q && eq1_q;
+  // z_(L-1) is the word after the last chunk, or the last chunk's own word when that chunk reads
+  // no message bits.
+  assign last_w = tail_q || (cfin_w && !rnz_q);
+  // z_(L-1) waits while the result register still holds the previous job's result.
+  assign ks_ready = !idle_q && (!need_w || nonempty_q) && !(last_w && r_valid_q);
+  assign fire_w   = ks_valid && ks_ready;
+  // A buffer word is used up after its fourth chunk or after the message's last chunk.
+  assign pop_w    = fire_w && need_w && (sub_q == 2'd3 || (rnz_q ? eq1_q : eq2_q));
+  assign buf_pop  = pop_w;
+  assign core_clear = fire_w && last_w;
+
   assign res_valid_o = r_valid_q;
   assign res_index_o = r_index_q;
   assign res_mac_o   = r_mac_q;
   assign res_match_o = r_match_q;
 
+  // Stage 1: the message chunk, MSB first; the final chunk is masked past LENGTH and gets the 1
+  // at LENGTH (for a LENGTH that is a multiple of 32 the kept mask is 0 and the buffer unread).
   always_comb begin
-    chunk_w     = w_q - 12'd1;
-    absorb_w    = (w_q != 12'd0) && (w_q <= chunks_q);
-    need_word_w = absorb_w && (chunk_w < mchunks_q);
-    ks_ready    = !need_word_w || buf_valid;
-    fire_w      = ks_valid && ks_ready;
-    // A word is used up after its fourth chunk or after the message's last chunk.
-    buf_pop     = fire_w && need_word_w && (chunk_w[1:0] == 2'd3 || chunk_w == mchunks_q - 12'd1);
-    core_clear  = fire_w && (w_q == last_q);
-    // Message bits of the chunk, MSB first; past LENGTH they are zero, with a 1 at LENGTH.
-    data_w = need_word_w ? buf_data[127 - 32*chunk_w[1:0] -: 32] : 32'd0;
-    rem_w  = len_q - {chunk_w[10:0], 5'd0};
-    if (rem_w >= 16'd32) begin
-      m_w = data_w;
-    end else begin
-      m_w = (data_w & ~(32'hffffffff >> rem_w[4:0])) | (32'h80000000 >> rem_w[4:0]);
-    end
-    win_w = {prev_q, ks_w};
-    acc_w = '0;
-    for (int b = 0; b < 32; b++) begin
-      if (m_w[31-b]) acc_w = acc_w ^ win_w[63-b -: 32];
-    end
-    t_new_w = absorb_w ? (t_q ^ acc_w) : t_q;
+    data_w = buf_data[127 - 32*sub_q -: 32];
+    m_w    = cfin_w ? ((data_w & keep_q) | one_q) : data_w;
   end
 
+  // Stage 2: chunk bit b selects the window's 32 bits from bit b.
   always_comb begin
-    busy_d    = busy_q;
-    w_d       = w_q;
-    chunks_d  = chunks_q;
-    mchunks_d = mchunks_q;
-    last_d    = last_q;
-    len_d     = len_q;
-    exp_d     = exp_q;
-    index_d   = index_q;
-    prev_d    = prev_q;
-    t_d       = t_q;
-    r_valid_d = r_valid_q;
-    r_match_d = r_match_q;
-    r_mac_d   = r_mac_q;
-    r_index_d = r_index_q;
-    if (r_valid_q && res_ready_i) r_valid_d = 1'b0;
-    if (start_i && idle_o) begin
-      busy_d    = 1'b1;
-      w_d       = '0;
-      chunks_d  = 12'(len_i >> 5) + 12'd1;
-      mchunks_d = 12'((len_i + 16'd31) >> 5);
-      last_d    = 12'((len_i + 16'd31) >> 5) + 12'd1;
-      len_d     = len_i;
-      exp_d     = exp_i;
-      index_d   = index_i;
-      t_d       = '0;
-      prev_d    = '0;
+    acc_w = '0;
+    for (int b = 0; b < 32; b++) begin
+      if (m_q[31-b]) acc_w = acc_w ^ win_q[63-b -: 32];
     end
-    if (fire_w) begin
-      w_d    = w_q + 12'd1;
-      prev_d = ks_w;
-      t_d    = t_new_w;
-      if (w_q == last_q) begin
-        busy_d    = 1'b0;
-        r_valid_d = 1'b1;
-        r_mac_d   = t_new_w ^ ks_w;
-        r_match_d = ((t_new_w ^ ks_w) == exp_q);
-        r_index_d = index_q;
-        t_d       = '0;
-        prev_d    = '0;
+    // T starts as the expected MAC, so this is MAC ^ expected MAC: zero when they match.
+    mac_w = t_q ^ (s2_q ? acc_w : 32'd0) ^ win_q[31:0];
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      idle_q    <= 1'b1;
+      first_q   <= 1'b0;
+      ab_q      <= 1'b0;
+      tail_q    <= 1'b0;
+      s2_q      <= 1'b0;
+      f2_q      <= 1'b0;
+      f3_q      <= 1'b0;
+      r_valid_q <= 1'b0;
+    end else begin
+      s2_q <= fire_w && ab_q;
+      f2_q <= fire_w && last_w;
+      f3_q <= f2_q;
+      if (start) begin
+        idle_q  <= 1'b0;
+        first_q <= 1'b1;
       end
+      if (fire_w) begin
+        first_q <= 1'b0;
+        if (first_q) ab_q <= 1'b1;
+        if (cfin_w) begin
+          ab_q   <= 1'b0;
+          tail_q <= rnz_q;
+        end
+        if (tail_q) tail_q <= 1'b0;
+        if (last_w) idle_q <= 1'b1;
+      end
+      if (f3_q) r_valid_q <= 1'b1;
+      else if (res_ready_i) r_valid_q <= 1'b0;
     end
   end
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      busy_q    <= 1'b0;
-      w_q       <= '0;
-      chunks_q  <= '0;
-      mchunks_q <= '0;
-      last_q    <= '0;
-      len_q     <= '0;
-      exp_q     <= '0;
-      index_q   <= '0;
-      prev_q    <= '0;
-      t_q       <= '0;
-      r_valid_q <= 1'b0;
-      r_match_q <= 1'b0;
-      r_mac_q   <= '0;
-      r_index_q <= '0;
-    end else begin
-      busy_q    <= busy_d;
-      w_q       <= w_d;
-      chunks_q  <= chunks_d;
-      mchunks_q <= mchunks_d;
-      last_q    <= last_d;
-      len_q     <= len_d;
-      exp_q     <= exp_d;
-      index_q   <= index_d;
-      prev_q    <= prev_d;
-      t_q       <= t_d;
-      r_valid_q <= r_valid_d;
-      r_match_q <= r_match_d;
-      r_mac_q   <= r_mac_d;
-      r_index_q <= r_index_d;
+      occ_q      <= '0;
+      full_q     <= 1'b0;
+      nonempty_q <= 1'b0;
+    end else if (buf_push && !buf_pop) begin
+      occ_q      <= occ_q + 1'b1;
+      full_q     <= (occ_q == OccW'(BufWords - 1));
+      nonempty_q <= 1'b1;
+    end else if (buf_pop && !buf_push) begin
+      occ_q      <= occ_q - 1'b1;
+      full_q     <= 1'b0;
+      nonempty_q <= (occ_q != OccW'(1));
     end
+  end
+
+  // Per-job registers.
+  always_ff @(posedge clk_i) begin
+    if (start) begin
+      cnt_q   <= 12'(len_i >> 5) + 12'd1;
+      eq1_q   <= (len_i < 16'd32);
+      eq2_q   <= (len_i >= 16'd32) && (len_i < 16'd64);
+      rnz_q   <= (len_i[4:0] != 5'd0);
+      sub_q   <= '0;
+      keep_q  <= ~(32'hffffffff >> len_i[4:0]);
+      one_q   <= 32'h80000000 >> len_i[4:0];
+      exp_q   <= exp_i;
+      index_q <= index_i;
+    end else if (fire_w && ab_q) begin
+      cnt_q <= cnt_q - 12'd1;
+      eq1_q <= eq2_q;
+      eq2_q <= (cnt_q == 12'd3);
+      sub_q <= sub_q + 2'd1;
+    end
+  end
+
+  // Stage 1 -> 2 registers; the window and T are wiped once the MAC is out of stage 2.
+  always_ff @(posedge clk_i) begin
+    if (fire_w) m_q <= m_w;
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni || f2_q) win_q <= '0;
+    else if (fire_w) win_q <= {win_q[31:0], ks_w};
+  end
+
+  // A job may start in the clock in which stage 2 ends the previous one (and wipes its T).
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) t_q <= '0;
+    else if (start) t_q <= exp_i;
+    else if (f2_q) t_q <= '0;
+    else if (s2_q) t_q <= t_q ^ acc_w;
+  end
+
+  // The result registers, free when stage 2 ends (z_(L-1) waited for that); stage 3 adds the
+  // match and raises res_valid_o. A job started in stage 2's clock overwrites exp_q and index_q
+  // only at its end.
+  always_ff @(posedge clk_i) begin
+    if (f2_q) begin
+      r_mac_q   <= mac_w ^ exp_q;
+      r_index_q <= index_q;
+      d_q       <= mac_w;
+    end
+    if (f3_q) r_match_q <= (d_q == 32'd0);
   end
 
 endmodule

@@ -4,9 +4,16 @@
 //
 // Protocol: in IDLE the core raises ready_o; init_i (sampled when ready_o is high) loads key_i
 // and iv_i (16-octet strings, octet 0 in [127:120]). The core runs the 32 initialisation rounds and
-// the first working-mode round whose output is discarded, then presents z1 on ks_o with
-// ks_valid_o. Each ks_valid_o && ks_ready_i advances to the next word. clear_i (any time) wipes the
-// state and returns to IDLE, so no key-dependent state outlives a job.
+// the first working-mode round whose output is discarded, then presents the first keystream word
+// on ks_o with ks_valid_o, from a register (36 clocks after init_i). Each ks_valid_o && ks_ready_i
+// takes a word; the next one is there in the same clock's successor (one word per clock).
+// clear_i (any time, priority over init_i) wipes the state and returns to IDLE, so no
+// key-dependent state outlives a job; reset wipes it too.
+//
+// Timing (300 MHz on UltraScale+): no path adds modulo 2^31 - 1 serially. The feedback of a
+// clock is p + 2^15 s15 (+ W >> 1 while initialising), where p, the part from s0/s4/s10/s13, was
+// computed in the previous clock from s1/s5/s11/s14 (the cells that shift into those places) and
+// registered; three rows reduce by one carry-save step to one end-around-carry adder.
 module nasmac_zuc_core (
   input  logic         clk_i,
   input  logic         rst_ni,
@@ -166,13 +173,6 @@ module nasmac_zuc_core (
     endcase
   endfunction
 
-  // Addition modulo 2^31 - 1 (end-around carry).
-  function automatic logic [30:0] add_m(input logic [30:0] a, input logic [30:0] b);
-    logic [31:0] c;
-    c     = {1'b0, a} + {1'b0, b};
-    add_m = c[30:0] + {30'd0, c[31]};
-  endfunction
-
   // Multiplication by 2^k modulo 2^31 - 1 is a 31-bit rotation.
   function automatic logic [30:0] rot31(input logic [30:0] x, input int k);
     rot31 = (x << k) | (x >> (31 - k));
@@ -194,90 +194,189 @@ module nasmac_zuc_core (
     sbox32 = {s0_box(x[31:24]), s1_box(x[23:16]), s0_box(x[15:8]), s1_box(x[7:0])};
   endfunction
 
-  // LFSR cells s0..s15 (31 bits each), s_i in bits [31*i +: 31].
-  logic [495:0] s_q /*verilator public_flat_rd*/, s_d;
-  logic [31:0]  r1_q /*verilator public_flat_rd*/, r1_d, r2_q /*verilator public_flat_rd*/, r2_d;
-  logic         step, init_mode;
+  // Modular arithmetic without serial additions. A carry out of bit 30 weighs 2^31 = 1 modulo
+  // 2^31 - 1, so a carry-save step keeps 31-bit rows by rotating the carry row left by one; the
+  // two rows left at the end go through one end-around-carry adder, built as two parallel
+  // 32-bit adders (a + b and a + b + 1) and a select on the carry out of the first. With a + b
+  // not 0 (true when any addend is not 0, which holds for every LFSR cell: key loading puts a
+  // non-zero d_i in each, and the adder never returns 0) the result lies in 1..2^31 - 1, the
+  // representative the specification's "0 becomes 2^31 - 1" rule (clause 3.2) produces.
+  function automatic logic [61:0] csa3(input logic [30:0] x, input logic [30:0] y,
+                                       input logic [30:0] z);
+    logic [30:0] mj;
+    mj   = (x & y) | (x & z) | (y & z);
+    csa3 = {x ^ y ^ z, rot31(mj, 1)};
+  endfunction
 
-  // The cells the feedback reads whole; the bit reorganisation takes halves (H = bits 30..15,
-  // L = bits 15..0) straight from s_q below.
-  logic [30:0] s0_w, s4_w, s10_w, s13_w, s15_w;
-  assign s0_w  = s_q[0 +: 31];
-  assign s4_w  = s_q[124 +: 31];
-  assign s10_w = s_q[310 +: 31];
-  assign s13_w = s_q[403 +: 31];
-  assign s15_w = s_q[465 +: 31];
+  function automatic logic [30:0] add_eac(input logic [30:0] a, input logic [30:0] b);
+    logic [31:0] c0;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [31:0] c1;  // bit 0 is the constant carry-in
+    /* verilator lint_on UNUSEDSIGNAL */
+    c0      = {1'b0, a} + {1'b0, b};
+    c1      = {a, 1'b1} + {b, 1'b1};   // bits 31..1: a + b + 1
+    add_eac = c0[31] ? c1[31:1] : c0[30:0];
+  endfunction
 
-  // Bit reorganisation (clause 3.3), the nonlinear function F (clause 3.4) and the LFSR
-  // feedback (clause 3.2), all from the current state.
-  logic [31:0] x0_w, x1_w, x2_w, x3_w, w_w, w1_w, w2_w;
-  logic [30:0] v_w, fb_w;
+  // 2^17 t13 + 2^21 t10 + 2^20 t4 + (1 + 2^8) t0, the part of the feedback v (clause 3.2) that
+  // does not read s15, as five rows reduced by 5:3 column counters to three rows (weights 1, 2,
+  // 4, returned as {q2, q1, q0}); a carry-save step and an end-around-carry adder finish it.
+  // The counts are written as logic (an arithmetic sum would become carry chains): two full
+  // adders give the weight-1 bit and two weight-2 bits, whose sum is bits 1 and 2.
+  function automatic logic [92:0] v_rows(input logic [30:0] t0, input logic [30:0] t4,
+                                         input logic [30:0] t10, input logic [30:0] t13);
+    logic [30:0] a, b, c, d, e, q0, q1, q2;
+    logic        s1, k1, k2;
+    a = rot31(t13, 17);
+    b = rot31(t10, 21);
+    c = rot31(t4, 20);
+    d = t0;
+    e = rot31(t0, 8);
+    for (int i = 0; i < 31; i++) begin
+      s1    = a[i] ^ b[i] ^ c[i];
+      k1    = (a[i] & b[i]) | (a[i] & c[i]) | (b[i] & c[i]);
+      q0[i] = s1 ^ d[i] ^ e[i];
+      k2    = (s1 & d[i]) | (s1 & e[i]) | (d[i] & e[i]);
+      q1[i] = k1 ^ k2;
+      q2[i] = k1 & k2;
+    end
+    v_rows = {q2, q1, q0};
+  endfunction
+
+  // Key-dependent state (cleared by clear_i and by reset, otherwise no reset): the LFSR cells
+  // s0..s15 (31 bits each, s_i in bits [31*i +: 31]), the FSM words R1/R2, the precomputed part
+  // of the next feedback and the keystream output register.
+  logic [495:0] s_q /*verilator public_flat_rd*/;
+  logic [31:0]  r1_q /*verilator public_flat_rd*/, r2_q /*verilator public_flat_rd*/;
+  logic [30:0]  p_q /*verilator public_flat_rd*/;
+  logic [31:0]  z_q /*verilator public_flat_rd*/;
+
+  // Control state (reset): initialisation rounds, the discarded round, keystream mode.
+  logic       idle_q, init_q, disc_q, run_q, zv_q;
+  logic [4:0] cnt_q;
+
+  logic load, step, wipe;
+  assign ready_o    = idle_q;
+  assign ks_valid_o = zv_q;
+  assign ks_o       = z_q;
+  assign load       = init_i && idle_q;  // clear_i wins below
+  // In keystream mode the state advances whenever the output register is empty or read.
+  assign step       = init_q || disc_q || (run_q && (!zv_q || ks_ready_i));
+  assign wipe       = clear_i || !rst_ni;
+
+  // Key loading (clause 3.5.1): s_i = k_i || d_i || iv_i.
+  logic [495:0] kl_w;
   always_comb begin
-    x0_w = {s15_w[30:15], s_q[31*14 +: 16]};          // s15H || s14L
-    x1_w = {s_q[31*11 +: 16], s_q[31*9+15 +: 16]};    // s11L || s9H
-    x2_w = {s_q[31*7 +: 16], s_q[31*5+15 +: 16]};     // s7L || s5H
-    x3_w = {s_q[31*2 +: 16], s0_w[30:15]};            // s2L || s0H
+    for (int i = 0; i < 16; i++) begin
+      kl_w[31*i +: 31] = {key_i[127-8*i -: 8], Dconst[15*i +: 15], iv_i[127-8*i -: 8]};
+    end
+  end
+
+  // Bit reorganisation (clause 3.3) and the nonlinear function F (clause 3.4) on the current
+  // state; X3 and W make the keystream word.
+  logic [31:0] x0_w, x1_w, x2_w, x3_w, w_w, w1_w, w2_w, r1_n, r2_n;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [31:0] wi_w;  // W in initialisation mode; the feedback takes W >> 1
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [30:0] fb_w, p_n, pk_n, ps_n;
+  logic [61:0] fsc_w, psc_w, pkc_w;
+  logic [92:0] prow_w, pkrow_w;
+  always_comb begin
+    x0_w = {s_q[31*15+15 +: 16], s_q[31*14 +: 16]};  // s15H || s14L
+    x1_w = {s_q[31*11 +: 16], s_q[31*9+15 +: 16]};   // s11L || s9H
+    x2_w = {s_q[31*7 +: 16], s_q[31*5+15 +: 16]};    // s7L || s5H
+    x3_w = {s_q[31*2 +: 16], s_q[15 +: 16]};         // s2L || s0H
     w_w  = (x0_w ^ r1_q) + r2_q;
     w1_w = r1_q + x1_w;
     w2_w = r2_q ^ x2_w;
-    // v = 2^15 s15 + 2^17 s13 + 2^21 s10 + 2^20 s4 + (1 + 2^8) s0, summed as a balanced tree.
-    v_w  = add_m(add_m(add_m(rot31(s15_w, 15), rot31(s13_w, 17)),
-                       add_m(rot31(s10_w, 21), rot31(s4_w, 20))),
-                 add_m(s0_w, rot31(s0_w, 8)));
-    fb_w = init_mode ? add_m(v_w, w_w[31:1]) : v_w;
-    // A zero result is represented as 2^31 - 1 (clause 3.2).
-    if (fb_w == 31'd0) fb_w = 31'h7fffffff;
+    r1_n = sbox32(l1({w1_w[15:0], w2_w[31:16]}));
+    r2_n = sbox32(l2({w2_w[15:0], w1_w[31:16]}));
+    // The feedback (clause 3.2): s16 = v (+ W >> 1 in initialisation mode), with
+    // v = 2^15 s15 + p, p = 2^17 s13 + 2^21 s10 + 2^20 s4 + (1 + 2^8) s0 from p_q. W here has
+    // its own adder whose inputs are zero outside initialisation mode, so the term needs no
+    // select after the adder.
+    wi_w  = ({32{init_q}} & (x0_w ^ r1_q)) + ({32{init_q}} & r2_q);
+    fsc_w = csa3(p_q, rot31(s_q[31*15 +: 31], 15), wi_w[31:1]);
+    fb_w  = add_eac(fsc_w[61:31], fsc_w[30:0]);
+    // p for the state after this clock: cells 1/5/11/14 of the current state (they shift down
+    // on a step), or on load cells 0/4/10/13 of the loaded state. Two trees, so that the select
+    // comes after the adders (a select in front would widen every counter's inputs).
+    prow_w  = v_rows(s_q[31 +: 31], s_q[31*5 +: 31], s_q[31*11 +: 31], s_q[31*14 +: 31]);
+    psc_w   = csa3(prow_w[0 +: 31], rot31(prow_w[31 +: 31], 1), rot31(prow_w[62 +: 31], 2));
+    ps_n    = add_eac(psc_w[61:31], psc_w[30:0]);
+    pkrow_w = v_rows(kl_w[0 +: 31], kl_w[31*4 +: 31], kl_w[31*10 +: 31], kl_w[31*13 +: 31]);
+    pkc_w   = csa3(pkrow_w[0 +: 31], rot31(pkrow_w[31 +: 31], 1), rot31(pkrow_w[62 +: 31], 2));
+    pk_n    = add_eac(pkc_w[61:31], pkc_w[30:0]);
+    p_n     = load ? pk_n : ps_n;
   end
 
-  logic load;
-
-  nasmac_eia13_ks_ctrl u_ctrl (
-    .clk_i,
-    .rst_ni,
-    .init_i,
-    .clear_i,
-    .ks_ready_i,
-    .ready_o,
-    .ks_valid_o,
-    .load_o      (load),
-    .step_o      (step),
-    .init_mode_o (init_mode)
-  );
-  assign ks_o       = w_w ^ x3_w;
-
-  always_comb begin
-    s_d       = s_q;
-    r1_d      = r1_q;
-    r2_d      = r2_q;
-    if (load) begin
-        // Key loading (clause 3.5.1): s_i = k_i || d_i || iv_i.
-        for (int i = 0; i < 16; i++) begin
-          s_d[31*i +: 31] = {key_i[127-8*i -: 8], Dconst[15*i +: 15], iv_i[127-8*i -: 8]};
-        end
-        r1_d    = '0;
-        r2_d    = '0;
-    end
-    if (step) begin
-      r1_d = sbox32(l1({w1_w[15:0], w2_w[31:16]}));
-      r2_d = sbox32(l2({w2_w[15:0], w1_w[31:16]}));
-      s_d  = {fb_w, s_q[495:31]};
-    end
-    if (clear_i) begin
-      s_d     = '0;
-      r1_d    = '0;
-      r2_d    = '0;
+  // The secret registers: cleared by wipe, loaded on load, advanced on step. Written as
+  // reset / enable so that synthesis puts wipe on the flip-flops' synchronous reset and
+  // load || step on their clock enable.
+  always_ff @(posedge clk_i) begin
+    if (wipe) begin
+      s_q <= '0;
+    end else if (load) begin
+      s_q <= kl_w;
+    end else if (step) begin
+      s_q <= {fb_w, s_q[495:31]};
     end
   end
 
   always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
-      s_q     <= '0;
-      r1_q    <= '0;
-      r2_q    <= '0;
+    if (wipe || load) begin
+      r1_q <= '0;
+      r2_q <= '0;
+    end else if (step) begin
+      r1_q <= r1_n;
+      r2_q <= r2_n;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (wipe) begin
+      p_q <= '0;
+    end else if (load || step) begin
+      p_q <= p_n;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (wipe) begin
+      z_q <= '0;
+    end else if (run_q && step) begin
+      z_q <= w_w ^ x3_w;
+    end
+  end
+
+  // Sequencing: load, 32 initialisation rounds, one working-mode round whose output is
+  // discarded, then keystream mode, where the first step fills the output register.
+  always_ff @(posedge clk_i) begin
+    if (wipe) begin
+      idle_q <= 1'b1;
+      init_q <= 1'b0;
+      disc_q <= 1'b0;
+      run_q  <= 1'b0;
+      zv_q   <= 1'b0;
+      cnt_q  <= '0;
     end else begin
-      s_q     <= s_d;
-      r1_q    <= r1_d;
-      r2_q    <= r2_d;
+      if (load) begin
+        idle_q <= 1'b0;
+        init_q <= 1'b1;
+        cnt_q  <= '0;
+      end
+      if (init_q) begin
+        cnt_q <= cnt_q + 5'd1;
+        if (cnt_q == 5'd31) begin
+          init_q <= 1'b0;
+          disc_q <= 1'b1;
+        end
+      end
+      if (disc_q) begin
+        disc_q <= 1'b0;
+        run_q  <= 1'b1;
+      end
+      zv_q <= run_q;
     end
   end
 
