@@ -140,8 +140,8 @@ module nasmac_eia2_lane #(
   logic [Slots-1:0] free_vec;
   assign free_vec = ~(act_q | clr_q);
 
-  nasmac_eia2_ffs #(.N(Slots)) u_free_ffs (.req_i(free_vec), .any_o(free_any), .idx_o(free_idx));
-  nasmac_eia2_ffs #(.N(Slots)) u_clr_ffs  (.req_i(clr_q),    .any_o(clr_any),  .idx_o(clr_idx));
+  nasmac_ffs #(.N(Slots)) u_free_ffs (.req_i(free_vec), .any_o(free_any), .idx_o(free_idx));
+  nasmac_ffs #(.N(Slots)) u_clr_ffs  (.req_i(clr_q),    .any_o(clr_any),  .idx_o(clr_idx));
 
   // ---------------------------------------------------------------------------------------------
   // Writer: header and message words in, realigned CMAC blocks into the slot FIFO.
@@ -284,8 +284,8 @@ module nasmac_eia2_lane #(
     end
   end
 
-  nasmac_eia2_ffs #(.N(Slots)) u_hi_ffs (.req_i(req & above_rr), .any_o(found_hi), .idx_o(pick_hi));
-  nasmac_eia2_ffs #(.N(Slots)) u_lo_ffs (.req_i(req),            .any_o(found_lo), .idx_o(pick_lo));
+  nasmac_ffs #(.N(Slots)) u_hi_ffs (.req_i(req & above_rr), .any_o(found_hi), .idx_o(pick_hi));
+  nasmac_ffs #(.N(Slots)) u_lo_ffs (.req_i(req),            .any_o(found_lo), .idx_o(pick_lo));
 
   always_comb begin
     iss       = found_hi || found_lo;
@@ -316,31 +316,31 @@ module nasmac_eia2_lane #(
     key_wdata = job_fire ? job_key_i : 128'h0;
   end
 
-  nasmac_eia2_ram #(.Width(128), .Depth(Slots)) u_key_ram (
+  nasmac_ram #(.Width(128), .Depth(Slots)) u_key_ram (
     .clk_i(clk_i), .we_i(key_we), .waddr_i(key_waddr), .wdata_i(key_wdata),
     .raddr_i(pick), .rdata_o(key_rd)
   );
 
   // Chaining value X_i per slot, written by the AES output (zeros when the job completes).
-  nasmac_eia2_ram #(.Width(128), .Depth(Slots)) u_chain_ram (
+  nasmac_ram #(.Width(128), .Depth(Slots)) u_chain_ram (
     .clk_i(clk_i), .we_i(o_v && !o_l), .waddr_i(o_slot), .wdata_i(o_final ? 128'h0 : o_blk),
     .raddr_i(pick), .rdata_o(chain_rd)
   );
 
   // Subkey L = AES_K(0) per slot (zeros when the job completes).
-  nasmac_eia2_ram #(.Width(128), .Depth(Slots)) u_l_ram (
+  nasmac_ram #(.Width(128), .Depth(Slots)) u_l_ram (
     .clk_i(clk_i), .we_i(o_v && (o_l || o_final)), .waddr_i(o_slot),
     .wdata_i(o_l ? o_blk : 128'h0), .raddr_i(pick), .rdata_o(l_rd)
   );
 
   // Message blocks: slot s owns entries [s*SlotBlocks, (s+1)*SlotBlocks).
-  nasmac_eia2_ram #(.Width(128), .Depth(Slots * SlotBlocks)) u_msg_ram (
+  nasmac_ram #(.Width(128), .Depth(Slots * SlotBlocks)) u_msg_ram (
     .clk_i(clk_i), .we_i(mw_en), .waddr_i({mw_slot, mw_ptr}), .wdata_i(mw_data),
     .raddr_i({pick, rdp_q[PtrW*pick +: PtrW]}), .rdata_o(msg_rd)
   );
 
   // Per-slot result index and expected MAC, read when the final block leaves the AES.
-  nasmac_eia2_ram #(.Width(64), .Depth(Slots)) u_meta_ram (
+  nasmac_ram #(.Width(64), .Depth(Slots)) u_meta_ram (
     .clk_i(clk_i), .we_i(job_fire), .waddr_i(free_idx), .wdata_i({job_index_i, job_exp_mac_i}),
     .raddr_i(o_slot), .rdata_o(meta_rd)
   );
@@ -382,7 +382,7 @@ module nasmac_eia2_lane #(
 
   // ---------------------------------------------------------------------------------------------
   // Results.
-  logic res_full, res_pop, res_push;
+  logic res_room, res_pop, res_push;
   logic [64:0] res_wdata, res_rdata;
   logic [31:0] exp_mac;
 
@@ -393,21 +393,22 @@ module nasmac_eia2_lane #(
   assign res_wdata = {meta_rd[63:32], r_mac_q, r_mac_q == exp_mac};
   assign res_pop   = res_valid_o && res_ready_i;
 
-  nasmac_eia2_fifo #(.Width(65), .Depth(ResDepth)) u_res_fifo (
-    .clk_i  (clk_i),
-    .rst_ni (rst_ni),
-    .push_i (res_push),
-    .wdata_i(res_wdata),
-    .full_o (res_full),
-    .valid_o(res_valid_o),
-    .rdata_o(res_rdata),
-    .ready_i(res_ready_i)
+  // Block-RAM style FIFO: the head comes from registers, so the lane's result outputs do too.
+  nasmac_fifo #(.Width(65), .Depth(ResDepth), .SyncRead(1)) u_res_fifo (
+    .clk_i     (clk_i),
+    .rst_ni    (rst_ni),
+    .wr_valid_i(res_push),
+    .wr_ready_o(res_room),
+    .wr_data_i (res_wdata),
+    .rd_valid_o(res_valid_o),
+    .rd_ready_i(res_ready_i),
+    .rd_data_o (res_rdata)
   );
 
   assign {res_index_o, res_mac_o, res_match_o} = res_rdata;
 
   logic unused_res;
-  assign unused_res = res_full;  // never set: credits reserve an entry for every final block
+  assign unused_res = res_room;  // always set: credits reserve an entry for every final block
 
   assign cred_d = cred_q + CredW'(iss_final) - CredW'(res_pop);
 

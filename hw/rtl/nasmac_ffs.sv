@@ -1,8 +1,8 @@
-// nasmac_eia2_ffs: find first set, the lowest-numbered request bit and its index.
+// nasmac_ffs: find first set, the lowest-numbered request bit and its index.
 //
-// Used by the EIA2 lane for its slot choices (free slot for a header, slot whose key is wiped
-// next, and both halves of the round-robin issue arbiter).
-module nasmac_eia2_ffs #(
+// Combinational; for N = 32 both outputs are functions of all 32 inputs, about three LUT6
+// levels. Users that need a shallow path register the result (the EIA2 lane does).
+module nasmac_ffs #(
   // Number of request bits, >= 2.
   parameter int unsigned N = 32,
   // Index width, derived.
