@@ -25,7 +25,8 @@
 //    pipeline (the chain is serial within a message, never across messages).
 //  - AES: nasmac_aes128_pipe, with the key of each block read from a per-slot key RAM and the tag
 //    {slot, is_L, is_final} riding along. Round trip (issue to re-issue of the same slot) is
-//    RoundTrip = 13 cycles, so >= 13 busy slots keep the core full.
+//    RoundTrip = 15 cycles (the AES, the issue stage and two scheduler stages), so >= 15 busy
+//    slots keep the core full.
 //  - Results: a FIFO of {index, MAC, match}; the final block of a job is only issued when the
 //    FIFO has room reserved for its result (credits), because the AES pipeline never stalls.
 //  - Clearing: when the final block leaves the AES, the slot's chaining value and L are
@@ -33,7 +34,7 @@
 //    first cycle the key RAM write port is not taken by a new header, and only then is the slot
 //    free again. K1/K2 are never stored (derived from L when the last block is issued).
 module nasmac_eia2_lane #(
-  // Messages in flight (slots); a power of two, at least RoundTrip (13) to keep the AES full.
+  // Messages in flight (slots); a power of two, at least RoundTrip (15) to keep the AES full.
   parameter int unsigned Slots = 32,
   // Per-slot message FIFO depth in 128-bit CMAC blocks; a power of two >= 2.
   parameter int unsigned SlotBlocks = 16,
@@ -100,7 +101,6 @@ module nasmac_eia2_lane #(
   logic [Slots*FillW-1:0]  fill_q, fill_d;    // blocks in the slot FIFO
   logic [Slots*PtrW-1:0]   rdp_q, rdp_d;      // slot FIFO read pointer
   // Scheduler and issue stage (the cycle in which the RAMs are read).
-  logic [SlotW-1:0]   rr_q, rr_d;           // last slot granted
   logic [CredW-1:0]   cred_q, cred_d;       // result FIFO entries reserved
   logic               s1_v_q, s1_v_d;
   logic [SlotW-1:0]   s1_slot_q, s1_slot_d;
@@ -254,45 +254,79 @@ module nasmac_eia2_lane #(
   end
 
   // ---------------------------------------------------------------------------------------------
-  // Scheduler: which slots can issue, round-robin pick.
-  logic [Slots-1:0] creq, lreq, req;
+  // Scheduler, three register stages so that no path from the slot state to the issue is deeper
+  // than the LUT budget (the single-cycle pick was 15 levels: request vector, priority encoders,
+  // a 32:1 select of the chosen slot's counters and the credit adder in series):
+  //  P1  which slots can issue, from the slot state, into p1_*_q;
+  //  P2  round-robin grant over p1_*_q, one-hot, into g*_q (CBC block, L, final block);
+  //  I   the granted slot's state is updated and its RAM entries are read (the issue stage).
+  // A slot's state only changes when it issues, so a request seen in P1 still holds two cycles
+  // later, provided the slot is not granted twice: P1 masks the slot that is in I now and P2
+  // the slot it granted last cycle (which is in I now). The round trip of a CBC chain grows by
+  // these two cycles to RoundTrip = 15; with 32 slots the AES stays full all the same.
+  localparam int unsigned CredMax = ResDepth - 2;  // two more finals may be in P2 and I
+
+  logic [Slots-1:0] creq, lreq, fin, in_i;
   logic             cred_ok;
+  logic [Slots-1:0] p1_c_q, p1_c_d, p1_l_q, p1_l_d, p1_f_q, p1_f_d;  // P1: CBC, L, final
+  logic [Slots-1:0] gc_q, gc_d, gl_q, gl_d, gf_q, gf_d;              // P2 grants, one-hot
+  logic [Slots-1:0] above_q, above_d;  // slots above the last issued one (round-robin order)
   logic             iss, iss_chain, iss_final;
   logic [SlotW-1:0] pick;
 
-  assign cred_ok = (cred_q < CredW'(ResDepth));
+  // P1. Credits: a final block needs a reserved result entry; P1 cannot see the finals in P2
+  // and I, so it leaves room for two.
+  assign cred_ok = (cred_q < CredW'(CredMax));
+  assign in_i    = gc_q | gl_q;
 
   always_comb begin
     for (int s = 0; s < Slots; s++) begin
       // A CBC block is ready when the previous one is back and the block is buffered; the last
       // one also needs L (for K1/K2) and a reserved result entry.
+      fin[s]  = (left_q[CntW*s +: CntW] == CntW'(1));
       creq[s] = act_q[s] && !busy_q[s] && (fill_q[FillW*s +: FillW] != '0) &&
-                ((left_q[CntW*s +: CntW] != CntW'(1)) || (ldone_q[s] && cred_ok));
-      lreq[s] = act_q[s] && lreq_q[s];
+                (!fin[s] || (ldone_q[s] && cred_ok)) && !in_i[s];
+      lreq[s] = act_q[s] && lreq_q[s] && !in_i[s];
     end
-    req = creq | lreq;
+    p1_c_d = creq;
+    p1_l_d = lreq;
+    p1_f_d = fin;
   end
 
-  // Round robin: the lowest requesting slot above the last grant, else the lowest one.
-  logic             found_hi, found_lo;
-  logic [SlotW-1:0] pick_hi, pick_lo;
-  logic [Slots-1:0] above_rr;
+  // P2. Round robin: the lowest requesting slot above the last issued one, else the lowest one;
+  // as a find-first-set over {all requests, requests above} (the latter in the low half).
+  logic [2*Slots-1:0] cand, first;
+  logic [Slots-1:0]   p2_req, gnt;
+  logic               seen;
 
   always_comb begin
-    for (int s = 0; s < Slots; s++) begin
-      above_rr[s] = SlotW'(s) > rr_q;
+    p2_req = (p1_c_q | p1_l_q) & ~in_i;
+    cand   = {p2_req, p2_req & above_q};
+    first  = '0;
+    seen   = 1'b0;
+    for (int i = 0; i < 2 * Slots; i++) begin
+      first[i] = cand[i] && !seen;
+      seen     = seen || cand[i];
     end
-  end
-
-  nasmac_ffs #(.N(Slots)) u_hi_ffs (.req_i(req & above_rr), .any_o(found_hi), .idx_o(pick_hi));
-  nasmac_ffs #(.N(Slots)) u_lo_ffs (.req_i(req),            .any_o(found_lo), .idx_o(pick_lo));
-
-  always_comb begin
-    iss       = found_hi || found_lo;
-    pick      = found_hi ? pick_hi : pick_lo;
+    gnt  = first[Slots-1:0] | first[2*Slots-1:Slots];
     // A slot with both a CBC block and L pending issues the CBC block first.
-    iss_chain = iss && creq[pick];
-    iss_final = iss_chain && (left_q[CntW*pick +: CntW] == CntW'(1));
+    gc_d = gnt & p1_c_q;
+    gl_d = gnt & ~p1_c_q;
+    gf_d = gnt & p1_c_q & p1_f_q;
+  end
+
+  // I. One-hot grants to the slot number and the per-issue flags (OR reductions).
+  always_comb begin
+    pick = '0;
+    for (int s = 0; s < Slots; s++) begin
+      if (in_i[s]) pick = pick | SlotW'(s);
+    end
+    iss       = |in_i;
+    iss_chain = |gc_q;
+    iss_final = |gf_q;
+    for (int s = 0; s < Slots; s++) begin
+      above_d[s] = iss ? (SlotW'(s) > pick) : above_q[s];
+    end
   end
 
   // ---------------------------------------------------------------------------------------------
@@ -333,10 +367,19 @@ module nasmac_eia2_lane #(
     .wdata_i(o_l ? o_blk : 128'h0), .raddr_i(pick), .rdata_o(l_rd)
   );
 
+  // Read pointer of the granted slot (AND-OR over the one-hot grant).
+  logic [PtrW-1:0] pick_rdp;
+  always_comb begin
+    pick_rdp = '0;
+    for (int s = 0; s < Slots; s++) begin
+      pick_rdp = pick_rdp | (rdp_q[PtrW*s +: PtrW] & {PtrW{gc_q[s]}});
+    end
+  end
+
   // Message blocks: slot s owns entries [s*SlotBlocks, (s+1)*SlotBlocks).
   nasmac_ram #(.Width(128), .Depth(Slots * SlotBlocks)) u_msg_ram (
     .clk_i(clk_i), .we_i(mw_en), .waddr_i({mw_slot, mw_ptr}), .wdata_i(mw_data),
-    .raddr_i({pick, rdp_q[PtrW*pick +: PtrW]}), .rdata_o(msg_rd)
+    .raddr_i({pick, pick_rdp}), .rdata_o(msg_rd)
   );
 
   // Per-slot result index and expected MAC, read when the final block leaves the AES.
@@ -375,9 +418,8 @@ module nasmac_eia2_lane #(
     s1_slot_d  = pick;
     s1_l_d     = iss && !iss_chain;
     s1_final_d = iss_final;
-    s1_k1_d    = k1_q[pick];
-    s1_first_d = first_q[pick];
-    rr_d       = iss ? pick : rr_q;
+    s1_k1_d    = |(gf_q & k1_q);
+    s1_first_d = |(gc_q & first_q);
   end
 
   // ---------------------------------------------------------------------------------------------
@@ -440,8 +482,8 @@ module nasmac_eia2_lane #(
       if (mw_en && (mw_slot == SlotW'(s))) begin
         fill_d[FillW*s +: FillW] = fill_d[FillW*s +: FillW] + FillW'(1);
       end
-      if (iss && (pick == SlotW'(s))) begin
-        if (iss_chain) begin
+      if (in_i[s]) begin
+        if (gc_q[s]) begin
           busy_d[s]                = 1'b1;
           first_d[s]               = 1'b0;
           left_d[CntW*s +: CntW]   = left_q[CntW*s +: CntW] - CntW'(1);
@@ -490,7 +532,13 @@ module nasmac_eia2_lane #(
       left_q     <= '0;
       fill_q     <= '0;
       rdp_q      <= '0;
-      rr_q       <= '0;
+      above_q    <= '0;
+      p1_c_q     <= '0;
+      p1_l_q     <= '0;
+      p1_f_q     <= '0;
+      gc_q       <= '0;
+      gl_q       <= '0;
+      gf_q       <= '0;
       cred_q     <= '0;
       s1_v_q     <= 1'b0;
       s1_slot_q  <= '0;
@@ -518,7 +566,13 @@ module nasmac_eia2_lane #(
       left_q     <= left_d;
       fill_q     <= fill_d;
       rdp_q      <= rdp_d;
-      rr_q       <= rr_d;
+      above_q    <= above_d;
+      p1_c_q     <= p1_c_d;
+      p1_l_q     <= p1_l_d;
+      p1_f_q     <= p1_f_d;
+      gc_q       <= gc_d;
+      gl_q       <= gl_d;
+      gf_q       <= gf_d;
       cred_q     <= cred_d;
       s1_v_q     <= s1_v_d;
       s1_slot_q  <= s1_slot_d;
