@@ -55,7 +55,7 @@ module nasmac_eia2_lane #(
   input  logic [31:0]  job_index_i,
   // Message words, ceil(len/128) per job, octet 0 in [127:120].
   input  logic         msg_valid_i,
-  output logic         msg_ready_o,     // may depend on job_valid_i (header and first word together)
+  output logic         msg_ready_o,     // from registers only (a header's cycle carries no word)
   input  logic [127:0] msg_data_i,
   input  logic         msg_last_i,      // the lane counts words itself; this marker is not needed
   // Results, in completion order.
@@ -88,7 +88,11 @@ module nasmac_eia2_lane #(
   logic [63:0]        carry_q, carry_d;     // low half of the previous word (first: the prefix)
   logic [CntW-1:0]    wwords_q, wwords_d;   // words still to come
   logic [CntW-1:0]    wblks_q, wblks_d;     // blocks still to write
-  logic [7:0]         rb_q, rb_d;           // message bits in the last block, 1..128
+  logic [Slots-1:0]   wsel_q, wsel_d;       // wslot_q, one-hot
+  logic               wlastw_q, wlastw_d;   // the next word is the job's last
+  logic               wlast_q, wlast_d;     // the next block written is the job's last
+  logic [127:0]       keep_q, keep_d;       // last block: message bits to keep
+  logic [127:0]       one_q, one_d;         // last block: the padding 1 bit (none for K1)
   // Per slot, flattened (slot s in [W*s +: W]).
   logic [Slots-1:0]        act_q, act_d;      // job in progress
   logic [Slots-1:0]        clr_q, clr_d;      // done; key still to be zeroed
@@ -111,26 +115,32 @@ module nasmac_eia2_lane #(
   logic [31:0]        r_mac_q, r_mac_d;
 
   // ---------------------------------------------------------------------------------------------
-  // Header decode.
+  // Header decode, registered when the header is taken (the header's cycle carries no word).
   logic [16:0]  len17;
-  logic [16:0]  hdr_words17, hdr_blks17, hdr_rb17;
+  logic [16:0]  hdr_words17, hdr_blks17;
   logic [CntW-1:0] hdr_words, hdr_blks;
-  logic [7:0]   hdr_rb;
+  logic [6:0]   hdr_r;
+  logic         hdr_k1;
+  logic [127:0] hdr_keep, hdr_one;
   logic [63:0]  hdr_prefix;
 
   always_comb begin
     len17       = {1'b0, job_len_bits_i};
     hdr_words17 = (len17 + 17'd127) >> 7;  // ceil(LENGTH / 128)
     hdr_blks17  = (len17 + 17'd191) >> 7;  // ceil((LENGTH + 64) / 128)
-    hdr_rb17    = ((len17 + 17'd63) & 17'd127) + 17'd1;
     hdr_words   = hdr_words17[CntW-1:0];
     hdr_blks    = hdr_blks17[CntW-1:0];
-    hdr_rb      = hdr_rb17[7:0];
+    // Message bits in the last block: (LENGTH + 64) mod 128, 0 meaning a full block (K1). The
+    // last block keeps those bits, gets a 1 right after them and zeros after that.
+    hdr_r       = {~job_len_bits_i[6], job_len_bits_i[5:0]};
+    hdr_k1      = (hdr_r == 7'd0);
+    hdr_keep    = hdr_k1 ? '1 : ~({128{1'b1}} >> hdr_r);
+    hdr_one     = hdr_k1 ? '0 : ({1'b1, 127'h0} >> hdr_r);
     hdr_prefix  = {job_count_i, job_bearer_i, job_dir_i, 26'h0};
   end
 
   logic unused_hdr;
-  assign unused_hdr = ^{hdr_words17[16:CntW], hdr_blks17[16:CntW], hdr_rb17[16:8], msg_last_i};
+  assign unused_hdr = ^{hdr_words17[16:CntW], hdr_blks17[16:CntW], msg_last_i};
 
   // ---------------------------------------------------------------------------------------------
   // Free slot for the next header (lowest index), slot whose key is zeroed next.
@@ -144,112 +154,81 @@ module nasmac_eia2_lane #(
   nasmac_ffs #(.N(Slots)) u_clr_ffs  (.req_i(clr_q),    .any_o(clr_any),  .idx_o(clr_idx));
 
   // ---------------------------------------------------------------------------------------------
-  // Writer: header and message words in, realigned CMAC blocks into the slot FIFO.
-  logic [FillW-1:0] wfill;       // fill of the slot being written
-  logic             wfull;
+  // Writer: header and message words in, realigned CMAC blocks into the slot FIFO. Everything
+  // the writer needs about the open job is in registers, so the RAM write side starts at
+  // registers and the lane's inputs only meet a shallow handshake.
+  logic             wfull;       // the slot being written is full
   logic             job_fire, msg_fire, tail_wr;
-  logic [SlotW-1:0] cur_slot;
-  logic [PtrW-1:0]  cur_ptr;
-  logic [63:0]      cur_carry;
-  logic [CntW-1:0]  cur_words, cur_blks;
-  logic [7:0]       cur_rb;
   logic             mw_en, mw_last;
   logic [SlotW-1:0] mw_slot;
   logic [PtrW-1:0]  mw_ptr;
-  logic [127:0]     mw_raw, mw_data, pad_keep, pad_one;
-  logic [7:0]       mw_rb;
+  logic [127:0]     mw_raw, mw_data;
+  logic [Slots-1:0] full_vec;
 
-  assign wfill = fill_q[FillW*wslot_q +: FillW];
-  assign wfull = wfill[PtrW];  // fill == SlotBlocks
+  always_comb begin
+    for (int s = 0; s < Slots; s++) full_vec[s] = fill_q[FillW*s + PtrW];  // fill == SlotBlocks
+  end
+  assign wfull = |(full_vec & wsel_q);
 
   // A header is taken when a slot is free and the previous job's words are all in (its tail block,
   // if any, is written in the same cycle, so it must have room).
   assign job_ready_o = free_any && ((wst_q == WrIdle) || (wst_q == WrTail && !wfull));
   assign job_fire    = job_valid_i && job_ready_o;
-
-  // In WrIdle the first word may come with its header (a fresh slot always has room).
-  always_comb begin
-    unique case (wst_q)
-      WrIdle:  msg_ready_o = job_valid_i && free_any;
-      WrWords: msg_ready_o = !wfull;
-      default: msg_ready_o = 1'b0;
-    endcase
-  end
-  assign msg_fire = msg_valid_i && msg_ready_o;
-  assign tail_wr  = (wst_q == WrTail) && !wfull;
-
-  // The open job's writer state; in WrIdle the header being accepted now.
-  always_comb begin
-    if (wst_q == WrIdle) begin
-      cur_slot  = free_idx;
-      cur_ptr   = '0;
-      cur_carry = hdr_prefix;
-      cur_words = hdr_words;
-      cur_blks  = hdr_blks;
-      cur_rb    = hdr_rb;
-    end else begin
-      cur_slot  = wslot_q;
-      cur_ptr   = wptr_q;
-      cur_carry = carry_q;
-      cur_words = wwords_q;
-      cur_blks  = wblks_q;
-      cur_rb    = rb_q;
-    end
-  end
+  assign msg_ready_o = (wst_q == WrWords) && !wfull;
+  assign msg_fire    = msg_valid_i && msg_ready_o;
+  assign tail_wr     = (wst_q == WrTail) && !wfull;
 
   always_comb begin
     mw_en   = msg_fire || tail_wr;
-    mw_slot = cur_slot;
-    mw_ptr  = cur_ptr;
-    mw_raw  = {cur_carry, msg_data_i[127:64]};
-    mw_last = (cur_blks == CntW'(1));
-    mw_rb   = cur_rb;
-    if (!msg_fire) begin
-      // Tail block: the last word's low half, then padding.
-      mw_raw  = {carry_q, 64'h0};
-      mw_last = 1'b1;
-      mw_rb   = rb_q;
-    end
-    // Last block: keep the rb message bits, set the bit right after them, zero the rest
-    // (rb = 128 keeps the block unchanged; it will be XORed with K1 instead).
-    pad_keep = ~({128{1'b1}} >> mw_rb);
-    pad_one  = {1'b1, 127'h0} >> mw_rb;
-    mw_data  = mw_last ? ((mw_raw & pad_keep) | pad_one) : mw_raw;
+    mw_slot = wslot_q;
+    mw_ptr  = wptr_q;
+    // Tail block: the last word's low half, then padding.
+    mw_raw  = tail_wr ? {carry_q, 64'h0} : {carry_q, msg_data_i[127:64]};
+    mw_last = tail_wr || wlast_q;
+    // Last block: keep the message bits, set the bit right after them, zero the rest (a full
+    // last block stays unchanged; it will be XORed with K1 instead).
+    mw_data = mw_last ? ((mw_raw & keep_q) | one_q) : mw_raw;
   end
 
   always_comb begin
     wst_d    = wst_q;
     wslot_d  = wslot_q;
+    wsel_d   = wsel_q;
     wptr_d   = wptr_q;
     carry_d  = carry_q;
     wwords_d = wwords_q;
     wblks_d  = wblks_q;
-    rb_d     = rb_q;
+    wlastw_d = wlastw_q;
+    wlast_d  = wlast_q;
+    keep_d   = keep_q;
+    one_d    = one_q;
+    if (mw_en) begin
+      wblks_d = wblks_q - CntW'(1);
+      wlast_d = (wblks_q == CntW'(2));
+    end
     if (tail_wr) begin
       wst_d   = WrIdle;
       carry_d = 64'h0;
     end
+    if (msg_fire) begin
+      wptr_d   = wptr_q + PtrW'(1);
+      carry_d  = msg_data_i[63:0];
+      wwords_d = wwords_q - CntW'(1);
+      wlastw_d = (wwords_q == CntW'(2));
+      if (wlastw_q) wst_d = wlast_q ? WrIdle : WrTail;
+    end
     if (job_fire) begin
       wst_d    = WrWords;
       wslot_d  = free_idx;
+      wsel_d   = Slots'(1) << free_idx;
       wptr_d   = '0;
       carry_d  = hdr_prefix;
       wwords_d = hdr_words;
       wblks_d  = hdr_blks;
-      rb_d     = hdr_rb;
-    end
-    if (msg_fire) begin
-      wslot_d  = cur_slot;
-      wptr_d   = cur_ptr + PtrW'(1);
-      carry_d  = msg_data_i[63:0];
-      wwords_d = cur_words - CntW'(1);
-      wblks_d  = cur_blks - CntW'(1);
-      rb_d     = cur_rb;
-      if (cur_words == CntW'(1)) begin
-        wst_d = (cur_blks == CntW'(1)) ? WrIdle : WrTail;
-      end else begin
-        wst_d = WrWords;
-      end
+      wlastw_d = (hdr_words == CntW'(1));
+      wlast_d  = (hdr_blks == CntW'(1));
+      keep_d   = hdr_keep;
+      one_d    = hdr_one;
     end
   end
 
@@ -474,12 +453,12 @@ module nasmac_eia2_lane #(
         first_d[s]               = 1'b1;
         lreq_d[s]                = 1'b1;
         ldone_d[s]               = 1'b0;
-        k1_d[s]                  = (hdr_rb == 8'd128);
+        k1_d[s]                  = hdr_k1;
         left_d[CntW*s +: CntW]   = hdr_blks;
         fill_d[FillW*s +: FillW] = '0;
         rdp_d[PtrW*s +: PtrW]    = '0;
       end
-      if (mw_en && (mw_slot == SlotW'(s))) begin
+      if (mw_en && wsel_q[s]) begin
         fill_d[FillW*s +: FillW] = fill_d[FillW*s +: FillW] + FillW'(1);
       end
       if (in_i[s]) begin
@@ -518,10 +497,11 @@ module nasmac_eia2_lane #(
       wst_q      <= WrIdle;
       wslot_q    <= '0;
       wptr_q     <= '0;
-      carry_q    <= '0;
       wwords_q   <= '0;
       wblks_q    <= '0;
-      rb_q       <= '0;
+      wsel_q     <= '0;
+      wlastw_q   <= 1'b0;
+      wlast_q    <= 1'b0;
       act_q      <= '0;
       clr_q      <= '0;
       busy_q     <= '0;
@@ -552,10 +532,11 @@ module nasmac_eia2_lane #(
       wst_q      <= wst_d;
       wslot_q    <= wslot_d;
       wptr_q     <= wptr_d;
-      carry_q    <= carry_d;
       wwords_q   <= wwords_d;
       wblks_q    <= wblks_d;
-      rb_q       <= rb_d;
+      wsel_q     <= wsel_d;
+      wlastw_q   <= wlastw_d;
+      wlast_q    <= wlast_d;
       act_q      <= act_d;
       clr_q      <= clr_d;
       busy_q     <= busy_d;
@@ -583,5 +564,12 @@ module nasmac_eia2_lane #(
       r_v_q      <= r_v_d;
       r_mac_q    <= r_mac_d;
     end
+  end
+
+  // Writer datapath: no reset (only read while a job is open).
+  always_ff @(posedge clk_i) begin
+    carry_q <= carry_d;
+    keep_q  <= keep_d;
+    one_q   <= one_d;
   end
 endmodule
