@@ -143,15 +143,38 @@ module nasmac_eia2_lane #(
   assign unused_hdr = ^{hdr_words17[16:CntW], hdr_blks17[16:CntW], msg_last_i};
 
   // ---------------------------------------------------------------------------------------------
-  // Free slot for the next header (lowest index), slot whose key is zeroed next.
-  logic             free_any, clr_any;
-  logic [SlotW-1:0] free_idx, clr_idx;
+  // Free slot offered to the next header, slot whose key is zeroed next: both chosen a cycle
+  // ahead (find-first-set into registers). A slot stops being free only when a header takes the
+  // offered slot, so the choice stays valid if the offer of this cycle is left out of the next
+  // one (a slot not taken is offered again a cycle later). Same for the slots to clear.
+  logic             free_any, clr_any, free_any_d, clr_any_d;
+  logic [SlotW-1:0] free_idx, clr_idx, free_idx_d, clr_idx_d;
+  logic [Slots-1:0] free_oh, clr_oh;  // the offers, one-hot (zero when none)
+  logic [Slots-1:0] free_cand, clr_cand;
 
-  logic [Slots-1:0] free_vec;
-  assign free_vec = ~(act_q | clr_q);
+  assign free_cand = ~(act_q | clr_q) & ~free_oh;
+  assign clr_cand  = clr_q & ~clr_oh;
 
-  nasmac_ffs #(.N(Slots)) u_free_ffs (.req_i(free_vec), .any_o(free_any), .idx_o(free_idx));
-  nasmac_ffs #(.N(Slots)) u_clr_ffs  (.req_i(clr_q),    .any_o(clr_any),  .idx_o(clr_idx));
+  nasmac_ffs #(.N(Slots)) u_free_ffs (.req_i(free_cand), .any_o(free_any_d), .idx_o(free_idx_d));
+  nasmac_ffs #(.N(Slots)) u_clr_ffs  (.req_i(clr_cand),  .any_o(clr_any_d),  .idx_o(clr_idx_d));
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      free_any <= 1'b0;
+      free_idx <= '0;
+      free_oh  <= '0;
+      clr_any  <= 1'b0;
+      clr_idx  <= '0;
+      clr_oh   <= '0;
+    end else begin
+      free_any <= free_any_d;
+      free_idx <= free_idx_d;
+      free_oh  <= free_any_d ? (Slots'(1) << free_idx_d) : '0;
+      clr_any  <= clr_any_d;
+      clr_idx  <= clr_idx_d;
+      clr_oh   <= clr_any_d ? (Slots'(1) << clr_idx_d) : '0;
+    end
+  end
 
   // ---------------------------------------------------------------------------------------------
   // Writer: header and message words in, realigned CMAC blocks into the slot FIFO. Everything
@@ -220,7 +243,7 @@ module nasmac_eia2_lane #(
     if (job_fire) begin
       wst_d    = WrWords;
       wslot_d  = free_idx;
-      wsel_d   = Slots'(1) << free_idx;
+      wsel_d   = free_oh;
       wptr_d   = '0;
       carry_d  = hdr_prefix;
       wwords_d = hdr_words;
@@ -281,11 +304,11 @@ module nasmac_eia2_lane #(
   always_comb begin
     p2_req = (p1_c_q | p1_l_q) & ~in_i;
     cand   = {p2_req, p2_req & above_q};
-    first  = '0;
-    seen   = 1'b0;
+    // Bit i is the first when no lower bit is set (OR reductions, not a chain).
     for (int i = 0; i < 2 * Slots; i++) begin
+      seen = 1'b0;
+      for (int j = 0; j < i; j++) seen = seen | cand[j];
       first[i] = cand[i] && !seen;
-      seen     = seen || cand[i];
     end
     gnt  = first[Slots-1:0] | first[2*Slots-1:Slots];
     // A slot with both a CBC block and L pending issues the CBC block first.
@@ -447,7 +470,7 @@ module nasmac_eia2_lane #(
     fill_d  = fill_q;
     rdp_d   = rdp_q;
     for (int s = 0; s < Slots; s++) begin
-      if (job_fire && (free_idx == SlotW'(s))) begin
+      if (job_fire && free_oh[s]) begin
         act_d[s]                 = 1'b1;
         busy_d[s]                = 1'b0;
         first_d[s]               = 1'b1;
@@ -484,7 +507,7 @@ module nasmac_eia2_lane #(
           end
         end
       end
-      if (!job_fire && clr_any && (clr_idx == SlotW'(s))) begin
+      if (!job_fire && clr_oh[s]) begin
         clr_d[s] = 1'b0;
       end
     end
