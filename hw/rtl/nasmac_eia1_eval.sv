@@ -8,7 +8,8 @@
 // EVAL * Y depends on the previous word, so T and Y are computed in pipeline stages ahead of
 // the loop, and the loop itself is one multiply-accumulate (nasmac_gf64_mul) between registers.
 // Stages, each one register deep and within the LUT budget:
-//   A   job in (P, Q, z5, length, expected MAC, index);
+//   A   job in (P, Q, z5, length, expected MAC, index), behind a skid register so that
+//       job_ready_o comes from a register;
 //   B   the job whose words are being taken, with P^2 (squaring is linear: a few XORs);
 //   W0  a word: masked past LENGTH (the specification pads the last block with zeros), Y;
 //   W1  Q1 = M1 * P;
@@ -70,7 +71,11 @@ module nasmac_eia1_eval (
   endfunction
 
   // ---------------------------------------------------------------------------------------------
-  // Registers. Stage A.
+  // Registers. Skid register in front of A (so that job_ready_o is a register).
+  logic        k_valid_q, k_valid_d;
+  logic [63:0] k_p_q /*verilator public_flat_rd*/, k_p_d;
+  meta_t       k_m_q /*verilator public_flat_rd*/, k_m_d;
+  // Stage A.
   logic        a_valid_q, a_valid_d;
   logic [63:0] a_p_q /*verilator public_flat_rd*/, a_p_d;
   meta_t       a_m_q /*verilator public_flat_rd*/, a_m_d;
@@ -119,7 +124,7 @@ module nasmac_eia1_eval (
   assign b_done      = b_fire && b_lastw_q;
   assign b_free      = !b_valid_q || b_done;
   assign a_free      = !a_valid_q || b_free;
-  assign job_ready_o = a_free;
+  assign job_ready_o = !k_valid_q;
 
   assign res_valid_o = r_valid_q;
   assign res_index_o = r_index_q;
@@ -145,6 +150,7 @@ module nasmac_eia1_eval (
   // Job side: A and B.
   logic [6:0]   a_tail;
   logic [127:0] a_mask;
+  meta_t        new_m;
 
   // The last word holds LENGTH mod 128 bits (128 when that is zero); more than 64 means two
   // blocks. Earlier words are always two full blocks.
@@ -188,19 +194,39 @@ module nasmac_eia1_eval (
       b_mask_d  = a_mask;
     end
 
+    // A takes the skid register's job first, else a new one; a new job that A cannot take
+    // waits in the skid register. Registers are zeroed when their job moves on.
+    k_valid_d = k_valid_q;
+    k_p_d     = k_p_q;
+    k_m_d     = k_m_q;
+    new_m.q     = job_q_i;
+    new_m.z5    = job_z5_i;
+    new_m.len   = job_len_i;
+    new_m.exp   = job_exp_i;
+    new_m.index = job_index_i;
     if (a_valid_q && b_free) begin
       a_valid_d = 1'b0;
       a_p_d     = '0;
       a_m_d     = '0;
     end
-    if (job_valid_i && a_free) begin
+    if (a_free && k_valid_q) begin
       a_valid_d = 1'b1;
-      a_p_d     = job_p_i;
-      a_m_d.q     = job_q_i;
-      a_m_d.z5    = job_z5_i;
-      a_m_d.len   = job_len_i;
-      a_m_d.exp   = job_exp_i;
-      a_m_d.index = job_index_i;
+      a_p_d     = k_p_q;
+      a_m_d     = k_m_q;
+      k_valid_d = 1'b0;
+      k_p_d     = '0;
+      k_m_d     = '0;
+    end
+    if (job_valid_i && !k_valid_q) begin
+      if (a_free) begin
+        a_valid_d = 1'b1;
+        a_p_d     = job_p_i;
+        a_m_d     = new_m;
+      end else begin
+        k_valid_d = 1'b1;
+        k_p_d     = job_p_i;
+        k_m_d     = new_m;
+      end
     end
   end
 
@@ -257,6 +283,7 @@ module nasmac_eia1_eval (
   // whenever they hold no job, by the logic above).
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
+      k_valid_q <= 1'b0;
       a_valid_q <= 1'b0;
       b_valid_q <= 1'b0;
       b_lastw_q <= 1'b0;
@@ -271,6 +298,7 @@ module nasmac_eia1_eval (
       d_v_q     <= 1'b0;
       r_valid_q <= 1'b0;
     end else begin
+      k_valid_q <= k_valid_d;
       a_valid_q <= a_valid_d;
       b_valid_q <= b_valid_d;
       b_lastw_q <= b_lastw_d;
@@ -290,6 +318,8 @@ module nasmac_eia1_eval (
   end
 
   always_ff @(posedge clk_i) begin
+    k_p_q    <= k_p_d;
+    k_m_q    <= k_m_d;
     a_p_q    <= a_p_d;
     a_m_q    <= a_m_d;
     b_p_q    <= b_p_d;
