@@ -34,7 +34,8 @@
 //    first cycle the key RAM write port is not taken by a new header, and only then is the slot
 //    free again. K1/K2 are never stored (derived from L when the last block is issued).
 module nasmac_eia2_lane #(
-  // Messages in flight (slots); a power of two, at least RoundTrip (15) to keep the AES full.
+  // Messages in flight (slots); a power of two, at least 16 (RoundTrip is 15; the scheduler
+  // arbitrates in groups of eight).
   parameter int unsigned Slots = 32,
   // Per-slot message FIFO depth in 128-bit CMAC blocks; a power of two >= 2.
   parameter int unsigned SlotBlocks = 16,
@@ -89,6 +90,7 @@ module nasmac_eia2_lane #(
   logic [CntW-1:0]    wwords_q, wwords_d;   // words still to come
   logic [CntW-1:0]    wblks_q, wblks_d;     // blocks still to write
   logic [Slots-1:0]   wsel_q, wsel_d;       // wslot_q, one-hot
+  logic [FillW-1:0]   wfill_q, wfill_d;     // fill of wslot_q's FIFO (a copy of its fill_q entry)
   logic               wlastw_q, wlastw_d;   // the next word is the job's last
   logic               wlast_q, wlast_d;     // the next block written is the job's last
   logic [127:0]       keep_q, keep_d;       // last block: message bits to keep
@@ -181,17 +183,16 @@ module nasmac_eia2_lane #(
   // the writer needs about the open job is in registers, so the RAM write side starts at
   // registers and the lane's inputs only meet a shallow handshake.
   logic             wfull;       // the slot being written is full
+  logic             wiss;        // the issue stage takes a block from that slot
   logic             job_fire, msg_fire, tail_wr;
   logic             mw_en, mw_last;
   logic [SlotW-1:0] mw_slot;
   logic [PtrW-1:0]  mw_ptr;
   logic [127:0]     mw_raw, mw_data;
-  logic [Slots-1:0] full_vec;
 
-  always_comb begin
-    for (int s = 0; s < Slots; s++) full_vec[s] = fill_q[FillW*s + PtrW];  // fill == SlotBlocks
-  end
-  assign wfull = |(full_vec & wsel_q);
+  // The writer keeps its own copy of its slot's fill, so that "full" is a register bit rather
+  // than a 32:1 select of the per-slot counters in front of every handshake.
+  assign wfull = wfill_q[PtrW];  // fill == SlotBlocks
 
   // A header is taken when a slot is free and the previous job's words are all in (its tail block,
   // if any, is written in the same cycle, so it must have room).
@@ -217,6 +218,7 @@ module nasmac_eia2_lane #(
     wst_d    = wst_q;
     wslot_d  = wslot_q;
     wsel_d   = wsel_q;
+    wfill_d  = wfill_q + FillW'(mw_en) - FillW'(wiss);
     wptr_d   = wptr_q;
     carry_d  = carry_q;
     wwords_d = wwords_q;
@@ -244,6 +246,7 @@ module nasmac_eia2_lane #(
       wst_d    = WrWords;
       wslot_d  = free_idx;
       wsel_d   = free_oh;
+      wfill_d  = '0;
       wptr_d   = '0;
       carry_d  = hdr_prefix;
       wwords_d = hdr_words;
@@ -272,7 +275,7 @@ module nasmac_eia2_lane #(
   logic             cred_ok;
   logic [Slots-1:0] p1_c_q, p1_c_d, p1_l_q, p1_l_d, p1_f_q, p1_f_d;  // P1: CBC, L, final
   logic [Slots-1:0] gc_q, gc_d, gl_q, gl_d, gf_q, gf_d;              // P2 grants, one-hot
-  logic [Slots-1:0] above_q, above_d;  // slots above the last issued one (round-robin order)
+  assign wiss = |(gc_q & wsel_q);
   logic             iss, iss_chain, iss_final;
   logic [SlotW-1:0] pick;
 
@@ -295,22 +298,42 @@ module nasmac_eia2_lane #(
     p1_f_d = fin;
   end
 
-  // P2. Round robin: the lowest requesting slot above the last issued one, else the lowest one;
-  // as a find-first-set over {all requests, requests above} (the latter in the low half).
-  logic [2*Slots-1:0] cand, first;
-  logic [Slots-1:0]   p2_req, gnt;
-  logic               seen;
+  // P2. Two-level arbitration, shallow at any Slots: the slots form groups of eight; the groups
+  // take turns (round robin among the groups that have a request, after the last granted one),
+  // and within the chosen group the lowest requesting slot wins. No slot waits long: once
+  // granted, a slot does not request again for a whole round trip.
+  localparam int unsigned Groups = Slots / 8;
+  logic [Slots-1:0]    p2_req, loc, gnt;
+  logic [Groups-1:0]   gany, gg, above_q, above_d;  // above_q: groups after the last granted
+  logic [2*Groups-1:0] gcand, gfirst;
+  logic                seen;
 
   always_comb begin
     p2_req = (p1_c_q | p1_l_q) & ~in_i;
-    cand   = {p2_req, p2_req & above_q};
-    // Bit i is the first when no lower bit is set (OR reductions, not a chain).
-    for (int i = 0; i < 2 * Slots; i++) begin
-      seen = 1'b0;
-      for (int j = 0; j < i; j++) seen = seen | cand[j];
-      first[i] = cand[i] && !seen;
+    for (int g = 0; g < Groups; g++) begin
+      gany[g] = |p2_req[8*g +: 8];
+      for (int i = 0; i < 8; i++) begin
+        seen = 1'b0;
+        for (int j = 0; j < i; j++) seen = seen | p2_req[8*g+j];
+        loc[8*g+i] = p2_req[8*g+i] && !seen;
+      end
     end
-    gnt  = first[Slots-1:0] | first[2*Slots-1:Slots];
+    // Round robin among the groups: first set of {all, after the last granted} (the latter in
+    // the low half, so it wins).
+    gcand = {gany, gany & above_q};
+    for (int i = 0; i < 2 * Groups; i++) begin
+      seen = 1'b0;
+      for (int j = 0; j < i; j++) seen = seen | gcand[j];
+      gfirst[i] = gcand[i] && !seen;
+    end
+    gg = gfirst[Groups-1:0] | gfirst[2*Groups-1:Groups];
+    for (int g = 0; g < Groups; g++) begin
+      gnt[8*g +: 8] = loc[8*g +: 8] & {8{gg[g]}};
+      // Groups after the one granted now (kept when nothing is granted).
+      above_d[g] = 1'b0;
+      for (int j = 0; j < g; j++) above_d[g] = above_d[g] | gg[j];
+    end
+    if (gg == '0) above_d = above_q;
     // A slot with both a CBC block and L pending issues the CBC block first.
     gc_d = gnt & p1_c_q;
     gl_d = gnt & ~p1_c_q;
@@ -326,9 +349,6 @@ module nasmac_eia2_lane #(
     iss       = |in_i;
     iss_chain = |gc_q;
     iss_final = |gf_q;
-    for (int s = 0; s < Slots; s++) begin
-      above_d[s] = iss ? (SlotW'(s) > pick) : above_q[s];
-    end
   end
 
   // ---------------------------------------------------------------------------------------------
@@ -523,6 +543,7 @@ module nasmac_eia2_lane #(
       wwords_q   <= '0;
       wblks_q    <= '0;
       wsel_q     <= '0;
+      wfill_q    <= '0;
       wlastw_q   <= 1'b0;
       wlast_q    <= 1'b0;
       act_q      <= '0;
@@ -558,6 +579,7 @@ module nasmac_eia2_lane #(
       wwords_q   <= wwords_d;
       wblks_q    <= wblks_d;
       wsel_q     <= wsel_d;
+      wfill_q    <= wfill_d;
       wlastw_q   <= wlastw_d;
       wlast_q    <= wlast_d;
       act_q      <= act_d;
