@@ -136,8 +136,11 @@ module nasmac_eia2_lane #(
     // last block keeps those bits, gets a 1 right after them and zeros after that.
     hdr_r       = {~job_len_bits_i[6], job_len_bits_i[5:0]};
     hdr_k1      = (hdr_r == 7'd0);
-    hdr_keep    = hdr_k1 ? '1 : ~({128{1'b1}} >> hdr_r);
-    hdr_one     = hdr_k1 ? '0 : ({1'b1, 127'h0} >> hdr_r);
+    // Per bit a compare with a constant (a 7-input function), not a 128-bit barrel shifter.
+    for (int k = 0; k < 128; k++) begin
+      hdr_keep[127-k] = hdr_k1 || (7'(k) < hdr_r);
+      hdr_one[127-k]  = !hdr_k1 && (7'(k) == hdr_r);
+    end
     hdr_prefix  = {job_count_i, job_bearer_i, job_dir_i, 26'h0};
   end
 
