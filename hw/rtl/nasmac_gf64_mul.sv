@@ -2,18 +2,18 @@
 // x^64 + x^4 + x^3 + x + 1 (ETSI/SAGE UEA2 & UIA2 Document 1, clause 4.3, MUL64 with c = 0x1b):
 // p_o = a_i * b_i ^ c_i.
 //
-// Built as an explicit tree of 6-input XOR nodes so that it maps to five levels of LUT6 and
-// nothing wider (left to itself, ABC maps the XOR trees onto LUT7/LUT8, i.e. LUT6 + MUXF7/F8
-// chains, 4 LUT + 7 MUXF deep):
+// Built as an explicit tree of XOR nodes:
 //   1. l1: three partial products a[j] & b[m-j] XORed (6 inputs);
 //   2. l2: six l1 nodes;
 //   3. prod[m]: the at most four l2 nodes of product bit m (0..126), the carry-less product;
 //   4. hx[i]: the product bits m >= 64 whose reduction x^m mod the polynomial contains x^i
 //      (at most six, from the table RedTab below);
 //   5. p_o[i] = prod[i] ^ hx[i] ^ c_i[i].
-// Each node is marked keep so that synthesis does not merge nodes into wider functions. The
-// accumulate input costs no level (it joins the last node), which is what the UIA2 Horner step
-// EVAL = EVAL * P ^ T needs. MUL64 of the specification (a shift-and-add over the bits of one
+// Each node is marked keep. Yosys 0.23 keeps the l1 and hx nodes as cuts but ABC still merges
+// the middle levels into LUT7/LUT8 (LUT6 + MUXF7/F8): synth_xilinx measures 4 LUT levels with at
+// most 5 MUXF on a path (the plain shift-and-XOR form: 4 LUT + 7 MUXF) and about 2.0 k LUT
+// (2.9 k). The accumulate input costs no level (it joins the last node), which is what the UIA2
+// Horner step EVAL = EVAL * P ^ T needs. MUL64 of the specification (a shift-and-add over the bits of one
 // operand) gives the same field product; the testbench checks the two against each other.
 module nasmac_gf64_mul (
   input  logic [63:0] a_i,
