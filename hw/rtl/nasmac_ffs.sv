@@ -3,7 +3,8 @@
 // Written as OR reductions rather than as a priority chain (a loop of "if (req[i]) idx = i",
 // which synthesis maps as a chain of muxes, 7 LUT levels for N = 32): bit i is the first when it
 // is set and no lower bit is; each index bit is the OR of the first-bits at the positions that
-// have that index bit set. Both steps are balanced OR trees, about four LUT levels for N = 32.
+// have that index bit set. Both steps are balanced OR trees: 4 LUT levels for N = 32 in the EIA2
+// lane (Yosys/ABC add MUXF7/F8 where it maps 7- and 8-input ORs as one wide LUT: up to 8).
 // Users that need a shallow path register the result (the EIA2 lane does).
 module nasmac_ffs #(
   // Number of request bits, >= 2.
