@@ -97,21 +97,21 @@ module nasmac_eia1_ks (
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       nword_q <= '0;
-      z_q     <= '0;
       busy_q  <= 1'b0;
       full_q  <= 1'b0;
-      len_q   <= '0;
-      exp_q   <= '0;
-      index_q <= '0;
     end else begin
       nword_q <= nword_d;
-      z_q     <= z_d;
       busy_q  <= busy_d;
       full_q  <= full_d;
-      len_q   <= len_d;
-      exp_q   <= exp_d;
-      index_q <= index_d;
     end
+  end
+
+  // Datapath: no reset (z_q is zero whenever no job holds it).
+  always_ff @(posedge clk_i) begin
+    z_q     <= z_d;
+    len_q   <= len_d;
+    exp_q   <= exp_d;
+    index_q <= index_d;
   end
 
 endmodule

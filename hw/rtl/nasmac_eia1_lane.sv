@@ -97,18 +97,18 @@ module nasmac_eia1_lane #(
     );
   end
 
-  nasmac_eia13_fifo #(
+  nasmac_fifo #(
     .Width (128),
     .Depth (MsgFifoDepth)
   ) u_fifo (
     .clk_i,
     .rst_ni,
-    .in_valid_i  (msg_fire),
-    .in_ready_o  (fifo_in_ready),
-    .in_data_i   (msg_data_i),
-    .out_valid_o (fifo_valid),
-    .out_ready_i (fifo_ready),
-    .out_data_o  (fifo_data)
+    .wr_valid_i (msg_fire),
+    .wr_ready_o (fifo_in_ready),
+    .wr_data_i  (msg_data_i),
+    .rd_valid_o (fifo_valid),
+    .rd_ready_i (fifo_ready),
+    .rd_data_o  (fifo_data)
   );
 
   nasmac_eia1_eval u_eval (

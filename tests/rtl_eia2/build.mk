@@ -3,11 +3,11 @@
 # Builds under $(BUILD)/rtl_eia2/. Seed the random parts with NASMAC_SEED=<n>.
 
 RTL_EIA2_DIR      := $(BUILD)/rtl_eia2
+RTL_EIA2_TB_DIR   := hw/tb/eia2
 RTL_EIA2_AES_RTL  := hw/rtl/nasmac_aes_sbox.sv hw/rtl/nasmac_aes_keyexp.sv \
 	hw/rtl/nasmac_aes_round.sv hw/rtl/nasmac_aes128_pipe.sv
-RTL_EIA2_LANE_RTL := $(RTL_EIA2_AES_RTL) hw/rtl/nasmac_eia2_ram.sv hw/rtl/nasmac_eia2_fifo.sv hw/rtl/nasmac_eia2_ffs.sv \
-	hw/rtl/nasmac_eia2_lane.sv
-RTL_EIA2_TB_DIR   := hw/tb/eia2
+RTL_EIA2_LANE_RTL := $(RTL_EIA2_AES_RTL) hw/rtl/nasmac_ram.sv hw/rtl/nasmac_fifo.sv hw/rtl/nasmac_ffs.sv \
+	hw/rtl/nasmac_eia2_lane.sv $(RTL_EIA2_TB_DIR)/peek.vlt
 
 # One core, no threads, no trace; -Wall warnings stop the build (the lint is part of the test).
 RTL_EIA2_VFLAGS := --cc --exe --build -j 1 -Wall --x-assign unique --x-initial unique \

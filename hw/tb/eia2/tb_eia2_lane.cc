@@ -124,6 +124,8 @@ public:
 			top_->clk_i = 1;
 			top_->eval();
 			cycles++;
+			if (cycles % 64 == 0 && !seen_key_)
+				seen_key_ = key_ram_dirty();
 			if (hfire) {
 				hv = false;
 				hj++;
@@ -149,21 +151,50 @@ public:
 	void check_cleared(const char *when)
 	{
 		const auto *r = top_->rootp;
-		bool clean = true;
-		for (size_t s = 0; s < depth(r->nasmac_eia2_lane__DOT__u_key_ram__DOT__mem); s++)
-			for (int k = 0; k < 4; k++)
-				clean = clean && !r->nasmac_eia2_lane__DOT__u_key_ram__DOT__mem[s][k] &&
-					!r->nasmac_eia2_lane__DOT__u_l_ram__DOT__mem[s][k] &&
-					!r->nasmac_eia2_lane__DOT__u_chain_ram__DOT__mem[s][k];
-		for (int k = 0; k < 44; k++)
-			clean = clean && !r->nasmac_eia2_lane__DOT__u_aes__DOT__state_q[k] &&
-				!r->nasmac_eia2_lane__DOT__u_aes__DOT__rkey_q[k];
-		if (clean) {
+		unsigned words = 0, dirty = 0;
+		auto look = [&](const VlWide<4> &w) {
+			for (int k = 0; k < 4; k++, words++)
+				dirty += w[k] != 0;
+		};
+		for (size_t s = 0; s < depth(r->nasmac_eia2_lane__DOT__u_key_ram__DOT__mem); s++) {
+			look(r->nasmac_eia2_lane__DOT__u_key_ram__DOT__mem[s]);
+			look(r->nasmac_eia2_lane__DOT__u_l_ram__DOT__mem[s]);
+			look(r->nasmac_eia2_lane__DOT__u_chain_ram__DOT__mem[s]);
+		}
+		// The RAMs' read registers hold a copy of the last entry read.
+		look(r->nasmac_eia2_lane__DOT__u_key_ram__DOT__rdata_q);
+		look(r->nasmac_eia2_lane__DOT__u_l_ram__DOT__rdata_q);
+		look(r->nasmac_eia2_lane__DOT__u_chain_ram__DOT__rdata_q);
+		// Every AES stage's state and round key (the keys travel with the blocks).
+		for (int k = 0; k < 44; k++, words += 2)
+			dirty += (r->nasmac_eia2_lane__DOT__u_aes__DOT__state_q[k] != 0) +
+				 (r->nasmac_eia2_lane__DOT__u_aes__DOT__rkey_q[k] != 0);
+		// The check proves something only if keys were visible through the same peeks mid-run.
+		if (!seen_key_) {
+			failed++;
+			std::printf("FAIL: no key seen in the key RAM during the run (peeks broken?)\n");
+		}
+		seen_key_ = false;
+		if (dirty == 0) {
 			passed++;
+			std::printf("wiped: no key material left after %s (%u 32-bit words of key, L, "
+				    "chaining value and AES state inspected)\n",
+				    when, words);
 		} else {
 			failed++;
-			std::printf("FAIL: key material left in the lane after %s\n", when);
+			std::printf("FAIL: key material left in the lane after %s (%u of %u words not zero)\n",
+				    when, dirty, words);
 		}
+	}
+
+	bool key_ram_dirty() const
+	{
+		const auto *r = top_->rootp;
+		for (size_t s = 0; s < depth(r->nasmac_eia2_lane__DOT__u_key_ram__DOT__mem); s++)
+			for (int k = 0; k < 4; k++)
+				if (r->nasmac_eia2_lane__DOT__u_key_ram__DOT__mem[s][k])
+					return true;
+		return false;
 	}
 
 	Job make_job(uint32_t len_bits, bool corrupt)
@@ -228,6 +259,7 @@ private:
 	std::unique_ptr<VerilatedContext> ctx_;
 	std::unique_ptr<Vnasmac_eia2_lane> top_;
 	std::mt19937_64 rng_;
+	bool seen_key_ = false;
 };
 
 uint64_t aes_blocks(const std::vector<Job> &jobs)

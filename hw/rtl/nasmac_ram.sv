@@ -1,10 +1,10 @@
-// nasmac_eia2_ram: simple dual-port RAM, one write port and one synchronous read port.
+// nasmac_ram: simple dual-port RAM, one write port and one synchronous read port.
 //
 // Written in the shape Yosys and Vivado infer as LUTRAM or block RAM (a plain array, write and
-// registered read in one clocked block, no reset on the array). The read returns the contents
-// from before a write to the same address in the same cycle; the lane never relies on either
-// order (it never reads an entry in the cycle it writes it).
-module nasmac_eia2_ram #(
+// registered read in one clocked block, no reset anywhere). A read of the address written in the
+// same cycle returns the old contents (read first); users that need the new word forward it
+// themselves (nasmac_fifo does).
+module nasmac_ram #(
   // Bits per entry.
   parameter int unsigned Width = 128,
   // Number of entries (any value >= 2).
@@ -19,7 +19,7 @@ module nasmac_eia2_ram #(
   input  logic [AddrW-1:0] raddr_i,  // read address, sampled every cycle
   output logic [Width-1:0] rdata_o   // mem[raddr_i] one cycle later
 );
-  logic [Width-1:0] mem [Depth] /*verilator public_flat_rd*/;  // read by the tb: cleared keys
+  logic [Width-1:0] mem [Depth];
   logic [Width-1:0] rdata_q;
 
   always_ff @(posedge clk_i) begin
