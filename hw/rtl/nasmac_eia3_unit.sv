@@ -91,18 +91,18 @@ module nasmac_eia3_unit #(
     .ks_o       (ks_w)
   );
 
-  nasmac_eia13_fifo #(
+  nasmac_fifo #(
     .Width (128),
     .Depth (BufWords)
   ) u_buf (
     .clk_i,
     .rst_ni,
-    .in_valid_i  (buf_push),
-    .in_ready_o  (fifo_ready),
-    .in_data_i   (msg_data_i),
-    .out_valid_o (fifo_valid),
-    .out_ready_i (buf_pop),
-    .out_data_o  (buf_data)
+    .wr_valid_i (buf_push),
+    .wr_ready_o (fifo_ready),
+    .wr_data_i  (msg_data_i),
+    .rd_valid_o (fifo_valid),
+    .rd_ready_i (buf_pop),
+    .rd_data_o  (buf_data)
   );
 
   // Control (reset).

@@ -11,7 +11,7 @@ RTL_EIA13_GF64   := hw/rtl/nasmac_gf64_mul.sv
 RTL_EIA13_EIA1   := hw/rtl/nasmac_eia1_lane.sv hw/rtl/nasmac_eia1_ks.sv hw/rtl/nasmac_eia1_eval.sv \
 	hw/rtl/nasmac_fifo.sv hw/rtl/nasmac_ram.sv $(RTL_EIA13_GF64) $(RTL_EIA13_SNOW)
 RTL_EIA13_EIA3   := hw/rtl/nasmac_eia3_lane.sv hw/rtl/nasmac_eia3_unit.sv \
-	hw/rtl/nasmac_eia13_fifo.sv $(RTL_EIA13_ZUC)
+	hw/rtl/nasmac_fifo.sv hw/rtl/nasmac_ram.sv $(RTL_EIA13_ZUC)
 RTL_EIA13_HDRS   := $(RTL_EIA13_TB_DIR)/tb_common.h
 
 # One core, no threads, no trace, modest C++ optimisation to keep the build short; -Wall warnings
