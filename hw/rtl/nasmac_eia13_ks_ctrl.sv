@@ -1,6 +1,6 @@
-// nasmac_eia13_ks_ctrl: the sequencing that the SNOW 3G and ZUC keystream cores share. Both load
-// key and IV, clock 32 times in initialisation mode (the FSM output fed back into the LFSR), clock
-// once in keystream mode with the output discarded, and then deliver one word per clock under
+// nasmac_eia13_ks_ctrl: the SNOW 3G keystream core's sequencing (the ZUC core, re-pipelined, has its
+// own now). It loads key and IV, clocks 32 times in initialisation mode (the FSM output fed back into
+// the LFSR), once in keystream mode with the output discarded, and then delivers one word per clock under
 // valid/ready. The core owns the cipher state; this module tells it when to load and when to step.
 module nasmac_eia13_ks_ctrl (
   input  logic clk_i,
