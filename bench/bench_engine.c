@@ -125,6 +125,7 @@ static int run_engine(nasmac_sim_t *sim, uint64_t desc, uint64_t arena, uint64_t
 	nasmac_sim_reg_write(sim, NASMAC_REG_RESULT_ADDR_HI, (uint32_t)(res >> 32));
 	nasmac_sim_reg_write(sim, NASMAC_REG_NUM_JOBS, (uint32_t)n);
 	nasmac_sim_reg_write(sim, NASMAC_REG_ARENA_BYTES, (uint32_t)off);
+	nasmac_sim_reg_write(sim, NASMAC_REG_MAX_JOBS, BATCH_MAX);
 	double t0 = now_s();
 	uint64_t c0 = nasmac_sim_cycles(sim);
 	nasmac_sim_reg_write(sim, NASMAC_REG_AP_CTRL, NASMAC_DEV_AP_START);

@@ -1,6 +1,7 @@
 // The C API of sim/sim.h over the Verilated nasmac kernel: clock and reset, an AXI4-Lite master
-// for s_axi_control, and an AXI4 slave memory for m_axi_gmem with latency, seeded random stalls
-// on every channel and protocol checks (bursts crossing 4 KiB, out-of-range addresses, WLAST).
+// for s_axi_control, and an AXI4 slave memory for m_axi_gmem (descriptors, results) and
+// m_axi_msg (message reads) with latency, seeded random stalls on every channel, protocol checks
+// (bursts crossing 4 KiB, out-of-range addresses, WLAST) and injected read/write errors.
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -8,6 +9,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <vector>
 
 #include "Vnasmac.h"
 #include "Vnasmac___024root.h"
@@ -30,6 +32,16 @@ struct Burst {
 	uint64_t addr;
 	uint32_t beats;   // left
 	uint64_t ready_at; // first cycle the data (R) or response (B) may appear
+	uint32_t resp;    // RRESP / BRESP of the burst (0: OKAY)
+};
+
+// The read channels of one m_axi port: accepted AR (oldest first) and the R beat on offer.
+struct ReadPort {
+	explicit ReadPort(const char *n) : name(n) {}
+	const char *name;
+	std::deque<Burst> reads;
+	bool r_valid = false;
+	uint64_t bursts = 0; // AR accepted since create
 };
 
 } // namespace
@@ -48,7 +60,13 @@ struct nasmac_sim {
 	uint64_t rng = 0;
 	uint64_t protocol_errors = 0;
 
-	std::deque<Burst> reads;  // accepted AR, oldest first
+	ReadPort rd_gmem{"gmem"}, rd_msg{"msg"};
+	struct FaultUse {
+		nasmac_sim_fault_t f;
+		uint64_t used; // bursts it has failed
+	};
+	std::vector<FaultUse> faults;
+	uint64_t write_bursts = 0;
 	std::deque<Burst> writes; // accepted AW whose data has not all arrived
 	std::deque<Burst> resps;  // completed write bursts waiting for B
 	struct WBeat {
@@ -57,7 +75,7 @@ struct nasmac_sim {
 		bool last;
 	};
 	std::deque<WBeat> wbeats; // write data that arrived before its address (legal in AXI)
-	bool r_valid = false, b_valid = false; // VALIDs held until their handshake
+	bool b_valid = false; // BVALID held until its handshake
 
 	void proto_error(const char *what, uint64_t addr)
 	{
@@ -97,30 +115,78 @@ struct nasmac_sim {
 			proto_error("burst outside device memory", addr);
 	}
 
+	// The response an accepted burst gets: the first matching injected fault's, else OKAY.
+	uint32_t fault_resp(const char *port, int write, uint64_t nth, uint64_t addr, uint64_t bytes)
+	{
+		for (auto &fu : faults) {
+			const nasmac_sim_fault_t &f = fu.f;
+			if ((f.port && strcmp(f.port, port)) || f.write != write)
+				continue;
+			if (f.addr_hi && (addr >= f.addr_hi || addr + bytes <= f.addr_lo))
+				continue;
+			if (nth < (f.nth ? f.nth : 1) || (f.count && fu.used >= f.count))
+				continue;
+			fu.used++;
+			return f.resp;
+		}
+		return 0;
+	}
+
+	// Read data of one port: the oldest burst, once its latency has passed.
+	template <typename Wide>
+	void read_drive(ReadPort &p, uint8_t &rvalid, Wide &rdata, uint8_t &rlast, uint8_t &rresp)
+	{
+		if (!p.r_valid && !p.reads.empty() && cycle >= p.reads.front().ready_at && !stall())
+			p.r_valid = true;
+		rvalid = p.r_valid;
+		rresp = 0;
+		if (p.r_valid) {
+			const Burst &b = p.reads.front();
+			for (uint32_t w = 0; w < kBeatBytes / 4; w++) {
+				uint32_t v = 0xdededede; // poisoned data with an error response
+				if (!b.resp) {
+					v = 0;
+					if (in_mem(b.addr + 4 * w, 4))
+						memcpy(&v, mem + b.addr + 4 * w, 4);
+				}
+				rdata[w] = v;
+			}
+			rlast = b.beats == 1;
+			rresp = uint8_t(b.resp);
+		}
+	}
+
+	void read_sample(ReadPort &p, bool ar_hs, uint64_t araddr, uint32_t arlen, uint32_t arsize,
+			 uint32_t arburst, bool r_hs)
+	{
+		if (ar_hs) {
+			check_burst("AR", araddr, arlen, arsize, arburst);
+			uint32_t resp = fault_resp(p.name, 0, ++p.bursts, araddr, uint64_t(arlen + 1) * kBeatBytes);
+			p.reads.push_back({araddr, arlen + 1u, cycle + 1 + opts.mem_latency, resp});
+		}
+		if (p.r_valid && r_hs) {
+			Burst &b = p.reads.front();
+			b.addr += kBeatBytes;
+			if (--b.beats == 0)
+				p.reads.pop_front();
+			p.r_valid = false;
+		}
+	}
+
 	// One clock cycle: drive the slave side, settle, record handshakes, rising edge.
 	void tick()
 	{
 		Vnasmac *t = top.get();
-		// Read data: the oldest burst, once its latency has passed.
-		if (!r_valid && !reads.empty() && cycle >= reads.front().ready_at && !stall())
-			r_valid = true;
-		t->m_axi_gmem_RVALID = r_valid;
-		if (r_valid) {
-			const Burst &b = reads.front();
-			for (uint32_t w = 0; w < kBeatBytes / 4; w++) {
-				uint32_t v = 0;
-				if (in_mem(b.addr + 4 * w, 4))
-					memcpy(&v, mem + b.addr + 4 * w, 4);
-				t->m_axi_gmem_RDATA[w] = v;
-			}
-			t->m_axi_gmem_RLAST = b.beats == 1;
-		}
-		t->m_axi_gmem_RRESP = 0;
+		read_drive(rd_gmem, t->m_axi_gmem_RVALID, t->m_axi_gmem_RDATA, t->m_axi_gmem_RLAST,
+			   t->m_axi_gmem_RRESP);
+		read_drive(rd_msg, t->m_axi_msg_RVALID, t->m_axi_msg_RDATA, t->m_axi_msg_RLAST,
+			   t->m_axi_msg_RRESP);
 		if (!b_valid && !resps.empty() && cycle >= resps.front().ready_at && !stall())
 			b_valid = true;
 		t->m_axi_gmem_BVALID = b_valid;
-		t->m_axi_gmem_BRESP = 0;
+		t->m_axi_gmem_BRESP = b_valid ? uint8_t(resps.front().resp) : 0;
 		t->m_axi_gmem_ARREADY = !stall();
+		t->m_axi_msg_ARREADY = !stall();
 		t->m_axi_gmem_AWREADY = !stall();
 		t->m_axi_gmem_WREADY = !stall();
 
@@ -132,22 +198,16 @@ struct nasmac_sim {
 #endif
 		ctx->timeInc(5);
 
-		if (t->m_axi_gmem_ARVALID && t->m_axi_gmem_ARREADY) {
-			check_burst("AR", t->m_axi_gmem_ARADDR, t->m_axi_gmem_ARLEN, t->m_axi_gmem_ARSIZE,
-				    t->m_axi_gmem_ARBURST);
-			reads.push_back({t->m_axi_gmem_ARADDR, t->m_axi_gmem_ARLEN + 1u, cycle + 1 + opts.mem_latency});
-		}
-		if (r_valid && t->m_axi_gmem_RREADY) {
-			Burst &b = reads.front();
-			b.addr += kBeatBytes;
-			if (--b.beats == 0)
-				reads.pop_front();
-			r_valid = false;
-		}
+		read_sample(rd_gmem, t->m_axi_gmem_ARVALID && t->m_axi_gmem_ARREADY, t->m_axi_gmem_ARADDR,
+			    t->m_axi_gmem_ARLEN, t->m_axi_gmem_ARSIZE, t->m_axi_gmem_ARBURST, t->m_axi_gmem_RREADY);
+		read_sample(rd_msg, t->m_axi_msg_ARVALID && t->m_axi_msg_ARREADY, t->m_axi_msg_ARADDR,
+			    t->m_axi_msg_ARLEN, t->m_axi_msg_ARSIZE, t->m_axi_msg_ARBURST, t->m_axi_msg_RREADY);
 		if (t->m_axi_gmem_AWVALID && t->m_axi_gmem_AWREADY) {
 			check_burst("AW", t->m_axi_gmem_AWADDR, t->m_axi_gmem_AWLEN, t->m_axi_gmem_AWSIZE,
 				    t->m_axi_gmem_AWBURST);
-			writes.push_back({t->m_axi_gmem_AWADDR, t->m_axi_gmem_AWLEN + 1u, 0});
+			uint32_t resp = fault_resp("gmem", 1, ++write_bursts, t->m_axi_gmem_AWADDR,
+						   uint64_t(t->m_axi_gmem_AWLEN + 1) * kBeatBytes);
+			writes.push_back({t->m_axi_gmem_AWADDR, t->m_axi_gmem_AWLEN + 1u, 0, resp});
 		}
 		if (t->m_axi_gmem_WVALID && t->m_axi_gmem_WREADY) {
 			WBeat wb;
@@ -161,7 +221,7 @@ struct nasmac_sim {
 		while (!writes.empty() && !wbeats.empty()) {
 			Burst &b = writes.front();
 			const WBeat &wb = wbeats.front();
-			for (uint32_t i = 0; i < kBeatBytes; i++)
+			for (uint32_t i = 0; i < kBeatBytes && !b.resp; i++)
 				if (((wb.strb >> i) & 1) && in_mem(b.addr + i, 1))
 					mem[b.addr + i] = wb.data[i];
 			bool last = --b.beats == 0;
@@ -170,7 +230,7 @@ struct nasmac_sim {
 			wbeats.pop_front();
 			b.addr += kBeatBytes;
 			if (last) {
-				resps.push_back({b.addr, 0, cycle + 1 + opts.mem_latency});
+				resps.push_back({b.addr, 0, cycle + 1 + opts.mem_latency, b.resp});
 				writes.pop_front();
 			}
 		}
@@ -279,7 +339,7 @@ int nasmac_sim_reg_write(nasmac_sim_t *sim, uint32_t offset, uint32_t value)
 		return -EINVAL;
 	Vnasmac *t = sim->top.get();
 	bool aw = false, w = false;
-	t->s_axi_control_AWADDR = offset & 0x7f;
+	t->s_axi_control_AWADDR = offset & 0xfff;
 	t->s_axi_control_WDATA = value;
 	t->s_axi_control_WSTRB = 0xf;
 	for (int i = 0; i < kLiteTimeout; i++) {
@@ -309,7 +369,7 @@ int nasmac_sim_reg_read(nasmac_sim_t *sim, uint32_t offset, uint32_t *value)
 		return -EINVAL;
 	Vnasmac *t = sim->top.get();
 	bool ar = false;
-	t->s_axi_control_ARADDR = offset & 0x7f;
+	t->s_axi_control_ARADDR = offset & 0xfff;
 	for (int i = 0; i < kLiteTimeout; i++) {
 		t->s_axi_control_ARVALID = !ar;
 		t->s_axi_control_RREADY = 1;
@@ -405,6 +465,26 @@ int nasmac_sim_run(nasmac_sim_t *sim, uint64_t max_cycles, uint64_t *cycles)
 	if (sim->protocol_errors != errors)
 		return -EPROTO;
 	return rc;
+}
+
+int nasmac_sim_inject(nasmac_sim_t *sim, const nasmac_sim_fault_t *fault)
+{
+	if (!sim)
+		return -EINVAL;
+	if (!fault) {
+		sim->faults.clear();
+		return 0;
+	}
+	if ((fault->resp != NASMAC_SIM_SLVERR && fault->resp != NASMAC_SIM_DECERR) ||
+	    (fault->port && strcmp(fault->port, "gmem") && strcmp(fault->port, "msg")) ||
+	    (fault->port && fault->write && strcmp(fault->port, "gmem")))
+		return -EINVAL;
+	nasmac_sim_fault_t f = *fault;
+	// The port name is kept by value: one of the model's own strings.
+	if (f.port)
+		f.port = strcmp(f.port, "gmem") ? "msg" : "gmem";
+	sim->faults.push_back({f, 0});
+	return 0;
 }
 
 int nasmac_sim_step(nasmac_sim_t *sim, uint64_t n)

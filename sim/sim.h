@@ -23,6 +23,23 @@ typedef struct nasmac_sim_opts {
 	const char *trace_path; /* FST trace file, or NULL ($NASMAC_TRACE is used when NULL) */
 } nasmac_sim_opts_t;
 
+/* AXI response codes the memory can answer with. */
+#define NASMAC_SIM_SLVERR 2u
+#define NASMAC_SIM_DECERR 3u
+
+/* A bus error to inject: the bursts on port (the bundle name without m_axi_, e.g. "gmem"; NULL:
+ * every port) in the chosen direction that overlap [addr_lo, addr_hi) (addr_hi 0: any address),
+ * from the nth such burst on (1-based; 0 counts as 1), at most count of them (0: no limit), get
+ * resp instead of OKAY. A read burst's R beats carry resp and poisoned data (0xde octets); a write
+ * burst's data is not written and its B response carries resp. */
+typedef struct nasmac_sim_fault {
+	const char *port;
+	int write;      /* 0: reads (RRESP), 1: writes (BRESP) */
+	uint32_t resp;  /* NASMAC_SIM_SLVERR or NASMAC_SIM_DECERR */
+	uint64_t addr_lo, addr_hi;
+	uint64_t nth, count;
+} nasmac_sim_fault_t;
+
 /* opts may be NULL. */
 int nasmac_sim_create(const nasmac_sim_opts_t *opts, nasmac_sim_t **out);
 void nasmac_sim_free(nasmac_sim_t *sim);
@@ -40,6 +57,9 @@ int nasmac_sim_mem_read(nasmac_sim_t *sim, uint64_t dev_addr, void *dst, size_t 
 /* Clock until ap_done (or the interrupt line) rises, or max_cycles pass (-ETIMEDOUT).
  * *cycles (may be NULL) gets the cycles this call ran. */
 int nasmac_sim_run(nasmac_sim_t *sim, uint64_t max_cycles, uint64_t *cycles);
+/* Adds a fault (see nasmac_sim_fault_t); NULL removes every fault. -EINVAL for a port the
+ * kernel does not have, a write fault on a read-only port, or a resp other than 2 or 3. */
+int nasmac_sim_inject(nasmac_sim_t *sim, const nasmac_sim_fault_t *fault);
 /* Clock exactly n cycles. */
 int nasmac_sim_step(nasmac_sim_t *sim, uint64_t n);
 /* Cycles since create. */

@@ -196,6 +196,8 @@ static int sim_wait(struct nasmac_dev *dev, struct nasmac__slot *slot, uint32_t 
 		rc = nasmac_sim_reg_write(s->sim, NASMAC_REG_NUM_JOBS, slot->n);
 	if (!rc)
 		rc = nasmac_sim_reg_write(s->sim, NASMAC_REG_ARENA_BYTES, (uint32_t)dev->arena_bytes);
+	if (!rc)
+		rc = nasmac_sim_reg_write(s->sim, NASMAC_REG_MAX_JOBS, dev->opts.batch_max);
 	if (!rc && !faulty(dev, slot, NASMAC_FAULT_HANG))
 		rc = nasmac_sim_reg_write(s->sim, NASMAC_REG_AP_CTRL, NASMAC_DEV_AP_START);
 	if (rc)

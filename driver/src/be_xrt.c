@@ -196,7 +196,7 @@ static int xrt_start(struct nasmac_dev *dev, struct nasmac__slot *slot)
 			     NASMAC_KEY_LEN);
 	if (!rc)
 		rc = nasmac__xrt_run_start(xs->run, xs->bo[0], xs->bo[1], xs->bo[2], slot->n,
-					   (uint32_t)dev->arena_bytes);
+					   (uint32_t)dev->arena_bytes, dev->opts.batch_max);
 	return rc;
 }
 

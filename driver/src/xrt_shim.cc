@@ -124,7 +124,7 @@ extern "C" int nasmac__xrt_run_open(void *kernel, void **run)
 }
 
 extern "C" int nasmac__xrt_run_start(void *run, void *desc, void *arena, void *result,
-				     uint32_t num_jobs, uint32_t arena_bytes)
+				     uint32_t num_jobs, uint32_t arena_bytes, uint32_t max_jobs)
 {
 	return guarded("start", -EIO, [&]() -> int {
 		// Buffer arguments go as handles, 32-bit scalars as uint32_t (their xclbin size).
@@ -132,7 +132,8 @@ extern "C" int nasmac__xrt_run_start(void *run, void *desc, void *arena, void *r
 		    xrtRunSetArg(run, NASMAC__ARG_ARENA, arena) ||
 		    xrtRunSetArg(run, NASMAC__ARG_RESULT, result) ||
 		    xrtRunSetArg(run, NASMAC__ARG_NUM_JOBS, num_jobs) ||
-		    xrtRunSetArg(run, NASMAC__ARG_ARENA_BYTES, arena_bytes))
+		    xrtRunSetArg(run, NASMAC__ARG_ARENA_BYTES, arena_bytes) ||
+		    xrtRunSetArg(run, NASMAC__ARG_MAX_JOBS, max_jobs))
 			return -EIO;
 		return xrtRunStart(run) ? -EIO : 0;
 	});

@@ -18,7 +18,7 @@ extern "C" {
 
 /* Kernel argument numbers, in the order of the kernel's register map (hw/layout.txt). */
 enum { NASMAC__ARG_DESC = 0, NASMAC__ARG_ARENA, NASMAC__ARG_RESULT, NASMAC__ARG_NUM_JOBS,
-       NASMAC__ARG_ARENA_BYTES };
+       NASMAC__ARG_ARENA_BYTES, NASMAC__ARG_MAX_JOBS };
 
 /* Opens device index, loads the xclbin, opens kernel `name` and reports the memory group of
  * each buffer argument. */
@@ -31,7 +31,7 @@ void nasmac__xrt_bo_free(void *bo);
 int nasmac__xrt_bo_sync(void *bo, int to_device, size_t size);
 int nasmac__xrt_run_open(void *kernel, void **run);
 int nasmac__xrt_run_start(void *run, void *desc, void *arena, void *result, uint32_t num_jobs,
-			  uint32_t arena_bytes);
+			  uint32_t arena_bytes, uint32_t max_jobs);
 /* 0 when the run completed, -ETIMEDOUT when it is still running after timeout_ms, -EIO when
  * it ended in another state. */
 int nasmac__xrt_run_wait(void *run, unsigned int timeout_ms);

@@ -6,7 +6,10 @@ module nasmac_desc #(
   // AXI data width in bits (128, 256 or 512).
   parameter int unsigned DataWidth = 512,
   // Descriptors per read burst.
-  parameter int unsigned DescBurst = 16
+  parameter int unsigned DescBurst = 16,
+  // Descriptors the beat buffer holds (requested ahead); a power of two, at least 2 DescBurst.
+  // At 150 cycles of memory latency and a descriptor every 3 cycles, about 50 are in flight.
+  parameter int unsigned DescAhead = 128
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
@@ -22,9 +25,8 @@ module nasmac_desc #(
   input  logic                 ar_ready_i,
   output logic [63:0]          ar_addr_o,
   output logic [7:0]           ar_len_o,
-  // Descriptor data beats, in request order.
+  // Descriptor data beats, in request order. There is always room: only what fits is requested.
   input  logic                 beat_valid_i,
-  output logic                 beat_ready_o,
   input  logic [DataWidth-1:0] beat_data_i,
   // A valid job and its algorithm (1..3).
   output logic                 job_valid_o,
@@ -42,7 +44,7 @@ module nasmac_desc #(
 );
   localparam int unsigned BeatBytes = DataWidth / 8;
   localparam int unsigned DescBeats = 64 / BeatBytes;
-  localparam int unsigned FifoBeats = 2 * DescBurst * DescBeats;
+  localparam int unsigned FifoBeats = DescAhead * DescBeats;
   localparam int unsigned FifoCntW  = $clog2(FifoBeats) + 1;
   localparam int unsigned BeatIdxW  = (DescBeats > 1) ? $clog2(DescBeats) : 1;
 
@@ -90,9 +92,12 @@ module nasmac_desc #(
   logic [BeatIdxW-1:0]  beat_idx_q, beat_idx_d;
   logic                 out_fire;
 
+  /* verilator lint_off UNUSEDSIGNAL */ // Always set: requests never exceed the buffer.
+  logic beat_room;
+  /* verilator lint_on UNUSEDSIGNAL */
   nasmac_fifo #(.Width(DataWidth), .Depth(FifoBeats)) u_beats (
     .clk_i, .rst_ni,
-    .wr_valid_i(beat_valid_i), .wr_ready_o(beat_ready_o), .wr_data_i(beat_data_i),
+    .wr_valid_i(beat_valid_i), .wr_ready_o(beat_room), .wr_data_i(beat_data_i),
     .rd_valid_o(fifo_valid), .rd_ready_i(fifo_pop), .rd_data_o(fifo_data)
   );
 

@@ -6,11 +6,14 @@ module nasmac_fetch #(
   // AXI data width in bits (128, 256 or 512).
   parameter int unsigned DataWidth = 512,
   // Beats of read buffer; a power of two, at least MaxBurst.
-  parameter int unsigned BufBeats = 32,
+  parameter int unsigned BufBeats = 128,
   // Longest read burst in beats.
   parameter int unsigned MaxBurst = 16,
-  // Jobs queued ahead of the lane (in each of the two queues); a power of two.
-  parameter int unsigned JobDepth = 4
+  // Jobs whose reads are issued, queued ahead of the lane; a power of two. At 150 cycles of
+  // memory latency and a job every 5 cycles, about 30 are in flight.
+  parameter int unsigned JobDepth = 64,
+  // Jobs queued before their reads are issued; a power of two.
+  parameter int unsigned QueueDepth = 8
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
@@ -23,9 +26,8 @@ module nasmac_fetch #(
   input  logic                 ar_ready_i,
   output logic [63:0]          ar_addr_o,
   output logic [7:0]           ar_len_o,
-  // Message data beats, in request order.
+  // Message data beats, in request order. There is always room: only what fits is requested.
   input  logic                 beat_valid_i,
-  output logic                 beat_ready_o,
   input  logic [DataWidth-1:0] beat_data_i,
   // To the lane (ports of hw/LANES.md).
   output logic                 lane_job_valid_o,
@@ -63,7 +65,7 @@ module nasmac_fetch #(
   logic                 hdr_wr_ready;
   hdr_t                 hdr_new;
 
-  nasmac_fifo #(.Width(nasmac_top_pkg::JOB_W), .Depth(JobDepth)) u_jobs (
+  nasmac_fifo #(.Width(nasmac_top_pkg::JOB_W), .Depth(QueueDepth)) u_jobs (
     .clk_i, .rst_ni,
     .wr_valid_i(job_valid_i), .wr_ready_o(job_ready_o), .wr_data_i(job_i),
     .rd_valid_o(q_valid), .rd_ready_i(q_pop), .rd_data_o(q_job)
@@ -139,9 +141,12 @@ module nasmac_fetch #(
     .rd_valid_o(hdr_valid), .rd_ready_i(hdr_pop), .rd_data_o({hjob, hdr})
   );
 
+  /* verilator lint_off UNUSEDSIGNAL */ // Always set: requests never exceed the buffer.
+  logic beat_room;
+  /* verilator lint_on UNUSEDSIGNAL */
   nasmac_fifo #(.Width(DataWidth), .Depth(BufBeats)) u_beats (
     .clk_i, .rst_ni,
-    .wr_valid_i(beat_valid_i), .wr_ready_o(beat_ready_o), .wr_data_i(beat_data_i),
+    .wr_valid_i(beat_valid_i), .wr_ready_o(beat_room), .wr_data_i(beat_data_i),
     .rd_valid_o(buf_valid), .rd_ready_i(buf_pop), .rd_data_o(buf_data)
   );
 

@@ -14,11 +14,13 @@ module nasmac_res #(
   input  logic                      rst_ni,
   input  logic [63:0]               result_addr_i,  // stable during the run
   input  logic                      flush_i,        // no more records will come: write now
+  input  logic                      stop_i,         // the run failed: start no new write
   input  logic [NumIn-1:0]          in_valid_i,
   output logic [NumIn-1:0]          in_ready_o,
   input  logic [NumIn*nasmac_top_pkg::RES_W-1:0] in_data_i, // NumIn records, source 0 lowest
   output logic                      accepted_o,     // a record was taken this cycle
   output logic                      idle_o,         // nothing buffered, no write outstanding
+  output logic                      wr_idle_o,      // no write outstanding (records may wait)
   // AXI write address, data and response channels.
   output logic                      aw_valid_o,
   input  logic                      aw_ready_i,
@@ -37,25 +39,14 @@ module nasmac_res #(
   localparam int unsigned PtrW      = (NumIn > 1) ? $clog2(NumIn) : 1;
 
   // ---- Round-robin choice ----------------------------------------------------------------------
-  logic [PtrW-1:0]      rr_q, rr_d;
   logic [PtrW-1:0]      grant;
   logic                 any_valid, take;
   nasmac_top_pkg::res_t rec;
 
-  logic [31:0] scan [NumIn];
-  always_comb begin
-    grant     = rr_q;
-    any_valid = 1'b0;
-    for (int i = NumIn - 1; i >= 0; i--) begin
-      // Scanning downwards leaves the first valid source at or after rr_q in grant.
-      scan[i] = (32'(rr_q) + i >= NumIn) ? 32'(rr_q) + i - NumIn : 32'(rr_q) + i;
-      if (in_valid_i[scan[i]]) begin
-        grant     = scan[i][PtrW-1:0];
-        any_valid = 1'b1;
-      end
-    end
-    rec = in_data_i[32'(grant) * ResW +: ResW];
-  end
+  nasmac_rr_arb #(.N(NumIn)) u_arb (
+    .clk_i, .rst_ni, .req_i(in_valid_i), .take_i(take), .valid_o(any_valid), .grant_o(grant)
+  );
+  assign rec = in_data_i[32'(grant) * ResW +: ResW];
 
   // ---- Beat being filled -----------------------------------------------------------------------
   logic                 pend_q, pend_d;
@@ -88,7 +79,7 @@ module nasmac_res #(
                       rec.mac[7:0], rec.mac[15:8], rec.mac[23:16], rec.mac[31:24]};
 
   assign same_beat = pend_q && rec_beat == pend_addr_q;
-  assign out_free  = !aw_q && !w_q;
+  assign out_free  = !aw_q && !w_q && !stop_i;
   assign flush     = pend_q && out_free &&
                      (&pend_strb_q || 32'(pend_age_q) >= FlushIdle || flush_i ||
                       (any_valid && !same_beat));
@@ -98,12 +89,11 @@ module nasmac_res #(
 
   always_comb begin
     in_ready_o = '0;
-    if (room) in_ready_o[grant] = 1'b1;
+    if (room && any_valid) in_ready_o[grant] = 1'b1;
   end
   assign accepted_o = take;
 
   always_comb begin
-    rr_d          = rr_q;
     pend_d        = pend_q;
     pend_addr_d   = pend_addr_q;
     pend_data_d   = pend_data_q;
@@ -138,7 +128,6 @@ module nasmac_res #(
       pend_age_d = '0;
       pend_data_d[32'(rec_slot) * 128 +: 128] = rec_bytes;
       pend_strb_d[32'(rec_slot) * 16 +: 16]   = 16'hffff;
-      rr_d = (32'(grant) == NumIn - 1) ? '0 : grant + 1'b1;
     end
     if (aw_q && aw_ready_i) outstanding_d = outstanding_d + 1'b1;
     if (b_valid_i)          outstanding_d = outstanding_d - 1'b1;
@@ -150,11 +139,11 @@ module nasmac_res #(
   assign w_data_o   = w_data_q;
   assign w_strb_o   = w_strb_q;
   assign b_ready_o  = 1'b1;
-  assign idle_o     = !pend_q && !aw_q && !w_q && outstanding_q == 32'h0;
+  assign wr_idle_o  = !aw_q && !w_q && outstanding_q == 32'h0;
+  assign idle_o     = !pend_q && wr_idle_o;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      rr_q          <= '0;
       pend_q        <= 1'b0;
       pend_addr_q   <= '0;
       pend_data_q   <= '0;
@@ -167,7 +156,6 @@ module nasmac_res #(
       w_strb_q      <= '0;
       outstanding_q <= '0;
     end else begin
-      rr_q          <= rr_d;
       pend_q        <= pend_d;
       pend_addr_q   <= pend_addr_d;
       pend_data_q   <= pend_data_d;

@@ -2,7 +2,9 @@
  * Whole-kernel tests through the Verilator model (sim/sim.h): the registers and the interrupt,
  * a zero-job run, the official EIA1/2/3 vectors, a seeded random batch of mixed jobs (lengths
  * 1..8192 bits, corrupted MACs, every kind of bad descriptor, unaligned messages) under random
- * AXI stalls and latency, and back-to-back runs. Every record is checked against the C
+ * AXI stalls and latency, back-to-back runs, refused arguments (misaligned addresses, NUM_JOBS >
+ * MAX_JOBS: RUN_STATUS bit 2, no record touched) and injected bus errors on each port (RUN_STATUS
+ * bit 0 or 1, the run ends, the next one is correct). Every record is checked against the C
  * reference (driver/src/ref). NASMAC_SEED overrides the printed seed; LAT= and STALL= change
  * the memory latency and stall percentage of the random batch (defaults 12 and 25).
  */
@@ -16,11 +18,6 @@
 #include "nasmac.h"
 #include "nasmac_layout.h"
 #include "sim.h"
-
-/* Bit n set: the model was built with the testbench toy lane for EIA n (see sim/build.mk). */
-#ifndef NASMAC_TOY_LANES
-#define NASMAC_TOY_LANES 0
-#endif
 
 #define MAX_MSG_OCTETS 8192u
 #define RUN_BUDGET 20000000ull
@@ -77,33 +74,8 @@ static uint32_t get32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* The toy lane's MAC (hw/tb/kernel/toy_lane.sv), for a model built without a real lane. */
-static void toy_mac(const job_t *j, uint8_t mac[4])
-{
-	uint32_t acc = (uint32_t)j->key[0] << 24 | (uint32_t)j->key[1] << 16 | (uint32_t)j->key[2] << 8 |
-		       j->key[3];
-	acc ^= j->count ^ ((uint32_t)j->bearer << 27 | (uint32_t)j->dir << 26 | j->len_bits) ^ j->alg;
-	for (uint32_t w = 0; w < (j->len_bits + 31) / 32; w++) {
-		uint32_t v = 0;
-		for (uint32_t b = 0; b < 4; b++) {
-			uint32_t at = w * 4 + b;
-			uint8_t o = at * 8 < j->len_bits ? j->msg[at] : 0;
-			if (at * 8 < j->len_bits && j->len_bits - at * 8 < 8)
-				o &= (uint8_t)(0xff00u >> (j->len_bits - at * 8));
-			v = v << 8 | o;
-		}
-		acc ^= v;
-	}
-	for (int i = 0; i < 4; i++)
-		mac[i] = (uint8_t)(acc >> (24 - 8 * i));
-}
-
 static void ref_mac(const job_t *j, uint8_t mac[4])
 {
-	if (NASMAC_TOY_LANES & (1u << j->alg)) {
-		toy_mac(j, mac);
-		return;
-	}
 	int rc = nasmac_mac((nasmac_alg_t)j->alg, j->key, j->count, j->bearer, j->dir, j->msg,
 			    j->len_bits, mac);
 	if (rc)
@@ -141,17 +113,18 @@ static void wr64(kdev_t *d, uint32_t off, uint64_t v)
 	nasmac_sim_reg_write(d->sim, off + 4, (uint32_t)(v >> 32));
 }
 
-/* Writes descriptors and messages, runs the kernel, checks every record. Returns 0 or -1. */
-static int run_and_check(kdev_t *d, job_t *jobs, size_t n, const char *what, uint32_t arena_limit)
+static uint8_t descs[4096 * NASMAC_DESC_BYTES];
+static uint8_t res[4096 * NASMAC_RES_BYTES];
+
+/* Writes the descriptors and the good jobs' messages to device memory and zeroes the records;
+ * returns the number of descriptors with a bad INDEX. */
+static size_t write_batch(kdev_t *d, const job_t *jobs, size_t n)
 {
-	static uint8_t descs[4096 * NASMAC_DESC_BYTES];
-	static uint8_t res[4096 * NASMAC_RES_BYTES];
-	unsigned f0 = failed;
 	size_t expect_bad_index = 0;
 
 	memset(descs, 0, n * NASMAC_DESC_BYTES);
 	for (size_t i = 0; i < n; i++) {
-		job_t *j = &jobs[i];
+		const job_t *j = &jobs[i];
 		uint8_t *p = descs + i * NASMAC_DESC_BYTES;
 		memcpy(p + NASMAC_DESC_KEY_OFF, j->key, 16);
 		put32(p + NASMAC_DESC_COUNT_OFF, j->count);
@@ -172,12 +145,21 @@ static int run_and_check(kdev_t *d, job_t *jobs, size_t n, const char *what, uin
 	nasmac_sim_mem_write(d->sim, d->desc, descs, n * NASMAC_DESC_BYTES);
 	memset(res, 0, n * NASMAC_RES_BYTES);
 	nasmac_sim_mem_write(d->sim, d->res, res, n * NASMAC_RES_BYTES);
+	return expect_bad_index;
+}
+
+/* Writes descriptors and messages, runs the kernel, checks every record. Returns 0 or -1. */
+static int run_and_check(kdev_t *d, job_t *jobs, size_t n, const char *what, uint32_t arena_limit)
+{
+	unsigned f0 = failed;
+	size_t expect_bad_index = write_batch(d, jobs, n);
 
 	wr64(d, NASMAC_REG_DESC_ADDR, d->desc);
 	wr64(d, NASMAC_REG_ARENA_ADDR, d->arena);
 	wr64(d, NASMAC_REG_RESULT_ADDR, d->res);
 	nasmac_sim_reg_write(d->sim, NASMAC_REG_NUM_JOBS, (uint32_t)n);
 	nasmac_sim_reg_write(d->sim, NASMAC_REG_ARENA_BYTES, arena_limit);
+	nasmac_sim_reg_write(d->sim, NASMAC_REG_MAX_JOBS, (uint32_t)d->cap_jobs);
 	nasmac_sim_reg_write(d->sim, NASMAC_REG_AP_CTRL, NASMAC_DEV_AP_START);
 
 	uint64_t cycles = 0;
@@ -197,6 +179,9 @@ static int run_and_check(kdev_t *d, job_t *jobs, size_t n, const char *what, uin
 	nasmac_sim_reg_read(d->sim, NASMAC_REG_BAD_INDEX, &bad_index);
 	CHECK(bad_index == expect_bad_index, "%s: BAD_INDEX %u, expected %zu", what, bad_index,
 	      expect_bad_index);
+	uint32_t status = ~0u;
+	nasmac_sim_reg_read(d->sim, NASMAC_REG_RUN_STATUS, &status);
+	CHECK(status == 0, "%s: RUN_STATUS 0x%x", what, status);
 
 	nasmac_sim_mem_read(d->sim, d->res, res, n * NASMAC_RES_BYTES);
 	/* Which slots should hold a record: those named by a descriptor with a good index. */
@@ -309,8 +294,6 @@ static size_t load_vectors(const char *path, job_t *jobs, size_t *n, size_t cap)
 		j->alg = (uint8_t)(alg[3] - '0');
 		unhex(mac, j->exp_mac, 4);
 		memcpy(j->expect_mac, j->exp_mac, 4);
-		if (NASMAC_TOY_LANES & (1u << j->alg))
-			ref_mac(j, j->expect_mac), memcpy(j->exp_mac, j->expect_mac, 4);
 		j->expect_status = NASMAC_DEV_ST_VERIFIED;
 		(*n)++;
 		got++;
@@ -504,6 +487,101 @@ static void test_random(uint64_t seed)
 	nasmac_sim_free(d.sim);
 }
 
+/* Starts a run with the given arguments and returns RUN_STATUS once it is done (or ~0u). */
+static uint32_t run_args(kdev_t *d, uint64_t desc, uint64_t result, uint32_t num_jobs, uint32_t max_jobs,
+			 uint32_t arena_limit, uint64_t *kcycles)
+{
+	uint32_t v = ~0u, lo = 0, hi = 0;
+	wr64(d, NASMAC_REG_DESC_ADDR, desc);
+	wr64(d, NASMAC_REG_ARENA_ADDR, d->arena);
+	wr64(d, NASMAC_REG_RESULT_ADDR, result);
+	nasmac_sim_reg_write(d->sim, NASMAC_REG_NUM_JOBS, num_jobs);
+	nasmac_sim_reg_write(d->sim, NASMAC_REG_ARENA_BYTES, arena_limit);
+	nasmac_sim_reg_write(d->sim, NASMAC_REG_MAX_JOBS, max_jobs);
+	nasmac_sim_reg_write(d->sim, NASMAC_REG_AP_CTRL, NASMAC_DEV_AP_START);
+	if (nasmac_sim_run(d->sim, RUN_BUDGET, NULL))
+		return ~0u;
+	nasmac_sim_reg_read(d->sim, NASMAC_REG_AP_CTRL, &v);
+	nasmac_sim_reg_read(d->sim, NASMAC_REG_CYCLES, &lo);
+	nasmac_sim_reg_read(d->sim, NASMAC_REG_CYCLES_HI, &hi);
+	if (kcycles)
+		*kcycles = (uint64_t)hi << 32 | lo;
+	nasmac_sim_reg_read(d->sim, NASMAC_REG_RUN_STATUS, &v);
+	return v;
+}
+
+/* Bad arguments are refused with RUN_STATUS bit 2 before any memory access (the records stay
+ * as they were); a bus error on either port fails the run with bit 0 or 1, the kernel drains
+ * and finishes, and the next run on the same device is correct again. */
+static void test_run_status(uint64_t seed)
+{
+	const size_t n = 300;
+	uint64_t used = 0, kc = 0;
+	kdev_t d;
+	int rc = dev_open(&d, 20, 10, seed, n + 1, 256u << 10);
+	CHECK(rc == 0, "create: %d", rc);
+	if (rc)
+		return;
+	make_random(jobs, n, 2048, &used);
+	write_batch(&d, jobs, n);
+	/* Records the kernel must not touch: a pattern over the whole result buffer and beyond. */
+	static uint8_t pat[(4096 + 4) * NASMAC_RES_BYTES], back[sizeof(pat)];
+	memset(pat, 0xa5, sizeof(pat));
+	size_t rbytes = (n + 1) * NASMAC_RES_BYTES + 64;
+	static const struct {
+		const char *what;
+		uint64_t desc_add, res_add;
+		uint32_t num_add;
+	} bad[] = {
+		{"DESC_ADDR 8 octets off", 8, 0, 0},
+		{"DESC_ADDR 32 octets off", 32, 0, 0},
+		{"RESULT_ADDR 4 octets off", 0, 4, 0},
+		{"RESULT_ADDR 1 octet off", 0, 1, 0},
+		{"NUM_JOBS > MAX_JOBS", 0, 0, 1},
+	};
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		nasmac_sim_mem_write(d.sim, d.res, pat, rbytes);
+		uint32_t st = run_args(&d, d.desc + bad[k].desc_add, d.res + bad[k].res_add,
+				       (uint32_t)n + bad[k].num_add, (uint32_t)n, (uint32_t)used, &kc);
+		nasmac_sim_mem_read(d.sim, d.res, back, rbytes);
+		CHECK(st == NASMAC_DEV_RUN_BAD_ARGS, "%s: RUN_STATUS 0x%x", bad[k].what, st);
+		CHECK(kc < 64, "%s: refused after %" PRIu64 " cycles", bad[k].what, kc);
+		CHECK(memcmp(back, pat, rbytes) == 0, "%s: the result buffer was written", bad[k].what);
+	}
+	/* NUM_JOBS == MAX_JOBS is a good run. */
+	run_and_check(&d, jobs, n, "after refused runs", (uint32_t)used);
+
+	/* Bus errors: a message read, a descriptor read, a record write. */
+	static const struct {
+		const char *what, *port;
+		int write;
+		uint64_t nth;
+		uint32_t expect;
+	} faults[] = {
+		{"SLVERR on a message read", "msg", 0, 40, NASMAC_DEV_RUN_RD_ERR},
+		{"SLVERR on a descriptor read", "gmem", 0, 2, NASMAC_DEV_RUN_RD_ERR},
+		{"SLVERR on a record write", "gmem", 1, 3, NASMAC_DEV_RUN_WR_ERR},
+		{"DECERR on the first message read", "msg", 0, 1, NASMAC_DEV_RUN_RD_ERR},
+	};
+	for (size_t k = 0; k < sizeof(faults) / sizeof(faults[0]); k++) {
+		nasmac_sim_fault_t f = {.port = faults[k].port, .write = faults[k].write,
+					.resp = k == 3 ? NASMAC_SIM_DECERR : NASMAC_SIM_SLVERR,
+					.nth = faults[k].nth, .count = 1};
+		rc = nasmac_sim_inject(d.sim, &f);
+		CHECK(rc == 0, "%s: inject: %d", faults[k].what, rc);
+		make_random(jobs, n, 2048, &used);
+		write_batch(&d, jobs, n);
+		uint32_t st = run_args(&d, d.desc, d.res, (uint32_t)n, (uint32_t)n, (uint32_t)used, &kc);
+		CHECK(st != ~0u && (st & faults[k].expect) && !(st & NASMAC_DEV_RUN_BAD_ARGS),
+		      "%s: RUN_STATUS 0x%x", faults[k].what, st);
+		printf("  %-34s RUN_STATUS 0x%x after %" PRIu64 " cycles\n", faults[k].what, st, kc);
+		nasmac_sim_inject(d.sim, NULL);
+		make_random(jobs, n, 2048, &used);
+		run_and_check(&d, jobs, n, "the run after it", (uint32_t)used);
+	}
+	nasmac_sim_free(d.sim);
+}
+
 int main(void)
 {
 	uint64_t seed = 0;
@@ -513,12 +591,10 @@ int main(void)
 		seed = 1;
 	rng_state = seed;
 	printf("test_kernel: seed %" PRIu64 " (NASMAC_SEED=%" PRIu64 " repeats this run)\n", seed, seed);
-	for (unsigned a = 1; a <= 3; a++)
-		if (NASMAC_TOY_LANES & (1u << a))
-			printf("test_kernel: WARNING: the model uses the toy EIA%u lane\n", a);
 	test_registers();
 	test_vectors();
 	test_random(seed);
+	test_run_status(seed);
 	printf("test_kernel: %u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
