@@ -160,7 +160,10 @@ module nasmac #(
     cyc_hi_d    = cyc_hi_q + {31'h0, cyc_c_q};
     cyc_c_d     = busy_q && cyc_lo_q == 32'hffffffff;
     left_d      = left_q - {31'h0, desc_consumed};
-    owed_d      = owed_q + {31'h0, desc_consumed && !desc_bad_index} - {31'h0, rec_accepted};
+    owed_d      = owed_q;
+    // One carry chain at a time: +1 or -1, never both summed.
+    if (desc_consumed && !desc_bad_index && !rec_accepted)      owed_d = owed_q + 32'd1;
+    else if (!(desc_consumed && !desc_bad_index) && rec_accepted) owed_d = owed_q - 32'd1;
     bad_index_d = bad_index_q + {31'h0, desc_bad_index};
     status_d    = status_q;
     if (busy_q) begin
