@@ -104,7 +104,9 @@ module nasmac_desc #(
       plan_d    = 1'b0;
     end else if (ar_fire) begin
       left_d                = left_q - {25'h0, plan_descs_q};
-      {addr_c_d, addr_lo_d} = {1'b0, addr_lo_q} + {20'h0, plan_descs_q, 6'h0};
+      // A 32-bit sum; its carry out from bit 31 (the addend is small: bit 31 fell from 1 to 0).
+      addr_lo_d             = addr_lo_q + {19'h0, plan_descs_q, 6'h0};
+      addr_c_d              = addr_lo_q[31] && !addr_lo_d[31];
       reserved_d            = reserved_q + plan_beats_q;
       plan_d                = 1'b0;
     end else if (!plan_q && !addr_c_q && left_q != 32'h0) begin
@@ -181,6 +183,13 @@ module nasmac_desc #(
 
   assign enter = full_q && credit_q != OutCntW'(OutDepth);
 
+  // The low half of ARENA_ADDR + MSG_OFFSET: a 32-bit sum and its carry out from bit 31 (one
+  // LUT after the chain instead of a 33rd bit on it).
+  logic [31:0] lo_sum;
+  logic        lo_c;
+  assign lo_sum = arena_addr_i[31:0] + f_off[31:0];
+  assign lo_c   = (arena_addr_i[31] && f_off[31]) || ((arena_addr_i[31] ^ f_off[31]) && !lo_sum[31]);
+
   logic         v1_q;
   logic         s1_alg_ok_q, s1_len_ok_q, s1_index_ok_q, s1_off_hi_zero_q, s1_off_le_q, s1_lo_c_q;
   logic [31:0]  s1_nbytes_q, s1_room_q, s1_lo_q, s1_off_hi_q;
@@ -201,7 +210,8 @@ module nasmac_desc #(
       s1_off_le_q      <= f_off[31:0] <= arena_bytes_i;
       s1_nbytes_q      <= (f_len + 32'd7) >> 3;
       s1_room_q        <= arena_bytes_i - f_off[31:0];
-      {s1_lo_c_q, s1_lo_q} <= {1'b0, arena_addr_i[31:0]} + {1'b0, f_off[31:0]};
+      s1_lo_q          <= lo_sum;
+      s1_lo_c_q        <= lo_c;
       s1_off_hi_q      <= f_off[63:32];
       s1_len_m1_q      <= f_len[15:0] - 16'd1;
       s1_alg_q         <= f_alg[1:0];

@@ -112,7 +112,9 @@ module nasmac_fetch #(
       addr_hi_d = q_job.msg_addr[63:32];
       left_d    = {1'b0, q_job.beats_m1} + 12'd1;
     end else if (ar_fire) begin
-      {addr_c_d, addr_lo_d} = {1'b0, addr_lo_q} + ({25'h0, plan_beats_q} << OffW);
+      // A 32-bit sum; its carry out from bit 31 (the addend is small: bit 31 fell from 1 to 0).
+      addr_lo_d             = addr_lo_q + ({24'h0, plan_beats_q} << OffW);
+      addr_c_d              = addr_lo_q[31] && !addr_lo_d[31];
       left_d                = left_q - {4'h0, plan_beats_q};
       reserved_d            = reserved_q + CntW'(plan_beats_q);
       plan_d                = 1'b0;
@@ -122,7 +124,8 @@ module nasmac_fetch #(
       plan_d       = 1'b1;
       plan_beats_d = 8'(burst);
       plan_limit_d = CntW'(BufBeats) - CntW'(burst);
-      plan_last_d  = burst == left_q;
+      // The last burst takes all that is left; compared in parallel with the minimum above.
+      plan_last_d  = left_q <= 12'(MaxBurst) && left_q <= 12'(to_boundary);
     end
     if (buf_pop) reserved_d = reserved_d - 1'b1;
   end

@@ -90,10 +90,17 @@ module nasmac_res #(
   end
 
   // ---- Stage 2: the low half of RESULT_ADDR + index * 16 ---------------------------------------
+  // A 32-bit sum and its carry out from bit 31 (one LUT after the chain, not a 33rd bit on it).
+  logic [31:0] lo_sum, lo_add;
+  logic        lo_c;
+  assign lo_add = {r1_q.index[27:0], 4'h0};
+  assign lo_sum = result_addr_i[31:0] + lo_add;
+  assign lo_c   = (result_addr_i[31] && lo_add[31]) || ((result_addr_i[31] ^ lo_add[31]) && !lo_sum[31]);
   always_ff @(posedge clk_i) begin
     if (v1_q) begin
       r2_q             <= r1_q;
-      {c2_q, lo2_q}    <= {1'b0, result_addr_i[31:0]} + {1'b0, r1_q.index[27:0], 4'h0};
+      lo2_q            <= lo_sum;
+      c2_q             <= lo_c;
     end
   end
 
@@ -145,7 +152,8 @@ module nasmac_res #(
   logic [BeatBytes-1:0] w_strb_q, w_strb_d;
   logic [31:0]          outstanding_q, outstanding_d;
   logic [127:0]         rec_bytes;
-  logic                 out_free, flush, join_beat, aw_fire;
+  logic                 out_free, flush, join_beat, aw_fire, pend_clear;
+  logic [Slots-1:0]     slot_we;
 
   // The record as octets: MAC octet string, then STATUS and INDEX little-endian, then zero.
   assign rec_bytes = {32'h0, head_rec.index, 30'h0, head_rec.status,
@@ -159,6 +167,11 @@ module nasmac_res #(
   // A record joins the pending beat, or starts a new one once the pending one is on its way.
   assign merge_take = head_valid && (!pend_q || join_beat || flush);
   assign aw_fire    = aw_q && aw_ready_i;
+  // The pending beat empties when it is written or a record starts a new one.
+  assign pend_clear = flush || (merge_take && !join_beat);
+  always_comb begin
+    for (int k = 0; k < Slots; k++) slot_we[k] = merge_take && 32'(head_slot) == k;
+  end
 
   always_comb begin
     pend_d        = pend_q;
@@ -182,19 +195,22 @@ module nasmac_res #(
       w_data_d    = pend_data_q;
       w_strb_d    = pend_strb_q;
       pend_d      = 1'b0;
-      pend_strb_d = '0;
-      pend_data_d = '0;
     end
     if (merge_take) begin
-      if (!join_beat || flush) begin
-        pend_beat_d = head_beat;
-        pend_strb_d = '0;
-        pend_data_d = '0;
-      end
+      if (!join_beat || flush) pend_beat_d = head_beat;
       pend_d     = 1'b1;
       pend_age_d = '0;
-      pend_data_d[32'(head_slot) * 128 +: 128] = rec_bytes;
-      pend_strb_d[32'(head_slot) * 16 +: 16]   = 16'hffff;
+    end
+    // Each slot of the pending beat: written with the record, cleared, or kept. The enables are
+    // worked out once per slot, so each data bit is a small function of them.
+    for (int k = 0; k < Slots; k++) begin
+      if (slot_we[k]) begin
+        pend_data_d[k * 128 +: 128] = rec_bytes;
+        pend_strb_d[k * 16 +: 16]   = 16'hffff;
+      end else if (pend_clear) begin
+        pend_data_d[k * 128 +: 128] = '0;
+        pend_strb_d[k * 16 +: 16]   = '0;
+      end
     end
     // One write at a time in each direction of the count: +1 on AW, -1 on B.
     if (aw_fire && !b_valid_i)      outstanding_d = outstanding_q + 32'd1;
