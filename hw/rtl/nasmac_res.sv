@@ -85,8 +85,10 @@ module nasmac_res #(
   logic                 have_last_q;
   logic [BeatW-1:0]     addr3;  // the record's beat
 
+  // Stage registers load every cycle (no enable: one LUT input less on every bit); the valid bits
+  // say which cycles carry a record.
   always_ff @(posedge clk_i) begin
-    if (take) r1_q <= in_data_i[32'(grant) * ResW +: ResW];
+    r1_q <= in_data_i[32'(grant) * ResW +: ResW];
   end
 
   // ---- Stage 2: the low half of RESULT_ADDR + index * 16 ---------------------------------------
@@ -97,23 +99,19 @@ module nasmac_res #(
   assign lo_sum = result_addr_i[31:0] + lo_add;
   assign lo_c   = (result_addr_i[31] && lo_add[31]) || ((result_addr_i[31] ^ lo_add[31]) && !lo_sum[31]);
   always_ff @(posedge clk_i) begin
-    if (v1_q) begin
-      r2_q             <= r1_q;
-      lo2_q            <= lo_sum;
-      c2_q             <= lo_c;
-    end
+    r2_q  <= r1_q;
+    lo2_q <= lo_sum;
+    c2_q  <= lo_c;
   end
 
   // ---- Stage 3: the high half, the slot, and whether it shares the previous record's beat -----
   assign addr3 = {result_addr_i[63:32] + {28'h0, r2_q.index[31:28]} + {31'h0, c2_q}, lo2_q[31:OffW]};
   always_ff @(posedge clk_i) begin
-    if (v2_q) begin
-      r3_q    <= r2_q;
-      beat3_q <= addr3;
-    end
+    r3_q    <= r2_q;
+    beat3_q <= addr3;
   end
   if (Slots > 1) begin : g_slot
-    always_ff @(posedge clk_i) if (v2_q) slot3_q <= lo2_q[OffW-1:4];
+    always_ff @(posedge clk_i) slot3_q <= lo2_q[OffW-1:4];
   end else begin : g_slot1
     assign slot3_q = '0;
   end
