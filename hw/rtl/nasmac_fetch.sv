@@ -163,7 +163,7 @@ module nasmac_fetch #(
   logic [10:0]       chunks_left_q, chunks_left_d;
   logic [9:0]        words_m1_q, words_m1_d;      // words of the message still to send, minus 1
   logic [127:0]      carry_q, carry_d;
-  logic [127:0]      chunk_raw, chunk, word;
+  logic [127:0]      chunk_raw, chunk, hchunk_raw, hchunk, word;
   logic              need_chunk, take_chunk, take_last, hdr_go, msg_go;
   logic [ChunkW-1:0] take_idx, first_chunk;
   logic [3:0]        hshift;
@@ -185,9 +185,15 @@ module nasmac_fetch #(
   // The chunk to take: at the header, the message's first one; later, the next one.
   assign take_idx  = in_msg_q ? cidx_q : first_chunk;
   assign take_last = in_msg_q ? (chunks_left_q == 11'd1) : (hjob.chunks_m1 == 11'd0);
-  assign chunk_raw = buf_data[take_idx * 128 +: 128];
+  // Two selections of the beat: the message word's chunk (cidx_q, a register) and the header's
+  // first chunk (from the queue head), so the queue's read does not reach the word register.
+  assign chunk_raw = buf_data[cidx_q * 128 +: 128];
+  assign hchunk_raw = buf_data[first_chunk * 128 +: 128];
   always_comb begin
-    for (int i = 0; i < 16; i++) chunk[127 - 8 * i -: 8] = chunk_raw[8 * i +: 8];
+    for (int i = 0; i < 16; i++) begin
+      chunk[127 - 8 * i -: 8]  = chunk_raw[8 * i +: 8];
+      hchunk[127 - 8 * i -: 8] = hchunk_raw[8 * i +: 8];
+    end
   end
 
   assign need_chunk = in_msg_q ? (chunks_left_q != 11'h0) : (hshift != 4'h0);
@@ -238,7 +244,7 @@ module nasmac_fetch #(
       j_key_d       = hjob.key;
     end
     if (take_chunk) begin
-      carry_d       = chunk;
+      carry_d       = in_msg_q ? chunk : hchunk;
       chunks_left_d = in_msg_q ? chunks_left_q - 11'd1 : hjob.chunks_m1;
       cidx_d        = (32'(take_idx) == Chunks - 1) ? '0 : take_idx + 1'b1;
     end
