@@ -164,7 +164,7 @@ module nasmac_fetch #(
   logic [9:0]        words_m1_q, words_m1_d;      // words of the message still to send, minus 1
   logic [127:0]      carry_q, carry_d;
   logic [127:0]      chunk_raw, chunk, hchunk_raw, hchunk, word;
-  logic              need_chunk, take_chunk, take_last, hdr_go, msg_go;
+  logic              need_chunk, need_msg, take_chunk, take_last, hdr_go, msg_go;
   logic [ChunkW-1:0] take_idx, first_chunk;
   logic [3:0]        hshift;
   // Output registers to the lane.
@@ -196,9 +196,12 @@ module nasmac_fetch #(
     end
   end
 
-  assign need_chunk = in_msg_q ? (chunks_left_q != 11'h0) : (hshift != 4'h0);
+  // A message word needs a chunk while chunks are left; the header needs one when the message
+  // does not start at a chunk boundary. (Kept apart so the queue head does not reach the word.)
+  assign need_msg   = chunks_left_q != 11'h0;
+  assign need_chunk = in_msg_q ? need_msg : (hshift != 4'h0);
   assign hdr_go     = !in_msg_q && hdr_valid && (!need_chunk || buf_valid) && (!jv_q || lane_job_ready_i);
-  assign msg_go     = in_msg_q && (!need_chunk || buf_valid) && (!mv_q || lane_msg_ready_i);
+  assign msg_go     = in_msg_q && (!need_msg || buf_valid) && (!mv_q || lane_msg_ready_i);
   assign hdr_pop    = hdr_go;
   assign take_chunk = (hdr_go || msg_go) && need_chunk;
   // A beat is done with after its last chunk or after the message's last chunk.
@@ -207,7 +210,7 @@ module nasmac_fetch #(
   always_comb begin
     if (shift_q == 4'h0) begin
       word = chunk;
-    end else if (need_chunk) begin
+    end else if (need_msg) begin
       word = (carry_q << {shift_q, 3'b000}) | (chunk >> {5'd16 - {1'b0, shift_q}, 3'b000});
     end else begin
       word = carry_q << {shift_q, 3'b000};
