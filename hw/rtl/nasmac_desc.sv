@@ -136,27 +136,24 @@ module nasmac_desc #(
     .rd_valid_o(fifo_valid), .rd_ready_i(fifo_pop), .rd_data_o(fifo_data)
   );
 
-  // A beat enters the assembly register when it is empty or its descriptor moves on. Whenever it
-  // may take a beat, the register loads what the FIFO shows, or zero when the FIFO is empty (so
-  // the key leaves with its descriptor and no stale entry is copied): the load does not wait for
-  // the FIFO's valid, which only selects the data and advances the beat count.
-  logic accept;
-  assign accept   = !full_q || enter;
-  assign fifo_pop = fifo_valid && accept;
+  // A beat enters the assembly register when it is empty or its descriptor moves on.
+  assign fifo_pop = fifo_valid && (!full_q || enter);
 
   always_comb begin
     desc_d     = desc_q;
     full_d     = full_q;
     beat_idx_d = beat_idx_q;
     if (enter) full_d = 1'b0;
-    if (accept) desc_d[beat_idx_q * DataWidth +: DataWidth] = fifo_valid ? fifo_data : '0;
     if (fifo_pop) begin
+      desc_d[beat_idx_q * DataWidth +: DataWidth] = fifo_data;
       if (32'(beat_idx_q) == DescBeats - 1) begin
         beat_idx_d = '0;
         full_d     = 1'b1;
       end else begin
         beat_idx_d = beat_idx_q + 1'b1;
       end
+    end else if (enter) begin
+      desc_d = '0;  // the key leaves the register with its descriptor
     end
   end
 
