@@ -77,18 +77,23 @@ module nasmac_fetch #(
   logic [CntW-1:0]   plan_limit_q, plan_limit_d;  // the burst fits while reserved <= this
   logic              plan_last_q, plan_last_d; // the message's last burst
   logic [CntW-1:0]   reserved_q, reserved_d;   // beats requested and not yet consumed
-  logic [BndW-1:0]   to_boundary;
-  logic [11:0]       burst;
+  logic [BndW-1:0]   bnd_q, bnd_d;             // beats from addr_lo_q to the next 4 KiB boundary
+  logic [7:0]        burst;                    // at most MaxBurst
   logic              buf_pop, ar_fire;
 
   // A message starts requesting when its header has a place in the queue to the lane.
   assign q_pop = q_valid && !active_q && hdr_wr_ready;
 
-  assign to_boundary = BndW'(1 << (12 - OffW)) - {1'b0, addr_lo_q[11:OffW]};
+  // The three-way minimum from three compares made side by side (two against constants), with
+  // the beats to the boundary kept in a register (bnd_q) rather than worked out from the address.
+  logic left_le_max, left_le_bnd, bnd_le_max;
+  assign left_le_max = left_q <= 12'(MaxBurst);
+  assign left_le_bnd = left_q <= 12'(bnd_q);
+  assign bnd_le_max  = 12'(bnd_q) <= 12'(MaxBurst);
   always_comb begin
-    burst = left_q;
-    if (burst > 12'(MaxBurst))     burst = 12'(MaxBurst);
-    if (burst > 12'(to_boundary))  burst = 12'(to_boundary);
+    if (left_le_max && left_le_bnd) burst = 8'(left_q);
+    else if (bnd_le_max)            burst = 8'(bnd_q);
+    else                            burst = 8'(MaxBurst);
   end
   assign ar_valid_o = plan_q && reserved_q <= plan_limit_q;
   assign ar_fire    = ar_valid_o && ar_ready_i;
@@ -106,7 +111,9 @@ module nasmac_fetch #(
     plan_limit_d = plan_limit_q;
     plan_last_d  = plan_last_q;
     reserved_d   = reserved_q;
+    bnd_d        = bnd_q;
     if (q_pop) begin
+      bnd_d     = BndW'(1 << (12 - OffW)) - {1'b0, q_job.msg_addr[11:OffW]};
       active_d  = 1'b1;
       addr_lo_d = {q_job.msg_addr[31:OffW], {OffW{1'b0}}};
       addr_hi_d = q_job.msg_addr[63:32];
@@ -117,15 +124,18 @@ module nasmac_fetch #(
       addr_c_d              = addr_lo_q[31] && !addr_lo_d[31];
       left_d                = left_q - {4'h0, plan_beats_q};
       reserved_d            = reserved_q + CntW'(plan_beats_q);
+      // A burst never crosses the boundary: it ends before it or exactly at it (a new page).
+      bnd_d                 = (bnd_q == BndW'(plan_beats_q)) ? BndW'(1 << (12 - OffW))
+                                                             : bnd_q - BndW'(plan_beats_q);
       plan_d                = 1'b0;
       if (plan_last_q) active_d = 1'b0;
     end else if (active_q && !plan_q && !addr_c_q) begin
       // The plan is made from settled state (never in the cycle after a request).
       plan_d       = 1'b1;
-      plan_beats_d = 8'(burst);
+      plan_beats_d = burst;
       plan_limit_d = CntW'(BufBeats) - CntW'(burst);
       // The last burst takes all that is left; compared in parallel with the minimum above.
-      plan_last_d  = left_q <= 12'(MaxBurst) && left_q <= 12'(to_boundary);
+      plan_last_d  = left_le_max && left_le_bnd;
     end
     if (buf_pop) reserved_d = reserved_d - 1'b1;
   end
@@ -304,6 +314,7 @@ module nasmac_fetch #(
     addr_lo_q     <= addr_lo_d;
     addr_hi_q     <= addr_hi_d;
     left_q        <= left_d;
+    bnd_q         <= bnd_d;
     plan_beats_q  <= plan_beats_d;
     plan_limit_q  <= plan_limit_d;
     plan_last_q   <= plan_last_d;
