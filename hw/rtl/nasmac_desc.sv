@@ -107,7 +107,6 @@ module nasmac_desc #(
       // A 32-bit sum; its carry out from bit 31 (the addend is small: bit 31 fell from 1 to 0).
       addr_lo_d             = addr_lo_q + {19'h0, plan_descs_q, 6'h0};
       addr_c_d              = addr_lo_q[31] && !addr_lo_d[31];
-      reserved_d            = reserved_q + plan_beats_q;
       plan_d                = 1'b0;
     end else if (!plan_q && !addr_c_q && left_q != 32'h0) begin
       // The plan is made from settled state (never in the cycle after a request).
@@ -116,7 +115,10 @@ module nasmac_desc #(
       plan_beats_d = FifoCntW'(descs) * FifoCntW'(DescBeats);
       plan_limit_d = FifoCntW'(FifoBeats) - FifoCntW'(descs) * FifoCntW'(DescBeats);
     end
-    if (fifo_pop) reserved_d = reserved_d - 1'b1;
+    // Beats reserved: one addition with the addend chosen (a burst requested, a beat popped,
+    // both or neither).
+    if (ar_fire)       reserved_d = reserved_q + (fifo_pop ? plan_beats_q - 1'b1 : plan_beats_q);
+    else if (fifo_pop) reserved_d = reserved_q - 1'b1;
   end
 
   // ---- Beat FIFO and assembly ------------------------------------------------------------------

@@ -123,7 +123,6 @@ module nasmac_fetch #(
       addr_lo_d             = addr_lo_q + ({24'h0, plan_beats_q} << OffW);
       addr_c_d              = addr_lo_q[31] && !addr_lo_d[31];
       left_d                = left_q - {4'h0, plan_beats_q};
-      reserved_d            = reserved_q + CntW'(plan_beats_q);
       // A burst never crosses the boundary: it ends before it or exactly at it (a new page).
       bnd_d                 = (bnd_q == BndW'(plan_beats_q)) ? BndW'(1 << (12 - OffW))
                                                              : bnd_q - BndW'(plan_beats_q);
@@ -137,7 +136,10 @@ module nasmac_fetch #(
       // The last burst takes all that is left; compared in parallel with the minimum above.
       plan_last_d  = left_le_max && left_le_bnd;
     end
-    if (buf_pop) reserved_d = reserved_d - 1'b1;
+    // Beats reserved: one addition with the addend chosen (a burst requested, a beat consumed,
+    // both or neither), outside the branches above so that q_pop does not reach it.
+    if (ar_fire)      reserved_d = reserved_q + (buf_pop ? CntW'(plan_beats_q) - 1'b1 : CntW'(plan_beats_q));
+    else if (buf_pop) reserved_d = reserved_q - 1'b1;
   end
 
   // ---- Buffers ---------------------------------------------------------------------------------
