@@ -257,6 +257,7 @@ module nasmac_desc #(
       s2_job_q.msg_addr  <= {arena_addr_i[63:32] + s1_off_hi_q + {31'h0, s1_lo_c_q}, s1_lo_q};
       s2_job_q.beats_m1  <= 11'(last_octet >> OffW);
       s2_job_q.chunks_m1 <= 11'(last_octet_chunk >> 4);
+      s2_job_q.one_chunk <= last_octet_chunk[15:4] == 12'h0;
       s2_job_q.words_m1  <= 10'(s1_len_m1_q >> 7);
     end else if (v2_q) begin
       s2_job_q.key       <= '0;

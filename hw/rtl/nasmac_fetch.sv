@@ -196,7 +196,7 @@ module nasmac_fetch #(
 
   // The chunk to take: at the header, the message's first one; later, the next one.
   assign take_idx  = in_msg_q ? cidx_q : first_chunk;
-  assign take_last = in_msg_q ? (chunks_left_q == 11'd1) : (hjob.chunks_m1 == 11'd0);
+  assign take_last = in_msg_q ? (chunks_left_q == 11'd1) : hjob.one_chunk;
   // Two selections of the beat: the message word's chunk (cidx_q, a register) and the header's
   // first chunk (from the queue head), so the queue's read does not reach the word register.
   assign chunk_raw = buf_data[cidx_q * 128 +: 128];

@@ -14,9 +14,10 @@ package nasmac_top_pkg;
     logic [10:0]  beats_m1; // data beats of a 512-bit bus the message touches, minus 1
     logic [10:0]  chunks_m1;// 128-bit chunks the message touches, minus 1
     logic [9:0]   words_m1; // 128-bit message words the lane takes, minus 1
+    logic         one_chunk;// chunks_m1 == 0
   } job_t;
   // Its width (Yosys 0.23 has no $bits of a type; Verilator's width lint catches a mismatch).
-  localparam int unsigned JOB_W = 128 + 32 + 5 + 1 + 16 + 32 + 32 + 64 + 11 + 11 + 10;
+  localparam int unsigned JOB_W = 128 + 32 + 5 + 1 + 16 + 32 + 32 + 64 + 11 + 11 + 10 + 1;
 
   // One result record on its way to the writer.
   typedef struct packed {
