@@ -31,7 +31,7 @@
 const int nasmac_xrt_stub = 1;
 
 #define RUN_CHUNK 20000u
-#define NARGS 5
+#define NARGS 6
 
 struct stub_dev {
 	nasmac_sim_t *sim;
@@ -59,7 +59,7 @@ struct stub_run {
 
 static const uint32_t arg_reg[NARGS] = { NASMAC_REG_DESC_ADDR, NASMAC_REG_ARENA_ADDR,
 					 NASMAC_REG_RESULT_ADDR, NASMAC_REG_NUM_JOBS,
-					 NASMAC_REG_ARENA_BYTES };
+					 NASMAC_REG_ARENA_BYTES, NASMAC_REG_MAX_JOBS };
 
 static char fault_seen[32];
 static unsigned long fault_runs;
