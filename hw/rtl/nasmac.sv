@@ -123,6 +123,7 @@ module nasmac #(
   logic        stop;                      // a failed run: issue nothing new
   logic        desc_consumed, desc_bad_index, rec_accepted, res_idle, wr_idle, reads_idle;
   logic        rd_err, wr_err;
+  logic        ev_consumed_q, ev_record_q, ev_bad_index_q, ev_accepted_q;  // the events, registered
 
   nasmac_ctrl #(.AddrWidth(CtrlAddrWidth)) u_ctrl (
     .clk_i(ap_clk), .rst_ni,
@@ -159,12 +160,13 @@ module nasmac #(
     cyc_lo_d    = cyc_lo_q;
     cyc_hi_d    = cyc_hi_q + {31'h0, cyc_c_q};
     cyc_c_d     = busy_q && cyc_lo_q == 32'hffffffff;
-    left_d      = left_q - {31'h0, desc_consumed};
+    // The counters take the events a cycle late (registered pulses), so the handshakes that make
+    // them do not reach the 32-bit adders; one carry chain at a time: +1 or -1, never both.
+    left_d      = left_q - {31'h0, ev_consumed_q};
     owed_d      = owed_q;
-    // One carry chain at a time: +1 or -1, never both summed.
-    if (desc_consumed && !desc_bad_index && !rec_accepted)      owed_d = owed_q + 32'd1;
-    else if (!(desc_consumed && !desc_bad_index) && rec_accepted) owed_d = owed_q - 32'd1;
-    bad_index_d = bad_index_q + {31'h0, desc_bad_index};
+    if (ev_record_q && !ev_accepted_q)      owed_d = owed_q + 32'd1;
+    else if (!ev_record_q && ev_accepted_q) owed_d = owed_q - 32'd1;
+    bad_index_d = bad_index_q + {31'h0, ev_bad_index_q};
     status_d    = status_q;
     if (busy_q) begin
       cyc_lo_d = cyc_lo_q + 32'd1;
@@ -197,7 +199,15 @@ module nasmac #(
       bad_args_q  <= 1'b0;
       fin_q       <= 1'b0;
       srst_q      <= 1'b0;
+      ev_consumed_q  <= 1'b0;
+      ev_record_q    <= 1'b0;
+      ev_bad_index_q <= 1'b0;
+      ev_accepted_q  <= 1'b0;
     end else begin
+      ev_consumed_q  <= desc_consumed && !start;
+      ev_record_q    <= desc_consumed && !desc_bad_index && !start;
+      ev_bad_index_q <= desc_bad_index && !start;
+      ev_accepted_q  <= rec_accepted && !start;
       busy_q      <= busy_d;
       cyc_lo_q    <= cyc_lo_d;
       cyc_hi_q    <= cyc_hi_d;
