@@ -284,19 +284,51 @@ module nasmac_desc #(
     else if (!enter && out_pop) credit_d = credit_q - 1'b1;
   end
 
+  // The outputs come from a register in front of the FIFO, so that the FIFO's read does not reach
+  // the lanes' queues or the writer's source multiplexer; it reloads in the cycle it is taken.
+  logic                 ov_q, ov_d, o_take;
+  logic [1:0]           okind_q, oalg_q;
+  nasmac_top_pkg::job_t ojob_q, ojob_d;
+
   always_comb begin
-    job_o        = out_job;
-    job_alg_o    = out_alg;
+    job_o        = ojob_q;
+    job_alg_o    = oalg_q;
     bad_o        = '0;
     bad_o.status = nasmac_layout_pkg::ST_BAD_DESC[1:0];
-    bad_o.index  = out_job.index;
+    bad_o.index  = ojob_q.index;
   end
 
-  assign job_valid_o = out_valid && out_kind == KindJob;
-  assign bad_valid_o = out_valid && out_kind == KindBad;
-  assign bad_index_o = out_valid && out_kind == KindBadIndex;
-  assign out_pop     = (job_valid_o && job_ready_i) || (bad_valid_o && bad_ready_i) || bad_index_o;
-  assign consumed_o  = out_pop;
+  assign job_valid_o = ov_q && okind_q == KindJob;
+  assign bad_valid_o = ov_q && okind_q == KindBad;
+  assign bad_index_o = ov_q && okind_q == KindBadIndex;
+  assign o_take      = (job_valid_o && job_ready_i) || (bad_valid_o && bad_ready_i) || bad_index_o;
+  assign consumed_o  = o_take;
+  assign out_pop     = out_valid && (!ov_q || o_take);
+
+  always_comb begin
+    ov_d   = ov_q;
+    ojob_d = ojob_q;
+    if (o_take) begin
+      ov_d       = 1'b0;
+      ojob_d.key = '0;  // the lane has the key: none stays here
+    end
+    if (out_pop) begin
+      ov_d   = 1'b1;
+      ojob_d = out_job;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) ov_q <= 1'b0;
+    else         ov_q <= ov_d;
+  end
+  always_ff @(posedge clk_i) begin
+    ojob_q <= ojob_d;
+    if (out_pop) begin
+      okind_q <= out_kind;
+      oalg_q  <= out_alg;
+    end
+  end
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
