@@ -3,9 +3,6 @@
 #   SIM_LDLIBS  system libraries the model needs
 # The model is built once, outside the SAN=1 tree: instrumenting the generated C++ would only
 # slow it down, and an uninstrumented archive links into sanitizer builds as it is.
-# Lanes: each hw/rtl/nasmac_eiaN_lane.sv that exists is used; a missing one is replaced by the
-# testbench toy lane (hw/tb/kernel/toy_lane.sv) with a warning, and SIM_TOY_LANES lists those.
-# SIM_TOY="1 3" forces toy lanes (a quicker model while a lane is being changed).
 
 SIM_BASE  := $(patsubst %/san,%,$(BUILD))
 SIM_VDIR  := $(SIM_BASE)/sim/vobj
@@ -14,13 +11,8 @@ SIM_LIBS  := $(SIM_LIB)
 SIM_LDLIBS := -lpthread
 VERILATOR_INC := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include
 
-SIM_TOY   ?=
-SIM_TOY_LANES := $(sort $(SIM_TOY) $(foreach n,1 2 3,$(if $(wildcard hw/rtl/nasmac_eia$(n)_lane.sv),,$(n))))
-
 # KERNEL_RTL (every RTL file of the kernel) comes from hw/build.mk.
-SIM_RTL := $(filter-out $(foreach n,$(SIM_TOY_LANES),hw/rtl/nasmac_eia$(n)_lane.sv),$(KERNEL_RTL)) \
-	$(if $(SIM_TOY_LANES),hw/tb/kernel/toy_lane.sv) \
-	$(foreach n,$(SIM_TOY_LANES),hw/tb/kernel/nasmac_eia$(n)_lane_toy.sv)
+SIM_RTL := $(KERNEL_RTL)
 
 # Fast to build rather than fast to run (the model is on the critical path of make test).
 SIM_VFLAGS := --cc --top-module nasmac --prefix Vnasmac -Wno-fatal -Wno-lint -Wno-style \
@@ -29,7 +21,7 @@ SIM_OPT := OPT_FAST="-O1" OPT_SLOW="-O0" OPT_GLOBAL="-O1"
 # The Verilator run-time objects the model needs.
 SIM_VL_OBJS := verilated.o verilated_dpi.o verilated_threads.o
 
-# The file list is a prerequisite too, so that a lane landing (or SIM_TOY) rebuilds the model.
+# The file list is a prerequisite too, so that an added or removed RTL file rebuilds the model.
 SIM_LIST := $(SIM_BASE)/sim/rtl.list
 $(shell mkdir -p $(SIM_BASE)/sim && (echo '$(SIM_RTL)' | cmp -s - $(SIM_LIST) || echo '$(SIM_RTL)' >$(SIM_LIST)))
 
@@ -41,18 +33,15 @@ ifneq ($(SIM_LOCKED),1)
 $(SIM_LIB): $(SIM_INPUTS)
 	@mkdir -p $(dir $@) $(SIM_BASE)/sim
 	$(Q)flock $(SIM_BASE)/sim/.lock $(MAKE) --no-print-directory -f sim/build.mk SIM_LOCKED=1 \
-		VERILATOR=$(VERILATOR) CXX=$(CXX) Q=$(Q) SIM_BASE=$(SIM_BASE) SIM_RTL="$(SIM_RTL)" \
-		SIM_TOY_LANES="$(SIM_TOY_LANES)" $(SIM_LIB)
+		VERILATOR=$(VERILATOR) CXX=$(CXX) Q=$(Q) SIM_BASE=$(SIM_BASE) SIM_RTL="$(SIM_RTL)" $(SIM_LIB)
 else
 $(SIM_VDIR)/.stamp: $(SIM_RTL) $(SIM_LIST) sim/build.mk
-	@$(foreach n,$(SIM_TOY_LANES),echo "  WARNING sim model uses the toy EIA$(n) lane (hw/tb/kernel), not hw/rtl";)
 	@echo "  VERILATE nasmac"
 	$(Q)rm -rf $(SIM_VDIR) && mkdir -p $(SIM_VDIR)
 	$(Q)$(VERILATOR) $(SIM_VFLAGS) -Mdir $(SIM_VDIR) $(SIM_RTL) >$(SIM_VDIR)/verilate.log 2>&1 \
 		|| { cat $(SIM_VDIR)/verilate.log; exit 1; }
 	@echo "  BUILD    verilated nasmac"
 	$(Q)$(MAKE) -s -C $(SIM_VDIR) -f Vnasmac.mk $(SIM_OPT) Vnasmac__ALL.a $(SIM_VL_OBJS) >/dev/null
-	@echo "$(SIM_TOY_LANES)" >$(SIM_VDIR)/toy_lanes
 	@touch $@
 
 $(SIM_BASE)/sim/sim.o: sim/sim.cc sim/sim.h sim/axi_mem.h $(SIM_VDIR)/.stamp

@@ -1,18 +1,26 @@
-// nasmac: the Vitis RTL kernel top. On ap_start it reads NUM_JOBS descriptors, validates them,
-// reads each message from the arena, has it MACed by a lane of its algorithm (all lanes work at
-// once), and writes one result record per descriptor at RESULT_ADDR + INDEX * 16; ap_done rises
-// once every record's write response is back. The contract is hw/layout.txt; see hw/README.md.
+// nasmac: the Vitis RTL kernel top. On ap_start it checks its arguments, reads NUM_JOBS
+// descriptors (m_axi_gmem), validates them, reads each message from the arena (m_axi_msg), has it
+// MACed by a lane of its algorithm (all lanes work at once), and writes one result record per
+// descriptor at RESULT_ADDR + INDEX * 16 (m_axi_gmem); ap_done rises once every record's write
+// response is back. A bus error (RRESP or BRESP not OKAY) or a bad argument ends the run early
+// with a RUN_STATUS bit: no new request is issued, what is outstanding drains, the datapath is
+// reset, ap_done rises. The contract is hw/layout.txt; see hw/README.md.
 module nasmac #(
   // Data width of m_axi_gmem in bits (128, 256 or 512).
   parameter int unsigned DataWidth = 512,
-  // Width of the s_axi_control byte address.
-  parameter int unsigned CtrlAddrWidth = 7,
+  // Width of the s_axi_control byte address (the kernel declares a 0x1000 range).
+  parameter int unsigned CtrlAddrWidth = 12,
   // Lanes per algorithm (at least 1 each).
   parameter int unsigned NumEia1 = 1,
   parameter int unsigned NumEia2 = 1,
   parameter int unsigned NumEia3 = 1,
-  // Read reuests in flight on m_axi_gmem; a power of two.
-  parameter int unsigned MaxReads = 16
+  // Read bursts in flight on m_axi_msg; a power of two. At 150 cycles of memory latency the
+  // mixed batch keeps about 50 in flight (one burst per job, a job every 3 cycles).
+  parameter int unsigned MaxReads = 128,
+  // Beats of message buffer per lane (nasmac_fetch); a power of two, at least 16.
+  parameter int unsigned LaneBufBeats = 128,
+  // Jobs whose message reads are issued ahead of each lane (nasmac_fetch); a power of two.
+  parameter int unsigned LaneJobs = 64
 ) (
   input  logic                     ap_clk,
   input  logic                     ap_rst_n,
@@ -37,7 +45,7 @@ module nasmac #(
   input  logic                     s_axi_control_RREADY,
   output logic [31:0]              s_axi_control_RDATA,
   output logic [1:0]               s_axi_control_RRESP,
-  // AXI4 memory master.
+  // AXI4 master for descriptors (read) and result records (write).
   output logic                     m_axi_gmem_AWVALID,
   input  logic                     m_axi_gmem_AWREADY,
   output logic [63:0]              m_axi_gmem_AWADDR,
@@ -53,9 +61,7 @@ module nasmac #(
   output logic                     m_axi_gmem_WLAST,
   input  logic                     m_axi_gmem_BVALID,
   output logic                     m_axi_gmem_BREADY,
-  /* verilator lint_off UNUSEDSIGNAL */ // Error responses are not acted on (see hw/README.md).
   input  logic [1:0]               m_axi_gmem_BRESP,
-  /* verilator lint_on UNUSEDSIGNAL */
   output logic                     m_axi_gmem_ARVALID,
   input  logic                     m_axi_gmem_ARREADY,
   output logic [63:0]              m_axi_gmem_ARADDR,
@@ -67,31 +73,57 @@ module nasmac #(
   input  logic                     m_axi_gmem_RVALID,
   output logic                     m_axi_gmem_RREADY,
   input  logic [DataWidth-1:0]     m_axi_gmem_RDATA,
-  /* verilator lint_off UNUSEDSIGNAL */
   input  logic [1:0]               m_axi_gmem_RRESP,
-  /* verilator lint_on UNUSEDSIGNAL */
-  input  logic                     m_axi_gmem_RLAST
+  input  logic                     m_axi_gmem_RLAST,
+  // AXI4 master for message reads (read channels only).
+  output logic                     m_axi_msg_ARVALID,
+  input  logic                     m_axi_msg_ARREADY,
+  output logic [63:0]              m_axi_msg_ARADDR,
+  output logic [7:0]               m_axi_msg_ARLEN,
+  output logic [2:0]               m_axi_msg_ARSIZE,
+  output logic [1:0]               m_axi_msg_ARBURST,
+  output logic [3:0]               m_axi_msg_ARCACHE,
+  output logic [2:0]               m_axi_msg_ARPROT,
+  input  logic                     m_axi_msg_RVALID,
+  output logic                     m_axi_msg_RREADY,
+  input  logic [DataWidth-1:0]     m_axi_msg_RDATA,
+  input  logic [1:0]               m_axi_msg_RRESP,
+  input  logic                     m_axi_msg_RLAST
 );
   localparam int unsigned NumLanes = NumEia1 + NumEia2 + NumEia3;
-  localparam int unsigned NumSrc   = NumLanes + 1;  // read sources: 0 descriptors, 1.. lanes
-  localparam int unsigned SrcW     = $clog2(NumSrc);
+  localparam int unsigned LaneW    = (NumLanes > 1) ? $clog2(NumLanes) : 1;
   localparam int unsigned ResW     = nasmac_top_pkg::RES_W;
   localparam logic [2:0]  AxSize   = 3'($clog2(DataWidth / 8));
 
   // Vitis drives ap_rst_n synchronously; one register stage keeps it off the critical path.
-  logic rst_q;
-  logic rst_ni;
-  always_ff @(posedge ap_clk) rst_q <= ap_rst_n;
-  assign rst_ni = rst_q;
+  // rst_ni resets everything; dp_rst_ni, the datapath's reset, also pulses after a failed run so
+  // that nothing of it (a half-fed lane, queued jobs) survives into the next one.
+  logic rst_q, dp_rst_q, rst_ni, dp_rst_ni, srst_d;
+  always_ff @(posedge ap_clk) begin
+    rst_q    <= ap_rst_n;
+    dp_rst_q <= ap_rst_n && !srst_d;
+  end
+  assign rst_ni    = rst_q;
+  assign dp_rst_ni = dp_rst_q;
 
   // ---- Control registers and the run -----------------------------------------------------------
   logic        start, done;
   logic [63:0] desc_addr, arena_addr, result_addr;
-  logic [31:0] num_jobs, arena_bytes;
+  logic [31:0] num_jobs, arena_bytes, max_jobs;
   logic        busy_q, busy_d;
-  logic [63:0] cycles_q, cycles_d;
-  logic [31:0] consumed_q, consumed_d, records_q, records_d, bad_index_q, bad_index_d;
-  logic        desc_consumed, desc_bad_index, rec_accepted, res_idle, all_records;
+  logic [31:0] cyc_lo_q, cyc_lo_d, cyc_hi_q, cyc_hi_d;  // CYCLES, in halves with a carry between
+  logic        cyc_c_q, cyc_c_d;
+  logic [31:0] left_q, left_d;            // descriptors not yet disposed of
+  logic [31:0] owed_q, owed_d;            // records the validator and lanes still owe the writer
+  logic [31:0] bad_index_q, bad_index_d;
+  logic [2:0]  status_q, status_d;        // RUN_STATUS
+  logic        bad_args_q, bad_args_d;    // the arguments as they stand would be refused
+  logic        fin_q, fin_d;              // a good run has written every record
+  logic        srst_q;                    // the datapath reset after a failed run; done follows
+  logic        stop;                      // a failed run: issue nothing new
+  logic        desc_consumed, desc_bad_index, rec_accepted, res_idle, wr_idle, reads_idle;
+  logic        rd_err, wr_err;
+  logic        ev_consumed_q, ev_record_q, ev_bad_index_q, ev_accepted_q;  // the events, registered
 
   nasmac_ctrl #(.AddrWidth(CtrlAddrWidth)) u_ctrl (
     .clk_i(ap_clk), .rst_ni,
@@ -107,28 +139,48 @@ module nasmac #(
     .rdata_o(s_axi_control_RDATA), .rresp_o(s_axi_control_RRESP),
     .start_o(start), .done_i(done),
     .desc_addr_o(desc_addr), .arena_addr_o(arena_addr), .result_addr_o(result_addr),
-    .num_jobs_o(num_jobs), .arena_bytes_o(arena_bytes),
-    .cycles_i(cycles_q), .bad_index_i(bad_index_q),
+    .num_jobs_o(num_jobs), .arena_bytes_o(arena_bytes), .max_jobs_o(max_jobs),
+    .cycles_i({cyc_hi_q, cyc_lo_q}), .bad_index_i(bad_index_q), .run_status_i({29'h0, status_q}),
     .interrupt_o(interrupt)
   );
 
-  // Every descriptor is disposed of, every record it owes has been taken by the writer.
-  assign all_records = consumed_q == num_jobs && records_q == num_jobs - bad_index_q;
-  assign done        = busy_q && !start && all_records && res_idle;
+  // The arguments are written over AXI-Lite at least two cycles before ap_start is, so this
+  // registered check is current when start_o pulses.
+  assign bad_args_d = num_jobs > max_jobs || desc_addr[5:0] != 6'h0 || result_addr[3:0] != 4'h0;
+  assign stop       = busy_q && status_q != 3'h0;
+  // A good run ends when every descriptor is disposed of, every record it owes has been taken by
+  // the writer and the writer is idle; a failed one when nothing is outstanding on either port.
+  assign fin_d      = busy_q && !start && status_q == 3'h0 && left_q == 32'h0 && owed_q == 32'h0 &&
+                      res_idle;
+  assign srst_d     = stop && !srst_q && reads_idle && wr_idle;
+  assign done       = busy_q && (fin_q || srst_q);
 
   always_comb begin
     busy_d      = busy_q;
-    cycles_d    = cycles_q;
-    consumed_d  = consumed_q + {31'h0, desc_consumed};
-    records_d   = records_q + {31'h0, rec_accepted};
-    bad_index_d = bad_index_q + {31'h0, desc_bad_index};
-    if (busy_q) cycles_d = cycles_q + 64'd1;
+    cyc_lo_d    = cyc_lo_q;
+    cyc_hi_d    = cyc_hi_q + {31'h0, cyc_c_q};
+    cyc_c_d     = busy_q && cyc_lo_q == 32'hffffffff;
+    // The counters take the events a cycle late (registered pulses), so the handshakes that make
+    // them do not reach the 32-bit adders; one carry chain at a time: +1 or -1, never both.
+    left_d      = left_q - {31'h0, ev_consumed_q};
+    owed_d      = owed_q;
+    if (ev_record_q && !ev_accepted_q)      owed_d = owed_q + 32'd1;
+    else if (!ev_record_q && ev_accepted_q) owed_d = owed_q - 32'd1;
+    bad_index_d = bad_index_q + {31'h0, ev_bad_index_q};
+    status_d    = status_q;
+    if (busy_q) begin
+      cyc_lo_d = cyc_lo_q + 32'd1;
+      status_d = status_q | {1'b0, wr_err, rd_err};
+    end
     if (start) begin
       busy_d      = 1'b1;
-      cycles_d    = 64'd1;
-      consumed_d  = '0;
-      records_d   = '0;
+      cyc_lo_d    = 32'd1;
+      cyc_hi_d    = '0;
+      cyc_c_d     = 1'b0;
+      left_d      = num_jobs;
+      owed_d      = '0;
       bad_index_d = '0;
+      status_d    = {bad_args_q, 2'b00};
     end else if (done) begin
       busy_d = 1'b0;
     end
@@ -137,79 +189,154 @@ module nasmac #(
   always_ff @(posedge ap_clk) begin
     if (!rst_ni) begin
       busy_q      <= 1'b0;
-      cycles_q    <= '0;
-      consumed_q  <= '0;
-      records_q   <= '0;
+      cyc_lo_q    <= '0;
+      cyc_hi_q    <= '0;
+      cyc_c_q     <= 1'b0;
+      left_q      <= '0;
+      owed_q      <= '0;
       bad_index_q <= '0;
+      status_q    <= '0;
+      bad_args_q  <= 1'b0;
+      fin_q       <= 1'b0;
+      srst_q      <= 1'b0;
+      ev_consumed_q  <= 1'b0;
+      ev_record_q    <= 1'b0;
+      ev_bad_index_q <= 1'b0;
+      ev_accepted_q  <= 1'b0;
     end else begin
+      ev_consumed_q  <= desc_consumed && !start;
+      ev_record_q    <= desc_consumed && !desc_bad_index && !start;
+      ev_bad_index_q <= desc_bad_index && !start;
+      ev_accepted_q  <= rec_accepted && !start;
       busy_q      <= busy_d;
-      cycles_q    <= cycles_d;
-      consumed_q  <= consumed_d;
-      records_q   <= records_d;
+      cyc_lo_q    <= cyc_lo_d;
+      cyc_hi_q    <= cyc_hi_d;
+      cyc_c_q     <= cyc_c_d;
+      left_q      <= left_d;
+      owed_q      <= owed_d;
       bad_index_q <= bad_index_d;
+      status_q    <= status_d;
+      bad_args_q  <= bad_args_d;
+      fin_q       <= fin_d;
+      srst_q      <= srst_d;
     end
   end
 
-  // ---- Descriptors -----------------------------------------------------------------------------
-  logic                 src_ar_valid [NumSrc];
-  logic                 src_ar_ready [NumSrc];
-  logic [63:0]          src_ar_addr  [NumSrc];
-  logic [7:0]           src_ar_len   [NumSrc];
-  logic                 src_r_ready  [NumSrc];
-  logic                 r_valid_to   [NumSrc];
+  // ---- Descriptors: m_axi_gmem AR/R ------------------------------------------------------------
+  logic                 d_ar_valid, d_ar_ready, d_beat_valid;
+  logic [63:0]          d_ar_addr;
+  logic [7:0]           d_ar_len;
   logic                 dj_valid, dj_ready;
   nasmac_top_pkg::job_t dj;
   logic [1:0]           dj_alg;
   logic                 bad_valid, bad_ready;
   nasmac_top_pkg::res_t bad_rec;
+  logic                 gar_q, gar_d, gar_take;
+  logic [63:0]          gar_addr_q, gar_addr_d;
+  logic [7:0]           gar_len_q, gar_len_d;
+  logic [7:0]           gout_q, gout_d;      // descriptor bursts requested, last beat not yet in
+  logic                 gr_valid_q, gr_err_q;
+  logic [DataWidth-1:0] gr_data_q;
 
   nasmac_desc #(.DataWidth(DataWidth)) u_desc (
-    .clk_i(ap_clk), .rst_ni,
-    .start_i(start), .desc_addr_i(desc_addr), .arena_addr_i(arena_addr),
+    .clk_i(ap_clk), .rst_ni(dp_rst_ni),
+    .start_i(start && !bad_args_q), .desc_addr_i(desc_addr), .arena_addr_i(arena_addr),
     .arena_bytes_i(arena_bytes), .num_jobs_i(num_jobs),
-    .ar_valid_o(src_ar_valid[0]), .ar_ready_i(src_ar_ready[0]),
-    .ar_addr_o(src_ar_addr[0]), .ar_len_o(src_ar_len[0]),
-    .beat_valid_i(r_valid_to[0]), .beat_ready_o(src_r_ready[0]), .beat_data_i(m_axi_gmem_RDATA),
+    .ar_valid_o(d_ar_valid), .ar_ready_i(d_ar_ready), .ar_addr_o(d_ar_addr), .ar_len_o(d_ar_len),
+    .beat_valid_i(d_beat_valid), .beat_data_i(gr_data_q),
     .job_valid_o(dj_valid), .job_ready_i(dj_ready), .job_o(dj), .job_alg_o(dj_alg),
     .bad_valid_o(bad_valid), .bad_ready_i(bad_ready), .bad_o(bad_rec),
     .bad_index_o(desc_bad_index), .consumed_o(desc_consumed)
   );
 
-  // ---- Job dispatch: each algorithm's jobs go round robin over that algorithm's lanes ---------
-  logic [31:0] rr_q [3];
-  logic [31:0] rr_d [3];
-  logic [31:0] first [3];
-  logic [31:0] count [3];
-  logic [31:0] target;
-  logic        lane_job_valid [NumLanes];
-  logic        lane_job_ready [NumLanes];
-
-  assign first[0] = 0;
-  assign first[1] = NumEia1;
-  assign first[2] = NumEia1 + NumEia2;
-  assign count[0] = NumEia1;
-  assign count[1] = NumEia2;
-  assign count[2] = NumEia3;
-
-  logic [1:0] grp;
-  assign grp = dj_alg - 2'd1;  // the validator passes only algorithms 1..3
+  // The descriptor unit requests only what its beat buffer has room for, so R is always ready;
+  // beats pass through one register on their way in.
+  assign gar_take   = d_ar_valid && !stop && gout_q != 8'hff && (!gar_q || m_axi_gmem_ARREADY);
+  assign d_ar_ready = gar_take;
   always_comb begin
-    target = first[grp] + rr_q[grp];
+    gar_d      = gar_q;
+    gar_addr_d = gar_addr_q;
+    gar_len_d  = gar_len_q;
+    gout_d     = gout_q + {7'h0, gar_take} - {7'h0, m_axi_gmem_RVALID && m_axi_gmem_RLAST};
+    if (gar_q && m_axi_gmem_ARREADY) gar_d = 1'b0;
+    if (gar_take) begin
+      gar_d      = 1'b1;
+      gar_addr_d = d_ar_addr;
+      gar_len_d  = d_ar_len;
+    end
+  end
+  assign d_beat_valid = gr_valid_q;
+
+  always_ff @(posedge ap_clk) begin
+    if (!dp_rst_ni) begin
+      gar_q      <= 1'b0;
+      gout_q     <= '0;
+      gr_valid_q <= 1'b0;
+      gr_err_q   <= 1'b0;
+    end else begin
+      gar_q      <= gar_d;
+      gout_q     <= gout_d;
+      gr_valid_q <= m_axi_gmem_RVALID;
+      gr_err_q   <= m_axi_gmem_RVALID && m_axi_gmem_RRESP != 2'b00;
+    end
+  end
+  always_ff @(posedge ap_clk) begin
+    gar_addr_q <= gar_addr_d;
+    gar_len_q  <= gar_len_d;
+    gr_data_q  <= m_axi_gmem_RDATA;
+  end
+
+  assign m_axi_gmem_ARVALID = gar_q;
+  assign m_axi_gmem_ARADDR  = gar_addr_q;
+  assign m_axi_gmem_ARLEN   = gar_len_q;
+  assign m_axi_gmem_ARSIZE  = AxSize;
+  assign m_axi_gmem_ARBURST = 2'b01;    // INCR
+  assign m_axi_gmem_ARCACHE = 4'b0011;  // normal, bufferable (what Vitis masters use)
+  assign m_axi_gmem_ARPROT  = 3'b000;
+  assign m_axi_gmem_RREADY  = 1'b1;
+
+  // ---- Job dispatch: each algorithm's jobs go round robin over that algorithm's lanes ---------
+  logic [LaneW-1:0] rr_q [3];
+  logic [LaneW-1:0] rr_d [3];
+  logic [LaneW-1:0] first [3];
+  logic [LaneW-1:0] last [3];
+  logic [LaneW-1:0] target;
+  logic             lane_job_valid [NumLanes];
+  logic             lane_job_ready [NumLanes];
+  logic [1:0]       grp;
+
+  assign first[0] = '0;
+  assign first[1] = LaneW'(NumEia1);
+  assign first[2] = LaneW'(NumEia1 + NumEia2);
+  assign last[0]  = LaneW'(NumEia1 - 1);
+  assign last[1]  = LaneW'(NumEia1 + NumEia2 - 1);
+  assign last[2]  = LaneW'(NumLanes - 1);
+
+  // rr_q holds the lane itself (first..last of its group), so no addition sits in this path.
+  assign grp    = dj_alg - 2'd1;  // the validator passes only algorithms 1..3
+  assign target = rr_q[grp];
+  always_comb begin
     for (int g = 0; g < 3; g++) rr_d[g] = rr_q[g];
-    for (int l = 0; l < NumLanes; l++) lane_job_valid[l] = dj_valid && target == l;
+    for (int l = 0; l < NumLanes; l++) lane_job_valid[l] = dj_valid && 32'(target) == l;
     dj_ready = lane_job_ready[target];
-    if (dj_valid && dj_ready) rr_d[grp] = (rr_q[grp] + 1 == count[grp]) ? 32'h0 : rr_q[grp] + 1;
+    if (dj_valid && dj_ready) rr_d[grp] = (rr_q[grp] == last[grp]) ? first[grp] : rr_q[grp] + 1'b1;
   end
 
   always_ff @(posedge ap_clk) begin
-    if (!rst_ni) begin
-      for (int a = 0; a < 3; a++) rr_q[a] <= '0;
+    if (!dp_rst_ni) begin
+      for (int a = 0; a < 3; a++) rr_q[a] <= first[a];
     end else begin
       for (int a = 0; a < 3; a++) rr_q[a] <= rr_d[a];
     end
   end
 
   // ---- Lanes -----------------------------------------------------------------------------------
+  logic [NumLanes-1:0] f_ar_valid;
+  logic                f_ar_ready [NumLanes];
+  logic [63:0]         f_ar_addr  [NumLanes];
+  logic [7:0]          f_ar_len   [NumLanes];
+  logic                f_beat_valid [NumLanes];
+  logic [DataWidth-1:0] mr_data_q;
   logic         lj_valid [NumLanes];
   logic         lj_ready [NumLanes];
   logic [127:0] lj_key   [NumLanes];
@@ -230,13 +357,13 @@ module nasmac #(
   logic         lr_match [NumLanes];
 
   for (genvar l = 0; l < NumLanes; l++) begin : g_fetch
-    nasmac_fetch #(.DataWidth(DataWidth)) u_fetch (
-      .clk_i(ap_clk), .rst_ni,
+    logic v;
+    nasmac_fetch #(.DataWidth(DataWidth), .BufBeats(LaneBufBeats), .JobDepth(LaneJobs)) u_fetch (
+      .clk_i(ap_clk), .rst_ni(dp_rst_ni),
       .job_valid_i(lane_job_valid[l]), .job_ready_o(lane_job_ready[l]), .job_i(dj),
-      .ar_valid_o(src_ar_valid[l + 1]), .ar_ready_i(src_ar_ready[l + 1]),
-      .ar_addr_o(src_ar_addr[l + 1]), .ar_len_o(src_ar_len[l + 1]),
-      .beat_valid_i(r_valid_to[l + 1]), .beat_ready_o(src_r_ready[l + 1]),
-      .beat_data_i(m_axi_gmem_RDATA),
+      .ar_valid_o(v), .ar_ready_i(f_ar_ready[l]),
+      .ar_addr_o(f_ar_addr[l]), .ar_len_o(f_ar_len[l]),
+      .beat_valid_i(f_beat_valid[l]), .beat_data_i(mr_data_q),
       .lane_job_valid_o(lj_valid[l]), .lane_job_ready_i(lj_ready[l]),
       .lane_job_key_o(lj_key[l]), .lane_job_count_o(lj_count[l]),
       .lane_job_bearer_o(lj_bearer[l]), .lane_job_dir_o(lj_dir[l]),
@@ -245,11 +372,12 @@ module nasmac #(
       .lane_msg_valid_o(lm_valid[l]), .lane_msg_ready_i(lm_ready[l]),
       .lane_msg_data_o(lm_data[l]), .lane_msg_last_o(lm_last[l])
     );
+    assign f_ar_valid[l] = v;
   end
 
   for (genvar l = 0; l < NumEia1; l++) begin : g_eia1
     nasmac_eia1_lane u_lane (
-      .clk_i(ap_clk), .rst_ni,
+      .clk_i(ap_clk), .rst_ni(dp_rst_ni),
       .job_valid_i(lj_valid[l]), .job_ready_o(lj_ready[l]), .job_key_i(lj_key[l]),
       .job_count_i(lj_count[l]), .job_bearer_i(lj_bearer[l]), .job_dir_i(lj_dir[l]),
       .job_len_bits_i(lj_len[l]), .job_exp_mac_i(lj_exp[l]), .job_index_i(lj_index[l]),
@@ -263,7 +391,7 @@ module nasmac #(
   for (genvar k = 0; k < NumEia2; k++) begin : g_eia2
     localparam int unsigned L = NumEia1 + k;
     nasmac_eia2_lane u_lane (
-      .clk_i(ap_clk), .rst_ni,
+      .clk_i(ap_clk), .rst_ni(dp_rst_ni),
       .job_valid_i(lj_valid[L]), .job_ready_o(lj_ready[L]), .job_key_i(lj_key[L]),
       .job_count_i(lj_count[L]), .job_bearer_i(lj_bearer[L]), .job_dir_i(lj_dir[L]),
       .job_len_bits_i(lj_len[L]), .job_exp_mac_i(lj_exp[L]), .job_index_i(lj_index[L]),
@@ -277,7 +405,7 @@ module nasmac #(
   for (genvar k = 0; k < NumEia3; k++) begin : g_eia3
     localparam int unsigned L = NumEia1 + NumEia2 + k;
     nasmac_eia3_lane u_lane (
-      .clk_i(ap_clk), .rst_ni,
+      .clk_i(ap_clk), .rst_ni(dp_rst_ni),
       .job_valid_i(lj_valid[L]), .job_ready_o(lj_ready[L]), .job_key_i(lj_key[L]),
       .job_count_i(lj_count[L]), .job_bearer_i(lj_bearer[L]), .job_dir_i(lj_dir[L]),
       .job_len_bits_i(lj_len[L]), .job_exp_mac_i(lj_exp[L]), .job_index_i(lj_index[L]),
@@ -288,107 +416,117 @@ module nasmac #(
     );
   end
 
-  // ---- Read channel: round-robin AR arbiter, a tag per burst, R beats routed by tag ----------
-  logic            ar_q, ar_d;
-  logic [63:0]     ar_addr_q, ar_addr_d;
-  logic [7:0]      ar_len_q, ar_len_d;
-  logic [SrcW-1:0] ar_rr_q, ar_rr_d;
-  logic [SrcW-1:0] ar_grant;
-  logic            ar_any, ar_take;
-  logic            tag_ready, tag_valid;
-  logic [SrcW-1:0] tag;
-  logic [31:0]     ar_scan [NumSrc];
+  // ---- Messages: m_axi_msg, a round-robin arbiter over the lanes' requests, a tag per burst ----
+  logic             mar_q, mar_d, mar_take, marb_valid;
+  logic [LaneW-1:0] marb_grant;
+  logic [63:0]      mar_addr_q, mar_addr_d;
+  logic [7:0]       mar_len_q, mar_len_d;
+  logic             mtag_ready, mtag_valid;
+  logic [LaneW-1:0] mtag, mr_tag_q;
+  logic             mr_valid_q, mr_err_q;
 
-  always_comb begin
-    ar_grant = ar_rr_q;
-    ar_any   = 1'b0;
-    for (int i = NumSrc - 1; i >= 0; i--) begin
-      ar_scan[i] = (32'(ar_rr_q) + i >= NumSrc) ? 32'(ar_rr_q) + i - NumSrc : 32'(ar_rr_q) + i;
-      if (src_ar_valid[ar_scan[i]]) begin
-        ar_grant = ar_scan[i][SrcW-1:0];
-        ar_any   = 1'b1;
-      end
-    end
-  end
+  nasmac_rr_arb #(.N(NumLanes)) u_msg_arb (
+    .clk_i(ap_clk), .rst_ni(dp_rst_ni),
+    .req_i(f_ar_valid), .take_i(mar_take), .valid_o(marb_valid), .grant_o(marb_grant)
+  );
 
   // A request moves into the AR register when it is free (or leaving) and its tag has a slot.
-  assign ar_take = ar_any && tag_ready && (!ar_q || m_axi_gmem_ARREADY);
+  assign mar_take = marb_valid && !stop && mtag_ready && (!mar_q || m_axi_msg_ARREADY);
   always_comb begin
-    for (int s = 0; s < NumSrc; s++) src_ar_ready[s] = ar_take && 32'(ar_grant) == s;
-    ar_d      = ar_q;
-    ar_addr_d = ar_addr_q;
-    ar_len_d  = ar_len_q;
-    ar_rr_d   = ar_rr_q;
-    if (ar_q && m_axi_gmem_ARREADY) ar_d = 1'b0;
-    if (ar_take) begin
-      ar_d      = 1'b1;
-      ar_addr_d = src_ar_addr[ar_grant];
-      ar_len_d  = src_ar_len[ar_grant];
-      ar_rr_d   = (32'(ar_grant) == NumSrc - 1) ? '0 : ar_grant + 1'b1;
-    end
-  end
-
-  always_ff @(posedge ap_clk) begin
-    if (!rst_ni) begin
-      ar_q      <= 1'b0;
-      ar_addr_q <= '0;
-      ar_len_q  <= '0;
-      ar_rr_q   <= '0;
-    end else begin
-      ar_q      <= ar_d;
-      ar_addr_q <= ar_addr_d;
-      ar_len_q  <= ar_len_d;
-      ar_rr_q   <= ar_rr_d;
+    for (int l = 0; l < NumLanes; l++) f_ar_ready[l] = mar_take && 32'(marb_grant) == l;
+    mar_d      = mar_q;
+    mar_addr_d = mar_addr_q;
+    mar_len_d  = mar_len_q;
+    if (mar_q && m_axi_msg_ARREADY) mar_d = 1'b0;
+    if (mar_take) begin
+      mar_d      = 1'b1;
+      mar_addr_d = f_ar_addr[marb_grant];
+      mar_len_d  = f_ar_len[marb_grant];
     end
   end
 
   // One ID, so bursts come back in request order and the oldest tag names the beats' owner.
-  nasmac_fifo #(.Width(SrcW), .Depth(MaxReads)) u_tags (
-    .clk_i(ap_clk), .rst_ni,
-    .wr_valid_i(ar_take), .wr_ready_o(tag_ready), .wr_data_i(ar_grant),
-    .rd_valid_o(tag_valid), .rd_ready_i(m_axi_gmem_RVALID && m_axi_gmem_RREADY && m_axi_gmem_RLAST),
-    .rd_data_o(tag)
+  // Each fetch unit requests only what its beat buffer has room for, so R is always ready.
+  nasmac_fifo #(.Width(LaneW), .Depth(MaxReads)) u_tags (
+    .clk_i(ap_clk), .rst_ni(dp_rst_ni),
+    .wr_valid_i(mar_take), .wr_ready_o(mtag_ready), .wr_data_i(marb_grant),
+    .rd_valid_o(mtag_valid), .rd_ready_i(m_axi_msg_RVALID && m_axi_msg_RLAST),
+    .rd_data_o(mtag)
   );
 
-  always_comb begin
-    for (int s = 0; s < NumSrc; s++) r_valid_to[s] = m_axi_gmem_RVALID && tag_valid && 32'(tag) == s;
+  always_ff @(posedge ap_clk) begin
+    if (!dp_rst_ni) begin
+      mar_q      <= 1'b0;
+      mr_valid_q <= 1'b0;
+      mr_err_q   <= 1'b0;
+    end else begin
+      mar_q      <= mar_d;
+      mr_valid_q <= m_axi_msg_RVALID;
+      mr_err_q   <= m_axi_msg_RVALID && m_axi_msg_RRESP != 2'b00;
+    end
   end
-  assign m_axi_gmem_RREADY  = tag_valid && src_r_ready[tag];
+  always_ff @(posedge ap_clk) begin
+    mar_addr_q <= mar_addr_d;
+    mar_len_q  <= mar_len_d;
+    mr_data_q  <= m_axi_msg_RDATA;
+    mr_tag_q   <= mtag;
+  end
 
-  assign m_axi_gmem_ARVALID = ar_q;
-  assign m_axi_gmem_ARADDR  = ar_addr_q;
-  assign m_axi_gmem_ARLEN   = ar_len_q;
-  assign m_axi_gmem_ARSIZE  = AxSize;
-  assign m_axi_gmem_ARBURST = 2'b01;    // INCR
-  assign m_axi_gmem_ARCACHE = 4'b0011;  // normal, bufferable (what Vitis masters use)
-  assign m_axi_gmem_ARPROT  = 3'b000;
+  always_comb begin
+    for (int l = 0; l < NumLanes; l++) f_beat_valid[l] = mr_valid_q && 32'(mr_tag_q) == l;
+  end
+
+  assign m_axi_msg_ARVALID = mar_q;
+  assign m_axi_msg_ARADDR  = mar_addr_q;
+  assign m_axi_msg_ARLEN   = mar_len_q;
+  assign m_axi_msg_ARSIZE  = AxSize;
+  assign m_axi_msg_ARBURST = 2'b01;
+  assign m_axi_msg_ARCACHE = 4'b0011;
+  assign m_axi_msg_ARPROT  = 3'b000;
+  assign m_axi_msg_RREADY  = 1'b1;
+
+  assign rd_err     = gr_err_q || mr_err_q;
+  assign reads_idle = !gar_q && gout_q == 8'h0 && !mar_q && !mtag_valid;
 
   // ---- Results ---------------------------------------------------------------------------------
-  logic [NumLanes:0]               res_valid, res_ready;
-  logic [(NumLanes+1)*ResW-1:0]    res_data;
+  logic [NumLanes:0]            res_valid, res_ready;
+  logic [(NumLanes+1)*ResW-1:0] res_data;
+  logic                         b_fire;
 
   always_comb begin
     for (int l = 0; l < NumLanes; l++) begin
       // A res_t: MAC, STATUS (ST_VERIFIED or ST_MISMATCH), INDEX.
       res_valid[l]               = lr_valid[l];
       lr_ready[l]                = res_ready[l];
-      res_data[l * ResW +: ResW] = {lr_mac[l], lr_match[l] ? 2'd1 : 2'd2, lr_index[l]};
+      res_data[l * ResW +: ResW] = {lr_mac[l],
+                                    lr_match[l] ? nasmac_layout_pkg::ST_VERIFIED[1:0]
+                                                : nasmac_layout_pkg::ST_MISMATCH[1:0],
+                                    lr_index[l]};
     end
-    res_valid[NumLanes]                = bad_valid;
-    bad_ready                          = res_ready[NumLanes];
-    res_data[NumLanes * ResW +: ResW]  = bad_rec;
+    res_valid[NumLanes]               = bad_valid;
+    bad_ready                         = res_ready[NumLanes];
+    res_data[NumLanes * ResW +: ResW] = bad_rec;
   end
 
   nasmac_res #(.DataWidth(DataWidth), .NumIn(NumLanes + 1)) u_res (
-    .clk_i(ap_clk), .rst_ni,
-    .result_addr_i(result_addr), .flush_i(busy_q && all_records),
+    .clk_i(ap_clk), .rst_ni(dp_rst_ni),
+    .result_addr_i(result_addr), .flush_i(busy_q && left_q == 32'h0 && owed_q == 32'h0),
+    .stop_i(stop),
     .in_valid_i(res_valid), .in_ready_o(res_ready), .in_data_i(res_data),
-    .accepted_o(rec_accepted), .idle_o(res_idle),
+    .accepted_o(rec_accepted), .idle_o(res_idle), .wr_idle_o(wr_idle),
     .aw_valid_o(m_axi_gmem_AWVALID), .aw_ready_i(m_axi_gmem_AWREADY), .aw_addr_o(m_axi_gmem_AWADDR),
     .w_valid_o(m_axi_gmem_WVALID), .w_ready_i(m_axi_gmem_WREADY),
     .w_data_o(m_axi_gmem_WDATA), .w_strb_o(m_axi_gmem_WSTRB),
     .b_valid_i(m_axi_gmem_BVALID), .b_ready_o(m_axi_gmem_BREADY)
   );
+
+  assign b_fire = m_axi_gmem_BVALID && m_axi_gmem_BREADY;
+  logic wr_err_q;
+  always_ff @(posedge ap_clk) begin
+    if (!dp_rst_ni) wr_err_q <= 1'b0;
+    else            wr_err_q <= b_fire && m_axi_gmem_BRESP != 2'b00;
+  end
+  assign wr_err = wr_err_q;
 
   assign m_axi_gmem_AWLEN   = 8'h00;
   assign m_axi_gmem_AWSIZE  = AxSize;

@@ -1,10 +1,12 @@
 // The s_axi_control slave: Vitis ap_ctrl_hs control bits, interrupt registers, the kernel
-// arguments and the read-only ID/VERSION/CYCLES/BAD_INDEX registers of hw/layout.txt.
+// arguments and the read-only ID/VERSION/CYCLES/BAD_INDEX/RUN_STATUS registers of hw/layout.txt.
 // AW and W are taken independently (each is held until the other arrives), one write and one
 // read in flight at a time; reads of unmapped offsets return 0 and writes to them are ignored.
+// A read address is registered before it is decoded (the data leaves a cycle later), so the
+// decoder and the 32-bit read multiplexer are a path of their own.
 module nasmac_ctrl #(
   // Width of the s_axi_control byte address.
-  parameter int unsigned AddrWidth = 7
+  parameter int unsigned AddrWidth = 12
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
@@ -21,9 +23,7 @@ module nasmac_ctrl #(
   output logic [1:0]           bresp_o,
   input  logic                 arvalid_i,
   output logic                 arready_o,
-  /* verilator lint_off UNUSEDSIGNAL */ // Registers are word-aligned: the low two bits are ignored.
   input  logic [AddrWidth-1:0] araddr_i,
-  /* verilator lint_on UNUSEDSIGNAL */
   output logic                 rvalid_o,
   input  logic                 rready_i,
   output logic [31:0]          rdata_o,
@@ -36,13 +36,15 @@ module nasmac_ctrl #(
   output logic [63:0]          result_addr_o,
   output logic [31:0]          num_jobs_o,
   output logic [31:0]          arena_bytes_o,
+  output logic [31:0]          max_jobs_o,
   input  logic [63:0]          cycles_i,       // cycles of the current or last run
   input  logic [31:0]          bad_index_i,    // bad-index count of the current or last run
+  input  logic [31:0]          run_status_i,   // RUN_STATUS of the current or last run
   output logic                 interrupt_o
 );
   // Argument words, indexed by (offset - 0x10) / 4: DESC_ADDR lo/hi, ARENA_ADDR lo/hi,
-  // RESULT_ADDR lo/hi, NUM_JOBS, ARENA_BYTES.
-  localparam int unsigned NumArgs = 8;
+  // RESULT_ADDR lo/hi, NUM_JOBS, ARENA_BYTES, MAX_JOBS.
+  localparam int unsigned NumArgs = 9;
 
   logic                 aw_full_q, aw_full_d;
   logic [AddrWidth-1:0] aw_addr_q, aw_addr_d;
@@ -50,6 +52,11 @@ module nasmac_ctrl #(
   logic [31:0]          w_data_q, w_data_d;
   logic [3:0]           w_strb_q, w_strb_d;
   logic                 b_valid_q, b_valid_d;
+  logic                 ar_full_q, ar_full_d;
+  /* verilator lint_off UNUSEDSIGNAL */ // Registers are word-aligned: the low two bits are ignored.
+  logic [AddrWidth-1:0] ar_addr_q;
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [AddrWidth-1:0] ar_addr_d;
   logic                 r_valid_q, r_valid_d;
   logic [31:0]          r_data_q, r_data_d;
   logic                 ap_start_q, ap_start_d;
@@ -71,7 +78,7 @@ module nasmac_ctrl #(
   assign wready_o  = !w_full_q;
   assign bvalid_o  = b_valid_q;
   assign bresp_o   = 2'b00;
-  assign arready_o = !r_valid_q;
+  assign arready_o = !ar_full_q && !r_valid_q;
   assign rvalid_o  = r_valid_q;
   assign rdata_o   = r_data_q;
   assign rresp_o   = 2'b00;
@@ -81,13 +88,14 @@ module nasmac_ctrl #(
   assign result_addr_o = {arg_q[5], arg_q[4]};
   assign num_jobs_o    = arg_q[6];
   assign arena_bytes_o = arg_q[7];
+  assign max_jobs_o    = arg_q[8];
   assign interrupt_o   = gie_q && (isr_q != 2'b00);
 
   // A write happens once both halves are held and the previous response has gone.
   assign do_write = aw_full_q && w_full_q && !b_valid_q;
-  assign do_read  = arvalid_i && !r_valid_q;
+  assign do_read  = ar_full_q && !r_valid_q;
   assign wr_addr  = {{(32-AddrWidth){1'b0}}, aw_addr_q[AddrWidth-1:2], 2'b00};
-  assign rd_addr  = {{(32-AddrWidth){1'b0}}, araddr_i[AddrWidth-1:2], 2'b00};
+  assign rd_addr  = {{(32-AddrWidth){1'b0}}, ar_addr_q[AddrWidth-1:2], 2'b00};
   assign wmask    = {{8{w_strb_q[3]}}, {8{w_strb_q[2]}}, {8{w_strb_q[1]}}, {8{w_strb_q[0]}}};
 
   always_comb begin
@@ -110,9 +118,11 @@ module nasmac_ctrl #(
       rd_word = cycles_i[63:32];
     end else if (rd_addr == nasmac_layout_pkg::REG_BAD_INDEX) begin
       rd_word = bad_index_i;
+    end else if (rd_addr == nasmac_layout_pkg::REG_RUN_STATUS) begin
+      rd_word = run_status_i;
     end else if (rd_addr >= nasmac_layout_pkg::REG_DESC_ADDR &&
                  rd_addr < nasmac_layout_pkg::REG_DESC_ADDR + 32'd4 * NumArgs) begin
-      rd_word = arg_q[rd_addr[4:2] - nasmac_layout_pkg::REG_DESC_ADDR[4:2]];
+      rd_word = arg_q[rd_addr[5:2] - nasmac_layout_pkg::REG_DESC_ADDR[5:2]];
     end
   end
 
@@ -123,6 +133,8 @@ module nasmac_ctrl #(
     w_data_d   = w_data_q;
     w_strb_d   = w_strb_q;
     b_valid_d  = b_valid_q;
+    ar_full_d  = ar_full_q;
+    ar_addr_d  = ar_addr_q;
     r_valid_d  = r_valid_q;
     r_data_d   = r_data_q;
     ap_start_d = ap_start_q;
@@ -146,8 +158,13 @@ module nasmac_ctrl #(
     end
     if (b_valid_q && bready_i) b_valid_d = 1'b0;
     if (r_valid_q && rready_i) r_valid_d = 1'b0;
+    if (arvalid_i && arready_o) begin
+      ar_full_d = 1'b1;
+      ar_addr_d = araddr_i;
+    end
 
     if (do_read) begin
+      ar_full_d = 1'b0;
       r_valid_d = 1'b1;
       r_data_d  = rd_word;
       if (rd_addr == nasmac_layout_pkg::REG_AP_CTRL) begin
@@ -172,8 +189,8 @@ module nasmac_ctrl #(
                    wr_addr < nasmac_layout_pkg::REG_DESC_ADDR + 32'd4 * NumArgs) begin
         // Arguments are frozen while the kernel runs, as on a card the host must not touch them.
         if (!busy_q) begin
-          arg_d[wr_addr[4:2] - nasmac_layout_pkg::REG_DESC_ADDR[4:2]] =
-            (arg_q[wr_addr[4:2] - nasmac_layout_pkg::REG_DESC_ADDR[4:2]] & ~wmask) | (w_data_q & wmask);
+          arg_d[wr_addr[5:2] - nasmac_layout_pkg::REG_DESC_ADDR[5:2]] =
+            (arg_q[wr_addr[5:2] - nasmac_layout_pkg::REG_DESC_ADDR[5:2]] & ~wmask) | (w_data_q & wmask);
         end
       end
     end
@@ -195,13 +212,10 @@ module nasmac_ctrl #(
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       aw_full_q  <= 1'b0;
-      aw_addr_q  <= '0;
       w_full_q   <= 1'b0;
-      w_data_q   <= '0;
-      w_strb_q   <= '0;
       b_valid_q  <= 1'b0;
+      ar_full_q  <= 1'b0;
       r_valid_q  <= 1'b0;
-      r_data_q   <= '0;
       ap_start_q <= 1'b0;
       ap_done_q  <= 1'b0;
       ap_ready_q <= 1'b0;
@@ -212,13 +226,10 @@ module nasmac_ctrl #(
       for (int i = 0; i < NumArgs; i++) arg_q[i] <= '0;
     end else begin
       aw_full_q  <= aw_full_d;
-      aw_addr_q  <= aw_addr_d;
       w_full_q   <= w_full_d;
-      w_data_q   <= w_data_d;
-      w_strb_q   <= w_strb_d;
       b_valid_q  <= b_valid_d;
+      ar_full_q  <= ar_full_d;
       r_valid_q  <= r_valid_d;
-      r_data_q   <= r_data_d;
       ap_start_q <= ap_start_d;
       ap_done_q  <= ap_done_d;
       ap_ready_q <= ap_ready_d;
@@ -228,5 +239,14 @@ module nasmac_ctrl #(
       isr_q      <= isr_d;
       for (int i = 0; i < NumArgs; i++) arg_q[i] <= arg_d[i];
     end
+  end
+
+  // Address, data and read-data holding registers need no reset (their valid bits have one).
+  always_ff @(posedge clk_i) begin
+    aw_addr_q <= aw_addr_d;
+    w_data_q  <= w_data_d;
+    w_strb_q  <= w_strb_d;
+    ar_addr_q <= ar_addr_d;
+    r_data_q  <= r_data_d;
   end
 endmodule

@@ -16,8 +16,7 @@ TEST_DRIVER_ENV := NASMAC_TEST_SKIP_SIM=no-model
 TEST_DRIVER_XRT :=
 TEST_DRIVER_XRT_LDLIBS := -lxrt_coreutil
 else
-# The model that was actually built may have toy lanes (sim/build.mk records them).
-TEST_DRIVER_ENV = $(if $(strip $(shell cat $(SIM_VDIR)/toy_lanes 2>/dev/null)),NASMAC_TEST_SKIP_SIM=toy-lanes)
+TEST_DRIVER_ENV :=
 TEST_DRIVER_XRT := $(XRT_STUB_LIB)
 TEST_DRIVER_XRT_LDLIBS :=
 endif

@@ -1,9 +1,6 @@
 # tests/kernel: the whole kernel through the Verilator model (sim/sim.h) against the C reference.
 TEST_KERNEL_BIN := $(BIN)/test_kernel
-# Lanes replaced by the toy lane in this model build (see sim/build.mk): bit n for EIA n.
-TEST_KERNEL_TOY := $(shell echo $$(( 0 $(foreach n,$(SIM_TOY_LANES),+ (1 << $(n))) )))
-
-$(OBJ)/tests/kernel/test_kernel.o: CFLAGS += -Isim -Idriver/src -DNASMAC_TOY_LANES=$(TEST_KERNEL_TOY)u
+$(OBJ)/tests/kernel/test_kernel.o: CFLAGS += -Isim -Idriver/src
 $(OBJ)/tests/kernel/test_kernel.o: $(SIM_LIBS)
 
 $(TEST_KERNEL_BIN): $(OBJ)/tests/kernel/test_kernel.o $(NASMAC_REF_OBJS) $(SIM_LIBS)

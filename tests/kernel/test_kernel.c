@@ -17,11 +17,6 @@
 #include "nasmac_layout.h"
 #include "sim.h"
 
-/* Bit n set: the model was built with the testbench toy lane for EIA n (see sim/build.mk). */
-#ifndef NASMAC_TOY_LANES
-#define NASMAC_TOY_LANES 0
-#endif
-
 #define MAX_MSG_OCTETS 8192u
 #define RUN_BUDGET 20000000ull
 
@@ -62,33 +57,8 @@ static uint64_t rnd(void)
 	return rng_state;
 }
 
-/* The toy lane's MAC (hw/tb/kernel/toy_lane.sv), for a model built without a real lane. */
-static void toy_mac(const job_t *j, uint8_t mac[4])
-{
-	uint32_t acc = (uint32_t)j->key[0] << 24 | (uint32_t)j->key[1] << 16 | (uint32_t)j->key[2] << 8 |
-		       j->key[3];
-	acc ^= j->count ^ ((uint32_t)j->bearer << 27 | (uint32_t)j->dir << 26 | j->len_bits) ^ j->alg;
-	for (uint32_t w = 0; w < (j->len_bits + 31) / 32; w++) {
-		uint32_t v = 0;
-		for (uint32_t b = 0; b < 4; b++) {
-			uint32_t at = w * 4 + b;
-			uint8_t o = at * 8 < j->len_bits ? j->msg[at] : 0;
-			if (at * 8 < j->len_bits && j->len_bits - at * 8 < 8)
-				o &= (uint8_t)(0xff00u >> (j->len_bits - at * 8));
-			v = v << 8 | o;
-		}
-		acc ^= v;
-	}
-	for (int i = 0; i < 4; i++)
-		mac[i] = (uint8_t)(acc >> (24 - 8 * i));
-}
-
 static void ref_mac(const job_t *j, uint8_t mac[4])
 {
-	if (NASMAC_TOY_LANES & (1u << j->alg)) {
-		toy_mac(j, mac);
-		return;
-	}
 	int rc = nasmac_mac((nasmac_alg_t)j->alg, j->key, j->count, j->bearer, j->dir, j->msg,
 			    j->len_bits, mac);
 	if (rc)
@@ -644,9 +614,6 @@ int main(void)
 		seed = 1;
 	rng_state = seed;
 	printf("test_kernel: seed %" PRIu64 " (NASMAC_SEED=%" PRIu64 " repeats this run)\n", seed, seed);
-	for (unsigned a = 1; a <= 3; a++)
-		if (NASMAC_TOY_LANES & (1u << a))
-			printf("test_kernel: WARNING: the model uses the toy EIA%u lane\n", a);
 	test_registers();
 	test_vectors();
 	test_random(seed);

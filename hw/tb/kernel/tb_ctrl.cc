@@ -113,6 +113,8 @@ int main(int argc, char **argv)
 	CHECK(read(0x2c) == 0xaabbcc11 && t->arena_bytes_o == 0xaabbcc11, "WSTRB byte write 0x%x", read(0x2c));
 	write(0x28, 7);
 	CHECK(t->num_jobs_o == 7, "NUM_JOBS");
+	write(0x30, 4096);
+	CHECK(t->max_jobs_o == 4096 && read(0x30) == 4096, "MAX_JOBS");
 	write(0x40, 0);
 	CHECK(read(0x40) == 0x4e41534d, "ID read-only");
 
@@ -126,7 +128,9 @@ int main(int argc, char **argv)
 	CHECK(t->num_jobs_o == 7, "NUM_JOBS frozen while running");
 	t->cycles_i = 0x123456789aull;
 	t->bad_index_i = 5;
-	CHECK(read(0x48) == 0x3456789a && read(0x4c) == 0x12 && read(0x50) == 5, "CYCLES/BAD_INDEX");
+	t->run_status_i = 4;
+	CHECK(read(0x48) == 0x3456789a && read(0x4c) == 0x12 && read(0x50) == 5 && read(0x54) == 4,
+	      "CYCLES/BAD_INDEX/RUN_STATUS");
 	done_pulse();
 	CHECK(starts == 1, "no restart after done");
 	CHECK(read(0x0c) == 0x1, "ISR done");
@@ -149,6 +153,10 @@ int main(int argc, char **argv)
 	done_pulse();
 	CHECK(starts == 2 && read(0x0c) == 0 && t->interrupt_o == 0, "IER off");
 	CHECK(read(0x7c) == 0, "unmapped reads 0");
+	// A 12-bit address: 0x1010 would alias DESC_ADDR with 7 bits; 0x810 is unmapped.
+	CHECK(read(0x810) == 0, "0x810 is not DESC_ADDR");
+	write(0x830, 1);
+	CHECK(t->max_jobs_o == 4096, "a write to 0x830 is not MAX_JOBS");
 
 	t->final();
 	t.reset(); // the model must go before its context
