@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="build-essential clang llvm libclang-rt-dev python3 pkg-config zlib1g-dev verilator yosys \
-libssl-dev libuv1-dev libcmocka-dev libipsec-mb-dev libxrt-dev tshark"
+libssl-dev libuv1-dev libcmocka-dev libipsec-mb-dev libxrt-dev tshark z3 tcl"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
