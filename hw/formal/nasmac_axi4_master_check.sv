@@ -264,11 +264,15 @@ module nasmac_axi4_master_check #(
     end
   end
 
-`ifdef NASMAC_FORMAL_REACH_READ
-  // Reachability (run with the expectation "fail"): a counterexample shows that the depth reaches
-  // the last beat of a multi-beat read burst, so the checks above do not pass vacuously.
+`ifdef NASMAC_FORMAL_REACH
+  // Reachability (run with the expectation "reach:N"): a counterexample to each shows that the
+  // depth reaches the last beat of a multi-beat read burst and an answered write, so the checks
+  // above do not pass vacuously.
   always_ff @(posedge aclk) begin
-    if (f_ok && !in_rst) reach_read_burst_done: assert (!(r_hs && rlast && r_head_len != 8'h0));
+    if (f_ok && !in_rst) begin
+      reach_read_burst_done: assert (!(r_hs && rlast && r_head_len != 8'h0));
+      if (HasWrite != 0) reach_write_answered: assert (!b_hs);
+    end
   end
 `endif
 endmodule
