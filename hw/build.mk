@@ -136,7 +136,9 @@ test-formal:
 		$(FORMAL_CHECKERS) hw/formal/nasmac_broken_formal.sv
 	$(Q)$(FORMAL_RUN) broken_lite nasmac_broken_lite_formal 20 fail:r_valid_held \
 		$(FORMAL_CHECKERS) hw/formal/nasmac_broken_formal.sv
-	@echo "test-formal: 3 passed, 0 failed"
+	$(Q)$(FORMAL_RUN) broken_write nasmac_broken_write_formal 20 fail:w_last_ok \
+		$(FORMAL_CHECKERS) hw/formal/nasmac_broken_formal.sv
+	@echo "test-formal: 4 passed, 0 failed"
 
 formal-kernel:
 	@echo "  FORMAL  nasmac (lanes stubbed, m_axi_gmem$(if $(ALVEO_HAS_MSG), + m_axi_msg) + s_axi_control, $(FORMAL_DEPTH_KERNEL) steps)"
@@ -154,7 +156,7 @@ lint-formal:
 	@echo "  LINT    hw/formal (verilator --lint-only -Wall)"
 	$(Q)$(VERILATOR) --lint-only -Wall --top-module nasmac_ctrl_formal $(LAYOUT_GEN_SV) \
 		hw/rtl/nasmac_ctrl.sv $(FORMAL_CHECKERS) hw/formal/nasmac_ctrl_formal.sv
-	$(Q)for t in nasmac_broken_master_formal nasmac_broken_lite_formal; do \
+	$(Q)for t in nasmac_broken_master_formal nasmac_broken_lite_formal nasmac_broken_write_formal; do \
 		$(VERILATOR) --lint-only -Wall --top-module $$t $(FORMAL_CHECKERS) hw/formal/nasmac_broken_formal.sv || exit 1; done
 	$(Q)$(VERILATOR) --lint-only -Wall $(FORMAL_KDEFS) --top-module nasmac_kernel_formal $(FORMAL_KERNEL) \
 		$(FORMAL_CHECKERS) hw/formal/nasmac_kernel_formal.sv

@@ -5,6 +5,8 @@
 //     come within a cycle (AXI forbids it: VALID must stay until READY).
 //   nasmac_broken_lite_formal: an AXI4-Lite slave that offers its read response for one cycle
 //     only, whether or not RREADY took it.
+//   nasmac_broken_write_formal: an AXI4 write master that announces 2-beat bursts and raises
+//     WLAST on the first beat.
 module nasmac_broken_master_formal (
   input logic        clk,
   input logic        rst_n,
@@ -73,5 +75,45 @@ module nasmac_broken_lite_formal (
     .awvalid, .awready(1'b0), .awaddr, .wvalid, .wready(1'b0), .wdata, .wstrb,
     .bvalid(1'b0), .bready, .bresp(2'b00),
     .arvalid, .arready, .araddr, .rvalid(rvalid_q), .rready, .rdata(rdata_q), .rresp(2'b00)
+  );
+endmodule
+
+module nasmac_broken_write_formal (
+  input logic clk,
+  input logic rst_n,
+  input logic awready,
+  input logic wready,
+  input logic bvalid,
+  input logic [1:0] bresp
+);
+  logic aw_q, w_q, beat_q;
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      aw_q   <= 1'b0;
+      w_q    <= 1'b0;
+      beat_q <= 1'b0;
+    end else begin
+      // One burst at a time: AW and its two W beats presented together.
+      if (!aw_q && !w_q) begin
+        aw_q <= 1'b1;
+        w_q  <= 1'b1;
+      end
+      if (aw_q && awready) aw_q <= 1'b0;
+      if (w_q && wready) begin
+        beat_q <= !beat_q;
+        if (beat_q) w_q <= 1'b0;
+      end
+    end
+  end
+
+  nasmac_axi4_master_check #(.DataWidth(32), .HasWrite(1), .MaxBursts(2), .ResetLatency(0)) chk (
+    .aclk(clk), .aresetn(rst_n),
+    .arvalid(1'b0), .arready(1'b0), .araddr(64'h0), .arlen(8'h0), .arsize(3'd2),
+    .arburst(2'b01), .arcache(4'b0011), .arprot(3'b000),
+    .rvalid(1'b0), .rready(1'b1), .rdata(32'h0), .rresp(2'b00), .rlast(1'b0),
+    .awvalid(aw_q), .awready, .awaddr(64'h1000), .awlen(8'h1), .awsize(3'd2), .awburst(2'b01),
+    .awcache(4'b0011), .awprot(3'b000), .wvalid(w_q), .wready, .wdata(32'h0), .wstrb(4'hf),
+    // The bug: WLAST on the first of the two beats.
+    .wlast(!beat_q), .bvalid, .bready(1'b1), .bresp
   );
 endmodule
