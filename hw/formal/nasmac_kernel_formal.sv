@@ -60,7 +60,14 @@ module nasmac_kernel_formal #(
   logic [3:0]             m_axi_msg_ARCACHE;
 `endif
 
+`ifdef NASMAC_HAS_MSG_PORT
+  // The issue 9 kernel sizes its buffers for 150 cycles of memory latency; the interface rules do
+  // not depend on the depths, the solver's time does: the smallest legal ones.
+  nasmac #(.DataWidth(DataWidth), .CtrlAddrWidth(12), .MaxReads(8), .LaneBufBeats(16),
+           .LaneJobs(4)) dut (.*);
+`else
   nasmac #(.DataWidth(DataWidth), .CtrlAddrWidth(12)) dut (.*);
+`endif
 
   nasmac_axil_slave_check #(.AddrWidth(12), .MaxOutstanding(2), .ResetLatency(1)) chk_control (
     .aclk(ap_clk), .aresetn(ap_rst_n),
