@@ -125,7 +125,7 @@ def gen_tcl(rows, args, src):
 def generate(layout_path, ports_path):
     ports = read_ports(ports_path)
     rows, args = kernel_args(layout_path, ports)
-    src = "%s and %s" % (layout_path, ports_path)
+    src = "hw/layout.txt and hw/alveo/ports.txt"
     return ports, args, gen_xml(args, ports, src), gen_tcl(rows, args, src)
 
 
