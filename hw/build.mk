@@ -115,15 +115,16 @@ alveo-check: lint-alveo
 # with z3 to name a failing assertion. test-formal (in make test): the control slave, and the
 # broken fixtures that must be rejected. formal-kernel (make check-hw, minutes): the kernel top
 # with the lanes stubbed, and a reachability run showing that the depth covers a whole read burst
-# and an answered write on m_axi_gmem (reach:2; a whole m_axi_msg burst, the third target when
-# that port exists, needs a validated descriptor first and was not reached in 30 steps).
+# and an answered write on m_axi_gmem and a whole read burst on m_axi_msg when that port exists.
 FORMAL_DIR      := $(BUILD)/formal
 FORMAL_RUN      := sh hw/formal/run.sh $(FORMAL_DIR)
 FORMAL_CHECKERS := hw/formal/nasmac_axi4_master_check.sv hw/formal/nasmac_axil_slave_check.sv
 FORMAL_KERNEL   := $(filter-out $(KERNEL_LANES:%=hw/rtl/%.sv),$(KERNEL_RTL)) hw/formal/nasmac_lane_stubs.sv
 FORMAL_KDEFS    := $(if $(ALVEO_HAS_MSG),-DNASMAC_HAS_MSG_PORT)
 FORMAL_DEPTH_CTRL   ?= 40
-FORMAL_DEPTH_KERNEL ?= 24
+# A whole m_axi_msg burst completes at step 32 at the earliest (the host's four register writes,
+# a descriptor read and validated, then the message read), a whole m_axi_gmem burst at 15-18.
+FORMAL_DEPTH_KERNEL ?= $(if $(ALVEO_HAS_MSG),40,24)
 
 .PHONY: formal test-formal formal-kernel check-hw lint-formal
 formal: test-formal formal-kernel
@@ -146,7 +147,7 @@ formal-kernel:
 	$(Q)NASMAC_FORMAL_DEFINES="$(FORMAL_KDEFS)" $(FORMAL_RUN) kernel nasmac_kernel_formal \
 		$(FORMAL_DEPTH_KERNEL) pass $(FORMAL_KERNEL) $(FORMAL_CHECKERS) hw/formal/nasmac_kernel_formal.sv
 	$(Q)NASMAC_FORMAL_DEFINES="$(FORMAL_KDEFS) -DNASMAC_FORMAL_REACH" $(FORMAL_RUN) kernel_reach \
-		nasmac_kernel_formal $(FORMAL_DEPTH_KERNEL) reach:2 $(FORMAL_KERNEL) \
+		nasmac_kernel_formal $(FORMAL_DEPTH_KERNEL) reach:$(if $(ALVEO_HAS_MSG),3,2) $(FORMAL_KERNEL) \
 		$(FORMAL_CHECKERS) hw/formal/nasmac_kernel_formal.sv
 
 # Checks too slow for make test.
