@@ -1,0 +1,278 @@
+// Formal checker for one AXI4 master port (AMBA AXI IHI 0022, single ID, in-order responses).
+// Bind it at the port level of a formal wrapper: it ASSERTS the rules the master (the design)
+// must keep and ASSUMES the rules of the slave it talks to (the memory behind the shell), so
+// yosys-smtbmc explores every legal slave behaviour. Read-only masters set HasWrite = 0.
+//
+// Asserted (master): AR/AW/W VALID held until READY with a stable payload; INCR bursts only,
+// full-width beats, at most MaxBeats beats, never across a 4 KiB boundary; no W beat for a burst
+// whose AW is neither accepted nor presented; WLAST on exactly the last beat of its burst;
+// VALIDs low in reset; optional design claims (RReadyAlways: R beats are never back-pressured,
+// BReadyAlways: BREADY is tied high).
+// Assumed (slave): R/B VALID held until READY with a stable payload; an R beat only for an
+// accepted burst, RLAST on its last beat; a B only for a burst whose AW and last W are both done;
+// no more than MaxBursts reads (and writes) outstanding; VALIDs low in reset.
+module nasmac_axi4_master_check #(
+  // Data width in bits.
+  parameter int unsigned DataWidth = 512,
+  // 1: the port has AW/W/B channels; 0: read-only master.
+  parameter int unsigned HasWrite = 1,
+  // Longest burst the master may issue, in beats (AXI4 INCR allows 256).
+  parameter int unsigned MaxBeats = 256,
+  // Outstanding bursts per direction the modelled slave accepts (a power of two).
+  parameter int unsigned MaxBursts = 4,
+  // Cycles from the port reset to the design's registers being reset (2 for a registered reset).
+  parameter int unsigned ResetLatency = 1,
+  // Design claim: RREADY is high whenever a legal R beat is offered.
+  parameter int unsigned RReadyAlways = 0,
+  // Design claim: BREADY is tied high.
+  parameter int unsigned BReadyAlways = 0
+) (
+  input logic                   aclk,
+  input logic                   aresetn,
+  input logic                   arvalid,
+  input logic                   arready,
+  input logic [63:0]            araddr,
+  input logic [7:0]             arlen,
+  input logic [2:0]             arsize,
+  input logic [1:0]             arburst,
+  input logic [3:0]             arcache,
+  input logic [2:0]             arprot,
+  input logic                   rvalid,
+  input logic                   rready,
+  input logic [DataWidth-1:0]   rdata,
+  input logic [1:0]             rresp,
+  input logic                   rlast,
+  input logic                   awvalid,
+  input logic                   awready,
+  input logic [63:0]            awaddr,
+  input logic [7:0]             awlen,
+  input logic [2:0]             awsize,
+  input logic [1:0]             awburst,
+  input logic [3:0]             awcache,
+  input logic [2:0]             awprot,
+  input logic                   wvalid,
+  input logic                   wready,
+  input logic [DataWidth-1:0]   wdata,
+  input logic [DataWidth/8-1:0] wstrb,
+  input logic                   wlast,
+  input logic                   bvalid,
+  input logic                   bready,
+  input logic [1:0]             bresp
+);
+  localparam logic [2:0] FullSize = 3'($clog2(DataWidth / 8));
+  localparam int unsigned QW = $clog2(MaxBursts);
+
+  // ---- Reset as the design sees it ---------------------------------------------------------------
+  // in_rst: the design's registers take their reset at the end of this cycle (aresetn was low
+  // ResetLatency cycles ago). f_ok: the design has been reset once, so its state and $past mean
+  // something. The environment holds aresetn low for the first ResetLatency + 1 cycles.
+  logic [ResetLatency:0] rst_hist;
+  logic [ResetLatency:0] rst_hist_q = '1;
+  logic [2:0] f_cycle = '0;
+  logic in_rst, was_rst, f_ok;
+  always_comb begin
+    rst_hist    = rst_hist_q;
+    rst_hist[0] = !aresetn;
+  end
+  always_ff @(posedge aclk) begin
+    for (int i = 1; i <= ResetLatency; i++) rst_hist_q[i] <= rst_hist[i - 1];
+    if (f_cycle != 3'h7) f_cycle <= f_cycle + 1'b1;
+  end
+  assign in_rst = rst_hist[ResetLatency];
+  assign f_ok   = 32'(f_cycle) > ResetLatency;
+  logic was_rst_q = 1'b1;
+  always_ff @(posedge aclk) was_rst_q <= in_rst;
+  assign was_rst = was_rst_q;
+  always_comb if (32'(f_cycle) <= ResetLatency) assume (!aresetn);
+
+  // ---- Handshakes ---------------------------------------------------------------------------------
+  logic ar_hs, r_hs, aw_hs, w_hs, b_hs;
+  assign ar_hs = arvalid && arready;
+  assign r_hs  = rvalid && rready;
+  assign aw_hs = HasWrite != 0 && awvalid && awready;
+  assign w_hs  = HasWrite != 0 && wvalid && wready;
+  assign b_hs  = HasWrite != 0 && bvalid && bready;
+
+  // ---- Read bookkeeping: lengths of accepted bursts, beats of the oldest one ----------------------
+  logic [7:0]  rq_len [MaxBursts];
+  logic [QW:0] rq_wr = '0, rq_rd = '0;
+  logic [7:0]  r_beat = '0;
+  logic [QW:0] rq_count;
+  logic [7:0]  r_head_len;
+  assign rq_count   = rq_wr - rq_rd;
+  assign r_head_len = rq_len[rq_rd[QW-1:0]];
+
+  always_ff @(posedge aclk) begin
+    if (in_rst) begin
+      rq_wr  <= '0;
+      rq_rd  <= '0;
+      r_beat <= '0;
+    end else begin
+      if (ar_hs) begin
+        rq_len[rq_wr[QW-1:0]] <= arlen;
+        rq_wr <= rq_wr + 1'b1;
+      end
+      if (r_hs) begin
+        if (rlast) begin
+          r_beat <= '0;
+          rq_rd  <= rq_rd + 1'b1;
+        end else begin
+          r_beat <= r_beat + 1'b1;
+        end
+      end
+    end
+  end
+
+  // ---- Write bookkeeping --------------------------------------------------------------------------
+  // wq: lengths of accepted AW bursts whose data is not complete (head = burst W is on);
+  // w_early_done: the presented, not yet accepted AW already has all its beats;
+  // b_owed: bursts with AW and last W done and no B yet.
+  logic [7:0]  wq_len [MaxBursts];
+  logic [QW:0] wq_wr = '0, wq_rd = '0;
+  logic [7:0]  w_beat = '0;
+  logic        w_early_done = 1'b0;
+  logic [QW+1:0] b_owed = '0;
+  logic [QW:0] wq_count;
+  logic        w_on_queue, w_on_aw, w_cur_last;
+  logic [7:0]  w_cur_len;
+  assign wq_count   = wq_wr - wq_rd;
+  assign w_on_queue = wq_count != '0;
+  assign w_on_aw    = !w_on_queue && !w_early_done && awvalid;
+  assign w_cur_len  = w_on_queue ? wq_len[wq_rd[QW-1:0]] : awlen;
+  assign w_cur_last = w_beat == w_cur_len;
+
+  logic b_add, aw_push;
+  always_comb begin
+    b_add   = 1'b0;
+    aw_push = aw_hs;
+    // The last beat of the queued head completes an addressed burst.
+    if (w_hs && wlast && w_on_queue) b_add = 1'b1;
+    // An AW whose data is already complete (or completes now, before it was queued).
+    if (aw_hs && (w_early_done || (w_hs && wlast && !w_on_queue))) begin
+      b_add   = 1'b1;
+      aw_push = 1'b0;
+    end
+  end
+
+  always_ff @(posedge aclk) begin
+    if (in_rst) begin
+      wq_wr        <= '0;
+      wq_rd        <= '0;
+      w_beat       <= '0;
+      w_early_done <= 1'b0;
+      b_owed       <= '0;
+    end else begin
+      if (aw_push) begin
+        wq_len[wq_wr[QW-1:0]] <= awlen;
+        wq_wr <= wq_wr + 1'b1;
+      end
+      if (w_hs) begin
+        w_beat <= wlast ? 8'h0 : w_beat + 1'b1;
+        if (wlast && w_on_queue) wq_rd <= wq_rd + 1'b1;
+        // Burst of the presented AW complete before that AW was accepted.
+        if (wlast && !w_on_queue && !aw_hs) w_early_done <= 1'b1;
+      end
+      if (aw_hs && w_early_done) w_early_done <= 1'b0;
+      b_owed <= b_owed + {{(QW+1){1'b0}}, b_add} - {{(QW+1){1'b0}}, b_hs};
+    end
+  end
+
+  // ---- Slave rules (assumed) ----------------------------------------------------------------------
+  always_ff @(posedge aclk) begin
+    if (in_rst || was_rst) begin
+      assume (!rvalid);
+      assume (!bvalid);
+    end
+    if (!in_rst) begin
+      // An R beat belongs to the oldest accepted burst, RLAST on its last beat.
+      if (rvalid) begin
+        assume (rq_count != '0);
+        assume (rlast == (r_beat == r_head_len));
+      end
+      if (rq_count == (QW+1)'(MaxBursts)) assume (!arready);
+      if (HasWrite != 0) begin
+        if (bvalid) assume (b_owed != '0);
+        if (wq_count == (QW+1)'(MaxBursts)) assume (!awready);
+      end else begin
+        assume (!bvalid);
+      end
+    end
+    if (f_ok && !was_rst && !in_rst) begin
+      if ($past(rvalid && !rready)) begin
+        assume (rvalid);
+        assume ($stable(rdata) && $stable(rresp) && $stable(rlast));
+      end
+      if ($past(bvalid && !bready)) begin
+        assume (bvalid);
+        assume ($stable(bresp));
+      end
+    end
+  end
+
+  // ---- Master rules (asserted) --------------------------------------------------------------------
+  // Byte address one past the burst's last byte, within its 4 KiB page (INCR, full-size beats).
+  logic [13:0] ar_end, aw_end;
+  assign ar_end = {2'b00, araddr[11:0] & ~((12'd1 << arsize) - 12'd1)} + ((14'(arlen) + 14'd1) << arsize);
+  assign aw_end = {2'b00, awaddr[11:0] & ~((12'd1 << awsize) - 12'd1)} + ((14'(awlen) + 14'd1) << awsize);
+
+  always_ff @(posedge aclk) begin
+    if (f_ok && was_rst) begin
+      ar_valid_low_in_reset: assert (!arvalid);
+      if (HasWrite != 0) begin
+        aw_valid_low_in_reset: assert (!awvalid);
+        w_valid_low_in_reset:  assert (!wvalid);
+      end
+    end
+    if (f_ok && !was_rst && !in_rst) begin
+      if ($past(arvalid && !arready)) begin
+        ar_valid_held: assert (arvalid);
+        ar_payload_stable: assert ($stable(araddr) && $stable(arlen) && $stable(arsize) &&
+                                   $stable(arburst) && $stable(arcache) && $stable(arprot));
+      end
+      if (HasWrite != 0 && $past(awvalid && !awready)) begin
+        aw_valid_held: assert (awvalid);
+        aw_payload_stable: assert ($stable(awaddr) && $stable(awlen) && $stable(awsize) &&
+                                   $stable(awburst) && $stable(awcache) && $stable(awprot));
+      end
+      if (HasWrite != 0 && $past(wvalid && !wready)) begin
+        w_valid_held: assert (wvalid);
+        w_payload_stable: assert ($stable(wdata) && $stable(wstrb) && $stable(wlast));
+      end
+    end
+    if (!in_rst && arvalid) begin
+      ar_incr:      assert (arburst == 2'b01);
+      ar_full_size: assert (arsize == FullSize);
+      ar_len_max:   assert (32'(arlen) < MaxBeats);
+      ar_no_4k:     assert (ar_end <= 14'd4096);
+    end
+    if (!in_rst && HasWrite != 0 && awvalid) begin
+      aw_incr:      assert (awburst == 2'b01);
+      aw_full_size: assert (awsize == FullSize);
+      aw_len_max:   assert (32'(awlen) < MaxBeats);
+      aw_no_4k:     assert (aw_end <= 14'd4096);
+    end
+    if (!in_rst && HasWrite != 0 && wvalid) begin
+      // The beat belongs to an accepted burst, or to the AW being presented now.
+      w_has_aw:   assert (w_on_queue || w_on_aw);
+      w_last_ok:  assert (wlast == w_cur_last);
+    end
+    if (!in_rst && RReadyAlways != 0 && rvalid && rq_count != '0) begin
+      r_never_stalled: assert (rready);
+    end
+    if (!in_rst && BReadyAlways != 0 && HasWrite != 0) begin
+      b_ready_high: assert (bready);
+    end
+  end
+
+`ifdef NASMAC_FORMAL_REACH
+  // Reachability (run with the expectation "reach:N"): a counterexample to each shows that the
+  // depth reaches the last beat of a multi-beat read burst and an answered write, so the checks
+  // above do not pass vacuously.
+  always_ff @(posedge aclk) begin
+    if (f_ok && !in_rst) begin
+      reach_read_burst_done: assert (!(r_hs && rlast && r_head_len != 8'h0));
+      if (HasWrite != 0) reach_write_answered: assert (!b_hs);
+    end
+  end
+`endif
+endmodule

@@ -1,0 +1,119 @@
+/* verilator lint_off DECLFILENAME */ // Two fixtures, one file.
+// Deliberately broken fixtures: `make formal` must REJECT each of them, which shows that the
+// checkers can fail (a checker that cannot fail proves nothing).
+//   nasmac_broken_master_formal: an AXI4 read master that withdraws ARVALID when ARREADY does not
+//     come within a cycle (AXI forbids it: VALID must stay until READY).
+//   nasmac_broken_lite_formal: an AXI4-Lite slave that offers its read response for one cycle
+//     only, whether or not RREADY took it.
+//   nasmac_broken_write_formal: an AXI4 write master that announces 2-beat bursts and raises
+//     WLAST on the first beat.
+module nasmac_broken_master_formal (
+  input logic        clk,
+  input logic        rst_n,
+  input logic        arready,
+  input logic        rvalid,
+  input logic [31:0] rdata,
+  input logic [1:0]  rresp,
+  input logic        rlast
+);
+  logic        arvalid_q;
+  logic [63:0] araddr_q;
+  logic        rready;
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      arvalid_q <= 1'b0;
+      araddr_q  <= '0;
+    end else begin
+      // The bug: ARVALID toggles every cycle instead of waiting for ARREADY.
+      arvalid_q <= !arvalid_q;
+      if (arvalid_q && arready) araddr_q <= araddr_q + 64'd64;
+    end
+  end
+  assign rready = 1'b1;
+
+  nasmac_axi4_master_check #(.DataWidth(32), .HasWrite(0), .MaxBursts(2), .ResetLatency(0)) chk (
+    .aclk(clk), .aresetn(rst_n),
+    .arvalid(arvalid_q), .arready, .araddr(araddr_q), .arlen(8'h0), .arsize(3'd2),
+    .arburst(2'b01), .arcache(4'b0011), .arprot(3'b000),
+    .rvalid, .rready, .rdata, .rresp, .rlast,
+    .awvalid(1'b0), .awready(1'b0), .awaddr(64'h0), .awlen(8'h0), .awsize(3'h0), .awburst(2'h0),
+    .awcache(4'h0), .awprot(3'h0), .wvalid(1'b0), .wready(1'b0), .wdata(32'h0), .wstrb(4'h0),
+    .wlast(1'b0), .bvalid(1'b0), .bready(1'b0), .bresp(2'h0)
+  );
+endmodule
+
+module nasmac_broken_lite_formal (
+  input logic        clk,
+  input logic        rst_n,
+  input logic        arvalid,
+  input logic [11:0] araddr,
+  input logic        rready,
+  input logic        awvalid,
+  input logic [11:0] awaddr,
+  input logic        wvalid,
+  input logic [31:0] wdata,
+  input logic [3:0]  wstrb,
+  input logic        bready
+);
+  logic        rvalid_q;
+  logic [31:0] rdata_q;
+  logic        arready;
+  assign arready = !rvalid_q;
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      rvalid_q <= 1'b0;
+      rdata_q  <= '0;
+    end else begin
+      // The bug: the response is dropped after one cycle even without RREADY.
+      rvalid_q <= arvalid && arready;
+      if (arvalid && arready) rdata_q <= {20'h0, araddr};
+    end
+  end
+
+  nasmac_axil_slave_check #(.AddrWidth(12), .MaxOutstanding(2), .ResetLatency(0)) chk (
+    .aclk(clk), .aresetn(rst_n),
+    .awvalid, .awready(1'b0), .awaddr, .wvalid, .wready(1'b0), .wdata, .wstrb,
+    .bvalid(1'b0), .bready, .bresp(2'b00),
+    .arvalid, .arready, .araddr, .rvalid(rvalid_q), .rready, .rdata(rdata_q), .rresp(2'b00)
+  );
+endmodule
+
+module nasmac_broken_write_formal (
+  input logic clk,
+  input logic rst_n,
+  input logic awready,
+  input logic wready,
+  input logic bvalid,
+  input logic [1:0] bresp
+);
+  logic aw_q, w_q, beat_q;
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      aw_q   <= 1'b0;
+      w_q    <= 1'b0;
+      beat_q <= 1'b0;
+    end else begin
+      // One burst at a time: AW and its two W beats presented together.
+      if (!aw_q && !w_q) begin
+        aw_q <= 1'b1;
+        w_q  <= 1'b1;
+      end
+      if (aw_q && awready) aw_q <= 1'b0;
+      if (w_q && wready) begin
+        beat_q <= !beat_q;
+        if (beat_q) w_q <= 1'b0;
+      end
+    end
+  end
+
+  nasmac_axi4_master_check #(.DataWidth(32), .HasWrite(1), .MaxBursts(2), .ResetLatency(0)) chk (
+    .aclk(clk), .aresetn(rst_n),
+    .arvalid(1'b0), .arready(1'b0), .araddr(64'h0), .arlen(8'h0), .arsize(3'd2),
+    .arburst(2'b01), .arcache(4'b0011), .arprot(3'b000),
+    .rvalid(1'b0), .rready(1'b1), .rdata(32'h0), .rresp(2'b00), .rlast(1'b0),
+    .awvalid(aw_q), .awready, .awaddr(64'h1000), .awlen(8'h1), .awsize(3'd2), .awburst(2'b01),
+    .awcache(4'b0011), .awprot(3'b000), .wvalid(w_q), .wready, .wdata(32'h0), .wstrb(4'hf),
+    // The bug: WLAST on the first of the two beats.
+    .wlast(!beat_q), .bvalid, .bready(1'b1), .bresp
+  );
+endmodule
