@@ -14,7 +14,8 @@ module nasmac_ctrl_formal (
   input  logic        rready,
   input  logic        done,
   input  logic [63:0] cycles,
-  input  logic [31:0] bad_index
+  input  logic [31:0] bad_index,
+  input  logic [31:0] run_status
 );
   logic awready, wready, bvalid, arready, rvalid;
   logic [1:0] bresp, rresp;
@@ -22,7 +23,7 @@ module nasmac_ctrl_formal (
   /* verilator lint_off UNUSEDSIGNAL */
   logic start, irq;
   logic [63:0] desc_addr, arena_addr, result_addr;
-  logic [31:0] num_jobs, arena_bytes;
+  logic [31:0] num_jobs, arena_bytes, max_jobs;
   /* verilator lint_on UNUSEDSIGNAL */
 
   nasmac_ctrl #(.AddrWidth(12)) dut (
@@ -34,8 +35,8 @@ module nasmac_ctrl_formal (
     .rvalid_o(rvalid), .rready_i(rready), .rdata_o(rdata), .rresp_o(rresp),
     .start_o(start), .done_i(done),
     .desc_addr_o(desc_addr), .arena_addr_o(arena_addr), .result_addr_o(result_addr),
-    .num_jobs_o(num_jobs), .arena_bytes_o(arena_bytes),
-    .cycles_i(cycles), .bad_index_i(bad_index),
+    .num_jobs_o(num_jobs), .arena_bytes_o(arena_bytes), .max_jobs_o(max_jobs),
+    .cycles_i(cycles), .bad_index_i(bad_index), .run_status_i(run_status),
     .interrupt_o(irq)
   );
 

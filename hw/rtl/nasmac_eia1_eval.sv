@@ -317,6 +317,15 @@ module nasmac_eia1_eval (
     end
   end
 
+  // EVAL is the one register that carries a job from word to word: it starts each job at zero
+  // only because the previous job's last word left it so. A reset in the middle of a job (a
+  // bus error ends the run early, the shell resets the kernel) must clear it too, or the next
+  // job starts from the aborted one's partial sum.
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni)  e_eval_q <= '0;
+    else if (adv) e_eval_q <= e_eval_d;
+  end
+
   always_ff @(posedge clk_i) begin
     k_p_q    <= k_p_d;
     k_m_q    <= k_m_d;
@@ -340,7 +349,6 @@ module nasmac_eia1_eval (
       w2_y_q   <= w2_y_d;
       w2_t_q   <= w2_t_d;
       w2_m_q   <= w2_m_d;
-      e_eval_q <= e_eval_d;
       c_in_q   <= c_in_d;
       c_m_q    <= c_m_d;
       d_mac_q  <= d_mac_d;

@@ -500,9 +500,10 @@ static void test_reset_midrun(void)
 
 /* Runs a batch with one injected bus error; the run must end (no hang), the model must have
  * answered one burst with the error, and a kernel with RUN_STATUS (layout 2.0) must report it. */
-static void bus_error_run(kdev_t *d, size_t n, int write, uint32_t resp, int has_status)
+static void bus_error_run(kdev_t *d, size_t n, int write, uint32_t resp, int has_status,
+			  const char *port, uint64_t nth)
 {
-	nasmac_sim_fault_t f = {.port = "gmem", .write = write, .resp = resp, .nth = 3, .count = 1};
+	nasmac_sim_fault_t f = {.port = port, .write = write, .resp = resp, .nth = nth, .count = 1};
 	nasmac_sim_stats_t before, after;
 	uint64_t used = 0, cycles = 0;
 	uint32_t status = 0;
@@ -523,8 +524,8 @@ static void bus_error_run(kdev_t *d, size_t n, int write, uint32_t resp, int has
 	if (has_status)
 		CHECK(status == (write ? NASMAC_DEV_RUN_WR_ERR : NASMAC_DEV_RUN_RD_ERR),
 		      "%s %s: RUN_STATUS 0x%x", what, resp == NASMAC_SIM_SLVERR ? "SLVERR" : "DECERR", status);
-	printf("  %s %-6s on burst 3: run ended after %" PRIu64 " cycles, RUN_STATUS 0x%x\n", what,
-	       resp == NASMAC_SIM_SLVERR ? "SLVERR" : "DECERR", cycles, status);
+	printf("  %s %-6s on %s burst %" PRIu64 ": run ended after %" PRIu64 " cycles, RUN_STATUS 0x%x\n", what,
+	       resp == NASMAC_SIM_SLVERR ? "SLVERR" : "DECERR", port, nth, cycles, status);
 	nasmac_sim_inject(d->sim, NULL);
 }
 
@@ -591,11 +592,20 @@ static void test_bus_errors(void)
 		printf("  NOTE: this kernel has no MAX_JOBS/RUN_STATUS yet: RUN_STATUS not checked\n");
 	if (has_status)
 		bad_args_runs(&d, n);
-	bus_error_run(&d, n, 0, NASMAC_SIM_SLVERR, has_status);
-	bus_error_run(&d, n, 1, NASMAC_SIM_SLVERR, has_status);
-	bus_error_run(&d, n, 0, NASMAC_SIM_DECERR, has_status);
-	/* The next clean run is right and reports no error. */
+	bus_error_run(&d, n, 0, NASMAC_SIM_SLVERR, has_status, "gmem", 3);
+	bus_error_run(&d, n, 1, NASMAC_SIM_SLVERR, has_status, "gmem", 3);
+	bus_error_run(&d, n, 0, NASMAC_SIM_DECERR, has_status, "gmem", 3);
+	/* Early message reads of the port the kernel has for them: the run stops with lane jobs
+	 * half done, and the clean run below must not inherit anything of them (an EIA1 lane once
+	 * started its next job from an aborted job's partial EVAL). */
 	uint64_t used = 0;
+	for (int k = 0; k < 6; k++) {
+		bus_error_run(&d, n, 0, NASMAC_SIM_SLVERR, has_status,
+			      nasmac_sim_port(d.sim, 1) ? "msg" : "gmem", (uint64_t)(1 + k % 3));
+		make_random(jobs, n, 2048, &used);
+		run_and_check(&d, jobs, n, "clean run after a message read error", (uint32_t)used);
+	}
+	/* The next clean run is right and reports no error. */
 	make_random(jobs, n, 2048, &used);
 	run_and_check(&d, jobs, n, "clean run after bus errors", (uint32_t)used);
 	nasmac_sim_reg_read(d.sim, NASMAC_REG_RUN_STATUS, &v);
