@@ -132,7 +132,8 @@ module nasmac_desc #(
   logic                 beat_room;
   /* verilator lint_on UNUSEDSIGNAL */
 
-  nasmac_fifo #(.Width(DataWidth), .Depth(FifoBeats)) u_beats (
+  // Block RAM with a registered read: the beat leaves the RAM into a register, not into logic.
+  nasmac_fifo #(.Width(DataWidth), .Depth(FifoBeats), .SyncRead(1)) u_beats (
     .clk_i, .rst_ni,
     .wr_valid_i(beat_valid_i), .wr_ready_o(beat_room), .wr_data_i(beat_data_i),
     .rd_valid_o(fifo_valid), .rd_ready_i(fifo_pop), .rd_data_o(fifo_data)

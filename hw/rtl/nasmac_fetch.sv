@@ -159,7 +159,8 @@ module nasmac_fetch #(
   /* verilator lint_off UNUSEDSIGNAL */ // Always set: requests never exceed the buffer.
   logic beat_room;
   /* verilator lint_on UNUSEDSIGNAL */
-  nasmac_fifo #(.Width(DataWidth), .Depth(BufBeats)) u_beats (
+  // Block RAM with a registered read: the beat leaves the RAM into a register, not into logic.
+  nasmac_fifo #(.Width(DataWidth), .Depth(BufBeats), .SyncRead(1)) u_beats (
     .clk_i, .rst_ni,
     .wr_valid_i(beat_valid_i), .wr_ready_o(beat_room), .wr_data_i(beat_data_i),
     .rd_valid_o(buf_valid), .rd_ready_i(buf_pop), .rd_data_o(buf_data)
