@@ -83,7 +83,8 @@ P=$(free_port)
 "$BIN/nasmacd" mme --listen 127.0.0.1:$P --backend cpu --store "lmdb:$T/s3" --workers 2 >"$T/k.log" 2>&1 &
 PID=$!
 wait_n "$T/k.log" 'serving N26' 2
-w=$(pgrep -P $PID | head -1)
+# a worker: a child of the parent (from /proc, no procps needed)
+w=$(grep -l "^PPid:[[:space:]]*$PID$" /proc/[0-9]*/status 2>/dev/null | head -1 | cut -d/ -f3)
 kill -9 "$w"
 wait $PID; rc=$?; PID=
 [ $rc -ne 0 ] && grep -q "worker .* ended (signal 9): stopping the others" "$T/k.log" && ok ||
