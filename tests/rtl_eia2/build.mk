@@ -4,7 +4,7 @@
 
 RTL_EIA2_DIR      := $(BUILD)/rtl_eia2
 RTL_EIA2_TB_DIR   := hw/tb/eia2
-RTL_EIA2_AES_RTL  := hw/rtl/nasmac_aes_sbox.sv hw/rtl/nasmac_aes_keyexp.sv \
+RTL_EIA2_AES_RTL  := hw/rtl/nasmac_sbox_pkg.sv hw/rtl/nasmac_aes_sbox.sv hw/rtl/nasmac_aes_keyexp.sv \
 	hw/rtl/nasmac_aes_round.sv hw/rtl/nasmac_aes128_pipe.sv
 RTL_EIA2_LANE_RTL := $(RTL_EIA2_AES_RTL) hw/rtl/nasmac_ram.sv hw/rtl/nasmac_fifo.sv hw/rtl/nasmac_ffs.sv \
 	hw/rtl/nasmac_eia2_lane.sv $(RTL_EIA2_TB_DIR)/peek.vlt
