@@ -11,8 +11,9 @@ SIM_LIBS  := $(SIM_LIB)
 SIM_LDLIBS := -lpthread
 VERILATOR_INC := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include
 
-# KERNEL_RTL (every RTL file of the kernel) comes from hw/build.mk.
-SIM_RTL := $(KERNEL_RTL)
+# KERNEL_RTL (every RTL file of the kernel) comes from hw/build.mk; sim/peek.vlt makes the
+# storage visible to nasmac_sim_peek().
+SIM_RTL := $(KERNEL_RTL) sim/peek.vlt
 
 # Fast to build rather than fast to run (the model is on the critical path of make test).
 SIM_VFLAGS := --cc --top-module nasmac --prefix Vnasmac -Wno-fatal -Wno-lint -Wno-style \

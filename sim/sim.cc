@@ -10,6 +10,7 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "Vnasmac.h"
 #include "verilated.h"
@@ -569,6 +570,44 @@ uint64_t nasmac_sim_cycles(const nasmac_sim_t *sim)
 int nasmac_sim_irq(const nasmac_sim_t *sim)
 {
 	return sim ? sim->top->__SYM__interrupt : 0;
+}
+
+size_t nasmac_sim_peek(nasmac_sim_t *sim, nasmac_sim_peek_fn fn, void *arg)
+{
+	static const char *const kVars[] = { "mem", "mem_q", "rdata_q", "byp_data_q", "od_q" };
+	const VerilatedScopeNameMap *scopes = sim ? sim->ctx->scopeNameMap() : nullptr;
+	std::string prefix = sim ? std::string(sim->top->name()) + "." : std::string();
+	std::vector<uint32_t> words;
+	size_t n = 0;
+
+	if (!scopes || !fn)
+		return 0;
+	for (const auto &it : *scopes) {
+		const VerilatedScope *scope = it.second;
+		if (!scope->varsp())
+			continue;
+		const char *name = scope->name();
+		if (!strncmp(name, prefix.c_str(), prefix.size()))
+			name += prefix.size();
+		for (const auto &v : *scope->varsp()) {
+			const VerilatedVar &var = v.second;
+			bool wanted = false;
+			for (const char *w : kVars)
+				wanted |= !strcmp(v.first, w);
+			if (!wanted || var.udims() > 1)
+				continue;
+			uint32_t width = var.dims() > var.udims() ? (uint32_t)var.packed().elements() : 1u;
+			uint32_t elems = var.udims() ? (uint32_t)var.unpacked().elements() : 1u;
+			size_t ent = var.entSize();
+			words.assign((ent + 3) / 4, 0);
+			for (uint32_t e = 0; e < elems; e++) {
+				memcpy(words.data(), static_cast<const uint8_t *>(var.datap()) + e * ent, ent);
+				fn(arg, name, v.first, e, words.data(), width);
+				n++;
+			}
+		}
+	}
+	return n;
 }
 
 } // extern "C"

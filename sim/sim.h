@@ -94,6 +94,15 @@ uint64_t nasmac_sim_cycles(const nasmac_sim_t *sim);
 /* Level of the kernel's interrupt output. */
 int nasmac_sim_irq(const nasmac_sim_t *sim);
 
+/* What the model lets tests look into (sim/peek.vlt): every FIFO entry and RAM word of the
+ * kernel and the registers right after them (a bypass, an output or a read register). fn is
+ * called once per element with its instance (e.g. "nasmac.u_desc.u_beats.g_sync.u_ram"), the
+ * variable, the element's index, its bits as little-endian 32-bit words and its width in bits.
+ * Returns the number of elements visited (0 for a model built without the visibility). */
+typedef void (*nasmac_sim_peek_fn)(void *arg, const char *scope, const char *var, uint32_t elem,
+				   const uint32_t *words, uint32_t width);
+size_t nasmac_sim_peek(nasmac_sim_t *sim, nasmac_sim_peek_fn fn, void *arg);
+
 #ifdef __cplusplus
 }
 #endif

@@ -142,7 +142,8 @@ typedef struct nasmac_stats {
 	uint64_t device_ns; /* wall time spent in device runs */
 	uint64_t device_cycles; /* sim: kernel clock cycles spent in runs */
 	uint64_t run_errors; /* device batches whose run reported an error in RUN_STATUS (a bus
-			      * error, or arguments the kernel refused): their records were
+			      * error, or arguments the kernel refused), or shared one RUN_STATUS
+			      * read with such a run (runs queued back to back): their records were
 			      * discarded and the batch recomputed on the CPU (each is also in
 			      * failed_batches, its jobs in fallbacks) */
 } nasmac_stats_t;

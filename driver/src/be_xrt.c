@@ -216,11 +216,11 @@ static int xrt_wait(struct nasmac_dev *dev, struct nasmac__slot *slot, uint32_t 
 	int rc;
 
 	rc = nasmac__xrt_run_wait(xs->run, timeout_ms);
-	/* KNOWN GAP: RUN_STATUS is a register cleared at ap_start, and XRT starts the next queued
-	 * run as soon as this one is done, so with inflight > 1 an error of this run can be
-	 * cleared before it is read here (the records are then only as trustworthy as
-	 * check_results() makes them). A status the kernel writes to memory with the records
-	 * would close it; until then this read is exact only for the last run in the queue. */
+	/* XRT starts the next queued run as soon as this one is done, so the next one may have
+	 * ended too before this read. RUN_STATUS (layout 3.0) is therefore sticky across ap_start
+	 * and cleared by this read: it ORs the errors of every run that ended since the last read
+	 * and counts them (RUNS). The core (nasmac__run_verdict) applies a read to that many runs
+	 * in start order and distrusts all of them when it reports an error. */
 	if (!rc)
 		rc = nasmac__xrt_read_reg(x->kernel, NASMAC_REG_RUN_STATUS, &slot->run_status);
 	if (!rc)

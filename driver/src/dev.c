@@ -281,6 +281,32 @@ static void start_filled(struct nasmac_dev *dev, uint32_t count)
 	}
 }
 
+int nasmac__run_verdict(struct nasmac__run_verdicts *rs, uint32_t run_status)
+{
+	uint32_t runs = (run_status & NASMAC_DEV_RUN_RUNS_MASK) >> NASMAC_DEV_RUN_RUNS_SHIFT;
+	uint64_t bad = (run_status & NASMAC_DEV_RUN_ERR_MASK) != 0;
+	int verdict;
+
+	/* More runs than can be on the device (inflight <= 64; 255 means "at least"): the count
+	 * is not to be believed, nor anything queued with it. */
+	if (rs->ahead + runs > 64) {
+		rs->bad = 0;
+		rs->ahead = 0;
+		return 1;
+	}
+	/* The error bits are ORed over the runs of one read: which one failed is unknown, so an
+	 * error marks them all; a read without one clears them all. */
+	for (uint32_t k = 0; k < runs; k++)
+		rs->bad |= bad << (rs->ahead + k);
+	rs->ahead += runs;
+	if (rs->ahead == 0)
+		return 1; /* the run ended, but the kernel counted none */
+	verdict = (int)(rs->bad & 1);
+	rs->bad >>= 1;
+	rs->ahead--;
+	return verdict;
+}
+
 /* Waits for the oldest slot and finishes it; on a failure, recovers the device and restarts
  * the slots started after it. Called and returns with the lock held. */
 static void reap_head(struct nasmac_dev *dev)
@@ -296,8 +322,9 @@ static void reap_head(struct nasmac_dev *dev)
 		slot->run_status = 0;
 		rc = dev->ops->wait(dev, slot, dev->opts.timeout_ms);
 		/* The kernel says its records are not to be trusted (a bus error, refused
-		 * arguments): none is looked at. It stopped cleanly, so no reset is needed. */
-		if (rc == 0 && slot->run_status) {
+		 * arguments, in this run or in one reported with it): none is looked at. It
+		 * stopped cleanly, so no reset is needed. */
+		if (rc == 0 && nasmac__run_verdict(&dev->rs, slot->run_status)) {
 			rc = -EIO;
 			refused = 1;
 		}
@@ -307,6 +334,9 @@ static void reap_head(struct nasmac_dev *dev)
 	t_end = nasmac__drv_now_ns();
 	resolve_slot(slot, rc == 0);
 	if (rc && !refused && !dev->dead && dev->ops->recover) {
+		/* The reset clears RUN_STATUS: verdicts read before it no longer apply to the
+		 * runs that are started again. */
+		dev->rs = (struct nasmac__run_verdicts){ 0 };
 		if (dev->ops->recover(dev)) {
 			fprintf(stderr, "nasmac: %s device lost after a failed batch; "
 					"computing on the CPU from now on\n", dev->ops->name);

@@ -35,7 +35,7 @@ struct nasmac__slot {
 	uint64_t seq;          /* batch number since open (fault injection counts these) */
 	uint64_t t_start_ns;   /* when .start was called */
 	uint64_t cycles;       /* sim: kernel cycles of the run, set by .wait */
-	uint32_t run_status;   /* RUN_STATUS after the run, set by .wait (0: records valid) */
+	uint32_t run_status;   /* RUN_STATUS read after the run, set by .wait (nasmac__run_verdict) */
 	int state;             /* NASMAC__SLOT_* */
 	void *be;              /* backend state for this slot */
 };
@@ -78,6 +78,17 @@ struct nasmac__sync {
 	int done; /* set under the lock when the job is finished */
 	struct nasmac__sync *next;
 };
+
+/* RUN_STATUS is clear on read and speaks for every run that ended since the last read (RUNS of
+ * them, in start order): with XRT one read may come after the next queued run has ended too.
+ * The verdicts of runs reported and not yet reaped wait here, bit 0 the oldest (1: distrust). */
+struct nasmac__run_verdicts {
+	uint64_t bad;
+	uint32_t ahead;
+};
+/* Takes the RUN_STATUS value read for the oldest unreaped run; 1 when its records are not to be
+ * trusted (an error in the runs that read covered, or no run counted for it). */
+int nasmac__run_verdict(struct nasmac__run_verdicts *rs, uint32_t run_status);
 
 struct nasmac_dev {
 	const struct nasmac__backend_ops *ops;
@@ -123,6 +134,7 @@ struct nasmac_dev {
 	size_t arena_bytes;
 	uint64_t batch_seq;
 	uint64_t dev_end_ns; /* when the last finished run ended, for stats.device_ns */
+	struct nasmac__run_verdicts rs; /* RUN_STATUS verdicts of runs not yet reaped */
 
 	nasmac_stats_t st;
 };

@@ -29,7 +29,7 @@
 #define NASMAC_REG_CYCLES                0x48u /* ro: kernel clock cycles from ap_start to ap_done of the last run */
 #define NASMAC_REG_CYCLES_HI             0x4cu
 #define NASMAC_REG_BAD_INDEX             0x50u /* ro: descriptors of the last run whose INDEX >= NUM_JOBS (no record written for them) */
-#define NASMAC_REG_RUN_STATUS            0x54u /* ro: 0 = the last run's records are valid; bit0 read error (RRESP), bit1 write error (BRESP), bit2 bad arguments (misaligned address, NUM_JOBS > MAX_JOBS): the host must discard every record of that run */
+#define NASMAC_REG_RUN_STATUS            0x54u /* ro: clear on read; the runs that ended since the last read: bits 15..8 RUNS (how many, stops at 255), bits 2..0 their errors ORed: bit0 read error (RRESP), bit1 write error (BRESP), bit2 bad arguments (misaligned address, NUM_JOBS > MAX_JOBS); with an error the host must discard every record of those RUNS runs */
 
 #define NASMAC_DESC_KEY_OFF              0x00u /* 128-bit K_NASint, octet 0 first */
 #define NASMAC_DESC_KEY_LEN              0x10u
@@ -67,7 +67,7 @@
 #define NASMAC_RES_BYTES                 16u
 #define NASMAC_DEV_MAX_LEN_BITS          65504u
 #define NASMAC_DEV_ID_VALUE              0x4e41534du
-#define NASMAC_DEV_VERSION               0x00020000u
+#define NASMAC_DEV_VERSION               0x00030000u
 #define NASMAC_DEV_ST_VERIFIED           1u
 #define NASMAC_DEV_ST_MISMATCH           2u
 #define NASMAC_DEV_ST_BAD_DESC           3u
@@ -80,6 +80,9 @@
 #define NASMAC_DEV_RUN_RD_ERR            0x01u
 #define NASMAC_DEV_RUN_WR_ERR            0x02u
 #define NASMAC_DEV_RUN_BAD_ARGS          0x04u
+#define NASMAC_DEV_RUN_ERR_MASK          0x07u
+#define NASMAC_DEV_RUN_RUNS_SHIFT        8u
+#define NASMAC_DEV_RUN_RUNS_MASK         0xff00u
 
 /* The records as host structs. pack writes every octet of the record (RSVD as zeros);
  * unpack reads every field but RSVD. Integers are little-endian on the device whatever the

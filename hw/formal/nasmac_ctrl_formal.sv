@@ -15,7 +15,7 @@ module nasmac_ctrl_formal (
   input  logic        done,
   input  logic [63:0] cycles,
   input  logic [31:0] bad_index,
-  input  logic [31:0] run_status
+  input  logic [2:0]  run_err
 );
   logic awready, wready, bvalid, arready, rvalid;
   logic [1:0] bresp, rresp;
@@ -36,7 +36,7 @@ module nasmac_ctrl_formal (
     .start_o(start), .done_i(done),
     .desc_addr_o(desc_addr), .arena_addr_o(arena_addr), .result_addr_o(result_addr),
     .num_jobs_o(num_jobs), .arena_bytes_o(arena_bytes), .max_jobs_o(max_jobs),
-    .cycles_i(cycles), .bad_index_i(bad_index), .run_status_i(run_status),
+    .cycles_i(cycles), .bad_index_i(bad_index), .run_err_i(run_err),
     .interrupt_o(irq)
   );
 

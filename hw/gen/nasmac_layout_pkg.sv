@@ -18,7 +18,7 @@ package nasmac_layout_pkg;
   localparam logic [31:0] REG_VERSION = 32'h00000044; // ro, 4 octets: layout version (major << 16 | minor)
   localparam logic [31:0] REG_CYCLES = 32'h00000048; // ro, 8 octets: kernel clock cycles from ap_start to ap_done of the last run
   localparam logic [31:0] REG_BAD_INDEX = 32'h00000050; // ro, 4 octets: descriptors of the last run whose INDEX >= NUM_JOBS (no record written for them)
-  localparam logic [31:0] REG_RUN_STATUS = 32'h00000054; // ro, 4 octets: 0 = the last run's records are valid; bit0 read error (RRESP), bit1 write error (BRESP), bit2 bad arguments (misaligned address, NUM_JOBS > MAX_JOBS): the host must discard every record of that run
+  localparam logic [31:0] REG_RUN_STATUS = 32'h00000054; // ro, 4 octets: clear on read; the runs that ended since the last read: bits 15..8 RUNS (how many, stops at 255), bits 2..0 their errors ORed: bit0 read error (RRESP), bit1 write error (BRESP), bit2 bad arguments (misaligned address, NUM_JOBS > MAX_JOBS); with an error the host must discard every record of those RUNS runs
   // Descriptor record fields: octet offset and size.
   localparam logic [31:0] DESC_KEY_OFF = 32'h00000000; // 128-bit K_NASint, octet 0 first
   localparam logic [31:0] DESC_KEY_BYTES = 32'h00000010; // size in octets
@@ -56,7 +56,7 @@ package nasmac_layout_pkg;
   localparam logic [31:0] RES_BYTES = 32'h00000010; // layout constant
   localparam logic [31:0] MAX_LEN_BITS = 32'h0000ffe0; // layout constant
   localparam logic [31:0] ID_VALUE = 32'h4e41534d; // layout constant
-  localparam logic [31:0] VERSION = 32'h00020000; // layout constant
+  localparam logic [31:0] VERSION = 32'h00030000; // layout constant
   localparam logic [31:0] ST_VERIFIED = 32'h00000001; // layout constant
   localparam logic [31:0] ST_MISMATCH = 32'h00000002; // layout constant
   localparam logic [31:0] ST_BAD_DESC = 32'h00000003; // layout constant
@@ -69,5 +69,8 @@ package nasmac_layout_pkg;
   localparam logic [31:0] RUN_RD_ERR = 32'h00000001; // layout constant
   localparam logic [31:0] RUN_WR_ERR = 32'h00000002; // layout constant
   localparam logic [31:0] RUN_BAD_ARGS = 32'h00000004; // layout constant
+  localparam logic [31:0] RUN_ERR_MASK = 32'h00000007; // layout constant
+  localparam logic [31:0] RUN_RUNS_SHIFT = 32'h00000008; // layout constant
+  localparam logic [31:0] RUN_RUNS_MASK = 32'h0000ff00; // layout constant
 endpackage
 /* verilator lint_on UNUSEDPARAM */

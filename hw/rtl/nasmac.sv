@@ -116,7 +116,7 @@ module nasmac #(
   logic [31:0] left_q, left_d;            // descriptors not yet disposed of
   logic [31:0] owed_q, owed_d;            // records the validator and lanes still owe the writer
   logic [31:0] bad_index_q, bad_index_d;
-  logic [2:0]  status_q, status_d;        // RUN_STATUS
+  logic [2:0]  status_q, status_d;        // this run's RUN_STATUS error bits
   logic        bad_args_q, bad_args_d;    // the arguments as they stand would be refused
   logic        fin_q, fin_d;              // a good run has written every record
   logic        srst_q;                    // the datapath reset after a failed run; done follows
@@ -140,7 +140,7 @@ module nasmac #(
     .start_o(start), .done_i(done),
     .desc_addr_o(desc_addr), .arena_addr_o(arena_addr), .result_addr_o(result_addr),
     .num_jobs_o(num_jobs), .arena_bytes_o(arena_bytes), .max_jobs_o(max_jobs),
-    .cycles_i({cyc_hi_q, cyc_lo_q}), .bad_index_i(bad_index_q), .run_status_i({29'h0, status_q}),
+    .cycles_i({cyc_hi_q, cyc_lo_q}), .bad_index_i(bad_index_q), .run_err_i(status_q),
     .interrupt_o(interrupt)
   );
 

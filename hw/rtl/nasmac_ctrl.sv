@@ -1,5 +1,9 @@
 // The s_axi_control slave: Vitis ap_ctrl_hs control bits, interrupt registers, the kernel
 // arguments and the read-only ID/VERSION/CYCLES/BAD_INDEX/RUN_STATUS registers of hw/layout.txt.
+// RUN_STATUS is sticky and cleared by its read: XRT starts the next queued run as soon as one
+// ends, before the host has read anything, so a status cleared at ap_start could be lost. It
+// ORs the error bits of every run that ended since the last read and counts those runs (RUNS),
+// so the host knows when one read speaks for several runs.
 // AW and W are taken independently (each is held until the other arrives), one write and one
 // read in flight at a time; reads of unmapped offsets return 0 and writes to them are ignored.
 // A read address is registered before it is decoded (the data leaves a cycle later), so the
@@ -39,7 +43,7 @@ module nasmac_ctrl #(
   output logic [31:0]          max_jobs_o,
   input  logic [63:0]          cycles_i,       // cycles of the current or last run
   input  logic [31:0]          bad_index_i,    // bad-index count of the current or last run
-  input  logic [31:0]          run_status_i,   // RUN_STATUS of the current or last run
+  input  logic [2:0]           run_err_i,      // the current run's error bits, taken at done_i
   output logic                 interrupt_o
 );
   // Argument words, indexed by (offset - 0x10) / 4: DESC_ADDR lo/hi, ARENA_ADDR lo/hi,
@@ -70,6 +74,8 @@ module nasmac_ctrl #(
   logic [1:0]           isr_q, isr_d;
   logic [31:0]          arg_q [NumArgs];
   logic [31:0]          arg_d [NumArgs];
+  logic [2:0]           rs_err_q, rs_err_d;     // RUN_STATUS: errors of the runs since the read
+  logic [7:0]           rs_runs_q, rs_runs_d;   // RUN_STATUS RUNS: runs ended since the read
 
   logic                 do_write, do_read;
   logic [31:0]          wr_addr, rd_addr, wmask, rd_word;
@@ -119,7 +125,7 @@ module nasmac_ctrl #(
     end else if (rd_addr == nasmac_layout_pkg::REG_BAD_INDEX) begin
       rd_word = bad_index_i;
     end else if (rd_addr == nasmac_layout_pkg::REG_RUN_STATUS) begin
-      rd_word = run_status_i;
+      rd_word = {16'h0, rs_runs_q, 5'h0, rs_err_q};
     end else if (rd_addr >= nasmac_layout_pkg::REG_DESC_ADDR &&
                  rd_addr < nasmac_layout_pkg::REG_DESC_ADDR + 32'd4 * NumArgs) begin
       rd_word = arg_q[rd_addr[5:2] - nasmac_layout_pkg::REG_DESC_ADDR[5:2]];
@@ -144,6 +150,8 @@ module nasmac_ctrl #(
     gie_d      = gie_q;
     ier_d      = ier_q;
     isr_d      = isr_q;
+    rs_err_d   = rs_err_q;
+    rs_runs_d  = rs_runs_q;
     for (int i = 0; i < NumArgs; i++) arg_d[i] = arg_q[i];
     start_o    = 1'b0;
 
@@ -170,6 +178,10 @@ module nasmac_ctrl #(
       if (rd_addr == nasmac_layout_pkg::REG_AP_CTRL) begin
         ap_done_d  = 1'b0;
         ap_ready_d = 1'b0;
+      end
+      if (rd_addr == nasmac_layout_pkg::REG_RUN_STATUS) begin
+        rs_err_d  = '0;
+        rs_runs_d = '0;
       end
     end
 
@@ -206,6 +218,10 @@ module nasmac_ctrl #(
       ap_done_d  = 1'b1;
       ap_ready_d = 1'b1;
       isr_d      = isr_d | ier_q;
+      // After the clear of a read in the same cycle: a run that ends as the host reads is
+      // reported by the next read. RUNS stops at 255 (the host then distrusts them all anyway).
+      rs_err_d   = rs_err_d | run_err_i;
+      rs_runs_d  = rs_runs_d + {7'h0, rs_runs_d != 8'hff};
     end
   end
 
@@ -223,6 +239,8 @@ module nasmac_ctrl #(
       gie_q      <= 1'b0;
       ier_q      <= '0;
       isr_q      <= '0;
+      rs_err_q   <= '0;
+      rs_runs_q  <= '0;
       for (int i = 0; i < NumArgs; i++) arg_q[i] <= '0;
     end else begin
       aw_full_q  <= aw_full_d;
@@ -237,6 +255,8 @@ module nasmac_ctrl #(
       gie_q      <= gie_d;
       ier_q      <= ier_d;
       isr_q      <= isr_d;
+      rs_err_q   <= rs_err_d;
+      rs_runs_q  <= rs_runs_d;
       for (int i = 0; i < NumArgs; i++) arg_q[i] <= arg_d[i];
     end
   end

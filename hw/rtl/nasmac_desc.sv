@@ -132,8 +132,10 @@ module nasmac_desc #(
   logic                 beat_room;
   /* verilator lint_on UNUSEDSIGNAL */
 
-  // Block RAM with a registered read: the beat leaves the RAM into a register, not into logic.
-  nasmac_fifo #(.Width(DataWidth), .Depth(FifoBeats), .SyncRead(1)) u_beats (
+  // Block RAM with a registered read, then the output register: the beat leaves the RAM (and
+  // the FIFO's bypass mux) into a register, not into the assembly logic. The beats carry keys:
+  // popped entries are wiped.
+  nasmac_fifo #(.Width(DataWidth), .Depth(FifoBeats), .SyncRead(1), .OutReg(1), .Wipe(1)) u_beats (
     .clk_i, .rst_ni,
     .wr_valid_i(beat_valid_i), .wr_ready_o(beat_room), .wr_data_i(beat_data_i),
     .rd_valid_o(fifo_valid), .rd_ready_i(fifo_pop), .rd_data_o(fifo_data)
@@ -148,7 +150,11 @@ module nasmac_desc #(
     beat_idx_d = beat_idx_q;
     if (enter) full_d = 1'b0;
     if (fifo_pop) begin
-      desc_d[beat_idx_q * DataWidth +: DataWidth] = fifo_data;
+      // A decoded write enable per beat slot: with a variable part-select Yosys builds a
+      // shifter (MUXF chains from every beat bit to every descriptor bit).
+      for (int b = 0; b < DescBeats; b++) begin
+        if (DescBeats == 1 || 32'(beat_idx_q) == b) desc_d[b * DataWidth +: DataWidth] = fifo_data;
+      end
       if (32'(beat_idx_q) == DescBeats - 1) begin
         beat_idx_d = '0;
         full_d     = 1'b1;
@@ -273,7 +279,8 @@ module nasmac_desc #(
   logic                 out_room;
   /* verilator lint_on UNUSEDSIGNAL */
 
-  nasmac_fifo #(.Width(JobW + 4), .Depth(OutDepth)) u_out (
+  // Its entries carry keys: popped ones are wiped.
+  nasmac_fifo #(.Width(JobW + 4), .Depth(OutDepth), .Wipe(1)) u_out (
     .clk_i, .rst_ni,
     .wr_valid_i(v2_q), .wr_ready_o(out_room), .wr_data_i({s2_kind_q, s2_alg_q, s2_job_q}),
     .rd_valid_o(out_valid), .rd_ready_i(out_pop), .rd_data_o({out_kind, out_alg, out_job})

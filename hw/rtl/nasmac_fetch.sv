@@ -61,7 +61,8 @@ module nasmac_fetch #(
   nasmac_top_pkg::job_t q_job;
   logic                 hdr_wr_ready;
 
-  nasmac_fifo #(.Width(nasmac_top_pkg::JOB_W), .Depth(QueueDepth)) u_jobs (
+  // The queues carry keys: popped entries are wiped.
+  nasmac_fifo #(.Width(nasmac_top_pkg::JOB_W), .Depth(QueueDepth), .Wipe(1)) u_jobs (
     .clk_i, .rst_ni,
     .wr_valid_i(job_valid_i), .wr_ready_o(job_ready_o), .wr_data_i(job_i),
     .rd_valid_o(q_valid), .rd_ready_i(q_pop), .rd_data_o(q_job)
@@ -150,7 +151,8 @@ module nasmac_fetch #(
   logic                 buf_valid;
   logic [DataWidth-1:0] buf_data;
 
-  nasmac_fifo #(.Width(nasmac_top_pkg::JOB_W), .Depth(JobDepth)) u_hdrs (
+  // With its head in a register: the LUT RAM read does not reach the header logic and reserved_q.
+  nasmac_fifo #(.Width(nasmac_top_pkg::JOB_W), .Depth(JobDepth), .OutReg(1), .Wipe(1)) u_hdrs (
     .clk_i, .rst_ni,
     .wr_valid_i(q_pop), .wr_ready_o(hdr_wr_ready), .wr_data_i(q_job),
     .rd_valid_o(hdr_valid), .rd_ready_i(hdr_pop), .rd_data_o(hjob)
@@ -159,8 +161,9 @@ module nasmac_fetch #(
   /* verilator lint_off UNUSEDSIGNAL */ // Always set: requests never exceed the buffer.
   logic beat_room;
   /* verilator lint_on UNUSEDSIGNAL */
-  // Block RAM with a registered read: the beat leaves the RAM into a register, not into logic.
-  nasmac_fifo #(.Width(DataWidth), .Depth(BufBeats), .SyncRead(1)) u_beats (
+  // Block RAM with a registered read, then the output register: the beat leaves the RAM (and
+  // the FIFO's bypass mux) into a register, not into the realigner.
+  nasmac_fifo #(.Width(DataWidth), .Depth(BufBeats), .SyncRead(1), .OutReg(1)) u_beats (
     .clk_i, .rst_ni,
     .wr_valid_i(beat_valid_i), .wr_ready_o(beat_room), .wr_data_i(beat_data_i),
     .rd_valid_o(buf_valid), .rd_ready_i(buf_pop), .rd_data_o(buf_data)

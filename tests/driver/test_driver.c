@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "nasmac.h"
+#include "drv.h"
 #include "nasmac_layout.h"
 #include "sim.h"
 
@@ -625,6 +626,25 @@ static void test_open_errors(void **state)
 	assert_int_equal(nasmac_close(NULL), -EINVAL);
 }
 
+/* Enqueues every job of ts at once, dequeues and checks them all. */
+static void send_and_check(nasmac_dev_t *dev, struct tset *ts)
+{
+	nasmac_job_t *out[64];
+	uint32_t got = 0;
+
+	for (uint32_t sent = 0; sent < ts->n;)
+		sent += nasmac_enqueue_burst(dev, ts->ptr + sent, ts->n - sent);
+	while (got < ts->n) {
+		uint32_t k = nasmac_dequeue_burst(dev, out, 64);
+
+		for (uint32_t i = 0; i < k; i++)
+			check_job(out[i]);
+		got += k;
+		if (!k)
+			assert_true(wait_fd(dev, 60000) > 0);
+	}
+}
+
 /* Fault injection (batch 1 of 4 is faulty): the faulty batch falls back to the CPU, results stay
  * right, the counters say what happened, and after recovery the device computes again. */
 static void fault_case(const char *spec, uint32_t timeout_ms, uint64_t want_run_errors)
@@ -634,22 +654,10 @@ static void fault_case(const char *spec, uint32_t timeout_ms, uint64_t want_run_
 	struct tset ts;
 	nasmac_dev_t *dev = open_dev(spec, &o);
 	nasmac_stats_t st;
-	nasmac_job_t *out[64];
-	uint32_t got = 0;
 
 	make_jobs(&ts, 200, 1024, g_seed + 8);
 	/* Four full batches; batch 1 is the faulty one. */
-	for (uint32_t sent = 0; sent < ts.n;)
-		sent += nasmac_enqueue_burst(dev, ts.ptr + sent, ts.n - sent);
-	while (got < ts.n) {
-		uint32_t k = nasmac_dequeue_burst(dev, out, 64);
-
-		for (uint32_t i = 0; i < k; i++)
-			check_job(out[i]);
-		got += k;
-		if (!k)
-			assert_true(wait_fd(dev, 60000) > 0);
-	}
+	send_and_check(dev, &ts);
 	assert_int_equal(nasmac_stats(dev, &st), 0);
 	assert_int_equal(st.batches, 4);
 	assert_int_equal(st.failed_batches, 1);
@@ -782,6 +790,71 @@ static void test_xrt_bus_errors(void **state)
 	bus_error_cases("xrt:0", "xrt:0", "xrt:0", "stub");
 }
 
+/* The RUN_STATUS verdicts (driver/src/dev.c): one read may speak for several runs (RUNS), in
+ * start order; an error in it marks all of them, a clean one clears all; a run nobody counted,
+ * or more runs than can be on the device, is distrusted. */
+static void test_run_verdict(void **state)
+{
+	struct nasmac__run_verdicts rs = { 0 };
+	const uint32_t one = 1u << NASMAC_DEV_RUN_RUNS_SHIFT;
+
+	(void)state;
+	assert_int_equal(nasmac__run_verdict(&rs, one), 0);
+	assert_int_equal(nasmac__run_verdict(&rs, one | NASMAC_DEV_RUN_WR_ERR), 1);
+	/* Two runs, one of them failed: both distrusted, the second without a read of its own
+	 * (it reads RUNS 0). */
+	assert_int_equal(nasmac__run_verdict(&rs, 2 * one | NASMAC_DEV_RUN_RD_ERR), 1);
+	assert_int_equal(nasmac__run_verdict(&rs, 0), 1);
+	/* Three clean runs in one read, then one more ended before the next read. */
+	assert_int_equal(nasmac__run_verdict(&rs, 3 * one), 0);
+	assert_int_equal(nasmac__run_verdict(&rs, one | NASMAC_DEV_RUN_BAD_ARGS), 0);
+	assert_int_equal(nasmac__run_verdict(&rs, 0), 0);
+	assert_int_equal(nasmac__run_verdict(&rs, 0), 1);
+	assert_int_equal(nasmac__run_verdict(&rs, 0), 1); /* none counted: distrusted */
+	assert_int_equal(nasmac__run_verdict(&rs, 255 * one), 1);
+	assert_int_equal(rs.ahead, 0);
+}
+
+/* XRT starts the next queued run as soon as one ends (the stub's EAGER mode): with a read error
+ * in run 1 the host's RUN_STATUS read after run 0 already covers run 1 too. The status must
+ * survive run 1's ap_start and the driver must distrust every run of that read: all jobs right,
+ * every distrusted batch recomputed and counted. */
+static void test_xrt_queued_status(void **state)
+{
+	extern unsigned nasmac_xrt_stub_max_runs __attribute__((weak));
+
+	(void)state;
+	NEED_SIM();
+	if (!kernel_has_run_status() || !&nasmac_xrt_stub_max_runs)
+		skip();
+	nasmac_xrt_stub_max_runs = 0;
+	setenv("NASMAC_XRT_STUB_EAGER", "1", 1);
+	setenv("NASMAC_XRT_STUB_FAULT", "rd_err", 1);
+
+	nasmac_opts_t o = { .batch_max = 50, .inflight = 4, .timeout_ms = 60000,
+			    .deadline_us = 1000000, .xclbin = "stub.xclbin" };
+	nasmac_dev_t *dev = open_dev("xrt:0", &o);
+	nasmac_stats_t st;
+	struct tset ts;
+
+	make_jobs(&ts, 200, 1024, g_seed + 21);
+	send_and_check(dev, &ts);
+	assert_int_equal(nasmac_stats(dev, &st), 0);
+	unsetenv("NASMAC_XRT_STUB_FAULT");
+	unsetenv("NASMAC_XRT_STUB_EAGER");
+	print_message("queued runs: largest RUNS read %u, %llu of %llu batches distrusted\n",
+		      nasmac_xrt_stub_max_runs, (unsigned long long)st.run_errors,
+		      (unsigned long long)st.batches);
+	/* The situation arose (a read covered two runs), and the failed run was caught. */
+	assert_true(nasmac_xrt_stub_max_runs >= 2);
+	assert_true(st.run_errors >= 1 && st.run_errors <= 2);
+	assert_int_equal(st.failed_batches, st.run_errors);
+	assert_int_equal(st.fallbacks, 50 * st.run_errors);
+	assert_int_equal(st.completed, 200);
+	assert_int_equal(nasmac_close(dev), 0);
+	free_jobs(&ts);
+}
+
 /* The generated record packing (nasmac_layout.h): every field at its offset, little-endian,
  * all 8 octets of MSG_OFFSET, RSVD zeroed; unpack gives back what pack was given. */
 static void test_layout_pack(void **state)
@@ -869,6 +942,8 @@ int main(void)
 		cmocka_unit_test(test_xrt_fault_hang),
 		cmocka_unit_test(test_xrt_fault_refuse),
 		cmocka_unit_test(test_xrt_bus_errors),
+		cmocka_unit_test(test_run_verdict),
+		cmocka_unit_test(test_xrt_queued_status),
 	};
 
 	g_seed = env ? strtoull(env, NULL, 0) : (uint64_t)time(NULL);

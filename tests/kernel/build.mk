@@ -22,6 +22,11 @@ test-kernel: $(TEST_KERNEL_BIN) $(TEST_AXI_MEM_BIN)
 	$(Q)$(TEST_AXI_MEM_BIN)
 	$(Q)$(TEST_KERNEL_BIN)
 
+# Only the key check of test_kernel (also part of it): no key left in a FIFO after ap_done.
+.PHONY: test-key-wipe
+test-key-wipe: $(TEST_KERNEL_BIN)
+	$(Q)$(TEST_KERNEL_BIN) key-wipe
+
 # The same test built with ASan+UBSan (the model archive itself is shared, uninstrumented).
 .PHONY: test-kernel-san
 TEST_TARGETS += test-kernel-san

@@ -510,6 +510,7 @@ static void bus_error_run(kdev_t *d, size_t n, int write, uint32_t resp, int has
 	const char *what = write ? "write" : "read";
 
 	make_random(jobs, n, 2048, &used);
+	nasmac_sim_reg_read(d->sim, NASMAC_REG_RUN_STATUS, &status); /* clear on read */
 	nasmac_sim_inject(d->sim, &f);
 	nasmac_sim_stats(d->sim, &before);
 	start_run(d, jobs, n, (uint32_t)used);
@@ -522,7 +523,8 @@ static void bus_error_run(kdev_t *d, size_t n, int write, uint32_t resp, int has
 	nasmac_sim_reg_read(d->sim, NASMAC_REG_AP_CTRL, &status);
 	nasmac_sim_reg_read(d->sim, NASMAC_REG_RUN_STATUS, &status);
 	if (has_status)
-		CHECK(status == (write ? NASMAC_DEV_RUN_WR_ERR : NASMAC_DEV_RUN_RD_ERR),
+		CHECK(status == ((write ? NASMAC_DEV_RUN_WR_ERR : NASMAC_DEV_RUN_RD_ERR) |
+				 1u << NASMAC_DEV_RUN_RUNS_SHIFT),
 		      "%s %s: RUN_STATUS 0x%x", what, resp == NASMAC_SIM_SLVERR ? "SLVERR" : "DECERR", status);
 	printf("  %s %-6s on %s burst %" PRIu64 ": run ended after %" PRIu64 " cycles, RUN_STATUS 0x%x\n", what,
 	       resp == NASMAC_SIM_SLVERR ? "SLVERR" : "DECERR", port, nth, cycles, status);
@@ -574,6 +576,141 @@ static void bad_args_runs(kdev_t *d, size_t n)
 	wr64(d, NASMAC_REG_RESULT_ADDR, d->res);
 }
 
+/* Runs queued back to back, as XRT starts the next one the moment one ends: a read error in
+ * the first, a clean second run started before the host reads RUN_STATUS. The status of the
+ * first must survive the second's ap_start (a register cleared at ap_start reported 0 here),
+ * and RUNS 2 tells the host that the read speaks for both runs. */
+static void queued_runs(kdev_t *d, size_t n)
+{
+	nasmac_sim_fault_t f = {.port = "gmem", .write = 0, .resp = NASMAC_SIM_SLVERR, .nth = 2, .count = 1};
+	uint64_t used = 0;
+	uint32_t v = 0;
+
+	make_random(jobs, n, 2048, &used);
+	nasmac_sim_inject(d->sim, &f);
+	start_run(d, jobs, n, (uint32_t)used);
+	CHECK(nasmac_sim_run(d->sim, RUN_BUDGET, NULL) == 0, "queued: the failing run ends");
+	nasmac_sim_inject(d->sim, NULL);
+	nasmac_sim_reg_read(d->sim, NASMAC_REG_AP_CTRL, &v);
+	run_and_check(d, jobs, n, "queued: the clean run after it", (uint32_t)used);
+	nasmac_sim_reg_read(d->sim, NASMAC_REG_RUN_STATUS, &v);
+	CHECK(v == (NASMAC_DEV_RUN_RD_ERR | 2u << NASMAC_DEV_RUN_RUNS_SHIFT),
+	      "queued: RUN_STATUS 0x%x, want the first run's error and RUNS 2", v);
+	printf("  two runs back to back, the first with a read error: RUN_STATUS 0x%x\n", v);
+	nasmac_sim_reg_read(d->sim, NASMAC_REG_RUN_STATUS, &v);
+	CHECK(v == 0, "queued: RUN_STATUS 0x%x after the read that cleared it", v);
+}
+
+/* ---- Keys out of the FIFOs ---------------------------------------------------------------- */
+/* The keys of a run as 128-bit values the way the kernel stores them: in a descriptor beat (key
+ * octet 0 in the lowest octet) and in a job (octet 0 in the top octet); sorted, for bsearch. */
+typedef struct kval {
+	uint64_t lo, hi;
+} kval_t;
+
+struct key_scan {
+	kval_t *keys;
+	size_t nkeys;
+	size_t glue, other, elems; /* elements holding a key: in u_desc / u_fetch, elsewhere */
+	char where[160];           /* the first one found */
+};
+
+static int kval_cmp(const void *a, const void *b)
+{
+	const kval_t *x = a, *y = b;
+	if (x->hi != y->hi)
+		return x->hi < y->hi ? -1 : 1;
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+static uint64_t bits64(const uint32_t *w, uint32_t width, uint32_t at)
+{
+	uint64_t v = 0;
+	for (uint32_t b = 0; b < 64 && at + b < width; b++)
+		v |= (uint64_t)(w[(at + b) / 32] >> ((at + b) % 32) & 1u) << b;
+	return v;
+}
+
+static void scan_elem(void *arg, const char *scope, const char *var, uint32_t elem, const uint32_t *w,
+		      uint32_t width)
+{
+	struct key_scan *ks = arg;
+	int zero = 1;
+
+	ks->elems++;
+	for (uint32_t i = 0; i < (width + 31) / 32; i++)
+		zero &= w[i] == 0;
+	if (zero || width < 128)
+		return;
+	for (uint32_t at = 0; at + 128 <= width; at++) {
+		kval_t v = {bits64(w, width, at), bits64(w, width, at + 64)};
+		if (!bsearch(&v, ks->keys, ks->nkeys, sizeof(v), kval_cmp))
+			continue;
+		if (strstr(scope, "u_desc") || strstr(scope, "u_fetch"))
+			ks->glue++;
+		else
+			ks->other++;
+		if (!ks->where[0])
+			snprintf(ks->where, sizeof(ks->where), "%s.%s[%u] bit %u", scope, var, elem, at);
+		return;
+	}
+}
+
+static void key_scan(kdev_t *d, struct key_scan *ks)
+{
+	ks->glue = ks->other = ks->elems = 0;
+	ks->where[0] = 0;
+	nasmac_sim_peek(d->sim, scan_elem, ks);
+}
+
+/* Keys leave the kernel's FIFOs with their jobs (nasmac_fifo Wipe in nasmac_desc and
+ * nasmac_fetch): peeked through the model (sim/peek.vlt) in the middle of a run, descriptor and
+ * job FIFOs hold keys of the run (so the peek sees them); once ap_done has risen, no FIFO entry
+ * or RAM word of the kernel holds any. Built with Wipe off, the check after ap_done fails. */
+static void test_key_wipe(void)
+{
+	kdev_t d;
+	size_t n = 1200;
+	uint64_t used = 0, cycles = 0;
+	struct key_scan ks = {0};
+	int rc = dev_open(&d, 40, 10, rng_state, n, n * (2048 / 8 + 64));
+	CHECK(rc == 0, "create: %d", rc);
+	if (rc)
+		return;
+	make_random(jobs, n, 2048, &used);
+	ks.keys = malloc(2 * n * sizeof(kval_t));
+	for (size_t i = 0; i < n; i++) {
+		uint8_t rev[16];
+		for (int b = 0; b < 16; b++)
+			rev[b] = jobs[i].key[15 - b];
+		ks.keys[ks.nkeys++] = (kval_t){nasmac__get_le(jobs[i].key, 8), nasmac__get_le(jobs[i].key + 8, 8)};
+		ks.keys[ks.nkeys++] = (kval_t){nasmac__get_le(rev, 8), nasmac__get_le(rev + 8, 8)};
+	}
+	qsort(ks.keys, ks.nkeys, sizeof(kval_t), kval_cmp);
+	start_run(&d, jobs, n, (uint32_t)used);
+	size_t most = 0;
+	for (int k = 0; k < 8; k++) {
+		nasmac_sim_step(d.sim, 400);
+		key_scan(&d, &ks);
+		if (ks.glue > most)
+			most = ks.glue;
+	}
+	CHECK(ks.elems > 0, "key wipe: the model shows no storage (sim/peek.vlt missing?)");
+	CHECK(most > 0, "key wipe: no key seen in u_desc/u_fetch mid-run (the peek sees nothing?)");
+	printf("  mid-run: up to %zu of %zu FIFO/RAM elements in u_desc/u_fetch hold a key of the run\n", most,
+	       ks.elems);
+	rc = nasmac_sim_run(d.sim, RUN_BUDGET, &cycles);
+	CHECK(rc == 0, "key wipe: run returned %d", rc);
+	key_scan(&d, &ks);
+	CHECK(ks.glue == 0, "key wipe: %zu elements of u_desc/u_fetch hold a key after ap_done (%s)", ks.glue,
+	      ks.where);
+	CHECK(ks.other == 0, "key wipe: %zu elements outside u_desc/u_fetch hold a key after ap_done (%s)",
+	      ks.other, ks.where);
+	printf("  after ap_done: %zu of %zu elements hold a key\n", ks.glue + ks.other, ks.elems);
+	free(ks.keys);
+	nasmac_sim_free(d.sim);
+}
+
 static void test_bus_errors(void)
 {
 	kdev_t d;
@@ -605,15 +742,20 @@ static void test_bus_errors(void)
 		make_random(jobs, n, 2048, &used);
 		run_and_check(&d, jobs, n, "clean run after a message read error", (uint32_t)used);
 	}
-	/* The next clean run is right and reports no error. */
+	/* The next clean run is right and reports no error (RUNS 1). */
+	nasmac_sim_reg_read(d.sim, NASMAC_REG_RUN_STATUS, &v);
 	make_random(jobs, n, 2048, &used);
 	run_and_check(&d, jobs, n, "clean run after bus errors", (uint32_t)used);
 	nasmac_sim_reg_read(d.sim, NASMAC_REG_RUN_STATUS, &v);
-	CHECK(v == 0, "RUN_STATUS 0x%x after a clean run", v);
+	CHECK(v == 1u << NASMAC_DEV_RUN_RUNS_SHIFT, "RUN_STATUS 0x%x after a clean run", v);
+	nasmac_sim_reg_read(d.sim, NASMAC_REG_RUN_STATUS, &v);
+	CHECK(v == 0, "RUN_STATUS 0x%x: cleared by the read before", v);
+	if (has_status)
+		queued_runs(&d, n);
 	nasmac_sim_free(d.sim);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	uint64_t seed = 0;
 	const char *s = getenv("NASMAC_SEED");
@@ -622,11 +764,17 @@ int main(void)
 		seed = 1;
 	rng_state = seed;
 	printf("test_kernel: seed %" PRIu64 " (NASMAC_SEED=%" PRIu64 " repeats this run)\n", seed, seed);
+	if (argc > 1 && !strcmp(argv[1], "key-wipe")) {
+		test_key_wipe();
+		printf("test_kernel key-wipe: %u passed, %u failed\n", passed, failed);
+		return failed ? 1 : 0;
+	}
 	test_registers();
 	test_vectors();
 	test_random(seed);
 	test_reset_midrun();
 	test_bus_errors();
+	test_key_wipe();
 	printf("test_kernel: %u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -19,16 +19,20 @@ define rtl_prim_verilate
 		$(abspath $(4)) > $(RTL_PRIM_DIR)/$(1)/build.log 2>&1 || { cat $(RTL_PRIM_DIR)/$(1)/build.log; exit 1; }
 endef
 
-RTL_PRIM_FIFO_SRC := hw/rtl/nasmac_fifo.sv hw/rtl/nasmac_ram.sv
-# name: Width Depth SyncRead
-RTL_PRIM_FIFOS := fifo_a2:33:2:0 fifo_a16:64:16:0 fifo_s2:33:2:1 fifo_s32:64:32:1
+RTL_PRIM_FIFO_SRC := hw/rtl/nasmac_fifo.sv hw/rtl/nasmac_ram.sv $(RTL_PRIM_TB_DIR)/tb_fifo.vlt
+# name: Width Depth SyncRead OutReg Wipe
+RTL_PRIM_FIFOS := fifo_a2:33:2:0:0:0 fifo_a16:64:16:0:0:0 fifo_s2:33:2:1:0:0 fifo_s32:64:32:1:0:0 \
+	fifo_a2ow:33:2:0:1:1 fifo_a8w:33:8:0:0:1 fifo_a4o:40:4:0:1:0 fifo_s2ow:33:2:1:1:1 \
+	fifo_s16w:64:16:1:0:1 fifo_s16ow:64:16:1:1:1
 rtl_prim_f = $(word $(2),$(subst :, ,$(1)))
 
 define rtl_prim_fifo_rule
 $(RTL_PRIM_DIR)/$(call rtl_prim_f,$(1),1)/Vfifo: $(RTL_PRIM_FIFO_SRC) $(RTL_PRIM_TB_DIR)/tb_fifo.cc $(RTL_PRIM_TB_DIR)/tb_prim.h
 	$$(call rtl_prim_verilate,$(call rtl_prim_f,$(1),1),nasmac_fifo,Vfifo,$(RTL_PRIM_FIFO_SRC) $(RTL_PRIM_TB_DIR)/tb_fifo.cc,\
-		-GWidth=$(call rtl_prim_f,$(1),2) -GDepth=$(call rtl_prim_f,$(1),3) -GSyncRead=$(call rtl_prim_f,$(1),4),\
-		-DFIFO_WIDTH=$(call rtl_prim_f,$(1),2) -DFIFO_DEPTH=$(call rtl_prim_f,$(1),3) -DFIFO_SYNC=$(call rtl_prim_f,$(1),4))
+		-GWidth=$(call rtl_prim_f,$(1),2) -GDepth=$(call rtl_prim_f,$(1),3) -GSyncRead=$(call rtl_prim_f,$(1),4) \
+		-GOutReg=$(call rtl_prim_f,$(1),5) -GWipe=$(call rtl_prim_f,$(1),6),\
+		-DFIFO_WIDTH=$(call rtl_prim_f,$(1),2) -DFIFO_DEPTH=$(call rtl_prim_f,$(1),3) -DFIFO_SYNC=$(call rtl_prim_f,$(1),4) \
+		-DFIFO_OUTREG=$(call rtl_prim_f,$(1),5) -DFIFO_WIPE=$(call rtl_prim_f,$(1),6))
 endef
 $(foreach f,$(RTL_PRIM_FIFOS),$(eval $(call rtl_prim_fifo_rule,$(f))))
 RTL_PRIM_FIFO_BINS := $(foreach f,$(RTL_PRIM_FIFOS),$(RTL_PRIM_DIR)/$(call rtl_prim_f,$(f),1)/Vfifo)

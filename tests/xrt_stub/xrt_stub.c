@@ -13,6 +13,11 @@
  * second run started after the variable took that value) never complete, fail to start, or
  * meet an SLVERR on its first read or write burst. xrtKernelReadRegister reads the model's
  * registers (as XRT does for a kernel opened for exclusive access).
+ *
+ * NASMAC_XRT_STUB_EAGER=1 models what XRT does with a queue of runs: the moment a waited-for run
+ * ends, the compute unit starts the next queued one; here it runs that one to its end before the
+ * wait returns, so the host's RUN_STATUS read comes after two runs (the race RUN_STATUS is
+ * sticky for). nasmac_xrt_stub_max_runs is the largest RUNS any RUN_STATUS read returned.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -48,9 +53,17 @@ struct stub_bo {
 	void *map;
 };
 
+#define STUB_QUEUE 64
+
+struct stub_run;
+
 struct stub_kernel {
 	struct stub_dev *dev;
+	struct stub_run *queue[STUB_QUEUE]; /* started runs not yet ended, in start order */
+	int nq;
 };
+
+unsigned nasmac_xrt_stub_max_runs;
 
 struct stub_run {
 	struct stub_kernel *k;
@@ -168,9 +181,18 @@ int xrtKernelReadRegister(xrtKernelHandle khdl, uint32_t offset, uint32_t *datap
 {
 	struct stub_kernel *k = khdl;
 
+	int rc;
+
 	if (!k || !datap)
 		return -EINVAL;
-	return nasmac_sim_reg_read(k->dev->sim, offset, datap);
+	rc = nasmac_sim_reg_read(k->dev->sim, offset, datap);
+	if (!rc && offset == NASMAC_REG_RUN_STATUS) {
+		unsigned runs = (*datap & NASMAC_DEV_RUN_RUNS_MASK) >> NASMAC_DEV_RUN_RUNS_SHIFT;
+
+		if (runs > nasmac_xrt_stub_max_runs)
+			nasmac_xrt_stub_max_runs = runs;
+	}
+	return rc;
 }
 
 int xrtKernelClose(xrtKernelHandle khdl)
@@ -294,7 +316,21 @@ int xrtRunStart(xrtRunHandle rhdl)
 	r->hang = n == 1 && fault_is("hang");
 	r->bus_err = n == 1 && fault_is("rd_err") ? 1 : n == 1 && fault_is("wr_err") ? 2 : 0;
 	r->state = ERT_CMD_STATE_QUEUED;
+	if (r->k->nq < STUB_QUEUE)
+		r->k->queue[r->k->nq++] = r;
 	return 0;
+}
+
+static void dequeue(struct stub_run *r)
+{
+	struct stub_kernel *k = r->k;
+
+	for (int i = 0; i < k->nq; i++)
+		if (k->queue[i] == r) {
+			memmove(&k->queue[i], &k->queue[i + 1], (size_t)(k->nq - i - 1) * sizeof(k->queue[0]));
+			k->nq--;
+			return;
+		}
 }
 
 /* Runs the queued run on the model: arguments, ap_start, clock until done or timeout. */
@@ -345,8 +381,19 @@ enum ert_cmd_state xrtRunWaitFor(xrtRunHandle rhdl, unsigned int timeout_ms)
 
 	if (!r)
 		return ERT_CMD_STATE_ERROR;
-	if (r->state == ERT_CMD_STATE_QUEUED || r->state == ERT_CMD_STATE_RUNNING)
+	if (r->state == ERT_CMD_STATE_QUEUED || r->state == ERT_CMD_STATE_RUNNING) {
 		r->state = execute(r, timeout_ms);
+		if (r->state != ERT_CMD_STATE_RUNNING)
+			dequeue(r);
+		if (r->state == ERT_CMD_STATE_COMPLETED && getenv("NASMAC_XRT_STUB_EAGER") &&
+		    r->k->nq > 0) {
+			struct stub_run *next = r->k->queue[0];
+
+			next->state = execute(next, timeout_ms);
+			if (next->state != ERT_CMD_STATE_RUNNING)
+				dequeue(next);
+		}
+	}
 	return (enum ert_cmd_state)r->state;
 }
 
@@ -364,6 +411,8 @@ enum ert_cmd_state xrtRunState(xrtRunHandle rhdl)
 
 int xrtRunClose(xrtRunHandle rhdl)
 {
+	if (rhdl)
+		dequeue(rhdl);
 	free(rhdl);
 	return 0;
 }

@@ -128,10 +128,16 @@ int main(int argc, char **argv)
 	CHECK(t->num_jobs_o == 7, "NUM_JOBS frozen while running");
 	t->cycles_i = 0x123456789aull;
 	t->bad_index_i = 5;
-	t->run_status_i = 4;
-	CHECK(read(0x48) == 0x3456789a && read(0x4c) == 0x12 && read(0x50) == 5 && read(0x54) == 4,
-	      "CYCLES/BAD_INDEX/RUN_STATUS");
+	t->run_err_i = 4;
+	CHECK(read(0x48) == 0x3456789a && read(0x4c) == 0x12 && read(0x50) == 5,
+	      "CYCLES/BAD_INDEX");
+	// RUN_STATUS speaks for runs that ended: none yet.
+	CHECK(read(0x54) == 0, "RUN_STATUS 0x%x while the first run is going", read(0x54));
 	done_pulse();
+	t->run_err_i = 0;
+	// One run ended with bit 2: RUNS 1; the read clears it.
+	CHECK(read(0x54) == 0x104, "RUN_STATUS after one run");
+	CHECK(read(0x54) == 0, "RUN_STATUS cleared by its read");
 	CHECK(starts == 1, "no restart after done");
 	CHECK(read(0x0c) == 0x1, "ISR done");
 	CHECK(t->interrupt_o == 0, "no interrupt with GIE off");
@@ -152,6 +158,32 @@ int main(int argc, char **argv)
 	tick();
 	done_pulse();
 	CHECK(starts == 2 && read(0x0c) == 0 && t->interrupt_o == 0, "IER off");
+	// Runs queued back to back (XRT starts the next one before the host reads): the status is
+	// sticky across ap_start, ORs their errors and counts them.
+	CHECK(read(0x54) == 0x100, "RUN_STATUS after the second run");
+	t->run_err_i = 1;
+	write(0x00, 1);
+	tick();
+	done_pulse();
+	t->run_err_i = 0;
+	write(0x00, 1);
+	tick();
+	CHECK(read(0x54) == 0x101, "RUN_STATUS 0x%x: the first run's error survives the next ap_start",
+	      read(0x54));
+	done_pulse();
+	write(0x00, 1);
+	tick();
+	done_pulse();
+	CHECK(starts == 5, "five starts (%d)", starts);
+	CHECK(read(0x54) == 0x200, "RUN_STATUS after two clean runs");
+	for (int k = 0; k < 300; k++) {
+		t->run_err_i = k == 7 ? 2 : 0;
+		write(0x00, 1);
+		tick();
+		done_pulse();
+	}
+	t->run_err_i = 0;
+	CHECK(read(0x54) == 0xff02, "RUNS stops at 255, the error of run 7 of 300 kept");
 	CHECK(read(0x7c) == 0, "unmapped reads 0");
 	// A 12-bit address: 0x1010 would alias DESC_ADDR with 7 bits; 0x810 is unmapped.
 	CHECK(read(0x810) == 0, "0x810 is not DESC_ADDR");

@@ -10,6 +10,16 @@
 #include <ctime>
 #include <random>
 
+// Whether a peeked model variable (a scalar or a VlWide) is all zeros.
+template <typename T> inline bool tb_zero_words(const T &v)
+{
+	for (size_t i = 0; i < sizeof(v); i++)
+		if (reinterpret_cast<const unsigned char *>(&v)[i])
+			return false;
+	return true;
+}
+#define tb_zero(v) tb_zero_words(v)
+
 namespace tb {
 
 inline uint64_t seed_from_env()
