@@ -140,7 +140,7 @@ struct nasmac_sim {
 	uint64_t protocol_errors = 0;
 	std::unique_ptr<AxiMem> ports[kNumPorts];
 	// The control block's ap_done register, found by name through Verilator's public-signal
-	// table (hw/rtl/nasmac_ctrl.sv marks it public_flat_rd for this harness): a run ends on
+	// table (sim/peek.vlt makes it public_flat_rd for this harness): a run ends on
 	// ap_done even with the interrupt disabled, and reading it has no side effect, unlike
 	// reading AP_CTRL (clear on read).
 	const uint8_t *ap_done = nullptr;
@@ -289,8 +289,8 @@ int nasmac_sim_create(const nasmac_sim_opts_t *opts, nasmac_sim_t **out)
 	const VerilatedScope *scope = s->ctx->scopeFind(ctrl.c_str());
 	VerilatedVar *done = scope ? scope->varFind("ap_done_q") : nullptr;
 	if (!done) {
-		fprintf(stderr, "nasmac_sim: the model has no public %s.ap_done_q (hw/rtl/nasmac_ctrl.sv "
-				"marks it /* verilator public_flat_rd */ for this harness)\n",
+		fprintf(stderr, "nasmac_sim: the model has no public %s.ap_done_q (sim/peek.vlt "
+				"makes it public_flat_rd for this harness)\n",
 			ctrl.c_str());
 		free(s->mem);
 		return -ENODEV;

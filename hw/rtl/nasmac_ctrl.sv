@@ -64,8 +64,9 @@ module nasmac_ctrl #(
   logic                 r_valid_q, r_valid_d;
   logic [31:0]          r_data_q, r_data_d;
   logic                 ap_start_q, ap_start_d;
-  // ap_done is visible to the Verilator harness (sim/sim.cc), which clocks until it rises.
-  logic                 ap_done_q /* verilator public_flat_rd */;
+  // ap_done is visible to the Verilator harness (sim/sim.cc, made public by sim/peek.vlt),
+  // which clocks until it rises.
+  logic                 ap_done_q;
   logic                 ap_done_d;              // sticky, clear on read of AP_CTRL
   logic                 ap_ready_q, ap_ready_d; // sticky, clear on read of AP_CTRL
   logic                 busy_q, busy_d;

@@ -80,7 +80,7 @@ module nasmac_fetch #(
   logic [CntW-1:0]   reserved_q, reserved_d;   // beats requested and not yet consumed
   logic [BndW-1:0]   bnd_q, bnd_d;             // beats from addr_lo_q to the next 4 KiB boundary
   logic [7:0]        burst;                    // at most MaxBurst
-  logic              buf_pop, ar_fire;
+  logic              buf_pop, buf_pop_q, ar_fire;
 
   // A message starts requesting when its header has a place in the queue to the lane.
   assign q_pop = q_valid && !active_q && hdr_wr_ready;
@@ -138,9 +138,12 @@ module nasmac_fetch #(
       plan_last_d  = left_le_max && left_le_bnd;
     end
     // Beats reserved: one addition with the addend chosen (a burst requested, a beat consumed,
-    // both or neither), outside the branches above so that q_pop does not reach it.
-    if (ar_fire)      reserved_d = reserved_q + (buf_pop ? CntW'(plan_beats_q) - 1'b1 : CntW'(plan_beats_q));
-    else if (buf_pop) reserved_d = reserved_q - 1'b1;
+    // both or neither), outside the branches above so that q_pop does not reach it. A consumed
+    // beat is counted a cycle late (buf_pop_q): the lane's ready, which decides the pop, then
+    // ends in that flop instead of running on through the adder (reserved_q is one too high
+    // for a cycle, so a burst may wait a cycle; it never overfills the buffer).
+    if (ar_fire)        reserved_d = reserved_q + (buf_pop_q ? CntW'(plan_beats_q) - 1'b1 : CntW'(plan_beats_q));
+    else if (buf_pop_q) reserved_d = reserved_q - 1'b1;
   end
 
   // ---- Buffers ---------------------------------------------------------------------------------
@@ -297,6 +300,7 @@ module nasmac_fetch #(
       addr_c_q   <= 1'b0;
       plan_q     <= 1'b0;
       reserved_q <= '0;
+      buf_pop_q  <= 1'b0;
       in_msg_q   <= 1'b0;
       jv_q       <= 1'b0;
       mv_q       <= 1'b0;
@@ -307,6 +311,7 @@ module nasmac_fetch #(
       addr_c_q   <= addr_c_d;
       plan_q     <= plan_d;
       reserved_q <= reserved_d;
+      buf_pop_q  <= buf_pop;
       in_msg_q   <= in_msg_d;
       jv_q       <= jv_d;
       mv_q       <= mv_d;

@@ -5,7 +5,8 @@
 //
 // Built for a short clock period, as a pipeline without stalls in front of a small FIFO: the
 // arbiter's grant is a register (nasmac_rr_arb) and a record is taken only when the FIFO has a
-// place for it (a credit count), so the lanes' ready does not depend on the merge logic. Stage 1
+// place for it (a credit count); each source's ready is a flop (an input register per source),
+// so the lanes' ready depends on nothing here. Stage 1
 // holds the record, stage 2 adds the low half of the 64-bit address, stage 3 the high half and
 // compares the record's beat with the previous record's, so the merge stage after the FIFO only
 // decides between joining the pending beat, starting a new one and writing.
@@ -52,20 +53,38 @@ module nasmac_res #(
   // A FIFO entry: the beat, the slot in it, the record (MAC, STATUS, INDEX), same beat as the last.
   localparam int unsigned EntW      = BeatW + SlotW + ResW + 1;
 
-  // ---- Round-robin choice, stage 1 -------------------------------------------------------------
-  logic [PtrW-1:0]      grant;
-  logic                 any_valid, take, merge_take;
-  logic [CredW-1:0]     credit_q, credit_d;  // records in stages 1-3 and the FIFO
+  // ---- Input registers ---------------------------------------------------------------------
+  // One record register per source, and the source's ready is "that register is empty": a flop.
+  // The ready then starts a path in the source (a lane's result FIFO pop and what follows it)
+  // instead of ending one that began at the arbiter's grant and the credit count here; a source
+  // sends at most one record every two cycles (a lane finishes one every five or more).
+  logic [NumIn-1:0]      held_q, held_d;
+  logic [NumIn*ResW-1:0] hold_q;
+  logic [PtrW-1:0]       grant;
+  logic                  any_valid, take, merge_take;
+  logic [CredW-1:0]      credit_q, credit_d;  // records in stages 1-3 and the FIFO
 
+  assign in_ready_o = ~held_q;
+  always_comb begin
+    held_d = held_q | in_valid_i;
+    if (take) held_d[grant] = 1'b0;
+  end
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) held_q <= '0;
+    else         held_q <= held_d;
+  end
+  for (genvar i = 0; i < NumIn; i++) begin : g_hold
+    always_ff @(posedge clk_i) begin
+      if (!held_q[i]) hold_q[i * ResW +: ResW] <= in_data_i[i * ResW +: ResW];
+    end
+  end
+
+  // ---- Round-robin choice, stage 1 -------------------------------------------------------------
   nasmac_rr_arb #(.N(NumIn)) u_arb (
-    .clk_i, .rst_ni, .req_i(in_valid_i), .take_i(take), .valid_o(any_valid), .grant_o(grant)
+    .clk_i, .rst_ni, .req_i(held_q), .take_i(take), .valid_o(any_valid), .grant_o(grant)
   );
 
   assign take = any_valid && credit_q != CredW'(Credits);
-  always_comb begin
-    in_ready_o = '0;
-    if (credit_q != CredW'(Credits)) in_ready_o[grant] = 1'b1;
-  end
   assign accepted_o = take;
 
   always_comb begin
@@ -88,7 +107,7 @@ module nasmac_res #(
   // Stage registers load every cycle (no enable: one LUT input less on every bit); the valid bits
   // say which cycles carry a record.
   always_ff @(posedge clk_i) begin
-    r1_q <= in_data_i[32'(grant) * ResW +: ResW];
+    r1_q <= hold_q[32'(grant) * ResW +: ResW];
   end
 
   // ---- Stage 2: the low half of RESULT_ADDR + index * 16 ---------------------------------------
@@ -222,7 +241,7 @@ module nasmac_res #(
   assign w_strb_o   = w_strb_q;
   assign b_ready_o  = 1'b1;
   assign wr_idle_o  = !aw_q && !w_q && outstanding_q == 32'h0;
-  assign idle_o     = !pend_q && credit_q == '0 && wr_idle_o;
+  assign idle_o     = held_q == '0 && !pend_q && credit_q == '0 && wr_idle_o;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
