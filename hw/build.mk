@@ -136,6 +136,23 @@ TEST_TARGETS += test-ctrl
 test-ctrl: $(TB_CTRL_BIN)
 	$(Q)$(TB_CTRL_BIN)
 
+# --- The result writer's own test (Verilator C++ testbench). ------------------------------------
+TB_RES_DIR := $(BUILD)/hw/tb_res
+TB_RES_BIN := $(TB_RES_DIR)/Vnasmac_res
+TB_RES_RTL := $(LAYOUT_GEN_SV) hw/rtl/nasmac_top_pkg.sv hw/rtl/nasmac_ram.sv hw/rtl/nasmac_fifo.sv \
+	hw/rtl/nasmac_rr_arb.sv hw/rtl/nasmac_res.sv
+$(TB_RES_BIN): hw/tb/kernel/tb_res.cc hw/tb/prim/tb_prim.h $(TB_RES_RTL)
+	@mkdir -p $(TB_RES_DIR)
+	@echo "  VERILATE nasmac_res (tb_res)"
+	$(Q)$(VERILATOR) --cc --exe --build -j 2 -Wall -Wno-UNUSEDPARAM --top-module nasmac_res -Mdir $(TB_RES_DIR) \
+		-CFLAGS -I$(abspath hw/tb/prim) $(TB_RES_RTL) $(abspath hw/tb/kernel/tb_res.cc) >$(TB_RES_DIR)/build.log 2>&1 \
+		|| { cat $(TB_RES_DIR)/build.log; exit 1; }
+
+.PHONY: test-res
+TEST_TARGETS += test-res
+test-res: $(TB_RES_BIN)
+	$(Q)$(TB_RES_BIN)
+
 # --- The Alveo package (hw/alveo/, hw/README.md "On a card") ------------------------------------
 # hw/alveo/kernel.xml and kernel_regs.tcl are generated from hw/layout.txt and hw/alveo/ports.txt;
 # regenerate them by hand after editing either: make alveo-gen
