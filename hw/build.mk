@@ -136,22 +136,28 @@ TEST_TARGETS += test-ctrl
 test-ctrl: $(TB_CTRL_BIN)
 	$(Q)$(TB_CTRL_BIN)
 
-# --- The result writer's own test (Verilator C++ testbench). ------------------------------------
-TB_RES_DIR := $(BUILD)/hw/tb_res
-TB_RES_BIN := $(TB_RES_DIR)/Vnasmac_res
-TB_RES_RTL := $(LAYOUT_GEN_SV) hw/rtl/nasmac_top_pkg.sv hw/rtl/nasmac_ram.sv hw/rtl/nasmac_fifo.sv \
-	hw/rtl/nasmac_rr_arb.sv hw/rtl/nasmac_res.sv
-$(TB_RES_BIN): hw/tb/kernel/tb_res.cc hw/tb/prim/tb_prim.h $(TB_RES_RTL)
-	@mkdir -p $(TB_RES_DIR)
-	@echo "  VERILATE nasmac_res (tb_res)"
-	$(Q)$(VERILATOR) --cc --exe --build -j 2 -Wall -Wno-UNUSEDPARAM --top-module nasmac_res -Mdir $(TB_RES_DIR) \
-		-CFLAGS -I$(abspath hw/tb/prim) $(TB_RES_RTL) $(abspath hw/tb/kernel/tb_res.cc) >$(TB_RES_DIR)/build.log 2>&1 \
-		|| { cat $(TB_RES_DIR)/build.log; exit 1; }
+# --- The result writer's and the descriptor unit's own tests (Verilator C++ testbenches). ------
+# $(1): the module without nasmac_, $(2): its RTL files.
+define tb_module_rule
+$(BUILD)/hw/tb_$(1)/Vnasmac_$(1): hw/tb/kernel/tb_$(1).cc hw/tb/prim/tb_prim.h $(2)
+	@mkdir -p $(BUILD)/hw/tb_$(1)
+	@echo "  VERILATE nasmac_$(1) (tb_$(1))"
+	$$(Q)$$(VERILATOR) --cc --exe --build -j 2 -Wall -Wno-UNUSEDPARAM --top-module nasmac_$(1) \
+		-Mdir $(BUILD)/hw/tb_$(1) -CFLAGS -I$$(abspath hw/tb/prim) $(2) $$(abspath hw/tb/kernel/tb_$(1).cc) \
+		>$(BUILD)/hw/tb_$(1)/build.log 2>&1 || { cat $(BUILD)/hw/tb_$(1)/build.log; exit 1; }
+endef
+TB_MOD_RTL := $(LAYOUT_GEN_SV) hw/rtl/nasmac_top_pkg.sv hw/rtl/nasmac_ram.sv hw/rtl/nasmac_fifo.sv
+TB_RES_BIN := $(BUILD)/hw/tb_res/Vnasmac_res
+TB_DESC_BIN := $(BUILD)/hw/tb_desc/Vnasmac_desc
+$(eval $(call tb_module_rule,res,$(TB_MOD_RTL) hw/rtl/nasmac_rr_arb.sv hw/rtl/nasmac_res.sv))
+$(eval $(call tb_module_rule,desc,$(TB_MOD_RTL) hw/rtl/nasmac_desc.sv))
 
-.PHONY: test-res
-TEST_TARGETS += test-res
+.PHONY: test-res test-desc
+TEST_TARGETS += test-res test-desc
 test-res: $(TB_RES_BIN)
 	$(Q)$(TB_RES_BIN)
+test-desc: $(TB_DESC_BIN)
+	$(Q)$(TB_DESC_BIN)
 
 # --- The Alveo package (hw/alveo/, hw/README.md "On a card") ------------------------------------
 # hw/alveo/kernel.xml and kernel_regs.tcl are generated from hw/layout.txt and hw/alveo/ports.txt;

@@ -48,14 +48,6 @@ void put_bits(uint32_t *w, int at, uint64_t v, int n)
 	}
 }
 
-void tick()
-{
-	t->clk_i = 0;
-	t->eval();
-	t->clk_i = 1;
-	t->eval();
-}
-
 } // namespace
 
 int main(int argc, char **argv)
@@ -83,7 +75,7 @@ int main(int argc, char **argv)
 	t->rst_ni = t->flush_i = t->stop_i = t->in_valid_i = 0;
 	t->aw_ready_i = t->w_ready_i = t->b_valid_i = 0;
 	for (int i = 0; i < 4; i++)
-		tick();
+		tb::tick(t.get());
 	t->rst_ni = 1;
 
 	std::map<uint64_t, uint8_t> mem;     // octets written
