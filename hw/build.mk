@@ -151,13 +151,17 @@ TB_RES_BIN := $(BUILD)/hw/tb_res/Vnasmac_res
 TB_DESC_BIN := $(BUILD)/hw/tb_desc/Vnasmac_desc
 $(eval $(call tb_module_rule,res,$(TB_MOD_RTL) hw/rtl/nasmac_rr_arb.sv hw/rtl/nasmac_res.sv))
 $(eval $(call tb_module_rule,desc,$(TB_MOD_RTL) hw/rtl/nasmac_desc.sv))
+TB_FETCH_BIN := $(BUILD)/hw/tb_fetch/Vnasmac_fetch
+$(eval $(call tb_module_rule,fetch,$(TB_MOD_RTL) hw/rtl/nasmac_fetch.sv))
 
-.PHONY: test-res test-desc
-TEST_TARGETS += test-res test-desc
+.PHONY: test-res test-desc test-fetch
+TEST_TARGETS += test-res test-desc test-fetch
 test-res: $(TB_RES_BIN)
 	$(Q)$(TB_RES_BIN)
 test-desc: $(TB_DESC_BIN)
 	$(Q)$(TB_DESC_BIN)
+test-fetch: $(TB_FETCH_BIN)
+	$(Q)$(TB_FETCH_BIN)
 
 # --- The Alveo package (hw/alveo/, hw/README.md "On a card") ------------------------------------
 # hw/alveo/kernel.xml and kernel_regs.tcl are generated from hw/layout.txt and hw/alveo/ports.txt;

@@ -36,14 +36,6 @@ struct desc {
 std::unique_ptr<Vnasmac_desc> t;
 tb::counters c;
 
-uint64_t get_bits(const uint32_t *w, int at, int n)
-{
-	uint64_t v = 0;
-	for (int b = 0; b < n; b++)
-		v |= (uint64_t)(w[(at + b) / 32] >> ((at + b) % 32) & 1u) << b;
-	return v;
-}
-
 // The descriptor's 64 octets as hw/layout.txt lays them out.
 void pack(const desc &d, uint8_t *p)
 {
@@ -180,16 +172,16 @@ int main(int argc, char **argv)
 				uint64_t addr = kArena + d.off;
 				uint32_t last = (uint32_t)(addr % 64) + (d.len - 1) / 8;
 				uint32_t lastc = (uint32_t)(addr % 16) + (d.len - 1) / 8;
-				bool ok = get_bits(w, 0, 1) == (lastc / 16 == 0) &&
-					  get_bits(w, 1, 10) == (d.len - 1) / 128 && get_bits(w, 11, 11) == lastc / 16 &&
-					  get_bits(w, 22, 11) == last / 64 && get_bits(w, 33, 64) == addr &&
-					  get_bits(w, 97, 32) == d.index && get_bits(w, 161, 16) == d.len &&
-					  get_bits(w, 177, 1) == d.dir && get_bits(w, 178, 5) == d.bearer &&
-					  get_bits(w, 183, 32) == d.count && t->job_alg_o == d.alg;
+				bool ok = tb::get_bits(w, 0, 1) == (lastc / 16 == 0) &&
+					  tb::get_bits(w, 1, 10) == (d.len - 1) / 128 && tb::get_bits(w, 11, 11) == lastc / 16 &&
+					  tb::get_bits(w, 22, 11) == last / 64 && tb::get_bits(w, 33, 64) == addr &&
+					  tb::get_bits(w, 97, 32) == d.index && tb::get_bits(w, 161, 16) == d.len &&
+					  tb::get_bits(w, 177, 1) == d.dir && tb::get_bits(w, 178, 5) == d.bearer &&
+					  tb::get_bits(w, 183, 32) == d.count && t->job_alg_o == d.alg;
 				for (int i = 0; i < 4; i++)
-					ok = ok && get_bits(w, 129 + 24 - 8 * i, 8) == d.exp[i];
+					ok = ok && tb::get_bits(w, 129 + 24 - 8 * i, 8) == d.exp[i];
 				for (int i = 0; i < 16; i++)
-					ok = ok && get_bits(w, 215 + 120 - 8 * i, 8) == d.key[i];
+					ok = ok && tb::get_bits(w, 215 + 120 - 8 * i, 8) == d.key[i];
 				std::snprintf(what, sizeof what, "descriptor %u: job fields (alg %u len %u off %llu)",
 					      out, d.alg, d.len, (unsigned long long)d.off);
 				c.check(ok, what, cycle);
@@ -197,8 +189,8 @@ int main(int argc, char **argv)
 			if (bad && d.kind == 1) {
 				const uint32_t *w = t->bad_o.data();
 				std::snprintf(what, sizeof what, "descriptor %u: bad record status/index", out);
-				c.check(get_bits(w, 0, 32) == d.index && get_bits(w, 32, 2) == 3 &&
-						get_bits(w, 34, 32) == 0,
+				c.check(tb::get_bits(w, 0, 32) == d.index && tb::get_bits(w, 32, 2) == 3 &&
+						tb::get_bits(w, 34, 32) == 0,
 					what, cycle);
 			}
 			out++;

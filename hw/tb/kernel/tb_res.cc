@@ -40,14 +40,6 @@ struct rec {
 	uint32_t status;
 };
 
-void put_bits(uint32_t *w, int at, uint64_t v, int n)
-{
-	for (int b = 0; b < n; b++) {
-		int bit = at + b;
-		w[bit / 32] = (w[bit / 32] & ~(1u << (bit % 32))) | (uint32_t)((v >> b) & 1u) << (bit % 32);
-	}
-}
-
 } // namespace
 
 int main(int argc, char **argv)
@@ -100,9 +92,9 @@ int main(int argc, char **argv)
 				valid |= 1u << i;
 			}
 			if (valid >> i & 1) {
-				put_bits(t->in_data_i.data(), i * kResW, cur[i].index, 32);
-				put_bits(t->in_data_i.data(), i * kResW + 32, cur[i].status, 2);
-				put_bits(t->in_data_i.data(), i * kResW + 34, cur[i].mac, 32);
+				tb::put_bits(t->in_data_i.data(), i * kResW, cur[i].index, 32);
+				tb::put_bits(t->in_data_i.data(), i * kResW + 32, cur[i].status, 2);
+				tb::put_bits(t->in_data_i.data(), i * kResW + 34, cur[i].mac, 32);
 			}
 		}
 		t->in_valid_i = valid;

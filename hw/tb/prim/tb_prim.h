@@ -49,6 +49,23 @@ struct counters {
 };
 
 // Inputs are set while the clock is low; the rising edge then takes them.
+// Bits at..at+n-1 of a Verilator wide signal's words (n <= 64), and setting them.
+inline uint64_t get_bits(const uint32_t *w, int at, int n)
+{
+	uint64_t v = 0;
+	for (int b = 0; b < n; b++)
+		v |= (uint64_t)(w[(at + b) / 32] >> ((at + b) % 32) & 1u) << b;
+	return v;
+}
+
+inline void put_bits(uint32_t *w, int at, uint64_t v, int n)
+{
+	for (int b = 0; b < n; b++) {
+		int bit = at + b;
+		w[bit / 32] = (w[bit / 32] & ~(1u << (bit % 32))) | (uint32_t)((v >> b) & 1u) << (bit % 32);
+	}
+}
+
 template <typename T> inline void tick(T *top)
 {
 	top->clk_i = 1;
