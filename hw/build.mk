@@ -212,8 +212,9 @@ FORMAL_CHECKERS := hw/formal/nasmac_axi4_master_check.sv hw/formal/nasmac_axil_s
 FORMAL_KERNEL   := $(filter-out $(KERNEL_LANES:%=hw/rtl/%.sv),$(KERNEL_RTL)) hw/formal/nasmac_lane_stubs.sv
 FORMAL_KDEFS    := $(if $(ALVEO_HAS_MSG),-DNASMAC_HAS_MSG_PORT)
 FORMAL_DEPTH_CTRL   ?= 40
-# A whole m_axi_msg burst completes at step 32 at the earliest (the host's four register writes,
-# a descriptor read and validated, then the message read), a whole m_axi_gmem burst at 15-18.
+# A whole m_axi_msg burst completes at step 35 at the earliest (the host's four register writes,
+# a descriptor read and validated, then the message read; the buffers' output registers add 3),
+# a whole m_axi_gmem burst at 15-18.
 FORMAL_DEPTH_KERNEL ?= $(if $(ALVEO_HAS_MSG),40,24)
 
 .PHONY: formal test-formal formal-kernel check-hw lint-formal
