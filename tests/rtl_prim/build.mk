@@ -22,8 +22,7 @@ endef
 RTL_PRIM_FIFO_SRC := hw/rtl/nasmac_fifo.sv hw/rtl/nasmac_ram.sv $(RTL_PRIM_TB_DIR)/tb_fifo.vlt
 # name: Width Depth SyncRead OutReg Wipe
 RTL_PRIM_FIFOS := fifo_a2:33:2:0:0:0 fifo_a16:64:16:0:0:0 fifo_s2:33:2:1:0:0 fifo_s32:64:32:1:0:0 \
-	fifo_a2ow:33:2:0:1:1 fifo_a8w:33:8:0:0:1 fifo_a4o:40:4:0:1:0 fifo_s2ow:33:2:1:1:1 \
-	fifo_s16w:64:16:1:0:1 fifo_s16ow:64:16:1:1:1
+	fifo_a2ow:33:2:0:1:1 fifo_a8w:33:8:0:0:1 fifo_s4o:40:4:1:1:0 fifo_s16ow:64:16:1:1:1
 rtl_prim_f = $(word $(2),$(subst :, ,$(1)))
 
 define rtl_prim_fifo_rule
