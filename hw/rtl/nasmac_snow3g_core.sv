@@ -5,7 +5,8 @@
 // and iv_i. The core then runs the 32 initialisation clocks and the one clock whose output is
 // discarded, and presents z1 on ks_o with ks_valid_o. Each ks_valid_o && ks_ready_i advances to
 // the next word. clear_i (any time) wipes the whole state and returns to IDLE: the owner raises
-// it as soon as it has the words it needs, so no key-dependent state outlives a job.
+// it as soon as it has the words it needs, so no key-dependent state outlives a job. A reset
+// wipes it the same way.
 //
 // Octet order follows the test data: key_i = k3||k2||k1||k0 (k3 in [127:96]) and
 // iv_i = IV3||IV2||IV1||IV0 (IV3 in [127:96]).
@@ -209,8 +210,8 @@ module nasmac_snow3g_core (
     end
   end
 
-  // Datapath: no reset pin beyond the wipe above. The state is zero whenever no job holds the
-  // core (clear_i or reset), and nothing reads it before a load.
+  // Datapath: the wipe above is its only reset. The state is zero whenever no job holds the core
+  // (after clear_i or a reset), and nothing reads it before a load.
   always_ff @(posedge clk_i) begin
     s_q  <= s_d;
     r1_q <= r1_d;
