@@ -21,8 +21,8 @@
 // W0..R advance together, one word per clock, and stop together while the result register is
 // full and not taken. Every key-derived register (P, P^2, Q, z5, Y, T, EVAL, the MAC before
 // it leaves) is zero whenever it holds no job: stages load zeros when they are empty, and A/B
-// clear theirs when their job moves on. Datapath registers have no reset; only the valid bits
-// and counters do.
+// clear theirs when their job moves on; a reset zeroes them as well. The other datapath registers
+// (message words, mask, the MAC on its way out) have no reset.
 module nasmac_eia1_eval (
   input  logic         clk_i,
   input  logic         rst_ni,
@@ -279,8 +279,7 @@ module nasmac_eia1_eval (
   end
 
   // ---------------------------------------------------------------------------------------------
-  // Registers: valid bits and counters are reset; data registers are not (they are zero
-  // whenever they hold no job, by the logic above).
+  // Registers: valid bits and counters.
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       k_valid_q <= 1'b0;
@@ -317,44 +316,73 @@ module nasmac_eia1_eval (
     end
   end
 
-  // EVAL is the one register that carries a job from word to word: it starts each job at zero
-  // only because the previous job's last word left it so. A reset in the middle of a job (a
-  // bus error ends the run early, the shell resets the kernel) must clear it too, or the next
-  // job starts from the aborted one's partial sum.
+  // Key-derived registers (P, P^2, Q, z5 with their job fields, Y, T, EVAL, the MAC input) are
+  // zero whenever they hold no job, by the logic above, and a reset zeroes them too: a reset in
+  // the middle of a job (a bus error ends the run early, the shell resets the kernel) must not
+  // leave a job's P/Q/z5 behind, and EVAL, the one register that carries a job from word to word,
+  // would otherwise start the next job from the aborted one's partial sum.
   always_ff @(posedge clk_i) begin
-    if (!rst_ni)  e_eval_q <= '0;
-    else if (adv) e_eval_q <= e_eval_d;
+    if (!rst_ni) begin
+      k_p_q  <= '0;
+      k_m_q  <= '0;
+      a_p_q  <= '0;
+      a_m_q  <= '0;
+      b_p_q  <= '0;
+      b_p2_q <= '0;
+      b_m_q  <= '0;
+    end else begin
+      k_p_q  <= k_p_d;
+      k_m_q  <= k_m_d;
+      a_p_q  <= a_p_d;
+      a_m_q  <= a_m_d;
+      b_p_q  <= b_p_d;
+      b_p2_q <= b_p2_d;
+      b_m_q  <= b_m_d;
+    end
   end
 
   always_ff @(posedge clk_i) begin
-    k_p_q    <= k_p_d;
-    k_m_q    <= k_m_d;
-    a_p_q    <= a_p_d;
-    a_m_q    <= a_m_d;
-    b_p_q    <= b_p_d;
-    b_p2_q   <= b_p2_d;
-    b_m_q    <= b_m_d;
-    b_two_q  <= b_two_d;
-    b_mask_q <= b_mask_d;
-    if (adv) begin
-      w0_m0_q  <= w0_m0_d;
-      w0_m1_q  <= w0_m1_d;
+    if (!rst_ni) begin
+      w0_p_q   <= '0;
+      w0_y_q   <= '0;
+      w0_m_q   <= '0;
+      w1_y_q   <= '0;
+      w1_q1_q  <= '0;
+      w1_m_q   <= '0;
+      w2_y_q   <= '0;
+      w2_t_q   <= '0;
+      w2_m_q   <= '0;
+      e_eval_q <= '0;
+      c_in_q   <= '0;
+      c_m_q    <= '0;
+    end else if (adv) begin
       w0_p_q   <= w0_p_d;
       w0_y_q   <= w0_y_d;
       w0_m_q   <= w0_m_d;
-      w1_m0_q  <= w1_m0_d;
       w1_y_q   <= w1_y_d;
       w1_q1_q  <= w1_q1_d;
       w1_m_q   <= w1_m_d;
       w2_y_q   <= w2_y_d;
       w2_t_q   <= w2_t_d;
       w2_m_q   <= w2_m_d;
+      e_eval_q <= e_eval_d;
       c_in_q   <= c_in_d;
       c_m_q    <= c_m_d;
-      d_mac_q  <= d_mac_d;
-      d_exp_q  <= d_exp_d;
+    end
+  end
+
+  // The message words, the mask and the MAC on its way out: no reset.
+  always_ff @(posedge clk_i) begin
+    b_two_q  <= b_two_d;
+    b_mask_q <= b_mask_d;
+    if (adv) begin
+      w0_m0_q   <= w0_m0_d;
+      w0_m1_q   <= w0_m1_d;
+      w1_m0_q   <= w1_m0_d;
+      d_mac_q   <= d_mac_d;
+      d_exp_q   <= d_exp_d;
       d_index_q <= d_index_d;
-      r_mac_q  <= r_mac_d;
+      r_mac_q   <= r_mac_d;
       r_match_q <= r_match_d;
       r_index_q <= r_index_d;
     end

@@ -2,10 +2,15 @@
 // job header (TS 33.401 B.2.2: FRESH = BEARER || 0^27), runs a SNOW 3G core for the five words
 // z1..z5 that UIA2 needs (P = z1||z2, Q = z3||z4, z5 masks the MAC), clears the core at once, and
 // holds the words with the job's result fields until the lane's evaluator takes them.
+//
+// idle_o looks a clock ahead (the frame of the lane picks the next slot into a register): it is
+// high when the slot can start a job in the next clock unless it starts one in this one, that
+// is idle now or handing its words over now. start_i is taken only when the slot is idle now.
 module nasmac_eia1_ks (
   input  logic         clk_i,
   input  logic         rst_ni,
-  // Job start; accepted when idle_o is high.
+  // Job start; accepted when the slot is idle (idle_o was high in the previous clock and the
+  // slot was not started then).
   input  logic         start_i,
   output logic         idle_o,
   input  logic [127:0] key_i,
@@ -30,6 +35,7 @@ module nasmac_eia1_ks (
   logic [31:0]  fresh_w;
   logic         core_ready, core_clear, ks_valid;
   logic [31:0]  ks_w;
+  logic         start, idle_now;
 
   // IV3..IV0 of UIA2 (TS 35.215 4.4): COUNT, FRESH, COUNT ^ DIR<<31, FRESH ^ DIR<<15.
   assign fresh_w = {bearer_i, 27'd0};
@@ -38,7 +44,7 @@ module nasmac_eia1_ks (
   nasmac_snow3g_core u_core (
     .clk_i,
     .rst_ni,
-    .init_i     (start_i && idle_o),
+    .init_i     (start),
     .key_i,
     .iv_i       (iv_w),
     .ready_o    (core_ready),
@@ -54,7 +60,9 @@ module nasmac_eia1_ks (
   logic [15:0]  len_q, len_d;
   logic [31:0]  exp_q, exp_d, index_q, index_d;
 
-  assign idle_o      = core_ready && !busy_q;
+  assign idle_now    = core_ready && !busy_q;
+  assign start       = start_i && idle_now;
+  assign idle_o      = idle_now || (full_q && out_ready_i);
   assign out_valid_o = full_q;
   assign p_o         = z_q[159:96];
   assign q_o         = z_q[95:32];
@@ -73,7 +81,7 @@ module nasmac_eia1_ks (
     len_d   = len_q;
     exp_d   = exp_q;
     index_d = index_q;
-    if (start_i && idle_o) begin
+    if (start) begin
       busy_d  = 1'b1;
       nword_d = '0;
       len_d   = len_i;
@@ -106,9 +114,15 @@ module nasmac_eia1_ks (
     end
   end
 
-  // Datapath: no reset (z_q is zero whenever no job holds it).
+  // The keystream words are zero whenever no job holds them, and a reset wipes them too (a
+  // kernel reset in the middle of a job must not leave them behind).
   always_ff @(posedge clk_i) begin
-    z_q     <= z_d;
+    if (!rst_ni) z_q <= '0;
+    else         z_q <= z_d;
+  end
+
+  // Datapath: no reset.
+  always_ff @(posedge clk_i) begin
     len_q   <= len_d;
     exp_q   <= exp_d;
     index_q <= index_d;

@@ -18,6 +18,10 @@
 // same storage. With Cores = 8, a 64-octet job costs 5 clocks of input (header plus four words)
 // and each slot 40-odd clocks, so the lane sustains one such MAC every 5-6 clocks.
 //
+// The header/word intake and the result output are nasmac_lane_frame, shared with the EIA3 lane;
+// the slot for the next header is chosen a clock ahead into registers, so no slot's busy flag
+// reaches another slot's SNOW 3G load in the same clock.
+//
 // Results leave in job order (the evaluator is in order). msg_last_i is redundant with the
 // length, which is what the lane counts.
 module nasmac_eia1_lane #(
@@ -52,27 +56,40 @@ module nasmac_eia1_lane #(
 
   localparam int SlotW = $clog2(Cores);
 
-  // Input side: header, then the job's words.
-  logic             in_hdr_q, in_hdr_d;
-  logic [9:0]       words_left_q, words_left_d;  // words still to take, minus one
-  logic [SlotW-1:0] wr_slot_q, wr_slot_d, rd_slot_q, rd_slot_d;
-  logic             job_fire, msg_fire, fifo_in_ready;
-
-  logic [Cores-1:0] slot_idle, slot_start, slot_valid, slot_ready;
+  logic [SlotW-1:0] rd_slot_q, rd_slot_d;  // the slot whose words the evaluator takes next
+  logic [Cores-1:0] slot_idle, slot_start, slot_valid, slot_ready, slot_sink;
   // Per-slot outputs, slot i in the i-th field of each vector.
   logic [64*Cores-1:0] slot_p, slot_q;
   logic [32*Cores-1:0] slot_z5, slot_exp, slot_index;
   logic [16*Cores-1:0] slot_len;
-  logic                fifo_valid, fifo_ready, eval_job_ready;
+  logic                fifo_in_ready, fifo_valid, fifo_ready, eval_job_ready;
   logic [127:0]        fifo_data;
+  logic                ev_valid, ev_ready, ev_match;
+  logic [31:0]         ev_index, ev_mac;
 
-  assign job_ready_o = in_hdr_q && slot_idle[wr_slot_q];
-  assign job_fire    = job_valid_i && job_ready_o;
-  assign msg_ready_o = !in_hdr_q && fifo_in_ready;
-  assign msg_fire    = msg_valid_i && msg_ready_o;
+  // Intake: headers to the slots in rotation (the evaluator takes them in the same rotation),
+  // the next slot and whether it is free chosen a clock ahead; every word goes to the one FIFO.
+  // Results: the evaluator's, in job order.
+  nasmac_lane_frame #(
+    .Cores   (Cores),
+    .InOrder (1'b1),
+    .Results (1)
+  ) u_frame (
+    // The lane's own ports, as they are.
+    .clk_i, .rst_ni, .job_valid_i, .job_ready_o, .job_len_bits_i, .msg_valid_i, .msg_ready_o,
+    .res_valid_o, .res_ready_i, .res_index_o, .res_mac_o, .res_match_o,
+    .idle_i       (slot_idle),
+    .start_o      (slot_start),
+    .sink_ready_i ({Cores{fifo_in_ready}}),
+    .sink_valid_o (slot_sink),
+    .src_valid_i  (ev_valid),
+    .src_ready_o  (ev_ready),
+    .src_index_i  (ev_index),
+    .src_mac_i    (ev_mac),
+    .src_match_i  (ev_match)
+  );
 
   for (genvar i = 0; i < Cores; i++) begin : g_slot
-    assign slot_start[i] = job_fire && (wr_slot_q == SlotW'(i));
     assign slot_ready[i] = eval_job_ready && (rd_slot_q == SlotW'(i));
     nasmac_eia1_ks u_ks (
       .clk_i,
@@ -103,7 +120,7 @@ module nasmac_eia1_lane #(
   ) u_fifo (
     .clk_i,
     .rst_ni,
-    .wr_valid_i (msg_fire),
+    .wr_valid_i (|slot_sink),
     .wr_ready_o (fifo_in_ready),
     .wr_data_i  (msg_data_i),
     .rd_valid_o (fifo_valid),
@@ -125,44 +142,23 @@ module nasmac_eia1_lane #(
     .msg_valid_i (fifo_valid),
     .msg_ready_o (fifo_ready),
     .msg_data_i  (fifo_data),
-    .res_valid_o,
-    .res_ready_i,
-    .res_index_o,
-    .res_mac_o,
-    .res_match_o
+    .res_valid_o (ev_valid),
+    .res_ready_i (ev_ready),
+    .res_index_o (ev_index),
+    .res_mac_o   (ev_mac),
+    .res_match_o (ev_match)
   );
 
   always_comb begin
-    in_hdr_d     = in_hdr_q;
-    words_left_d = words_left_q;
-    wr_slot_d    = wr_slot_q;
-    rd_slot_d    = rd_slot_q;
-    if (job_fire) begin
-      in_hdr_d     = 1'b0;
-      words_left_d = 10'((job_len_bits_i - 16'd1) >> 7);
-      wr_slot_d    = (wr_slot_q == SlotW'(Cores - 1)) ? '0 : wr_slot_q + 1'b1;
-    end
-    if (msg_fire) begin
-      words_left_d = words_left_q - 10'd1;
-      if (words_left_q == 10'd0) in_hdr_d = 1'b1;
-    end
+    rd_slot_d = rd_slot_q;
     if (slot_valid[rd_slot_q] && eval_job_ready) begin
       rd_slot_d = (rd_slot_q == SlotW'(Cores - 1)) ? '0 : rd_slot_q + 1'b1;
     end
   end
 
   always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
-      in_hdr_q     <= 1'b1;
-      words_left_q <= '0;
-      wr_slot_q    <= '0;
-      rd_slot_q    <= '0;
-    end else begin
-      in_hdr_q     <= in_hdr_d;
-      words_left_q <= words_left_d;
-      wr_slot_q    <= wr_slot_d;
-      rd_slot_q    <= rd_slot_d;
-    end
+    if (!rst_ni) rd_slot_q <= '0;
+    else         rd_slot_q <= rd_slot_d;
   end
 
 endmodule

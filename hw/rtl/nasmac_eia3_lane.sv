@@ -25,6 +25,7 @@
 // result and makes one per 36 clocks at most, so none waits more than Cores clocks). msg_last_i
 // is redundant with the length, which is what the lane counts.
 //
+// The header/word intake and the result arbiter are nasmac_lane_frame, shared with the EIA1 lane.
 // Timing: the unit that takes the next header (the lowest idle one) is chosen a clock ahead into
 // a one-hot register, so job_ready_o, msg_ready_o and the start of a unit are a gate or two from
 // registers; the outputs are registers.
@@ -59,32 +60,31 @@ module nasmac_eia3_lane #(
   output logic         res_match_o
 );
 
-  logic             in_hdr_q;
-  logic [9:0]       words_left_q;  // words still to take, minus one
-  logic             wl0_q;         // words_left_q == 0
-  logic [Cores-1:0] pick_q;        // one-hot: the idle unit that takes the next header
-  logic             any_q;         // some unit is idle (pick_q != 0)
-  logic [Cores-1:0] cur_q;         // one-hot: the unit taking message words
-  logic             job_fire, msg_fire, r_free, r_take;
-
   logic [Cores-1:0]    u_idle, u_start, u_msg_valid, u_msg_ready, u_res_valid, u_res_ready;
   logic [Cores-1:0]    u_res_match;
   logic [32*Cores-1:0] u_res_index, u_res_mac;
 
-  logic        r_valid_q, r_match_q;
-  logic [31:0] r_mac_q, r_index_q;
-
-  assign job_ready_o = in_hdr_q && any_q;
-  assign job_fire    = job_valid_i && job_ready_o;
-  assign msg_ready_o = !in_hdr_q && |(cur_q & u_msg_ready);
-  assign msg_fire    = msg_valid_i && msg_ready_o;
-  assign r_free      = !r_valid_q || res_ready_i;
-  assign r_take      = r_free && |u_res_valid;
+  // Intake (the lowest idle unit, chosen a clock ahead) and the result arbiter.
+  nasmac_lane_frame #(
+    .Cores   (Cores),
+    .InOrder (1'b0),
+    .Results (Cores)
+  ) u_frame (
+    // The lane's own ports, as they are.
+    .clk_i, .rst_ni, .job_valid_i, .job_ready_o, .job_len_bits_i, .msg_valid_i, .msg_ready_o,
+    .res_valid_o, .res_ready_i, .res_index_o, .res_mac_o, .res_match_o,
+    .idle_i       (u_idle),
+    .start_o      (u_start),
+    .sink_ready_i (u_msg_ready),
+    .sink_valid_o (u_msg_valid),
+    .src_valid_i  (u_res_valid),
+    .src_ready_o  (u_res_ready),
+    .src_index_i  (u_res_index),
+    .src_mac_i    (u_res_mac),
+    .src_match_i  (u_res_match)
+  );
 
   for (genvar i = 0; i < Cores; i++) begin : g_unit
-    assign u_start[i]     = job_fire && pick_q[i];
-    assign u_msg_valid[i] = msg_valid_i && !in_hdr_q && cur_q[i];
-    assign u_res_ready[i] = r_free && gnt[i];
     nasmac_eia3_unit #(
       .BufWords (BufWords)
     ) u_unit (
@@ -108,74 +108,6 @@ module nasmac_eia3_lane #(
       .res_mac_o   (u_res_mac[32*i +: 32]),
       .res_match_o (u_res_match[i])
     );
-  end
-
-  // The next unit to start: the lowest one idle in the next clock (u_idle looks a clock ahead)
-  // and not started in this one. The result to take: the lowest unit holding one.
-  logic [Cores-1:0] idle_left, pick_d, gnt;
-  always_comb begin
-    idle_left = u_idle & ~u_start;
-    pick_d    = '0;
-    gnt       = '0;
-    for (int i = Cores - 1; i >= 0; i--) begin
-      if (idle_left[i]) pick_d = Cores'(1) << i;
-      if (u_res_valid[i]) gnt = Cores'(1) << i;
-    end
-  end
-
-  // The granted unit's result, as an AND-OR over the one-hot grant.
-  logic        sel_match;
-  logic [31:0] sel_mac, sel_index;
-  always_comb begin
-    sel_match = 1'b0;
-    sel_mac   = '0;
-    sel_index = '0;
-    for (int i = 0; i < Cores; i++) begin
-      sel_match = sel_match | (gnt[i] & u_res_match[i]);
-      sel_mac   = sel_mac | ({32{gnt[i]}} & u_res_mac[32*i +: 32]);
-      sel_index = sel_index | ({32{gnt[i]}} & u_res_index[32*i +: 32]);
-    end
-  end
-
-  assign res_valid_o = r_valid_q;
-  assign res_index_o = r_index_q;
-  assign res_mac_o   = r_mac_q;
-  assign res_match_o = r_match_q;
-
-  always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
-      in_hdr_q  <= 1'b1;
-      pick_q    <= '0;
-      any_q     <= 1'b0;
-      cur_q     <= '0;
-      r_valid_q <= 1'b0;
-    end else begin
-      pick_q <= pick_d;
-      any_q  <= |idle_left;
-      if (job_fire) begin
-        in_hdr_q <= 1'b0;
-        cur_q    <= pick_q;
-      end
-      if (msg_fire && wl0_q) in_hdr_q <= 1'b1;
-      if (r_take) r_valid_q <= 1'b1;
-      else if (res_ready_i) r_valid_q <= 1'b0;
-    end
-  end
-
-  // Datapath registers (no reset).
-  always_ff @(posedge clk_i) begin
-    if (job_fire) begin
-      words_left_q <= 10'((job_len_bits_i - 16'd1) >> 7);
-      wl0_q        <= (job_len_bits_i <= 16'd128);
-    end else if (msg_fire) begin
-      words_left_q <= words_left_q - 10'd1;
-      wl0_q        <= (words_left_q == 10'd1);
-    end
-    if (r_take) begin
-      r_match_q <= sel_match;
-      r_mac_q   <= sel_mac;
-      r_index_q <= sel_index;
-    end
   end
 
 endmodule

@@ -5,7 +5,8 @@
 // and iv_i. The core then runs the 32 initialisation clocks and the one clock whose output is
 // discarded, and presents z1 on ks_o with ks_valid_o. Each ks_valid_o && ks_ready_i advances to
 // the next word. clear_i (any time) wipes the whole state and returns to IDLE: the owner raises
-// it as soon as it has the words it needs, so no key-dependent state outlives a job.
+// it as soon as it has the words it needs, so no key-dependent state outlives a job. A reset
+// wipes it the same way.
 //
 // Octet order follows the test data: key_i = k3||k2||k1||k0 (k3 in [127:96]) and
 // iv_i = IV3||IV2||IV1||IV0 (IV3 in [127:96]).
@@ -82,17 +83,11 @@ module nasmac_snow3g_core (
     sq_box = SqTab[8*x +: 8];
   endfunction
 
-  function automatic logic [31:0] mul_alpha(input logic [7:0] c);
-    mul_alpha = '0;
+  // MULalpha or DIValpha (by the basis given): the XOR of the basis images of c's set bits.
+  function automatic logic [31:0] alpha_map(input logic [255:0] basis, input logic [7:0] c);
+    alpha_map = '0;
     for (int b = 0; b < 8; b++) begin
-      if (c[b]) mul_alpha = mul_alpha ^ MulAlphaBasis[32*b +: 32];
-    end
-  endfunction
-
-  function automatic logic [31:0] div_alpha(input logic [7:0] c);
-    div_alpha = '0;
-    for (int b = 0; b < 8; b++) begin
-      if (c[b]) div_alpha = div_alpha ^ DivAlphaBasis[32*b +: 32];
+      if (c[b]) alpha_map = alpha_map ^ basis[32*b +: 32];
     end
   endfunction
 
@@ -165,39 +160,58 @@ module nasmac_snow3g_core (
   );
   assign ks_o       = f_w ^ s0_w;
 
+  // The key and IV loading of clause 4.1, listed s15 first (all-ones words as ~k).
+  logic [511:0] load_w;
+  assign load_w = {key_i[127:96] ^ iv_i[31:0], key_i[95:64], key_i[63:32],
+                   key_i[31:0] ^ iv_i[63:32], ~key_i[127:96], ~key_i[95:64] ^ iv_i[95:64],
+                   ~key_i[63:32] ^ iv_i[127:96], ~key_i[31:0], key_i, ~key_i};
+
+  // Reset wipes the key-dependent state as clear_i does: a kernel reset in the middle of a job
+  // must not leave a key's LFSR in the core.
+  logic wipe;
+  assign wipe = clear_i || !rst_ni;
+
+  // Each next value is computed for every case (load, step, hold) from registers and inputs, and
+  // the case is chosen last: load and step come from the lane's job handshake, so they must not
+  // feed the 8-input alpha maps (the choice before the maps made the job-start path 7 LUT levels).
+  // The maps are linear, so a wiped state has zero images, and ma_q/da_q always equal the maps
+  // of s0[31:24] and s11[7:0].
   always_comb begin
-    s_d     = s_q;
-    r1_d    = r1_q;
-    r2_d    = r2_q;
-    r3_d    = r3_q;
+    s_d  = s_q;
+    r1_d = r1_q;
+    r2_d = r2_q;
+    r3_d = r3_q;
+    ma_d = ma_q;
+    da_d = da_q;
     if (load) begin
-        // Key and IV loading of clause 4.1, listed s15 first (all-ones words as ~k).
-        s_d = {key_i[127:96] ^ iv_i[31:0], key_i[95:64], key_i[63:32],
-               key_i[31:0] ^ iv_i[63:32], ~key_i[127:96], ~key_i[95:64] ^ iv_i[95:64],
-               ~key_i[63:32] ^ iv_i[127:96], ~key_i[31:0], key_i, ~key_i};
-        r1_d    = '0;
-        r2_d    = '0;
-        r3_d    = '0;
+      s_d  = load_w;
+      r1_d = '0;
+      r2_d = '0;
+      r3_d = '0;
+      ma_d = alpha_map(MulAlphaBasis, load_w[31:24]);
+      da_d = alpha_map(DivAlphaBasis, load_w[359:352]);
     end
     if (step) begin
       r3_d = s2_box(r2_q);
       r2_d = s1_box(r1_q);
       r1_d = fsm_r_w;
       s_d  = {init_mode ? (fb_w ^ f_w) : fb_w, s_q[511:32]};
+      // s1 and s12 become s0 and s11.
+      ma_d = alpha_map(MulAlphaBasis, s_q[63:56]);
+      da_d = alpha_map(DivAlphaBasis, s_q[391:384]);
     end
-    if (clear_i) begin
-      s_d     = '0;
+    if (wipe) begin
+      s_d  = '0;
       r1_d = '0;
       r2_d = '0;
       r3_d = '0;
+      ma_d = '0;
+      da_d = '0;
     end
-    // Zero after clear_i (the maps are linear), so they are wiped with the rest.
-    ma_d = mul_alpha(s_d[31:24]);
-    da_d = div_alpha(s_d[359:352]);
   end
 
-  // Datapath only: no reset. The state is zero whenever no job holds the core (clear_i), and
-  // nothing reads it before a load.
+  // Datapath: the wipe above is its only reset. The state is zero whenever no job holds the core
+  // (after clear_i or a reset), and nothing reads it before a load.
   always_ff @(posedge clk_i) begin
     s_q  <= s_d;
     r1_q <= r1_d;

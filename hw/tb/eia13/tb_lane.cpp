@@ -1,8 +1,9 @@
 // Self-checking testbench for nasmac_eia1_lane / nasmac_eia3_lane (chosen at build time; both
-// have the ports of hw/LANES.md). Four phases, every MAC checked against the project's C
+// have the ports of hw/LANES.md). Four phases (and a reset check), every MAC checked against the project's C
 // reference (nasmac_eia1() / nasmac_eia3()):
 //   1. every vector of tests/vectors/eia1.txt or eia3.txt (official sets and labelled variants),
 //      with its expected MAC, and again with that MAC corrupted (res_match_o must drop);
+//   1b. a reset while jobs are in flight: no key-dependent register may survive it;
 //   2. seeded random jobs: lengths 1..8192 bits plus a few up to 65504, random bits after LENGTH
 //      in the last word (the lane must mask them), about 10% corrupted expected MACs, random
 //      valid/ready stalls on the header, message and result interfaces;
@@ -70,20 +71,14 @@ public:
 	long run(std::vector<job> &jobs, int stall_pct)
 	{
 		std::map<uint32_t, const job *> pending;
-		size_t next_job = 0, words_sent = 0, nwords = 0;
-		bool in_msg = false;
+		feed f;
 		long cycles = 0, idle = 0;
 		bool seen_secret = false;
 		size_t done = 0;
 		for (const job &j : jobs)
 			pending[j.index] = &j;
 		while (done < jobs.size()) {
-			// Drive: valid is raised at random and then held until the transfer happens.
-			if (!in_msg && next_job < jobs.size() && !top_->job_valid_i &&
-			    (int)(rng_() % 100) >= stall_pct)
-				present_header(jobs[next_job]);
-			if (in_msg && !top_->msg_valid_i && (int)(rng_() % 100) >= stall_pct)
-				present_word(jobs[next_job], words_sent, nwords);
+			drive(f, jobs, stall_pct);
 			top_->res_ready_i = (int)(rng_() % 100) >= stall_pct;
 			top_->eval();
 			bool job_fire = top_->job_valid_i && top_->job_ready_o;
@@ -105,19 +100,7 @@ public:
 				c_.check(false, "lane made no progress for 20000 cycles");
 				return cycles;
 			}
-			if (job_fire) {
-				top_->job_valid_i = 0;
-				in_msg = true;
-				words_sent = 0;
-				nwords = (jobs[next_job].len + 127) / 128;
-			}
-			if (msg_fire) {
-				top_->msg_valid_i = 0;
-				if (++words_sent == nwords) {
-					in_msg = false;
-					next_job++;
-				}
-			}
+			advance(f, jobs, job_fire, msg_fire);
 		}
 		c_.check(pending.empty(), "every job returned exactly once");
 		c_.check(seen_secret, "state of jobs in flight visible to the wipe check");
@@ -136,7 +119,71 @@ public:
 		return cycles;
 	}
 
+	// Starts the jobs back to back with no result taken, then resets the lane after `cycles`
+	// clocks, with jobs initialising, waiting and being evaluated. Right after the reset no
+	// key-dependent state may be left: datapath registers without a reset would keep a key's
+	// keystream state (or P, Q, z5) through it, which only a job's normal end wipes.
+	void reset_midway(std::vector<job> &jobs, long cycles)
+	{
+		feed f;
+		top_->res_ready_i = 0;
+		for (long t = 0; t < cycles; t++) {
+			drive(f, jobs, 0);
+			top_->eval();
+			bool job_fire = top_->job_valid_i && top_->job_ready_o;
+			bool msg_fire = top_->msg_valid_i && top_->msg_ready_o;
+			tick();
+			advance(f, jobs, job_fire, msg_fire);
+		}
+		int nvars;
+		std::string first;
+		c_.check(tb::secrets_left(ctx_, nvars, first) > 0,
+			 "state of jobs in flight visible before the reset");
+		top_->job_valid_i = 0;
+		top_->msg_valid_i = 0;
+		top_->rst_ni = 0;
+		tick();
+		top_->rst_ni = 1;
+		tb::check_secrets_cleared(ctx_, c_, "a reset in the middle of jobs");
+		top_->eval();
+		c_.check(!top_->res_valid_o, "no result right after the reset");
+	}
+
 private:
+	// Where the input stands in a list of jobs: the job being sent, and its words.
+	struct feed {
+		size_t next_job = 0, words_sent = 0, nwords = 0;
+		bool in_msg = false;
+	};
+
+	// Valid is raised at random (stall_pct) and then held until the transfer happens.
+	void drive(feed &f, const std::vector<job> &jobs, int stall_pct)
+	{
+		if (!f.in_msg && f.next_job < jobs.size() && !top_->job_valid_i &&
+		    (int)(rng_() % 100) >= stall_pct)
+			present_header(jobs[f.next_job]);
+		if (f.in_msg && !top_->msg_valid_i && (int)(rng_() % 100) >= stall_pct)
+			present_word(jobs[f.next_job], f.words_sent, f.nwords);
+	}
+
+	// After the clock edge: a transfer that happened drops its valid and moves the feed on.
+	void advance(feed &f, const std::vector<job> &jobs, bool job_fire, bool msg_fire)
+	{
+		if (job_fire) {
+			top_->job_valid_i = 0;
+			f.in_msg = true;
+			f.words_sent = 0;
+			f.nwords = (jobs[f.next_job].len + 127) / 128;
+		}
+		if (msg_fire) {
+			top_->msg_valid_i = 0;
+			if (++f.words_sent == f.nwords) {
+				f.in_msg = false;
+				f.next_job++;
+			}
+		}
+	}
+
 	void tick()
 	{
 		top_->clk_i = 1;
@@ -264,6 +311,16 @@ int main(int argc, char **argv)
 	}
 	h.run(kat2, 30);
 	std::printf("known answers: %zu jobs\n", kat2.size());
+
+	// Phase 1b: a reset while jobs are in every stage (keys in the keystream cores, keystream
+	// words waiting for the evaluator, P/Q/z5 in it); phase 2 then shows the lane works after it.
+	for (long at : {20L, 45L, 90L}) {
+		std::vector<job> live;
+		for (int i = 0; i < 24; i++)
+			live.push_back(random_job(rng, 512 + 128 * (uint32_t)(i % 5), 0x4000 + (uint32_t)i));
+		h.reset_midway(live, at);
+	}
+	std::printf("reset in the middle of jobs: checked\n");
 
 	// Phase 2: random jobs under random stalls, in batches so that the stall rate varies.
 	const char *njobs_env = std::getenv("NASMAC_TB_JOBS");
