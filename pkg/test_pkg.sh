@@ -70,6 +70,11 @@ else
 fi
 
 grep -qx /etc/nasmac/mme.yaml "$t/DEBIAN/conffiles" && ok || bad "mme.yaml is not a conffile"
+# Units ship disabled and stopped: the example config names no real peers. (dh_installsystemd
+# --no-enable guards its enable behind "debian-installed"; starting goes through
+# deb-systemd-invoke.)
+grep -q "debian-installed 'nasmacd-mme.service'" "$t/DEBIAN/postinst" &&
+	! grep -q deb-systemd-invoke "$t/DEBIAN/postinst" && ok || bad "postinst enables or starts the units"
 grep -q "^ExecStart=/usr/bin/nasmacd mme -c /etc/nasmac/mme.yaml$" "$root/lib/systemd/system/nasmacd-mme.service" \
 	&& ok || bad "unit ExecStart: $(grep ExecStart "$root/lib/systemd/system/nasmacd-mme.service")"
 # systemd's own checker over the shipped units (ExecStart must exist: point it at the tree).
