@@ -37,8 +37,8 @@ int nasmac__xrt_run_start(void *run, void *desc, void *arena, void *result, uint
 			  uint32_t arena_bytes, uint32_t max_jobs);
 /* Reads a 32-bit kernel register at offset (s_axi_control) into *value. */
 int nasmac__xrt_read_reg(void *kernel, uint32_t offset, uint32_t *value);
-/* 0 when the run completed, -ETIMEDOUT when it is still running after timeout_ms, -EIO when
- * it ended in another state. */
+/* 0 when the run completed, -ETIMEDOUT when it is still running after timeout_ms (at least
+ * 1 ms: xrt::run::wait takes 0 as "no timeout"), -EIO when it ended in another state. */
 int nasmac__xrt_run_wait(void *run, unsigned int timeout_ms);
 void nasmac__xrt_run_close(void *run);
 
