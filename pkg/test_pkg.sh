@@ -69,6 +69,18 @@ else
 	bad "examples/verify.c does not build against the packages"
 fi
 
+# The packaged tool: through libnasmac.so.1 on cpu and (module) sim, and its own built-in model
+# for bench engine, both models in one process.
+if [ -z "${NASMAC_TEST_SKIP_SIM:-}" ]; then
+	for b in cpu sim; do
+		out=$(LD_LIBRARY_PATH=$lib "$root/usr/bin/nasmac" verify --backend $b tests/vectors/eia2.txt 2>&1 | tail -n 1)
+		printf '%s' "$out" | grep -Eqx "[1-9][0-9]* verified, 0 mismatched, 0 errors \(backend $b\)" && ok ||
+			bad "nasmac verify --backend $b (TS 33.401 C.2 vectors, tests/vectors/eia2.txt): $out"
+	done
+	out=$(LD_LIBRARY_PATH=$lib "$root/usr/bin/nasmac" bench engine --jobs 64 --clock-mhz 300 2>&1)
+	printf '%s\n' "$out" | grep -q "^  eia2 .* MAC/s" && ok || bad "nasmac bench engine: $out"
+fi
+
 grep -qx /etc/nasmac/mme.yaml "$t/DEBIAN/conffiles" && ok || bad "mme.yaml is not a conffile"
 # Units ship disabled and stopped: the example config names no real peers. (dh_installsystemd
 # --no-enable guards its enable behind "debian-installed"; starting goes through
