@@ -143,7 +143,7 @@ help:
 	@echo "make timing     logic depth per module against the 300 MHz budget, estimated fmax"
 	@echo "make check-hw   lint + timing + synth"
 	@echo "make bench-report  benchmarks as CSV + pictures + index.md in build/report/"
-	@echo "make install    PREFIX=/usr/local DESTDIR=...; make deb: build/nasmac_*.deb"
+	@echo "make install    PREFIX=/usr/local DESTDIR=...; make deb: build/deb/*.deb (debhelper, debian/)"
 	@echo "make xclbin PLATFORM=...   Vitis link for an Alveo card (needs v++)"
 	@echo "make clean      remove build/"
 	@echo "knobs: V=1 (verbose) OPT=-O2 SAN=1 (ASan+UBSan tree) BACKEND=sim|cpu"

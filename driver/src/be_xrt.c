@@ -1,5 +1,6 @@
 /*
- * The xrt backend: the nasmac kernel on an Alveo card through the XRT native C API.
+ * The xrt backend: the nasmac kernel on an Alveo card through XRT's native C++ API, behind
+ * the no-throw C shim (xrt_shim.h).
  *
  * Each slot owns three buffer objects in the kernel's memory banks (descriptors, message
  * arena, result records) and one run handle. .start copies the slot's staging into the

@@ -7,6 +7,11 @@
  *
  * Where modules are looked for, in order: $NASMAC_MODULE_DIR; the nasmac/ folder beside the
  * libnasmac.so in use (an installed tree and the build tree alike); NASMAC_MODULE_DIR_DEFAULT.
+ *
+ * A module whose runtime is not a distribution library in every install (XRT: Debian ships it
+ * in the multiarch lib dir, Xilinx's packages in /opt/xilinx/xrt/lib, with XILINX_XRT set by
+ * its setup.sh) gets that runtime loaded first, RTLD_GLOBAL, from wherever it is found; the
+ * module's own DT_NEEDED entry then resolves to it by soname.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -64,12 +69,57 @@ static const struct nasmac__backend_ops *try_dir(const char *dir, const char *na
 	return ops;
 }
 
+/* The runtime library a module needs, where it is looked for after the loader's path. */
+static const struct runtime {
+	const char *module, *soname, *root_env, *root_default, *hint;
+} g_runtimes[] = {
+	{ "xrt", "libxrt_coreutil.so.2", "XILINX_XRT", "/opt/xilinx/xrt",
+	  "install XRT (Debian: libxrt1) or source /opt/xilinx/xrt/setup.sh" },
+};
+
+static int runtime_at(const char *root, const char *soname)
+{
+	char path[PATH_MAX];
+
+	if (!root || !*root)
+		return 0;
+	if (snprintf(path, sizeof(path), "%s/lib/%s", root, soname) >= (int)sizeof(path))
+		return 0;
+	/* Kept loaded for the life of the process, like the module that needs it. */
+	return dlopen(path, RTLD_NOW | RTLD_GLOBAL) != NULL;
+}
+
+/* Loads module `name`'s runtime: the loader's path (ld.so.cache, LD_LIBRARY_PATH), then
+ * $root_env/lib, then root_default/lib. 0 when found or not needed, else -ENODEV and one line. */
+static int load_runtime(const char *name)
+{
+	for (size_t i = 0; i < sizeof(g_runtimes) / sizeof(g_runtimes[0]); i++) {
+		const struct runtime *r = &g_runtimes[i];
+		const char *root = getenv(r->root_env);
+
+		if (strcmp(name, r->module) != 0)
+			continue;
+		if (dlopen(r->soname, RTLD_NOW | RTLD_GLOBAL) || runtime_at(root, r->soname) ||
+		    runtime_at(r->root_default, r->soname))
+			return 0;
+		if (!root || !*root)
+			root = NULL;
+		fprintf(stderr, "nasmac: %s: runtime %s not found (looked on the loader's path, in "
+				"%s%s/lib%s, in %s/lib; %s)\n", name, r->soname, root ? "" : "$",
+			root ? root : r->root_env, root ? "" : " (unset)", r->root_default, r->hint);
+		return -ENODEV;
+	}
+	return 0;
+}
+
 static const struct nasmac__backend_ops *load(const char *name)
 {
 	char tried[3 * PATH_MAX] = "", self_dir[PATH_MAX] = "";
 	const struct nasmac__backend_ops *ops;
 	Dl_info info;
 
+	if (load_runtime(name))
+		return NULL;
 	ops = try_dir(getenv("NASMAC_MODULE_DIR"), name, tried, sizeof(tried));
 	if (!ops && dladdr((void *)&nasmac__find_backend, &info) && info.dli_fname) {
 		const char *slash = strrchr(info.dli_fname, '/');

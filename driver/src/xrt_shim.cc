@@ -1,21 +1,58 @@
-// The XRT C API behind functions that never throw (see xrt_shim.h for why).
+// The XRT native C++ API (xrt::device, xrt::kernel, xrt::bo, xrt::run) behind C functions that
+// never throw (see xrt_shim.h for why). Each handle the C side holds is one heap object owning
+// the XRT object; XRT's objects are reference-counted handles themselves, so closing ours drops
+// our reference and XRT frees the device, buffer or run when its last user is gone.
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <exception>
+#include <new>
+#include <string>
+#include <system_error>
 
 #include <xrt/xrt_bo.h>
 #include <xrt/xrt_device.h>
 #include <xrt/xrt_kernel.h>
+#include <xrt/xrt_uuid.h>
 
 #include "xrt_shim.h"
 
 namespace {
 
-// Runs f; an escaping exception becomes -EIO (-ENODEV for opening) and one line on stderr.
-template <typename F> int guarded(const char *what, int on_throw, F f)
+struct shim_dev {
+	xrt::device dev;
+};
+
+struct shim_kernel {
+	xrt::kernel kernel;
+};
+
+struct shim_bo {
+	xrt::bo bo;
+};
+
+struct shim_run {
+	xrt::run run;
+};
+
+// Runs f; an escaping exception becomes a negative errno and one line on stderr. XRT reports
+// driver failures as std::system_error (xrt_core::system_error) carrying the errno of the
+// failing call: that errno is kept. Anything else becomes on_throw.
+template <typename F> int guarded(const char *what, int on_throw, F f) noexcept
 {
 	try {
 		return f();
+	} catch (const std::system_error &e) {
+		int code = e.code().value();
+
+		std::fprintf(stderr, "nasmac: xrt: %s: %s\n", what, e.what());
+		if (code < 0)
+			code = -code;
+		return code > 0 && e.code().category() == std::generic_category() ? -code
+										 : on_throw;
+	} catch (const std::bad_alloc &) {
+		std::fprintf(stderr, "nasmac: xrt: %s: out of memory\n", what);
+		return -ENOMEM;
 	} catch (const std::exception &e) {
 		std::fprintf(stderr, "nasmac: xrt: %s: %s\n", what, e.what());
 	} catch (...) {
@@ -24,125 +61,138 @@ template <typename F> int guarded(const char *what, int on_throw, F f)
 	return on_throw;
 }
 
-int neg_errno(int fallback)
-{
-	return errno > 0 ? -errno : fallback;
-}
-
 } // namespace
 
 extern "C" int nasmac__xrt_open(unsigned int index, const char *xclbin, const char *name,
 				void **dev, void **kernel, int groups[3])
 {
+	shim_dev *d = nullptr;
+	shim_kernel *k = nullptr;
+	int rc;
+
 	*dev = nullptr;
 	*kernel = nullptr;
-	int rc = guarded("open", -ENODEV, [&]() -> int {
-		xuid_t uuid;
-
-		errno = 0;
-		*dev = xrtDeviceOpen(index);
-		if (!*dev) {
-			std::fprintf(stderr, "nasmac: xrt: no device with index %u\n", index);
-			return -ENODEV;
-		}
-		if (xrtDeviceLoadXclbinFile(*dev, xclbin)) {
-			std::fprintf(stderr, "nasmac: xrt: cannot load %s\n", xclbin);
-			return -ENODEV;
-		}
-		if (xrtDeviceGetXclbinUUID(*dev, uuid))
-			return -ENODEV;
-		*kernel = xrtPLKernelOpenExclusive(*dev, uuid, name);
-		if (!*kernel) {
-			std::fprintf(stderr, "nasmac: xrt: %s has no kernel '%s'\n", xclbin, name);
-			return -ENODEV;
-		}
+	rc = guarded("open", -ENODEV, [&]() -> int {
+		d = new shim_dev{ xrt::device(index) };
+		xrt::uuid uuid = d->dev.load_xclbin(std::string(xclbin));
+		// Exclusive: XRT reads a compute unit's registers (RUN_STATUS) only for its
+		// exclusive owner.
+		k = new shim_kernel{ xrt::kernel(d->dev, uuid, std::string(name),
+						 xrt::kernel::cu_access_mode::exclusive) };
 		for (int i = 0; i < 3; i++) {
-			groups[i] = xrtKernelArgGroupId(*kernel, i);
-			if (groups[i] < 0)
+			groups[i] = k->kernel.group_id(i);
+			if (groups[i] < 0) {
+				std::fprintf(stderr, "nasmac: xrt: %s: argument %d of '%s' is not "
+						     "a buffer\n", xclbin, i, name);
 				return -ENODEV;
+			}
 		}
 		return 0;
 	});
+	// Opening fails as a whole: a device or a kernel that cannot be used is no device.
 	if (rc) {
-		nasmac__xrt_close(*dev, *kernel);
-		*dev = nullptr;
-		*kernel = nullptr;
+		nasmac__xrt_close(d, k);
+		return rc == -ENOMEM ? rc : -ENODEV;
 	}
-	return rc;
+	*dev = d;
+	*kernel = k;
+	return 0;
 }
 
 extern "C" void nasmac__xrt_close(void *dev, void *kernel)
 {
 	guarded("close", 0, [&]() -> int {
-		if (kernel)
-			xrtKernelClose(kernel);
-		if (dev)
-			xrtDeviceClose(dev);
+		delete static_cast<shim_kernel *>(kernel);
+		delete static_cast<shim_dev *>(dev);
 		return 0;
 	});
 }
 
 extern "C" int nasmac__xrt_bo_alloc(void *dev, size_t size, int group, void **bo, void **map)
 {
+	shim_bo *b = nullptr;
+	int rc;
+
 	*bo = nullptr;
 	*map = nullptr;
-	return guarded("buffer", -ENOMEM, [&]() -> int {
-		errno = 0;
-		*bo = xrtBOAlloc(dev, size, XRT_BO_FLAGS_NONE, static_cast<xrtMemoryGroup>(group));
-		if (!*bo)
-			return neg_errno(-ENOMEM);
-		*map = xrtBOMap(*bo);
-		if (!*map) {
-			xrtBOFree(*bo);
-			*bo = nullptr;
-			return -ENOMEM;
-		}
-		return 0;
+	rc = guarded("buffer", -ENOMEM, [&]() -> int {
+		const shim_dev *d = static_cast<const shim_dev *>(dev);
+
+		b = new shim_bo{ xrt::bo(d->dev, size, xrt::bo::flags::normal,
+					 static_cast<xrt::memory_group>(group)) };
+		*map = b->bo.map();
+		return *map ? 0 : -ENOMEM;
 	});
+	if (rc) {
+		nasmac__xrt_bo_free(b);
+		*map = nullptr;
+		return rc;
+	}
+	*bo = b;
+	return 0;
 }
 
 extern "C" void nasmac__xrt_bo_free(void *bo)
 {
-	guarded("free", 0, [&]() -> int { return bo ? xrtBOFree(bo) : 0; });
+	guarded("free", 0, [&]() -> int {
+		delete static_cast<shim_bo *>(bo);
+		return 0;
+	});
 }
 
 extern "C" int nasmac__xrt_bo_sync(void *bo, int to_device, size_t size)
 {
 	return guarded("sync", -EIO, [&]() -> int {
 		auto dir = to_device ? XCL_BO_SYNC_BO_TO_DEVICE : XCL_BO_SYNC_BO_FROM_DEVICE;
-		return xrtBOSync(bo, dir, size, 0) ? -EIO : 0;
+
+		static_cast<shim_bo *>(bo)->bo.sync(dir, size, 0);
+		return 0;
 	});
 }
 
 extern "C" int nasmac__xrt_run_open(void *kernel, void **run)
 {
+	shim_run *r = nullptr;
+	int rc;
+
 	*run = nullptr;
-	return guarded("run", -EIO, [&]() -> int {
-		*run = xrtRunOpen(kernel);
-		return *run ? 0 : -EIO;
+	rc = guarded("run", -EIO, [&]() -> int {
+		r = new shim_run{ xrt::run(static_cast<shim_kernel *>(kernel)->kernel) };
+		return 0;
 	});
+	if (rc) {
+		nasmac__xrt_run_close(r);
+		return rc;
+	}
+	*run = r;
+	return 0;
 }
 
 extern "C" int nasmac__xrt_run_start(void *run, void *desc, void *arena, void *result,
 				     uint32_t num_jobs, uint32_t arena_bytes, uint32_t max_jobs)
 {
 	return guarded("start", -EIO, [&]() -> int {
-		// Buffer arguments go as handles, 32-bit scalars as uint32_t (their xclbin size).
-		if (xrtRunSetArg(run, NASMAC__ARG_DESC, desc) ||
-		    xrtRunSetArg(run, NASMAC__ARG_ARENA, arena) ||
-		    xrtRunSetArg(run, NASMAC__ARG_RESULT, result) ||
-		    xrtRunSetArg(run, NASMAC__ARG_NUM_JOBS, num_jobs) ||
-		    xrtRunSetArg(run, NASMAC__ARG_ARENA_BYTES, arena_bytes) ||
-		    xrtRunSetArg(run, NASMAC__ARG_MAX_JOBS, max_jobs))
-			return -EIO;
-		return xrtRunStart(run) ? -EIO : 0;
+		xrt::run &r = static_cast<shim_run *>(run)->run;
+
+		// Buffers as xrt::bo, 32-bit scalars as uint32_t: set_arg copies sizeof(arg)
+		// bytes, which must be the argument's size in the xclbin.
+		r.set_arg(NASMAC__ARG_DESC, static_cast<shim_bo *>(desc)->bo);
+		r.set_arg(NASMAC__ARG_ARENA, static_cast<shim_bo *>(arena)->bo);
+		r.set_arg(NASMAC__ARG_RESULT, static_cast<shim_bo *>(result)->bo);
+		r.set_arg(NASMAC__ARG_NUM_JOBS, num_jobs);
+		r.set_arg(NASMAC__ARG_ARENA_BYTES, arena_bytes);
+		r.set_arg(NASMAC__ARG_MAX_JOBS, max_jobs);
+		r.start();
+		return 0;
 	});
 }
 
 extern "C" int nasmac__xrt_run_wait(void *run, unsigned int timeout_ms)
 {
 	return guarded("wait", -EIO, [&]() -> int {
-		enum ert_cmd_state st = xrtRunWaitFor(run, timeout_ms);
+		// A timeout of 0 ms means "block until done" to xrt::run::wait: never ask for it.
+		std::chrono::milliseconds t(timeout_ms ? timeout_ms : 1u);
+		ert_cmd_state st = static_cast<shim_run *>(run)->run.wait(t);
 
 		if (st == ERT_CMD_STATE_COMPLETED)
 			return 0;
@@ -157,11 +207,15 @@ extern "C" int nasmac__xrt_run_wait(void *run, unsigned int timeout_ms)
 extern "C" int nasmac__xrt_read_reg(void *kernel, uint32_t offset, uint32_t *value)
 {
 	return guarded("register", -EIO, [&]() -> int {
-		return xrtKernelReadRegister(kernel, offset, value) ? -EIO : 0;
+		*value = static_cast<shim_kernel *>(kernel)->kernel.read_register(offset);
+		return 0;
 	});
 }
 
 extern "C" void nasmac__xrt_run_close(void *run)
 {
-	guarded("run close", 0, [&]() -> int { return run ? xrtRunClose(run) : 0; });
+	guarded("run close", 0, [&]() -> int {
+		delete static_cast<shim_run *>(run);
+		return 0;
+	});
 }

@@ -1,10 +1,12 @@
 /*
  * The XRT calls the xrt backend makes, behind C functions that never throw.
  *
- * XRT 2.13's C API lets C++ exceptions escape (xrtDeviceOpen throws std::runtime_error
- * "XILINX_XRT not set", for one), and an exception unwinding into C code aborts the process.
- * xrt_shim.cc wraps every call in try/catch and turns exceptions into a negative errno plus one
- * line on stderr. Handles are XRT's own (void pointers).
+ * xrt_shim.cc uses XRT's native C++ API (xrt::device, xrt::kernel, xrt::bo, xrt::run), the one
+ * Xilinx maintains (its C API is frozen). XRT reports errors as C++ exceptions (xrt::device
+ * throws when there is no device, bo::sync throws std::system_error on a driver failure), and
+ * an exception unwinding into C code aborts the process, so every function catches them and
+ * returns a negative errno plus one line on stderr. Handles are the shim's own objects (void
+ * pointers for C), each owning one XRT object.
  */
 #ifndef NASMAC_XRT_SHIM_H
 #define NASMAC_XRT_SHIM_H
@@ -35,8 +37,8 @@ int nasmac__xrt_run_start(void *run, void *desc, void *arena, void *result, uint
 			  uint32_t arena_bytes, uint32_t max_jobs);
 /* Reads a 32-bit kernel register at offset (s_axi_control) into *value. */
 int nasmac__xrt_read_reg(void *kernel, uint32_t offset, uint32_t *value);
-/* 0 when the run completed, -ETIMEDOUT when it is still running after timeout_ms, -EIO when
- * it ended in another state. */
+/* 0 when the run completed, -ETIMEDOUT when it is still running after timeout_ms (at least
+ * 1 ms: xrt::run::wait takes 0 as "no timeout"), -EIO when it ended in another state. */
 int nasmac__xrt_run_wait(void *run, unsigned int timeout_ms);
 void nasmac__xrt_run_close(void *run);
 

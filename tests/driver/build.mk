@@ -1,10 +1,11 @@
 # tests/driver: libnasmac tests (cmocka): every backend against the CPU reference, exactly-once,
 # close with jobs in flight, bad jobs, fault injection with CPU fallback, and a libuv loop.
 # The xrt backend runs on the XRT stand-in (tests/xrt_stub) over the kernel model, linked in
-# place of libxrt_coreutil. Without the model (no SIM_LIBS yet) the sim and xrt tests skip.
-XRT_STUB_OBJ := $(OBJ)/tests/xrt_stub/xrt_stub.o
+# place of libxrt_coreutil (it defines the XRT C++ members the shim calls; xrt::uuid's inline
+# members need libuuid). Without the model (no SIM_LIBS yet) the sim and xrt tests skip.
+XRT_STUB_OBJ := $(OBJ)/tests/xrt_stub/xrt_on_model.o
 XRT_STUB_LIB := $(BUILD)/lib/libxrt_stub.a
-$(XRT_STUB_OBJ): CFLAGS += -Idriver/src -Isim $(NASMAC_XRT_INC)
+$(XRT_STUB_OBJ): CXXFLAGS += -Wall -Wextra -Werror -Idriver/src -Isim $(NASMAC_XRT_INC)
 
 $(XRT_STUB_LIB): $(XRT_STUB_OBJ)
 	@mkdir -p $(dir $@)
@@ -18,7 +19,7 @@ TEST_DRIVER_XRT_LDLIBS := -lxrt_coreutil
 else
 TEST_DRIVER_ENV :=
 TEST_DRIVER_XRT := $(XRT_STUB_LIB)
-TEST_DRIVER_XRT_LDLIBS :=
+TEST_DRIVER_XRT_LDLIBS := -luuid
 endif
 TEST_DRIVER_LDLIBS := $(TEST_DRIVER_XRT_LDLIBS) -lIPSec_MB -lcrypto -lpthread $(SIM_LDLIBS) -lcmocka
 

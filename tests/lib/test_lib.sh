@@ -3,8 +3,9 @@
 # with plain cc and pkg-config only. Checks: the program needs nothing but libnasmac.so.1 and
 # libc (no C++ runtime, no XRT, no Verilator model), the library exports only nasmac_* names and
 # carries the soname libnasmac.so.MAJOR, the cpu backend verifies TS 33.401 C.2 EIA2 Test Set 1,
-# the sim backend does too through its module (found beside the library), and xrt without a
-# card fails with one line. Usage: test_lib.sh STAGE_DIR PREFIX
+# the sim backend does too through its module (found beside the library), xrt without a card
+# fails with one line, and the xrt module finds XRT's runtime where each distribution puts it.
+# Usage: test_lib.sh STAGE_DIR PREFIX
 set -u
 stage=$1 prefix=$2
 pass=0 fail=0
@@ -25,26 +26,45 @@ soname=$(readelf -d "$lib/libnasmac.so.1" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/
 others=$(nm -D --defined-only "$lib/libnasmac.so.1" | awk '$3 !~ /^nasmac_/ && $3 != "NASMAC_1" {print $3}')
 [ -z "$others" ] && ok || bad "exports beyond nasmac_*: $others"
 
-out=$(LD_LIBRARY_PATH=$lib "$stage/verify" cpu 2>&1)
-[ "$out" = "libnasmac 1.0.0, cpu: MAC verified" ] && ok || bad "cpu: $out"
-if [ -n "${NASMAC_TEST_SKIP_SIM:-}" ]; then
-	echo "test-lib: sim case skipped ($NASMAC_TEST_SKIP_SIM)"
-else
-	out=$(env -u NASMAC_MODULE_DIR LD_LIBRARY_PATH=$lib "$stage/verify" sim 2>&1)
-	[ "$out" = "libnasmac 1.0.0, sim: MAC verified" ] && ok || bad "sim: $out"
-fi
-# Modules missing: a one-line refusal naming where it looked, not a crash.
-mv "$lib/nasmac" "$lib/nasmac.off"
-out=$(NASMAC_MODULE_DIR=/nonexistent LD_LIBRARY_PATH=$lib "$stage/verify" sim 2>&1); rc=$?
-mv "$lib/nasmac.off" "$lib/nasmac"
-[ $rc -eq 1 ] && printf '%s' "$out" | grep -q "nasmac-sim.so not found" && ok || bad "no module: rc $rc: $out"
+. tests/lib/example.sh
+example_checks "$lib" "$stage/verify" 1.0.0 test-lib
 out=$(env -u XILINX_XRT LD_LIBRARY_PATH=$lib "$stage/verify" xrt:0 2>&1); rc=$?
 [ $rc -eq 1 ] && printf '%s\n' "$out" | grep -q "^nasmac: xrt:" && ok || bad "xrt without a card: rc $rc: $out"
+
+# Where the xrt module finds XRT's runtime (libxrt_coreutil.so.2): the loader's path (Debian's
+# multiarch dir), then $XILINX_XRT/lib, then /opt/xilinx/xrt/lib (Xilinx's packages). In a
+# private mount namespace the system copy is hidden (/dev/null bound over it) and /opt is an
+# empty tmpfs; a copy of the real library is then put in each place in turn. Found, the module
+# loads and the backend's probe speaks (no card here); not found, one line naming all three.
+xrtlib=$(ldconfig -p | sed -n 's/^[[:space:]]*libxrt_coreutil\.so\.2 .*=> //p' | head -n 1)
+if [ -z "$xrtlib" ] || ! unshare -rm true 2>/dev/null; then
+	echo "test-lib: XRT discovery cases skipped (${xrtlib:-no system XRT}; unshare -rm unavailable?)"
+else
+	alt=$stage/xrt-alt
+	mkdir -p "$alt/lib" && cp "$(readlink -f "$xrtlib")" "$alt/lib/libxrt_coreutil.so.2"
+	hidden() { # WHERE (none|env|opt): runs `verify xrt:0` with the system XRT hidden
+		unshare -rm sh -c 'mount --bind /dev/null "$1" && mount -t tmpfs none /opt &&
+			if [ "$2" = opt ]; then mkdir -p /opt/xilinx/xrt/lib &&
+				cp "$3/lib/libxrt_coreutil.so.2" /opt/xilinx/xrt/lib/; fi &&
+			if [ "$2" = env ]; then export XILINX_XRT="$3"; else unset XILINX_XRT; fi &&
+			LD_LIBRARY_PATH="$4" "$5" xrt:0' sh "$(readlink -f "$xrtlib")" "$1" "$alt" "$lib" \
+			"$stage/verify" 2>&1
+	}
+	out=$(env -u XILINX_XRT LD_LIBRARY_PATH=$lib "$stage/verify" xrt:0 2>&1)
+	printf '%s' "$out" | grep -q "no Alveo card" && ok || bad "xrt, system XRT: $out"
+	out=$(hidden none); n=$(printf '%s\n' "$out" | grep -c '^nasmac:')
+	printf '%s' "$out" | grep -q "runtime libxrt_coreutil.so.2 not found (looked on the loader's path, in \$XILINX_XRT/lib (unset), in /opt/xilinx/xrt/lib" &&
+		[ "$n" -eq 1 ] && ok || bad "xrt, no XRT anywhere: $out"
+	out=$(hidden env)
+	printf '%s' "$out" | grep -q "no Alveo card" && ok || bad "xrt, XILINX_XRT=$alt: $out"
+	out=$(hidden opt)
+	printf '%s' "$out" | grep -q "no Alveo card" && ok || bad "xrt, /opt/xilinx/xrt: $out"
+fi
 
 # The installed programs say which version and commit they are.
 v=$(LD_LIBRARY_PATH=$lib "$stage$prefix/bin/nasmac" --version 2>&1)
 printf '%s' "$v" | grep -Eq '^nasmac 1\.0\.0 \(git [^)]+\), device layout [0-9]+\.[0-9]+$' && ok || bad "nasmac --version: $v"
-v=$("$stage$prefix/bin/nasmacd" --version 2>&1)
+v=$(LD_LIBRARY_PATH=$lib "$stage$prefix/bin/nasmacd" --version 2>&1)
 printf '%s' "$v" | grep -Eq '^nasmacd 1\.0\.0 \(git [^)]+\)$' && ok || bad "nasmacd --version: $v"
 
 echo "test-lib: $pass passed, $fail failed"
