@@ -54,6 +54,7 @@ struct cpu_be {
 	IMB_MGR *mgr; /* NULL: ipsec-mb is unusable here, compute with the reference code */
 	struct cpu_ent *ents;
 	uint64_t seq;  /* jobs submitted */
+	uint32_t next; /* ents index of the next job: seq % CPU_ENTS, without the division */
 	uint32_t held; /* jobs inside the manager */
 	uint8_t *ring;
 	uint64_t wpos, rpos; /* byte-ring allocation and release positions */
@@ -155,7 +156,7 @@ static inline void copy_msg(uint8_t *dst, const uint8_t *src, size_t n)
 
 static void submit_one(struct nasmac_dev *dev, struct cpu_be *c, nasmac_job_t *job)
 {
-	struct cpu_ent *e = &c->ents[c->seq++ % CPU_ENTS];
+	struct cpu_ent *e = &c->ents[c->next];
 	IMB_MGR *m = c->mgr;
 	IMB_JOB *ij;
 	size_t bytes = ((size_t)job->len_bits + 7) / 8;
@@ -164,20 +165,17 @@ static void submit_one(struct nasmac_dev *dev, struct cpu_be *c, nasmac_job_t *j
 	/* Staging first: making room may flush the manager, which must hold no half-built job. */
 	if (job->alg == NASMAC_EIA2)
 		buf = ring_alloc(dev, c, EIA2_PREFIX + bytes);
+	c->seq++;
+	c->next = c->next + 1 == CPU_ENTS ? 0 : c->next + 1;
 	e->job = job;
 	e->t_ns = dev->now_ns;
+	/* The cipher half of the job (NULL cipher, no keys, no IV) was set once in every slot
+	 * of the manager at open (cpu_open) and ipsec-mb does not write it: per job only the
+	 * hash half. */
 	ij = IMB_GET_NEXT_JOB(m);
 	ij->cipher_mode = IMB_CIPHER_NULL;
 	ij->cipher_direction = IMB_DIR_ENCRYPT;
 	ij->chain_order = IMB_ORDER_HASH_CIPHER;
-	ij->enc_keys = NULL;
-	ij->dec_keys = NULL;
-	ij->key_len_in_bytes = 16;
-	ij->iv = NULL;
-	ij->iv_len_in_bytes = 0;
-	ij->dst = NULL;
-	ij->cipher_start_src_offset_in_bytes = 0;
-	ij->msg_len_to_cipher_in_bytes = 0;
 	ij->hash_start_src_offset_in_bytes = 0;
 	ij->auth_tag_output = job->mac; /* 4 octets: the tag goes straight to the caller */
 	ij->auth_tag_output_len_in_bytes = NASMAC_MAC_LEN;
@@ -291,6 +289,18 @@ static int cpu_open(struct nasmac_dev *dev, const char *arg)
 			free_mb_mgr(c->mgr);
 			c->mgr = NULL;
 		}
+	}
+	for (uint32_t i = 0; c->mgr && i < IMB_MAX_JOBS; i++) {
+		IMB_JOB *ij = &c->mgr->jobs[i];
+
+		ij->enc_keys = NULL;
+		ij->dec_keys = NULL;
+		ij->key_len_in_bytes = 16;
+		ij->iv = NULL;
+		ij->iv_len_in_bytes = 0;
+		ij->dst = NULL;
+		ij->cipher_start_src_offset_in_bytes = 0;
+		ij->msg_len_to_cipher_in_bytes = 0;
 	}
 	dev->be = c;
 	return 0;
