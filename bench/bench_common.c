@@ -151,8 +151,10 @@ static void m_num(const char *name, double v, int prec)
 static void row_text(const struct nasmac__bench_row *r)
 {
 	printf("  %-10s %-5s", r->backend ? r->backend : "", r->alg ? r->alg : "");
-	if (r->msg_bytes >= 0)
+	if (r->msg_bytes > 0)
 		printf(" %5ld B", r->msg_bytes);
+	else if (r->msg_bytes == 0)
+		printf("  mixed");
 	if (r->burst >= 0)
 		printf("  burst %4ld", r->burst);
 	if (r->mem_latency >= 0)
