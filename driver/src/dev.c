@@ -375,17 +375,20 @@ static void *batch_worker(void *arg)
 }
 
 /* The lull worker's sleep: on its own lock and condition, so that close can cut it short
- * without the worker ever holding the device lock while it sleeps. */
-static void nap_until(struct nasmac_dev *dev, uint64_t ns)
+ * without the worker ever holding the device lock while it sleeps. 1 when close did. */
+static int nap_until(struct nasmac_dev *dev, uint64_t ns)
 {
 	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u),
 			       .tv_nsec = (long)(ns % 1000000000u) };
+	int stop;
 
 	pthread_mutex_lock(&dev->nap_lock);
 	while (!dev->nap_stop && nasmac__drv_now_ns() < ns)
 		if (pthread_cond_timedwait(&dev->nap, &dev->nap_lock, &ts) == ETIMEDOUT)
 			break;
+	stop = dev->nap_stop;
 	pthread_mutex_unlock(&dev->nap_lock);
+	return stop;
 }
 
 /* Inline backends: after each .submit and .drain (with the lock), when the oldest job the
@@ -438,7 +441,8 @@ static void *lull_worker(void *arg)
 		for (;;) {
 			uint64_t next;
 
-			nap_until(dev, due);
+			if (nap_until(dev, due))
+				break; /* closing: the lock and stopping end the loop */
 			next = __atomic_load_n(&dev->lull_due_ns, __ATOMIC_RELAXED);
 			if (next == LULL_BUSY) {
 				/* A caller is inside enqueue, feeding the lanes: what it leaves
@@ -446,11 +450,10 @@ static void *lull_worker(void *arg)
 				due = nasmac__drv_now_ns() + deadline;
 				continue;
 			}
-			/* Later: the jobs it was due for are finished and newer ones wait. 0: none
-			 * waits any more, and the lock decides whether to sleep without a timer.
-			 * Close stops the naps short and no caller publishes any more: the loop
-			 * ends on the next read. */
-			if (next <= due)
+			/* 0: nothing held any more, the lock decides whether to sleep without a
+			 * timer. Passed: the jobs wait, drain them. Else newer jobs are the
+			 * oldest now: sleep until they are due. */
+			if (next == 0 || next <= nasmac__drv_now_ns())
 				break;
 			due = next;
 		}
