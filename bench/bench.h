@@ -41,6 +41,12 @@ struct nasmac__bench_row {
 	const char *extra;     /* section-specific JSON members ("\"k\":v,..."), or NULL */
 };
 
+/* CPU time per job of a measured run: the calling thread's, and the whole process's (with any
+ * driver thread). Unlike wall time these hardly move when other processes share the cores. */
+struct nasmac__bench_cpu {
+	double thread_ns, process_ns;
+};
+
 /* A row with every field "does not apply"; set what does. */
 #define NASMAC__BENCH_ROW                                                                    \
 	{ .msg_bytes = -1, .burst = -1, .mem_latency = -1, .mac_per_s = -1, .ns_per_mac = -1,  \
@@ -72,12 +78,14 @@ const uint8_t *nasmac__bench_msg(uint32_t k, uint32_t msg_bytes);
 /* The baseline: MAC/s of raw libipsec-mb for alg (1..3) on msg_bytes-octet messages, timed
  * over at least min_s seconds after a warm-up; n > 0: exactly n jobs instead (for profiling).
  * 0 when libipsec-mb cannot run here. */
-double nasmac__bench_ipsec_mb(int alg, uint32_t msg_bytes, double min_s, uint64_t n);
+double nasmac__bench_ipsec_mb(int alg, uint32_t msg_bytes, double min_s, uint64_t n,
+			      struct nasmac__bench_cpu *cpu);
 
 /* Runs run(ctx, n) with growing n until one run lasts min_s (n_fixed > 0: once with that n);
- * returns jobs per second of that run. run returns its seconds. */
+ * returns jobs per second of that run, and its CPU time per job in *cpu (may be NULL). run
+ * returns its seconds. */
 double nasmac__bench_measure(double (*run)(void *ctx, uint64_t n), void *ctx, double min_s,
-			     uint64_t n_fixed);
+			     uint64_t n_fixed, struct nasmac__bench_cpu *cpu);
 
 double nasmac__bench_now(void);
 const char *nasmac__bench_alg(int alg); /* 0 "mixed", 1 "eia1", 2 "eia2", 3 "eia3" */

@@ -278,17 +278,31 @@ const char *nasmac__bench_alg(int alg)
 	return alg >= 0 && alg <= 3 ? names[alg] : "?";
 }
 
+static double cpu_s(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 double nasmac__bench_measure(double (*run)(void *ctx, uint64_t n), void *ctx, double min_s,
-			     uint64_t n_fixed)
+			     uint64_t n_fixed, struct nasmac__bench_cpu *cpu)
 {
 	uint64_t n = n_fixed ? n_fixed : 20000;
-	double s;
+	double s, t0, p0;
 
 	for (;;) {
+		t0 = cpu_s(CLOCK_THREAD_CPUTIME_ID);
+		p0 = cpu_s(CLOCK_PROCESS_CPUTIME_ID);
 		s = run(ctx, n);
 		if (n_fixed || s >= min_s || n > (1ull << 32))
 			break;
 		n = (uint64_t)((double)n * (s > 0.01 ? min_s * 1.2 / s : 10));
+	}
+	if (cpu) {
+		cpu->thread_ns = (cpu_s(CLOCK_THREAD_CPUTIME_ID) - t0) * 1e9 / (double)n;
+		cpu->process_ns = (cpu_s(CLOCK_PROCESS_CPUTIME_ID) - p0) * 1e9 / (double)n;
 	}
 	return s > 0 ? (double)n / s : 0;
 }
@@ -409,7 +423,8 @@ static double raw_run(void *arg, uint64_t n)
 
 static volatile uint32_t g_raw_sink;
 
-double nasmac__bench_ipsec_mb(int alg, uint32_t msg_bytes, double min_s, uint64_t n)
+double nasmac__bench_ipsec_mb(int alg, uint32_t msg_bytes, double min_s, uint64_t n,
+			      struct nasmac__bench_cpu *cpu)
 {
 	struct raw_ctx c = { .alg = alg, .msg_bytes = msg_bytes };
 	double rate = 0;
@@ -420,7 +435,7 @@ double nasmac__bench_ipsec_mb(int alg, uint32_t msg_bytes, double min_s, uint64_
 		init_mb_mgr_auto(c.m, NULL);
 		if (!imb_get_errno(c.m)) {
 			raw_run(&c, 20000); /* warm-up */
-			rate = nasmac__bench_measure(raw_run, &c, min_s, n);
+			rate = nasmac__bench_measure(raw_run, &c, min_s, n, cpu);
 		}
 	}
 	g_raw_sink += c.sink;

@@ -28,6 +28,15 @@ static uint64_t g_jobs_fixed; /* --jobs: exactly this many per figure (profiling
 static uint32_t g_msg = 64;   /* message size of the figure being measured */
 static volatile uint32_t g_sink;
 
+/* Keeps the least CPU time per job of the rounds (0: none yet). */
+static void least(struct nasmac__bench_cpu *best, const struct nasmac__bench_cpu *t)
+{
+	if (best->thread_ns == 0 || t->thread_ns < best->thread_ns)
+		best->thread_ns = t->thread_ns;
+	if (best->process_ns == 0 || t->process_ns < best->process_ns)
+		best->process_ns = t->process_ns;
+}
+
 static double ratio(double x, double base)
 {
 	return base > 0 && x > 0 ? x / base : -1;
@@ -72,7 +81,7 @@ static double bench_openssl(void)
 	double rate = 0;
 
 	if (ctx && EVP_MAC_init(ctx, nasmac__bench_key(0), 16, params) && ossl_run(ctx, 2000) >= 0)
-		rate = nasmac__bench_measure(ossl_run, ctx, g_min_s, g_jobs_fixed);
+		rate = nasmac__bench_measure(ossl_run, ctx, g_min_s, g_jobs_fixed, NULL);
 	EVP_MAC_CTX_free(ctx);
 	EVP_MAC_free(mac);
 	return rate;
@@ -157,7 +166,8 @@ static double drv_run(void *arg, uint64_t n)
 /* MAC/s of one backend for alg at g_msg octets in bursts of burst; *extra (when not NULL)
  * gets the device's figures for a row (kernel cycles per MAC, host time per job). */
 static int bench_backend(const char *spec, const nasmac_opts_t *o, double min_s, int alg,
-			 uint32_t burst, double *rate, char *extra, size_t extra_len)
+			 uint32_t burst, double *rate, struct nasmac__bench_cpu *cpu, char *extra,
+			 size_t extra_len)
 {
 	struct drv_ctx c = { .alg = alg, .burst = burst };
 	nasmac_stats_t st;
@@ -179,7 +189,7 @@ static int bench_backend(const char *spec, const nasmac_opts_t *o, double min_s,
 	cyc0 = st.device_cycles;
 	dns0 = st.device_ns;
 	wall = nasmac__bench_now();
-	*rate = nasmac__bench_measure(drv_run, &c, min_s, g_jobs_fixed);
+	*rate = nasmac__bench_measure(drv_run, &c, min_s, g_jobs_fixed, cpu);
 	wall = nasmac__bench_now() - wall;
 	nasmac_stats(c.dev, &st);
 	if (extra && st.device_cycles > cyc0) {
@@ -308,7 +318,7 @@ static void bench_sim(int alg)
 	int rc;
 
 	nasmac__bench_progress("sim %s %u B", nasmac__bench_alg(alg), g_msg);
-	rc = bench_backend("sim", &o, 0.5, alg, 256, &r, extra, sizeof(extra));
+	rc = bench_backend("sim", &o, 0.5, alg, 256, &r, NULL, extra, sizeof(extra));
 	row.section = "throughput";
 	row.backend = "sim";
 	row.alg = nasmac__bench_alg(alg);
@@ -403,17 +413,22 @@ int nasmac__bench_driver(int argc, char **argv)
 		g_msg = sizes[si];
 		for (int alg = 1; alg <= 3; alg++) {
 			double raw = 0, cpu[MAX_LIST] = { 0 };
+			struct nasmac__bench_cpu raw_t = { 0, 0 }, cpu_t[MAX_LIST];
 			struct nasmac__bench_row row = NASMAC__BENCH_ROW;
+			char extra[MAX_LIST][200];
 
 			nasmac__bench_progress("%s %u B: ipsec-mb and cpu (bursts of %s), %d rounds",
 					       nasmac__bench_alg(alg), g_msg, bl, rounds);
+			memset(cpu_t, 0, sizeof(cpu_t));
 			for (int round = 0; round < rounds; round++) {
-				double r = nasmac__bench_ipsec_mb(alg, g_msg, g_min_s, g_jobs_fixed);
+				struct nasmac__bench_cpu t;
+				double r = nasmac__bench_ipsec_mb(alg, g_msg, g_min_s, g_jobs_fixed, &t);
 
 				if (r > raw)
 					raw = r;
+				least(&raw_t, &t);
 				for (size_t bi = 0; bi < nbursts; bi++) {
-					rc = bench_backend("cpu", NULL, g_min_s, alg, bursts[bi], &r,
+					rc = bench_backend("cpu", NULL, g_min_s, alg, bursts[bi], &r, &t,
 							   NULL, 0);
 					if (rc) {
 						fprintf(stderr, "nasmac bench driver: cpu: %s\n",
@@ -422,6 +437,7 @@ int nasmac__bench_driver(int argc, char **argv)
 					}
 					if (r > cpu[bi])
 						cpu[bi] = r;
+					least(&cpu_t[bi], &t);
 				}
 			}
 			row.section = "throughput";
@@ -432,16 +448,28 @@ int nasmac__bench_driver(int argc, char **argv)
 			row.vs_ipsec_mb = raw > 0 ? 1.0 : -1;
 			if (raw <= 0)
 				row.skipped = "libipsec-mb cannot run here";
+			snprintf(extra[0], sizeof(extra[0]), "\"cpu_ns_per_mac\":%.1f", raw_t.process_ns);
+			row.extra = extra[0];
 			nasmac__bench_row(&row);
 			row.skipped = NULL;
 			row.backend = "cpu";
 			for (size_t bi = 0; bi < nbursts; bi++) {
+				/* CPU time per MAC: the whole process (the caller and the driver's
+				 * lull thread), the caller's thread alone, and the baseline's over
+				 * the process's, which load on the machine hardly moves. */
+				snprintf(extra[bi], sizeof(extra[bi]),
+					 "\"cpu_ns_per_mac\":%.1f,\"caller_cpu_ns_per_mac\":%.1f,"
+					 "\"vs_ipsec_mb_cpu_time\":%.3f",
+					 cpu_t[bi].process_ns, cpu_t[bi].thread_ns,
+					 cpu_t[bi].process_ns > 0 ? raw_t.process_ns / cpu_t[bi].process_ns : 0);
 				row.burst = bursts[bi];
 				row.mac_per_s = cpu[bi];
 				row.ns_per_mac = -1;
 				row.vs_ipsec_mb = ratio(cpu[bi], raw);
+				row.extra = extra[bi];
 				nasmac__bench_row(&row);
 			}
+			row.extra = NULL;
 			if (alg == 2) {
 				double o = bench_openssl();
 
@@ -465,7 +493,7 @@ int nasmac__bench_driver(int argc, char **argv)
 		struct nasmac__bench_row row = NASMAC__BENCH_ROW;
 		double r = 0;
 
-		rc = bench_backend("xrt:0", &o, g_min_s, 2, 256, &r, NULL, 0);
+		rc = bench_backend("xrt:0", &o, g_min_s, 2, 256, &r, NULL, NULL, 0);
 		row.section = "throughput";
 		row.backend = "xrt:0";
 		row.alg = "eia2";

@@ -432,7 +432,7 @@ int nasmac__bench_engine(int argc, char **argv)
 			struct nasmac__bench_row row = NASMAC__BENCH_ROW;
 
 			nasmac__bench_progress("ipsec-mb %s %u B", alg_names[alg], sizes[si]);
-			g_base[si][alg] = nasmac__bench_ipsec_mb(alg, sizes[si], 0.3, 0);
+			g_base[si][alg] = nasmac__bench_ipsec_mb(alg, sizes[si], 0.3, 0, NULL);
 			row.section = "baseline";
 			row.backend = "ipsec-mb";
 			row.alg = alg_names[alg];
