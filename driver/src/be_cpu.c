@@ -76,7 +76,8 @@ static void wipe_ent(struct cpu_ent *e, uint8_t alg)
 	}
 }
 
-static void finish(struct nasmac_dev *dev, struct cpu_be *c, IMB_JOB *ij)
+static inline __attribute__((always_inline)) void finish(struct nasmac_dev *dev, struct cpu_be *c,
+							   IMB_JOB *ij)
 {
 	struct cpu_ent *e = ij->user_data;
 	nasmac_job_t *job = e->job;
@@ -240,8 +241,8 @@ static void cpu_submit(struct nasmac_dev *dev, nasmac_job_t *const *jobs, uint32
 		/* libipsec-mb 1.3 refuses CMAC inputs of 65,535 bits or more, i.e. EIA2 messages
 		 * past 65,470 bits once the 64-bit COUNT/BEARER/DIRECTION prefix is added: those
 		 * few go to the reference code instead of failing inside the job manager. */
-		if (!c->mgr || (jobs[i]->alg == NASMAC_EIA2 &&
-				jobs[i]->len_bits > IPSEC_MB_CMAC_MAX_BITS - 64u)) {
+		if (__builtin_expect(!c->mgr || (jobs[i]->alg == NASMAC_EIA2 &&
+						 jobs[i]->len_bits > IPSEC_MB_CMAC_MAX_BITS - 64u), 0)) {
 			nasmac__compute_ref(jobs[i]);
 			nasmac__complete_q(dev, jobs[i]);
 			continue;
