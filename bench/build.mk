@@ -13,7 +13,7 @@ bench-all: $(NASMAC_BIN)
 # latency and over message sizes. Progress goes to stderr; about 3 minutes on 2 idle cores.
 BENCH_DIR := $(BUILD)/report
 .PHONY: bench-report
-bench-report: $(NASMAC_BIN)
+bench-report: $(NASMAC_BIN) $(NASMACD_BIN)
 	@mkdir -p $(BENCH_DIR)
 	$(Q)$(NASMAC_BIN) bench engine --json --buffer-sz 64 --burst-sz 1024 \
 		--mem-latency 0,40,80,150 >$(BENCH_DIR)/engine.jsonl

@@ -88,7 +88,7 @@ int nasmac__take_sync(struct nasmac_dev *dev, const nasmac_job_t *job)
 	return 0;
 }
 
-void nasmac__notify(struct nasmac_dev *dev)
+void nasmac__done_wake(struct nasmac_dev *dev)
 {
 	if (dev->done_count > 0)
 		arm_fd(dev);
@@ -99,7 +99,7 @@ void nasmac__notify(struct nasmac_dev *dev)
 void nasmac__complete(struct nasmac_dev *dev, nasmac_job_t *job)
 {
 	nasmac__complete_q(dev, job);
-	nasmac__notify(dev);
+	nasmac__done_wake(dev);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -433,7 +433,7 @@ static void *lull_worker(void *arg)
 		if (nasmac__drv_now_ns() >= due) {
 			dev->ops->drain(dev);
 			dev->st.batches++;
-			nasmac__notify(dev);
+			nasmac__done_wake(dev);
 			publish_due(dev);
 			continue;
 		}
@@ -687,7 +687,7 @@ uint32_t nasmac_enqueue_burst(nasmac_dev_t *dev, nasmac_job_t *const *jobs, uint
 	if (dev->ops->submit) {
 		if (take > run)
 			dev->ops->submit(dev, jobs + run, take - run);
-		nasmac__notify(dev);
+		nasmac__done_wake(dev);
 		publish_due(dev);
 		if (dev->worker_idle && dev->ops->held(dev, &now) > 0)
 			pthread_cond_signal(&dev->wake);
@@ -730,7 +730,7 @@ int nasmac_flush(nasmac_dev_t *dev)
 		if (dev->ops->held(dev, &since) > 0) {
 			dev->ops->drain(dev);
 			dev->st.batches++;
-			nasmac__notify(dev);
+			nasmac__done_wake(dev);
 			publish_due(dev);
 		}
 	} else if (dev->pend_count > 0) {
@@ -779,7 +779,7 @@ int nasmac_close(nasmac_dev_t *dev)
 	pthread_mutex_lock(&dev->lock);
 	if (dev->ops->drain) {
 		dev->ops->drain(dev);
-		nasmac__notify(dev);
+		nasmac__done_wake(dev);
 	}
 	pthread_mutex_unlock(&dev->lock);
 	close_backend(dev);

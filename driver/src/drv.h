@@ -140,7 +140,7 @@ struct nasmac_dev {
  * Called with dev->lock held: the job counts as finished only from here on. */
 void nasmac__complete(struct nasmac_dev *dev, nasmac_job_t *job);
 /* Arms the fd when finished jobs wait and wakes the threads waiting on .idle; with the lock. */
-void nasmac__notify(struct nasmac_dev *dev);
+void nasmac__done_wake(struct nasmac_dev *dev);
 /* Finds the verify call waiting for job, marks it done and unlinks it: 1 when there was one. */
 int nasmac__take_sync(struct nasmac_dev *dev, const nasmac_job_t *job);
 /* Computes one job on the CPU reference and sets job->mac/status/err (no locking, no queueing). */
@@ -196,7 +196,7 @@ static inline void nasmac__drv_wipe(void *p, size_t n)
 }
 
 /* nasmac__complete() without the wake-up, for an inline backend that finishes a run of jobs
- * under the lock (a dozen instructions a job): dev.c calls nasmac__notify() once after each
+ * under the lock (a dozen instructions a job): dev.c calls nasmac__done_wake() once after each
  * .submit and .drain. Nobody sees the jobs before the lock is released, so one wake-up after
  * the run is the same as one per job, and the eventfd write is one syscall per burst. */
 static inline void nasmac__complete_q(struct nasmac_dev *dev, nasmac_job_t *job)
