@@ -72,8 +72,19 @@ void nasmac__bench_list_str(const uint32_t *v, size_t n, char *buf, size_t len);
 #define NASMAC__BENCH_POOL 4096u
 #define NASMAC__BENCH_MAX_MSG 1024u
 void nasmac__bench_pool_init(void);
-const uint8_t *nasmac__bench_key(uint32_t k);
-const uint8_t *nasmac__bench_msg(uint32_t k, uint32_t msg_bytes);
+extern uint8_t nasmac__bench_keys[NASMAC__BENCH_POOL][16];
+extern uint8_t nasmac__bench_msgs[NASMAC__BENCH_POOL * NASMAC__BENCH_MAX_MSG];
+
+/* Inline: the baseline's loop gets its inputs without a call, and so must a backend's. */
+static inline const uint8_t *nasmac__bench_key(uint32_t k)
+{
+	return nasmac__bench_keys[k % NASMAC__BENCH_POOL];
+}
+
+static inline const uint8_t *nasmac__bench_msg(uint32_t k, uint32_t msg_bytes)
+{
+	return nasmac__bench_msgs + (size_t)(k % NASMAC__BENCH_POOL) * msg_bytes;
+}
 
 /* The baseline: MAC/s of raw libipsec-mb for alg (1..3) on msg_bytes-octet messages, timed
  * over at least min_s seconds after a warm-up; n > 0: exactly n jobs instead (for profiling).

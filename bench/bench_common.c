@@ -309,8 +309,8 @@ double nasmac__bench_measure(double (*run)(void *ctx, uint64_t n), void *ctx, do
 
 /* ---- the shared inputs ----------------------------------------------------------------------- */
 
-static uint8_t g_keys[NASMAC__BENCH_POOL][16];
-static uint8_t g_msgs[NASMAC__BENCH_POOL * NASMAC__BENCH_MAX_MSG];
+uint8_t nasmac__bench_keys[NASMAC__BENCH_POOL][16];
+uint8_t nasmac__bench_msgs[NASMAC__BENCH_POOL * NASMAC__BENCH_MAX_MSG];
 
 void nasmac__bench_pool_init(void)
 {
@@ -318,19 +318,9 @@ void nasmac__bench_pool_init(void)
 
 	for (uint32_t i = 0; i < NASMAC__BENCH_POOL; i++)
 		for (int k = 0; k < 16; k++)
-			g_keys[i][k] = (uint8_t)((s = s * 6364136223846793005ULL + 1) >> 56);
-	for (size_t i = 0; i < sizeof(g_msgs); i++)
-		g_msgs[i] = (uint8_t)((s = s * 6364136223846793005ULL + 1) >> 56);
-}
-
-const uint8_t *nasmac__bench_key(uint32_t k)
-{
-	return g_keys[k % NASMAC__BENCH_POOL];
-}
-
-const uint8_t *nasmac__bench_msg(uint32_t k, uint32_t msg_bytes)
-{
-	return g_msgs + (size_t)(k % NASMAC__BENCH_POOL) * msg_bytes;
+			nasmac__bench_keys[i][k] = (uint8_t)((s = s * 6364136223846793005ULL + 1) >> 56);
+	for (size_t i = 0; i < sizeof(nasmac__bench_msgs); i++)
+		nasmac__bench_msgs[i] = (uint8_t)((s = s * 6364136223846793005ULL + 1) >> 56);
 }
 
 /* ---- the baseline: raw libipsec-mb, what the cpu backend does without the driver ----------- */
@@ -367,7 +357,7 @@ static double raw_run(void *arg, uint64_t n)
 		struct raw_ent *e = &c->ents[i % (2 * IMB_MAX_JOBS)];
 		uint8_t *buf = c->bufs + (i % (2 * IMB_MAX_JOBS)) * c->buf_room;
 		uint32_t k = (uint32_t)(i % NASMAC__BENCH_POOL), count = (uint32_t)i;
-		const uint8_t *msg = nasmac__bench_msg(k, bytes), *key = g_keys[k];
+		const uint8_t *msg = nasmac__bench_msg(k, bytes), *key = nasmac__bench_keys[k];
 		IMB_JOB *j;
 
 		if (c->alg == 2) {
