@@ -27,6 +27,11 @@
 /* Small enough to stay in L2 with 64-octet messages (256 jobs in the manager need 18 KiB);
  * long messages that do not fit make the manager finish early (slower, never wrong). */
 #define CPU_RING_BYTES (128u << 10)
+/* libipsec-mb's CMAC reads whole 16-octet blocks (and its wide code paths more), past the end
+ * of a message whose length is not a multiple of them: a message staged at the very end of
+ * the ring would have it read past the allocation (seen: SIGSEGV in test-driver-tsan, whose
+ * allocator ends the ring on a page boundary). The ring carries this much slack. */
+#define CPU_RING_SLACK 64u
 #define EIA2_PREFIX 8u
 
 struct cpu_ent {
@@ -274,7 +279,7 @@ static int cpu_open(struct nasmac_dev *dev, const char *arg)
 		return -ENOMEM;
 	memset(c, 0, sizeof(*c));
 	c->ents = aligned_alloc(64, (CPU_ENTS * sizeof(*c->ents) + 63) & ~(size_t)63);
-	c->ring = malloc(CPU_RING_BYTES);
+	c->ring = calloc(1, CPU_RING_BYTES + CPU_RING_SLACK);
 	if (!c->ents || !c->ring) {
 		free(c->ents);
 		free(c->ring);
@@ -316,7 +321,7 @@ static void cpu_close(struct nasmac_dev *dev)
 	if (c->mgr)
 		free_mb_mgr(c->mgr);
 	nasmac__wipe(c->ents, CPU_ENTS * sizeof(*c->ents));
-	nasmac__wipe(c->ring, CPU_RING_BYTES);
+	nasmac__wipe(c->ring, CPU_RING_BYTES + CPU_RING_SLACK);
 	free(c->ents);
 	free(c->ring);
 	free(c);
