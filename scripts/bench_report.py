@@ -246,7 +246,7 @@ SHOW = ("section", "backend", "alg", "msg_bytes", "burst", "mem_latency", "mac_p
 def table(rows):
     rows = [flat(r) for r in rows]
     cols = [c for c in SHOW if any(r.get(c) not in (None, "") for r in rows)]
-    if not cols:  # rows of another schema (bench e2e): every column
+    if not any(r.get("kind") == "row" for r in rows):  # another schema (bench e2e): every column
         cols = []
         for r in rows:
             cols += [k for k in r if k not in cols]
