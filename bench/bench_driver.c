@@ -1,195 +1,57 @@
 /*
- * nasmac bench driver: MAC/s and ns per job through each libnasmac backend, beside raw
- * libipsec-mb (the same multi-buffer job API, used straight) and OpenSSL (EVP_MAC CMAC), all in
- * one run on one core: 64-octet messages, a new key for every job (no cached key schedules).
- * Then job latency percentiles through the driver for a few burst sizes and deadlines.
+ * nasmac bench driver: MAC/s and ns per MAC through each libnasmac backend beside the one CPU
+ * baseline (raw libipsec-mb multi-buffer, bench/bench.h) and OpenSSL (EVP_MAC CMAC), all in one
+ * run on one core, a new key for every job (no cached key schedules), swept over message sizes
+ * (--buffer-sz) and enqueue burst sizes (--burst-sz) as dpdk-test-crypto-perf does. Then job
+ * latency percentiles through the driver for a few burst sizes and deadlines.
  *
- * --json: one JSON object per line, each with "backend", "alg", "mac_per_s", "ns_per_job".
+ * Rows follow the shared schema (bench/bench.h): --json, --csv, or text.
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include <intel-ipsec-mb.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
-#include "cmd.h"
+#include "bench.h"
 #include "nasmac.h"
 
-#define POOL 4096u  /* distinct keys and messages */
-#define MSG_BYTES 64u
-#define BURST 256u
+#define MAX_LIST 16
+#define MAX_BURST 1024u
 
-static uint8_t g_keys[POOL][16];
-static uint8_t g_msgs[POOL][MSG_BYTES];
-static int g_json;
 static double g_min_s = 0.4; /* each throughput figure runs at least this long */
+static uint64_t g_jobs_fixed; /* --jobs: exactly this many per figure (profiling) */
+static uint32_t g_msg = 64;   /* message size of the figure being measured */
 static volatile uint32_t g_sink;
-static int g_quiet; /* measure without printing (best-of-N rounds print once) */
 
-static double now_s(void)
+/* Keeps the least CPU time per job of the rounds (0: none yet). */
+static void least(struct nasmac__bench_cpu *best, const struct nasmac__bench_cpu *t)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	if (best->thread_ns == 0 || t->thread_ns < best->thread_ns)
+		best->thread_ns = t->thread_ns;
+	if (best->process_ns == 0 || t->process_ns < best->process_ns)
+		best->process_ns = t->process_ns;
 }
 
-static const char *alg_name(int alg)
+static double ratio(double x, double base)
 {
-	return alg == 1 ? "eia1" : alg == 2 ? "eia2" : "eia3";
-}
-
-static void report(const char *backend, int alg, double jobs, double secs, const char *extra)
-{
-	double rate = jobs / secs;
-
-	if (g_quiet)
-		return;
-	if (g_json)
-		printf("{\"backend\":\"%s\",\"alg\":\"%s\",\"mac_per_s\":%.0f,\"ns_per_job\":%.1f,"
-		       "\"msg_bytes\":%u%s%s}\n",
-		       backend, alg_name(alg), rate, 1e9 / rate, MSG_BYTES, extra ? "," : "",
-		       extra ? extra : "");
-	else
-		printf("  %-14s %s  %12.0f MAC/s  %8.1f ns/job%s%s\n", backend, alg_name(alg), rate,
-		       1e9 / rate, extra ? "  " : "", extra ? extra : "");
-	fflush(stdout);
-}
-
-static void skipped(const char *backend, const char *why)
-{
-	if (g_json)
-		printf("{\"backend\":\"%s\",\"alg\":\"eia2\",\"mac_per_s\":null,"
-		       "\"ns_per_job\":null,\"skipped\":\"%s\"}\n", backend, why);
-	else
-		printf("  %-14s skipped (%s)\n", backend, why);
-}
-
-/* ---- raw libipsec-mb: what the cpu backend does, without the driver around it ------------ */
-
-struct raw_ent {
-	DECLARE_ALIGNED(uint32_t ks[4 * 15], 16);
-	DECLARE_ALIGNED(uint8_t sk1[16], 16);
-	DECLARE_ALIGNED(uint8_t sk2[16], 16);
-	snow3g_key_schedule_t sks;
-	DECLARE_ALIGNED(uint8_t key[16], 16);
-	DECLARE_ALIGNED(uint8_t iv[16], 16);
-	DECLARE_ALIGNED(uint8_t tag[16], 16);
-	uint8_t buf[8 + MSG_BYTES];
-};
-
-static void raw_collect(IMB_JOB *j)
-{
-	g_sink += (uint32_t)j->status;
-}
-
-static double raw_run(IMB_MGR *m, struct raw_ent *ents, int alg, uint64_t n)
-{
-	DECLARE_ALIGNED(uint32_t dks[4 * 15], 16);
-	double t0 = now_s();
-
-	for (uint64_t i = 0; i < n; i++) {
-		struct raw_ent *e = &ents[i % (2 * IMB_MAX_JOBS)];
-		uint32_t k = (uint32_t)(i % POOL), count = (uint32_t)i;
-		IMB_JOB *j;
-
-		if (alg == 2) {
-			e->buf[0] = (uint8_t)(count >> 24);
-			e->buf[1] = (uint8_t)(count >> 16);
-			e->buf[2] = (uint8_t)(count >> 8);
-			e->buf[3] = (uint8_t)count;
-			e->buf[4] = 0x08;
-			e->buf[5] = e->buf[6] = e->buf[7] = 0;
-			memcpy(e->buf + 8, g_msgs[k], MSG_BYTES);
-			IMB_AES_KEYEXP_128(m, g_keys[k], e->ks, dks);
-			IMB_AES_CMAC_SUBKEY_GEN_128(m, e->ks, e->sk1, e->sk2);
-		} else if (alg == 1) {
-			IMB_SNOW3G_INIT_KEY_SCHED(m, g_keys[k], &e->sks);
-			snow3g_f9_iv_gen(count, 1u << 27, 0, e->iv);
-		} else {
-			memcpy(e->key, g_keys[k], 16);
-			zuc_eia3_iv_gen(count, 1, 0, e->iv);
-		}
-		j = IMB_GET_NEXT_JOB(m);
-		j->cipher_mode = IMB_CIPHER_NULL;
-		j->cipher_direction = IMB_DIR_ENCRYPT;
-		j->chain_order = IMB_ORDER_HASH_CIPHER;
-		j->hash_start_src_offset_in_bytes = 0;
-		j->auth_tag_output = e->tag;
-		j->auth_tag_output_len_in_bytes = 4;
-		if (alg == 2) {
-			j->hash_alg = IMB_AUTH_AES_CMAC_BITLEN;
-			j->src = e->buf;
-			j->msg_len_to_hash_in_bits = 64 + 8 * MSG_BYTES;
-			j->u.CMAC._key_expanded = e->ks;
-			j->u.CMAC._skey1 = e->sk1;
-			j->u.CMAC._skey2 = e->sk2;
-		} else if (alg == 1) {
-			j->hash_alg = IMB_AUTH_SNOW3G_UIA2_BITLEN;
-			j->src = g_msgs[k];
-			j->msg_len_to_hash_in_bits = 8 * MSG_BYTES;
-			j->u.SNOW3G_UIA2._key = &e->sks;
-			j->u.SNOW3G_UIA2._iv = e->iv;
-		} else {
-			j->hash_alg = IMB_AUTH_ZUC_EIA3_BITLEN;
-			j->src = g_msgs[k];
-			j->msg_len_to_hash_in_bits = 8 * MSG_BYTES;
-			j->u.ZUC_EIA3._key = e->key;
-			j->u.ZUC_EIA3._iv = e->iv;
-			j->u.ZUC_EIA3._iv23 = NULL;
-		}
-		j = IMB_SUBMIT_JOB(m);
-		while (j) {
-			raw_collect(j);
-			j = IMB_GET_COMPLETED_JOB(m);
-		}
-	}
-	for (IMB_JOB *j = IMB_FLUSH_JOB(m); j; j = IMB_FLUSH_JOB(m))
-		raw_collect(j);
-	return now_s() - t0;
-}
-
-/* Runs f with growing job counts until one run lasts g_min_s; returns jobs/s of that run. */
-#define MEASURE(jobs_out, secs_out, call)                                                  \
-	do {                                                                               \
-		uint64_t n_ = 20000;                                                       \
-		double s_;                                                                 \
-		for (;;) {                                                                 \
-			uint64_t n = n_;                                                   \
-			s_ = (call);                                                       \
-			if (s_ >= g_min_s || n_ > (1ull << 32))                            \
-				break;                                                     \
-			n_ = (uint64_t)((double)n_ * (s_ > 0.01 ? g_min_s * 1.2 / s_ : 10)); \
-		}                                                                          \
-		(jobs_out) = (double)n_;                                                   \
-		(secs_out) = s_;                                                           \
-	} while (0)
-
-/* One measurement of raw libipsec-mb for alg: jobs/s. */
-static double raw_rate(IMB_MGR *m, struct raw_ent *ents, int alg)
-{
-	double jobs, secs;
-
-	raw_run(m, ents, alg, 20000); /* warm-up */
-	MEASURE(jobs, secs, raw_run(m, ents, alg, n));
-	return jobs / secs;
+	return base > 0 && x > 0 ? x / base : -1;
 }
 
 /* ---- OpenSSL EVP_MAC CMAC, new key per job (cipher set once, key at every init) ----------- */
 
-static double ossl_run(EVP_MAC_CTX *ctx, uint64_t n)
+static double ossl_run(void *arg, uint64_t n)
 {
-	uint8_t buf[8 + MSG_BYTES], tag[16];
-	double t0 = now_s();
+	EVP_MAC_CTX *ctx = arg;
+	uint8_t buf[8 + NASMAC__BENCH_MAX_MSG], tag[16];
+	double t0 = nasmac__bench_now();
 
 	for (uint64_t i = 0; i < n; i++) {
-		uint32_t k = (uint32_t)(i % POOL), count = (uint32_t)i;
+		uint32_t k = (uint32_t)i, count = (uint32_t)i;
 		size_t len = 0;
 
 		buf[0] = (uint8_t)(count >> 24);
@@ -198,59 +60,53 @@ static double ossl_run(EVP_MAC_CTX *ctx, uint64_t n)
 		buf[3] = (uint8_t)count;
 		buf[4] = 0x08;
 		buf[5] = buf[6] = buf[7] = 0;
-		memcpy(buf + 8, g_msgs[k], MSG_BYTES);
-		if (!EVP_MAC_init(ctx, g_keys[k], 16, NULL) || !EVP_MAC_update(ctx, buf, sizeof(buf)) ||
+		memcpy(buf + 8, nasmac__bench_msg(k, g_msg), g_msg);
+		if (!EVP_MAC_init(ctx, nasmac__bench_key(k), 16, NULL) ||
+		    !EVP_MAC_update(ctx, buf, 8 + (size_t)g_msg) ||
 		    !EVP_MAC_final(ctx, tag, &len, sizeof(tag)))
 			return -1;
 		g_sink += tag[0];
 	}
-	return now_s() - t0;
+	return nasmac__bench_now() - t0;
 }
 
-static int bench_openssl(double *rate)
+/* OpenSSL EVP_MAC CMAC at g_msg octets: MAC/s, or 0 when it cannot run. */
+static double bench_openssl(void)
 {
 	EVP_MAC *mac = EVP_MAC_fetch(NULL, "CMAC", NULL);
 	EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
 	OSSL_PARAM params[] = { OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER,
 								  (char *)"AES-128-CBC", 0),
 				OSSL_PARAM_construct_end() };
-	double jobs, secs;
-	int rc = -EIO;
+	double rate = 0;
 
-	if (!ctx || !EVP_MAC_init(ctx, g_keys[0], 16, params))
-		goto out;
-	ossl_run(ctx, 20000);
-	MEASURE(jobs, secs, ossl_run(ctx, n));
-	if (secs < 0)
-		goto out;
-	*rate = jobs / secs;
-	report("openssl", 2, jobs, secs, NULL);
-	rc = 0;
-out:
+	if (ctx && EVP_MAC_init(ctx, nasmac__bench_key(0), 16, params) && ossl_run(ctx, 2000) >= 0)
+		rate = nasmac__bench_measure(ossl_run, ctx, g_min_s, g_jobs_fixed, NULL);
 	EVP_MAC_CTX_free(ctx);
 	EVP_MAC_free(mac);
-	return rc;
+	return rate;
 }
 
 /* ---- libnasmac backends --------------------------------------------------------------------- */
 
 struct drv_ctx {
-	nasmac_job_t *jobs; /* BURST * 2 */
-	nasmac_job_t **ptr;
+	nasmac_dev_t *dev;
+	nasmac_job_t *jobs; /* pool() */
+	uint32_t burst;
 	int alg;
 };
 
 static void prep_job(nasmac_job_t *j, int alg, uint64_t i)
 {
-	uint32_t k = (uint32_t)(i % POOL);
+	uint32_t k = (uint32_t)i;
 
-	memcpy(j->key, g_keys[k], 16);
+	memcpy(j->key, nasmac__bench_key(k), 16);
 	j->alg = (uint8_t)alg;
 	j->count = (uint32_t)i;
 	j->bearer = 1;
 	j->direction = 0;
-	j->msg = g_msgs[k];
-	j->len_bits = 8 * MSG_BYTES;
+	j->msg = nasmac__bench_msg(k, g_msg);
+	j->len_bits = 8 * g_msg;
 	memset(j->expected_mac, 0, 4);
 }
 
@@ -261,18 +117,27 @@ static int wait_fd(nasmac_dev_t *dev, int ms)
 	return poll(&p, 1, ms);
 }
 
-/* n jobs through dev in bursts, keeping up to 2 * BURST in flight. */
-static double drv_run(nasmac_dev_t *dev, struct drv_ctx *c, uint64_t n)
+/* Jobs a run keeps in flight: two bursts, and at least twice what the multi-buffer manager
+ * holds (256), so that a small burst does not wait for the deadline for lack of jobs. */
+static uint32_t pool(uint32_t burst)
 {
-	nasmac_job_t *free_jobs[2 * BURST], *out[2 * BURST];
-	uint32_t nfree = 2 * BURST;
-	uint64_t sent = 0, got = 0;
-	double t0 = now_s();
+	return 2 * burst > 512 ? 2 * burst : 512;
+}
 
-	for (uint32_t i = 0; i < 2 * BURST; i++)
+/* n jobs through the device in bursts of c->burst, keeping up to pool(burst) in flight. */
+static double drv_run(void *arg, uint64_t n)
+{
+	struct drv_ctx *c = arg;
+	nasmac_dev_t *dev = c->dev;
+	nasmac_job_t *free_jobs[2 * MAX_BURST], *out[2 * MAX_BURST];
+	uint32_t nfree = pool(c->burst);
+	uint64_t sent = 0, got = 0;
+	double t0 = nasmac__bench_now();
+
+	for (uint32_t i = 0; i < nfree; i++)
 		free_jobs[i] = &c->jobs[i];
 	while (got < n) {
-		uint32_t want = nfree < BURST ? nfree : BURST, took, k;
+		uint32_t want = nfree < c->burst ? nfree : c->burst, took, k;
 
 		if (want > n - sent)
 			want = (uint32_t)(n - sent);
@@ -286,7 +151,7 @@ static double drv_run(nasmac_dev_t *dev, struct drv_ctx *c, uint64_t n)
 		sent += took;
 		if (sent == n)
 			nasmac_flush(dev);
-		k = nasmac_dequeue_burst(dev, out, 2 * BURST);
+		k = nasmac_dequeue_burst(dev, out, 2 * MAX_BURST);
 		for (uint32_t i = 0; i < k; i++) {
 			g_sink += (uint32_t)out[i]->status;
 			free_jobs[nfree++] = out[i];
@@ -295,65 +160,51 @@ static double drv_run(nasmac_dev_t *dev, struct drv_ctx *c, uint64_t n)
 		if (k == 0 && (took == 0 || sent == n))
 			wait_fd(dev, 100);
 	}
-	return now_s() - t0;
+	return nasmac__bench_now() - t0;
 }
 
+/* MAC/s of one backend for alg at g_msg octets in bursts of burst; *extra (when not NULL)
+ * gets the device's figures for a row (kernel cycles per MAC, host time per job). */
 static int bench_backend(const char *spec, const nasmac_opts_t *o, double min_s, int alg,
-			 double *rate)
+			 uint32_t burst, double *rate, struct nasmac__bench_cpu *cpu, char *extra,
+			 size_t extra_len)
 {
-	struct drv_ctx c = { .alg = alg };
-	nasmac_dev_t *dev = NULL;
+	struct drv_ctx c = { .alg = alg, .burst = burst };
 	nasmac_stats_t st;
-	double jobs, secs, save = g_min_s;
-	char extra[160];
+	uint64_t done0, cyc0, dns0;
+	double wall;
 	int rc;
 
-	rc = nasmac_open(spec, o, &dev);
+	rc = nasmac_open(spec, o, &c.dev);
 	if (rc)
 		return rc;
-	c.jobs = calloc(2 * BURST, sizeof(*c.jobs));
+	c.jobs = calloc(pool(burst), sizeof(*c.jobs));
 	if (!c.jobs) {
-		nasmac_close(dev);
+		nasmac_close(c.dev);
 		return -ENOMEM;
 	}
-	g_min_s = min_s;
-	drv_run(dev, &c, 2000);
-	nasmac_stats(dev, &st);
-	{
-		uint64_t done0 = st.completed, cyc0 = st.device_cycles, dns0 = st.device_ns;
-		double wall = now_s();
+	drv_run(&c, 2000); /* warm-up */
+	nasmac_stats(c.dev, &st);
+	done0 = st.completed;
+	cyc0 = st.device_cycles;
+	dns0 = st.device_ns;
+	wall = nasmac__bench_now();
+	*rate = nasmac__bench_measure(drv_run, &c, min_s, g_jobs_fixed, cpu);
+	wall = nasmac__bench_now() - wall;
+	nasmac_stats(c.dev, &st);
+	if (extra && st.device_cycles > cyc0) {
+		double done = (double)(st.completed - done0);
 
-		MEASURE(jobs, secs, drv_run(dev, &c, n));
-		wall = now_s() - wall;
-		nasmac_stats(dev, &st);
-		if (st.device_cycles > cyc0) {
-			double done = (double)(st.completed - done0);
-
-			/* Host time per job: the run's wall time minus the time the batches spent
-			 * in the device (here, in the model), i.e. the driver's own cost. */
-			snprintf(extra, sizeof(extra),
-				 "\"device_cycles_per_mac\":%.2f,\"host_ns_per_job\":%.1f",
-				 (double)(st.device_cycles - cyc0) / done,
-				 (wall * 1e9 - (double)(st.device_ns - dns0)) / done);
-		} else {
-			extra[0] = '\0';
-		}
-	}
-	g_min_s = save;
-	*rate = jobs / secs;
-	if (!g_json && extra[0]) {
-		char text[160];
-		double cyc = 0, host = 0;
-
-		sscanf(extra, "\"device_cycles_per_mac\":%lf,\"host_ns_per_job\":%lf", &cyc, &host);
-		snprintf(text, sizeof(text), "(%.2f kernel cycles/MAC; host %.0f ns/job outside the "
-					     "device)", cyc, host);
-		report(spec, alg, jobs, secs, text);
-	} else {
-		report(spec, alg, jobs, secs, extra[0] ? extra : NULL);
+		/* Host time per job: the wall time minus the time the batches spent in the
+		 * device (here, in the model), i.e. the driver's own cost. */
+		snprintf(extra, extra_len, "\"device_cycles_per_mac\":%.2f,\"host_ns_per_job\":%.1f",
+			 (double)(st.device_cycles - cyc0) / done,
+			 (wall * 1e9 - (double)(st.device_ns - dns0)) / done);
+	} else if (extra) {
+		extra[0] = '\0';
 	}
 	free(c.jobs);
-	nasmac_close(dev);
+	nasmac_close(c.dev);
 	return 0;
 }
 
@@ -374,10 +225,10 @@ static int bench_latency(const char *spec, uint32_t batch_max, uint32_t deadline
 			    .timeout_ms = 60000 };
 	nasmac_job_t *jobs = calloc(burst, sizeof(*jobs)), **ptr = calloc(burst, sizeof(*ptr));
 	nasmac_job_t *out[256];
-	double *lat = calloc((size_t)burst * rounds, sizeof(*lat)), t_all = now_s();
+	double *lat = calloc((size_t)burst * rounds, sizeof(*lat)), t_all = nasmac__bench_now();
 	nasmac_dev_t *dev = NULL;
 	size_t nl = 0;
-	char extra[200];
+	char extra[96];
 	int rc = -ENOMEM;
 
 	if (!jobs || !ptr || !lat)
@@ -393,7 +244,7 @@ static int bench_latency(const char *spec, uint32_t batch_max, uint32_t deadline
 			prep_job(&jobs[i], 2, (uint64_t)r * burst + i);
 			ptr[i] = &jobs[i];
 		}
-		t0 = now_s();
+		t0 = nasmac__bench_now();
 		while (got < burst) {
 			uint32_t k;
 
@@ -404,21 +255,31 @@ static int bench_latency(const char *spec, uint32_t batch_max, uint32_t deadline
 				wait_fd(dev, 100);
 				continue;
 			}
-			double t = now_s();
+			double t = nasmac__bench_now();
 
 			for (uint32_t i = 0; i < k; i++)
 				lat[nl++] = (t - t0) * 1e6;
 			got += k;
 		}
 	}
-	t_all = now_s() - t_all;
+	t_all = nasmac__bench_now() - t_all;
 	qsort(lat, nl, sizeof(*lat), cmp_double);
-	snprintf(extra, sizeof(extra),
-		 g_json ? "\"kind\":\"latency\",\"batch_max\":%u,\"deadline_us\":%u,\"burst\":%u,"
-			  "\"p50_us\":%.1f,\"p99_us\":%.1f"
-			: "latency: batch_max %4u deadline %4u us burst %4u: p50 %8.1f us  p99 %8.1f us",
-		 batch_max, deadline_us, burst, lat[nl / 2], lat[nl * 99 / 100]);
-	report(spec, 2, (double)nl, t_all, extra);
+	snprintf(extra, sizeof(extra), "\"batch_max\":%u,\"deadline_us\":%u", batch_max,
+		 deadline_us);
+	{
+		struct nasmac__bench_row row = NASMAC__BENCH_ROW;
+
+		row.section = "latency";
+		row.backend = spec;
+		row.alg = "eia2";
+		row.msg_bytes = g_msg;
+		row.burst = burst;
+		row.mac_per_s = (double)nl / t_all;
+		row.p50_us = lat[nl / 2];
+		row.p99_us = lat[nl * 99 / 100];
+		row.extra = extra;
+		nasmac__bench_row(&row);
+	}
 	nasmac_close(dev);
 out:
 	free(jobs);
@@ -429,28 +290,102 @@ out:
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: nasmac bench driver [--json] [--seconds S] [--no-sim]\n"
-		   "MAC/s and ns per job per libnasmac backend (cpu, sim, xrt if a card is there),\n"
-		   "beside raw libipsec-mb and OpenSSL EVP_MAC, 64-octet messages, a new key per job;\n"
-		   "then latency percentiles for a few burst sizes and deadlines.\n");
+	fprintf(f,
+		"usage: nasmac bench driver [--json | --csv] [--seconds S] [--rounds N] [--jobs N]\n"
+		"                           [--buffer-sz LIST] [--burst-sz LIST] [--no-sim] [--no-latency]\n"
+		"MAC/s and ns per MAC per libnasmac backend (cpu, sim, xrt if a card is there) beside\n"
+		"raw libipsec-mb (multi-buffer, the baseline) and OpenSSL EVP_MAC, a new key per job,\n"
+		"all in one run on one core; then latency percentiles for a few bursts and deadlines.\n"
+		"  --buffer-sz LIST  message sizes in octets, 16..%u (default 64), e.g. 16,64,256,1024\n"
+		"  --burst-sz LIST   jobs per nasmac_enqueue_burst call, 1..%u (default 256)\n"
+		"  --seconds S       each figure runs at least S seconds (default 0.4)\n"
+		"  --rounds N        raw libipsec-mb and the cpu backend take turns N times, the best\n"
+		"                    round of each counts (default 3; the machine may be shared)\n"
+		"  --jobs N          each figure runs exactly N jobs once (for a profiler)\n"
+		"  --no-sim          leave out the Verilator model (slow)\n"
+		"  --no-latency      leave out the latency section\n"
+		"Progress goes to stderr.\n",
+		NASMAC__BENCH_MAX_MSG, MAX_BURST);
+}
+
+/* The sim backend at one message size: the model is slow, so one burst size. */
+static void bench_sim(int alg)
+{
+	nasmac_opts_t o = { .batch_max = 256, .inflight = 2, .timeout_ms = 600000 };
+	struct nasmac__bench_row row = NASMAC__BENCH_ROW;
+	char extra[160];
+	double r = 0;
+	int rc;
+
+	nasmac__bench_progress("sim %s %u B", nasmac__bench_alg(alg), g_msg);
+	rc = bench_backend("sim", &o, 0.5, alg, 256, &r, NULL, extra, sizeof(extra));
+	row.section = "throughput";
+	row.backend = "sim";
+	row.alg = nasmac__bench_alg(alg);
+	row.msg_bytes = g_msg;
+	row.burst = 256;
+	if (rc) {
+		row.skipped = nasmac_strerror(rc);
+	} else {
+		row.mac_per_s = r;
+		row.extra = extra[0] ? extra : NULL;
+	}
+	nasmac__bench_row(&row);
 }
 
 int nasmac__bench_driver(int argc, char **argv)
 {
-	double raw[4] = { 0 }, cpu[4] = { 0 }, ossl = 0, r;
-	int no_sim = 0, rc;
-	uint64_t s = 0x9e3779b97f4a7c15ULL;
+	enum nasmac__bench_fmt fmt = NASMAC__BENCH_TEXT;
+	uint32_t sizes[MAX_LIST] = { 64 }, bursts[MAX_LIST] = { 256 };
+	size_t nsizes = 1, nbursts = 1;
+	int no_sim = 0, no_lat = 0, rounds = 3, rc;
+	char bl[96];
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			g_json = 1;
-		} else if (!strcmp(argv[i], "--no-sim")) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--json")) {
+			fmt = NASMAC__BENCH_JSON;
+		} else if (!strcmp(a, "--csv")) {
+			fmt = NASMAC__BENCH_CSV;
+		} else if (!strcmp(a, "--no-sim")) {
 			no_sim = 1;
-		} else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) {
+		} else if (!strcmp(a, "--no-latency")) {
+			no_lat = 1;
+		} else if (!strcmp(a, "--seconds") && v) {
 			g_min_s = atof(argv[++i]);
-			if (g_min_s <= 0)
-				g_min_s = 0.4;
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			if (g_min_s <= 0 || g_min_s > 60) {
+				fprintf(stderr, "nasmac bench driver: --seconds 0..60\n");
+				return 2;
+			}
+		} else if (!strcmp(a, "--rounds") && v) {
+			rounds = atoi(argv[++i]);
+			if (rounds < 1 || rounds > 20) {
+				fprintf(stderr, "nasmac bench driver: --rounds 1..20\n");
+				return 2;
+			}
+		} else if (!strcmp(a, "--jobs") && v) {
+			g_jobs_fixed = strtoull(argv[++i], NULL, 10);
+			if (g_jobs_fixed < 1000) {
+				fprintf(stderr, "nasmac bench driver: --jobs 1000 or more\n");
+				return 2;
+			}
+		} else if (!strcmp(a, "--buffer-sz") && v) {
+			nsizes = nasmac__bench_list(argv[++i], sizes, MAX_LIST, 16,
+						    NASMAC__BENCH_MAX_MSG);
+			if (!nsizes) {
+				fprintf(stderr, "nasmac bench driver: --buffer-sz N[,N...] (16..%u, at "
+						"most %d)\n", NASMAC__BENCH_MAX_MSG, MAX_LIST);
+				return 2;
+			}
+		} else if (!strcmp(a, "--burst-sz") && v) {
+			nbursts = nasmac__bench_list(argv[++i], bursts, MAX_LIST, 1, MAX_BURST);
+			if (!nbursts) {
+				fprintf(stderr, "nasmac bench driver: --burst-sz N[,N...] (1..%u, at "
+						"most %d)\n", MAX_BURST, MAX_LIST);
+				return 2;
+			}
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			return 0;
 		} else {
@@ -458,89 +393,121 @@ int nasmac__bench_driver(int argc, char **argv)
 			return 2;
 		}
 	}
-	for (uint32_t i = 0; i < POOL; i++) {
-		for (int k = 0; k < 16; k++)
-			g_keys[i][k] = (uint8_t)((s = s * 6364136223846793005ULL + 1) >> 56);
-		for (uint32_t k = 0; k < MSG_BYTES; k++)
-			g_msgs[i][k] = (uint8_t)((s = s * 6364136223846793005ULL + 1) >> 56);
-	}
+	nasmac__bench_pool_init();
+	nasmac__bench_list_str(bursts, nbursts, bl, sizeof(bl));
 	{
-		char params[96];
+		char params[512], sl[96];
 
-		snprintf(params, sizeof(params), "\"msg_bytes\":%u,\"seconds\":%.2f,\"sim\":%s",
-			 MSG_BYTES, g_min_s, no_sim ? "false" : "true");
-		nasmac__bench_header("driver", g_json, params);
+		nasmac__bench_list_str(sizes, nsizes, sl, sizeof(sl));
+		snprintf(params, sizeof(params),
+			 "\"buffer_sz\":[%s],\"burst_sz\":[%s],\"seconds\":%.2f,\"rounds\":%d,"
+			 "\"jobs\":%llu,\"sim\":%s,\"new_key_per_job\":true,\"cores\":1",
+			 sl, bl, g_min_s, rounds, (unsigned long long)g_jobs_fixed,
+			 no_sim ? "false" : "true");
+		nasmac__bench_begin("driver", fmt, params);
 	}
-	if (!g_json)
-		printf("nasmac bench driver: one core, %u-octet messages, new key per job\n",
-		       MSG_BYTES);
-	/* Raw ipsec-mb and the cpu backend take turns, three rounds each, and the best round
+	/* Raw ipsec-mb and the cpu backend take turns, `rounds` times each, and the best round
 	 * of each counts: the machine is shared, and load that comes and goes between two
 	 * back-to-back runs would otherwise decide the ratio. */
-	{
-		IMB_MGR *m = alloc_mb_mgr(0);
-		struct raw_ent *ents = aligned_alloc(64, 2 * IMB_MAX_JOBS * sizeof(*ents));
-
-		if (!m || !ents) {
-			fprintf(stderr, "nasmac bench driver: out of memory\n");
-			free(ents);
-			if (m)
-				free_mb_mgr(m);
-			return 1;
-		}
-		init_mb_mgr_auto(m, NULL);
+	for (size_t si = 0; si < nsizes; si++) {
+		g_msg = sizes[si];
 		for (int alg = 1; alg <= 3; alg++) {
-			for (int round = 0; round < 3; round++) {
-				double rr = raw_rate(m, ents, alg);
+			double raw = 0, cpu[MAX_LIST] = { 0 };
+			struct nasmac__bench_cpu raw_t = { 0, 0 }, cpu_t[MAX_LIST];
+			struct nasmac__bench_row row = NASMAC__BENCH_ROW;
+			char extra[MAX_LIST][200];
 
-				if (rr > raw[alg])
-					raw[alg] = rr;
-				g_quiet = 1;
-				rc = bench_backend("cpu", NULL, g_min_s, alg, &r);
-				g_quiet = 0;
-				if (rc) {
-					fprintf(stderr, "nasmac bench driver: cpu: %s\n",
-						nasmac_strerror(rc));
-					free(ents);
-					free_mb_mgr(m);
-					return 1;
+			nasmac__bench_progress("%s %u B: ipsec-mb and cpu (bursts of %s), %d rounds",
+					       nasmac__bench_alg(alg), g_msg, bl, rounds);
+			memset(cpu_t, 0, sizeof(cpu_t));
+			for (int round = 0; round < rounds; round++) {
+				struct nasmac__bench_cpu t;
+				double r = nasmac__bench_ipsec_mb(alg, g_msg, g_min_s, g_jobs_fixed, &t);
+
+				if (r > raw)
+					raw = r;
+				least(&raw_t, &t);
+				for (size_t bi = 0; bi < nbursts; bi++) {
+					rc = bench_backend("cpu", NULL, g_min_s, alg, bursts[bi], &r, &t,
+							   NULL, 0);
+					if (rc) {
+						fprintf(stderr, "nasmac bench driver: cpu: %s\n",
+							nasmac_strerror(rc));
+						return 1;
+					}
+					if (r > cpu[bi])
+						cpu[bi] = r;
+					least(&cpu_t[bi], &t);
 				}
-				if (r > cpu[alg])
-					cpu[alg] = r;
 			}
-			report("ipsec-mb", alg, raw[alg], 1.0, NULL);
-		}
-		free(ents);
-		free_mb_mgr(m);
-	}
-	if (bench_openssl(&ossl)) {
-		fprintf(stderr, "nasmac bench driver: OpenSSL set-up failed\n");
-		return 1;
-	}
-	for (int alg = 1; alg <= 3; alg++)
-		report("cpu", alg, cpu[alg], 1.0, NULL);
-	if (!g_json)
-		for (int alg = 1; alg <= 3; alg++)
-			printf("  cpu backend / raw ipsec-mb, %s: %.0f%%%s\n", alg_name(alg),
-			       100.0 * cpu[alg] / raw[alg], alg == 2 ? "" : "");
-	if (!g_json)
-		printf("  cpu backend / openssl, eia2: %.1fx\n", cpu[2] / ossl);
-	if (!no_sim) {
-		nasmac_opts_t o = { .batch_max = 256, .inflight = 2, .timeout_ms = 600000 };
+			row.section = "throughput";
+			row.alg = nasmac__bench_alg(alg);
+			row.msg_bytes = g_msg;
+			row.backend = "ipsec-mb";
+			row.mac_per_s = raw;
+			row.vs_ipsec_mb = raw > 0 ? 1.0 : -1;
+			if (raw <= 0)
+				row.skipped = "libipsec-mb cannot run here";
+			snprintf(extra[0], sizeof(extra[0]), "\"cpu_ns_per_mac\":%.1f", raw_t.process_ns);
+			row.extra = extra[0];
+			nasmac__bench_row(&row);
+			row.skipped = NULL;
+			row.backend = "cpu";
+			for (size_t bi = 0; bi < nbursts; bi++) {
+				/* CPU time per MAC: the whole process (the caller and the driver's
+				 * lull thread), the caller's thread alone, and the baseline's over
+				 * the process's, which load on the machine hardly moves. */
+				snprintf(extra[bi], sizeof(extra[bi]),
+					 "\"cpu_ns_per_mac\":%.1f,\"caller_cpu_ns_per_mac\":%.1f,"
+					 "\"vs_ipsec_mb_cpu_time\":%.3f",
+					 cpu_t[bi].process_ns, cpu_t[bi].thread_ns,
+					 cpu_t[bi].process_ns > 0 ? raw_t.process_ns / cpu_t[bi].process_ns : 0);
+				row.burst = bursts[bi];
+				row.mac_per_s = cpu[bi];
+				row.ns_per_mac = -1;
+				row.vs_ipsec_mb = ratio(cpu[bi], raw);
+				row.extra = extra[bi];
+				nasmac__bench_row(&row);
+			}
+			row.extra = NULL;
+			if (alg == 2) {
+				double o = bench_openssl();
 
-		for (int alg = 1; alg <= 3; alg++)
-			if ((rc = bench_backend("sim", &o, 0.5, alg, &r)) != 0) {
-				skipped("sim", nasmac_strerror(rc));
-				break;
+				row.backend = "openssl";
+				row.burst = -1;
+				row.mac_per_s = o > 0 ? o : -1;
+				row.ns_per_mac = -1;
+				row.vs_ipsec_mb = ratio(o, raw);
+				row.skipped = o > 0 ? NULL : "OpenSSL CMAC set-up failed";
+				nasmac__bench_row(&row);
 			}
+		}
 	}
+	/* The model runs a few thousand jobs per second: one size (the first), one burst. */
+	g_msg = sizes[0];
+	if (!no_sim)
+		for (int alg = 1; alg <= 3; alg++)
+			bench_sim(alg);
 	{
 		nasmac_opts_t o = { .batch_max = 256, .inflight = 4 };
+		struct nasmac__bench_row row = NASMAC__BENCH_ROW;
+		double r = 0;
 
-		rc = bench_backend("xrt:0", &o, g_min_s, 2, &r);
+		rc = bench_backend("xrt:0", &o, g_min_s, 2, 256, &r, NULL, NULL, 0);
+		row.section = "throughput";
+		row.backend = "xrt:0";
+		row.alg = "eia2";
+		row.msg_bytes = g_msg;
+		row.burst = 256;
 		if (rc)
-			skipped("xrt:0", rc == -ENODEV ? "no card" : nasmac_strerror(rc));
+			row.skipped = rc == -ENODEV ? "no card" : nasmac_strerror(rc);
+		else
+			row.mac_per_s = r;
+		nasmac__bench_row(&row);
 	}
+	if (no_lat)
+		return g_sink == 0xffffffffu ? 1 : 0;
+	nasmac__bench_progress("latency");
 	/* Latency: a burst below the lane count waits for the deadline on the cpu backend. */
 	bench_latency("cpu", 256, 20, 1, 2000);
 	bench_latency("cpu", 256, 200, 1, 500);

@@ -3,7 +3,9 @@
  * engine's cycles per MAC from its CYCLES register at a stated memory latency (cycles from an
  * accepted AXI request to its first data beat; DDR4 behind an Alveo shell answers in roughly
  * 40-80 kernel cycles, HBM in 80-150) and random stall rate, projected to a 300 MHz kernel
- * clock, beside libipsec-mb on one CPU core in the same run (new key per job, 64-octet messages).
+ * clock, beside the CPU baseline (libipsec-mb multi-buffer on one core, new key per job,
+ * bench/bench.h) in the same run, at each message size of --buffer-sz and batch size of
+ * --burst-sz. Rows follow the shared schema: --json, --csv, or text.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -12,9 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <intel-ipsec-mb.h>
-
-#include "cmd.h"
+#include "bench.h"
 #include "nasmac.h"
 #include "nasmac_layout.h"
 #include "sim.h"
@@ -62,10 +62,13 @@ static void clock_from_timing(const char *path)
 #define BATCH_MAX 4096u
 #define DEFAULT_MEM_LATENCY 100u
 #define MAX_LATENCIES 16
-#define MAX_MSG 160u
-#define CPU_MSG 64u
+#define MAX_MSG NASMAC__BENCH_MAX_MSG
+#define MIXED_MAX 160u /* the mixed batch: 16..160 octets, NAS messages as they come */
+#define MAX_LIST 16
 
 static const char *const alg_names[] = {"mixed", "eia1", "eia2", "eia3"};
+static enum nasmac__bench_fmt g_fmt;
+static double g_base[MAX_LIST][4]; /* the baseline's MAC/s per size and algorithm */
 
 struct bjob {
 	uint8_t alg;
@@ -85,7 +88,6 @@ static uint8_t g_res[BATCH_MAX * NASMAC_RES_BYTES];
 #define MSG_ROOM(octets) (((octets) + MSG_ALIGN - 1) / MSG_ALIGN * MSG_ALIGN)
 static uint8_t g_arena[BATCH_MAX * MSG_ROOM(MAX_MSG)];
 static uint64_t g_rng = 0x243F6A8885A308D3ull;
-static volatile uint32_t g_sink;
 
 static uint64_t rnd(void)
 {
@@ -95,15 +97,10 @@ static uint64_t rnd(void)
 	return g_rng;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#define now_s nasmac__bench_now
 
-/* alg 0: mixed (all three algorithms, 16..160 octets); else that algorithm, 64 octets. */
-static void make_jobs(unsigned alg, size_t n)
+/* alg 0: mixed (all three algorithms, 16..160 octets); else that algorithm, msg octets. */
+static void make_jobs(unsigned alg, size_t n, uint32_t msg)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct bjob *j = &g_jobs[i];
@@ -113,7 +110,7 @@ static void make_jobs(unsigned alg, size_t n)
 		j->count = (uint32_t)rnd();
 		j->bearer = (uint8_t)(rnd() % 32);
 		j->dir = (uint8_t)(rnd() % 2);
-		j->len_bits = 8 * (alg ? CPU_MSG : 16 + (uint32_t)(rnd() % (MAX_MSG - 16 + 1)));
+		j->len_bits = 8 * (alg ? msg : 16 + (uint32_t)(rnd() % (MIXED_MAX - 16 + 1)));
 		for (uint32_t k = 0; k < j->len_bits / 8; k++)
 			j->msg[k] = (uint8_t)rnd();
 		nasmac_mac((nasmac_alg_t)j->alg, j->key, j->count, j->bearer, j->dir, j->msg, j->len_bits,
@@ -200,118 +197,80 @@ static int run_engine(nasmac_sim_t *sim, uint64_t desc, uint64_t arena, uint64_t
 	return 0;
 }
 
-/* ---- libipsec-mb on one core: new key per job, 64-octet messages ---------------------------- */
-
-struct cpu_ctx {
-	IMB_MGR *m;
-	DECLARE_ALIGNED(uint32_t ks[4 * 15], 16);
-	DECLARE_ALIGNED(uint32_t dks[4 * 15], 16);
-	DECLARE_ALIGNED(uint8_t k1[16], 16);
-	DECLARE_ALIGNED(uint8_t k2[16], 16);
-	DECLARE_ALIGNED(uint8_t iv[16], 16);
-	DECLARE_ALIGNED(uint8_t tag[16], 16);
-	snow3g_key_schedule_t sks;
-	uint8_t buf[8 + CPU_MSG];
-};
-
-static void cpu_one(struct cpu_ctx *c, unsigned alg, const struct bjob *j)
-{
-	uint32_t mac = 0;
-	if (alg == 1) {
-		IMB_SNOW3G_INIT_KEY_SCHED(c->m, j->key, &c->sks);
-		snow3g_f9_iv_gen(j->count, (uint32_t)j->bearer << 27, j->dir, c->iv);
-		IMB_SNOW3G_F9_1_BUFFER(c->m, &c->sks, c->iv, j->msg, j->len_bits, &mac);
-	} else if (alg == 3) {
-		zuc_eia3_iv_gen(j->count, j->bearer, j->dir, c->iv);
-		IMB_ZUC_EIA3_1_BUFFER(c->m, j->key, c->iv, j->msg, j->len_bits, &mac);
-	} else {
-		/* 128-EIA2: CMAC over COUNT || BEARER || DIRECTION || 0^26 || MESSAGE. */
-		c->buf[0] = (uint8_t)(j->count >> 24);
-		c->buf[1] = (uint8_t)(j->count >> 16);
-		c->buf[2] = (uint8_t)(j->count >> 8);
-		c->buf[3] = (uint8_t)j->count;
-		c->buf[4] = (uint8_t)(j->bearer << 3 | j->dir << 2);
-		c->buf[5] = c->buf[6] = c->buf[7] = 0;
-		memcpy(c->buf + 8, j->msg, CPU_MSG);
-		IMB_AES_KEYEXP_128(c->m, j->key, c->ks, c->dks);
-		IMB_AES_CMAC_SUBKEY_GEN_128(c->m, c->ks, c->k1, c->k2);
-		IMB_JOB *job = IMB_GET_NEXT_JOB(c->m);
-		job->cipher_mode = IMB_CIPHER_NULL;
-		job->cipher_direction = IMB_DIR_ENCRYPT;
-		job->chain_order = IMB_ORDER_HASH_CIPHER;
-		job->hash_alg = IMB_AUTH_AES_CMAC_BITLEN;
-		job->src = c->buf;
-		job->hash_start_src_offset_in_bytes = 0;
-		job->msg_len_to_hash_in_bits = 64 + j->len_bits;
-		job->u.CMAC._key_expanded = c->ks;
-		job->u.CMAC._skey1 = c->k1;
-		job->u.CMAC._skey2 = c->k2;
-		job->auth_tag_output = c->tag;
-		job->auth_tag_output_len_in_bytes = 4;
-		/* One job in, flushed at once: the per-job latency a verifier sees, new key each time. */
-		job = IMB_SUBMIT_JOB(c->m);
-		if (!job)
-			job = IMB_FLUSH_JOB(c->m);
-		memcpy(&mac, c->tag, 4);
-	}
-	g_sink += mac;
-}
-
-static double cpu_rate(struct cpu_ctx *c, unsigned alg, size_t pool)
-{
-	uint64_t n = 0;
-	double t0 = now_s(), t;
-	for (size_t i = 0; i < pool; i++) /* warm-up */
-		cpu_one(c, alg, &g_jobs[i]);
-	t0 = now_s();
-	do {
-		for (size_t i = 0; i < pool; i++)
-			cpu_one(c, alg, &g_jobs[i]);
-		n += pool;
-		t = now_s() - t0;
-	} while (t < 0.3);
-	return (double)n / t;
-}
-
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: nasmac bench engine [--json] [--jobs N] [--mem-latency N[,N...]] [--mem-stall PCT]\n"
-		   "                           [--mem-outstanding N] [--timing FILE | --clock-mhz F]\n"
-		   "  Batches of N (default 4096) jobs through the whole-kernel model: per algorithm with\n"
-		   "  64-octet messages and a mixed batch (16..160 octets); cycles per MAC, EIA2 AES blocks\n"
-		   "  per cycle, and libipsec-mb on one core in the same run. MAC/s only with a clock:\n"
-		   "  from make timing's report (--timing, default build/timing/report.json: 300 MHz when\n"
-		   "  every path is within the budget, else the slowest path's estimate) or --clock-mhz.\n"
-		   "  --mem-latency  cycles from an accepted AXI request to its first data beat (default %u);\n"
-		   "                 a list (0,40,80,150) runs every batch at each latency\n"
+	fprintf(f, "usage: nasmac bench engine [--json | --csv] [--burst-sz LIST] [--buffer-sz LIST]\n"
+		   "                           [--mem-latency LIST] [--mem-stall PCT] [--mem-outstanding N]\n"
+		   "                           [--timing FILE | --clock-mhz F] [--no-mixed] [--no-baseline]\n"
+		   "  Batches of jobs through the whole-kernel model: per algorithm at each message size\n"
+		   "  and a mixed batch (16..160 octets); cycles per MAC, EIA2 AES blocks per cycle, and\n"
+		   "  the CPU baseline (libipsec-mb multi-buffer, one core) at the same sizes in the same\n"
+		   "  run. MAC/s only with a clock: from make timing's report (--timing, default\n"
+		   "  build/timing/report.json: 300 MHz when every path is within the budget, else the\n"
+		   "  slowest path's estimate) or --clock-mhz.\n"
+		   "  --burst-sz LIST   jobs per kernel batch, 1..%u (default %u; --jobs N is one value)\n"
+		   "  --buffer-sz LIST  message sizes in octets, 16..%u (default 64)\n"
+		   "  --mem-latency LIST  cycles from an accepted AXI request to its first data beat\n"
+		   "                    (default %u); each value gets its own model\n"
 		   "  --mem-stall    percent of cycles each AXI channel stalls at random (default 0)\n"
 		   "  --mem-outstanding  bursts in flight the memory accepts per port and direction\n"
 		   "                 (default 0: no limit)\n"
-		   "  Each row also says how busy each port's read data channel was (R beats per cycle).\n",
-		DEFAULT_MEM_LATENCY);
+		   "  Each row also says how busy each port's read data channel was (R beats per cycle).\n"
+		   "  Progress goes to stderr.\n",
+		BATCH_MAX, BATCH_MAX, MAX_MSG, DEFAULT_MEM_LATENCY);
 }
 
-/* "0,40,80,150" -> lat[]; returns the count, or 0 when malformed. */
-static size_t parse_latencies(const char *s, uint32_t *lat)
+struct engine_plan {
+	uint32_t stall, outstanding;
+	const uint32_t *sizes, *bursts;
+	size_t nsizes, nbursts;
+	int mixed;
+};
+
+/* One batch's row. */
+static void engine_row(nasmac_sim_t *sim, unsigned alg, uint32_t msg, size_t si, size_t n,
+		       uint32_t latency, const struct engine_plan *p, const struct engine_result *r)
 {
-	size_t n = 0;
-	while (*s && n < MAX_LATENCIES) {
-		char *end;
-		unsigned long v = strtoul(s, &end, 10);
-		if (end == s || v > 100000 || (*end && *end != ','))
-			return 0;
-		lat[n++] = (uint32_t)v;
-		s = *end ? end + 1 : end;
+	struct nasmac__bench_row row = NASMAC__BENCH_ROW;
+	double cpm = (double)r->cycles / (double)n;
+	char extra[320];
+	int k;
+
+	k = snprintf(extra, sizeof(extra), "\"mem_stall\":%u,\"mem_outstanding\":%u,\"cycles\":%" PRIu64,
+		     p->stall, p->outstanding, r->cycles);
+	if (alg == 2)
+		k += snprintf(extra + k, sizeof(extra) - (size_t)k, ",\"blocks_per_cycle\":%.3f",
+			      (double)r->blocks2 / (double)r->cycles);
+	for (unsigned q = 0; q < MAX_PORTS && nasmac_sim_port(sim, q) && k > 0 &&
+			     (size_t)k < sizeof(extra); q++)
+		k += snprintf(extra + k, sizeof(extra) - (size_t)k, ",\"rd_beats_per_cycle_%s\":%.3f",
+			      nasmac_sim_port(sim, q), r->rd_util[q]);
+	if (k > 0 && (size_t)k < sizeof(extra))
+		snprintf(extra + k, sizeof(extra) - (size_t)k, ",\"sim_cycles_per_s\":%.0f",
+			 (double)r->sim_cycles / r->wall_s);
+	row.section = "model";
+	row.backend = "engine";
+	row.alg = alg_names[alg];
+	row.msg_bytes = alg ? (long)msg : 0;
+	row.burst = (long)n;
+	row.mem_latency = latency;
+	row.cycles_per_mac = cpm;
+	if (g_clock_hz > 0) {
+		row.clock_mhz = g_clock_hz / 1e6;
+		row.mac_per_s = g_clock_hz / cpm;
+		if (alg && g_base[si][alg] > 0)
+			row.vs_ipsec_mb = row.mac_per_s / g_base[si][alg];
 	}
-	return *s ? 0 : n;
+	row.extra = extra;
+	nasmac__bench_row(&row);
 }
 
-/* One model at this latency and stall rate; the four batches through it. */
-static int bench_at(uint32_t latency, uint32_t stall, uint32_t outstanding, size_t n, int json,
-		    uint64_t *all_cycles, double *all_wall)
+/* One model at this latency; every batch size, message size and algorithm through it. */
+static int bench_at(uint32_t latency, const struct engine_plan *p, uint64_t *all_cycles,
+		    double *all_wall)
 {
-	nasmac_sim_opts_t so = {.mem_latency = latency, .stall_pct = stall, .seed = 1, .max_reads = outstanding,
-				.max_writes = outstanding};
+	nasmac_sim_opts_t so = {.mem_latency = latency, .stall_pct = p->stall, .seed = 1,
+				.max_reads = p->outstanding, .max_writes = p->outstanding};
 	nasmac_sim_t *sim = NULL;
 	uint64_t desc, arena, res;
 	int status = 0;
@@ -327,53 +286,45 @@ static int bench_at(uint32_t latency, uint32_t stall, uint32_t outstanding, size
 		nasmac_sim_free(sim);
 		return 1;
 	}
-	if (!json)
-	{
-		printf("engine (Verilator model of the kernel, %zu jobs per batch, memory latency %u cycles, "
-		       "stalls %u%%, ", n, latency, stall);
-		if (outstanding)
-			printf("at most %u bursts in flight per port, ", outstanding);
+	if (g_fmt == NASMAC__BENCH_TEXT) {
+		printf("engine (Verilator model of the kernel, memory latency %u cycles, stalls %u%%, ",
+		       latency, p->stall);
+		if (p->outstanding)
+			printf("at most %u bursts in flight per port, ", p->outstanding);
 		printf("clock %s):\n", g_clock_why);
 	}
-	static const unsigned order[] = {1, 2, 3, 0};
-	for (size_t k = 0; k < 4; k++) {
-		unsigned alg = order[k];
-		struct engine_result r;
-		make_jobs(alg, n);
-		rc = run_engine(sim, desc, arena, res, n, &r);
-		if (rc || r.bad) {
-			fprintf(stderr, "nasmac bench engine: %s batch (latency %u): %s, %zu records did not verify\n",
-				alg_names[alg], latency, rc ? strerror(-rc) : "ran", r.bad);
-			status = 1;
-			continue;
-		}
-		*all_cycles += r.sim_cycles;
-		*all_wall += r.wall_s;
-		double cpm = (double)r.cycles / (double)n;
-		double bpc = (double)r.blocks2 / (double)r.cycles;
-		if (json) {
-			printf("{\"alg\":\"%s\",\"jobs\":%zu,\"mem_latency\":%u,\"mem_stall\":%u,"
-			       "\"mem_outstanding\":%u,\"cycles\":%" PRIu64 ",\"cycles_per_mac\":%.3f",
-			       alg_names[alg], n, latency, stall, outstanding, r.cycles, cpm);
-			if (g_clock_hz > 0)
-				printf(",\"clock_mhz\":%.1f,\"mac_per_s\":%.0f", g_clock_hz / 1e6,
-				       g_clock_hz / cpm);
-			else
-				printf(",\"clock_mhz\":null,\"mac_per_s\":null");
-			if (alg == 2)
-				printf(",\"blocks_per_cycle\":%.3f", bpc);
-			for (unsigned p = 0; p < MAX_PORTS && nasmac_sim_port(sim, p); p++)
-				printf(",\"rd_beats_per_cycle_%s\":%.3f", nasmac_sim_port(sim, p), r.rd_util[p]);
-			printf(",\"sim_cycles_per_s\":%.0f}\n", (double)r.sim_cycles / r.wall_s);
-		} else {
-			printf("  %-5s %8" PRIu64 " cycles  %7.2f cycles/MAC", alg_names[alg], r.cycles, cpm);
-			if (g_clock_hz > 0)
-				printf("  %12.0f MAC/s", g_clock_hz / cpm);
-			if (alg == 2)
-				printf("  %.3f AES blocks/cycle", bpc);
-			for (unsigned p = 0; p < MAX_PORTS && nasmac_sim_port(sim, p); p++)
-				printf("  %s R %2.0f%%", nasmac_sim_port(sim, p), 100.0 * r.rd_util[p]);
-			printf("\n");
+	for (size_t bi = 0; bi < p->nbursts; bi++) {
+		size_t n = p->bursts[bi];
+
+		for (size_t si = 0; si <= p->nsizes; si++) {
+			/* After the sizes, the mixed batch (once per batch size). */
+			unsigned first = si < p->nsizes ? 1 : 0, last = si < p->nsizes ? 3 : 0;
+
+			if (si == p->nsizes && !p->mixed)
+				break;
+			for (unsigned alg = first; alg <= last; alg++) {
+				uint32_t msg = si < p->nsizes ? p->sizes[si] : 0;
+				struct engine_result r;
+
+				if (msg)
+					nasmac__bench_progress("latency %u, %zu jobs, %s %u B", latency,
+							       n, alg_names[alg], msg);
+				else
+					nasmac__bench_progress("latency %u, %zu jobs, mixed 16..%u B",
+							       latency, n, MIXED_MAX);
+				make_jobs(alg, n, msg);
+				rc = run_engine(sim, desc, arena, res, n, &r);
+				if (rc || r.bad) {
+					fprintf(stderr, "nasmac bench engine: %s batch (latency %u): %s, "
+							"%zu records did not verify\n",
+						alg_names[alg], latency, rc ? strerror(-rc) : "ran", r.bad);
+					status = 1;
+					continue;
+				}
+				*all_cycles += r.sim_cycles;
+				*all_wall += r.wall_s;
+				engine_row(sim, alg, msg, si, n, latency, p, &r);
+			}
 		}
 	}
 	nasmac_sim_free(sim);
@@ -382,27 +333,44 @@ static int bench_at(uint32_t latency, uint32_t stall, uint32_t outstanding, size
 
 int nasmac__bench_engine(int argc, char **argv)
 {
-	int json = 0, status = 0, clock_given = 0;
+	int status = 0, clock_given = 0, baseline = 1;
 	const char *timing = "build/timing/report.json";
-	size_t n = BATCH_MAX, nlat = 1;
-	uint32_t lat[MAX_LATENCIES] = {DEFAULT_MEM_LATENCY}, stall = 0, outstanding = 0;
+	uint32_t lat[MAX_LIST] = {DEFAULT_MEM_LATENCY}, sizes[MAX_LIST] = {64}, bursts[MAX_LIST] = {BATCH_MAX};
+	size_t nlat = 1;
+	struct engine_plan p = {.sizes = sizes, .bursts = bursts, .nsizes = 1, .nbursts = 1, .mixed = 1};
+
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			json = 1;
-		} else if (!strcmp(argv[i], "--jobs") && i + 1 < argc) {
-			n = strtoul(argv[++i], NULL, 0);
-			if (n == 0 || n > BATCH_MAX) {
-				fprintf(stderr, "nasmac bench engine: --jobs 1..%u\n", BATCH_MAX);
+		const char *a = argv[i];
+		int more = i + 1 < argc;
+
+		if (!strcmp(a, "--json")) {
+			g_fmt = NASMAC__BENCH_JSON;
+		} else if (!strcmp(a, "--csv")) {
+			g_fmt = NASMAC__BENCH_CSV;
+		} else if (!strcmp(a, "--no-mixed")) {
+			p.mixed = 0;
+		} else if (!strcmp(a, "--no-baseline")) {
+			baseline = 0;
+		} else if ((!strcmp(a, "--jobs") || !strcmp(a, "--burst-sz")) && more) {
+			p.nbursts = nasmac__bench_list(argv[++i], bursts, MAX_LIST, 1, BATCH_MAX);
+			if (p.nbursts == 0) {
+				fprintf(stderr, "nasmac bench engine: %s N[,N...] (1..%u)\n", a, BATCH_MAX);
 				return 2;
 			}
-		} else if (!strcmp(argv[i], "--mem-latency") && i + 1 < argc) {
-			nlat = parse_latencies(argv[++i], lat);
+		} else if (!strcmp(a, "--buffer-sz") && more) {
+			p.nsizes = nasmac__bench_list(argv[++i], sizes, MAX_LIST, 16, MAX_MSG);
+			if (p.nsizes == 0) {
+				fprintf(stderr, "nasmac bench engine: --buffer-sz N[,N...] (16..%u)\n", MAX_MSG);
+				return 2;
+			}
+		} else if (!strcmp(a, "--mem-latency") && more) {
+			nlat = nasmac__bench_list(argv[++i], lat, MAX_LIST, 0, 100000);
 			if (nlat == 0) {
 				fprintf(stderr, "nasmac bench engine: --mem-latency N[,N...] (at most %d values, "
-						"each 0..100000)\n", MAX_LATENCIES);
+						"each 0..100000)\n", MAX_LIST);
 				return 2;
 			}
-		} else if (!strcmp(argv[i], "--clock-mhz") && i + 1 < argc) {
+		} else if (!strcmp(a, "--clock-mhz") && more) {
 			double v = strtod(argv[++i], NULL);
 
 			if (v <= 0 || v > 1000) {
@@ -413,25 +381,25 @@ int nasmac__bench_engine(int argc, char **argv)
 			snprintf(g_clock_why, sizeof(g_clock_why), "%.0f MHz: given with --clock-mhz, "
 				 "not established", v);
 			clock_given = 1;
-		} else if (!strcmp(argv[i], "--timing") && i + 1 < argc) {
+		} else if (!strcmp(a, "--timing") && more) {
 			timing = argv[++i];
-		} else if (!strcmp(argv[i], "--mem-stall") && i + 1 < argc) {
+		} else if (!strcmp(a, "--mem-stall") && more) {
 			char *end;
 			unsigned long v = strtoul(argv[++i], &end, 10);
 			if (*end || v > 90) {
 				fprintf(stderr, "nasmac bench engine: --mem-stall 0..90\n");
 				return 2;
 			}
-			stall = (uint32_t)v;
-		} else if (!strcmp(argv[i], "--mem-outstanding") && i + 1 < argc) {
+			p.stall = (uint32_t)v;
+		} else if (!strcmp(a, "--mem-outstanding") && more) {
 			char *end;
 			unsigned long v = strtoul(argv[++i], &end, 10);
 			if (*end || v > 4096) {
 				fprintf(stderr, "nasmac bench engine: --mem-outstanding 0..4096\n");
 				return 2;
 			}
-			outstanding = (uint32_t)v;
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			p.outstanding = (uint32_t)v;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			return 0;
 		} else {
@@ -442,50 +410,48 @@ int nasmac__bench_engine(int argc, char **argv)
 
 	if (!clock_given)
 		clock_from_timing(timing);
+	nasmac__bench_pool_init();
 	{
-		char params[256];
-		int k = snprintf(params, sizeof(params),
-				 "\"jobs\":%zu,\"mem_stall\":%u,\"mem_outstanding\":%u,\"mem_latency\":[",
-				 n, stall, outstanding);
+		char params[768], ls[96], ss[96], bs[96], clk[32] = "null";
 
-		for (size_t i = 0; i < nlat && k > 0 && (size_t)k < sizeof(params) - 16; i++)
-			k += snprintf(params + k, sizeof(params) - (size_t)k, "%s%u", i ? "," : "",
-				      lat[i]);
-		snprintf(params + k, sizeof(params) - (size_t)k, "]");
-		nasmac__bench_header("engine", json, params);
+		nasmac__bench_list_str(lat, nlat, ls, sizeof(ls));
+		nasmac__bench_list_str(sizes, p.nsizes, ss, sizeof(ss));
+		nasmac__bench_list_str(bursts, p.nbursts, bs, sizeof(bs));
+		if (g_clock_hz > 0)
+			snprintf(clk, sizeof(clk), "%.1f", g_clock_hz / 1e6);
+		snprintf(params, sizeof(params),
+			 "\"burst_sz\":[%s],\"buffer_sz\":[%s],\"mem_latency\":[%s],\"mem_stall\":%u,"
+			 "\"mem_outstanding\":%u,\"clock_mhz\":%s,\"clock_source\":\"%s\"",
+			 bs, ss, ls, p.stall, p.outstanding, clk, g_clock_why);
+		nasmac__bench_begin("engine", g_fmt, params);
+	}
+
+	/* The baseline first, so that every engine row can say how it compares. */
+	for (size_t si = 0; baseline && si < p.nsizes; si++) {
+		for (int alg = 1; alg <= 3; alg++) {
+			struct nasmac__bench_row row = NASMAC__BENCH_ROW;
+
+			nasmac__bench_progress("ipsec-mb %s %u B", alg_names[alg], sizes[si]);
+			g_base[si][alg] = nasmac__bench_ipsec_mb(alg, sizes[si], 0.3, 0, NULL);
+			row.section = "baseline";
+			row.backend = "ipsec-mb";
+			row.alg = alg_names[alg];
+			row.msg_bytes = sizes[si];
+			if (g_base[si][alg] > 0) {
+				row.mac_per_s = g_base[si][alg];
+				row.vs_ipsec_mb = 1.0;
+			} else {
+				row.skipped = "libipsec-mb cannot run here";
+			}
+			nasmac__bench_row(&row);
+		}
 	}
 
 	uint64_t all_cycles = 0;
 	double all_wall = 0;
 	for (size_t k = 0; k < nlat; k++)
-		status |= bench_at(lat[k], stall, outstanding, n, json, &all_cycles, &all_wall);
-	if (!json)
+		status |= bench_at(lat[k], &p, &all_cycles, &all_wall);
+	if (g_fmt == NASMAC__BENCH_TEXT)
 		printf("  simulation speed: %.0f cycles/s\n", all_wall > 0 ? (double)all_cycles / all_wall : 0.0);
-
-	struct cpu_ctx *c = aligned_alloc(64, (sizeof(struct cpu_ctx) + 63) & ~(size_t)63);
-	IMB_MGR *m = alloc_mb_mgr(0);
-	if (!c || !m) {
-		fprintf(stderr, "nasmac bench engine: out of memory\n");
-		free(c);
-		if (m)
-			free_mb_mgr(m);
-		return 1;
-	}
-	init_mb_mgr_auto(m, NULL);
-	c->m = m;
-	if (!json)
-		printf("libipsec-mb %s, one core, new key per job, %u-octet messages:\n", imb_get_version_str(),
-		       CPU_MSG);
-	for (unsigned alg = 1; alg <= 3; alg++) {
-		make_jobs(alg, 1024);
-		double rate = cpu_rate(c, alg, 1024);
-		if (json)
-			printf("{\"alg\":\"ipsec-mb-%s\",\"mac_per_s\":%.0f,\"ns_per_mac\":%.1f}\n", alg_names[alg],
-			       rate, 1e9 / rate);
-		else
-			printf("  %-5s %12.0f MAC/s  %7.1f ns/MAC\n", alg_names[alg], rate, 1e9 / rate);
-	}
-	free_mb_mgr(m);
-	free(c);
 	return status;
 }

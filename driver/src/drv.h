@@ -12,6 +12,7 @@
 #ifndef NASMAC_DRV_H
 #define NASMAC_DRV_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -136,13 +137,24 @@ struct nasmac_dev {
 	uint64_t dev_end_ns; /* when the last finished run ended, for stats.device_ns */
 	struct nasmac__run_verdicts rs; /* RUN_STATUS verdicts of runs not yet reaped */
 
-	nasmac_stats_t st;
+	nasmac_stats_t st; /* completed/verified/mismatched/errors come from by_status */
+	uint64_t by_status[4]; /* finished jobs per nasmac_status_t, counted without a branch */
+
+	/* Inline backends: when the oldest held job is due, written by callers under the lock
+	 * once per burst, read by the lull worker without it (atomic). On a cache line of its
+	 * own, so that the worker's reads do not take the lines callers write per job. */
+	_Alignas(64) uint64_t lull_due_ns;
+	char lull_pad[56];
 };
 
 /* Finishes one job whose status/err/mac are set: wipes job->key, then hands the job to the
  * nasmac_verify() call waiting for it, or appends it to the done ring and arms the fd.
  * Called with dev->lock held: the job counts as finished only from here on. */
 void nasmac__complete(struct nasmac_dev *dev, nasmac_job_t *job);
+/* Arms the fd when finished jobs wait and wakes the threads waiting on .idle; with the lock. */
+void nasmac__done_wake(struct nasmac_dev *dev);
+/* Finds the verify call waiting for job, marks it done and unlinks it: 1 when there was one. */
+int nasmac__take_sync(struct nasmac_dev *dev, const nasmac_job_t *job);
 /* Computes one job on the CPU reference and sets job->mac/status/err (no locking, no queueing). */
 void nasmac__compute_ref(nasmac_job_t *job);
 /* Sets job->status from job->mac and job->expected_mac in constant time, as
@@ -158,8 +170,17 @@ static inline void nasmac__set_status(nasmac_job_t *job)
 	job->status = NASMAC_ST_MISMATCH - (int)(((uint64_t)(a ^ b) - 1u) >> 63);
 	job->err = 0;
 }
-/* 0 when the job can be computed, -EINVAL otherwise. */
-int nasmac__job_check(const nasmac_job_t *job);
+/* 0 when the job can be computed, -EINVAL otherwise (inline: it runs for every job). */
+static inline int nasmac__job_check(const nasmac_job_t *job)
+{
+	if (job->alg < NASMAC_EIA1 || job->alg > NASMAC_EIA3)
+		return -EINVAL;
+	if (job->len_bits == 0 || job->len_bits > NASMAC_MAX_LEN_BITS || job->msg == NULL)
+		return -EINVAL;
+	if (job->bearer > 31 || job->direction > 1)
+		return -EINVAL;
+	return 0;
+}
 uint64_t nasmac__drv_now_ns(void);
 /* Wipes memory in a way the compiler may not remove (defined by the reference code, ref/). */
 void nasmac__wipe(void *p, size_t n);
@@ -184,6 +205,27 @@ static inline void nasmac__drv_wipe(void *p, size_t n)
 		b[i] = 0;
 		__asm__ __volatile__("" : : "r"(b) : "memory");
 	}
+}
+
+/* nasmac__complete() without the wake-up, for an inline backend that finishes a run of jobs
+ * under the lock (a dozen instructions a job): dev.c calls nasmac__done_wake() once after each
+ * .submit and .drain. Nobody sees the jobs before the lock is released, so one wake-up after
+ * the run is the same as one per job, and the eventfd write is one syscall per burst. */
+static inline void nasmac__complete_q(struct nasmac_dev *dev, nasmac_job_t *job)
+{
+	uint32_t tail = dev->done_head + dev->done_count;
+
+	nasmac__drv_wipe(job->key, sizeof(job->key));
+	dev->in_flight--;
+	dev->by_status[(unsigned)job->status & 3u]++;
+	if (__builtin_expect(dev->sync != NULL, 0) && nasmac__take_sync(dev, job)) {
+		dev->in_queue--; /* the verify call takes it, never a dequeue */
+		return;
+	}
+	if (tail >= dev->cap)
+		tail -= dev->cap;
+	dev->done[tail] = job;
+	dev->done_count++;
 }
 
 extern const struct nasmac__backend_ops nasmac__cpu_ops;

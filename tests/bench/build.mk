@@ -1,5 +1,5 @@
 # scripts/bench_report.py on fixed benchmark output (tests/bench/*.jsonl): CSV columns and rows,
-# a picture per benchmark, a skipped row left out, a broken line refused.
+# the pictures and index.md, a skipped row kept with its reason, a broken line refused.
 .PHONY: test-bench-report
 TEST_TARGETS += test-bench-report
 test-bench-report:

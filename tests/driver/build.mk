@@ -74,3 +74,19 @@ TEST_TARGETS += test-driver-race
 test-driver-race: $(BIN)/test_driver_race
 	$(Q)$(TEST_DRIVER_ENV) $(BIN)/test_driver_race sim 3
 	$(Q)$(BIN)/test_driver_race cpu 1
+
+# The race test and the cpu backend's lull worker (which reads a due time the callers publish
+# without the lock, dev.c) under ThreadSanitizer: the cpu backend only, since the model and
+# XRT are not built with -fsanitize=thread; the driver compiled from source into its own tree.
+TSAN_DRIVER_SRC := driver/src/dev.c driver/src/be_cpu.c driver/src/module.c \
+	$(wildcard driver/src/ref/*.c) tests/driver/tsan_backends.c tests/driver/test_race.c
+$(BUILD)/tsan/test_driver_race: $(TSAN_DRIVER_SRC) $(wildcard driver/src/*.h driver/src/ref/*.h driver/include/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(filter 1,$(V)),,echo "  CC      $@ (ThreadSanitizer)")
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -fsanitize=thread -Idriver/include -Idriver/src \
+		-o $@ $(TSAN_DRIVER_SRC) -lIPSec_MB -lcrypto -lpthread -ldl
+
+.PHONY: test-driver-tsan
+TEST_TARGETS += test-driver-tsan
+test-driver-tsan: $(BUILD)/tsan/test_driver_race
+	$(Q)TSAN_OPTIONS=halt_on_error=1:exitcode=66 $< cpu 1
