@@ -5,7 +5,7 @@
 HOST_UNIT_NAMES := count link store db util gtp_txn
 HOST_UNIT_BINS := $(patsubst %,$(BIN)/test_host_%,$(HOST_UNIT_NAMES))
 HOST_UNIT_DEPS := $(OBJ)/host/common/count.o $(OBJ)/host/common/link.o \
-	$(OBJ)/host/common/store.o $(OBJ)/host/common/util.o $(OBJ)/host/common/log.o \
+	$(OBJ)/host/common/store.o $(OBJ)/host/common/hex.o $(OBJ)/host/common/util.o $(OBJ)/host/common/log.o \
 	$(OBJ)/host/common/gtp_txn.o \
 	$(OBJ)/host/common/store_db.o $(OBJ)/host/common/store_mem.o $(OBJ)/host/common/store_lmdb.o
 
