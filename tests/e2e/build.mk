@@ -33,9 +33,9 @@ test-e2e-flows-san:
 # "no context without a verified MAC" checked after each. test-e2e-robust-san runs the same
 # test against nasmacd built with ASan+UBSan.
 ROBUST_BIN := $(BIN)/test_e2e_robust
-ROBUST_OBJS := $(OBJ)/tests/e2e/robust.o $(OBJ)/host/ue/ue.o $(OBJ)/host/ue/load.o \
+ROBUST_OBJS := $(OBJ)/tests/e2e/robust.o $(OBJ)/tests/e2e/e2e.o $(OBJ)/host/ue/ue.o $(OBJ)/host/ue/load.o \
 	$(HOST_COMMON_OBJS)
-$(OBJ)/tests/e2e/robust.o: CFLAGS += $(HOST_CFLAGS)
+$(OBJ)/tests/e2e/robust.o $(OBJ)/tests/e2e/e2e.o: CFLAGS += $(HOST_CFLAGS)
 
 $(ROBUST_BIN): $(ROBUST_OBJS) $(NASMAC_LIBS)
 	@mkdir -p $(dir $@)
@@ -65,7 +65,7 @@ test-e2e-robust-pcap: $(NASMAC_BIN) $(NASMACD_BIN)
 # in one octet, missing F-TEID, IMSI/GUTI contradiction, Echo/VNSI floods, the log's burst
 # summary. test-e2e-trust-san runs it against nasmacd built with ASan+UBSan.
 TRUST_BIN := $(BIN)/test_e2e_trust
-TRUST_OBJS := $(OBJ)/tests/e2e/trust.o $(OBJ)/host/ue/ue.o $(OBJ)/host/ue/load.o \
+TRUST_OBJS := $(OBJ)/tests/e2e/trust.o $(OBJ)/tests/e2e/e2e.o $(OBJ)/host/ue/ue.o $(OBJ)/host/ue/load.o \
 	$(HOST_COMMON_OBJS)
 $(OBJ)/tests/e2e/trust.o: CFLAGS += $(HOST_CFLAGS)
 
