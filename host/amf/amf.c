@@ -556,7 +556,7 @@ static void send_ctx_req(struct amf *a, struct proc *p)
 	memcpy(req.guti, p->guti, sizeof(req.guti));
 	req.has_crm = 1;
 	if (p->flow == FLOW_FIG3) {
-		req.crm_type = nasmac__crm_type_rr();
+		req.crm_type = NASMAC__CRM_RR;
 		req.crm = p->rr;
 		req.crm_len = p->rr_len;
 	} else {

@@ -507,7 +507,7 @@ static int prepare_check(struct mme *m, const struct nasmac__ctx_req *req, struc
 		memcpy(guti, tau.guti, sizeof(guti));
 		ksi = tau.ksi;
 		p->fig3 = 0;
-	} else if (req->crm_type == nasmac__crm_type_rr()) {
+	} else if (req->crm_type == NASMAC__CRM_RR) {
 		struct nasmac__rr rr;
 		/* A legacy MME does not know the extension (a Private Extension IE of another
 		 * vendor to it): it skips the IE and finds no Complete Request Message. */
@@ -567,7 +567,7 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 	char a[64];
 	int cause;
 
-	cause = nasmac__gtp_dec_ctx_req(buf, len, &req);
+	cause = nasmac__gtp_dec_ctx_req(buf, len, &req) ? req.h.bad_cause : 0;
 	if (cause > 0) {
 		m->c.malformed++;
 		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,

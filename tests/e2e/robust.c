@@ -37,7 +37,8 @@
 #include "host.h"
 #include "ue.h"
 #include "e2e.h"
-#include "wire.h"
+#include "gtp.h"
+#include "nas.h"
 
 #define N_UES 512u
 #define UE_UNKNOWN N_UES /* an index made like the others but never written to the UE db */

@@ -48,7 +48,8 @@
 #include "host.h"
 #include "ue.h"
 #include "e2e.h"
-#include "wire.h"
+#include "gtp.h"
+#include "nas.h"
 
 #define N_UES 64u
 #define IE_MM_EPS 107u
@@ -595,7 +596,8 @@ static void t_mme_mismatch_logged(void **state)
 	struct nasmac__ue c = E.ues[54].ctx;
 	uint8_t buf[1024];
 	size_t n, off;
-	int ksi0 = e2e_log_count(&E.mme, "KSI is not the one"), guti0 = e2e_log_count(&E.mme, "another GUTI");
+	int ksi0 = e2e_log_count(&E.mme, "KSI is not the one");
+	int guti0 = e2e_log_count(&E.mme, "another GUTI");
 
 	(void)state;
 	c.ksi = (uint8_t)((c.ksi + 1) % 7);
@@ -640,7 +642,7 @@ static void t_mme_fig3_kamf_no_kasme(void **state)
 	q.has_guti = 1;
 	memcpy(q.guti, u->ctx.guti, sizeof(q.guti));
 	q.has_crm = 1;
-	q.crm_type = nasmac__crm_type_rr();
+	q.crm_type = NASMAC__CRM_RR;
 	q.crm = f.pdu[0];
 	q.crm_len = f.pdu_len[0];
 	q.has_fteid = 1;

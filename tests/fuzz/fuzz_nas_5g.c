@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the 5GS NAS decoders of host/common/wire.c (security protected header, TS
+ * libFuzzer target: the 5GS NAS decoders of host/common/nas.c (security protected header, TS
  * 24.501 9.1.1; REGISTRATION REQUEST with the EPS NAS message container; SECURITY MODE COMMAND;
  * message type; REGISTRATION REJECT), as the AMF and the UE simulator run them. Consistency: a
  * protected PDU is rebuilt by the protect encoder; a Registration Request or SMC the decoder
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "wire.h"
+#include "nas.h"
 
 static uint8_t out[70000];
 

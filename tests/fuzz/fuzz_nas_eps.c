@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the EPS NAS decoders of host/common/wire.c (security protected header, TS
+ * libFuzzer target: the EPS NAS decoders of host/common/nas.c (security protected header, TS
  * 24.301 9.1, and TRACKING AREA UPDATE REQUEST, 8.2.29), as the MME runs them on the Complete
  * Request Message. Consistency: a protected PDU the header decoder accepts is rebuilt octet for
  * octet by the protect encoder; a TAU Request the decoder accepts re-encodes to the same
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "wire.h"
+#include "nas.h"
 
 static uint8_t out[70000];
 
