@@ -255,27 +255,20 @@ static int req_ie_value(struct nasmac__ctx_req *m, uint8_t type, uint8_t inst, c
 	return 0;
 }
 
-static int dec_ctx_req(const uint8_t *buf, size_t len, struct nasmac__ctx_req *m)
+int nasmac__gtp_dec_ctx_req(const uint8_t *buf, size_t len, struct nasmac__ctx_req *m)
 {
 	int rc;
 
 	memset(m, 0, sizeof(*m));
 	rc = gtp_walk(buf, len, &m->h, m, req_ie);
-	if (rc)
-		return rc;
-	if (m->h.type != NASMAC__GTP_CTX_REQ)
-		return NASMAC__CAUSE_INVALID_FORMAT;
-	if (!m->has_guti && !m->has_imsi) {
+	if (!rc && m->h.type != NASMAC__GTP_CTX_REQ) {
+		rc = NASMAC__CAUSE_INVALID_FORMAT;
+	} else if (!rc && !m->has_guti && !m->has_imsi) {
 		/* 7.3.5: the GUTI when the IMSI is not present. */
 		m->bad_ie = NASMAC__IE_GUTI;
-		return NASMAC__CAUSE_MANDATORY_IE_MISSING;
+		rc = NASMAC__CAUSE_MANDATORY_IE_MISSING;
 	}
-	return 0;
-}
-
-int nasmac__gtp_dec_ctx_req(const uint8_t *buf, size_t len, struct nasmac__ctx_req *m)
-{
-	return refused(&m->h, dec_ctx_req(buf, len, m));
+	return refused(&m->h, rc);
 }
 
 static int mm_decode(struct nasmac__ctx_rsp *m, const uint8_t *v, size_t len)
@@ -350,22 +343,22 @@ static int rsp_ie(void *mv, uint8_t type, uint8_t inst, const uint8_t *v, size_t
 	return 0;
 }
 
-static int dec_ctx_rsp(const uint8_t *buf, size_t len, struct nasmac__ctx_rsp *m)
+/* A message of `type` that must carry a Cause IE (a Response or an Acknowledge): walked into m,
+ * whose Cause field is *cause. */
+static int dec_with_cause(const uint8_t *buf, size_t len, struct nasmac__gtp_hdr *h, void *m,
+			  ie_fn fn, uint8_t type, const uint8_t *cause)
 {
-	int rc;
+	int rc = gtp_walk(buf, len, h, m, fn);
 
-	memset(m, 0, sizeof(*m));
-	rc = gtp_walk(buf, len, &m->h, m, rsp_ie);
-	if (rc)
-		return rc;
-	if (m->h.type != NASMAC__GTP_CTX_RSP || !m->cause)
-		return NASMAC__CAUSE_MANDATORY_IE_MISSING;
-	return 0;
+	if (!rc && (h->type != type || !*cause))
+		rc = NASMAC__CAUSE_MANDATORY_IE_MISSING;
+	return refused(h, rc);
 }
 
 int nasmac__gtp_dec_ctx_rsp(const uint8_t *buf, size_t len, struct nasmac__ctx_rsp *m)
 {
-	return refused(&m->h, dec_ctx_rsp(buf, len, m));
+	memset(m, 0, sizeof(*m));
+	return dec_with_cause(buf, len, &m->h, m, rsp_ie, NASMAC__GTP_CTX_RSP, &m->cause);
 }
 
 static int ack_ie(void *mv, uint8_t type, uint8_t inst, const uint8_t *v, size_t len)
@@ -380,22 +373,10 @@ static int ack_ie(void *mv, uint8_t type, uint8_t inst, const uint8_t *v, size_t
 	return 0;
 }
 
-static int dec_ctx_ack(const uint8_t *buf, size_t len, struct nasmac__ctx_ack *m)
-{
-	int rc;
-
-	memset(m, 0, sizeof(*m));
-	rc = gtp_walk(buf, len, &m->h, m, ack_ie);
-	if (rc)
-		return rc;
-	if (m->h.type != NASMAC__GTP_CTX_ACK || !m->cause)
-		return NASMAC__CAUSE_MANDATORY_IE_MISSING;
-	return 0;
-}
-
 int nasmac__gtp_dec_ctx_ack(const uint8_t *buf, size_t len, struct nasmac__ctx_ack *m)
 {
-	return refused(&m->h, dec_ctx_ack(buf, len, m));
+	memset(m, 0, sizeof(*m));
+	return dec_with_cause(buf, len, &m->h, m, ack_ie, NASMAC__GTP_CTX_ACK, &m->cause);
 }
 
 int nasmac__gtp_enc_ctx_req(const struct nasmac__ctx_req *m, uint8_t *buf, size_t size)

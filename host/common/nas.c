@@ -16,19 +16,27 @@ enum {
 	IEI_LAST_TAI = 0x52,    /* Last visited registered TAI */
 };
 
+/* The fields after the security header type: the MAC at mac_off, the SQN after it, then the plain
+ * message; the MAC covers SQN || plain. len is at least mac_off + 5. */
+static int sec_fields(const uint8_t *pdu, size_t len, uint8_t sht, size_t mac_off,
+		      struct nasmac__nas_sec *s)
+{
+	s->sht = sht;
+	memcpy(s->mac, pdu + mac_off, 4);
+	s->sqn = pdu[mac_off + 4];
+	s->msg = pdu + mac_off + 4;
+	s->msg_len = len - mac_off - 4;
+	s->plain = pdu + mac_off + 5;
+	s->plain_len = len - mac_off - 5;
+	return 0;
+}
+
 int nasmac__nas_eps_sec(const uint8_t *pdu, size_t len, struct nasmac__nas_sec *s)
 {
 	memset(s, 0, sizeof(*s));
 	if (len < 8 || (pdu[0] & 0x0f) != NASMAC__PD_EMM || (pdu[0] >> 4) == 0 || (pdu[0] >> 4) > 4)
 		return -EINVAL;
-	s->sht = pdu[0] >> 4;
-	memcpy(s->mac, pdu + 1, 4);
-	s->sqn = pdu[5];
-	s->msg = pdu + 5;
-	s->msg_len = len - 5;
-	s->plain = pdu + 6;
-	s->plain_len = len - 6;
-	return 0;
+	return sec_fields(pdu, len, pdu[0] >> 4, 1, s);
 }
 
 int nasmac__nas_5g_sec(const uint8_t *pdu, size_t len, struct nasmac__nas_sec *s)
@@ -36,14 +44,7 @@ int nasmac__nas_5g_sec(const uint8_t *pdu, size_t len, struct nasmac__nas_sec *s
 	memset(s, 0, sizeof(*s));
 	if (len < 10 || pdu[0] != NASMAC__EPD_5GMM || (pdu[1] & 0x0f) == 0 || (pdu[1] & 0x0f) > 4)
 		return -EINVAL;
-	s->sht = pdu[1] & 0x0f;
-	memcpy(s->mac, pdu + 2, 4);
-	s->sqn = pdu[6];
-	s->msg = pdu + 6;
-	s->msg_len = len - 6;
-	s->plain = pdu + 7;
-	s->plain_len = len - 7;
-	return 0;
+	return sec_fields(pdu, len, pdu[1] & 0x0f, 2, s);
 }
 
 int nasmac__nas_eps_protect(uint8_t sht, const uint8_t mac[4], uint8_t sqn, const uint8_t *plain,
