@@ -20,13 +20,10 @@ HOST_CFLAGS := -Ihost/common -Ihost/ue $(shell pkg-config --cflags libuv 2>/dev/
 $(HOST_COMMON_OBJS) $(NASMACD_OBJS) $(HOST_TOOL_OBJS): CFLAGS += $(HOST_CFLAGS)
 $(OBJ)/bench/bench_e2e.o: CFLAGS += -Itools
 
-# The daemons and the tool parts need all of their own sources.
-ifneq ($(wildcard host/nasmacd.c host/ue/run.c),)
 ALL_TARGETS += $(NASMACD_BIN)
 
 $(NASMACD_BIN): $(NASMACD_OBJS) $(HOST_COMMON_OBJS) $(NASMAC_LIBS)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $(NASMACD_OBJS) $(HOST_COMMON_OBJS) $(NASMAC_LIBS) \
 		$(NASMAC_LDLIBS) $(HOST_LDLIBS) -lyaml -lmicrohttpd -lsystemd $(LDLIBS)
 
@@ -41,4 +38,3 @@ RUN_ARGS ?= --ues 1000 --tampered 0.05 --replayed 0.05 --unknown 0.03 --kamf-che
 run: $(NASMAC_BIN) $(NASMACD_BIN)
 	$(Q)$(NASMAC_BIN) run --backend $(BACKEND) --mode patent $(RUN_ARGS)
 	$(Q)$(NASMAC_BIN) run --backend $(BACKEND) --mode 3gpp $(RUN_ARGS)
-endif

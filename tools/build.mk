@@ -7,6 +7,5 @@ $(OBJ)/tools/parse.o: CFLAGS += -Ihost/common
 ALL_TARGETS += $(NASMAC_BIN)
 
 $(NASMAC_BIN): $(TOOL_OBJS) $(TOOL_LIBS)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $(TOOL_OBJS) $(TOOL_LIBS) $(TOOL_LDLIBS) $(LDLIBS)

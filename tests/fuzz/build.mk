@@ -23,20 +23,18 @@ $(FUZZ_DIR)/obj/tests/fuzz/%.o: FUZZ_WERROR := -Werror
 $(FUZZ_DIR)/obj/%.o: %.c
 	@command -v $(FUZZ_CC) >/dev/null 2>&1 || \
 		{ echo "fuzz: $(FUZZ_CC) not found (apt-get install clang libclang-rt-14-dev)"; exit 1; }
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  FUZZCC  $<")
+	$(call say,FUZZCC,$<)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_WERROR) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^
 
 $(OBJ)/tests/fuzz/gen_corpus.o: CFLAGS += $(HOST_CFLAGS) -Itests/wire
 
 $(FUZZ_GEN_CORPUS): $(OBJ)/tests/fuzz/gen_corpus.o $(OBJ)/host/common/gtp.o $(OBJ)/host/common/nas.o \
 	$(OBJ)/host/common/util.o $(OBJ)/host/common/link.o
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
 # Pattern-built objects would otherwise be deleted as intermediates and rebuilt every run.

@@ -12,8 +12,7 @@ HOST_UNIT_DEPS := $(OBJ)/host/common/count.o $(OBJ)/host/common/link.o \
 $(patsubst %,$(OBJ)/tests/host/test_%.o,$(HOST_UNIT_NAMES)): CFLAGS += $(HOST_CFLAGS)
 
 $(BIN)/test_host_%: $(OBJ)/tests/host/test_%.o $(HOST_UNIT_DEPS) $(NASMAC_REF_OBJS)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka -llmdb $(NASMAC_REF_LDLIBS)
 
 .PHONY: test-host test-host-san

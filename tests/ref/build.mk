@@ -8,13 +8,11 @@ REF_KAT_BIN := $(BIN)/test_ref_kat
 REF_DIFF_BIN := $(BIN)/test_ref_diff
 
 $(REF_KAT_BIN): $(OBJ)/tests/ref/test_kat.o $(REF_TEST_COMMON) $(NASMAC_REF_OBJS)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(NASMAC_REF_LDLIBS)
 
 $(REF_DIFF_BIN): $(OBJ)/tests/ref/test_diff.o $(NASMAC_REF_OBJS)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka -lIPSec_MB $(NASMAC_REF_LDLIBS)
 
 .PHONY: test-ref test-ref-san test-ref-tool

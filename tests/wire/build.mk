@@ -12,13 +12,11 @@ TSHARK ?= tshark
 $(OBJ)/tests/wire/test_wire.o $(OBJ)/tests/wire/gen_pcap.o: CFLAGS += $(HOST_CFLAGS)
 
 $(WIRE_TEST_BIN): $(OBJ)/tests/wire/test_wire.o $(WIRE_DEPS)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka
 
 $(WIRE_GEN_PCAP): $(OBJ)/tests/wire/gen_pcap.o $(WIRE_DEPS)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
 .PHONY: test-wire test-wire-san test-wire-tshark
