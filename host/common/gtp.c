@@ -509,4 +509,3 @@ int nasmac__gtp_enc_vnsi(uint8_t *buf, size_t size)
 	nasmac__put8(&w, 0);
 	return gtp_end(&w);
 }
-

@@ -57,7 +57,7 @@ struct nasmac__gtp_hdr {
 	uint8_t type;
 	uint8_t has_teid;
 	uint32_t teid;
-	uint32_t seq; /* 24 bits */
+	uint32_t seq;      /* 24 bits */
 	uint8_t bad_cause; /* when a decoder refused the message: the cause to answer with */
 };
 

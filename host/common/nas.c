@@ -134,7 +134,7 @@ int nasmac__nas_dec_tau(const uint8_t *p, size_t len, struct nasmac__tau *t)
 	if (len < 15 || p[0] != NASMAC__PD_EMM || p[1] != NASMAC__EMM_TAU_REQUEST || p[3] != 11 ||
 	    (p[4] & 0x07) != 0x06)
 		return -EINVAL;
-	/* The non-imperative part is walked only to refuse a truncated IE; nothing in it is used. */
+	/* The non-imperative part is walked only to refuse a truncated IE; none of it is used. */
 	for (size_t off = 15, n; off < len; off += n) {
 		n = opt_ie_len(p + off, len - off, tau_tv_len);
 		if (!n)
@@ -170,7 +170,8 @@ int nasmac__nas_dec_rr(const uint8_t *p, size_t len, struct nasmac__rr *r)
 	size_t off, idlen, n;
 
 	memset(r, 0, sizeof(*r));
-	if (len < 6 || p[0] != NASMAC__EPD_5GMM || (p[1] & 0x0f) != 0 || p[2] != NASMAC__5GMM_REG_REQUEST)
+	if (len < 6 || p[0] != NASMAC__EPD_5GMM || (p[1] & 0x0f) != 0 ||
+	    p[2] != NASMAC__5GMM_REG_REQUEST)
 		return -EINVAL;
 	r->ngksi = p[3] >> 4;
 	r->reg_type = p[3] & 7u;
@@ -246,8 +247,8 @@ int nasmac__nas_dec_smc(const uint8_t *p, size_t len, struct nasmac__smc *s)
 	memset(s, 0, sizeof(*s));
 	/* Replayed UE security capabilities: LV 3-9 (Table 8.2.25.1.1), i.e. 2 to 8 octets of
 	 * contents, of which only the two 5G octets are mandatory (9.11.3.54). */
-	if (len < 8 || p[0] != NASMAC__EPD_5GMM || p[2] != NASMAC__5GMM_SMC || p[5] < 2 || p[5] > 8 ||
-	    (size_t)p[5] > len - 6)
+	if (len < 8 || p[0] != NASMAC__EPD_5GMM || p[2] != NASMAC__5GMM_SMC || p[5] < 2 ||
+	    p[5] > 8 || (size_t)p[5] > len - 6)
 		return -EINVAL;
 	s->nea = p[3] >> 4;
 	s->nia = p[3] & 0x0f;

@@ -40,11 +40,11 @@ int nasmac__nas_enc_tau(const struct nasmac__tau *t, uint8_t *buf, size_t size);
 
 /* 5GS REGISTRATION REQUEST (TS 24.501 8.2.6), plain. */
 struct nasmac__rr {
-	uint8_t ngksi;    /* TSC (bit 3) | value */
-	uint8_t reg_type; /* 5GS registration type value */
+	uint8_t ngksi;                  /* TSC (bit 3) | value */
+	uint8_t reg_type;               /* 5GS registration type value */
 	uint8_t guti[NASMAC__GUTI_LEN]; /* the 4G GUTI the mapped 5G-GUTI was made from */
-	uint8_t ue_sec_cap[4]; /* 5G-EA, 5G-IA, EEA, EIA octets */
-	const uint8_t *eps_container; /* IEI 0x70: the protected TAU Request, or NULL */
+	uint8_t ue_sec_cap[4];          /* 5G-EA, 5G-IA, EEA, EIA octets */
+	const uint8_t *eps_container;   /* IEI 0x70: the protected TAU Request, or NULL */
 	size_t eps_container_len;
 };
 int nasmac__nas_dec_rr(const uint8_t *plain, size_t len, struct nasmac__rr *r);

@@ -220,8 +220,7 @@ uint64_t e2e_ctr(const struct e2e_ctrs *c, const char *name)
 	return 0;
 }
 
-void e2e_moved(const struct e2e_ctrs *a, const struct e2e_ctrs *b, const char *name,
-	       uint64_t want)
+void e2e_moved(const struct e2e_ctrs *a, const struct e2e_ctrs *b, const char *name, uint64_t want)
 {
 	uint64_t d = e2e_ctr(b, name) - e2e_ctr(a, name);
 

@@ -56,8 +56,7 @@ void e2e_stop(struct e2e_daemon *d);
 void e2e_snap(struct e2e_daemon *d, struct e2e_ctrs *c);
 uint64_t e2e_ctr(const struct e2e_ctrs *c, const char *name);
 /* Counter name moved by exactly want between a and b. */
-void e2e_moved(const struct e2e_ctrs *a, const struct e2e_ctrs *b, const char *name,
-	       uint64_t want);
+void e2e_moved(const struct e2e_ctrs *a, const struct e2e_ctrs *b, const char *name, uint64_t want);
 /* Every counter but those listed (NULL-terminated) stayed put. */
 void e2e_only_moved(const struct e2e_ctrs *a, const struct e2e_ctrs *b, ...);
 

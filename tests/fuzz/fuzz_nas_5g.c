@@ -76,9 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int n;
 
 	if (nasmac__nas_5g_sec(data, size, &s) == 0) {
-		FUZZ_CHECK(s.sht >= 1 && s.sht <= 4 && size >= 10);
-		FUZZ_CHECK(s.msg == data + 6 && s.msg_len == size - 6 && s.msg[0] == s.sqn);
-		FUZZ_CHECK(s.plain == data + 7 && s.plain_len == size - 7);
+		fuzz_check_sec(&s, data, size, 2, 10);
 		n = nasmac__nas_5g_protect(s.sht, s.mac, s.sqn, s.plain, s.plain_len, out,
 					   sizeof(out));
 		/* Octet 2's spare half octet is not kept. */

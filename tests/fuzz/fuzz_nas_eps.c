@@ -38,9 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int n;
 
 	if (nasmac__nas_eps_sec(data, size, &s) == 0) {
-		FUZZ_CHECK(s.sht >= 1 && s.sht <= 4 && size >= 8);
-		FUZZ_CHECK(s.msg == data + 5 && s.msg_len == size - 5 && s.msg[0] == s.sqn);
-		FUZZ_CHECK(s.plain == data + 6 && s.plain_len == size - 6);
+		fuzz_check_sec(&s, data, size, 1, 8);
 		n = nasmac__nas_eps_protect(s.sht, s.mac, s.sqn, s.plain, s.plain_len, out,
 					    sizeof(out));
 		FUZZ_CHECK(n == (int)size && !memcmp(out, data, size));
