@@ -169,6 +169,34 @@ static int dec_imsi(const uint8_t *v, size_t len, char out[16])
 	return 0;
 }
 
+/* The first IMSI IE of a message into imsi/has; a later one is ignored (see req_ie_value). 0 or
+ * the cause to refuse the message with. */
+static int first_imsi(const uint8_t *v, size_t len, char imsi[16], uint8_t *has)
+{
+	if (*has)
+		return 0;
+	if (dec_imsi(v, len, imsi))
+		return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
+	*has = 1;
+	return 0;
+}
+
+/* The first F-TEID IE (8.22, IPv4 only) likewise; iftype may be NULL. */
+static int first_fteid(const uint8_t *v, size_t len, uint8_t *iftype, uint32_t *teid,
+		       uint32_t *ipv4, uint8_t *has)
+{
+	if (*has)
+		return 0;
+	if (len < 9 || !(v[0] & 0x80))
+		return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
+	if (iftype)
+		*iftype = v[0] & 0x3f;
+	*teid = nasmac__get32(v + 1);
+	memcpy(ipv4, v + 5, 4);
+	*has = 1;
+	return 0;
+}
+
 static int req_ie_value(struct nasmac__ctx_req *m, uint8_t type, uint8_t inst, const uint8_t *v,
 			size_t len);
 
@@ -193,12 +221,7 @@ static int req_ie_value(struct nasmac__ctx_req *m, uint8_t type, uint8_t inst, c
 		return 0;
 	switch (type) {
 	case NASMAC__IE_IMSI:
-		if (m->has_imsi)
-			break;
-		if (dec_imsi(v, len, m->imsi))
-			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
-		m->has_imsi = 1;
-		break;
+		return first_imsi(v, len, m->imsi, &m->has_imsi);
 	case NASMAC__IE_GUTI:
 		if (m->has_guti)
 			break;
@@ -235,15 +258,8 @@ static int req_ie_value(struct nasmac__ctx_req *m, uint8_t type, uint8_t inst, c
 		m->has_crm = 1;
 		break;
 	case NASMAC__IE_FTEID:
-		if (m->has_fteid)
-			break;
-		if (len < 9 || !(v[0] & 0x80))
-			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
-		m->fteid_if = v[0] & 0x3f;
-		m->fteid_teid = nasmac__get32(v + 1);
-		memcpy(&m->fteid_ipv4, v + 5, 4);
-		m->has_fteid = 1;
-		break;
+		return first_fteid(v, len, &m->fteid_if, &m->fteid_teid, &m->fteid_ipv4,
+				   &m->has_fteid);
 	case NASMAC__IE_RAT_TYPE:
 		if (len >= 1 && !m->rat)
 			m->rat = v[0];
@@ -302,23 +318,11 @@ static int rsp_ie(void *mv, uint8_t type, uint8_t inst, const uint8_t *v, size_t
 			m->offending_ie = v[2];
 		break;
 	case NASMAC__IE_IMSI:
-		if (m->has_imsi)
-			break;
-		if (dec_imsi(v, len, m->imsi))
-			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
-		m->has_imsi = 1;
-		break;
+		return first_imsi(v, len, m->imsi, &m->has_imsi);
 	case NASMAC__IE_MM_EPS:
 		return m->has_mm ? 0 : mm_decode(m, v, len);
 	case NASMAC__IE_FTEID:
-		if (m->has_fteid)
-			break;
-		if (len < 9 || !(v[0] & 0x80))
-			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
-		m->fteid_teid = nasmac__get32(v + 1);
-		memcpy(&m->fteid_ipv4, v + 5, 4);
-		m->has_fteid = 1;
-		break;
+		return first_fteid(v, len, NULL, &m->fteid_teid, &m->fteid_ipv4, &m->has_fteid);
 	case NASMAC__IE_PRIVATE:
 		if (!m->has_kamf && len == 2 + 1 + 32 && nasmac__get16(v) == PRIV_ENTERPRISE &&
 		    v[2] == PRIV_TAG_KAMF) {

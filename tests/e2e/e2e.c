@@ -246,6 +246,32 @@ void e2e_only_moved(const struct e2e_ctrs *a, const struct e2e_ctrs *b, ...)
 	}
 }
 
+int e2e_remove_dir(const char *dir, const char *keep_env)
+{
+	char cmd[256];
+
+	if (getenv(keep_env)) {
+		fprintf(stderr, "logs kept in %s\n", dir);
+		return 0;
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) ? -1 : 0;
+}
+
+int e2e_main(int argc, char **argv, const char **nasmacd, const char *group, const char *only_env,
+	     const struct CMUnitTest *tests, size_t n, e2e_fixture setup, e2e_fixture teardown)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s NASMACD\n", argv[0]);
+		return 2;
+	}
+	*nasmacd = argv[1];
+	signal(SIGPIPE, SIG_IGN);
+	if (getenv(only_env)) /* a glob over the test names, for debugging */
+		cmocka_set_test_filter(getenv(only_env));
+	return _cmocka_run_group_tests(group, tests, n, setup, teardown);
+}
+
 size_t e2e_ie_off(const uint8_t *buf, size_t len, uint8_t type)
 {
 	for (size_t off = 12; off + 4 <= len;) {

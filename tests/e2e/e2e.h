@@ -60,6 +60,18 @@ void e2e_moved(const struct e2e_ctrs *a, const struct e2e_ctrs *b, const char *n
 /* Every counter but those listed (NULL-terminated) stayed put. */
 void e2e_only_moved(const struct e2e_ctrs *a, const struct e2e_ctrs *b, ...);
 
+/* The test's directory removed, or kept and named on stderr when the environment variable keep_env
+ * is set: 0, or -1 when it could not be removed. */
+int e2e_remove_dir(const char *dir, const char *keep_env);
+
+/* The main() of an e2e test program: "usage: PROG NASMACD" (the nasmacd binary to test, into
+ * *nasmacd), SIGPIPE ignored, the environment variable only_env as a glob over the case names,
+ * then the cases as one cmocka group. */
+struct CMUnitTest;
+typedef int (*e2e_fixture)(void **state);
+int e2e_main(int argc, char **argv, const char **nasmacd, const char *group, const char *only_env,
+	     const struct CMUnitTest *tests, size_t n, e2e_fixture setup, e2e_fixture teardown);
+
 /* Offset of the first GTPv2-C IE of `type` after the 12-octet header (T = 1), or 0. */
 size_t e2e_ie_off(const uint8_t *buf, size_t len, uint8_t type);
 

@@ -22,10 +22,9 @@ BIN=$1
 WHAT=${2:-quick}
 NASMAC=$BIN/nasmac
 TSHARK=${TSHARK:-tshark}
-T=$(mktemp -d /tmp/nasmac-e2e-flows.XXXXXX)
-trap 'rm -rf "$T"' EXIT INT TERM
 E2E_NAME=flows
 . "$(dirname "$0")/lib.sh"
+e2e_tmpdir e2e-flows
 cases=0
 
 # The K_AMF check value the KDF gives for UE $2 of run directory $1 at COUNT ul + 1.

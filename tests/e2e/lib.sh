@@ -11,6 +11,12 @@ bad() {
 	echo "$E2E_NAME: FAIL: $*"
 }
 
+# e2e_tmpdir NAME: $T, a fresh /tmp/nasmac-NAME.XXXXXX removed when the script ends.
+e2e_tmpdir() {
+	T=$(mktemp -d "/tmp/nasmac-$1.XXXXXX")
+	trap 'rm -rf "$T"' EXIT INT TERM
+}
+
 # free_port [tcp]: a port on 127.0.0.1 free for UDP (the daemons' N26 and test link) or, with
 # tcp, for TCP (the --metrics HTTP listener). Racy as any such pick, and good enough on loopback.
 free_port() {

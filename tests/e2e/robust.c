@@ -1269,16 +1269,11 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
 	e2e_stop(&E.mme);
 	e2e_stop(&E.mme_small);
 	e2e_stop(&E.amf);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", E.dir);
-	if (getenv("ROBUST_KEEP"))
-		fprintf(stderr, "robust: logs kept in %s\n", E.dir);
-	else if (system(cmd))
+	if (e2e_remove_dir(E.dir, "ROBUST_KEEP"))
 		return -1;
 	free(E.ues);
 	free(E.allowed);
@@ -1311,13 +1306,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test(t_amf_n26_wrong_kasme),
 	};
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s NASMACD\n", argv[0]);
-		return 2;
-	}
-	E.nasmacd = argv[1];
-	signal(SIGPIPE, SIG_IGN);
-	if (getenv("ROBUST_ONLY")) /* a glob over the test names, for debugging */
-		cmocka_set_test_filter(getenv("ROBUST_ONLY"));
-	return cmocka_run_group_tests_name("e2e robust", tests, setup, teardown);
+	return e2e_main(argc, argv, &E.nasmacd, "e2e robust", "ROBUST_ONLY", tests,
+			sizeof(tests) / sizeof(tests[0]), setup, teardown);
 }

@@ -17,10 +17,9 @@ set -eu
 
 BIN=$1
 TSHARK=${TSHARK:-tshark}
-T=$(mktemp -d /tmp/nasmac-e2e-pcap.XXXXXX)
-trap 'rm -rf "$T"' EXIT INT TERM
 E2E_NAME=robust_pcap
 . "$(dirname "$0")/lib.sh"
+e2e_tmpdir e2e-pcap
 checks=0
 
 # expect NAME GOT WANT

@@ -771,19 +771,12 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
 	e2e_stop(&E.mme);
 	e2e_stop(&E.amf);
 	e2e_stop(&E.mme_short);
-	if (getenv("TRUST_KEEP")) {
-		fprintf(stderr, "trust: logs kept in %s\n", E.dir);
-	} else {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", E.dir);
-		if (system(cmd))
-			return -1;
-	}
+	if (e2e_remove_dir(E.dir, "TRUST_KEEP"))
+		return -1;
 	free(E.ues);
 	return 0;
 }
@@ -806,13 +799,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test(t_mme_echo_vnsi_limited),
 	};
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s NASMACD\n", argv[0]);
-		return 2;
-	}
-	E.nasmacd = argv[1];
-	signal(SIGPIPE, SIG_IGN);
-	if (getenv("TRUST_ONLY"))
-		cmocka_set_test_filter(getenv("TRUST_ONLY"));
-	return cmocka_run_group_tests_name("e2e trust", tests, setup, teardown);
+	return e2e_main(argc, argv, &E.nasmacd, "e2e trust", "TRUST_ONLY", tests,
+			sizeof(tests) / sizeof(tests[0]), setup, teardown);
 }
