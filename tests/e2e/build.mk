@@ -1,4 +1,4 @@
-# --- helper F: per-flow end-to-end tests (tests/e2e/flows.sh) ---------------------------------
+# --- Per-flow end-to-end tests (tests/e2e/flows.sh) ---------------------------------------------
 # FIG. 2 (each manner), FIG. 3 (K_AMF by the MME / K_ASME returned), FIG. 4 (mixed and stale),
 # 3GPP mode, tampering, replays, unknown UEs, the MME's overload answer, K_AMF compared on both
 # sides, and tshark over the MME's capture: no context in any refusal. test-e2e-flows also runs
@@ -24,7 +24,6 @@ test-e2e-flows: test-e2e-flows-cpu $(SIM_LIBS)
 
 test-e2e-flows-san:
 	$(Q)$(MAKE) --no-print-directory SAN=1 test-e2e-flows-cpu
-# --- end helper F ------------------------------------------------------------------------------
 
 # --- The C end-to-end tests: cmocka programs on the shared harness (tests/e2e/e2e.c) and the UE
 # simulator, each run against this tree's nasmacd; test-e2e-NAME-san runs the same test against
@@ -62,7 +61,7 @@ TEST_TARGETS += test-e2e-robust-pcap
 test-e2e-robust-pcap: $(NASMAC_BIN) $(NASMACD_BIN)
 	$(Q)sh tests/e2e/robust_pcap.sh $(BIN)
 
-# --- helper trust-store: replays across MME restarts (tests/e2e/persist.sh) --------------------
+# --- Replays across MME restarts (tests/e2e/persist.sh) -------------------------------------------
 # kill -9 of the MME at random points of a load, restart on the same LMDB store, the load
 # replayed: no UE registered twice, none lost; Echo Recovery grows; memory: shown to accept the
 # replays; SIGHUP/SIGTERM; key files 0600; the db loader's refusals. test-e2e-persist-san runs it
@@ -76,7 +75,6 @@ test-e2e-persist: $(NASMAC_BIN) $(NASMACD_BIN)
 
 test-e2e-persist-san:
 	$(Q)$(MAKE) --no-print-directory SAN=1 PERSIST_UES=500 test-e2e-persist
-# --- end helper trust-store ----------------------------------------------------------------------
 
 # --metrics on both daemons under a real load (tests/e2e/metrics.sh): scrape = exit log = load.
 .PHONY: test-e2e-metrics

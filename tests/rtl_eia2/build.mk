@@ -1,4 +1,4 @@
-# RTL tests of the EIA2 lane (helper H2): Verilator testbenches for the pipelined AES-128 core and
+# RTL tests of the EIA2 lane: Verilator testbenches for the pipelined AES-128 core and
 # the whole nasmac_eia2_lane, checked against the reference crypto of driver/src/ref.
 # Builds under $(BUILD)/rtl_eia2/. Seed the random parts with NASMAC_SEED=<n>.
 
@@ -10,8 +10,9 @@ RTL_EIA2_LANE_RTL := $(RTL_EIA2_AES_RTL) hw/rtl/nasmac_ram.sv hw/rtl/nasmac_fifo
 	hw/rtl/nasmac_eia2_lane.sv $(RTL_EIA2_TB_DIR)/peek.vlt
 
 # $(1) build dir, $(2) top module (the model is V$(2)), $(3) sources.
-rtl_eia2_verilate = $(call verilate_tb,$(RTL_EIA2_DIR)/$(1),$(2),V$(2),$(3),,-I$(abspath $(RTL_EIA2_TB_DIR)) \
-	-I$(abspath driver/src/ref) -I$(abspath driver/include),$(abspath $(NASMAC_REF_OBJS)) $(NASMAC_REF_LDLIBS))
+rtl_eia2_verilate = $(call verilate_tb,$(RTL_EIA2_DIR)/$(1),$(2),V$(2),$(3),,\
+	-I$(abspath $(RTL_EIA2_TB_DIR)) -I$(abspath driver/src/ref) -I$(abspath driver/include),\
+	$(abspath $(NASMAC_REF_OBJS)) $(NASMAC_REF_LDLIBS))
 
 $(RTL_EIA2_DIR)/aes/Vnasmac_aes128_pipe: $(RTL_EIA2_AES_RTL) $(RTL_EIA2_TB_DIR)/tb_aes128_pipe.cc \
 		$(RTL_EIA2_TB_DIR)/tb_util.h hw/tb/tb_util.h $(NASMAC_REF_OBJS)

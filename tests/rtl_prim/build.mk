@@ -7,7 +7,8 @@ RTL_PRIM_TB_DIR := hw/tb/prim
 
 # $(1) configuration name, $(2) top module, $(3) model prefix, $(4) sources, $(5) -G parameters,
 # $(6) -D flags for the testbench.
-rtl_prim_verilate = $(call verilate_tb,$(RTL_PRIM_DIR)/$(1),$(2),$(3),$(4),$(5),-I$(abspath $(RTL_PRIM_TB_DIR)) $(6))
+rtl_prim_verilate = $(call verilate_tb,$(RTL_PRIM_DIR)/$(1),$(2),$(3),$(4),$(5),\
+	-I$(abspath $(RTL_PRIM_TB_DIR)) $(6))
 
 RTL_PRIM_FIFO_SRC := hw/rtl/nasmac_fifo.sv hw/rtl/nasmac_ram.sv
 # name: Width Depth SyncRead
