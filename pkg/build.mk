@@ -49,7 +49,7 @@ $(DEB): lib $(NASMAC_BIN) $(NASMACD_BIN) pkg/control.in pkg/build.mk $(wildcard 
 		pkg/control.in >$(DEB_ROOT)/DEBIAN/control
 	$(Q)cd $(DEB_ROOT) && find etc -type f | sed 's|^|/|' >DEBIAN/conffiles
 	$(Q)fakeroot dpkg-deb --build -Zxz $(DEB_ROOT) $@ >/dev/null
-	$(call say,DEB)
+	@echo "  DEB     $@"
 
 # The package as a user gets it: fields, contents, units that systemd accepts.
 TEST_TARGETS += test-pkg
