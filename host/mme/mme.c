@@ -291,7 +291,7 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 			nasmac__log(NASMAC__LOG_ERR, "K_AMF derivation failed: %s",
 				    nasmac_strerror(rc));
 			explicit_bzero(&r, sizeof(r));
-			reply_reject(m, peer, seq, peer_teid, 72);
+			reply_reject(m, peer, seq, peer_teid, NASMAC__CAUSE_SYSTEM_FAILURE);
 			return;
 		}
 		r.has_kamf = 1;
@@ -312,7 +312,7 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 		nasmac__log(NASMAC__LOG_ERR, "no TEID for a Context Response: %s",
 			    nasmac_strerror(rc));
 		explicit_bzero(&r, sizeof(r));
-		reply_reject(m, peer, seq, peer_teid, 72);
+		reply_reject(m, peer, seq, peer_teid, NASMAC__CAUSE_SYSTEM_FAILURE);
 		return;
 	}
 	r.fteid_ipv4 = m->self.sin_addr.s_addr;
@@ -321,7 +321,7 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 	if (n < 0) {
 		nasmac__log(NASMAC__LOG_ERR, "cannot encode a Context Response: %s",
 			    nasmac_strerror(n));
-		reply_reject(m, peer, seq, peer_teid, 72);
+		reply_reject(m, peer, seq, peer_teid, NASMAC__CAUSE_SYSTEM_FAILURE);
 		return;
 	}
 	send_to(m, buf, (size_t)n, peer);
@@ -403,7 +403,8 @@ static void commit_answer(struct mme *m, struct batch *b)
 
 		restore_state(m, p);
 		if (b->rc) {
-			reply_reject(m, &p->peer, p->seq, p->peer_teid, 72);
+			reply_reject(m, &p->peer, p->seq, p->peer_teid,
+				     NASMAC__CAUSE_SYSTEM_FAILURE);
 		} else if (b->adv[i].ok) {
 			m->c.committed++;
 			ue->ul_count = p->est;
