@@ -1,6 +1,7 @@
 // What every Verilator testbench of hw/tb needs (eia13/tb_common.h, eia2/tb_util.h and
 // prim/tb_prim.h include it): the seed (printed; NASMAC_SEED overrides), the case/error
-// counters, hex parsing, the vector-file reader and packing octet strings into wide signals.
+// counters, the model on its context, hex parsing, the vector-file reader and packing octet
+// strings into wide signals.
 #ifndef NASMAC_TB_UTIL_H
 #define NASMAC_TB_UTIL_H
 
@@ -9,9 +10,13 @@
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <memory>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <verilated.h>
 
 namespace tb {
 
@@ -43,6 +48,22 @@ struct counters {
 		std::printf("%s%s%ld passed, %ld failed\n", name ? name : "", name ? ": " : "", passed,
 			    failed);
 		return failed ? 1 : 0;
+	}
+};
+
+// What a testbench's main() starts with: a Verilator context that has the command line, the model
+// on it, the counters and a random source seeded from NASMAC_SEED (printed). Taken apart with
+// `auto &[ctx, top, c, rng] = env;`.
+template <typename Top> struct bench {
+	std::unique_ptr<VerilatedContext> ctx;
+	std::unique_ptr<Top> top;
+	counters c;
+	std::mt19937_64 rng;
+	bench(int argc, char **argv)
+		: ctx(std::make_unique<VerilatedContext>()), rng(seed_from_env())
+	{
+		ctx->commandArgs(argc, argv);
+		top = std::make_unique<Top>(ctx.get());
 	}
 };
 

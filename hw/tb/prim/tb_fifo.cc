@@ -12,11 +12,8 @@
 
 int main(int argc, char **argv)
 {
-	auto ctx = std::make_unique<VerilatedContext>();
-	ctx->commandArgs(argc, argv);
-	auto top = std::make_unique<Vfifo>(ctx.get());
-	tb::counters c;
-	std::mt19937_64 rng(tb::seed_from_env());
+	tb::bench<Vfifo> env(argc, argv);
+	auto &[ctx, top, c, rng] = env;
 	const uint64_t mask = FIFO_WIDTH >= 64 ? ~0ull : (1ull << FIFO_WIDTH) - 1;
 	std::deque<uint64_t> model;
 	char what[160];
