@@ -10,6 +10,17 @@
 #include "Vfifo.h"
 #include "tb_prim.h"
 
+// Reset for one clock edge with both handshakes idle.
+static void reset(Vfifo *top)
+{
+	top->rst_ni = 0;
+	top->wr_valid_i = 0;
+	top->rd_ready_i = 0;
+	top->eval();
+	tb::tick(top);
+	top->rst_ni = 1;
+}
+
 int main(int argc, char **argv)
 {
 	tb::bench<Vfifo> env(argc, argv);
@@ -19,12 +30,7 @@ int main(int argc, char **argv)
 	char what[160];
 
 	top->clk_i = 0;
-	top->rst_ni = 0;
-	top->wr_valid_i = 0;
-	top->rd_ready_i = 0;
-	top->eval();
-	tb::tick(top.get());
-	top->rst_ni = 1;
+	reset(top.get());
 
 	long cycles = 0, pushes = 0, pops = 0, full_seen = 0;
 	for (int phase = 0; phase < 60; phase++) {
@@ -34,12 +40,7 @@ int main(int argc, char **argv)
 			pw = pr = 100;
 		if (phase == 30) {
 			// Reset in the middle: the FIFO must come out empty.
-			top->rst_ni = 0;
-			top->wr_valid_i = 0;
-			top->rd_ready_i = 0;
-			top->eval();
-			tb::tick(top.get());
-			top->rst_ni = 1;
+			reset(top.get());
 			model.clear();
 		}
 		for (int i = 0; i < 2000; i++, cycles++) {
