@@ -20,7 +20,7 @@ else
 Q := @
 endif
 
-# The one line a rule prints for its work (as the kernel's and wireguard-tools' Makefiles do):
+# The one line a rule prints for its work, defined once (the quiet mode of Kbuild and the like):
 # $(call say,TAG[,WHAT]) makes the target's folder and prints "  TAG     WHAT" (the target when
 # WHAT is left out); with V=1 it prints nothing more, make shows the commands themselves.
 say = @mkdir -p $(@D)$(if $(filter 1,$(V)),, && printf '  %-7s %s\n' '$(1)' '$(or $(2),$@)')
