@@ -20,6 +20,25 @@ else
 Q := @
 endif
 
+# The one line a rule prints for its work, defined once (the quiet mode of Kbuild and the like):
+# $(call say,TAG[,WHAT]) makes the target's folder and prints "  TAG     WHAT" (the target when
+# WHAT is left out); with V=1 it prints nothing more, make shows the commands themselves.
+say = @mkdir -p $(@D)$(if $(filter 1,$(V)),, && printf '  %-7s %s\n' '$(1)' '$(or $(2),$@)')
+
+# A Verilator C++ testbench, one recipe for every tests/rtl_* and hw suite:
+# $(call verilate_tb,DIR,TOP,PREFIX,SOURCES,VERILATOR FLAGS,CFLAGS,LDFLAGS) builds DIR/PREFIX from
+# the RTL and testbench SOURCES (log in DIR/build.log, printed when it fails). One job, no
+# threads, no trace, modest C++ optimisation to keep builds short; -Wall warnings stop the build
+# (the lint is part of the test).
+VERILATE_TB_FLAGS := --cc --exe --build -j 1 -Wall --x-assign unique --x-initial unique \
+	-MAKEFLAGS "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1"
+define verilate_tb
+	$(call say,VERILATE,$(2) $(5))
+	$(Q)$(VERILATOR) $(VERILATE_TB_FLAGS) --Mdir $(abspath $(1)) --top-module $(2) --prefix $(3) \
+		-o $(abspath $(1)/$(3)) $(5) -CFLAGS "-std=c++17 $(6)" $(if $(7),-LDFLAGS "$(7)") \
+		$(abspath $(4)) >$(1)/build.log 2>&1 || { cat $(1)/build.log; exit 1; }
+endef
+
 # Sanitizer builds (SAN=1) go to their own tree so they never mix with the normal objects.
 ifeq ($(SAN),1)
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -52,13 +71,11 @@ TOOL_LIBS     :=
 
 # Compile rules shared by every fragment: $(OBJ)/path/file.o from path/file.c.
 $(OBJ)/%.o: %.c
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  CC      $<")
+	$(call say,CC,$<)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(OBJ)/%.o: %.cc
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  CXX     $<")
+	$(call say,CXX,$<)
 	$(Q)$(CXX) $(CXXFLAGS) -c $< -o $@
 
 # The two programs, named here because fragments read before tools/ and host/ use them as

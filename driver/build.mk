@@ -13,17 +13,11 @@ NASMAC_LIB := $(BUILD)/lib/libnasmac.a
 # The XRT headers do not build cleanly under -Wconversion: read them as system headers.
 NASMAC_XRT_INC := -isystem /usr/include/xrt
 
-# Without the kernel model (sim/ not built yet) the sim backend answers -ENODEV.
-ifeq ($(strip $(SIM_LIBS)),)
-NASMAC_SIM_DEF := -DNASMAC_NO_SIM
-endif
-
-$(NASMAC_DRV_OBJS) $(NASMAC_STATIC_BE): CFLAGS += -Idriver/src -Isim $(NASMAC_SIM_DEF)
+$(NASMAC_DRV_OBJS) $(NASMAC_STATIC_BE): CFLAGS += -Idriver/src -Isim
 $(OBJ)/driver/src/xrt_shim.o: CXXFLAGS += -Wall -Wextra -Werror -Idriver/src $(NASMAC_XRT_INC)
 
 $(NASMAC_LIB): $(NASMAC_REF_OBJS) $(NASMAC_DRV_OBJS)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  AR      $@")
+	$(call say,AR)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 NASMAC_LDLIBS := -lIPSec_MB -lcrypto -lxrt_coreutil -lpthread $(SIM_LDLIBS)
@@ -31,8 +25,7 @@ NASMAC_LIBS := $(NASMAC_STATIC_BE) $(NASMAC_LIB) $(SIM_LIBS)
 ALL_TARGETS += $(NASMAC_LIB)
 
 # The tool takes the reference objects from the archive, plus the driver benchmark.
-TOOL_OBJS := $(filter-out $(NASMAC_REF_OBJS),$(TOOL_OBJS)) $(OBJ)/bench/bench_driver.o \
-	$(OBJ)/bench/bench_common.o
+TOOL_OBJS += $(OBJ)/bench/bench_driver.o $(OBJ)/bench/bench_common.o
 $(OBJ)/bench/bench_common.o: CFLAGS += -Itools -I$(BUILD)/gen -Idriver/src
 TOOL_LIBS += $(NASMAC_LIBS)
 TOOL_LDLIBS += $(NASMAC_LDLIBS)
@@ -53,8 +46,7 @@ LIBDIR ?= $(PREFIX)/lib
 $(OBJ)/driver/src/module.o: CFLAGS += -DNASMAC_MODULE_DIR_DEFAULT='"$(LIBDIR)/nasmac"'
 
 $(NASMAC_SO): $(NASMAC_CORE_OBJS) driver/libnasmac.map
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CC) -shared $(LDFLAGS) -Wl,-soname,libnasmac.so.$(NASMAC_SOMAJOR) \
 		-Wl,--version-script=driver/libnasmac.map -Wl,--no-undefined -o $@ \
 		$(NASMAC_CORE_OBJS) -lIPSec_MB -lcrypto -lpthread
@@ -63,15 +55,13 @@ $(NASMAC_SO): $(NASMAC_CORE_OBJS) driver/libnasmac.map
 
 # A module resolves the core's nasmac__ functions against libnasmac.so (it is linked with it).
 $(NASMAC_MODDIR)/nasmac-sim.so: $(OBJ)/driver/src/be_sim.o $(SIM_LIBS) $(NASMAC_SO)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CXX) -shared $(LDFLAGS) -o $@ $(OBJ)/driver/src/be_sim.o \
 		-Wl,--whole-archive $(SIM_LIBS) -Wl,--no-whole-archive \
 		-L$(BUILD)/lib -lnasmac $(SIM_LDLIBS)
 
 $(NASMAC_MODDIR)/nasmac-xrt.so: $(OBJ)/driver/src/be_xrt.o $(OBJ)/driver/src/xrt_shim.o $(NASMAC_SO)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CXX) -shared $(LDFLAGS) -o $@ $(OBJ)/driver/src/be_xrt.o $(OBJ)/driver/src/xrt_shim.o \
 		-L$(BUILD)/lib -lnasmac -lxrt_coreutil
 

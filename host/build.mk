@@ -1,8 +1,8 @@
 # nasmacd (MME, AMF and UDP-echo roles), the UE simulator / load generator (`nasmac load`), the
 # demo (`nasmac run`, `make run`) and the end-to-end benchmark (`nasmac bench e2e`).
-# Codecs and the pcap writer are host/common/wire.c and pcap.c; MAC checks and KDFs from libnasmac (NASMAC_LIBS).
-HOST_COMMON_SRCS := host/common/log.c host/common/count.c host/common/util.c host/common/store.c \
-	host/common/link.c host/common/udp.c host/common/vq.c host/common/wire.c host/common/pcap.c \
+# Codecs and the pcap writer are host/common/gtp.c, nas.c and pcap.c; MAC checks and KDFs from libnasmac (NASMAC_LIBS).
+HOST_COMMON_SRCS := host/common/log.c host/common/count.c host/common/hex.c host/common/util.c host/common/store.c \
+	host/common/link.c host/common/udp.c host/common/vq.c host/common/gtp.c host/common/nas.c host/common/pcap.c \
 	host/common/gtp_txn.c host/common/store_db.c host/common/store_mem.c host/common/store_lmdb.c
 HOST_COMMON_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(HOST_COMMON_SRCS))
 NASMACD_SRCS := host/nasmacd.c host/mme/mme.c host/amf/amf.c host/common/echo.c host/common/config.c \
@@ -20,13 +20,10 @@ HOST_CFLAGS := -Ihost/common -Ihost/ue $(shell pkg-config --cflags libuv 2>/dev/
 $(HOST_COMMON_OBJS) $(NASMACD_OBJS) $(HOST_TOOL_OBJS): CFLAGS += $(HOST_CFLAGS)
 $(OBJ)/bench/bench_e2e.o: CFLAGS += -Itools
 
-# The daemons and the tool parts need all of their own sources.
-ifneq ($(wildcard host/nasmacd.c host/ue/run.c),)
 ALL_TARGETS += $(NASMACD_BIN)
 
 $(NASMACD_BIN): $(NASMACD_OBJS) $(HOST_COMMON_OBJS) $(NASMAC_LIBS)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $(NASMACD_OBJS) $(HOST_COMMON_OBJS) $(NASMAC_LIBS) \
 		$(NASMAC_LDLIBS) $(HOST_LDLIBS) -lyaml -lmicrohttpd -lsystemd $(LDLIBS)
 
@@ -41,4 +38,3 @@ RUN_ARGS ?= --ues 1000 --tampered 0.05 --replayed 0.05 --unknown 0.03 --kamf-che
 run: $(NASMAC_BIN) $(NASMACD_BIN)
 	$(Q)$(NASMAC_BIN) run --backend $(BACKEND) --mode patent $(RUN_ARGS)
 	$(Q)$(NASMAC_BIN) run --backend $(BACKEND) --mode 3gpp $(RUN_ARGS)
-endif

@@ -125,11 +125,8 @@ test-timing-tool:
 TB_CTRL_DIR := $(BUILD)/hw/tb_ctrl
 TB_CTRL_BIN := $(TB_CTRL_DIR)/Vnasmac_ctrl
 $(TB_CTRL_BIN): hw/tb/kernel/tb_ctrl.cc hw/rtl/nasmac_ctrl.sv $(LAYOUT_GEN_SV) $(LAYOUT_GEN_H)
-	@mkdir -p $(TB_CTRL_DIR)
-	@echo "  VERILATE nasmac_ctrl (tb_ctrl)"
-	$(Q)$(VERILATOR) --cc --exe --build -j 2 -Wall --top-module nasmac_ctrl -Mdir $(TB_CTRL_DIR) \
-		-CFLAGS -I$(abspath driver/src) $(LAYOUT_GEN_SV) hw/rtl/nasmac_ctrl.sv $(abspath hw/tb/kernel/tb_ctrl.cc) >$(TB_CTRL_DIR)/build.log 2>&1 \
-		|| { cat $(TB_CTRL_DIR)/build.log; exit 1; }
+	$(call verilate_tb,$(TB_CTRL_DIR),nasmac_ctrl,Vnasmac_ctrl,$(LAYOUT_GEN_SV) hw/rtl/nasmac_ctrl.sv \
+		hw/tb/kernel/tb_ctrl.cc,,-I$(abspath driver/src))
 
 .PHONY: test-ctrl
 TEST_TARGETS += test-ctrl
@@ -168,10 +165,6 @@ test-fetch: $(TB_FETCH_BIN)
 # regenerate them by hand after editing either: make alveo-gen
 ALVEO_TOP  := hw/alveo/nasmac_top.v
 ALVEO_GEN  := $(PYTHON) scripts/gen_kernel_xml.py hw/layout.txt hw/alveo/ports.txt
-# The Verilog top is written for the contract's m_axi_msg port. Until hw/rtl/nasmac.sv has it,
-# lint and Yosys build the top with m_axi_msg idle (NASMAC_NO_MSG_PORT); make xclbin refuses.
-ALVEO_HAS_MSG := $(shell grep -l m_axi_msg_ARVALID hw/rtl/nasmac.sv 2>/dev/null)
-ALVEO_DEFS := $(if $(ALVEO_HAS_MSG),,-DNASMAC_NO_MSG_PORT)
 
 .PHONY: alveo-gen alveo-check lint-alveo
 alveo-gen:
@@ -179,11 +172,11 @@ alveo-gen:
 
 LINT_TARGETS += lint-alveo
 lint-alveo:
-	@echo "  LINT    nasmac_top (verilator --lint-only -Wall$(if $(ALVEO_DEFS), $(ALVEO_DEFS)))"
-	$(Q)$(VERILATOR) --lint-only -Wall $(ALVEO_DEFS) --top-module nasmac_top $(ALVEO_TOP) $(KERNEL_RTL)
+	$(call say,LINT,nasmac_top (verilator --lint-only -Wall))
+	$(Q)$(VERILATOR) --lint-only -Wall --top-module nasmac_top $(ALVEO_TOP) $(KERNEL_RTL)
 	@echo "  YOSYS   nasmac_top (read_verilog, hierarchy -check)"
 	@mkdir -p $(BUILD)/alveo-check
-	$(Q)$(YOSYS) -q -p "read_verilog $(ALVEO_DEFS) $(ALVEO_TOP); read_verilog -sv $(KERNEL_RTL); \
+	$(Q)$(YOSYS) -q -p "read_verilog $(ALVEO_TOP); read_verilog -sv $(KERNEL_RTL); \
 		hierarchy -check -top nasmac_top" >$(BUILD)/alveo-check/yosys.log 2>&1 || \
 		{ cat $(BUILD)/alveo-check/yosys.log; exit 1; }
 
@@ -210,12 +203,12 @@ FORMAL_DIR      := $(BUILD)/formal
 FORMAL_RUN      := sh hw/formal/run.sh $(FORMAL_DIR)
 FORMAL_CHECKERS := hw/formal/nasmac_axi4_master_check.sv hw/formal/nasmac_axil_slave_check.sv
 FORMAL_KERNEL   := $(filter-out $(KERNEL_LANES:%=hw/rtl/%.sv),$(KERNEL_RTL)) hw/formal/nasmac_lane_stubs.sv
-FORMAL_KDEFS    := $(if $(ALVEO_HAS_MSG),-DNASMAC_HAS_MSG_PORT)
+FORMAL_KDEFS    := -DNASMAC_HAS_MSG_PORT
 FORMAL_DEPTH_CTRL   ?= 40
 # A whole m_axi_msg burst completes at step 35 at the earliest (the host's four register writes,
 # a descriptor read and validated, then the message read; the buffers' output registers add 3),
 # a whole m_axi_gmem burst at 15-18.
-FORMAL_DEPTH_KERNEL ?= $(if $(ALVEO_HAS_MSG),40,24)
+FORMAL_DEPTH_KERNEL ?= 40
 
 .PHONY: formal test-formal formal-kernel check-hw lint-formal
 formal: test-formal formal-kernel
@@ -234,11 +227,11 @@ test-formal:
 	@echo "test-formal: 4 passed, 0 failed"
 
 formal-kernel:
-	@echo "  FORMAL  nasmac (lanes stubbed, m_axi_gmem$(if $(ALVEO_HAS_MSG), + m_axi_msg) + s_axi_control, $(FORMAL_DEPTH_KERNEL) steps)"
+	@echo "  FORMAL  nasmac (lanes stubbed, m_axi_gmem + m_axi_msg + s_axi_control, $(FORMAL_DEPTH_KERNEL) steps)"
 	$(Q)NASMAC_FORMAL_DEFINES="$(FORMAL_KDEFS)" $(FORMAL_RUN) kernel nasmac_kernel_formal \
 		$(FORMAL_DEPTH_KERNEL) pass $(FORMAL_KERNEL) $(FORMAL_CHECKERS) hw/formal/nasmac_kernel_formal.sv
 	$(Q)NASMAC_FORMAL_DEFINES="$(FORMAL_KDEFS) -DNASMAC_FORMAL_REACH" $(FORMAL_RUN) kernel_reach \
-		nasmac_kernel_formal $(FORMAL_DEPTH_KERNEL) reach:$(if $(ALVEO_HAS_MSG),3,2) $(FORMAL_KERNEL) \
+		nasmac_kernel_formal $(FORMAL_DEPTH_KERNEL) reach:3 $(FORMAL_KERNEL) \
 		$(FORMAL_CHECKERS) hw/formal/nasmac_kernel_formal.sv
 
 # Checks too slow for make test.
@@ -282,8 +275,6 @@ xclbin:
 		{ echo "make xclbin: no v++ config or part known for PLATFORM=$(PLATFORM); set ALVEO_CFG= and ALVEO_PART="; exit 1; }
 	@case "$(XCLBIN_TARGET)" in hw|hw_emu) ;; *) \
 		echo "make xclbin: XCLBIN_TARGET is hw or hw_emu (an RTL kernel has no sw_emu model)"; exit 1;; esac
-	@[ -n "$(ALVEO_HAS_MSG)" ] || \
-		{ echo "make xclbin: hw/rtl/nasmac.sv has no m_axi_msg port yet (issue 9 contract); kernel.xml and the v++ configs name it"; exit 1; }
 	@mkdir -p $(XCLBIN_DIR)
 	$(VIVADO) -mode batch -nojournal -nolog -source hw/alveo/gen_xo.tcl \
 		-tclargs $(abspath $(XCLBIN_DIR)/nasmac_$(XCLBIN_TARGET).xo) nasmac $(XCLBIN_TARGET) $(PLATFORM) \

@@ -37,29 +37,26 @@ $(SIM_LIB): $(SIM_INPUTS)
 		VERILATOR=$(VERILATOR) CXX=$(CXX) Q=$(Q) SIM_BASE=$(SIM_BASE) SIM_RTL="$(SIM_RTL)" $(SIM_LIB)
 else
 $(SIM_VDIR)/.stamp: $(SIM_RTL) $(SIM_LIST) sim/build.mk
-	@echo "  VERILATE nasmac"
+	$(call say,VERILATE,nasmac)
 	$(Q)rm -rf $(SIM_VDIR) && mkdir -p $(SIM_VDIR)
 	$(Q)$(VERILATOR) $(SIM_VFLAGS) -Mdir $(SIM_VDIR) $(SIM_RTL) >$(SIM_VDIR)/verilate.log 2>&1 \
 		|| { cat $(SIM_VDIR)/verilate.log; exit 1; }
-	@echo "  BUILD    verilated nasmac"
+	$(call say,BUILD,verilated nasmac)
 	$(Q)$(MAKE) -s -C $(SIM_VDIR) -f Vnasmac.mk $(SIM_OPT) Vnasmac__ALL.a $(SIM_VL_OBJS) >/dev/null
 	@touch $@
 
 $(SIM_BASE)/sim/sim.o: sim/sim.cc sim/sim.h sim/axi_mem.h $(SIM_VDIR)/.stamp
-	@mkdir -p $(dir $@)
-	@echo "  CXX     $<"
+	$(call say,CXX,$<)
 	$(Q)$(CXX) -std=c++17 -O2 -g -fPIC -Wall -Wextra -Isim -I$(SIM_VDIR) -isystem $(VERILATOR_INC) \
 		-isystem $(VERILATOR_INC)/vltstd -c $< -o $@
 
 # The memory model knows nothing of Verilator: shared by the plain and the traced model.
 $(SIM_BASE)/sim/axi_mem.o: sim/axi_mem.cc sim/axi_mem.h
-	@mkdir -p $(dir $@)
-	@echo "  CXX     $<"
+	$(call say,CXX,$<)
 	$(Q)$(CXX) -std=c++17 -O2 -g -fPIC -Wall -Wextra -Isim -c $< -o $@
 
 $(SIM_LIB): $(SIM_BASE)/sim/sim.o $(SIM_BASE)/sim/axi_mem.o $(SIM_VDIR)/.stamp
-	@mkdir -p $(dir $@)
-	@echo "  AR      $@"
+	$(call say,AR)
 	$(Q)rm -f $@.tmp
 	$(Q)printf 'create %s\naddlib %s\naddmod %s\nsave\nend\n' $@.tmp $(SIM_VDIR)/Vnasmac__ALL.a \
 		"$(addprefix $(SIM_VDIR)/,$(SIM_VL_OBJS)) $(SIM_BASE)/sim/sim.o $(SIM_BASE)/sim/axi_mem.o" | ar -M
@@ -98,8 +95,7 @@ $(SIM_BASE)/sim/sim_trace.o: sim/sim.cc sim/sim.h sim/axi_mem.h $(SIM_TVDIR)/.st
 		-isystem $(VERILATOR_INC) -isystem $(VERILATOR_INC)/vltstd -c $< -o $@
 
 $(SIM_TRACE_LIBS): $(SIM_BASE)/sim/sim_trace.o $(SIM_BASE)/sim/axi_mem.o $(SIM_TVDIR)/.stamp
-	@mkdir -p $(dir $@)
-	@echo "  AR      $@"
+	$(call say,AR)
 	$(Q)rm -f $@
 	$(Q)printf 'create %s\naddlib %s\naddmod %s\nsave\nend\n' $@ $(SIM_TVDIR)/Vnasmac__ALL.a \
 		"$(addprefix $(SIM_TVDIR)/,$(SIM_TVL_OBJS)) $(SIM_BASE)/sim/sim_trace.o $(SIM_BASE)/sim/axi_mem.o" | ar -M

@@ -7,17 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "hex.h"
 
 /* Decodes hex in place (the octets overwrite the digits, which are twice as long); "-" or ""
  * is the empty string. */
@@ -29,12 +19,8 @@ const char *nasmac__tool_hex_inplace(char *s, size_t *len)
 		return NULL;
 	if (n % 2)
 		return "odd number of hex digits";
-	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return "not hex";
-		s[i] = (char)(hi << 4 | lo);
-	}
+	if (nasmac__hex_octets(s, n / 2, (uint8_t *)s))
+		return "not hex";
 	*len = n / 2;
 	return NULL;
 }
@@ -48,13 +34,7 @@ const char *nasmac__tool_hex_exact(const char *s, uint8_t *out, size_t n)
 		snprintf(why, sizeof(why), "must be %zu hex digits", 2 * n);
 		return why;
 	}
-	for (size_t i = 0; i < n; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return "not hex";
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return NULL;
+	return nasmac__hex_octets(s, n, out) ? "not hex" : NULL;
 }
 
 /* 1 to max_digits hex digits, an optional 0x in front. */
@@ -71,7 +51,7 @@ const char *nasmac__tool_hex_u32(const char *s, unsigned max_digits, uint32_t *o
 		return why;
 	}
 	for (size_t i = 0; i < n; i++) {
-		int d = hexval(s[i]);
+		int d = nasmac__hex_digit(s[i]);
 		if (d < 0)
 			return "not hex";
 		v = v << 4 | (uint32_t)d;

@@ -19,7 +19,6 @@
 
 #include "drv.h"
 
-#ifndef NASMAC_NO_SIM
 #include "sim.h"
 
 /* Cycles per nasmac_sim_run() call: the wall-clock timeout is checked between calls. */
@@ -395,33 +394,3 @@ const struct nasmac__backend_ops nasmac__sim_ops = {
 	.worker_exit = sim_worker_exit,
 	.default_batch_max = 64,
 };
-#else /* NASMAC_NO_SIM: this build has no kernel model. */
-
-static int sim_open(struct nasmac_dev *dev, const char *arg)
-{
-	(void)dev;
-	(void)arg;
-	fprintf(stderr, "nasmac: sim: this build has no kernel model (sim/ was not built)\n");
-	return -ENODEV;
-}
-
-static void sim_close(struct nasmac_dev *dev)
-{
-	(void)dev;
-}
-
-static int sim_never(struct nasmac_dev *dev, struct nasmac__slot *slot)
-{
-	(void)dev;
-	(void)slot;
-	return -ENODEV;
-}
-
-const struct nasmac__backend_ops nasmac__sim_ops = {
-	.name = "sim",
-	.open = sim_open,
-	.close = sim_close,
-	.start = sim_never,
-	.default_batch_max = 64,
-};
-#endif

@@ -556,7 +556,7 @@ static void send_ctx_req(struct amf *a, struct proc *p)
 	memcpy(req.guti, p->guti, sizeof(req.guti));
 	req.has_crm = 1;
 	if (p->flow == FLOW_FIG3) {
-		req.crm_type = nasmac__crm_type_rr();
+		req.crm_type = NASMAC__CRM_RR;
 		req.crm = p->rr;
 		req.crm_len = p->rr_len;
 	} else {
@@ -595,7 +595,7 @@ static void on_registration(struct amf *a, const struct nasmac__link_frame *f,
 		a->c.dups++;
 		return;
 	}
-	if (f->pdu[0][0] != 0x7e || f->pdu_len[0] < 3 || f->pdu_len[0] > MAX_PDU ||
+	if (f->pdu[0][0] != NASMAC__EPD_5GMM || f->pdu_len[0] < 3 || f->pdu_len[0] > MAX_PDU ||
 	    (f->n_pdu == 2 && f->pdu_len[1] > MAX_PDU))
 		goto out_malformed;
 	if ((f->pdu[0][1] & 0x0f) == 0) {
@@ -699,7 +699,7 @@ static void on_link(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 		return;
 	}
 	p = proc_find(a, f.ue_id);
-	if (p && p->state == P_WAIT_SMC && f.pdu[0][0] == 0x7e && f.pdu_len[0] > 7 &&
+	if (p && p->state == P_WAIT_SMC && f.pdu[0][0] == NASMAC__EPD_5GMM && f.pdu_len[0] > 7 &&
 	    (f.pdu[0][1] & 0x0f) != 0 && f.n_pdu == 1 && f.pdu_len[0] <= MAX_PDU) {
 		on_smc_complete(a, p, f.pdu[0], f.pdu_len[0]);
 		return;

@@ -219,23 +219,18 @@ static void siphash(uint64_t k0, uint64_t k1, const uint8_t *m, size_t len, uint
 	SIPROUND;
 	v0 ^= b;
 	v2 ^= out_len == 16 ? 0xee : 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	r = v0 ^ v1 ^ v2 ^ v3;
-	for (int k = 0; k < 8; k++)
-		out[k] = (uint8_t)(r >> (8 * k));
-	if (out_len != 16)
-		return;
-	v1 ^= 0xdd;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	r = v0 ^ v1 ^ v2 ^ v3;
-	for (int k = 0; k < 8; k++)
-		out[8 + k] = (uint8_t)(r >> (8 * k));
+	/* Each 64-bit half of the output: four rounds, then v0 ^ v1 ^ v2 ^ v3, little-endian. */
+	for (size_t half = 0; half < out_len / 8; half++) {
+		if (half)
+			v1 ^= 0xdd;
+		SIPROUND;
+		SIPROUND;
+		SIPROUND;
+		SIPROUND;
+		r = v0 ^ v1 ^ v2 ^ v3;
+		for (int k = 0; k < 8; k++)
+			out[8 * half + (size_t)k] = (uint8_t)(r >> (8 * k));
+	}
 }
 
 void nasmac__digest_key_init(struct nasmac__digest_key *k)

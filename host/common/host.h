@@ -16,6 +16,7 @@
 
 #include <uv.h>
 
+#include "hex.h"
 #include "nasmac.h"
 
 /* ---------------------------------------------------------------------------------------------
@@ -274,8 +275,6 @@ void nasmac__vq_close(struct nasmac__vq *q);
 /* ---------------------------------------------------------------------------------------------
  * Small helpers (util.c).
  */
-int nasmac__hex_decode(const char *hex, uint8_t *out, size_t out_len);
-void nasmac__hex_encode(const uint8_t *in, size_t len, char *out);
 /* Percentiles of n latencies (sorts the array in place); q in [0,1]. */
 double nasmac__percentile(uint64_t *v, size_t n, double q);
 int nasmac__parse_double(const char *s, double lo, double hi, double *out);

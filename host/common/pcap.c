@@ -21,7 +21,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "wire.h"
+#include "gtp.h"
+#include "nas.h"
+#include "pcap.h"
 
 #define LINKTYPE_WIRESHARK_UPPER_PDU 252u
 #define SNAPLEN 262144u

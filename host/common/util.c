@@ -1,4 +1,4 @@
-/* Small helpers: hex, wiping, argument parsing, percentiles, GUTI mapping. */
+/* Small helpers: argument parsing, percentiles, GUTI mapping, private files (hex is hex.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -7,41 +7,6 @@
 #include <unistd.h>
 
 #include "host.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int nasmac__hex_decode(const char *hex, uint8_t *out, size_t out_len)
-{
-	if (strlen(hex) != 2 * out_len)
-		return -EINVAL;
-	for (size_t i = 0; i < out_len; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
-}
-
-void nasmac__hex_encode(const uint8_t *in, size_t len, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < len; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * len] = '\0';
-}
 
 static int cmp_u64(const void *a, const void *b)
 {

@@ -291,7 +291,7 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 			nasmac__log(NASMAC__LOG_ERR, "K_AMF derivation failed: %s",
 				    nasmac_strerror(rc));
 			explicit_bzero(&r, sizeof(r));
-			reply_reject(m, peer, seq, peer_teid, 72);
+			reply_reject(m, peer, seq, peer_teid, NASMAC__CAUSE_SYSTEM_FAILURE);
 			return;
 		}
 		r.has_kamf = 1;
@@ -312,7 +312,7 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 		nasmac__log(NASMAC__LOG_ERR, "no TEID for a Context Response: %s",
 			    nasmac_strerror(rc));
 		explicit_bzero(&r, sizeof(r));
-		reply_reject(m, peer, seq, peer_teid, 72);
+		reply_reject(m, peer, seq, peer_teid, NASMAC__CAUSE_SYSTEM_FAILURE);
 		return;
 	}
 	r.fteid_ipv4 = m->self.sin_addr.s_addr;
@@ -321,7 +321,7 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 	if (n < 0) {
 		nasmac__log(NASMAC__LOG_ERR, "cannot encode a Context Response: %s",
 			    nasmac_strerror(n));
-		reply_reject(m, peer, seq, peer_teid, 72);
+		reply_reject(m, peer, seq, peer_teid, NASMAC__CAUSE_SYSTEM_FAILURE);
 		return;
 	}
 	send_to(m, buf, (size_t)n, peer);
@@ -403,7 +403,8 @@ static void commit_answer(struct mme *m, struct batch *b)
 
 		restore_state(m, p);
 		if (b->rc) {
-			reply_reject(m, &p->peer, p->seq, p->peer_teid, 72);
+			reply_reject(m, &p->peer, p->seq, p->peer_teid,
+				     NASMAC__CAUSE_SYSTEM_FAILURE);
 		} else if (b->adv[i].ok) {
 			m->c.committed++;
 			ue->ul_count = p->est;
@@ -507,7 +508,7 @@ static int prepare_check(struct mme *m, const struct nasmac__ctx_req *req, struc
 		memcpy(guti, tau.guti, sizeof(guti));
 		ksi = tau.ksi;
 		p->fig3 = 0;
-	} else if (req->crm_type == nasmac__crm_type_rr()) {
+	} else if (req->crm_type == NASMAC__CRM_RR) {
 		struct nasmac__rr rr;
 		/* A legacy MME does not know the extension (a Private Extension IE of another
 		 * vendor to it): it skips the IE and finds no Complete Request Message. */
@@ -567,7 +568,7 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 	char a[64];
 	int cause;
 
-	cause = nasmac__gtp_dec_ctx_req(buf, len, &req);
+	cause = nasmac__gtp_dec_ctx_req(buf, len, &req) ? req.h.bad_cause : 0;
 	if (cause > 0) {
 		m->c.malformed++;
 		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,

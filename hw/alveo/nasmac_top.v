@@ -8,9 +8,9 @@
 // REGION) are driven with the values Vitis masters use, so the packager infers full AXI4 ports.
 // hw/alveo/ports.txt lists the same ports for kernel.xml; `make alveo-check` compares them.
 //
-// While hw/rtl/nasmac.sv does not yet have the contract's m_axi_msg port (issue 9), the lint and
-// Yosys targets define NASMAC_NO_MSG_PORT: m_axi_msg then stays idle and every read uses
-// m_axi_gmem. `make xclbin` refuses that state.
+// The port list is written out in full, once per master: Verilog-2001 has no token pasting to
+// make `m_axi_<name>_<signal>` from one macro, and the packager infers each interface from
+// exactly these names. ports.txt is the one list they are checked against.
 `default_nettype none
 `timescale 1 ns / 1 ps
 
@@ -166,20 +166,6 @@ module nasmac_top #(
   wire unused_ok = &{1'b0, m_axi_gmem_BID, m_axi_gmem_RID, m_axi_msg_BID, m_axi_msg_RID,
                      m_axi_msg_AWREADY, m_axi_msg_WREADY, m_axi_msg_BVALID, m_axi_msg_BRESP};
 
-`ifdef NASMAC_NO_MSG_PORT
-  // Today's RTL: every read on m_axi_gmem, m_axi_msg idle.
-  assign m_axi_msg_ARVALID = 1'b0;
-  assign m_axi_msg_ARADDR  = {C_M_AXI_MSG_ADDR_WIDTH{1'b0}};
-  assign m_axi_msg_ARLEN   = 8'h00;
-  assign m_axi_msg_ARSIZE  = 3'd6;
-  assign m_axi_msg_ARBURST = 2'b01;
-  assign m_axi_msg_ARCACHE = 4'b0011;
-  assign m_axi_msg_ARPROT  = 3'b000;
-  assign m_axi_msg_RREADY  = 1'b1;
-  wire unused_msg_ok = &{1'b0, m_axi_msg_ARREADY, m_axi_msg_RVALID, m_axi_msg_RDATA,
-                         m_axi_msg_RLAST, m_axi_msg_RRESP};
-`endif
-
   nasmac #(
     .DataWidth     (C_M_AXI_GMEM_DATA_WIDTH),
     .CtrlAddrWidth (C_S_AXI_CONTROL_ADDR_WIDTH),
@@ -235,9 +221,7 @@ module nasmac_top #(
     .m_axi_gmem_RREADY     (m_axi_gmem_RREADY),
     .m_axi_gmem_RDATA      (m_axi_gmem_RDATA),
     .m_axi_gmem_RRESP      (m_axi_gmem_RRESP),
-    .m_axi_gmem_RLAST      (m_axi_gmem_RLAST)
-`ifndef NASMAC_NO_MSG_PORT
-    ,
+    .m_axi_gmem_RLAST      (m_axi_gmem_RLAST),
     .m_axi_msg_ARVALID     (m_axi_msg_ARVALID),
     .m_axi_msg_ARREADY     (m_axi_msg_ARREADY),
     .m_axi_msg_ARADDR      (m_axi_msg_ARADDR),
@@ -251,7 +235,6 @@ module nasmac_top #(
     .m_axi_msg_RDATA       (m_axi_msg_RDATA),
     .m_axi_msg_RRESP       (m_axi_msg_RRESP),
     .m_axi_msg_RLAST       (m_axi_msg_RLAST)
-`endif
   );
 endmodule
 

@@ -8,8 +8,7 @@ XRT_STUB_LIB := $(BUILD)/lib/libxrt_stub.a
 $(XRT_STUB_OBJ): CXXFLAGS += -Wall -Wextra -Werror -Idriver/src -Isim $(NASMAC_XRT_INC)
 
 $(XRT_STUB_LIB): $(XRT_STUB_OBJ)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  AR      $@")
+	$(call say,AR)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 ifeq ($(strip $(SIM_LIBS)),)
@@ -28,13 +27,11 @@ TEST_DRIVER_BINS := $(BIN)/test_driver $(BIN)/test_driver_uv
 $(OBJ)/tests/driver/test_driver.o: CFLAGS += -Isim -Idriver/src
 
 $(BIN)/test_driver: $(OBJ)/tests/driver/test_driver.o $(NASMAC_LIBS) $(TEST_DRIVER_XRT)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(NASMAC_STATIC_BE) $(NASMAC_LIB) $(TEST_DRIVER_XRT) $(SIM_LIBS) $(TEST_DRIVER_LDLIBS)
 
 $(BIN)/test_driver_uv: $(OBJ)/tests/driver/test_driver_uv.o $(NASMAC_LIBS) $(TEST_DRIVER_XRT)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(NASMAC_STATIC_BE) $(NASMAC_LIB) $(TEST_DRIVER_XRT) $(SIM_LIBS) $(TEST_DRIVER_LDLIBS) -luv
 
 # Without a card the tool's xrt backend must refuse with -ENODEV and one line, not abort.
@@ -58,15 +55,14 @@ test-driver-noxrt: $(NASMAC_BIN)
 # The same C tests under ASan+UBSan (sim-backed cases run smaller there). The model is shared
 # with the normal tree, so it is built here first; the SAN tree's reference objects are also
 # built by test-ref-san, so that one goes first rather than racing this sub-make.
-test-driver-san: $(SIM_LIBS) | $(if $(wildcard tests/ref/build.mk),test-ref-san)
+test-driver-san: $(SIM_LIBS) | test-ref-san
 	$(Q)$(MAKE) --no-print-directory SAN=1 $(BUILD)/san/bin/test_driver $(BUILD)/san/bin/test_driver_uv
 	$(Q)$(TEST_DRIVER_ENV) $(BUILD)/san/bin/test_driver
 	$(Q)$(TEST_DRIVER_ENV) $(BUILD)/san/bin/test_driver_uv
 
 # nasmac_verify() against a concurrent thread's completions (issue 13 finding 1).
 $(BIN)/test_driver_race: $(OBJ)/tests/driver/test_race.o $(NASMAC_LIBS) $(TEST_DRIVER_XRT)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(NASMAC_STATIC_BE) $(NASMAC_LIB) $(TEST_DRIVER_XRT) $(SIM_LIBS) $(TEST_DRIVER_LDLIBS)
 
 .PHONY: test-driver-race

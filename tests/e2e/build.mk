@@ -1,4 +1,4 @@
-# --- helper F: per-flow end-to-end tests (tests/e2e/flows.sh) ---------------------------------
+# --- Per-flow end-to-end tests (tests/e2e/flows.sh) ---------------------------------------------
 # FIG. 2 (each manner), FIG. 3 (K_AMF by the MME / K_ASME returned), FIG. 4 (mixed and stale),
 # 3GPP mode, tampering, replays, unknown UEs, the MME's overload answer, K_AMF compared on both
 # sides, and tshark over the MME's capture: no context in any refusal. test-e2e-flows also runs
@@ -12,8 +12,7 @@ FLOWS_RETX_BIN := $(BIN)/flows_retx
 $(OBJ)/tests/e2e/flows_retx.o: CFLAGS += $(HOST_CFLAGS)
 $(FLOWS_RETX_BIN): $(OBJ)/tests/e2e/flows_retx.o $(OBJ)/host/ue/ue.o $(HOST_COMMON_OBJS) \
 		$(NASMAC_LIBS)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $(OBJ)/tests/e2e/flows_retx.o $(OBJ)/host/ue/ue.o \
 		$(HOST_COMMON_OBJS) $(NASMAC_LIBS) $(NASMAC_LDLIBS) $(HOST_LDLIBS) $(LDLIBS)
 
@@ -25,67 +24,44 @@ test-e2e-flows: test-e2e-flows-cpu $(SIM_LIBS)
 
 test-e2e-flows-san:
 	$(Q)$(MAKE) --no-print-directory SAN=1 test-e2e-flows-cpu
-# --- end helper F ------------------------------------------------------------------------------
 
-# --- helper R: robustness of the real daemons (tests/e2e/robust.c) ----------------------------
-# Truncated, oversized, nonsense and subtly wrong GTPv2-C and test link datagrams, unknown UEs,
-# retransmission and overload floods, hostile N26 answers to the AMF; counters, liveness and
-# "no context without a verified MAC" checked after each. test-e2e-robust-san runs the same
-# test against nasmacd built with ASan+UBSan.
-ROBUST_BIN := $(BIN)/test_e2e_robust
-ROBUST_OBJS := $(OBJ)/tests/e2e/robust.o $(OBJ)/host/ue/ue.o $(OBJ)/host/ue/load.o \
+# --- The C end-to-end tests: cmocka programs on the shared harness (tests/e2e/e2e.c) and the UE
+# simulator, each run against this tree's nasmacd; test-e2e-NAME-san runs the same test against
+# nasmacd built with ASan+UBSan.
+#  robust.c: truncated, oversized, nonsense and subtly wrong GTPv2-C and test link datagrams,
+#    unknown UEs, retransmission and overload floods, hostile N26 answers to the AMF; counters,
+#    liveness and "no context without a verified MAC" checked after each.
+#  trust.c (issue 10): forged Context Responses from another port with the right sequence number
+#    and TEID (read from a silent stand-in MME the test owns), spoofed Context Acknowledges,
+#    retransmissions that differ in one octet, missing F-TEID, IMSI/GUTI contradiction, Echo/VNSI
+#    floods, the log's burst summary.
+E2E_C_TESTS := robust trust
+E2E_HARNESS_OBJS := $(OBJ)/tests/e2e/e2e.o $(OBJ)/host/ue/ue.o $(OBJ)/host/ue/load.o \
 	$(HOST_COMMON_OBJS)
-$(OBJ)/tests/e2e/robust.o: CFLAGS += $(HOST_CFLAGS)
+$(patsubst %,$(OBJ)/tests/e2e/%.o,e2e $(E2E_C_TESTS)): CFLAGS += $(HOST_CFLAGS)
 
-$(ROBUST_BIN): $(ROBUST_OBJS) $(NASMAC_LIBS)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $(ROBUST_OBJS) $(NASMAC_LIBS) $(NASMAC_LDLIBS) \
+$(BIN)/test_e2e_%: $(OBJ)/tests/e2e/%.o $(E2E_HARNESS_OBJS) $(NASMAC_LIBS)
+	$(call say,LD)
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(E2E_HARNESS_OBJS) $(NASMAC_LIBS) $(NASMAC_LDLIBS) \
 		$(HOST_LDLIBS) -lcmocka $(LDLIBS)
 
-.PHONY: test-e2e-robust test-e2e-robust-san
-TEST_TARGETS += test-e2e-robust test-e2e-robust-san
+E2E_C_TARGETS := $(patsubst %,test-e2e-%,$(E2E_C_TESTS))
+.PHONY: $(E2E_C_TARGETS) $(addsuffix -san,$(E2E_C_TARGETS))
+TEST_TARGETS += $(E2E_C_TARGETS) $(addsuffix -san,$(E2E_C_TARGETS))
 
-test-e2e-robust: $(ROBUST_BIN) $(NASMACD_BIN)
-	$(Q)$(ROBUST_BIN) $(NASMACD_BIN)
+$(E2E_C_TARGETS): test-e2e-%: $(BIN)/test_e2e_% $(NASMACD_BIN)
+	$(Q)$< $(NASMACD_BIN)
 
-test-e2e-robust-san:
-	$(Q)$(MAKE) --no-print-directory SAN=1 test-e2e-robust
+$(addsuffix -san,$(E2E_C_TARGETS)): test-e2e-%-san:
+	$(Q)$(MAKE) --no-print-directory SAN=1 test-e2e-$*
 
 # tshark over the MME's and the AMF's captures of two short `nasmac run`s (tests/e2e/robust_pcap.sh).
 .PHONY: test-e2e-robust-pcap
 TEST_TARGETS += test-e2e-robust-pcap
 test-e2e-robust-pcap: $(NASMAC_BIN) $(NASMACD_BIN)
 	$(Q)sh tests/e2e/robust_pcap.sh $(BIN)
-# --- end helper R ------------------------------------------------------------------------------
 
-# --- trust: attacks on N26 transactions (tests/e2e/trust.c, issue 10) -------------------------
-# Forged Context Responses from another port with the right sequence number and TEID (read from
-# a silent stand-in MME the test owns), spoofed Context Acknowledges, retransmissions that differ
-# in one octet, missing F-TEID, IMSI/GUTI contradiction, Echo/VNSI floods, the log's burst
-# summary. test-e2e-trust-san runs it against nasmacd built with ASan+UBSan.
-TRUST_BIN := $(BIN)/test_e2e_trust
-TRUST_OBJS := $(OBJ)/tests/e2e/trust.o $(OBJ)/host/ue/ue.o $(OBJ)/host/ue/load.o \
-	$(HOST_COMMON_OBJS)
-$(OBJ)/tests/e2e/trust.o: CFLAGS += $(HOST_CFLAGS)
-
-$(TRUST_BIN): $(TRUST_OBJS) $(NASMAC_LIBS)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $(TRUST_OBJS) $(NASMAC_LIBS) $(NASMAC_LDLIBS) \
-		$(HOST_LDLIBS) -lcmocka $(LDLIBS)
-
-.PHONY: test-e2e-trust test-e2e-trust-san
-TEST_TARGETS += test-e2e-trust test-e2e-trust-san
-
-test-e2e-trust: $(TRUST_BIN) $(NASMACD_BIN)
-	$(Q)$(TRUST_BIN) $(NASMACD_BIN)
-
-test-e2e-trust-san:
-	$(Q)$(MAKE) --no-print-directory SAN=1 test-e2e-trust
-# --- end trust ---------------------------------------------------------------------------------
-
-# --- helper trust-store: replays across MME restarts (tests/e2e/persist.sh) --------------------
+# --- Replays across MME restarts (tests/e2e/persist.sh) -------------------------------------------
 # kill -9 of the MME at random points of a load, restart on the same LMDB store, the load
 # replayed: no UE registered twice, none lost; Echo Recovery grows; memory: shown to accept the
 # replays; SIGHUP/SIGTERM; key files 0600; the db loader's refusals. test-e2e-persist-san runs it
@@ -99,7 +75,6 @@ test-e2e-persist: $(NASMAC_BIN) $(NASMACD_BIN)
 
 test-e2e-persist-san:
 	$(Q)$(MAKE) --no-print-directory SAN=1 PERSIST_UES=500 test-e2e-persist
-# --- end helper trust-store ----------------------------------------------------------------------
 
 # --metrics on both daemons under a real load (tests/e2e/metrics.sh): scrape = exit log = load.
 .PHONY: test-e2e-metrics

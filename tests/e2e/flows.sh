@@ -22,20 +22,10 @@ BIN=$1
 WHAT=${2:-quick}
 NASMAC=$BIN/nasmac
 TSHARK=${TSHARK:-tshark}
-T=$(mktemp -d /tmp/nasmac-e2e-flows.XXXXXX)
-trap 'rm -rf "$T"' EXIT INT TERM
+E2E_NAME=flows
+. "$(dirname "$0")/lib.sh"
+e2e_tmpdir e2e-flows
 cases=0
-fails=0
-
-bad() {
-	fails=$((fails + 1))
-	echo "flows: FAIL: $*"
-}
-
-# The counters line of a daemon log as "name value" lines.
-counters() {
-	grep 'counters (exit)' "$1" | tail -1 | tr ' ' '\n' | grep '=' | tr '=' ' '
-}
 
 # The K_AMF check value the KDF gives for UE $2 of run directory $1 at COUNT ul + 1.
 kamf_check_of() {
@@ -57,8 +47,8 @@ check() {
 	name=$1
 	shift
 	dir=$T/$name
-	counters "$dir/mme.log" | sed 's/^/mme_/' >"$dir/got"
-	counters "$dir/amf.log" | sed 's/^/amf_/' >>"$dir/got"
+	exit_counters "$dir/mme.log" | sed 's/^/mme_/' >"$dir/got"
+	exit_counters "$dir/amf.log" | sed 's/^/amf_/' >>"$dir/got"
 	tr -d '{}"' <"$dir/json" | tr ',' '\n' | tr -d ' ' | tr ':' ' ' | sed 's/^/json_/' \
 		>>"$dir/got"
 	kamf_all=0 want_flow="" want_manner="" need="" retx=0
@@ -209,7 +199,7 @@ check_pcap() {
 		>"$dir/rsp" 2>/dev/null || bad "$name: tshark failed"
 	leaks=$(awk '$1 != 16 && $2 ~ /(^|,)(107|255)(,|$)/' "$dir/rsp" | wc -l)
 	n92=$(awk '$1 == 92' "$dir/rsp" | wc -l)
-	mac_fail=$(counters "$dir/mme.log" | awk '$1 == "mac_fail" { print $2 }')
+	mac_fail=$(exit_counters "$dir/mme.log" | awk '$1 == "mac_fail" { print $2 }')
 	[ "$leaks" -eq 0 ] || bad "$name: $leaks refusing Context Responses carry a context"
 	[ "$n92" -eq "$mac_fail" ] && [ "$n92" -gt 0 ] ||
 		bad "$name: $n92 cause-92 Context Responses, MME mac_fail $mac_fail"
@@ -240,7 +230,7 @@ check_overload() {
 	ovl=$(got rejected_overload)
 	reg=$(got registered)
 	att=$(got attempts)
-	mme_ovl=$(counters "$dir/mme.log" | awk '$1 == "overload" { print $2 }')
+	mme_ovl=$(exit_counters "$dir/mme.log" | awk '$1 == "overload" { print $2 }')
 	"$TSHARK" -r "$dir/cap/mme.pcap" \
 		-Y 'gtpv2.message_type == 131 && gtpv2.cause == 73' -T fields -e gtpv2.ie_type \
 		>"$dir/rsp73" 2>/dev/null || bad "$name: tshark failed"
@@ -311,19 +301,16 @@ else
 	mkcase retx_direct
 	d=$T/retx_direct
 	"$BIN/flows_retx" --write-db "$d/ue.db"
-	port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	port=$(free_port)
 	"$BIN/nasmacd" mme --listen "127.0.0.1:$port" --backend cpu --ue-db "$d/ue.db" \
 		--store "lmdb:$d/store" >"$d/mme.log" 2>&1 &
 	mme_pid=$!
-	for _ in $(seq 100); do
-		grep -q 'serving N26' "$d/mme.log" && break
-		sleep 0.05
-	done
+	wait_line "$d/mme.log" 'serving N26' || bad "retx_direct: nasmacd mme did not start"
 	"$BIN/flows_retx" --mme "127.0.0.1:$port" >"$d/out" 2>&1 || bad "retx_direct: $(cat "$d/out")"
 	kill "$mme_pid"
 	wait "$mme_pid" || bad "retx_direct: nasmacd mme exited with $?"
 	# accepted: steps 1 and 5.1; retransmit: 2; replay: 3; mac_fail: 4 (twice) and 5.2.
-	got=$(counters "$d/mme.log" | awk '$1 ~ /^(accepted|retransmit|replay|mac_fail|unknown_ue)$/ {
+	got=$(exit_counters "$d/mme.log" | awk '$1 ~ /^(accepted|retransmit|replay|mac_fail|unknown_ue)$/ {
 		printf "%s=%s ", $1, $2 }')
 	want="accepted=2 mac_fail=3 replay=1 unknown_ue=1 retransmit=1 "
 	[ "$got" = "$want" ] || bad "retx_direct: MME counters $got, want $want"

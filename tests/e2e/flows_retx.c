@@ -26,7 +26,8 @@
 #include <unistd.h>
 
 #include "ue.h"
-#include "wire.h"
+#include "gtp.h"
+#include "nas.h"
 
 #define N_UES 3
 

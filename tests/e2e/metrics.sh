@@ -9,11 +9,8 @@ BIN=$1
 T=$(mktemp -d)
 MME_PID= AMF_PID=
 trap 'kill $MME_PID $AMF_PID 2>/dev/null; rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "metrics: FAIL: $*"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_line() { for _ in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+E2E_NAME=metrics
+. "$(dirname "$0")/lib.sh"
 scrape() { # PORT [PATH] -> body on stdout, status in $T/status
 	python3 - "$1" "${2:-/metrics}" "$T/status" <<'PY'
 import sys, urllib.request, urllib.error
@@ -29,7 +26,7 @@ metric() { awk -v k="$2" '$1 == k {print $2}' "$1"; }
 logged() { sed -n 's/.*counters (exit): //p' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
 N=300
-MP=$(free_port) MMP=$(free_port) AP=$(free_port) AMP=$(free_port)
+MP=$(free_port) MMP=$(free_port tcp) AP=$(free_port) AMP=$(free_port tcp)
 LOAD_OPTS="--ues $N --seed 5 --upgraded 0.5 --tampered 0.1 --replayed 0.1"
 "$BIN/nasmac" load --write-db "$T/ue.db" $LOAD_OPTS >/dev/null
 "$BIN/nasmacd" mme --listen 127.0.0.1:$MP --backend cpu --ue-db "$T/ue.db" --store "lmdb:$T/store" \
@@ -83,5 +80,5 @@ for k in accepted registrations rejected_mac rejected_replay; do
 		bad "amf $k: scrape $(metric "$T/a1" nasmac_amf_${k}_total), log $(logged "$T/amf.log" $k)"
 done
 
-echo "metrics: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+echo "metrics: $passes passed, $fails failed"
+[ $fails -eq 0 ]

@@ -22,14 +22,10 @@ BIN=$1
 N=${PERSIST_UES:-1500}
 ROUNDS=${PERSIST_ROUNDS:-3}
 T=$(mktemp -d /tmp/nasmac-persist.XXXXXX)
-fails=0
+E2E_NAME=persist
+. "$(dirname "$0")/lib.sh"
 MME_PID=""
 AMF_PID=""
-
-bad() {
-	echo "persist: FAIL: $*"
-	fails=$((fails + 1))
-}
 
 cleanup() {
 	[ -n "$MME_PID" ] && kill -9 "$MME_PID" 2>/dev/null
@@ -37,10 +33,6 @@ cleanup() {
 	wait 2>/dev/null
 }
 trap cleanup EXIT
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 rand_ms() { # a random delay in [$1, $2) ms
 	echo $(($1 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % ($2 - $1)))
@@ -64,14 +56,6 @@ for _ in range(5):
         sys.exit(0)
 print(-1)
 PY
-}
-
-wait_line() { # file, text, count: until the file holds count lines with text
-	for _ in $(seq 400); do
-		[ "$(grep -c "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0
-		sleep 0.05
-	done
-	return 1
 }
 
 # start_mme STORE: on MME_PORT, log appended to $T/mme.log.
@@ -107,10 +91,7 @@ load() { # NAME [AMF port]
 		sort >"$T/$1.ids"
 }
 
-field() { # NAME key
-	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
-		"$T/$1.json" "$2" 2>/dev/null || echo -1
-}
+field() { json_field "$T/$1.json" "$2"; } # NAME key
 
 expect() { # NAME key value
 	v=$(field "$1" "$2")

@@ -36,26 +36,14 @@
 
 #include "host.h"
 #include "ue.h"
-#include "wire.h"
+#include "e2e.h"
+#include "gtp.h"
+#include "nas.h"
 
 #define N_UES 512u
 #define UE_UNKNOWN N_UES /* an index made like the others but never written to the UE db */
 #define MME_MAX_PENDING 4u
 #define IE_MM_EPS 107u /* TS 29.274 Table 8.1-1 */
-
-struct daemon {
-	pid_t pid;
-	uint64_t barriers; /* Echo Requests the test sent as barriers (taken out of counters) */
-	char log[256];
-	struct sockaddr_in addr;
-};
-
-/* A snapshot of a daemon's counters: the "name=value" pairs of its last SIGUSR1 line. */
-struct ctrs {
-	char name[40][24];
-	uint64_t val[40];
-	int n;
-};
 
 struct answers {
 	uint32_t n, mm, by_cause[256];
@@ -68,7 +56,7 @@ static struct {
 	char dir[64], db[128];
 	const char *nasmacd;
 	struct nasmac__uesim *ues; /* N_UES + 1: the last one is unknown to the MME */
-	struct daemon mme, mme_small, amf;
+	struct e2e_daemon mme, mme_small, amf;
 	int cli;  /* the test's GTP-C client socket towards the MMEs */
 	int ue;   /* the UE side of the AMF's test link */
 	int n26;  /* the MME address the AMF is given: the test relays or answers itself */
@@ -91,214 +79,16 @@ static uint64_t rnd(void)
 	return E.rng * 0x2545f4914f6cdd1dull;
 }
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf) {
-		size_t got = fread(buf, 1, (size_t)n, f);
-		buf[got] = '\0';
-		if (len)
-			*len = got;
-	}
-	fclose(f);
-	return buf;
-}
-
-static int count_str(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	for (const char *p = hay; (p = strstr(p, needle)); p++)
-		n++;
-	return n;
-}
-
-static int udp_socket(struct sockaddr_in *bound)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), sz = 8 << 20;
-
-	assert_true(fd >= 0);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	if (bound)
-		*bound = a;
-	return fd;
-}
-
-static int free_port(void)
-{
-	struct sockaddr_in a;
-	int fd = udp_socket(&a);
-
-	close(fd);
-	return ntohs(a.sin_port);
-}
-
-static void tx(int fd, const struct sockaddr_in *to, const void *buf, size_t len)
-{
-	ssize_t n = sendto(fd, buf, len, 0, (const struct sockaddr *)to, sizeof(*to));
-
-	assert_int_equal(n, (ssize_t)len);
-}
-
 /* ------------------------------------------------------------------------------------------ */
-/* The daemons */
+/* The daemons (started, stopped and read by e2e.c) */
 
-static void spawn(struct daemon *d, const char *name, const char *ready, char **argv)
-{
-	snprintf(d->log, sizeof(d->log), "%s/%s.log", E.dir, name);
-	d->pid = fork();
-	assert_true(d->pid >= 0);
-	if (d->pid == 0) {
-		/* A test that aborts (a failed sanitizer check) must not leave daemons behind. */
-		(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (!freopen(d->log, "w", stderr))
-			_exit(126);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	for (int t = 0; t < 20000; t += 10) {
-		char *s = slurp(d->log, NULL);
-		int found = s && strstr(s, ready);
-		free(s);
-		if (found)
-			return;
-		assert_int_equal(waitpid(d->pid, NULL, WNOHANG), 0);
-		sleep_ms(10);
-	}
-	fail_msg("%s did not start (log %s)", name, d->log);
-}
-
-static void assert_alive(const struct daemon *d)
-{
-	int st;
-
-	if (waitpid(d->pid, &st, WNOHANG) == d->pid) {
-		char *s = slurp(d->log, NULL);
-		fprintf(stderr, "%s\n", s ? s : "");
-		free(s);
-		fail_msg("daemon %d died: %s %d (log %s)", (int)d->pid,
-			 WIFSIGNALED(st) ? "signal" : "exit status",
-			 WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st), d->log);
-	}
-}
-
-static void stop(struct daemon *d)
-{
-	int st;
-
-	if (d->pid <= 0)
-		return;
-	kill(d->pid, SIGTERM);
-	waitpid(d->pid, &st, 0);
-	d->pid = 0;
-	/* A sanitizer report ends the process with a non-zero status. */
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
-}
-
-static void snap(struct daemon *d, struct ctrs *c)
-{
-	char *s = slurp(d->log, NULL), *line, *tok, *save;
-	int before = s ? count_str(s, "counters (SIGUSR1)") : 0;
-
-	free(s);
-	assert_alive(d);
-	kill(d->pid, SIGUSR1);
-	for (int t = 0;; t += 5) {
-		s = slurp(d->log, NULL);
-		if (s && count_str(s, "counters (SIGUSR1)") > before)
-			break;
-		free(s);
-		assert_true(t < 5000);
-		sleep_ms(5);
-	}
-	/* The last such line. */
-	line = strstr(s, "counters (SIGUSR1)");
-	for (char *p; line && (p = strstr(line + 1, "counters (SIGUSR1)"));)
-		line = p;
-	assert_non_null(line);
-	line[strcspn(line, "\n")] = '\0';
-	memset(c, 0, sizeof(*c));
-	for (tok = strtok_r(line, " ", &save); tok && c->n < 40; tok = strtok_r(NULL, " ", &save)) {
-		char *eq = strchr(tok, '=');
-		if (!eq || eq - tok >= 24)
-			continue;
-		memcpy(c->name[c->n], tok, (size_t)(eq - tok));
-		c->val[c->n] = strtoull(eq + 1, NULL, 10);
-		/* The barriers are the test's, not part of any case. */
-		if (!strcmp(c->name[c->n], "rx") || !strcmp(c->name[c->n], "echo") ||
-		    !strcmp(c->name[c->n], "tx"))
-			c->val[c->n] -= d->barriers;
-		c->n++;
-	}
-	free(s);
-}
-
-static uint64_t ctr(const struct ctrs *c, const char *name)
-{
-	for (int i = 0; i < c->n; i++)
-		if (!strcmp(c->name[i], name))
-			return c->val[i];
-	fail_msg("no counter %s", name);
-	return 0;
-}
-
-/* Asserts that counter `name` moved by exactly `want` between a and b. */
-static void moved(const struct ctrs *a, const struct ctrs *b, const char *name, uint64_t want)
-{
-	uint64_t d = ctr(b, name) - ctr(a, name);
-
-	if (d != want)
-		fail_msg("counter %s moved by %llu, expected %llu", name, (unsigned long long)d,
-			 (unsigned long long)want);
-}
-
-/* Every counter but those listed (NULL-terminated) stayed put. */
-static void only_moved(const struct ctrs *a, const struct ctrs *b, ...)
-{
-	for (int i = 0; i < a->n; i++) {
-		const char *skip;
-		int listed = 0;
-		va_list ap;
-
-		va_start(ap, b);
-		while ((skip = va_arg(ap, const char *)))
-			listed |= !strcmp(skip, a->name[i]);
-		va_end(ap);
-		if (!listed && ctr(b, a->name[i]) != a->val[i])
-			fail_msg("counter %s moved by %llu, expected 0", a->name[i],
-				 (unsigned long long)(ctr(b, a->name[i]) - a->val[i]));
-	}
-}
-
-static long rss_kib(const struct daemon *d)
+static long rss_kib(const struct e2e_daemon *d)
 {
 	char path[64], *s, *p;
 	long kib = -1;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)d->pid);
-	s = slurp(path, NULL);
+	s = e2e_slurp(path, NULL);
 	if (s && (p = strstr(s, "VmRSS:")))
 		kib = strtol(p + 6, NULL, 10);
 	free(s);
@@ -341,17 +131,6 @@ static void set_len(uint8_t *buf, size_t len)
 {
 	buf[2] = (uint8_t)((len - 4) >> 8);
 	buf[3] = (uint8_t)(len - 4);
-}
-
-/* Offset of the first IE of `type` after the 12-octet header, or 0. */
-static size_t ie_off(const uint8_t *buf, size_t len, uint8_t type)
-{
-	for (size_t off = 12; off + 4 <= len;) {
-		if (buf[off] == type)
-			return off;
-		off += 4u + ((size_t)buf[off + 1] << 8 | buf[off + 2]);
-	}
-	return 0;
 }
 
 /* Inserts an IE (type, instance, value) at offset `at` and fixes the message length. */
@@ -408,7 +187,7 @@ static void audit(const uint8_t *p, size_t len, struct answers *a)
 	if (getenv("ROBUST_DEBUG"))
 		fprintf(stderr, "seq %u cause %u len %zu\n", seq, r.cause, len);
 	/* Raw scan too: an MM Context IE anywhere, whatever the decoder makes of it. */
-	if (ie_off(p, len, IE_MM_EPS) || r.has_mm || r.has_kamf) {
+	if (e2e_ie_off(p, len, IE_MM_EPS) || r.has_mm || r.has_kamf) {
 		a->mm++;
 		if (!E.allowed[seq])
 			fail_msg("a Context Response with a security context answered seq %u, "
@@ -425,7 +204,7 @@ static void audit(const uint8_t *p, size_t len, struct answers *a)
  * Echo Request (TS 29.274 7.1.1) sent after them is handled after them on the same socket, so
  * once its Echo Response is here, d has read everything before it; the answers of MAC checks
  * finished in that same loop iteration follow it in the same flush, hence the short wait after. */
-static void collect(struct daemon *d, struct answers *a, uint8_t *last, size_t *last_len)
+static void collect(struct e2e_daemon *d, struct answers *a, uint8_t *last, size_t *last_len)
 {
 	static const uint8_t echo[] = { 0x40, NASMAC__GTP_ECHO_REQ, 0, 9,
 					BARRIER_SEQ >> 16, (BARRIER_SEQ >> 8) & 0xff,
@@ -435,7 +214,7 @@ static void collect(struct daemon *d, struct answers *a, uint8_t *last, size_t *
 	uint64_t end = nasmac__now_ns() + 5000000000ull;
 
 	memset(a, 0, sizeof(*a));
-	tx(E.cli, &d->addr, echo, sizeof(echo));
+	e2e_tx(E.cli, &d->addr, echo, sizeof(echo));
 	d->barriers++;
 	while (poll(&pfd, 1, a->barrier ? 20 : 1000) > 0 || !a->barrier) {
 		assert_true(nasmac__now_ns() < end);
@@ -455,28 +234,28 @@ static void collect(struct daemon *d, struct answers *a, uint8_t *last, size_t *
 }
 
 /* One valid request for UE i: answered once, with the context. */
-static void expect_valid_works(struct daemon *d, uint32_t i)
+static void expect_valid_works(struct e2e_daemon *d, uint32_t i)
 {
 	uint8_t buf[512];
 	struct answers a;
-	struct ctrs c0, c1;
+	struct e2e_ctrs c0, c1;
 	size_t n;
 
-	snap(d, &c0);
+	e2e_snap(d, &c0);
 	n = valid_req(i, next_seq(), buf, sizeof(buf));
-	tx(E.cli, &d->addr, buf, n);
+	e2e_tx(E.cli, &d->addr, buf, n);
 	collect(d, &a, NULL, NULL);
 	assert_int_equal(a.n, 1);
 	assert_int_equal(a.mm, 1);
-	snap(d, &c1);
-	moved(&c0, &c1, "rx", 1);
-	moved(&c0, &c1, "accepted", 1);
-	moved(&c0, &c1, "macs", 1);
+	e2e_snap(d, &c1);
+	e2e_moved(&c0, &c1, "rx", 1);
+	e2e_moved(&c0, &c1, "accepted", 1);
+	e2e_moved(&c0, &c1, "macs", 1);
 }
 
 /* Sends the datagrams in one sendmmsg burst (they queue up before the daemon reads them, as in
  * a real flood), then collects and audits the answers. */
-static void send_all(struct daemon *d, uint8_t (*bufs)[8192], const size_t *lens, size_t n,
+static void send_all(struct e2e_daemon *d, uint8_t (*bufs)[8192], const size_t *lens, size_t n,
 		     struct answers *a)
 {
 	struct mmsghdr msgs[64];
@@ -517,24 +296,24 @@ static void t_mme_truncated(void **state)
 {
 	uint8_t full[512], cut[512];
 	struct answers a;
-	struct ctrs c0, c1;
+	struct e2e_ctrs c0, c1;
 	size_t n;
 
 	(void)state;
 	n = ctx_req(1, E.ues[1].ctx.ul_count + 1, next_seq(), 0, full, sizeof(full));
-	snap(&E.mme, &c0);
+	e2e_snap(&E.mme, &c0);
 	for (size_t l = 0; l < n; l++) {
 		memcpy(cut, full, l);
-		tx(E.cli, &E.mme.addr, cut, l);
+		e2e_tx(E.cli, &E.mme.addr, cut, l);
 	}
 	collect(&E.mme, &a, NULL, NULL);
-	snap(&E.mme, &c1);
-	assert_alive(&E.mme);
+	e2e_snap(&E.mme, &c1);
+	e2e_assert_alive(&E.mme);
 	assert_int_equal(a.n, n - 12);
 	assert_int_equal(a.by_cause[NASMAC__CAUSE_INVALID_LENGTH], n - 12);
-	moved(&c0, &c1, "rx", n);
-	moved(&c0, &c1, "malformed", n);
-	only_moved(&c0, &c1, "rx", "malformed", "tx", NULL);
+	e2e_moved(&c0, &c1, "rx", n);
+	e2e_moved(&c0, &c1, "malformed", n);
+	e2e_only_moved(&c0, &c1, "rx", "malformed", "tx", NULL);
 	/* None of them spent UE 1's COUNT: the whole request is still fresh. */
 	expect_valid_works(&E.mme, 1);
 }
@@ -547,16 +326,16 @@ static void t_mme_truncated_ies(void **state)
 {
 	uint8_t full[512], cut[512];
 	struct answers a;
-	struct ctrs c0, c1;
+	struct e2e_ctrs c0, c1;
 	size_t n, fteid, fteid_end, whole = 0;
 
 	(void)state;
 	E.ues[2].ctx.ul_count++;
 	n = ctx_req(2, E.ues[2].ctx.ul_count, 0, 0, full, sizeof(full));
-	fteid = ie_off(full, n, 87);
+	fteid = e2e_ie_off(full, n, 87);
 	assert_true(fteid > 0);
 	fteid_end = fteid + 4 + ((size_t)full[fteid + 1] << 8 | full[fteid + 2]);
-	snap(&E.mme, &c0);
+	e2e_snap(&E.mme, &c0);
 	for (size_t l = 12, ie = 12; l < n; l++) {
 		uint32_t seq = next_seq();
 		memcpy(cut, full, l);
@@ -574,10 +353,10 @@ static void t_mme_truncated_ies(void **state)
 			}
 			ie += 4u + ((size_t)full[ie + 1] << 8 | full[ie + 2]);
 		}
-		tx(E.cli, &E.mme.addr, cut, l);
+		e2e_tx(E.cli, &E.mme.addr, cut, l);
 	}
 	collect(&E.mme, &a, NULL, NULL);
-	snap(&E.mme, &c1);
+	e2e_snap(&E.mme, &c1);
 	assert_int_equal(a.n, n - 12);
 	/* The first complete one verifies; the later ones carry the same COUNT: replays, or,
 	 * when they arrive while that check still runs, "Temporarily rejected" (110). */
@@ -589,11 +368,11 @@ static void t_mme_truncated_ies(void **state)
 	assert_int_equal(a.by_cause[NASMAC__CAUSE_REQUEST_REJECTED] +
 				 a.by_cause[NASMAC__CAUSE_TEMP_REJECTED],
 			 whole - 1);
-	assert_int_equal(ctr(&c1, "replay") - ctr(&c0, "replay") + ctr(&c1, "busy_ue") -
-				 ctr(&c0, "busy_ue"),
+	assert_int_equal(e2e_ctr(&c1, "replay") - e2e_ctr(&c0, "replay") + e2e_ctr(&c1, "busy_ue") -
+				 e2e_ctr(&c0, "busy_ue"),
 			 whole - 1);
-	moved(&c0, &c1, "accepted", 1);
-	moved(&c0, &c1, "rx", n - 12);
+	e2e_moved(&c0, &c1, "accepted", 1);
+	e2e_moved(&c0, &c1, "rx", n - 12);
 	expect_valid_works(&E.mme, 2);
 }
 
@@ -603,23 +382,23 @@ static void t_mme_oversized(void **state)
 	static const size_t sizes[] = { 4097, 5000, 9000, 65000 };
 	static uint8_t big[65536], pad[65536];
 	struct answers a;
-	struct ctrs c0, c1;
+	struct e2e_ctrs c0, c1;
 
 	(void)state;
-	snap(&E.mme, &c0);
+	e2e_snap(&E.mme, &c0);
 	for (size_t k = 0; k < 4; k++) {
 		size_t n = ctx_req(3, E.ues[3].ctx.ul_count + 1, next_seq(), 0, big, sizeof(big));
 		/* A well-formed request padded with an unknown IE up to the size. */
 		n = ie_insert(big, n, n, 250, 0, pad, sizes[k] - n - 4);
 		assert_int_equal(n, sizes[k]);
-		tx(E.cli, &E.mme.addr, big, n);
+		e2e_tx(E.cli, &E.mme.addr, big, n);
 	}
 	collect(&E.mme, &a, NULL, NULL);
-	snap(&E.mme, &c1);
+	e2e_snap(&E.mme, &c1);
 	assert_int_equal(a.n, 0);
-	moved(&c0, &c1, "rx", 4);
-	moved(&c0, &c1, "oversized", 4);
-	only_moved(&c0, &c1, "rx", "oversized", NULL);
+	e2e_moved(&c0, &c1, "rx", 4);
+	e2e_moved(&c0, &c1, "oversized", 4);
+	e2e_only_moved(&c0, &c1, "rx", "oversized", NULL);
 	expect_valid_works(&E.mme, 3);
 }
 
@@ -630,16 +409,16 @@ static void t_mme_nonsense(void **state)
 	static uint8_t bufs[64][8192];
 	size_t lens[64];
 	struct answers a, all;
-	struct ctrs c0, c1;
+	struct e2e_ctrs c0, c1;
 	size_t log0, log1;
 	char *s;
 	const uint32_t rounds = 60;
 
 	(void)state;
-	s = slurp(E.mme.log, &log0);
+	s = e2e_slurp(E.mme.log, &log0);
 	free(s);
 	memset(&all, 0, sizeof(all));
-	snap(&E.mme, &c0);
+	e2e_snap(&E.mme, &c0);
 	for (uint32_t r = 0; r < rounds; r++) {
 		for (size_t i = 0; i < 64; i++) {
 			size_t n = 1 + rnd() % 1500;
@@ -672,12 +451,12 @@ static void t_mme_nonsense(void **state)
 		all.n += a.n;
 		all.mm += a.mm;
 	}
-	snap(&E.mme, &c1);
+	e2e_snap(&E.mme, &c1);
 	assert_int_equal(all.mm, 0);
-	moved(&c0, &c1, "rx", rounds * 64);
-	moved(&c0, &c1, "accepted", 0);
-	moved(&c0, &c1, "macs", 0);
-	s = slurp(E.mme.log, &log1);
+	e2e_moved(&c0, &c1, "rx", rounds * 64);
+	e2e_moved(&c0, &c1, "accepted", 0);
+	e2e_moved(&c0, &c1, "macs", 0);
+	s = e2e_slurp(E.mme.log, &log1);
 	free(s);
 	/* At most a few lines per second per kind of event, whatever the flood. */
 	assert_true(log1 - log0 < 64 * 1024);
@@ -692,33 +471,33 @@ static void t_mme_versions(void **state)
 {
 	uint8_t buf[512];
 	struct answers a;
-	struct ctrs c0, c1;
+	struct e2e_ctrs c0, c1;
 	size_t n;
 
 	(void)state;
 	/* The nonsense flood before used up this peer's Version Not Supported answers (100 per
 	 * second, a burst of 200): let the bucket fill again. */
-	sleep_ms(300);
-	snap(&E.mme, &c0);
+	e2e_sleep_ms(300);
+	e2e_snap(&E.mme, &c0);
 	for (uint8_t v = 0; v < 8; v++) {
 		if (v == 2)
 			continue;
 		n = ctx_req(5, E.ues[5].ctx.ul_count + 1, next_seq(), 0, buf, sizeof(buf));
 		buf[0] = (uint8_t)(v << 5 | (buf[0] & 0x1f));
-		tx(E.cli, &E.mme.addr, buf, n);
+		e2e_tx(E.cli, &E.mme.addr, buf, n);
 	}
 	n = ctx_req(5, E.ues[5].ctx.ul_count + 1, next_seq(), 0, buf, sizeof(buf));
 	buf[0] &= (uint8_t)~0x08; /* T = 0: the TEID field is read as sequence number and IEs */
-	tx(E.cli, &E.mme.addr, buf, n);
+	e2e_tx(E.cli, &E.mme.addr, buf, n);
 	collect(&E.mme, &a, NULL, NULL);
-	snap(&E.mme, &c1);
+	e2e_snap(&E.mme, &c1);
 	assert_int_equal(a.n, 7);
 	assert_int_equal(a.vnsi, 6);
 	assert_int_equal(a.mm, 0);
-	moved(&c0, &c1, "rx", 8);
-	moved(&c0, &c1, "vnsi", 6);
-	moved(&c0, &c1, "malformed", 2);
-	only_moved(&c0, &c1, "rx", "malformed", "vnsi", "tx", NULL);
+	e2e_moved(&c0, &c1, "rx", 8);
+	e2e_moved(&c0, &c1, "vnsi", 6);
+	e2e_moved(&c0, &c1, "malformed", 2);
+	e2e_only_moved(&c0, &c1, "rx", "malformed", "vnsi", "tx", NULL);
 	expect_valid_works(&E.mme, 5);
 }
 
@@ -730,26 +509,26 @@ static void t_mme_types(void **state)
 	static const uint8_t types[] = { 0, 3, 32, 33, 128, 131, 133, 200, 255 };
 	uint8_t buf[512];
 	struct answers a;
-	struct ctrs c0, c1;
+	struct e2e_ctrs c0, c1;
 	size_t n;
 	const uint8_t echo[] = { 0x40, 1, 0, 9, 0, 0, 42, 0, 3, 0, 1, 0, 7 };
 
 	(void)state;
-	snap(&E.mme, &c0);
+	e2e_snap(&E.mme, &c0);
 	for (size_t k = 0; k < sizeof(types); k++) {
 		n = ctx_req(6, E.ues[6].ctx.ul_count + 1, next_seq(), 0, buf, sizeof(buf));
 		buf[1] = types[k];
-		tx(E.cli, &E.mme.addr, buf, n);
+		e2e_tx(E.cli, &E.mme.addr, buf, n);
 	}
-	tx(E.cli, &E.mme.addr, echo, sizeof(echo)); /* Recovery IE, restart counter 7 */
+	e2e_tx(E.cli, &E.mme.addr, echo, sizeof(echo)); /* Recovery IE, restart counter 7 */
 	collect(&E.mme, &a, NULL, NULL);
-	snap(&E.mme, &c1);
+	e2e_snap(&E.mme, &c1);
 	assert_int_equal(a.n, 1);
 	assert_int_equal(a.echo_rsp, 1);
-	moved(&c0, &c1, "rx", sizeof(types) + 1);
-	moved(&c0, &c1, "unknown_type", sizeof(types));
-	moved(&c0, &c1, "echo", 1);
-	only_moved(&c0, &c1, "rx", "unknown_type", "echo", "tx", NULL);
+	e2e_moved(&c0, &c1, "rx", sizeof(types) + 1);
+	e2e_moved(&c0, &c1, "unknown_type", sizeof(types));
+	e2e_moved(&c0, &c1, "echo", 1);
+	e2e_only_moved(&c0, &c1, "rx", "unknown_type", "echo", "tx", NULL);
 	expect_valid_works(&E.mme, 6);
 }
 
@@ -766,24 +545,24 @@ static void t_mme_extra_ies(void **state)
 	};
 	uint8_t buf[512], v[12] = { 0x7e, 0x59, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
 	struct answers a;
-	struct ctrs c0, c1;
+	struct e2e_ctrs c0, c1;
 	size_t n;
 	const size_t k_n = sizeof(extra) / sizeof(extra[0]);
 
 	(void)state;
-	snap(&E.mme, &c0);
+	e2e_snap(&E.mme, &c0);
 	for (size_t k = 0; k < k_n; k++) {
 		n = valid_req(10 + (uint32_t)k, next_seq(), buf, sizeof(buf));
 		n = ie_insert(buf, n, extra[k].first ? 12 : n, extra[k].type, extra[k].inst, v,
 			      extra[k].type == 3 ? 1 : sizeof(v));
-		tx(E.cli, &E.mme.addr, buf, n);
+		e2e_tx(E.cli, &E.mme.addr, buf, n);
 	}
 	collect(&E.mme, &a, NULL, NULL);
-	snap(&E.mme, &c1);
+	e2e_snap(&E.mme, &c1);
 	assert_int_equal(a.n, k_n);
 	assert_int_equal(a.mm, k_n);
-	moved(&c0, &c1, "accepted", k_n);
-	only_moved(&c0, &c1, "rx", "accepted", "macs", "batches", "tx", NULL);
+	e2e_moved(&c0, &c1, "accepted", k_n);
+	e2e_only_moved(&c0, &c1, "rx", "accepted", "macs", "batches", "tx", NULL);
 }
 
 /* IEs with wrong lengths: a GUTI of 9 or 11 octets, an F-TEID of 5, an IMSI of 9, an empty
@@ -793,19 +572,19 @@ static void t_mme_ie_lengths(void **state)
 {
 	uint8_t buf[512];
 	struct answers a;
-	struct ctrs c0, c1;
+	struct e2e_ctrs c0, c1;
 	size_t n, off;
 	const uint32_t ue = 20;
 	int sent = 0;
 
 	(void)state;
-	snap(&E.mme, &c0);
+	e2e_snap(&E.mme, &c0);
 	for (int k = 0; k < 8; k++) {
 		n = ctx_req(ue, E.ues[ue].ctx.ul_count + 1, next_seq(), 0, buf, sizeof(buf));
 		switch (k) {
 		case 0: /* GUTI 9 octets */
 		case 1: /* GUTI 11 octets */
-			off = ie_off(buf, n, 117);
+			off = e2e_ie_off(buf, n, 117);
 			memmove(buf + off + 4 + 10 + (k ? 1 : -1), buf + off + 14, n - off - 14);
 			if (k)
 				buf[off + 14] = 0;
@@ -814,14 +593,14 @@ static void t_mme_ie_lengths(void **state)
 			set_len(buf, n);
 			break;
 		case 2: /* F-TEID 5 octets */
-			off = ie_off(buf, n, 87);
+			off = e2e_ie_off(buf, n, 87);
 			memmove(buf + off + 9, buf + off + 13, n - off - 13);
 			n -= 4;
 			buf[off + 2] = 5;
 			set_len(buf, n);
 			break;
 		case 3: /* IMSI of 9 octets (max 8: 15 digits), the only identity */
-			off = ie_off(buf, n, 117);
+			off = e2e_ie_off(buf, n, 117);
 			buf[off] = 1;
 			buf[off + 2] = 9;
 			memmove(buf + off + 13, buf + off + 14, n - off - 14);
@@ -830,7 +609,7 @@ static void t_mme_ie_lengths(void **state)
 			set_len(buf, n);
 			break;
 		case 4: /* Complete Request Message with only its type octet */
-			off = ie_off(buf, n, 116);
+			off = e2e_ie_off(buf, n, 116);
 			{
 				size_t l = (size_t)buf[off + 1] << 8 | buf[off + 2];
 				memmove(buf + off + 5, buf + off + 4 + l, n - off - 4 - l);
@@ -842,14 +621,14 @@ static void t_mme_ie_lengths(void **state)
 			break;
 		case 5: /* the last IE's length runs 1 octet past the end */
 		case 6: /* ... and 0xffff past it */
-			off = ie_off(buf, n, 82);
+			off = e2e_ie_off(buf, n, 82);
 			if (k == 5)
 				buf[off + 2]++;
 			else
 				buf[off + 1] = buf[off + 2] = 0xff;
 			break;
 		case 7: /* the NAS message inside the Complete Request Message one octet short */
-			off = ie_off(buf, n, 116);
+			off = e2e_ie_off(buf, n, 116);
 			{
 				size_t l = (size_t)buf[off + 1] << 8 | buf[off + 2];
 				memmove(buf + off + 4 + l - 1, buf + off + 4 + l, n - off - 4 - l);
@@ -860,16 +639,16 @@ static void t_mme_ie_lengths(void **state)
 			set_len(buf, n);
 			break;
 		}
-		tx(E.cli, &E.mme.addr, buf, n);
+		e2e_tx(E.cli, &E.mme.addr, buf, n);
 		sent++;
 	}
 	collect(&E.mme, &a, NULL, NULL);
-	snap(&E.mme, &c1);
+	e2e_snap(&E.mme, &c1);
 	assert_int_equal(a.n, sent);
 	assert_int_equal(a.mm, 0);
 	assert_int_equal(a.by_cause[NASMAC__CAUSE_ACCEPTED], 0);
-	moved(&c0, &c1, "accepted", 0);
-	moved(&c0, &c1, "rx", (uint64_t)sent);
+	e2e_moved(&c0, &c1, "accepted", 0);
+	e2e_moved(&c0, &c1, "rx", (uint64_t)sent);
 	expect_valid_works(&E.mme, ue);
 }
 
@@ -879,13 +658,13 @@ static void t_mme_unknown_and_mismatch(void **state)
 {
 	uint8_t buf[512];
 	struct answers a;
-	struct ctrs c0, c1;
+	struct e2e_ctrs c0, c1;
 	size_t n, off;
 
 	(void)state;
-	snap(&E.mme, &c0);
+	e2e_snap(&E.mme, &c0);
 	n = ctx_req(UE_UNKNOWN, 1, next_seq(), 0, buf, sizeof(buf));
-	tx(E.cli, &E.mme.addr, buf, n);
+	e2e_tx(E.cli, &E.mme.addr, buf, n);
 	/* IMSI instead of GUTI. */
 	{
 		struct nasmac__ctx_req r;
@@ -904,22 +683,22 @@ static void t_mme_unknown_and_mismatch(void **state)
 		r.fteid_if = 40;
 		r.fteid_teid = 7;
 		n = (size_t)nasmac__gtp_enc_ctx_req(&r, buf, sizeof(buf));
-		tx(E.cli, &E.mme.addr, buf, n);
+		e2e_tx(E.cli, &E.mme.addr, buf, n);
 	}
 	/* UE 30's valid TAU, GUTI IE of UE 31. */
 	n = ctx_req(30, E.ues[30].ctx.ul_count + 1, next_seq(), 0, buf, sizeof(buf));
-	off = ie_off(buf, n, 117);
+	off = e2e_ie_off(buf, n, 117);
 	memcpy(buf + off + 4, E.ues[31].ctx.guti, NASMAC__GUTI_LEN);
-	tx(E.cli, &E.mme.addr, buf, n);
+	e2e_tx(E.cli, &E.mme.addr, buf, n);
 	collect(&E.mme, &a, NULL, NULL);
-	snap(&E.mme, &c1);
+	e2e_snap(&E.mme, &c1);
 	assert_int_equal(a.n, 3);
 	assert_int_equal(a.mm, 0);
 	assert_int_equal(a.by_cause[NASMAC__CAUSE_CONTEXT_NOT_FOUND], 2);
 	assert_int_equal(a.by_cause[NASMAC__CAUSE_USER_AUTH_FAILED], 1);
-	moved(&c0, &c1, "unknown_ue", 2);
-	moved(&c0, &c1, "mac_fail", 1);
-	moved(&c0, &c1, "accepted", 0);
+	e2e_moved(&c0, &c1, "unknown_ue", 2);
+	e2e_moved(&c0, &c1, "mac_fail", 1);
+	e2e_moved(&c0, &c1, "accepted", 0);
 	expect_valid_works(&E.mme, 30);
 	expect_valid_works(&E.mme, 31);
 
@@ -927,10 +706,10 @@ static void t_mme_unknown_and_mismatch(void **state)
 	 * ("Repeated information elements"): only the first instance is handled, so UE 32 gets
 	 * its context (audit() checks the IMSI it went to). */
 	n = valid_req(32, next_seq(), buf, sizeof(buf));
-	off = ie_off(buf, n, 117);
+	off = e2e_ie_off(buf, n, 117);
 	n = ie_insert(buf, n, off + 4 + NASMAC__GUTI_LEN, 117, 0, E.ues[33].ctx.guti,
 		      NASMAC__GUTI_LEN);
-	tx(E.cli, &E.mme.addr, buf, n);
+	e2e_tx(E.cli, &E.mme.addr, buf, n);
 	collect(&E.mme, &a, NULL, NULL);
 	assert_int_equal(a.n, 1);
 	assert_int_equal(a.mm, 1);
@@ -943,26 +722,26 @@ static void t_mme_mac_and_replay(void **state)
 {
 	uint8_t buf[512];
 	struct answers a;
-	struct ctrs c0, c1;
+	struct e2e_ctrs c0, c1;
 	size_t n;
 	const uint32_t ue = 40;
 
 	(void)state;
-	snap(&E.mme, &c0);
+	e2e_snap(&E.mme, &c0);
 	n = ctx_req(ue, E.ues[ue].ctx.ul_count + 1, next_seq(), 1, buf, sizeof(buf));
-	tx(E.cli, &E.mme.addr, buf, n);
+	e2e_tx(E.cli, &E.mme.addr, buf, n);
 	collect(&E.mme, &a, NULL, NULL);
 	assert_int_equal(a.by_cause[NASMAC__CAUSE_USER_AUTH_FAILED], 1);
 	expect_valid_works(&E.mme, ue);
 	n = ctx_req(ue, E.ues[ue].ctx.ul_count, next_seq(), 0, buf, sizeof(buf));
-	tx(E.cli, &E.mme.addr, buf, n);
+	e2e_tx(E.cli, &E.mme.addr, buf, n);
 	collect(&E.mme, &a, NULL, NULL);
 	assert_int_equal(a.n, 1);
 	assert_int_equal(a.by_cause[NASMAC__CAUSE_REQUEST_REJECTED], 1);
-	snap(&E.mme, &c1);
-	moved(&c0, &c1, "mac_fail", 1);
-	moved(&c0, &c1, "replay", 1);
-	moved(&c0, &c1, "accepted", 1);
+	e2e_snap(&E.mme, &c1);
+	e2e_moved(&c0, &c1, "mac_fail", 1);
+	e2e_moved(&c0, &c1, "replay", 1);
+	e2e_moved(&c0, &c1, "accepted", 1);
 }
 
 /* One request sent 200 times at once (same peer, sequence number and octets: TS 29.274 7.6
@@ -973,33 +752,33 @@ static void t_mme_retransmit_flood(void **state)
 	uint8_t buf[512], first[512], last[512];
 	size_t n, n_first, last_len = 0;
 	struct answers a;
-	struct ctrs c0, c1;
+	struct e2e_ctrs c0, c1;
 	uint32_t seq = next_seq();
 	const int copies = 200;
 
 	(void)state;
-	snap(&E.mme, &c0);
+	e2e_snap(&E.mme, &c0);
 	n_first = valid_req(50, seq, first, sizeof(first));
 	for (int k = 0; k < copies; k++)
-		tx(E.cli, &E.mme.addr, first, n_first);
+		e2e_tx(E.cli, &E.mme.addr, first, n_first);
 	collect(&E.mme, &a, last, &last_len);
-	snap(&E.mme, &c1);
+	e2e_snap(&E.mme, &c1);
 	assert_true(a.n >= 1 && a.n <= (uint32_t)copies);
 	assert_int_equal(a.mm, a.n);
-	moved(&c0, &c1, "rx", (uint64_t)copies);
-	moved(&c0, &c1, "accepted", 1);
-	moved(&c0, &c1, "macs", 1);
-	moved(&c0, &c1, "retransmit", (uint64_t)copies - 1);
+	e2e_moved(&c0, &c1, "rx", (uint64_t)copies);
+	e2e_moved(&c0, &c1, "accepted", 1);
+	e2e_moved(&c0, &c1, "macs", 1);
+	e2e_moved(&c0, &c1, "retransmit", (uint64_t)copies - 1);
 	/* A late retransmission gets the same octets again. */
 	memcpy(buf, last, last_len);
-	tx(E.cli, &E.mme.addr, first, n_first);
+	e2e_tx(E.cli, &E.mme.addr, first, n_first);
 	collect(&E.mme, &a, last, &last_len);
 	assert_int_equal(a.n, 1);
 	assert_memory_equal(buf, last, last_len);
 	/* Same sequence number, UE 51's request: verified on its own. */
 	n = valid_req(51, seq, buf, sizeof(buf));
 	E.allowed_idx[seq] = 51;
-	tx(E.cli, &E.mme.addr, buf, n);
+	e2e_tx(E.cli, &E.mme.addr, buf, n);
 	collect(&E.mme, &a, NULL, NULL);
 	assert_int_equal(a.n, 1);
 	assert_int_equal(a.mm, 1);
@@ -1012,7 +791,7 @@ static void t_mme_acks(void **state)
 	uint8_t buf[512], rsp[512];
 	size_t n, rsp_len = 0;
 	struct answers a;
-	struct ctrs c0, c1;
+	struct e2e_ctrs c0, c1;
 	struct nasmac__ctx_rsp r;
 	struct nasmac__ctx_ack ack = { .h = { .type = NASMAC__GTP_CTX_ACK, .has_teid = 1 },
 				       .cause = NASMAC__CAUSE_ACCEPTED };
@@ -1020,34 +799,34 @@ static void t_mme_acks(void **state)
 
 	(void)state;
 	n = valid_req(60, next_seq(), buf, sizeof(buf));
-	tx(E.cli, &E.mme.addr, buf, n);
+	e2e_tx(E.cli, &E.mme.addr, buf, n);
 	collect(&E.mme, &a, rsp, &rsp_len);
 	assert_int_equal(a.mm, 1);
 	assert_int_equal(nasmac__gtp_dec_ctx_rsp(rsp, rsp_len, &r), 0);
-	snap(&E.mme, &c0);
+	e2e_snap(&E.mme, &c0);
 	for (size_t k = 0; k < 3; k++) {
 		ack.h.teid = teids[k];
 		ack.h.seq = next_seq();
 		n = (size_t)nasmac__gtp_enc_ctx_ack(&ack, buf, sizeof(buf));
-		tx(E.cli, &E.mme.addr, buf, n);
+		e2e_tx(E.cli, &E.mme.addr, buf, n);
 	}
 	buf[13] = 0; /* an Ack whose Cause IE (octets 12-17) is cut to length 1 */
 	buf[14] = 1;
 	set_len(buf, n - 1);
-	tx(E.cli, &E.mme.addr, buf, n - 1);
+	e2e_tx(E.cli, &E.mme.addr, buf, n - 1);
 	ack.h.teid = r.fteid_teid;
 	ack.h.seq = r.h.seq;
 	n = (size_t)nasmac__gtp_enc_ctx_ack(&ack, buf, sizeof(buf));
-	tx(E.cli, &E.mme.addr, buf, n);
-	tx(E.cli, &E.mme.addr, buf, n); /* a second Ack for the same context: no longer sent */
+	e2e_tx(E.cli, &E.mme.addr, buf, n);
+	e2e_tx(E.cli, &E.mme.addr, buf, n); /* a second Ack for the same context: no longer sent */
 	collect(&E.mme, &a, NULL, NULL);
-	snap(&E.mme, &c1);
+	e2e_snap(&E.mme, &c1);
 	explicit_bzero(&r, sizeof(r));
 	assert_int_equal(a.n, 0); /* Context Acknowledge has no reply (TS 29.274 4.2.5) */
-	moved(&c0, &c1, "acks", 1);
-	moved(&c0, &c1, "acks_unknown", 4);
-	moved(&c0, &c1, "malformed", 1);
-	only_moved(&c0, &c1, "rx", "acks", "acks_unknown", "malformed", NULL);
+	e2e_moved(&c0, &c1, "acks", 1);
+	e2e_moved(&c0, &c1, "acks_unknown", 4);
+	e2e_moved(&c0, &c1, "malformed", 1);
+	e2e_only_moved(&c0, &c1, "rx", "acks", "acks_unknown", "malformed", NULL);
 }
 
 /* More requests at once than --max-pending: the rest is answered "No resources available"
@@ -1058,13 +837,13 @@ static void t_mme_overload(void **state)
 	static uint8_t bufs[64][8192];
 	size_t lens[64];
 	struct answers a, all;
-	struct ctrs c0, c1;
+	struct e2e_ctrs c0, c1;
 	long rss0, rss1;
 	const uint32_t rounds = 6, flood_rounds = 150;
 
 	(void)state;
 	memset(&all, 0, sizeof(all));
-	snap(&E.mme_small, &c0);
+	e2e_snap(&E.mme_small, &c0);
 	for (uint32_t r = 0; r < rounds; r++) {
 		for (uint32_t i = 0; i < 64; i++)
 			lens[i] = valid_req(100 + r * 64 + i, next_seq(), bufs[i], sizeof(bufs[i]));
@@ -1074,13 +853,13 @@ static void t_mme_overload(void **state)
 		for (int k = 0; k < 256; k++)
 			all.by_cause[k] += a.by_cause[k];
 	}
-	snap(&E.mme_small, &c1);
+	e2e_snap(&E.mme_small, &c1);
 	assert_int_equal(all.n, rounds * 64);
 	assert_int_equal(all.n, all.by_cause[NASMAC__CAUSE_ACCEPTED] +
 					all.by_cause[NASMAC__CAUSE_NO_RESOURCES]);
 	assert_true(all.by_cause[NASMAC__CAUSE_NO_RESOURCES] > 0);
-	moved(&c0, &c1, "overload", all.by_cause[NASMAC__CAUSE_NO_RESOURCES]);
-	moved(&c0, &c1, "accepted", all.by_cause[NASMAC__CAUSE_ACCEPTED]);
+	e2e_moved(&c0, &c1, "overload", all.by_cause[NASMAC__CAUSE_NO_RESOURCES]);
+	e2e_moved(&c0, &c1, "accepted", all.by_cause[NASMAC__CAUSE_ACCEPTED]);
 	/* The refused ones spent no COUNT: the COUNTs the test used for them are still fresh
 	 * for the MME, and the next request of each of those UEs is simply accepted. */
 	expect_valid_works(&E.mme_small, 100);
@@ -1095,7 +874,7 @@ static void t_mme_overload(void **state)
 		assert_int_equal(a.n, 64);
 	}
 	rss1 = rss_kib(&E.mme_small);
-	assert_alive(&E.mme_small);
+	e2e_assert_alive(&E.mme_small);
 	/* The answer cache (4096 entries of ~1.3 KiB) is the only table the flood can still
 	 * touch for the first time; allow that and a little more. */
 	if (rss1 - rss0 > 8 * 1024)
@@ -1134,7 +913,7 @@ static void pump(struct nasmac__uesim *u, int ms, struct dl *d, int relay)
 			if (n > 0 && relay) {
 				if (from.sin_port == E.mme.addr.sin_port) {
 					audit(buf, (size_t)n, &a);
-					tx(E.n26, &E.amf_n26, buf, (size_t)n);
+					e2e_tx(E.n26, &E.amf_n26, buf, (size_t)n);
 				} else {
 					/* The AMF's Context Request for u: a context may answer. */
 					uint32_t seq = (uint32_t)buf[8] << 16 | (uint32_t)buf[9] << 8 |
@@ -1143,7 +922,7 @@ static void pump(struct nasmac__uesim *u, int ms, struct dl *d, int relay)
 					E.allowed[seq] = 1;
 					E.allowed_idx[seq] = (uint16_t)(u - E.ues);
 					E.amf_n26 = from;
-					tx(E.n26, &E.mme.addr, buf, (size_t)n);
+					e2e_tx(E.n26, &E.mme.addr, buf, (size_t)n);
 				}
 			}
 		}
@@ -1170,7 +949,7 @@ static void pump(struct nasmac__uesim *u, int ms, struct dl *d, int relay)
 			if (rc < 0)
 				fail_msg("UE %llu: %s", (unsigned long long)u->link_id, u->why);
 			if (rc > 0)
-				tx(E.ue, &E.amf.addr, out, (size_t)rc);
+				e2e_tx(E.ue, &E.amf.addr, out, (size_t)rc);
 		}
 	}
 }
@@ -1186,7 +965,7 @@ static void expect_registers(uint32_t i)
 	u->state = NASMAC__SIM_IDLE;
 	assert_int_equal(nasmac__uesim_build(u), 0);
 	u->state = NASMAC__SIM_SENT;
-	tx(E.ue, &E.amf.addr, u->frame, u->frame_len);
+	e2e_tx(E.ue, &E.amf.addr, u->frame, u->frame_len);
 	pump(u, 300, &d, 1);
 	assert_int_equal(u->state, NASMAC__SIM_DONE);
 	assert_int_equal(u->outcome, NASMAC__DIAG_NONE);
@@ -1207,7 +986,7 @@ static void t_amf_link_garbage(void **state)
 {
 	static uint8_t buf[8192];
 	struct nasmac__uesim *u = &E.ues[201];
-	struct ctrs c0, c1;
+	struct e2e_ctrs c0, c1;
 	struct dl d;
 	size_t sent = 0, n;
 
@@ -1215,24 +994,24 @@ static void t_amf_link_garbage(void **state)
 	u->flow = NASMAC__FLOW_3GPP;
 	assert_int_equal(nasmac__uesim_build(u), 0);
 	u->ctx.ul_count--; /* not sent whole: the COUNT stays unspent */
-	snap(&E.amf, &c0);
+	e2e_snap(&E.amf, &c0);
 	for (size_t l = 0; l < u->frame_len; l++, sent++)
-		tx(E.ue, &E.amf.addr, u->frame, l);
+		e2e_tx(E.ue, &E.amf.addr, u->frame, l);
 	memcpy(buf, u->frame, u->frame_len);
 	for (uint8_t kind = 0; kind < 4; kind++, sent++) {
 		buf[8] = kind == 1 ? 0x03 : kind == 2 ? 0x02 : kind == 3 ? 0xff : 0x00;
-		tx(E.ue, &E.amf.addr, buf, u->frame_len);
+		e2e_tx(E.ue, &E.amf.addr, buf, u->frame_len);
 	}
 	buf[8] = NASMAC__LINK_UL;
 	buf[10] = buf[11] = 0; /* PDU length 0 */
-	tx(E.ue, &E.amf.addr, buf, u->frame_len);
+	e2e_tx(E.ue, &E.amf.addr, buf, u->frame_len);
 	sent++;
 	buf[10] = 0xff; /* past the end */
-	tx(E.ue, &E.amf.addr, buf, u->frame_len);
+	e2e_tx(E.ue, &E.amf.addr, buf, u->frame_len);
 	sent++;
 	/* Three PDUs of 1 octet each. */
 	memcpy(buf + 10, "\x00\x01\x7e\x00\x01\x7e\x00\x01\x7e", 9);
-	tx(E.ue, &E.amf.addr, buf, 19);
+	e2e_tx(E.ue, &E.amf.addr, buf, 19);
 	sent++;
 	/* A valid frame padded past 2048 octets by a second, huge PDU. */
 	memcpy(buf, u->frame, u->frame_len);
@@ -1240,7 +1019,7 @@ static void t_amf_link_garbage(void **state)
 	buf[n] = (uint8_t)(3000 >> 8);
 	buf[n + 1] = (uint8_t)(3000 & 0xff);
 	memset(buf + n + 2, 0x7e, 3000);
-	tx(E.ue, &E.amf.addr, buf, n + 3002);
+	e2e_tx(E.ue, &E.amf.addr, buf, n + 3002);
 	sent++;
 	/* Undecodable NAS in a well-formed frame: random PDUs, and the real one with its
 	 * message type changed. */
@@ -1253,21 +1032,21 @@ static void t_amf_link_garbage(void **state)
 			buf[12 + j] = (uint8_t)rnd();
 		if (k & 1)
 			buf[12] = 0x7e;
-		tx(E.ue, &E.amf.addr, buf, 12 + l);
+		e2e_tx(E.ue, &E.amf.addr, buf, 12 + l);
 	}
 	/* Random octets. */
 	for (int k = 0; k < 200; k++, sent++) {
 		size_t l = 1 + rnd() % 3000;
 		for (size_t j = 0; j < l; j++)
 			buf[j] = (uint8_t)rnd();
-		tx(E.ue, &E.amf.addr, buf, l);
+		e2e_tx(E.ue, &E.amf.addr, buf, l);
 	}
 	pump(NULL, 200, &d, 0);
-	snap(&E.amf, &c1);
+	e2e_snap(&E.amf, &c1);
 	assert_int_equal(d.n, 0);
-	moved(&c0, &c1, "rx", sent);
-	moved(&c0, &c1, "malformed", sent);
-	moved(&c0, &c1, "registrations", 0);
+	e2e_moved(&c0, &c1, "rx", sent);
+	e2e_moved(&c0, &c1, "malformed", sent);
+	e2e_moved(&c0, &c1, "registrations", 0);
 	expect_registers(201);
 }
 
@@ -1277,7 +1056,7 @@ static void amf_vs_fake_mme(uint32_t i, uint8_t flow, void (*answer)(const uint8
 {
 	static uint8_t buf[4096];
 	struct nasmac__uesim *u = &E.ues[i];
-	struct ctrs c0, c1;
+	struct e2e_ctrs c0, c1;
 	struct pollfd pfd = { .fd = E.n26, .events = POLLIN };
 	struct dl d;
 	int got = 0;
@@ -1288,8 +1067,8 @@ static void amf_vs_fake_mme(uint32_t i, uint8_t flow, void (*answer)(const uint8
 	u->state = NASMAC__SIM_IDLE;
 	assert_int_equal(nasmac__uesim_build(u), 0);
 	u->state = NASMAC__SIM_SENT;
-	snap(&E.amf, &c0);
-	tx(E.ue, &E.amf.addr, u->frame, u->frame_len);
+	e2e_snap(&E.amf, &c0);
+	e2e_tx(E.ue, &E.amf.addr, u->frame, u->frame_len);
 	/* The Context Request and its T3 retransmissions (same octets each time). */
 	while (got < tries && poll(&pfd, 1, 1000) > 0) {
 		struct sockaddr_in from;
@@ -1304,7 +1083,7 @@ static void amf_vs_fake_mme(uint32_t i, uint8_t flow, void (*answer)(const uint8
 	}
 	assert_int_equal(got, tries);
 	pump(u, 300, &d, 0);
-	snap(&E.amf, &c1);
+	e2e_snap(&E.amf, &c1);
 	assert_int_equal(d.n, 1);
 	assert_int_equal(d.reject, 1);
 	assert_int_equal(d.last_diag, want_diag);
@@ -1316,10 +1095,10 @@ static void amf_vs_fake_mme(uint32_t i, uint8_t flow, void (*answer)(const uint8
 		for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 			char *eq = strchr(tok, '=');
 			*eq = '\0';
-			moved(&c0, &c1, tok, strtoull(eq + 1, NULL, 10));
+			e2e_moved(&c0, &c1, tok, strtoull(eq + 1, NULL, 10));
 		}
 	}
-	moved(&c0, &c1, "accepted", 0);
+	e2e_moved(&c0, &c1, "accepted", 0);
 	/* The COUNT the UE spent never reached the real MME; resync the UE with it. */
 	u->ctx.ul_count = (u->ctx.ul_count - (flow == NASMAC__FLOW_FIG2 ? 2u : 1u)) &
 			  NASMAC__COUNT_MASK;
@@ -1353,7 +1132,7 @@ static void rsp_send(struct nasmac__ctx_rsp *r)
 	int n = nasmac__gtp_enc_ctx_rsp(r, buf, sizeof(buf));
 
 	assert_true(n > 0);
-	tx(E.n26, &E.amf_n26, buf, (size_t)n);
+	e2e_tx(E.n26, &E.amf_n26, buf, (size_t)n);
 }
 
 static void ans_garbage(const uint8_t *req, size_t len)
@@ -1364,7 +1143,7 @@ static void ans_garbage(const uint8_t *req, size_t len)
 	for (size_t k = 0; k < sizeof(junk); k++)
 		junk[k] = (uint8_t)rnd();
 	junk[0] = 0; /* GTP version 0: not GTPv2-C whatever follows */
-	tx(E.n26, &E.amf_n26, junk, sizeof(junk));
+	e2e_tx(E.n26, &E.amf_n26, junk, sizeof(junk));
 	/* A right Context Response cut short, and one for another sequence number. */
 	rsp_base(&r, req, len);
 	r.h.seq ^= 0x10000u;
@@ -1460,17 +1239,12 @@ static int setup(void **state)
 		E.ues[i].ctx.ul_count &= 0xffff;
 	assert_int_equal(nasmac__load_write_db(E.ues, N_UES, E.db), 0);
 
-	E.cli = udp_socket(NULL);
-	E.ue = udp_socket(NULL);
-	E.n26 = udp_socket(NULL);
+	E.cli = e2e_udp_socket(NULL);
+	E.ue = e2e_udp_socket(NULL);
+	E.n26 = e2e_udp_socket(NULL);
 	for (int k = 0; k < 3; k++)
-		snprintf(addr[k], sizeof(addr[k]), "127.0.0.1:%d", free_port());
-	{
-		struct sockaddr_in a;
-		socklen_t len = sizeof(a);
-		getsockname(E.n26, (struct sockaddr *)&a, &len);
-		snprintf(amf_mme, sizeof(amf_mme), "127.0.0.1:%d", ntohs(a.sin_port));
-	}
+		snprintf(addr[k], sizeof(addr[k]), "127.0.0.1:%d", nasmac__free_port());
+	snprintf(amf_mme, sizeof(amf_mme), "127.0.0.1:%d", e2e_port_of(E.n26));
 	/* Each MME on its own durable store in the test's directory, --sync nosync: collect()
 	 * takes an Echo Response as the end of a burst's answers (20 ms after it), and an fsync
 	 * per group commit on a busy shared disk can take longer than that. What survives what
@@ -1484,9 +1258,9 @@ static int setup(void **state)
 			  "4", NULL };
 	char *amf[] = { (char *)E.nasmacd, "amf", "--listen", addr[2], "--mme", amf_mme,
 			"--backend", "cpu", "--t3-ms", "100", "--n3", "2", NULL };
-	spawn(&E.mme, "mme", "serving N26", mme);
-	spawn(&E.mme_small, "mme_small", "serving N26", small);
-	spawn(&E.amf, "amf", "UE test link on", amf);
+	e2e_spawn(&E.mme, E.dir, "mme", "serving N26", mme);
+	e2e_spawn(&E.mme_small, E.dir, "mme_small", "serving N26", small);
+	e2e_spawn(&E.amf, E.dir, "amf", "UE test link on", amf);
 	assert_int_equal(nasmac__parse_addr(addr[0], &E.mme.addr), 0);
 	assert_int_equal(nasmac__parse_addr(addr[1], &E.mme_small.addr), 0);
 	assert_int_equal(nasmac__parse_addr(addr[2], &E.amf.addr), 0);
@@ -1495,16 +1269,11 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	stop(&E.mme);
-	stop(&E.mme_small);
-	stop(&E.amf);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", E.dir);
-	if (getenv("ROBUST_KEEP"))
-		fprintf(stderr, "robust: logs kept in %s\n", E.dir);
-	else if (system(cmd))
+	e2e_stop(&E.mme);
+	e2e_stop(&E.mme_small);
+	e2e_stop(&E.amf);
+	if (e2e_remove_dir(E.dir, "ROBUST_KEEP"))
 		return -1;
 	free(E.ues);
 	free(E.allowed);
@@ -1537,13 +1306,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test(t_amf_n26_wrong_kasme),
 	};
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s NASMACD\n", argv[0]);
-		return 2;
-	}
-	E.nasmacd = argv[1];
-	signal(SIGPIPE, SIG_IGN);
-	if (getenv("ROBUST_ONLY")) /* a glob over the test names, for debugging */
-		cmocka_set_test_filter(getenv("ROBUST_ONLY"));
-	return cmocka_run_group_tests_name("e2e robust", tests, setup, teardown);
+	return e2e_main(argc, argv, &E.nasmacd, "e2e robust", "ROBUST_ONLY", tests,
+			sizeof(tests) / sizeof(tests[0]), setup, teardown);
 }

@@ -17,15 +17,10 @@ set -eu
 
 BIN=$1
 TSHARK=${TSHARK:-tshark}
-T=$(mktemp -d /tmp/nasmac-e2e-pcap.XXXXXX)
-trap 'rm -rf "$T"' EXIT INT TERM
-fails=0
+E2E_NAME=robust_pcap
+. "$(dirname "$0")/lib.sh"
+e2e_tmpdir e2e-pcap
 checks=0
-
-bad() {
-	fails=$((fails + 1))
-	echo "robust_pcap: FAIL: $*"
-}
 
 # expect NAME GOT WANT
 expect() {
@@ -46,10 +41,6 @@ ts() {
 # count FILE FILTER: records matching a display filter.
 count() {
 	ts -r "$1" -Y "$2" | wc -l | tr -d ' '
-}
-
-json_field() {
-	tr -d '{}" ' <"$1" | tr ',' '\n' | grep "^$2:" | cut -d: -f2
 }
 
 check_caps() {

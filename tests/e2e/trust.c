@@ -47,7 +47,9 @@
 #include "gtp_txn.h"
 #include "host.h"
 #include "ue.h"
-#include "wire.h"
+#include "e2e.h"
+#include "gtp.h"
+#include "nas.h"
 
 #define N_UES 64u
 #define IE_MM_EPS 107u
@@ -55,23 +57,11 @@
 #define IE_CRM 116u
 #define ACK_TIMEOUT_MS 300
 
-struct daemon {
-	pid_t pid;
-	char log[256];
-	struct sockaddr_in addr;
-};
-
-struct ctrs {
-	char name[48][24];
-	uint64_t val[48];
-	int n;
-};
-
 static struct {
 	char dir[64], db[128];
 	const char *nasmacd;
 	struct nasmac__uesim *ues;
-	struct daemon mme, mme_short, amf;
+	struct e2e_daemon mme, mme_short, amf;
 	int cli;   /* the test as an AMF towards the MMEs */
 	int ue;    /* the UE side of the AMF's test link */
 	int stand; /* the stand-in MME the AMF is given: silent unless the test answers */
@@ -80,180 +70,7 @@ static struct {
 } E;
 
 /* ------------------------------------------------------------------------------------------ */
-/* Utilities (the daemons' handling as in robust.c) */
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf)
-		buf[fread(buf, 1, (size_t)n, f)] = '\0';
-	fclose(f);
-	return buf;
-}
-
-static int count_str(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	for (const char *p = hay; p && (p = strstr(p, needle)); p++)
-		n++;
-	return n;
-}
-
-static int log_count(const struct daemon *d, const char *needle)
-{
-	char *s = slurp(d->log);
-	int n = count_str(s, needle);
-
-	free(s);
-	return n;
-}
-
-static int udp_socket(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), sz = 4 << 20;
-
-	assert_true(fd >= 0);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	return fd;
-}
-
-static int port_of(int fd)
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
-
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	return ntohs(a.sin_port);
-}
-
-static void tx(int fd, const struct sockaddr_in *to, const void *buf, size_t len)
-{
-	assert_int_equal(sendto(fd, buf, len, 0, (const struct sockaddr *)to, sizeof(*to)),
-			 (ssize_t)len);
-}
-
-/* One datagram within ms, or 0. */
-static size_t rx(int fd, uint8_t *buf, size_t size, int ms, struct sockaddr_in *from)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	socklen_t fl = sizeof(*from);
-	struct sockaddr_in dummy;
-	ssize_t n;
-
-	if (poll(&p, 1, ms) <= 0)
-		return 0;
-	n = recvfrom(fd, buf, size, 0, (struct sockaddr *)(from ? from : &dummy), &fl);
-	return n > 0 ? (size_t)n : 0;
-}
-
-static void drain(int fd)
-{
-	uint8_t buf[4096];
-
-	while (rx(fd, buf, sizeof(buf), 0, NULL))
-		;
-}
-
-static void spawn(struct daemon *d, const char *name, char **argv)
-{
-	snprintf(d->log, sizeof(d->log), "%s/%s.log", E.dir, name);
-	d->pid = fork();
-	assert_true(d->pid >= 0);
-	if (d->pid == 0) {
-		(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (!freopen(d->log, "w", stderr))
-			_exit(126);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	for (int t = 0; t < 20000; t += 10) {
-		if (log_count(d, "serving N26") || log_count(d, "UE test link on"))
-			return;
-		if (waitpid(d->pid, NULL, WNOHANG) != 0) {
-			d->pid = 0;
-			fail_msg("%s did not start (log %s)", name, d->log);
-		}
-		sleep_ms(10);
-	}
-	fail_msg("%s did not start (log %s)", name, d->log);
-}
-
-static void stop(struct daemon *d)
-{
-	int st;
-
-	if (d->pid <= 0)
-		return;
-	kill(d->pid, SIGTERM);
-	waitpid(d->pid, &st, 0);
-	d->pid = 0;
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
-}
-
-static void snap(struct daemon *d, struct ctrs *c)
-{
-	int before = log_count(d, "counters (SIGUSR1)");
-	char *s, *line, *tok, *save;
-
-	assert_true(d->pid > 0);
-	kill(d->pid, SIGUSR1);
-	for (int t = 0; log_count(d, "counters (SIGUSR1)") <= before; t += 5) {
-		assert_true(t < 5000);
-		sleep_ms(5);
-	}
-	s = slurp(d->log);
-	line = strstr(s, "counters (SIGUSR1)");
-	for (char *p; line && (p = strstr(line + 1, "counters (SIGUSR1)"));)
-		line = p;
-	line[strcspn(line, "\n")] = '\0';
-	memset(c, 0, sizeof(*c));
-	for (tok = strtok_r(line, " ", &save); tok && c->n < 48; tok = strtok_r(NULL, " ", &save)) {
-		char *eq = strchr(tok, '=');
-		if (!eq || eq - tok >= 24)
-			continue;
-		memcpy(c->name[c->n], tok, (size_t)(eq - tok));
-		c->val[c->n++] = strtoull(eq + 1, NULL, 10);
-	}
-	free(s);
-}
-
-static uint64_t ctr(const struct ctrs *c, const char *name)
-{
-	for (int i = 0; i < c->n; i++)
-		if (!strcmp(c->name[i], name))
-			return c->val[i];
-	fail_msg("no counter %s", name);
-	return 0;
-}
-
-static void moved(const struct ctrs *a, const struct ctrs *b, const char *name, uint64_t want)
-{
-	uint64_t d = ctr(b, name) - ctr(a, name);
-
-	if (d != want)
-		fail_msg("counter %s moved by %llu, expected %llu", name, (unsigned long long)d,
-			 (unsigned long long)want);
-}
+/* Utilities (the daemons themselves: e2e.c) */
 
 static uint32_t next_seq(void)
 {
@@ -269,16 +86,6 @@ static uint32_t get24(const uint8_t *p)
 static uint32_t get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | get24(p + 1);
-}
-
-static size_t ie_off(const uint8_t *buf, size_t len, uint8_t type)
-{
-	for (size_t off = 12; off + 4 <= len;) {
-		if (buf[off] == type)
-			return off;
-		off += 4u + ((size_t)buf[off + 1] << 8 | buf[off + 2]);
-	}
-	return 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -298,7 +105,7 @@ static void pump_ue(struct nasmac__uesim *u, int ms, struct dl *d)
 	memset(d, 0, sizeof(*d));
 	while (nasmac__now_ns() < end) {
 		int left = (int)((end - nasmac__now_ns()) / 1000000u) + 1;
-		size_t n = rx(E.ue, buf, sizeof(buf), left, NULL);
+		size_t n = e2e_rx(E.ue, buf, sizeof(buf), left, NULL);
 		struct nasmac__link_frame f;
 		int rc;
 
@@ -316,7 +123,7 @@ static void pump_ue(struct nasmac__uesim *u, int ms, struct dl *d)
 		if (rc < 0)
 			fail_msg("UE %llu: %s", (unsigned long long)u->link_id, u->why);
 		if (rc > 0)
-			tx(E.ue, &E.amf.addr, out, (size_t)rc);
+			e2e_tx(E.ue, &E.amf.addr, out, (size_t)rc);
 	}
 }
 
@@ -330,9 +137,9 @@ static void start_registration(struct nasmac__uesim *u, struct nasmac__ctx_req *
 	u->state = NASMAC__SIM_IDLE;
 	assert_int_equal(nasmac__uesim_build(u), 0);
 	u->state = NASMAC__SIM_SENT;
-	drain(E.stand);
-	tx(E.ue, &E.amf.addr, u->frame, u->frame_len);
-	*req_len = rx(E.stand, req, 1024, 2000, amf_n26);
+	e2e_drain(E.stand);
+	e2e_tx(E.ue, &E.amf.addr, u->frame, u->frame_len);
+	*req_len = e2e_rx(E.stand, req, 1024, 2000, amf_n26);
 	assert_true(*req_len > 12);
 	assert_int_equal(req[1], NASMAC__GTP_CTX_REQ);
 	assert_int_equal(nasmac__gtp_dec_ctx_req(req, *req_len, q), 0);
@@ -381,7 +188,7 @@ static void t_amf_forged_response(void **state)
 	struct nasmac__uesim atk = E.ues[1]; /* the victim's identity, the attacker's key */
 	struct nasmac__ctx_req q;
 	struct sockaddr_in amf_n26, from;
-	struct ctrs c0, c1;
+	struct e2e_ctrs c0, c1;
 	uint8_t req[1024], rsp[512], bad[512], ack[512];
 	size_t req_len, rsp_len, n;
 	struct dl d;
@@ -391,47 +198,47 @@ static void t_amf_forged_response(void **state)
 	assert_int_equal(nasmac__ue_derive(&atk.ctx), 0);
 	start_registration(&atk, &q, req, &req_len, &amf_n26);
 	rsp_len = forge_rsp(&atk, &q, rsp, sizeof(rsp));
-	snap(&E.amf, &c0);
+	e2e_snap(&E.amf, &c0);
 	for (int k = 0; k < 20; k++)
-		tx(E.atk, &amf_n26, rsp, rsp_len);
+		e2e_tx(E.atk, &amf_n26, rsp, rsp_len);
 	/* From the right port: the TEID or the sequence number wrong. */
 	memcpy(bad, rsp, rsp_len);
 	bad[7] ^= 0x01;
-	tx(E.stand, &amf_n26, bad, rsp_len);
+	e2e_tx(E.stand, &amf_n26, bad, rsp_len);
 	memcpy(bad, rsp, rsp_len);
 	bad[10] ^= 0x01;
-	tx(E.stand, &amf_n26, bad, rsp_len);
+	e2e_tx(E.stand, &amf_n26, bad, rsp_len);
 	pump_ue(&atk, 400, &d);
 	if (d.smc || d.accept)
 		fail_msg("the AMF took a forged Context Response: %u SMC, %u Registration Accept",
 			 d.smc, d.accept);
 	assert_int_equal(d.n, 0);
-	snap(&E.amf, &c1);
-	moved(&c0, &c1, "gtp_wrong_peer", 20);
-	moved(&c0, &c1, "gtp_wrong_teid", 1);
-	moved(&c0, &c1, "gtp_unexpected", 1);
-	moved(&c0, &c1, "accepted", 0);
-	assert_true(log_count(&E.amf, "not the MME: dropped") >= 1);
+	e2e_snap(&E.amf, &c1);
+	e2e_moved(&c0, &c1, "gtp_wrong_peer", 20);
+	e2e_moved(&c0, &c1, "gtp_wrong_teid", 1);
+	e2e_moved(&c0, &c1, "gtp_unexpected", 1);
+	e2e_moved(&c0, &c1, "accepted", 0);
+	assert_true(e2e_log_count(&E.amf, "not the MME: dropped") >= 1);
 
 	/* The same response from the stand-in MME's port is the MME's answer: taken, and the UE
 	 * with that key registers. The Context Acknowledge goes to that port, with the MME's
 	 * TEID and the request's sequence number. */
-	tx(E.stand, &amf_n26, rsp, rsp_len);
+	e2e_tx(E.stand, &amf_n26, rsp, rsp_len);
 	pump_ue(&atk, 400, &d);
 	assert_int_equal(d.smc, 1);
 	assert_int_equal(d.accept, 1);
 	assert_int_equal(atk.state, NASMAC__SIM_DONE);
 	assert_int_equal(atk.outcome, NASMAC__DIAG_NONE);
 	do {
-		n = rx(E.stand, ack, sizeof(ack), 1000, &from);
+		n = e2e_rx(E.stand, ack, sizeof(ack), 1000, &from);
 		assert_true(n > 0);
 	} while (ack[1] == NASMAC__GTP_CTX_REQ); /* T3 retransmissions */
 	assert_int_equal(ack[1], NASMAC__GTP_CTX_ACK);
 	assert_int_equal(get32(ack + 4), 0x5eed0001u);
 	assert_int_equal(get24(ack + 8), q.h.seq);
 	assert_true(from.sin_port == amf_n26.sin_port);
-	snap(&E.amf, &c1);
-	moved(&c0, &c1, "accepted", 1);
+	e2e_snap(&E.amf, &c1);
+	e2e_moved(&c0, &c1, "accepted", 1);
 	explicit_bzero(&atk, sizeof(atk));
 }
 
@@ -465,7 +272,7 @@ static void t_amf_ids_unpredictable(void **state)
 		r.cause = NASMAC__CAUSE_CONTEXT_NOT_FOUND;
 		n = nasmac__gtp_enc_ctx_rsp(&r, rsp, sizeof(rsp));
 		assert_true(n > 0);
-		tx(E.stand, &amf_n26, rsp, (size_t)n);
+		e2e_tx(E.stand, &amf_n26, rsp, (size_t)n);
 		pump_ue(u, 150, &d);
 		assert_int_equal(d.reject, 1);
 		assert_int_equal(u->outcome, NASMAC__DIAG_UNKNOWN);
@@ -498,7 +305,7 @@ static size_t valid_req(uint32_t i, uint32_t seq, uint32_t teid, uint8_t *buf, s
 /* The MME's answer on cli, decoded; returns its length. */
 static size_t mme_answer(struct nasmac__ctx_rsp *r, uint8_t *buf, size_t size)
 {
-	size_t n = rx(E.cli, buf, size, 2000, NULL);
+	size_t n = e2e_rx(E.cli, buf, size, 2000, NULL);
 
 	assert_true(n > 12);
 	assert_int_equal(buf[1], NASMAC__GTP_CTX_RSP);
@@ -508,7 +315,7 @@ static size_t mme_answer(struct nasmac__ctx_rsp *r, uint8_t *buf, size_t size)
 
 static int has_context(const uint8_t *buf, size_t len, const struct nasmac__ctx_rsp *r)
 {
-	return ie_off(buf, len, IE_MM_EPS) || r->has_mm || r->has_kamf;
+	return e2e_ie_off(buf, len, IE_MM_EPS) || r->has_mm || r->has_kamf;
 }
 
 static void send_ack(int fd, const struct sockaddr_in *to, uint32_t teid, uint32_t seq,
@@ -523,20 +330,20 @@ static void send_ack(int fd, const struct sockaddr_in *to, uint32_t teid, uint32
 	a.cause = cause;
 	n = nasmac__gtp_enc_ctx_ack(&a, buf, sizeof(buf));
 	assert_true(n > 0);
-	tx(fd, to, buf, (size_t)n);
+	e2e_tx(fd, to, buf, (size_t)n);
 }
 
 /* The MME has read everything sent to it before (an Echo Request on the same socket). */
-static void barrier(struct daemon *d)
+static void barrier(struct e2e_daemon *d)
 {
 	static const uint8_t echo[] = { 0x40, NASMAC__GTP_ECHO_REQ, 0, 9, 0xff, 0xff, 0xf0, 0,
 					3, 0, 1, 0, 0 };
 	uint8_t buf[512];
 	size_t n;
 
-	tx(E.cli, &d->addr, echo, sizeof(echo));
+	e2e_tx(E.cli, &d->addr, echo, sizeof(echo));
 	do {
-		n = rx(E.cli, buf, sizeof(buf), 2000, NULL);
+		n = e2e_rx(E.cli, buf, sizeof(buf), 2000, NULL);
 		assert_true(n > 0);
 	} while (buf[1] != NASMAC__GTP_ECHO_RSP);
 }
@@ -546,34 +353,34 @@ static void barrier(struct daemon *d)
 static void t_mme_spoofed_ack(void **state)
 {
 	struct nasmac__ctx_rsp r;
-	struct ctrs c0, c1;
+	struct e2e_ctrs c0, c1;
 	uint8_t buf[1024];
 	size_t n;
 	uint32_t seq = next_seq();
 
 	(void)state;
 	n = valid_req(20, seq, 77, buf, sizeof(buf));
-	tx(E.cli, &E.mme.addr, buf, n);
+	e2e_tx(E.cli, &E.mme.addr, buf, n);
 	n = mme_answer(&r, buf, sizeof(buf));
 	assert_int_equal(r.cause, NASMAC__CAUSE_ACCEPTED);
 	assert_true(r.has_fteid);
 	assert_int_equal(r.h.teid, 77);
-	snap(&E.mme, &c0);
+	e2e_snap(&E.mme, &c0);
 	send_ack(E.atk, &E.mme.addr, r.fteid_teid, seq, NASMAC__CAUSE_ACCEPTED);
 	send_ack(E.atk, &E.mme.addr, r.fteid_teid, seq, NASMAC__CAUSE_USER_AUTH_FAILED);
 	send_ack(E.cli, &E.mme.addr, r.fteid_teid, seq ^ 1, NASMAC__CAUSE_ACCEPTED);
 	barrier(&E.mme);
-	snap(&E.mme, &c1);
-	moved(&c0, &c1, "acks", 0);
-	moved(&c0, &c1, "acks_rejected", 0);
-	moved(&c0, &c1, "acks_spoofed", 3);
+	e2e_snap(&E.mme, &c1);
+	e2e_moved(&c0, &c1, "acks", 0);
+	e2e_moved(&c0, &c1, "acks_rejected", 0);
+	e2e_moved(&c0, &c1, "acks_spoofed", 3);
 	/* The context still awaits its Ack: the right one is taken, once. */
 	send_ack(E.cli, &E.mme.addr, r.fteid_teid, seq, NASMAC__CAUSE_ACCEPTED);
 	send_ack(E.cli, &E.mme.addr, r.fteid_teid, seq, NASMAC__CAUSE_ACCEPTED);
 	barrier(&E.mme);
-	snap(&E.mme, &c1);
-	moved(&c0, &c1, "acks", 1);
-	moved(&c0, &c1, "acks_unknown", 1);
+	e2e_snap(&E.mme, &c1);
+	e2e_moved(&c0, &c1, "acks", 1);
+	e2e_moved(&c0, &c1, "acks_unknown", 1);
 	explicit_bzero(&r, sizeof(r));
 }
 
@@ -588,7 +395,7 @@ static void t_mme_teid_unpredictable(void **state)
 		uint8_t buf[1024];
 		size_t n = valid_req(30 + k, next_seq(), 5, buf, sizeof(buf));
 
-		tx(E.cli, &E.mme.addr, buf, n);
+		e2e_tx(E.cli, &E.mme.addr, buf, n);
 		mme_answer(&r, buf, sizeof(buf));
 		assert_int_equal(r.cause, NASMAC__CAUSE_ACCEPTED);
 		big += r.fteid_teid > 0x10000u;
@@ -602,25 +409,25 @@ static void t_mme_teid_unpredictable(void **state)
 static void t_mme_ack_timeout(void **state)
 {
 	struct nasmac__ctx_rsp r;
-	struct ctrs c0, c1;
+	struct e2e_ctrs c0, c1;
 	uint8_t buf[1024];
 	uint32_t seq = next_seq();
 	size_t n;
 
 	(void)state;
-	snap(&E.mme_short, &c0);
+	e2e_snap(&E.mme_short, &c0);
 	n = valid_req(40, seq, 9, buf, sizeof(buf));
-	tx(E.cli, &E.mme_short.addr, buf, n);
+	e2e_tx(E.cli, &E.mme_short.addr, buf, n);
 	mme_answer(&r, buf, sizeof(buf));
 	assert_int_equal(r.cause, NASMAC__CAUSE_ACCEPTED);
-	sleep_ms(ACK_TIMEOUT_MS + 400);
-	snap(&E.mme_short, &c1);
-	moved(&c0, &c1, "ack_timeouts", 1);
+	e2e_sleep_ms(ACK_TIMEOUT_MS + 400);
+	e2e_snap(&E.mme_short, &c1);
+	e2e_moved(&c0, &c1, "ack_timeouts", 1);
 	send_ack(E.cli, &E.mme_short.addr, r.fteid_teid, seq, NASMAC__CAUSE_ACCEPTED);
 	barrier(&E.mme_short);
-	snap(&E.mme_short, &c1);
-	moved(&c0, &c1, "acks", 0);
-	moved(&c0, &c1, "acks_unknown", 1);
+	e2e_snap(&E.mme_short, &c1);
+	e2e_moved(&c0, &c1, "acks", 0);
+	e2e_moved(&c0, &c1, "acks_unknown", 1);
 	explicit_bzero(&r, sizeof(r));
 }
 
@@ -636,16 +443,16 @@ static void t_mme_retransmission_whole(void **state)
 
 	(void)state;
 	n = valid_req(i, seq, 11, req, sizeof(req));
-	tx(E.cli, &E.mme.addr, req, n);
+	e2e_tx(E.cli, &E.mme.addr, req, n);
 	n_first = mme_answer(&r, first, sizeof(first));
 	assert_true(has_context(first, n_first, &r));
 	/* One flipped octet of the M-TMSI in the TAU Request's old GUTI (octet 20 of the NAS
 	 * PDU: header, NAS-MAC, SQN, then the plain message), same length. */
 	memcpy(other, req, n);
-	off = ie_off(other, n, IE_CRM);
+	off = e2e_ie_off(other, n, IE_CRM);
 	assert_true(off > 0);
 	other[off + 4 + 1 + 20] ^= 0x01;
-	tx(E.cli, &E.mme.addr, other, n);
+	e2e_tx(E.cli, &E.mme.addr, other, n);
 	n_other = mme_answer(&r, buf, sizeof(buf));
 	if (has_context(buf, n_other, &r))
 		fail_msg("a request with a flipped M-TMSI octet got the context (cause %u)",
@@ -653,13 +460,13 @@ static void t_mme_retransmission_whole(void **state)
 	/* The same NAS message under another F-TEID. */
 	n_other = (size_t)nasmac__uesim_ctx_req(&E.ues[i].ctx, E.ues[i].ctx.ul_count, seq, 12, 0,
 						other, sizeof(other));
-	tx(E.cli, &E.mme.addr, other, n_other);
+	e2e_tx(E.cli, &E.mme.addr, other, n_other);
 	n_other = mme_answer(&r, buf, sizeof(buf));
 	if (has_context(buf, n_other, &r))
 		fail_msg("a request with another F-TEID got the context (cause %u, TEID %u)",
 			 r.cause, r.h.teid);
 	/* The identical request is a retransmission: the same answer, octet for octet. */
-	tx(E.cli, &E.mme.addr, req, n);
+	e2e_tx(E.cli, &E.mme.addr, req, n);
 	n_other = mme_answer(&r, buf, sizeof(buf));
 	assert_int_equal(n_other, n_first);
 	assert_memory_equal(buf, first, n_first);
@@ -693,7 +500,7 @@ static void t_mme_missing_fteid(void **state)
 	q.rat = 10;
 	n = nasmac__gtp_enc_ctx_req(&q, buf, sizeof(buf));
 	assert_true(n > 0);
-	tx(E.cli, &E.mme.addr, buf, (size_t)n);
+	e2e_tx(E.cli, &E.mme.addr, buf, (size_t)n);
 	n = (int)mme_answer(&r, buf, sizeof(buf));
 	if (has_context(buf, (size_t)n, &r))
 		fail_msg("a Context Request without F-TEID got the context (cause %u)", r.cause);
@@ -702,7 +509,7 @@ static void t_mme_missing_fteid(void **state)
 	assert_memory_equal(buf + 12, cause_ie, sizeof(cause_ie));
 	/* That COUNT was not spent. */
 	n = (int)valid_req(51, next_seq(), 3, buf, sizeof(buf));
-	tx(E.cli, &E.mme.addr, buf, (size_t)n);
+	e2e_tx(E.cli, &E.mme.addr, buf, (size_t)n);
 	mme_answer(&r, buf, sizeof(buf));
 	assert_int_equal(r.cause, NASMAC__CAUSE_ACCEPTED);
 	explicit_bzero(&r, sizeof(r));
@@ -723,7 +530,7 @@ static void t_mme_offending_ie(void **state)
 	for (int k = 0; k < 3; k++) {
 		n = (size_t)nasmac__uesim_ctx_req(&E.ues[57].ctx, E.ues[57].ctx.ul_count + 1,
 						  next_seq(), 3, 0, buf, sizeof(buf));
-		off = ie_off(buf, n, k == 2 ? IE_CRM : 117);
+		off = e2e_ie_off(buf, n, k == 2 ? IE_CRM : 117);
 		assert_true(off > 0);
 		if (k == 1) { /* GUTI 9 octets: cut its last octet */
 			memmove(buf + off + 13, buf + off + 14, n - off - 14);
@@ -736,7 +543,7 @@ static void t_mme_offending_ie(void **state)
 		}
 		buf[2] = (uint8_t)((n - 4) >> 8);
 		buf[3] = (uint8_t)(n - 4);
-		tx(E.cli, &E.mme.addr, buf, n);
+		e2e_tx(E.cli, &E.mme.addr, buf, n);
 		n = mme_answer(&r, buf, sizeof(buf));
 		assert_false(has_context(buf, n, &r));
 		assert_int_equal(r.cause, want[k].cause);
@@ -767,16 +574,16 @@ static void t_mme_imsi_contradicts_guti(void **state)
 	n += 4 + k;
 	buf[2] = (uint8_t)((n - 4) >> 8);
 	buf[3] = (uint8_t)(n - 4);
-	tx(E.cli, &E.mme.addr, buf, n);
+	e2e_tx(E.cli, &E.mme.addr, buf, n);
 	n = mme_answer(&r, buf, sizeof(buf));
 	if (has_context(buf, n, &r))
 		fail_msg("an IMSI IE contradicting the GUTI was ignored (cause %u)", r.cause);
 	assert_int_equal(r.cause, 96); /* IMSI/IMEI not known */
-	assert_true(log_count(&E.mme, "contradicts the GUTI") >= 1);
+	assert_true(e2e_log_count(&E.mme, "contradicts the GUTI") >= 1);
 	/* UE 52's COUNT was not spent. */
 	E.ues[52].ctx.ul_count--;
 	n = valid_req(52, next_seq(), 3, buf, sizeof(buf));
-	tx(E.cli, &E.mme.addr, buf, n);
+	e2e_tx(E.cli, &E.mme.addr, buf, n);
 	mme_answer(&r, buf, sizeof(buf));
 	assert_int_equal(r.cause, NASMAC__CAUSE_ACCEPTED);
 	explicit_bzero(&r, sizeof(r));
@@ -789,24 +596,25 @@ static void t_mme_mismatch_logged(void **state)
 	struct nasmac__ue c = E.ues[54].ctx;
 	uint8_t buf[1024];
 	size_t n, off;
-	int ksi0 = log_count(&E.mme, "KSI is not the one"), guti0 = log_count(&E.mme, "another GUTI");
+	int ksi0 = e2e_log_count(&E.mme, "KSI is not the one");
+	int guti0 = e2e_log_count(&E.mme, "another GUTI");
 
 	(void)state;
 	c.ksi = (uint8_t)((c.ksi + 1) % 7);
 	n = (size_t)nasmac__uesim_ctx_req(&c, c.ul_count + 1, next_seq(), 3, 0, buf, sizeof(buf));
-	tx(E.cli, &E.mme.addr, buf, n);
+	e2e_tx(E.cli, &E.mme.addr, buf, n);
 	mme_answer(&r, buf, sizeof(buf));
 	assert_int_equal(r.cause, NASMAC__CAUSE_USER_AUTH_FAILED);
 	/* UE 54's TAU, the GUTI IE of UE 55. */
 	n = (size_t)nasmac__uesim_ctx_req(&E.ues[54].ctx, E.ues[54].ctx.ul_count + 1, next_seq(), 3,
 					  0, buf, sizeof(buf));
-	off = ie_off(buf, n, 117);
+	off = e2e_ie_off(buf, n, 117);
 	memcpy(buf + off + 4, E.ues[55].ctx.guti, NASMAC__GUTI_LEN);
-	tx(E.cli, &E.mme.addr, buf, n);
+	e2e_tx(E.cli, &E.mme.addr, buf, n);
 	mme_answer(&r, buf, sizeof(buf));
 	assert_int_equal(r.cause, NASMAC__CAUSE_USER_AUTH_FAILED);
-	assert_int_equal(log_count(&E.mme, "KSI is not the one"), ksi0 + 1);
-	assert_int_equal(log_count(&E.mme, "another GUTI"), guti0 + 1);
+	assert_int_equal(e2e_log_count(&E.mme, "KSI is not the one"), ksi0 + 1);
+	assert_int_equal(e2e_log_count(&E.mme, "another GUTI"), guti0 + 1);
 	explicit_bzero(&c, sizeof(c));
 }
 
@@ -834,7 +642,7 @@ static void t_mme_fig3_kamf_no_kasme(void **state)
 	q.has_guti = 1;
 	memcpy(q.guti, u->ctx.guti, sizeof(q.guti));
 	q.has_crm = 1;
-	q.crm_type = nasmac__crm_type_rr();
+	q.crm_type = NASMAC__CRM_RR;
 	q.crm = f.pdu[0];
 	q.crm_len = f.pdu_len[0];
 	q.has_fteid = 1;
@@ -842,10 +650,10 @@ static void t_mme_fig3_kamf_no_kasme(void **state)
 	q.fteid_teid = 21;
 	q.rat = 10;
 	n = (size_t)nasmac__gtp_enc_ctx_req(&q, buf, sizeof(buf));
-	tx(E.cli, &E.mme.addr, buf, n);
+	e2e_tx(E.cli, &E.mme.addr, buf, n);
 	n = mme_answer(&r, buf, sizeof(buf));
 	assert_int_equal(r.cause, NASMAC__CAUSE_ACCEPTED);
-	if (ie_off(buf, n, IE_MM_EPS) || r.has_mm)
+	if (e2e_ie_off(buf, n, IE_MM_EPS) || r.has_mm)
 		fail_msg("FIG. 3 with K_AMF from the MME carries an MM Context (K_ASME field %s)",
 			 r.kasme[0] | r.kasme[31] ? "set" : "zero");
 	assert_true(r.has_kamf && r.has_sec);
@@ -863,14 +671,14 @@ static void t_mme_echo_vnsi_limited(void **state)
 	uint8_t echo[] = { 0x40, NASMAC__GTP_ECHO_REQ, 0, 9, 0, 0, 1, 0, 3, 0, 1, 0, 0 };
 	uint8_t v1[12] = { 0x32, 1, 0, 4, 0, 0, 0, 0, 0, 1, 0, 0 };
 	uint8_t buf[512];
-	int fd = udp_socket(), n_echo = 0, n_vnsi = 0;
+	int fd = e2e_udp_socket(NULL), n_echo = 0, n_vnsi = 0;
 
 	(void)state;
 	for (int k = 0; k < 1000; k++)
-		tx(fd, &E.mme.addr, echo, sizeof(echo));
+		e2e_tx(fd, &E.mme.addr, echo, sizeof(echo));
 	for (int k = 0; k < 1000; k++)
-		tx(fd, &E.mme.addr, v1, sizeof(v1));
-	for (size_t n; (n = rx(fd, buf, sizeof(buf), 500, NULL));) {
+		e2e_tx(fd, &E.mme.addr, v1, sizeof(v1));
+	for (size_t n; (n = e2e_rx(fd, buf, sizeof(buf), 500, NULL));) {
 		n_echo += buf[1] == NASMAC__GTP_ECHO_RSP;
 		n_vnsi += buf[1] == NASMAC__GTP_VNSI;
 	}
@@ -889,18 +697,18 @@ static void t_mme_echo_vnsi_limited(void **state)
 static void t_log_burst_summary(void **state)
 {
 	uint8_t junk[40];
-	int fd = udp_socket(), before = log_count(&E.mme, "suppressed");
+	int fd = e2e_udp_socket(NULL), before = e2e_log_count(&E.mme, "suppressed");
 
 	(void)state;
 	memset(junk, 0x11, sizeof(junk)); /* GTP version 0: not GTPv2-C */
 	for (int k = 0; k < 50; k++)
-		tx(fd, &E.mme.addr, junk, sizeof(junk));
+		e2e_tx(fd, &E.mme.addr, junk, sizeof(junk));
 	close(fd);
-	for (int t = 0; t < 3000 && log_count(&E.mme, "suppressed") == before; t += 50)
-		sleep_ms(50);
-	if (log_count(&E.mme, "suppressed") == before)
+	for (int t = 0; t < 3000 && e2e_log_count(&E.mme, "suppressed") == before; t += 50)
+		e2e_sleep_ms(50);
+	if (e2e_log_count(&E.mme, "suppressed") == before)
 		fail_msg("no \"suppressed\" line 3 s after a burst of 50 malformed datagrams");
-	assert_true(log_count(&E.mme, "not a GTPv2-C message") <= 10);
+	assert_true(e2e_log_count(&E.mme, "not a GTPv2-C message") <= 10);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -928,22 +736,14 @@ static int setup(void **state)
 	for (uint32_t i = 0; i < N_UES; i++)
 		E.ues[i].ctx.ul_count &= 0xffff;
 	assert_int_equal(nasmac__load_write_db(E.ues, N_UES, E.db), 0);
-	E.cli = udp_socket();
-	E.ue = udp_socket();
-	E.stand = udp_socket();
-	E.atk = udp_socket();
-	{
-		int p[3];
-		for (int k = 0; k < 3; k++) {
-			int fd = udp_socket();
-			p[k] = port_of(fd);
-			close(fd);
-		}
-		snprintf(mme_addr, sizeof(mme_addr), "127.0.0.1:%d", p[0]);
-		snprintf(short_addr, sizeof(short_addr), "127.0.0.1:%d", p[1]);
-		snprintf(amf_addr, sizeof(amf_addr), "127.0.0.1:%d", p[2]);
-	}
-	snprintf(stand_addr, sizeof(stand_addr), "127.0.0.1:%d", port_of(E.stand));
+	E.cli = e2e_udp_socket(NULL);
+	E.ue = e2e_udp_socket(NULL);
+	E.stand = e2e_udp_socket(NULL);
+	E.atk = e2e_udp_socket(NULL);
+	snprintf(mme_addr, sizeof(mme_addr), "127.0.0.1:%d", nasmac__free_port());
+	snprintf(short_addr, sizeof(short_addr), "127.0.0.1:%d", nasmac__free_port());
+	snprintf(amf_addr, sizeof(amf_addr), "127.0.0.1:%d", nasmac__free_port());
+	snprintf(stand_addr, sizeof(stand_addr), "127.0.0.1:%d", e2e_port_of(E.stand));
 	char ack_ms[16];
 	snprintf(ack_ms, sizeof(ack_ms), "%d", ACK_TIMEOUT_MS);
 	/* Each MME on its own durable store in the test's directory (never the system default). */
@@ -960,30 +760,23 @@ static int setup(void **state)
 	assert_int_equal(nasmac__parse_addr(mme_addr, &E.mme.addr), 0);
 	assert_int_equal(nasmac__parse_addr(short_addr, &E.mme_short.addr), 0);
 	assert_int_equal(nasmac__parse_addr(amf_addr, &E.amf.addr), 0);
-	spawn(&E.mme, "mme", mme);
-	spawn(&E.amf, "amf", amf);
+	e2e_spawn(&E.mme, E.dir, "mme", "serving N26", mme);
+	e2e_spawn(&E.amf, E.dir, "amf", "UE test link on", amf);
 	/* Its own case needs it; an MME without the option does not start (the test says so). */
 	E.mme_short.pid = 0;
 	if (!getenv("TRUST_NO_SHORT"))
-		spawn(&E.mme_short, "mme_short", mme_short);
+		e2e_spawn(&E.mme_short, E.dir, "mme_short", "serving N26", mme_short);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	stop(&E.mme);
-	stop(&E.amf);
-	stop(&E.mme_short);
-	if (getenv("TRUST_KEEP")) {
-		fprintf(stderr, "trust: logs kept in %s\n", E.dir);
-	} else {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", E.dir);
-		if (system(cmd))
-			return -1;
-	}
+	e2e_stop(&E.mme);
+	e2e_stop(&E.amf);
+	e2e_stop(&E.mme_short);
+	if (e2e_remove_dir(E.dir, "TRUST_KEEP"))
+		return -1;
 	free(E.ues);
 	return 0;
 }
@@ -1006,13 +799,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test(t_mme_echo_vnsi_limited),
 	};
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s NASMACD\n", argv[0]);
-		return 2;
-	}
-	E.nasmacd = argv[1];
-	signal(SIGPIPE, SIG_IGN);
-	if (getenv("TRUST_ONLY"))
-		cmocka_set_test_filter(getenv("TRUST_ONLY"));
-	return cmocka_run_group_tests_name("e2e trust", tests, setup, teardown);
+	return e2e_main(argc, argv, &E.nasmacd, "e2e trust", "TRUST_ONLY", tests,
+			sizeof(tests) / sizeof(tests[0]), setup, teardown);
 }

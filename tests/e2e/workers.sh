@@ -15,11 +15,8 @@ BIN=$1
 T=$(mktemp -d)
 PID=
 trap 'kill $PID 2>/dev/null; rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "workers: FAIL: $*"; }
-free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_n() { for _ in $(seq 200); do [ "$(grep -c "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0; sleep 0.05; done; return 1; }
+E2E_NAME=workers
+. "$(dirname "$0")/lib.sh"
 sum() { # LOG KEY: the key summed over every worker's exit counters
 	grep 'counters (exit)' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | awk '{s += $1} END {print s + 0}'
 }
@@ -30,7 +27,7 @@ P=$(free_port)
 "$BIN/nasmacd" mme --listen 127.0.0.1:$P --backend cpu --ue-db "$T/retx.db" --store "lmdb:$T/s1" \
 	--workers 2 >"$T/retx.log" 2>&1 &
 PID=$!
-wait_n "$T/retx.log" 'serving N26' 2 || bad "two workers did not start: $(cat "$T/retx.log")"
+wait_line "$T/retx.log" 'serving N26' 2 || bad "two workers did not start: $(cat "$T/retx.log")"
 "$BIN/flows_retx" --mme 127.0.0.1:$P >"$T/retx.out" 2>&1 && ok || bad "flows_retx: $(cat "$T/retx.out")"
 kill $PID; wait $PID; rc=$?; PID=
 [ $rc -eq 0 ] && ok || bad "SIGTERM: exit status $rc"
@@ -50,12 +47,11 @@ P=$(free_port) AP=$(free_port)
 PID=$!
 "$BIN/nasmacd" amf --listen 127.0.0.1:$AP --mme 127.0.0.1:$P --backend cpu >"$T/amf.log" 2>&1 &
 APID=$!
-wait_n "$T/mme.log" 'serving N26' 2 && wait_n "$T/amf.log" 'UE test link' 1 || bad "did not start"
+wait_line "$T/mme.log" 'serving N26' 2 && wait_line "$T/amf.log" 'UE test link' 1 || bad "did not start"
 "$BIN/nasmac" load --amf 127.0.0.1:$AP $OPTS --window 32 --json --no-progress >"$T/l1.json" 2>/dev/null
 "$BIN/nasmac" load --amf 127.0.0.1:$AP $OPTS --window 32 --json --no-progress >"$T/l2.json" 2>/dev/null
-field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], -1))' "$1" "$2"; }
-[ "$(field "$T/l1.json" registered)" = $N ] && ok || bad "first load: $(cat "$T/l1.json")"
-[ "$(field "$T/l2.json" registered)" = 0 ] && [ "$(field "$T/l2.json" rejected_replay)" = $N ] && ok ||
+[ "$(json_field "$T/l1.json" registered)" = $N ] && ok || bad "first load: $(cat "$T/l1.json")"
+[ "$(json_field "$T/l2.json" registered)" = 0 ] && [ "$(json_field "$T/l2.json" rejected_replay)" = $N ] && ok ||
 	bad "the replayed load: $(cat "$T/l2.json")"
 # Echo Recovery from both workers (sequence numbers 0..7 spread over them).
 rec=$(python3 - $P <<'PY'
@@ -82,7 +78,7 @@ done
 P=$(free_port)
 "$BIN/nasmacd" mme --listen 127.0.0.1:$P --backend cpu --store "lmdb:$T/s3" --workers 2 >"$T/k.log" 2>&1 &
 PID=$!
-wait_n "$T/k.log" 'serving N26' 2
+wait_line "$T/k.log" 'serving N26' 2
 # a worker: a child of the parent (from /proc, no procps needed)
 w=$(grep -l "^PPid:[[:space:]]*$PID$" /proc/[0-9]*/status 2>/dev/null | head -1 | cut -d/ -f3)
 kill -9 "$w"
@@ -93,5 +89,5 @@ wait $PID; rc=$?; PID=
 out=$("$BIN/nasmacd" mme --listen 127.0.0.1:$P --store memory: --workers 2 2>&1); rc=$?
 [ $rc -ne 0 ] && printf '%s' "$out" | grep -q "needs a store the workers share" && ok || bad "memory: with workers: $rc $out"
 
-echo "workers: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+echo "workers: $passes passed, $fails failed"
+[ $fails -eq 0 ]

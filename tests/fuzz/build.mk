@@ -1,4 +1,4 @@
-# libFuzzer targets of the wire.c decoders (helper H8): GTPv2-C, EPS NAS, 5GS NAS, each with
+# libFuzzer targets of the gtp.c and nas.c decoders: GTPv2-C, EPS NAS, 5GS NAS, each with
 # decode -> encode -> decode consistency checks, and of the UE test link frames as the AMF gets
 # them (link.c decoder, pcap.c link writer, the NAS decoders on each PDU), built with clang and
 # ASan+UBSan. `make test`
@@ -13,7 +13,7 @@ FUZZ_BINS := $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_NAMES))
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g $(FUZZ_SAN) -Wall -Wextra -MMD -MP \
 	-Idriver/include -Ihost/common -Itests/wire $(shell pkg-config --cflags libuv 2>/dev/null)
-FUZZ_LIB_OBJS := $(patsubst %,$(FUZZ_DIR)/obj/host/common/%.o,wire util link pcap log)
+FUZZ_LIB_OBJS := $(patsubst %,$(FUZZ_DIR)/obj/host/common/%.o,gtp nas util link pcap log)
 FUZZ_HARNESS_OBJS := $(patsubst %,$(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o,$(FUZZ_NAMES))
 FUZZ_GEN_CORPUS := $(BIN)/fuzz_gen_corpus
 
@@ -23,20 +23,18 @@ $(FUZZ_DIR)/obj/tests/fuzz/%.o: FUZZ_WERROR := -Werror
 $(FUZZ_DIR)/obj/%.o: %.c
 	@command -v $(FUZZ_CC) >/dev/null 2>&1 || \
 		{ echo "fuzz: $(FUZZ_CC) not found (apt-get install clang libclang-rt-14-dev)"; exit 1; }
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  FUZZCC  $<")
+	$(call say,FUZZCC,$<)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_WERROR) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^
 
 $(OBJ)/tests/fuzz/gen_corpus.o: CFLAGS += $(HOST_CFLAGS) -Itests/wire
 
-$(FUZZ_GEN_CORPUS): $(OBJ)/tests/fuzz/gen_corpus.o $(OBJ)/host/common/wire.o $(OBJ)/host/common/util.o \
-	$(OBJ)/host/common/link.o
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+$(FUZZ_GEN_CORPUS): $(OBJ)/tests/fuzz/gen_corpus.o $(OBJ)/host/common/gtp.o $(OBJ)/host/common/nas.o \
+	$(OBJ)/host/common/util.o $(OBJ)/host/common/link.o
+	$(call say,LD)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
 # Pattern-built objects would otherwise be deleted as intermediates and rebuilt every run.

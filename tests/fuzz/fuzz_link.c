@@ -12,7 +12,8 @@
 
 #include "fuzz.h"
 #include "host.h"
-#include "wire.h"
+#include "nas.h"
+#include "pcap.h"
 
 static uint8_t out[NASMAC__LINK_MAX];
 static struct nasmac__pcap *pcap;

@@ -9,7 +9,8 @@
 
 #include "fixtures.h"
 #include "host.h"
-#include "wire.h"
+#include "gtp.h"
+#include "nas.h"
 
 static int save(const char *dir, const char *sub, const char *name, const uint8_t *p, int n)
 {
@@ -81,7 +82,7 @@ int main(int argc, char **argv)
 
 	fx_ctx_req(&req, NASMAC__CRM_TAU, tau, (size_t)tau_len);
 	rc |= save(d, "gtp", "ctx_req_tau", buf, nasmac__gtp_enc_ctx_req(&req, buf, sizeof(buf)));
-	fx_ctx_req(&req, nasmac__crm_type_rr(), rr, (size_t)rr_len);
+	fx_ctx_req(&req, NASMAC__CRM_RR, rr, (size_t)rr_len);
 	rc |= save(d, "gtp", "ctx_req_fig3", buf, nasmac__gtp_enc_ctx_req(&req, buf, sizeof(buf)));
 	req.has_guti = 0;
 	req.has_imsi = 1;

@@ -4,15 +4,13 @@ $(OBJ)/tests/kernel/test_kernel.o: CFLAGS += -Isim -Idriver/src
 $(OBJ)/tests/kernel/test_kernel.o: $(SIM_LIBS)
 
 $(TEST_KERNEL_BIN): $(OBJ)/tests/kernel/test_kernel.o $(NASMAC_REF_OBJS) $(SIM_LIBS)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(NASMAC_REF_OBJS) $(SIM_LIBS) $(NASMAC_REF_LDLIBS) $(SIM_LDLIBS)
 
 # The AXI memory model on its own (sim/axi_mem.h): its checks catch what a wrong master does.
 TEST_AXI_MEM_BIN := $(BIN)/test_axi_mem
 $(TEST_AXI_MEM_BIN): tests/kernel/test_axi_mem.cc $(SIM_LIBS)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  CXX     $@")
+	$(call say,CXX)
 	$(Q)$(CXX) -std=c++17 -O1 -g -Wall -Wextra -Werror $(filter -fsanitize%,$(CFLAGS)) -Isim -o $@ $< \
 		$(SIM_BASE)/sim/axi_mem.o
 

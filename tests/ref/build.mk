@@ -1,20 +1,18 @@
 # Tests of the reference crypto (driver/src/ref/) and of `nasmac mac` / `nasmac kdf`.
 # test-ref: known answers (tests/vectors/*) and differential tests against libipsec-mb and
 # OpenSSL; test-ref-san: the same under ASan+UBSan (build/san); test-ref-tool: the CLI.
-REF_TEST_COMMON := $(OBJ)/tests/ref/vec.o
+REF_TEST_COMMON := $(OBJ)/tests/ref/vec.o $(OBJ)/host/common/hex.o
 # The tests reach the internals (raw keystreams, CMAC, UIA2 with any FRESH) through ref.h.
-$(OBJ)/tests/ref/%.o: CFLAGS += -Idriver/src/ref
+$(OBJ)/tests/ref/%.o: CFLAGS += -Idriver/src/ref -Ihost/common
 REF_KAT_BIN := $(BIN)/test_ref_kat
 REF_DIFF_BIN := $(BIN)/test_ref_diff
 
 $(REF_KAT_BIN): $(OBJ)/tests/ref/test_kat.o $(REF_TEST_COMMON) $(NASMAC_REF_OBJS)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(NASMAC_REF_LDLIBS)
 
 $(REF_DIFF_BIN): $(OBJ)/tests/ref/test_diff.o $(NASMAC_REF_OBJS)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka -lIPSec_MB $(NASMAC_REF_LDLIBS)
 
 .PHONY: test-ref test-ref-san test-ref-tool

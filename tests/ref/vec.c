@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 
+#include "hex.h"
+
 void vec_open(vec_file_t *v, const char *name)
 {
 	static char path[512];
@@ -48,43 +50,18 @@ void vec_close(vec_file_t *v)
 	v->line = NULL;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-long hex_decode(const char *s, uint8_t *out, size_t cap)
-{
-	size_t n = strlen(s);
-	if (strcmp(s, "-") == 0)
-		return 0;
-	if (n % 2 || n / 2 > cap)
-		return -1;
-	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return (long)(n / 2);
-}
-
 size_t vec_hex(const vec_file_t *v, size_t i, uint8_t *out, size_t cap)
 {
+	size_t n;
 	if (i >= v->nf)
 		fail_msg("%s:%u: missing field %zu", v->path, v->lineno, i + 1);
-	long n = hex_decode(v->field[i], out, cap);
-	if (n < 0)
+	if (strcmp(v->field[i], "-") == 0)
+		return 0;
+	n = strlen(v->field[i]);
+	if (n % 2 || n / 2 > cap || nasmac__hex_octets(v->field[i], n / 2, out))
 		fail_msg("%s:%u: field %zu is not hex (or too long)", v->path, v->lineno, i + 1);
-	return (size_t)n;
+	return n / 2;
 }
-
 unsigned long vec_ul(const vec_file_t *v, size_t i, int base)
 {
 	char *end;

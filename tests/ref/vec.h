@@ -27,7 +27,5 @@ void vec_close(vec_file_t *v);
 /* Hex field to octets ("-" is empty); fails the test on bad hex. Returns the octet count. */
 size_t vec_hex(const vec_file_t *v, size_t i, uint8_t *out, size_t cap);
 unsigned long vec_ul(const vec_file_t *v, size_t i, int base);
-/* Hex string to octets, -1 on bad hex or overflow. */
-long hex_decode(const char *s, uint8_t *out, size_t cap);
 
 #endif

@@ -1,4 +1,4 @@
-# RTL tests of the EIA1 and EIA3 lanes (helper H3): Verilator testbenches for the SNOW 3G and ZUC
+# RTL tests of the EIA1 and EIA3 lanes: Verilator testbenches for the SNOW 3G and ZUC
 # keystream cores, the GF(2^64) multiplier and the whole nasmac_eia1_lane / nasmac_eia3_lane,
 # checked against tests/vectors and the reference crypto of driver/src/ref. Builds under
 # $(BUILD)/rtl_eia13/. Seed the random parts with NASMAC_SEED=<n>.
@@ -12,23 +12,12 @@ RTL_EIA13_EIA1   := hw/rtl/nasmac_eia1_lane.sv hw/rtl/nasmac_lane_frame.sv hw/rt
 	hw/rtl/nasmac_fifo.sv hw/rtl/nasmac_ram.sv $(RTL_EIA13_GF64) $(RTL_EIA13_SNOW)
 RTL_EIA13_EIA3   := hw/rtl/nasmac_eia3_lane.sv hw/rtl/nasmac_lane_frame.sv hw/rtl/nasmac_eia3_unit.sv \
 	hw/rtl/nasmac_fifo.sv hw/rtl/nasmac_ram.sv $(RTL_EIA13_ZUC)
-RTL_EIA13_HDRS   := $(RTL_EIA13_TB_DIR)/tb_common.h
-
-# One core, no threads, no trace, modest C++ optimisation to keep the build short; -Wall warnings
-# stop the build (the lint is part of the test).
-RTL_EIA13_VFLAGS := --cc --exe --build -j 1 -Wall --x-assign unique --x-initial unique \
-	-MAKEFLAGS "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1"
+RTL_EIA13_HDRS   := $(RTL_EIA13_TB_DIR)/tb_common.h hw/tb/tb_util.h
 
 # $(1) build dir, $(2) top module, $(3) model prefix, $(4) sources, $(5) extra -D flags.
-define rtl_eia13_verilate
-	@mkdir -p $(RTL_EIA13_DIR)/$(1)
-	@$(if $(filter 1,$(V)),,echo "  VERILATE $(2)")
-	$(Q)$(VERILATOR) $(RTL_EIA13_VFLAGS) --Mdir $(abspath $(RTL_EIA13_DIR)/$(1)) --top-module $(2) \
-		--prefix $(3) -o $(abspath $(RTL_EIA13_DIR)/$(1)/$(3)) \
-		-CFLAGS "-std=c++17 -I$(abspath $(RTL_EIA13_TB_DIR)) -I$(abspath driver/src/ref) -I$(abspath driver/include) $(5)" \
-		-LDFLAGS "$(abspath $(NASMAC_REF_OBJS)) $(NASMAC_REF_LDLIBS)" \
-		$(abspath $(4)) > $(RTL_EIA13_DIR)/$(1)/build.log 2>&1 || { cat $(RTL_EIA13_DIR)/$(1)/build.log; exit 1; }
-endef
+rtl_eia13_verilate = $(call verilate_tb,$(RTL_EIA13_DIR)/$(1),$(2),$(3),$(4),,\
+	-I$(abspath $(RTL_EIA13_TB_DIR)) -I$(abspath driver/src/ref) -I$(abspath driver/include) $(5),\
+	$(abspath $(NASMAC_REF_OBJS)) $(NASMAC_REF_LDLIBS))
 
 $(RTL_EIA13_DIR)/snow3g/Vsnow3g: $(RTL_EIA13_SNOW) $(RTL_EIA13_TB_DIR)/tb_ks.cpp $(RTL_EIA13_HDRS) $(NASMAC_REF_OBJS)
 	$(call rtl_eia13_verilate,snow3g,nasmac_snow3g_core,Vsnow3g,$(RTL_EIA13_SNOW) $(RTL_EIA13_TB_DIR)/tb_ks.cpp,\

@@ -5,19 +5,10 @@
 RTL_PRIM_DIR    := $(BUILD)/rtl_prim
 RTL_PRIM_TB_DIR := hw/tb/prim
 
-RTL_PRIM_VFLAGS := --cc --exe --build -j 1 -Wall --x-assign unique --x-initial unique \
-	-MAKEFLAGS "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1"
-
 # $(1) configuration name, $(2) top module, $(3) model prefix, $(4) sources, $(5) -G parameters,
 # $(6) -D flags for the testbench.
-define rtl_prim_verilate
-	@mkdir -p $(RTL_PRIM_DIR)/$(1)
-	@$(if $(filter 1,$(V)),,echo "  VERILATE $(2) $(5)")
-	$(Q)$(VERILATOR) $(RTL_PRIM_VFLAGS) --Mdir $(abspath $(RTL_PRIM_DIR)/$(1)) --top-module $(2) \
-		--prefix $(3) -o $(abspath $(RTL_PRIM_DIR)/$(1)/$(3)) $(5) \
-		-CFLAGS "-std=c++17 -I$(abspath $(RTL_PRIM_TB_DIR)) $(6)" \
-		$(abspath $(4)) > $(RTL_PRIM_DIR)/$(1)/build.log 2>&1 || { cat $(RTL_PRIM_DIR)/$(1)/build.log; exit 1; }
-endef
+rtl_prim_verilate = $(call verilate_tb,$(RTL_PRIM_DIR)/$(1),$(2),$(3),$(4),$(5),\
+	-I$(abspath $(RTL_PRIM_TB_DIR)) $(6))
 
 RTL_PRIM_FIFO_SRC := hw/rtl/nasmac_fifo.sv hw/rtl/nasmac_ram.sv $(RTL_PRIM_TB_DIR)/tb_fifo.vlt
 # name: Width Depth SyncRead OutReg Wipe
@@ -26,7 +17,7 @@ RTL_PRIM_FIFOS := fifo_a2:33:2:0:0:0 fifo_a16:64:16:0:0:0 fifo_s2:33:2:1:0:0 fif
 rtl_prim_f = $(word $(2),$(subst :, ,$(1)))
 
 define rtl_prim_fifo_rule
-$(RTL_PRIM_DIR)/$(call rtl_prim_f,$(1),1)/Vfifo: $(RTL_PRIM_FIFO_SRC) $(RTL_PRIM_TB_DIR)/tb_fifo.cc $(RTL_PRIM_TB_DIR)/tb_prim.h
+$(RTL_PRIM_DIR)/$(call rtl_prim_f,$(1),1)/Vfifo: $(RTL_PRIM_FIFO_SRC) $(RTL_PRIM_TB_DIR)/tb_fifo.cc $(RTL_PRIM_TB_DIR)/tb_prim.h hw/tb/tb_util.h
 	$$(call rtl_prim_verilate,$(call rtl_prim_f,$(1),1),nasmac_fifo,Vfifo,$(RTL_PRIM_FIFO_SRC) $(RTL_PRIM_TB_DIR)/tb_fifo.cc,\
 		-GWidth=$(call rtl_prim_f,$(1),2) -GDepth=$(call rtl_prim_f,$(1),3) -GSyncRead=$(call rtl_prim_f,$(1),4) \
 		-GOutReg=$(call rtl_prim_f,$(1),5) -GWipe=$(call rtl_prim_f,$(1),6),\
@@ -36,14 +27,14 @@ endef
 $(foreach f,$(RTL_PRIM_FIFOS),$(eval $(call rtl_prim_fifo_rule,$(f))))
 RTL_PRIM_FIFO_BINS := $(foreach f,$(RTL_PRIM_FIFOS),$(RTL_PRIM_DIR)/$(call rtl_prim_f,$(f),1)/Vfifo)
 
-$(RTL_PRIM_DIR)/ram/Vram: hw/rtl/nasmac_ram.sv $(RTL_PRIM_TB_DIR)/tb_ram.cc $(RTL_PRIM_TB_DIR)/tb_prim.h
+$(RTL_PRIM_DIR)/ram/Vram: hw/rtl/nasmac_ram.sv $(RTL_PRIM_TB_DIR)/tb_ram.cc $(RTL_PRIM_TB_DIR)/tb_prim.h hw/tb/tb_util.h
 	$(call rtl_prim_verilate,ram,nasmac_ram,Vram,hw/rtl/nasmac_ram.sv $(RTL_PRIM_TB_DIR)/tb_ram.cc,\
 		-GWidth=40 -GDepth=24,-DRAM_WIDTH=40 -DRAM_DEPTH=24)
 
-$(RTL_PRIM_DIR)/ffs32/Vffs: hw/rtl/nasmac_ffs.sv $(RTL_PRIM_TB_DIR)/tb_ffs.cc $(RTL_PRIM_TB_DIR)/tb_prim.h
+$(RTL_PRIM_DIR)/ffs32/Vffs: hw/rtl/nasmac_ffs.sv $(RTL_PRIM_TB_DIR)/tb_ffs.cc $(RTL_PRIM_TB_DIR)/tb_prim.h hw/tb/tb_util.h
 	$(call rtl_prim_verilate,ffs32,nasmac_ffs,Vffs,hw/rtl/nasmac_ffs.sv $(RTL_PRIM_TB_DIR)/tb_ffs.cc,-GN=32,-DFFS_N=32)
 
-$(RTL_PRIM_DIR)/ffs5/Vffs: hw/rtl/nasmac_ffs.sv $(RTL_PRIM_TB_DIR)/tb_ffs.cc $(RTL_PRIM_TB_DIR)/tb_prim.h
+$(RTL_PRIM_DIR)/ffs5/Vffs: hw/rtl/nasmac_ffs.sv $(RTL_PRIM_TB_DIR)/tb_ffs.cc $(RTL_PRIM_TB_DIR)/tb_prim.h hw/tb/tb_util.h
 	$(call rtl_prim_verilate,ffs5,nasmac_ffs,Vffs,hw/rtl/nasmac_ffs.sv $(RTL_PRIM_TB_DIR)/tb_ffs.cc,-GN=5,-DFFS_N=5)
 
 .PHONY: test-rtl-fifo test-rtl-ram test-rtl-ffs

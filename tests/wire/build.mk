@@ -1,8 +1,8 @@
-# Codec tests of host/common/wire.c and pcap.c (helper H8): cmocka unit tests against hand-written
+# Codec tests of host/common/gtp.c, nas.c and pcap.c: cmocka unit tests against hand-written
 # octets (test-wire, also under ASan+UBSan as test-wire-san) and tshark dissection of pcap
 # captures of every message kind the codecs encode (test-wire-tshark). Uses the objects
 # host/build.mk compiles (HOST_COMMON_OBJS), so the code tested is the code the daemons link.
-WIRE_DEPS := $(OBJ)/host/common/wire.o $(OBJ)/host/common/util.o $(OBJ)/host/common/pcap.o \
+WIRE_DEPS := $(OBJ)/host/common/gtp.o $(OBJ)/host/common/nas.o $(OBJ)/host/common/util.o $(OBJ)/host/common/pcap.o \
 	$(OBJ)/host/common/link.o $(OBJ)/host/common/log.o
 WIRE_TEST_BIN := $(BIN)/test_wire
 WIRE_GEN_PCAP := $(BIN)/wire_gen_pcap
@@ -12,13 +12,11 @@ TSHARK ?= tshark
 $(OBJ)/tests/wire/test_wire.o $(OBJ)/tests/wire/gen_pcap.o: CFLAGS += $(HOST_CFLAGS)
 
 $(WIRE_TEST_BIN): $(OBJ)/tests/wire/test_wire.o $(WIRE_DEPS)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka
 
 $(WIRE_GEN_PCAP): $(OBJ)/tests/wire/gen_pcap.o $(WIRE_DEPS)
-	@mkdir -p $(dir $@)
-	@$(if $(filter 1,$(V)),,echo "  LD      $@")
+	$(call say,LD)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
 .PHONY: test-wire test-wire-san test-wire-tshark

@@ -1,7 +1,7 @@
 /*
  * The messages the wire tests, the pcap generator and the fuzz seed generator share: one UE, one
- * MME, one AMF, filled into the structs of host/common/wire.h. The expected octets of these
- * messages are written out by hand in test_wire.c, not here, so an encoder bug cannot hide by
+ * MME, one AMF, filled into the structs of host/common/gtp.h and nas.h. The expected octets of
+ * these messages are written out by hand in test_wire.c, not here, so an encoder bug cannot hide by
  * being used to make its own expectation.
  */
 #ifndef NASMAC_TESTS_WIRE_FIXTURES_H
@@ -10,7 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "wire.h"
+#include "gtp.h"
+#include "nas.h"
 
 /* 4G GUTI (TS 24.301 9.9.3.12 octets 4-13, same order as the GTPv2-C GUTI IE, TS 29.274 8.47):
  * MCC 001 / MNC 01 as 00 f1 10, MME Group ID 0x8001, MME Code 0x41, M-TMSI 0xc0ffee01. */

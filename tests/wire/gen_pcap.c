@@ -1,7 +1,7 @@
 /*
- * Writes pcap captures of every message kind the wire.c codecs encode, all through the daemons'
- * writer (host/common/pcap.c: LINKTYPE_WIRESHARK_UPPER_PDU, one exported-PDU record per GTPv2-C
- * datagram or NAS PDU, with IPv4 addresses and UDP ports), for tshark to dissect
+ * Writes pcap captures of every message kind the gtp.c and nas.c codecs encode, all through the
+ * daemons' writer (host/common/pcap.c: LINKTYPE_WIRESHARK_UPPER_PDU, one exported-PDU record per
+ * GTPv2-C datagram or NAS PDU, with IPv4 addresses and UDP ports), for tshark to dissect
  * (tests/wire/tshark_check.sh):
  *
  *   DIR/gtp.pcap   nasmac__pcap_write, AMF 127.0.0.1:40000 <-> MME 127.0.0.2:2123: Context Request
@@ -26,7 +26,9 @@
 
 #include "fixtures.h"
 #include "host.h"
-#include "wire.h"
+#include "gtp.h"
+#include "nas.h"
+#include "pcap.h"
 
 static struct sockaddr_in addr(uint32_t ip, uint16_t port)
 {
@@ -61,7 +63,7 @@ static int write_gtp(const char *path, const uint8_t *tau, size_t tau_len, const
 	fx_ctx_ack(&ack);
 	for (int fig3 = 0; fig3 < 2; fig3++) {
 		if (fig3)
-			fx_ctx_req(&req, nasmac__crm_type_rr(), rr, rr_len);
+			fx_ctx_req(&req, NASMAC__CRM_RR, rr, rr_len);
 		else
 			fx_ctx_req(&req, NASMAC__CRM_TAU, tau, tau_len);
 		n = check(nasmac__gtp_enc_ctx_req(&req, buf, sizeof(buf)), "Context Request");
@@ -71,7 +73,7 @@ static int write_gtp(const char *path, const uint8_t *tau, size_t tau_len, const
 		fx_ctx_rsp(&rsp, NASMAC__CAUSE_ACCEPTED, fig3);
 		if (fig3) {
 			/* As the MME sends FIG. 3 with K_AMF (step 305): no MM Context, the rest
-			 * of the context beside K_AMF (wire.c, tag 3). */
+			 * of the context beside K_AMF (gtp.c, tag 3). */
 			rsp.has_mm = 0;
 			rsp.has_sec = 1;
 		}

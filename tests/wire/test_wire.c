@@ -1,9 +1,9 @@
 /*
- * Unit tests of the protocol codecs of host/common/wire.c (GTPv2-C Context Request / Response /
- * Acknowledge and Echo, TS 29.274; EPS NAS security header and TRACKING AREA UPDATE REQUEST,
- * TS 24.301; 5GS NAS security header, REGISTRATION REQUEST with the EPS NAS message container,
- * SECURITY MODE COMMAND / COMPLETE, REGISTRATION ACCEPT / REJECT, TS 24.501) and of the pcap
- * writer of host/common/pcap.c.
+ * Unit tests of the protocol codecs of host/common/gtp.c and nas.c (GTPv2-C Context Request /
+ * Response / Acknowledge and Echo, TS 29.274; EPS NAS security header and TRACKING AREA UPDATE
+ * REQUEST, TS 24.301; 5GS NAS security header, REGISTRATION REQUEST with the EPS NAS message
+ * container, SECURITY MODE COMMAND / COMPLETE, REGISTRATION ACCEPT / REJECT, TS 24.501) and of the
+ * pcap writer of host/common/pcap.c.
  *
  * Every expected message below is written out octet by octet from the spec tables named in its
  * comments, never produced by the code under test. Each codec is checked for: its exact layout,
@@ -28,7 +28,9 @@
 
 #include "fixtures.h"
 #include "host.h"
-#include "wire.h"
+#include "gtp.h"
+#include "nas.h"
+#include "pcap.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers */
@@ -53,9 +55,22 @@ typedef int (*dec_fn)(const uint8_t *buf, size_t len);
 		type m;                                     \
 		return fn(b, n, &m);                        \
 	}
-DEC_ADAPTER(dec_req, struct nasmac__ctx_req, nasmac__gtp_dec_ctx_req)
-DEC_ADAPTER(dec_rsp, struct nasmac__ctx_rsp, nasmac__gtp_dec_ctx_rsp)
-DEC_ADAPTER(dec_ack, struct nasmac__ctx_ack, nasmac__gtp_dec_ctx_ack)
+/* The GTPv2-C decoders return -EINVAL with the cause in h.bad_cause: their adapters return the
+ * cause, so that the cases below name the cause each refusal must carry. */
+#define GTP_DEC_ADAPTER(name, type, fn)                     \
+	static int name(const uint8_t *b, size_t n)         \
+	{                                                   \
+		type m;                                     \
+		int rc = fn(b, n, &m);                      \
+		if (!rc)                                    \
+			return 0;                           \
+		assert_int_equal(rc, -EINVAL);              \
+		assert_int_not_equal(m.h.bad_cause, 0);     \
+		return m.h.bad_cause;                       \
+	}
+GTP_DEC_ADAPTER(dec_req, struct nasmac__ctx_req, nasmac__gtp_dec_ctx_req)
+GTP_DEC_ADAPTER(dec_rsp, struct nasmac__ctx_rsp, nasmac__gtp_dec_ctx_rsp)
+GTP_DEC_ADAPTER(dec_ack, struct nasmac__ctx_ack, nasmac__gtp_dec_ctx_ack)
 DEC_ADAPTER(dec_tau, struct nasmac__tau, nasmac__nas_dec_tau)
 DEC_ADAPTER(dec_rr, struct nasmac__rr, nasmac__nas_dec_rr)
 DEC_ADAPTER(dec_smc, struct nasmac__smc, nasmac__nas_dec_smc)
@@ -394,7 +409,7 @@ static void test_gtp_ctx_req_fig3(void **state)
 
 	(void)state;
 	assert_int_equal(sizeof(rr_fig3_pdu), 30);
-	fx_ctx_req(&m, nasmac__crm_type_rr(), rr_fig3_pdu, sizeof(rr_fig3_pdu));
+	fx_ctx_req(&m, NASMAC__CRM_RR, rr_fig3_pdu, sizeof(rr_fig3_pdu));
 	n = nasmac__gtp_enc_ctx_req(&m, buf, sizeof(buf));
 	assert_int_equal(n, 12 + 14 + 18 + sizeof(priv_hdr) + sizeof(rr_fig3_pdu));
 	assert_int_equal(buf[2] << 8 | buf[3], n - 4);
@@ -405,7 +420,7 @@ static void test_gtp_ctx_req_fig3(void **state)
 	assert_int_equal(run_dec(dec_req, buf, (size_t)n), 0);
 	assert_int_equal(nasmac__gtp_dec_ctx_req(buf, (size_t)n, &d), 0);
 	assert_true(d.has_crm);
-	assert_int_equal(d.crm_type, nasmac__crm_type_rr());
+	assert_int_equal(d.crm_type, NASMAC__CRM_RR);
 	assert_int_equal(d.crm_len, sizeof(rr_fig3_pdu));
 	assert_memory_equal(d.crm, rr_fig3_pdu, sizeof(rr_fig3_pdu));
 
@@ -425,7 +440,8 @@ static void test_gtp_ctx_req_fig3(void **state)
 	alt[2] = 0;
 	alt[3] = (uint8_t)(56 + sizeof(priv_hdr) + sizeof(rr_fig3_pdu) - 4);
 	assert_int_equal(nasmac__gtp_dec_ctx_req(alt, 56 + sizeof(priv_hdr) + sizeof(rr_fig3_pdu), &d),
-			 NASMAC__CAUSE_MANDATORY_IE_INCORRECT);
+			 -EINVAL);
+	assert_int_equal(d.h.bad_cause, NASMAC__CAUSE_MANDATORY_IE_INCORRECT);
 
 	/* The encoder writes only the two defined CRM types' field values (2 bits). */
 	fx_ctx_req(&m, 4, tau_pdu, sizeof(tau_pdu));
@@ -747,7 +763,7 @@ static void test_gtp_truncated(void **state)
 	gtp_truncate_all(dec_req, creq_tau, sizeof(creq_tau), 26);
 	gtp_truncate_all(dec_rsp, crsp_accept, sizeof(crsp_accept), 18);
 	gtp_truncate_all(dec_ack, cack, sizeof(cack), 18);
-	fx_ctx_req(&m, nasmac__crm_type_rr(), rr_fig3_pdu, sizeof(rr_fig3_pdu));
+	fx_ctx_req(&m, NASMAC__CRM_RR, rr_fig3_pdu, sizeof(rr_fig3_pdu));
 	n = nasmac__gtp_enc_ctx_req(&m, buf, sizeof(buf));
 	assert_true(n > 0);
 	gtp_truncate_all(dec_req, buf, (size_t)n, 26);

@@ -31,11 +31,10 @@ uint64_t mul64(uint64_t v, uint64_t p)
 
 int main(int argc, char **argv)
 {
-	auto ctx = std::make_unique<VerilatedContext>();
-	ctx->commandArgs(argc, argv);
-	auto top = std::make_unique<Vgf64>(ctx.get());
-	tb::counters c;
-	std::mt19937_64 rng(tb::seed_from_env());
+	tb::bench<Vgf64> env(argc, argv);
+	auto &top = env.top; // references, not a structured binding: the lambda below captures them
+	auto &c = env.c;
+	auto &rng = env.rng;
 
 	std::vector<uint64_t> edge = {0, 1, 2, 0x1b, ~0ull, 1ull << 63, (1ull << 63) | 1,
 				      0x8000000000000001ull, 0xffffffff00000000ull, 0x00000000ffffffffull};

@@ -60,11 +60,8 @@ static bool run_core(VerilatedContext *ctx, VTOP *top, std::mt19937_64 &rng, tb:
 
 int main(int argc, char **argv)
 {
-	auto ctx = std::make_unique<VerilatedContext>();
-	ctx->commandArgs(argc, argv);
-	auto top = std::make_unique<VTOP>(ctx.get());
-	tb::counters c;
-	std::mt19937_64 rng(tb::seed_from_env());
+	tb::bench<VTOP> env(argc, argv);
+	auto &[ctx, top, c, rng] = env;
 	const char *path = argc > 1 ? argv[1] : VEC_PATH;
 	std::vector<tb::record> recs = tb::read_vectors(path, VEC_TAG);
 

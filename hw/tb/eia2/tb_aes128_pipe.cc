@@ -36,13 +36,13 @@ int main(int argc, char **argv)
 	const char *vpath = std::getenv("NASMAC_AES_VECTORS");
 	std::string path = vpath ? vpath : "tests/vectors/aes128.txt";
 	uint64_t seed = tb::seed_from_env();
-	std::printf("tb_aes128_pipe: seed %llu (NASMAC_SEED), vectors %s\n",
-		    (unsigned long long)seed, path.c_str());
+	std::printf("tb_aes128_pipe: vectors %s\n", path.c_str());
 	std::mt19937_64 rng(seed);
 
 	// The input queue: file vectors first, then random blocks.
 	std::deque<Pending> todo;
-	for (const auto &f : tb::read_vectors(path, "aes128")) {
+	for (const auto &r : tb::read_vectors(path, "aes128")) {
+		const std::vector<std::string> &f = r.f;
 		std::vector<uint8_t> k, p, c;
 		if (f.size() != 4 || !tb::unhex(f[1], k) || !tb::unhex(f[2], p) ||
 		    !tb::unhex(f[3], c) || k.size() != 16 || p.size() != 16 || c.size() != 16) {

@@ -27,11 +27,8 @@ void check(Vffs *top, tb::counters &c, uint64_t req, long n)
 
 int main(int argc, char **argv)
 {
-	auto ctx = std::make_unique<VerilatedContext>();
-	ctx->commandArgs(argc, argv);
-	auto top = std::make_unique<Vffs>(ctx.get());
-	tb::counters c;
-	std::mt19937_64 rng(tb::seed_from_env());
+	tb::bench<Vffs> env(argc, argv);
+	auto &[ctx, top, c, rng] = env;
 	const uint64_t mask = FFS_N >= 64 ? ~0ull : (1ull << FFS_N) - 1;
 	long n = 0;
 	check(top.get(), c, 0, n++);

@@ -60,13 +60,21 @@ static void idle_check(Vfifo *top, tb::counters &c, long cycle, const char *when
 	}
 }
 
+// Reset for one clock edge with both handshakes idle.
+static void reset(Vfifo *top)
+{
+	top->rst_ni = 0;
+	top->wr_valid_i = 0;
+	top->rd_ready_i = 0;
+	top->eval();
+	tb::tick(top);
+	top->rst_ni = 1;
+}
+
 int main(int argc, char **argv)
 {
-	auto ctx = std::make_unique<VerilatedContext>();
-	ctx->commandArgs(argc, argv);
-	auto top = std::make_unique<Vfifo>(ctx.get());
-	tb::counters c;
-	std::mt19937_64 rng(tb::seed_from_env());
+	tb::bench<Vfifo> env(argc, argv);
+	auto &[ctx, top, c, rng] = env;
 	const uint64_t mask = FIFO_WIDTH >= 64 ? ~0ull : (1ull << FIFO_WIDTH) - 1;
 	// The storage: data and the cycle it was pushed in. With SyncRead and OutReg the read side
 	// sees an entry a cycle later (no bypass).
@@ -78,12 +86,7 @@ int main(int argc, char **argv)
 	long wipe_checks = 0;
 
 	top->clk_i = 0;
-	top->rst_ni = 0;
-	top->wr_valid_i = 0;
-	top->rd_ready_i = 0;
-	top->eval();
-	tb::tick(top.get());
-	top->rst_ni = 1;
+	reset(top.get());
 
 	long cycles = 0, pushes = 0, pops = 0, full_seen = 0;
 	for (int phase = 0; phase < 60; phase++) {
@@ -93,12 +96,7 @@ int main(int argc, char **argv)
 			pw = pr = 100;
 		if (phase == 30) {
 			// Reset in the middle: the FIFO must come out empty.
-			top->rst_ni = 0;
-			top->wr_valid_i = 0;
-			top->rd_ready_i = 0;
-			top->eval();
-			tb::tick(top.get());
-			top->rst_ni = 1;
+			reset(top.get());
 			model.clear();
 			ov = false;
 			idle_check(top.get(), c, cycles, "after a reset");

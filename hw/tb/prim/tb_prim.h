@@ -1,14 +1,12 @@
-// Shared bits of the primitive testbenches (nasmac_fifo, nasmac_ram, nasmac_ffs): the seed, the
-// case/error counters and a clock tick. Each testbench drives its primitive with random stimulus
+// Shared bits of the primitive testbenches (nasmac_fifo, nasmac_ram, nasmac_ffs): the seed and the
+// case/error counters (../tb_util.h) and a clock tick. Each testbench drives its primitive with random stimulus
 // and checks every cycle against a C++ model.
 #ifndef NASMAC_TB_PRIM_H
 #define NASMAC_TB_PRIM_H
 
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <ctime>
 #include <random>
+
+#include "../tb_util.h"
 
 // Whether a peeked model variable (a scalar or a VlWide) is all zeros.
 template <typename T> inline bool tb_zero_words(const T &v)
@@ -21,32 +19,6 @@ template <typename T> inline bool tb_zero_words(const T &v)
 #define tb_zero(v) tb_zero_words(v)
 
 namespace tb {
-
-inline uint64_t seed_from_env()
-{
-	const char *s = std::getenv("NASMAC_SEED");
-	uint64_t seed = (s && *s) ? std::strtoull(s, nullptr, 0) : (uint64_t)std::time(nullptr);
-	std::printf("seed %llu (override with NASMAC_SEED)\n", (unsigned long long)seed);
-	return seed;
-}
-
-struct counters {
-	long passed = 0, failed = 0;
-	bool check(bool ok, const char *what, long cycle)
-	{
-		if (ok) {
-			passed++;
-		} else if (++failed <= 20) {
-			std::printf("FAIL: %s (cycle %ld)\n", what, cycle);
-		}
-		return ok;
-	}
-	int finish(const char *name)
-	{
-		std::printf("%s: %ld passed, %ld failed\n", name, passed, failed);
-		return failed ? 1 : 0;
-	}
-};
 
 // Inputs are set while the clock is low; the rising edge then takes them.
 // Bits at..at+n-1 of a Verilator wide signal's words (n <= 64), and setting them.

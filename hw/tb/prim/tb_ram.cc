@@ -11,11 +11,8 @@
 
 int main(int argc, char **argv)
 {
-	auto ctx = std::make_unique<VerilatedContext>();
-	ctx->commandArgs(argc, argv);
-	auto top = std::make_unique<Vram>(ctx.get());
-	tb::counters c;
-	std::mt19937_64 rng(tb::seed_from_env());
+	tb::bench<Vram> env(argc, argv);
+	auto &[ctx, top, c, rng] = env;
 	const uint64_t mask = RAM_WIDTH >= 64 ? ~0ull : (1ull << RAM_WIDTH) - 1;
 	std::vector<uint64_t> model(RAM_DEPTH, 0);
 	std::vector<bool> known(RAM_DEPTH, false);
