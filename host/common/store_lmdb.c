@@ -23,6 +23,7 @@
 struct lm {
 	MDB_env *env;
 	MDB_dbi ue, id, meta;
+	int deferred; /* --sync full, pipelined: MDB_NOMETASYNC and the caller's next flush */
 };
 
 static int mdb_err(const char *what, const char *where, int rc)
@@ -117,7 +118,14 @@ static int lm_open(struct nasmac__db *db, const char *dir, const struct nasmac__
 	 * the file grows as it fills. */
 	if ((size_t)o->cap * 1024u > map)
 		map = (size_t)o->cap * 1024u;
-	if (o->sync == NASMAC__DB_SYNC_NOMETA)
+	/* --sync full for a caller that pipelines (store.h, opts.pipelined): LMDB's full commit
+	 * flushes twice (the data pages, then the meta page that makes them the current state).
+	 * With MDB_NOMETASYNC it flushes the data pages, writes the meta page and returns; the
+	 * next commit's data flush, or lm_flush(), carries that meta page to the disk too. The
+	 * caller answers for a commit only after that, so each answer still waits for both
+	 * flushes, and a stream of commits costs one flush each (host/README.md, Persistence). */
+	l->deferred = o->sync == NASMAC__DB_SYNC_FULL && o->pipelined;
+	if (o->sync == NASMAC__DB_SYNC_NOMETA || l->deferred)
 		flags |= MDB_NOMETASYNC;
 	else if (o->sync == NASMAC__DB_SYNC_NONE)
 		flags |= MDB_NOSYNC;
@@ -165,6 +173,7 @@ static int lm_open(struct nasmac__db *db, const char *dir, const struct nasmac__
 	}
 	db->priv = l;
 	db->durable = 1;
+	db->deferred = l->deferred;
 	return 0;
 
 out_close:
@@ -310,6 +319,9 @@ static int lm_import(struct nasmac__db *db, const struct nasmac__ue *ues, uint32
 		return rc;
 	}
 	rc = mdb_txn_commit(txn);
+	/* Not on the request path: durable at once, as a full commit would be. */
+	if (!rc && l->deferred)
+		rc = mdb_env_sync(l->env, 1);
 	return rc ? mdb_err("import commit", db->where, rc) : 0;
 }
 
@@ -326,6 +338,7 @@ static int lm_advance(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_
 	uint8_t rec[NASMAC__DB_REC_LEN];
 	MDB_cursor *cursor;
 	MDB_txn *txn;
+	uint32_t wrote = 0;
 	int rc = mdb_txn_begin(l->env, NULL, 0, &txn);
 
 	for (uint32_t i = 0; i < n; i++)
@@ -363,6 +376,7 @@ static int lm_advance(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_
 			break;
 		adv[i].ok = 1;
 		adv[i].stored = c;
+		wrote++;
 	}
 	explicit_bzero(rec, sizeof(rec));
 	mdb_cursor_close(cursor);
@@ -370,12 +384,25 @@ static int lm_advance(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_
 		rc = mdb_txn_commit(txn);
 	else
 		mdb_txn_abort(txn);
+	/* Deferred (store.h): this advance must flush what the ones before it wrote. A commit
+	 * that changed nothing (every COUNT refused) returns without flushing: do it here. */
+	if (!rc && l->deferred && !wrote)
+		rc = mdb_env_sync(l->env, 1);
 	if (rc) {
 		for (uint32_t i = 0; i < n; i++)
 			adv[i].ok = 0;
 		return mdb_err("commit", db->where, rc);
 	}
 	return 0;
+}
+
+/* Deferred mode: the meta page of the last commit (written, not flushed) to the disk. */
+static int lm_flush(struct nasmac__db *db)
+{
+	struct lm *l = db->priv;
+	int rc = mdb_env_sync(l->env, 1);
+
+	return rc ? mdb_err("flush", db->where, rc) : 0;
 }
 
 static int lm_foreach(struct nasmac__db *db, int (*cb)(void *, const struct nasmac__ue *),
@@ -486,4 +513,5 @@ const struct nasmac__db_ops nasmac__db_lmdb_ops = {
 	.bump_restart = lm_bump_restart,
 	.count = lm_count,
 	.close = lm_close,
+	.flush = lm_flush,
 };

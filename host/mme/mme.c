@@ -15,6 +15,8 @@
  * the burst, and only the Context Responses whose COUNT the store took are sent, after it
  * committed. A process killed at any point has sent no context whose COUNT a restart forgets.
  * A commit that waits for the disk runs in a libuv worker thread while the next batch fills.
+ * With lmdb --sync full the commits are pipelined (store.h, deferred): a batch is answered once
+ * the commit after it (or a flush) returned, which is when its meta page is on the disk too.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -119,17 +121,22 @@ struct mme {
 	struct nasmac__vq vq;
 	struct nasmac__store store; /* the hot index of the durable store */
 	struct nasmac__db *db;
-	/* The group commit: two batches of verified requests waiting for the store and their
-	 * advances; one fills while the other is being committed (by a libuv worker thread when
-	 * the commit waits for the disk, so the loop keeps serving meanwhile). */
+	/* The group commit: batches of verified requests waiting for the store and their
+	 * advances. One fills while another is being committed (by a libuv worker thread when
+	 * the commit waits for the disk, so the loop keeps serving meanwhile); on a deferred
+	 * store (store.h) a third, committed, waits for the flush that makes it durable, which
+	 * the next commit does (or a flush alone when nothing else was verified meanwhile). */
 	struct batch {
 		struct pend **q;
 		struct nasmac__db_adv *adv;
 		uint32_t n;
 		int rc;
-	} batch[2];
-	unsigned filling;   /* the batch on_job adds to */
-	int committing;     /* the other one is with the worker */
+	} batch[3];
+	int filling;        /* the batch on_job adds to */
+	int committing;     /* a work item is with the worker */
+	int work_b;         /* the batch it commits; -1: a flush only */
+	int held;           /* committed, not yet known durable (deferred store); -1: none */
+	int flush_rc;       /* the worker's flush of the held batch */
 	int commit_offloop; /* commits wait for the disk: run them in the thread pool */
 	uv_work_t work;
 	uint32_t restart; /* restart counter (Echo Recovery: its low octet) */
@@ -431,28 +438,58 @@ static void commit_answer(struct mme *m, struct batch *b)
 	b->n = 0;
 }
 
-/* In a thread of the libuv pool: the transaction and its fsync. The loop touches neither this
- * batch nor the store meanwhile. */
+/* In a thread of the libuv pool: the transaction and its fsync. The loop touches neither these
+ * batches nor the store meanwhile. On a deferred store a successful advance also flushed the
+ * held batch's meta page; when it failed (or there was nothing to commit) a flush does. */
 static void commit_work(uv_work_t *w)
 {
 	struct mme *m = w->data;
-	struct batch *b = &m->batch[m->filling ^ 1u];
+	int rc = -EAGAIN;
 
-	b->rc = nasmac__db_advance(m->db, b->adv, b->n);
+	if (m->work_b >= 0) {
+		struct batch *b = &m->batch[m->work_b];
+
+		rc = b->rc = nasmac__db_advance(m->db, b->adv, b->n);
+	}
+	if (m->held >= 0)
+		m->flush_rc = rc ? nasmac__db_flush(m->db) : 0;
 }
 
 static void commit_start(struct mme *m);
 
+/* The batch that neither fills, nor is with the worker, nor is held. */
+static int batch_free(int a, int b)
+{
+	for (int k = 0; k < 3; k++)
+		if (k != a && k != b)
+			return k;
+	return -1;
+}
+
 static void commit_done(uv_work_t *w, int status)
 {
 	struct mme *m = w->data;
-	struct batch *b = &m->batch[m->filling ^ 1u];
+	int wb = m->work_b;
 
-	if (status) /* cancelled: nothing was committed */
-		b->rc = status;
 	m->committing = 0;
-	commit_answer(m, b);
-	/* What was verified during this commit goes next. */
+	if (status) { /* cancelled: nothing was committed, nothing flushed */
+		if (wb >= 0)
+			m->batch[wb].rc = status;
+		m->flush_rc = status;
+	}
+	/* The held batch first: its answers go before those of the batch committed after it. */
+	if (m->held >= 0) {
+		m->batch[m->held].rc = m->flush_rc;
+		commit_answer(m, &m->batch[m->held]);
+		m->held = -1;
+	}
+	if (wb >= 0) {
+		if (m->db->deferred && !m->batch[wb].rc)
+			m->held = wb; /* committed; durable with the next flush */
+		else
+			commit_answer(m, &m->batch[wb]);
+	}
+	/* What was verified during this commit goes next (with a held batch: a flush at least). */
 	commit_start(m);
 	nasmac__udp_flush(&m->udp);
 }
@@ -463,22 +500,27 @@ static void commit_start(struct mme *m)
 	struct batch *b = &m->batch[m->filling];
 	int rc;
 
-	if (!b->n || m->committing)
+	if (m->committing || (!b->n && m->held < 0))
 		return;
 	if (!m->commit_offloop) {
 		b->rc = nasmac__db_advance(m->db, b->adv, b->n);
 		commit_answer(m, b);
 		return;
 	}
-	m->filling ^= 1u;
+	m->work_b = b->n ? m->filling : -1;
+	if (b->n)
+		m->filling = batch_free(m->work_b, m->held);
 	m->committing = 1;
+	m->flush_rc = -EIO;
 	m->work.data = m;
 	rc = uv_queue_work(&m->loop, &m->work, commit_work, commit_done);
 	if (rc) {
+		/* Not committed, not flushed: every waiting answer is a refusal. */
 		m->committing = 0;
-		m->filling ^= 1u;
-		b->rc = rc;
-		commit_answer(m, b);
+		if (m->work_b >= 0)
+			m->batch[m->work_b].rc = rc;
+		m->flush_rc = rc;
+		commit_done(&m->work, 0);
 	}
 }
 
@@ -959,7 +1001,8 @@ int nasmac__mme_main(int argc, char **argv)
 	const char *listen = NULL, *backend = "cpu", *db = NULL, *pcap = NULL;
 	const char *store = NASMAC__STORE_DEFAULT, *metrics = NULL;
 	int metrics_failed = 0;
-	struct nasmac__db_opts dbo = { .sync = NASMAC__DB_SYNC_FULL };
+	/* The commit path below answers a batch only after the next commit or flush returned. */
+	struct nasmac__db_opts dbo = { .sync = NASMAC__DB_SYNC_FULL, .pipelined = 1 };
 	struct nasmac__db_import_stats imp = { 0 };
 	struct nasmac__ue_db_err dberr;
 	struct records recs = { 0 };
@@ -1112,7 +1155,8 @@ int nasmac__mme_main(int argc, char **argv)
 				ANSWER_TOTAL_RATE);
 	m->n_pend = max_pending;
 	m->pend = calloc(max_pending, sizeof(*m->pend));
-	for (int k = 0; k < 2; k++) {
+	m->held = -1;
+	for (int k = 0; k < 3; k++) {
 		m->batch[k].q = calloc(max_pending, sizeof(*m->batch[k].q));
 		m->batch[k].adv = calloc(max_pending, sizeof(*m->batch[k].adv));
 		if (!m->batch[k].q || !m->batch[k].adv)
@@ -1121,7 +1165,7 @@ int nasmac__mme_main(int argc, char **argv)
 	if (!m->pend)
 		goto out_free_pend;
 	/* A commit that fsyncs waits for the disk (milliseconds): not on the loop. */
-	m->commit_offloop = m->db->durable && dbo.sync != NASMAC__DB_SYNC_NONE;
+	m->commit_offloop = m->db->durable && (dbo.sync != NASMAC__DB_SYNC_NONE || m->db->deferred);
 	for (uint32_t i = 0; i < max_pending; i++)
 		m->pend[i].next_free = i + 1 < max_pending ? i + 1 : UINT32_MAX;
 	m->free_head = 0;
@@ -1188,7 +1232,7 @@ int nasmac__mme_main(int argc, char **argv)
 	 * so the exit counters cover everything that was sent before it. */
 	uv_run(&m->loop, UV_RUN_NOWAIT);
 	/* Commits under way or waiting end with their answers sent, before the socket closes. */
-	for (commit_start(m); m->committing; commit_start(m))
+	for (commit_start(m); m->committing || m->held >= 0; commit_start(m))
 		uv_run(&m->loop, UV_RUN_ONCE);
 	nasmac__udp_flush(&m->udp);
 	print_counters(m, "exit");
@@ -1213,7 +1257,7 @@ out_free_pend:
 		explicit_bzero(m->pend, (size_t)m->n_pend * sizeof(*m->pend));
 	free(m->pend);
 	nasmac__ctx_txns_free(&m->tx);
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < 3; k++) {
 		free(m->batch[k].q);
 		free(m->batch[k].adv);
 	}
