@@ -43,6 +43,9 @@ struct nasmac__db_opts {
 	 * ignores this (advance() stays durable on return, flush is NULL). lmdb --sync full:
 	 * one disk flush per commit instead of two (store_lmdb.c, host/README.md). */
 	int pipelined;
+	/* lmdb: COUNT advances kept in its log before they are folded into the UE records
+	 * (store_lmdb.c); 0: the default. Tests set it small. */
+	uint32_t log_fold;
 };
 
 /* One COUNT advance of a group commit. */

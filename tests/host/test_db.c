@@ -154,6 +154,7 @@ static struct {
 	dev_t dev;
 	ino_t ino;
 	uint32_t flushes; /* fdatasync/fsync of the file and O_DSYNC writes to it */
+	uint64_t bytes;   /* written to the file */
 	struct unflushed {
 		off_t off;
 		size_t len;
@@ -173,6 +174,7 @@ static void pl_write(int fd, const void *buf, size_t len, off_t off)
 {
 	int fl = fcntl(fd, F_GETFL);
 
+	pl.bytes += len;
 	if (fl >= 0 && (fl & O_DSYNC)) {
 		assert_true(syscall(SYS_pwrite64, pl.disk, buf, len, off) == (long)len);
 		pl.flushes++;
@@ -256,6 +258,7 @@ static void pl_arm(const char *dir, const char *disk)
 	pl.ino = s.st_ino;
 	pl.n = 0;
 	pl.flushes = 0;
+	pl.bytes = 0;
 	pl.armed = 1;
 }
 
@@ -360,6 +363,146 @@ static void test_lmdb_power_loss(void **state)
 	assert_int_equal(pl_count_after_power_loss(disk, ues[1].guti), 401);
 	pl_disarm();
 	nasmac__db_close(db);
+}
+
+/* n UEs with distinct GUTIs, IMSIs and ids (n <= 10000), ul 1000. */
+static struct nasmac__ue *make_many(uint32_t n)
+{
+	struct nasmac__ue *u = calloc(n, sizeof(*u));
+
+	assert_non_null(u);
+	make_ues(u, 1);
+	for (uint32_t i = 0; i < n; i++) {
+		u[i] = u[0];
+		u[i].ue_id = 1000 + i;
+		u[i].guti[8] = (uint8_t)(i >> 8);
+		u[i].guti[9] = (uint8_t)i;
+		snprintf(u[i].imsi + 10, 6, "%05u", i);
+		u[i].ul_count = 1000;
+	}
+	return u;
+}
+
+static struct nasmac__db *open_fold(const char *uri, uint32_t fold, enum nasmac__db_sync sync)
+{
+	struct nasmac__db_opts o = { .sync = sync, .cap = 4096, .log_fold = fold };
+	struct nasmac__db *db = NULL;
+	char why[128];
+
+	assert_int_equal(nasmac__db_open(uri, &o, &db, why, sizeof(why)), 0);
+	return db;
+}
+
+static int expect_cb(void *arg, const struct nasmac__ue *ue)
+{
+	const uint32_t *want = arg;
+
+	assert_int_equal(ue->ul_count, want[ue->ue_id - 1000]);
+	return 0;
+}
+
+/* lmdb's advance log (store_lmdb.c): the compare-and-set sees logged COUNTs, in a batch and
+ * across batches, folds and reopens (with a smaller fold than the log holds: folded on the way),
+ * a batch bigger than the log goes to the records; get and foreach see the logged COUNTs. */
+static void test_lmdb_log(void **state)
+{
+	enum { N = 300 };
+	struct nasmac__ue *u = make_many(N), got;
+	struct nasmac__db_import_stats st = { 0 };
+	struct nasmac__db_adv adv[80];
+	uint32_t want[N];
+	struct nasmac__db *db;
+	char uri[160];
+
+	(void)state;
+	snprintf(uri, sizeof(uri), "lmdb:%s/log", tmp);
+	db = open_fold(uri, 64, NASMAC__DB_SYNC_NONE);
+	assert_int_equal(nasmac__db_import(db, u, N, &st), 0);
+	for (uint32_t i = 0; i < N; i++)
+		want[i] = 1000;
+	for (uint32_t r = 1; r <= 60; r++) {
+		uint32_t n = r == 30 ? 80 : 5; /* round 30: more than the fold, to the records */
+
+		if (r == 20 || r == 40) { /* reopen; at 20 with a fold smaller than the log */
+			nasmac__db_close(db);
+			db = open_fold(uri, r == 20 ? 2 : 8, NASMAC__DB_SYNC_NONE);
+		}
+		memset(adv, 0, sizeof(adv));
+		for (uint32_t j = 0; j < n; j++) {
+			uint32_t x = (r * 7 + j * 13) % N;
+
+			memcpy(adv[j].guti, u[x].guti, NASMAC__GUTI_LEN);
+			adv[j].count = 1000 + r;
+		}
+		/* The same UE twice: the lower second COUNT is refused, a stale one too. */
+		adv[1] = adv[0];
+		adv[1].count = 1000 + r - 1;
+		memcpy(adv[2].guti, u[(r * 7 + 3) % N].guti, NASMAC__GUTI_LEN);
+		adv[2].count = want[(r * 7 + 3) % N];
+		assert_int_equal(nasmac__db_advance(db, adv, n), 0);
+		for (uint32_t j = 0; j < n; j++) {
+			uint32_t x = (uint32_t)(adv[j].guti[8] << 8 | adv[j].guti[9]);
+			int fresh = nasmac__count_is_fresh(want[x], adv[j].count);
+
+			assert_int_equal(adv[j].ok, fresh);
+			if (fresh)
+				want[x] = adv[j].count;
+			assert_int_equal(adv[j].stored, want[x]);
+		}
+		if (r % 10 == 5)
+			for (uint32_t x = 0; x < N; x += 37) {
+				assert_int_equal(nasmac__db_get(db, u[x].guti, &got), 0);
+				assert_int_equal(got.ul_count, want[x]);
+			}
+	}
+	assert_int_equal(nasmac__db_foreach(db, expect_cb, want), 0);
+	nasmac__db_close(db);
+	db = open_fold(uri, 0, NASMAC__DB_SYNC_NONE);
+	assert_int_equal(nasmac__db_foreach(db, expect_cb, want), 0);
+	/* An import keeps the logged COUNTs (it folds them first). */
+	memset(&st, 0, sizeof(st));
+	assert_int_equal(nasmac__db_import(db, u, N, &st), 0);
+	assert_int_equal(nasmac__db_foreach(db, expect_cb, want), 0);
+	nasmac__db_close(db);
+	free(u);
+}
+
+/* What a commit of 100 COUNTs of UEs spread over the store writes: a page or two with the log,
+ * one leaf per UE when each record is rewritten (a batch bigger than the fold). */
+static void test_lmdb_log_cost(void **state)
+{
+	enum { N = 2000, B = 100 };
+	struct nasmac__ue *u = make_many(N);
+	struct nasmac__db_import_stats st = { 0 };
+	struct nasmac__db_adv adv[B];
+	char uri[160], disk[160];
+	uint64_t bytes[2];
+
+	(void)state;
+	snprintf(disk, sizeof(disk), "%s/disk", tmp);
+	for (int k = 0; k < 2; k++) {
+		struct nasmac__db *db;
+
+		snprintf(uri, sizeof(uri), "lmdb:%s/cost%d", tmp, k);
+		db = open_fold(uri, k ? B / 2 : 0, NASMAC__DB_SYNC_FULL);
+		assert_int_equal(nasmac__db_import(db, u, N, &st), 0);
+		pl_arm(uri + 5, disk);
+		memset(adv, 0, sizeof(adv));
+		for (uint32_t j = 0; j < B; j++) {
+			memcpy(adv[j].guti, u[(j * 19) % N].guti, NASMAC__GUTI_LEN);
+			adv[j].count = 1001;
+		}
+		assert_int_equal(nasmac__db_advance(db, adv, B), 0);
+		for (uint32_t j = 0; j < B; j++)
+			assert_int_equal(adv[j].ok, 1);
+		bytes[k] = pl.bytes;
+		pl_disarm();
+		nasmac__db_close(db);
+	}
+	/* The log: the value, its leaf, the tree and free-list pages, the meta page. */
+	assert_true(bytes[0] <= 8 * 4096);
+	assert_true(bytes[1] >= 40 * 4096);
+	free(u);
 }
 
 static void test_memory(void **state)
@@ -626,7 +769,8 @@ int main(void)
 		cmocka_unit_test(test_memory),	    cmocka_unit_test(test_lmdb_reopen),
 		cmocka_unit_test(test_lmdb_modes),  cmocka_unit_test(test_loader),
 		cmocka_unit_test(test_private_files), cmocka_unit_test(test_lmdb_new_guti),
-		cmocka_unit_test(test_lmdb_power_loss),
+		cmocka_unit_test(test_lmdb_power_loss), cmocka_unit_test(test_lmdb_log),
+		cmocka_unit_test(test_lmdb_log_cost),
 	};
 	nasmac__log_init("test", NASMAC__LOG_ERR);
 	return cmocka_run_group_tests_name("host_db", tests, setup, teardown);
