@@ -38,7 +38,7 @@
  * the handle then drops `ov` and reads the log afresh.
  */
 #define LOG_ENT 14u /* GUTI, COUNT */
-#define FOLD_DEFAULT 16384u
+#define FOLD_DEFAULT 65536u
 
 struct ov_slot {
 	uint8_t guti[NASMAC__GUTI_LEN];
