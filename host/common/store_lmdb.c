@@ -28,9 +28,13 @@
  * 4 KiB B-tree leaf per COUNT (the GUTIs of a batch are spread over the whole tree): ~120 pages
  * for a batch of 120. Instead a commit appends its advances to "log" as one value (seq, 8 octets
  * big-endian -> n x (GUTI, COUNT little-endian)), 1 or 2 pages, and a COUNT's truth is the higher
- * of its record's and of the log's entries for it. Once the log holds `fold` advances they are
- * folded into the records in one commit (every leaf written once for thousands of advances) and
- * the log is emptied; meta "logseq" is then the last seq folded.
+ * of its record's and of the log's entries for it. Once the log holds `fold` advances, a fold
+ * pass starts: it notes the log's last seq, and each commit then also walks the next `step`
+ * records in GUTI order (a few leaves) and writes those the log has a higher COUNT for; when the
+ * walk reaches the end, every log entry up to the noted seq is in the records and is deleted,
+ * and meta "logseq" becomes that seq. Every leaf is written once per pass for thousands of
+ * advances, spread over many commits (a fold in one commit stalled the answers for 100s of ms
+ * under a loaded disk). A log twice the fold (a pass that cannot keep up) is folded at once.
  *
  * Each handle keeps the log's entries in `ov` (GUTI -> highest COUNT logged), read inside each
  * write transaction from where it last read (other processes on the same store append too), so
@@ -38,7 +42,7 @@
  * the handle then drops `ov` and reads the log afresh.
  */
 #define LOG_ENT 14u /* GUTI, COUNT */
-#define FOLD_DEFAULT 65536u
+#define FOLD_DEFAULT 32768u
 
 struct ov_slot {
 	uint8_t guti[NASMAC__GUTI_LEN];
@@ -58,6 +62,12 @@ struct lm {
 	uint64_t seen;           /* the last log seq read into ov */
 	uint8_t *buf;            /* one commit's log value */
 	uint32_t buf_cap;        /* in entries */
+	/* The fold pass under way (this handle's; dropped when ov is rebuilt). */
+	int pass, pass_at;       /* pass_at: pass_key is the next record to walk */
+	uint64_t pass_seq;       /* log entries up to it are folded when the walk ends */
+	uint32_t step;           /* records walked per commit, at least */
+	uint64_t pass_records;   /* records when the pass started */
+	uint8_t pass_key[NASMAC__GUTI_LEN];
 };
 
 static int mdb_err(const char *what, const char *where, int rc)
@@ -243,7 +253,80 @@ static int log_fold(struct lm *l, MDB_txn *txn)
 		rc = mdb_put(txn, l->meta, &mk, &mv, 0);
 	if (!rc)
 		l->logseq = l->seen;
+	l->pass = 0;
 	return rc;
+}
+
+/* One step of the fold pass: the next `step` records take the higher COUNTs ov has for them;
+ * at the end of the records, the log up to pass_seq is deleted and ov rebuilt from the rest. */
+static int log_catch_up(struct lm *l, MDB_txn *txn);
+
+static int fold_step(struct lm *l, MDB_txn *txn, uint32_t n, uint32_t *wrote)
+{
+	/* Fast enough that the log grows by at most fold / 2 during the pass: this commit's n
+	 * advances walk their share of the records. */
+	uint64_t walk = l->pass_records * n * 2 / l->fold + 1;
+	uint8_t rec[NASMAC__DB_REC_LEN], key[8];
+	MDB_val k = { NASMAC__GUTI_LEN, l->pass_key }, v;
+	MDB_val mk = { 6, (void *)"logseq" }, mv = { sizeof(l->pass_seq), &l->pass_seq };
+	MDB_cursor *c;
+	int rc = mdb_cursor_open(txn, l->ue, &c);
+
+	if (rc)
+		return rc;
+	rc = mdb_cursor_get(c, &k, &v, l->pass_at ? MDB_SET_RANGE : MDB_FIRST);
+	if (walk < l->step)
+		walk = l->step;
+	for (uint64_t i = 0; i < walk && !rc; i++) {
+		const struct ov_slot *o;
+
+		if (k.mv_size != NASMAC__GUTI_LEN || v.mv_size != sizeof(rec)) {
+			rc = MDB_CORRUPTED;
+			break;
+		}
+		o = ov_slot(l->ov, l->ov_mask, k.mv_data);
+		if (o->used && nasmac__count_is_fresh(get_le32((const uint8_t *)v.mv_data + 68) &
+							      NASMAC__COUNT_MASK,
+						      o->count)) {
+			memcpy(rec, v.mv_data, sizeof(rec));
+			put_le32(rec + 68, o->count);
+			v.mv_size = sizeof(rec);
+			v.mv_data = rec;
+			rc = mdb_cursor_put(c, &k, &v, MDB_CURRENT);
+			(*wrote)++;
+		}
+		if (!rc)
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	}
+	if (!rc) { /* the next record to walk */
+		memcpy(l->pass_key, k.mv_data, NASMAC__GUTI_LEN);
+		l->pass_at = 1;
+	}
+	mdb_cursor_close(c);
+	explicit_bzero(rec, sizeof(rec));
+	if (rc != MDB_NOTFOUND)
+		return rc;
+	/* The walk is over: the log up to pass_seq is in the records. */
+	rc = mdb_cursor_open(txn, l->log, &c);
+	if (rc)
+		return rc;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); !rc; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != sizeof(key) || get_be64(k.mv_data) > l->pass_seq)
+			break;
+		rc = mdb_cursor_del(c, 0);
+		if (rc)
+			break;
+	}
+	mdb_cursor_close(c);
+	if (rc && rc != MDB_NOTFOUND)
+		return rc;
+	rc = mdb_put(txn, l->meta, &mk, &mv, 0);
+	if (rc)
+		return rc;
+	(*wrote)++;
+	l->pass = 0;
+	l->logseq = UINT64_MAX; /* ov anew: what is left of the log */
+	return log_catch_up(l, txn);
 }
 
 /* Brings ov up to the log as this transaction sees it (in a write transaction). A log too big
@@ -260,6 +343,7 @@ static int log_catch_up(struct lm *l, MDB_txn *txn)
 		ov_clear(l);
 		l->logseq = logseq;
 		l->seen = logseq;
+		l->pass = 0;
 	}
 	rc = mdb_cursor_open(txn, l->log, &c);
 	if (rc)
@@ -319,8 +403,9 @@ static int lm_open(struct nasmac__db *db, const char *dir, const struct nasmac__
 	/* ov at most half full: the log is folded before it holds more than `fold` entries, and a
 	 * commit of more advances than that writes the records directly. */
 	l->fold = o->log_fold ? o->log_fold : FOLD_DEFAULT;
+	l->step = l->fold / 16 < 16 ? 16 : l->fold / 16 > 2048 ? 2048 : l->fold / 16;
 	l->ov_mask = 15;
-	while (l->ov_mask + 1 < 2 * l->fold)
+	while (l->ov_mask + 1 < 4 * l->fold)
 		l->ov_mask = 2 * l->ov_mask + 1;
 	l->ov = calloc((size_t)l->ov_mask + 1, sizeof(*l->ov));
 	l->buf_cap = l->fold;
@@ -692,9 +777,23 @@ static int lm_advance(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_
 	if (rc)
 		return mdb_err("commit", db->where, rc);
 	rc = log_catch_up(l, txn);
-	if (!rc && l->log_n + n > l->fold) {
+	if (!rc && l->log_n + n > 2 * l->fold) {
+		/* The passes did not keep up: all at once. */
 		wrote += l->log_n > 0;
+		l->pass = 0;
 		rc = log_fold(l, txn);
+	} else if (!rc && (l->pass || l->log_n >= l->fold)) {
+		if (!l->pass) {
+			MDB_stat us;
+
+			rc = mdb_stat(txn, l->ue, &us);
+			l->pass = !rc;
+			l->pass_at = 0;
+			l->pass_seq = l->seen;
+			l->pass_records = rc ? 0 : us.ms_entries;
+		}
+		if (!rc)
+			rc = fold_step(l, txn, n, &wrote);
 	}
 	if (!rc)
 		rc = n > l->fold ? advance_records(l, txn, adv, n, &wrote)

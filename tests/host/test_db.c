@@ -420,12 +420,14 @@ static void test_lmdb_log(void **state)
 	assert_int_equal(nasmac__db_import(db, u, N, &st), 0);
 	for (uint32_t i = 0; i < N; i++)
 		want[i] = 1000;
-	for (uint32_t r = 1; r <= 60; r++) {
-		uint32_t n = r == 30 ? 80 : 5; /* round 30: more than the fold, to the records */
+	for (uint32_t r = 1; r <= 400; r++) {
+		uint32_t n = r == 30 ? 80 : r > 60 ? 9 : 5; /* 30: more than the fold: the records */
 
-		if (r == 20 || r == 40) { /* reopen; at 20 with a fold smaller than the log */
+		/* Reopen: at 20 with a fold smaller than the log; from 40 on passes of 16
+		 * records a commit (fold 32), which end and start again. */
+		if (r == 20 || r == 40) {
 			nasmac__db_close(db);
-			db = open_fold(uri, r == 20 ? 2 : 8, NASMAC__DB_SYNC_NONE);
+			db = open_fold(uri, r == 20 ? 2 : 32, NASMAC__DB_SYNC_NONE);
 		}
 		memset(adv, 0, sizeof(adv));
 		for (uint32_t j = 0; j < n; j++) {
@@ -449,7 +451,7 @@ static void test_lmdb_log(void **state)
 				want[x] = adv[j].count;
 			assert_int_equal(adv[j].stored, want[x]);
 		}
-		if (r % 10 == 5)
+		if (r % 20 == 5)
 			for (uint32_t x = 0; x < N; x += 37) {
 				assert_int_equal(nasmac__db_get(db, u[x].guti, &got), 0);
 				assert_int_equal(got.ul_count, want[x]);
