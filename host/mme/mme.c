@@ -58,6 +58,16 @@ struct pend {
 	uint64_t t_rx_ns;   /* when its request arrived: the latency histogram */
 };
 
+/* A verified request waiting for its group commit: what its answer needs, without the pending
+ * slot's message and job (the slot goes back to the pool, so a slow disk does not exhaust it). */
+struct waiter {
+	struct sockaddr_in peer;
+	uint32_t seq, peer_teid, est;
+	struct nasmac__ue *ue;
+	uint8_t fig3, prev_state;
+	uint64_t t_rx_ns;
+};
+
 struct counters {
 	uint64_t rx, malformed, oversized, unknown_type, unknown_ue, mac_fail, replay, overload,
 		busy_ue, not_upgraded, accepted, kamf_by_mme, retransmit, acks, acks_rejected,
@@ -127,11 +137,12 @@ struct mme {
 	 * store (store.h) a third, committed, waits for the flush that makes it durable, which
 	 * the next commit does (or a flush alone when nothing else was verified meanwhile). */
 	struct batch {
-		struct pend **q;
+		struct waiter *w;
 		struct nasmac__db_adv *adv;
 		uint32_t n;
 		int rc;
 	} batch[3];
+	uint32_t batch_cap, waiting; /* waiters per batch at most; waiters in all batches */
 	int filling;        /* the batch on_job adds to */
 	int committing;     /* a work item is with the worker */
 	int work_b;         /* the batch it commits; -1: a flush only */
@@ -221,7 +232,7 @@ static void fetch_counters(void *arg)
 	m->c.fallbacks = st.fallbacks;
 	m->c.restart = m->restart;
 	m->c.ues = m->store.n;
-	m->c.pending = m->pend_used;
+	m->c.pending = m->pend_used + m->waiting;
 }
 
 static void print_counters(struct mme *m, const char *why)
@@ -254,14 +265,20 @@ static struct pend *pend_get(struct mme *m)
 	return p;
 }
 
-static void pend_put(struct mme *m, struct pend *p)
+/* Back to the pool; pend_put for a request answered now, pend_free for one that waits on. */
+static void pend_free(struct mme *m, struct pend *p)
 {
-	/* Every request that waited for a MAC check ends here, answered. */
-	nasmac__hist_observe(&m->latency, uv_hrtime() - p->t_rx_ns);
 	explicit_bzero(&p->job, sizeof(p->job));
 	p->next_free = m->free_head;
 	m->free_head = (uint32_t)(p - m->pend);
 	m->pend_used--;
+}
+
+static void pend_put(struct mme *m, struct pend *p)
+{
+	/* Every request that waited for a MAC check ends here or in commit_answer, answered. */
+	nasmac__hist_observe(&m->latency, uv_hrtime() - p->t_rx_ns);
+	pend_free(m, p);
 }
 
 /* The verified case: the Context Response with the UE's security context; resend: the same
@@ -342,12 +359,11 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 /* A check that sends no new context puts the UE back to what it was: a context sent earlier
  * may still await its Ack, unless the Ack or its timeout came meanwhile. An accepted check
  * makes it SENT (reply_context). */
-static void restore_state(struct mme *m, struct pend *p)
+static void restore_state(struct mme *m, struct nasmac__ue *ue, uint8_t prev_state)
 {
-	const struct nasmac__ue_txn *t = &m->tx.ue[p->ue - m->store.ues];
+	const struct nasmac__ue_txn *t = &m->tx.ue[ue - m->store.ues];
 
-	p->ue->state = p->prev_state == NASMAC__UE_SENT && !t->ack_open ? NASMAC__UE_IDLE
-									: p->prev_state;
+	ue->state = prev_state == NASMAC__UE_SENT && !t->ack_open ? NASMAC__UE_IDLE : prev_state;
 }
 
 static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
@@ -356,22 +372,35 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 	struct pend *p = job->cookie;
 	char a[64];
 
+	struct batch *b = &m->batch[m->filling];
+
 	if (!busy && job->status == NASMAC_ST_VERIFIED &&
-	    nasmac__count_is_fresh(p->ue->ul_count, p->est)) {
+	    nasmac__count_is_fresh(p->ue->ul_count, p->est) && b->n < m->batch_cap) {
 		/* Verified: waits for the group commit (after_jobs), the UE still VERIFYING. */
-		struct batch *b = &m->batch[m->filling];
 		struct nasmac__db_adv *adv = &b->adv[b->n];
+		struct waiter *w = &b->w[b->n++];
 
 		memcpy(adv->guti, p->ue->guti, NASMAC__GUTI_LEN);
 		adv->count = p->est;
-		b->q[b->n++] = p;
+		w->peer = p->peer;
+		w->seq = p->seq;
+		w->peer_teid = p->peer_teid;
+		w->est = p->est;
+		w->ue = p->ue;
+		w->fig3 = p->fig3;
+		w->prev_state = p->prev_state;
+		w->t_rx_ns = p->t_rx_ns;
+		m->waiting++;
+		pend_free(m, p);
 		return;
 	}
-	restore_state(m, p);
-	if (busy) {
+	restore_state(m, p->ue, p->prev_state);
+	if (busy || (job->status == NASMAC_ST_VERIFIED && b->n == m->batch_cap &&
+		     nasmac__count_is_fresh(p->ue->ul_count, p->est))) {
 		m->c.overload++;
 		nasmac__log_rl(&m->rl_overload, NASMAC__LOG_WARN,
-			       "overload: MAC queue full, answering No resources available to %s",
+			       "overload: MAC or commit queue full, answering No resources "
+			       "available to %s",
 			       addr_str(&p->peer, a, sizeof(a)));
 		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_NO_RESOURCES);
 	} else if (job->status == NASMAC_ST_VERIFIED) {
@@ -404,11 +433,11 @@ static void commit_answer(struct mme *m, struct batch *b)
 			       m->db->where, b->n, nasmac_strerror(b->rc));
 	}
 	for (uint32_t i = 0; i < b->n; i++) {
-		struct pend *p = b->q[i];
+		struct waiter *p = &b->w[i];
 		struct nasmac__ue *ue = p->ue;
 		struct nasmac__ue_txn *t = &m->tx.ue[ue - m->store.ues];
 
-		restore_state(m, p);
+		restore_state(m, ue, p->prev_state);
 		if (b->rc) {
 			reply_reject(m, &p->peer, p->seq, p->peer_teid, 72);
 		} else if (b->adv[i].ok) {
@@ -433,8 +462,9 @@ static void commit_answer(struct mme *m, struct batch *b)
 			reply_reject(m, &p->peer, p->seq, p->peer_teid,
 				     NASMAC__CAUSE_REQUEST_REJECTED);
 		}
-		pend_put(m, p);
+		nasmac__hist_observe(&m->latency, uv_hrtime() - p->t_rx_ns);
 	}
+	m->waiting -= b->n;
 	b->n = 0;
 }
 
@@ -967,7 +997,8 @@ static void usage(FILE *f)
 		"  --pcap         write what the MME receives and sends to a pcap file (mode 0600)\n"
 		"  --kamf-by-mme  FIG. 3: derive K_AMF here (step 305) for every UE, not only for\n"
 		"                 those with kamf_by_mme=1 in the UE db\n"
-		"  --max-pending  MAC checks in flight before answering No resources (4096)\n"
+		"  --max-pending  MAC checks in flight before answering No resources (4096);\n"
+		"                 verified requests waiting for a store commit: 4 times that\n"
 		"  --max-ues      UE index size (default: the store's UEs + 16)\n"
 		"  --ack-timeout-ms  how long a context sent waits for its Context Acknowledge\n"
 		"                 before it is back to idle (default 10000; longer than the AMF's\n"
@@ -1156,10 +1187,12 @@ int nasmac__mme_main(int argc, char **argv)
 	m->n_pend = max_pending;
 	m->pend = calloc(max_pending, sizeof(*m->pend));
 	m->held = -1;
+	/* Requests verified while the disk is slow wait here, not in pending slots. */
+	m->batch_cap = 4 * max_pending;
 	for (int k = 0; k < 3; k++) {
-		m->batch[k].q = calloc(max_pending, sizeof(*m->batch[k].q));
-		m->batch[k].adv = calloc(max_pending, sizeof(*m->batch[k].adv));
-		if (!m->batch[k].q || !m->batch[k].adv)
+		m->batch[k].w = calloc(m->batch_cap, sizeof(*m->batch[k].w));
+		m->batch[k].adv = calloc(m->batch_cap, sizeof(*m->batch[k].adv));
+		if (!m->batch[k].w || !m->batch[k].adv)
 			goto out_free_pend;
 	}
 	if (!m->pend)
@@ -1258,7 +1291,7 @@ out_free_pend:
 	free(m->pend);
 	nasmac__ctx_txns_free(&m->tx);
 	for (int k = 0; k < 3; k++) {
-		free(m->batch[k].q);
+		free(m->batch[k].w);
 		free(m->batch[k].adv);
 	}
 out_free_store:
