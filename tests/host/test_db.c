@@ -377,7 +377,7 @@ static struct nasmac__ue *make_many(uint32_t n)
 		u[i].ue_id = 1000 + i;
 		u[i].guti[8] = (uint8_t)(i >> 8);
 		u[i].guti[9] = (uint8_t)i;
-		snprintf(u[i].imsi + 10, 6, "%05u", i);
+		snprintf(u[i].imsi + 10, 6, "%05u", i % 100000u);
 		u[i].ul_count = 1000;
 	}
 	return u;
