@@ -370,9 +370,8 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 {
 	struct mme *m = q->data;
 	struct pend *p = job->cookie;
-	char a[64];
-
 	struct batch *b = &m->batch[m->filling];
+	char a[64];
 
 	if (!busy && job->status == NASMAC_ST_VERIFIED &&
 	    nasmac__count_is_fresh(p->ue->ul_count, p->est) && b->n < m->batch_cap) {
