@@ -37,6 +37,15 @@ enum nasmac__db_sync {
 struct nasmac__db_opts {
 	enum nasmac__db_sync sync;
 	uint32_t cap; /* UEs the store must hold (memory: its size; lmdb: sizes the map) */
+	/* The caller pipelines its commits: it relies on an advance() only once a later
+	 * advance() or nasmac__db_flush() returned (both flush what came before them). A
+	 * backend that can make a commit cheaper that way sets db->deferred; one that cannot
+	 * ignores this (advance() stays durable on return, flush is NULL). lmdb --sync full:
+	 * one disk flush per commit instead of two (store_lmdb.c, host/README.md). */
+	int pipelined;
+	/* lmdb: COUNT advances kept in its log before they are folded into the UE records
+	 * (store_lmdb.c); 0: the default. Tests set it small. */
+	uint32_t log_fold;
 };
 
 /* One COUNT advance of a group commit. */
@@ -77,12 +86,17 @@ struct nasmac__db_ops {
 	int (*bump_restart)(struct nasmac__db *db, uint32_t *out);
 	uint64_t (*count)(struct nasmac__db *db);
 	void (*close)(struct nasmac__db *db);
+	/* Only with db->deferred: makes every advance() that returned durable (NULL otherwise). */
+	int (*flush)(struct nasmac__db *db);
 };
 
 struct nasmac__db {
 	const struct nasmac__db_ops *ops;
 	char where[512]; /* the URI, for logs */
 	int durable;     /* 0 for memory: */
+	/* 1: an advance() is durable (as --sync says) only once the next advance() or
+	 * nasmac__db_flush() returned; only when opened with opts.pipelined. */
+	int deferred;
 	void *priv;
 };
 
@@ -120,6 +134,10 @@ static inline int nasmac__db_foreach(struct nasmac__db *db,
 static inline int nasmac__db_bump_restart(struct nasmac__db *db, uint32_t *out)
 {
 	return db->ops->bump_restart(db, out);
+}
+static inline int nasmac__db_flush(struct nasmac__db *db)
+{
+	return db->deferred && db->ops->flush ? db->ops->flush(db) : 0;
 }
 static inline uint64_t nasmac__db_count(struct nasmac__db *db)
 {

@@ -1,6 +1,7 @@
-/* "lmdb:DIR": the store on LMDB (liblmdb, Debian liblmdb-dev). Three named databases in one
+/* "lmdb:DIR": the store on LMDB (liblmdb, Debian liblmdb-dev). Four named databases in one
  * environment: "ue" (GUTI -> the record of store_db.c), "id" (UE id, 8 octets big-endian ->
- * GUTI) and "meta" ("version", "restart"). Copy-on-write B+trees with a two-meta-page commit:
+ * GUTI), "log" (COUNT advances not yet folded into "ue", below) and "meta" ("version",
+ * "restart", "logseq"). Copy-on-write B+trees with a two-meta-page commit:
  * a commit is all or nothing, whatever kills the process, and readers in other processes see
  * only committed states. Without MDB_WRITEMAP a commit writes its pages with pwrite(): once
  * mdb_txn_commit() returned they are in the page cache, so a kill -9 of the process right
@@ -18,11 +19,55 @@
 
 #include "store.h"
 
-#define DB_VERSION 1u
+/* 2: the advance log. A store of version 1 (no log) is upgraded on open; a build that knows only
+ * version 1 refuses a version 2 store (it would not see the logged COUNTs). */
+#define DB_VERSION 2u
+
+/*
+ * The advance log. A group commit that rewrote each UE's record would copy, write and flush one
+ * 4 KiB B-tree leaf per COUNT (the GUTIs of a batch are spread over the whole tree): ~120 pages
+ * for a batch of 120. Instead a commit appends its advances to "log" as one value (seq, 8 octets
+ * big-endian -> n x (GUTI, COUNT little-endian)), 1 or 2 pages, and a COUNT's truth is the higher
+ * of its record's and of the log's entries for it. Once the log holds `fold` advances, a fold
+ * pass starts: it notes the log's last seq, and each commit then also walks the next `step`
+ * records in GUTI order (a few leaves) and writes those the log has a higher COUNT for; when the
+ * walk reaches the end, every log entry up to the noted seq is in the records and is deleted,
+ * and meta "logseq" becomes that seq. Every leaf is written once per pass for thousands of
+ * advances, spread over many commits (a fold in one commit stalled the answers for 100s of ms
+ * under a loaded disk). A log twice the fold (a pass that cannot keep up) is folded at once.
+ *
+ * Each handle keeps the log's entries in `ov` (GUTI -> highest COUNT logged), read inside each
+ * write transaction from where it last read (other processes on the same store append too), so
+ * that the compare-and-set of an advance costs one lookup. A fold by anyone changes "logseq":
+ * the handle then drops `ov` and reads the log afresh.
+ */
+#define LOG_ENT 14u /* GUTI, COUNT */
+#define FOLD_DEFAULT 32768u
+
+struct ov_slot {
+	uint8_t guti[NASMAC__GUTI_LEN];
+	uint8_t used;
+	uint32_t count;
+};
 
 struct lm {
 	MDB_env *env;
-	MDB_dbi ue, id, meta;
+	MDB_dbi ue, id, meta, log;
+	int deferred; /* --sync full, pipelined: MDB_NOMETASYNC and the caller's next flush */
+	uint32_t fold;     /* log entries that trigger a fold */
+	struct ov_slot *ov;
+	uint32_t ov_mask, log_n; /* log_n: entries read into ov (all of the log) */
+	uint32_t ov_used;
+	uint64_t logseq;         /* meta "logseq" when ov was built; UINT64_MAX: rebuild */
+	uint64_t seen;           /* the last log seq read into ov */
+	uint8_t *buf;            /* one commit's log value */
+	uint32_t buf_cap;        /* in entries */
+	/* The fold pass under way (this handle's; dropped when ov is rebuilt). */
+	int pass, pass_at;       /* pass_at: pass_key is the next record to walk */
+	uint64_t pass_seq;       /* log entries up to it are folded when the walk ends */
+	uint32_t step;           /* records walked per commit, at least */
+	uint64_t pass_records;   /* records when the pass started */
+	uint8_t pass_key[NASMAC__GUTI_LEN];
 };
 
 static int mdb_err(const char *what, const char *where, int rc)
@@ -89,6 +134,248 @@ static void put_be64(uint8_t *p, uint64_t v)
 		p[i] = (uint8_t)(v >> (56 - 8 * i));
 }
 
+static uint64_t get_be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static uint32_t get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	for (int b = 0; b < 4; b++)
+		p[b] = (uint8_t)(v >> (8 * b));
+}
+
+/* The slot of a GUTI in a table of mask + 1 slots (at most half full): its own, or a free one. */
+static struct ov_slot *ov_slot(struct ov_slot *t, uint32_t mask, const uint8_t *guti)
+{
+	uint32_t h = 2166136261u, i;
+
+	for (unsigned k = 0; k < NASMAC__GUTI_LEN; k++)
+		h = (h ^ guti[k]) * 16777619u;
+	for (i = h & mask;; i = (i + 1) & mask)
+		if (!t[i].used || !memcmp(t[i].guti, guti, NASMAC__GUTI_LEN))
+			return &t[i];
+}
+
+/* One log entry into a table; -1 when it would make the table more than half full. */
+static int ov_merge1(struct ov_slot *t, uint32_t mask, uint32_t *used, const uint8_t *p)
+{
+	struct ov_slot *s = ov_slot(t, mask, p);
+	uint32_t c = get_le32(p + NASMAC__GUTI_LEN) & NASMAC__COUNT_MASK;
+
+	if (!s->used) {
+		if (*used >= (mask + 1) / 2)
+			return -1;
+		memcpy(s->guti, p, NASMAC__GUTI_LEN);
+		s->used = 1;
+		s->count = c;
+		(*used)++;
+	} else if (nasmac__count_is_fresh(s->count, c)) {
+		s->count = c;
+	}
+	return 0;
+}
+
+static uint64_t meta_u64(struct lm *l, MDB_txn *txn, const char *key)
+{
+	MDB_val k = { strlen(key), (void *)key }, v;
+	uint64_t r = 0;
+
+	if (!mdb_get(txn, l->meta, &k, &v) && v.mv_size == sizeof(r))
+		memcpy(&r, v.mv_data, sizeof(r));
+	return r;
+}
+
+static void ov_clear(struct lm *l)
+{
+	memset(l->ov, 0, (size_t)(l->ov_mask + 1) * sizeof(*l->ov));
+	l->ov_used = 0;
+	l->log_n = 0;
+}
+
+/* ov's COUNTs into the records (each record takes a higher one); ov is emptied. */
+static int ov_to_records(struct lm *l, MDB_txn *txn)
+{
+	uint8_t rec[NASMAC__DB_REC_LEN];
+	MDB_cursor *c;
+	int rc = mdb_cursor_open(txn, l->ue, &c);
+
+	if (rc)
+		return rc;
+	for (uint32_t i = 0; i <= l->ov_mask && !rc; i++) {
+		MDB_val k = { NASMAC__GUTI_LEN, l->ov[i].guti }, v;
+
+		if (!l->ov[i].used)
+			continue;
+		rc = mdb_cursor_get(c, &k, &v, MDB_SET);
+		if (rc == MDB_NOTFOUND) { /* gone since (a UE whose GUTI changed) */
+			rc = 0;
+			continue;
+		}
+		if (rc || v.mv_size != sizeof(rec)) {
+			rc = rc ? rc : MDB_CORRUPTED;
+			break;
+		}
+		memcpy(rec, v.mv_data, sizeof(rec));
+		if (!nasmac__count_is_fresh(get_le32(rec + 68) & NASMAC__COUNT_MASK, l->ov[i].count))
+			continue;
+		put_le32(rec + 68, l->ov[i].count);
+		v.mv_size = sizeof(rec);
+		v.mv_data = rec;
+		rc = mdb_cursor_put(c, &k, &v, MDB_CURRENT);
+	}
+	mdb_cursor_close(c);
+	explicit_bzero(rec, sizeof(rec));
+	if (!rc)
+		ov_clear(l);
+	return rc;
+}
+
+/* The fold: ov (caught up: the whole log) into the records, the log emptied, "logseq" the last
+ * seq folded. */
+static int log_fold(struct lm *l, MDB_txn *txn)
+{
+	MDB_val mk = { 6, (void *)"logseq" }, mv = { sizeof(l->seen), &l->seen };
+	int rc = ov_to_records(l, txn);
+
+	if (!rc)
+		rc = mdb_drop(txn, l->log, 0);
+	if (!rc)
+		rc = mdb_put(txn, l->meta, &mk, &mv, 0);
+	if (!rc)
+		l->logseq = l->seen;
+	l->pass = 0;
+	return rc;
+}
+
+/* One step of the fold pass: the next `step` records take the higher COUNTs ov has for them;
+ * at the end of the records, the log up to pass_seq is deleted and ov rebuilt from the rest. */
+static int log_catch_up(struct lm *l, MDB_txn *txn);
+
+static int fold_step(struct lm *l, MDB_txn *txn, uint32_t n, uint32_t *wrote)
+{
+	/* Fast enough that the log grows by at most fold / 2 during the pass: this commit's n
+	 * advances walk their share of the records. */
+	uint64_t walk = l->pass_records * n * 2 / l->fold + 1;
+	uint8_t rec[NASMAC__DB_REC_LEN], key[8];
+	MDB_val k = { NASMAC__GUTI_LEN, l->pass_key }, v;
+	MDB_val mk = { 6, (void *)"logseq" }, mv = { sizeof(l->pass_seq), &l->pass_seq };
+	MDB_cursor *c;
+	int rc = mdb_cursor_open(txn, l->ue, &c);
+
+	if (rc)
+		return rc;
+	rc = mdb_cursor_get(c, &k, &v, l->pass_at ? MDB_SET_RANGE : MDB_FIRST);
+	if (walk < l->step)
+		walk = l->step;
+	for (uint64_t i = 0; i < walk && !rc; i++) {
+		const struct ov_slot *o;
+
+		if (k.mv_size != NASMAC__GUTI_LEN || v.mv_size != sizeof(rec)) {
+			rc = MDB_CORRUPTED;
+			break;
+		}
+		o = ov_slot(l->ov, l->ov_mask, k.mv_data);
+		if (o->used && nasmac__count_is_fresh(get_le32((const uint8_t *)v.mv_data + 68) &
+							      NASMAC__COUNT_MASK,
+						      o->count)) {
+			memcpy(rec, v.mv_data, sizeof(rec));
+			put_le32(rec + 68, o->count);
+			v.mv_size = sizeof(rec);
+			v.mv_data = rec;
+			rc = mdb_cursor_put(c, &k, &v, MDB_CURRENT);
+			(*wrote)++;
+		}
+		if (!rc)
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	}
+	if (!rc) { /* the next record to walk */
+		memcpy(l->pass_key, k.mv_data, NASMAC__GUTI_LEN);
+		l->pass_at = 1;
+	}
+	mdb_cursor_close(c);
+	explicit_bzero(rec, sizeof(rec));
+	if (rc != MDB_NOTFOUND)
+		return rc;
+	/* The walk is over: the log up to pass_seq is in the records. */
+	rc = mdb_cursor_open(txn, l->log, &c);
+	if (rc)
+		return rc;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); !rc; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != sizeof(key) || get_be64(k.mv_data) > l->pass_seq)
+			break;
+		rc = mdb_cursor_del(c, 0);
+		if (rc)
+			break;
+	}
+	mdb_cursor_close(c);
+	if (rc && rc != MDB_NOTFOUND)
+		return rc;
+	rc = mdb_put(txn, l->meta, &mk, &mv, 0);
+	if (rc)
+		return rc;
+	(*wrote)++;
+	l->pass = 0;
+	l->logseq = UINT64_MAX; /* ov anew: what is left of the log */
+	return log_catch_up(l, txn);
+}
+
+/* Brings ov up to the log as this transaction sees it (in a write transaction). A log too big
+ * for ov (written with a larger fold setting) is folded on the way. */
+static int log_catch_up(struct lm *l, MDB_txn *txn)
+{
+	uint64_t logseq = meta_u64(l, txn, "logseq");
+	uint8_t key[8];
+	MDB_val k = { sizeof(key), key }, v;
+	MDB_cursor *c;
+	int rc, spilled = 0;
+
+	if (logseq != l->logseq) {
+		ov_clear(l);
+		l->logseq = logseq;
+		l->seen = logseq;
+		l->pass = 0;
+	}
+	rc = mdb_cursor_open(txn, l->log, &c);
+	if (rc)
+		return rc;
+	put_be64(key, l->seen + 1);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); !rc;
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		const uint8_t *p = v.mv_data;
+
+		if (k.mv_size != 8 || v.mv_size % LOG_ENT) {
+			rc = MDB_CORRUPTED;
+			break;
+		}
+		for (size_t i = 0; i < v.mv_size && !rc; i += LOG_ENT) {
+			if (ov_merge1(l->ov, l->ov_mask, &l->ov_used, p + i)) {
+				rc = ov_to_records(l, txn);
+				spilled = 1;
+				if (!rc)
+					rc = ov_merge1(l->ov, l->ov_mask, &l->ov_used, p + i);
+			}
+			l->log_n++;
+		}
+		if (rc)
+			break;
+		l->seen = get_be64(k.mv_data);
+	}
+	mdb_cursor_close(c);
+	if (rc != MDB_NOTFOUND)
+		return rc;
+	return spilled ? log_fold(l, txn) : 0;
+}
+
 static int lm_open(struct nasmac__db *db, const char *dir, const struct nasmac__db_opts *o)
 {
 	struct lm *l;
@@ -113,11 +400,35 @@ static int lm_open(struct nasmac__db *db, const char *dir, const struct nasmac__
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return -ENOMEM;
+	/* ov at most half full: the log is folded before it holds more than `fold` entries, and a
+	 * commit of more advances than that writes the records directly. */
+	l->fold = o->log_fold ? o->log_fold : FOLD_DEFAULT;
+	l->step = l->fold / 16 < 16 ? 16 : l->fold / 16 > 2048 ? 2048 : l->fold / 16;
+	l->ov_mask = 15;
+	while (l->ov_mask + 1 < 4 * l->fold)
+		l->ov_mask = 2 * l->ov_mask + 1;
+	l->ov = calloc((size_t)l->ov_mask + 1, sizeof(*l->ov));
+	l->buf_cap = l->fold;
+	l->buf = malloc((size_t)l->buf_cap * LOG_ENT);
+	l->logseq = UINT64_MAX;
+	if (!l->ov || !l->buf) {
+		free(l->ov);
+		free(l->buf);
+		free(l);
+		return -ENOMEM;
+	}
 	/* A record and its index entries take ~250 octets of pages; the map is address space,
 	 * the file grows as it fills. */
 	if ((size_t)o->cap * 1024u > map)
 		map = (size_t)o->cap * 1024u;
-	if (o->sync == NASMAC__DB_SYNC_NOMETA)
+	/* --sync full for a caller that pipelines (store.h, opts.pipelined): LMDB's full commit
+	 * flushes twice (the data pages, then the meta page that makes them the current state).
+	 * With MDB_NOMETASYNC it flushes the data pages, writes the meta page and returns; the
+	 * next commit's data flush, or lm_flush(), carries that meta page to the disk too. The
+	 * caller answers for a commit only after that, so each answer still waits for both
+	 * flushes, and a stream of commits costs one flush each (host/README.md, Persistence). */
+	l->deferred = o->sync == NASMAC__DB_SYNC_FULL && o->pipelined;
+	if (o->sync == NASMAC__DB_SYNC_NOMETA || l->deferred)
 		flags |= MDB_NOMETASYNC;
 	else if (o->sync == NASMAC__DB_SYNC_NONE)
 		flags |= MDB_NOSYNC;
@@ -138,13 +449,15 @@ static int lm_open(struct nasmac__db *db, const char *dir, const struct nasmac__
 	}
 	if ((rc = mdb_dbi_open(txn, "ue", MDB_CREATE, &l->ue)) ||
 	    (rc = mdb_dbi_open(txn, "id", MDB_CREATE, &l->id)) ||
-	    (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &l->meta))) {
+	    (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &l->meta)) ||
+	    (rc = mdb_dbi_open(txn, "log", MDB_CREATE, &l->log))) {
 		mdb_txn_abort(txn);
 		rc = mdb_err("cannot open the databases", db->where, rc);
 		goto out_close;
 	}
 	rc = mdb_get(txn, l->meta, &k, &v);
-	if (rc == MDB_NOTFOUND) {
+	if (rc == MDB_NOTFOUND || (!rc && v.mv_size == sizeof(ver) && get_le32(v.mv_data) == 1)) {
+		/* New, or version 1 (no log yet): now version 2. */
 		v.mv_size = sizeof(ver);
 		v.mv_data = &ver;
 		rc = mdb_put(txn, l->meta, &k, &v, 0);
@@ -165,27 +478,46 @@ static int lm_open(struct nasmac__db *db, const char *dir, const struct nasmac__
 	}
 	db->priv = l;
 	db->durable = 1;
+	db->deferred = l->deferred;
 	return 0;
 
 out_close:
 	mdb_env_close(l->env);
-	free(l);
-	return rc;
 out_err:
+	free(l->ov);
+	free(l->buf);
 	free(l);
-	return rc > 0 ? -rc : -EIO;
+	return rc > 0 ? -rc : rc < 0 ? rc : -EIO;
 }
 
+/* A UE's record with the highest COUNT the log holds for it (a scan of the log: lookups by
+ * GUTI are not on the request path, which reads ov). */
 static int lm_get_txn(struct lm *l, MDB_txn *txn, const uint8_t *guti, struct nasmac__ue *out)
 {
 	MDB_val k = { NASMAC__GUTI_LEN, (void *)guti }, v;
+	MDB_cursor *c;
 	int rc = mdb_get(txn, l->ue, &k, &v);
 
 	if (rc == MDB_NOTFOUND)
 		return -ENOENT;
 	if (rc)
 		return -EIO;
-	return nasmac__db_rec_decode(v.mv_data, v.mv_size, out);
+	rc = nasmac__db_rec_decode(v.mv_data, v.mv_size, out);
+	if (rc || mdb_cursor_open(txn, l->log, &c))
+		return rc ? rc : -EIO;
+	while (!(rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))) {
+		const uint8_t *p = v.mv_data;
+
+		for (size_t i = 0; i + LOG_ENT <= v.mv_size; i += LOG_ENT) {
+			uint32_t cnt = get_le32(p + i + NASMAC__GUTI_LEN) & NASMAC__COUNT_MASK;
+
+			if (!memcmp(p + i, guti, NASMAC__GUTI_LEN) &&
+			    nasmac__count_is_fresh(out->ul_count, cnt))
+				out->ul_count = cnt;
+		}
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : -EIO;
 }
 
 static int lm_get(struct nasmac__db *db, const uint8_t guti[NASMAC__GUTI_LEN],
@@ -262,6 +594,12 @@ static int lm_import(struct nasmac__db *db, const struct nasmac__ue *ues, uint32
 
 	if (rc)
 		return mdb_err("import", db->where, rc);
+	/* The records hold every COUNT before they are merged with the provisioning ones. */
+	if ((rc = log_catch_up(l, txn)) || (rc = log_fold(l, txn))) {
+		l->logseq = UINT64_MAX;
+		mdb_txn_abort(txn);
+		return mdb_err("import", db->where, rc);
+	}
 	for (uint32_t i = 0; i < n && !rc; i++) {
 		MDB_val k = { NASMAC__GUTI_LEN, (void *)ues[i].guti };
 		MDB_val v = { sizeof(rec), rec }, ik = { sizeof(key), key };
@@ -306,42 +644,35 @@ static int lm_import(struct nasmac__db *db, const struct nasmac__ue *ues, uint32
 	explicit_bzero(&carry, sizeof(carry));
 	explicit_bzero(rec, sizeof(rec));
 	if (rc) {
+		l->logseq = UINT64_MAX;
 		mdb_txn_abort(txn);
 		return rc;
 	}
 	rc = mdb_txn_commit(txn);
+	if (rc)
+		l->logseq = UINT64_MAX;
+	/* Not on the request path: durable at once, as a full commit would be. */
+	if (!rc && l->deferred)
+		rc = mdb_env_sync(l->env, 1);
 	return rc ? mdb_err("import commit", db->where, rc) : 0;
 }
 
-static uint32_t get_le32(const uint8_t *p)
+/* The COUNTs of a batch that is too big for the log: each record rewritten (one cursor lookup,
+ * the record overwritten in place). ov must be caught up; it takes the new COUNTs. */
+static int advance_records(struct lm *l, MDB_txn *txn, struct nasmac__db_adv *adv, uint32_t n,
+			   uint32_t *wrote)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-/* The group commit: one write transaction, read-compare-write per UE (one cursor lookup, the
- * record overwritten in place), one commit. */
-static int lm_advance(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_t n)
-{
-	struct lm *l = db->priv;
 	uint8_t rec[NASMAC__DB_REC_LEN];
 	MDB_cursor *cursor;
-	MDB_txn *txn;
-	int rc = mdb_txn_begin(l->env, NULL, 0, &txn);
+	int rc = mdb_cursor_open(txn, l->ue, &cursor);
 
-	for (uint32_t i = 0; i < n; i++)
-		adv[i].ok = 0;
 	if (rc)
-		return mdb_err("commit", db->where, rc);
-	rc = mdb_cursor_open(txn, l->ue, &cursor);
-	if (rc) {
-		mdb_txn_abort(txn);
-		return mdb_err("commit", db->where, rc);
-	}
-	for (uint32_t i = 0; i < n; i++) {
+		return rc;
+	for (uint32_t i = 0; i < n && !rc; i++) {
 		MDB_val k = { NASMAC__GUTI_LEN, adv[i].guti }, v;
+		struct ov_slot *o = ov_slot(l->ov, l->ov_mask, adv[i].guti);
 		uint32_t cur, c = adv[i].count & NASMAC__COUNT_MASK;
 
-		adv[i].stored = 0;
 		rc = mdb_cursor_get(cursor, &k, &v, MDB_SET);
 		if (rc == MDB_NOTFOUND) {
 			rc = 0;
@@ -351,26 +682,133 @@ static int lm_advance(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_
 			break;
 		memcpy(rec, v.mv_data, sizeof(rec));
 		cur = get_le32(rec + 68) & NASMAC__COUNT_MASK;
+		if (o->used && nasmac__count_is_fresh(cur, o->count))
+			cur = o->count;
 		adv[i].stored = cur;
 		if (!nasmac__count_is_fresh(cur, c))
 			continue;
-		for (int b = 0; b < 4; b++)
-			rec[68 + b] = (uint8_t)(c >> (8 * b));
+		put_le32(rec + 68, c);
 		v.mv_size = sizeof(rec);
 		v.mv_data = rec;
 		rc = mdb_cursor_put(cursor, &k, &v, MDB_CURRENT);
 		if (rc)
 			break;
+		if (o->used)
+			o->count = c; /* the log's entry is older: the record is the truth now */
+		adv[i].ok = 1;
+		adv[i].stored = c;
+		(*wrote)++;
+	}
+	mdb_cursor_close(cursor);
+	explicit_bzero(rec, sizeof(rec));
+	return rc;
+}
+
+/* The COUNTs of a batch into the log: the compare-and-set against ov (or the record, for a UE
+ * the log does not hold), the accepted ones appended as one value. */
+static int advance_log(struct lm *l, MDB_txn *txn, struct nasmac__db_adv *adv, uint32_t n,
+		       uint32_t *wrote)
+{
+	uint8_t key[8];
+	MDB_val k = { sizeof(key), key }, v;
+	uint32_t m = 0;
+	int rc = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct ov_slot *o = ov_slot(l->ov, l->ov_mask, adv[i].guti);
+		uint32_t cur, c = adv[i].count & NASMAC__COUNT_MASK;
+
+		if (o->used) {
+			cur = o->count;
+		} else {
+			MDB_val rk = { NASMAC__GUTI_LEN, adv[i].guti }, rv;
+
+			rc = mdb_get(txn, l->ue, &rk, &rv);
+			if (rc == MDB_NOTFOUND) {
+				rc = 0;
+				continue;
+			}
+			if (rc || rv.mv_size != NASMAC__DB_REC_LEN)
+				return rc ? rc : MDB_CORRUPTED;
+			cur = get_le32((const uint8_t *)rv.mv_data + 68) & NASMAC__COUNT_MASK;
+		}
+		adv[i].stored = cur;
+		if (!nasmac__count_is_fresh(cur, c))
+			continue;
+		/* Two advances of one UE in a batch: the second compares with the first. */
+		if (!o->used) {
+			memcpy(o->guti, adv[i].guti, NASMAC__GUTI_LEN);
+			o->used = 1;
+			l->ov_used++;
+		}
+		o->count = c;
+		memcpy(l->buf + (size_t)m * LOG_ENT, adv[i].guti, NASMAC__GUTI_LEN);
+		put_le32(l->buf + (size_t)m * LOG_ENT + NASMAC__GUTI_LEN, c);
+		m++;
 		adv[i].ok = 1;
 		adv[i].stored = c;
 	}
-	explicit_bzero(rec, sizeof(rec));
-	mdb_cursor_close(cursor);
+	if (!m)
+		return 0;
+	put_be64(key, l->seen + 1);
+	v.mv_size = (size_t)m * LOG_ENT;
+	v.mv_data = l->buf;
+	rc = mdb_put(txn, l->log, &k, &v, MDB_APPEND);
+	if (!rc) {
+		l->seen++;
+		l->log_n += m;
+		*wrote += m;
+	}
+	return rc;
+}
+
+/* The group commit: one write transaction, one commit. */
+static int lm_advance(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_t n)
+{
+	struct lm *l = db->priv;
+	MDB_txn *txn;
+	uint32_t wrote = 0;
+	int rc = mdb_txn_begin(l->env, NULL, 0, &txn);
+
+	for (uint32_t i = 0; i < n; i++) {
+		adv[i].ok = 0;
+		adv[i].stored = 0;
+	}
+	if (rc)
+		return mdb_err("commit", db->where, rc);
+	rc = log_catch_up(l, txn);
+	if (!rc && l->log_n + n > 2 * l->fold) {
+		/* The passes did not keep up: all at once. */
+		wrote += l->log_n > 0;
+		l->pass = 0;
+		rc = log_fold(l, txn);
+	} else if (!rc && (l->pass || l->log_n >= l->fold)) {
+		if (!l->pass) {
+			MDB_stat us;
+
+			rc = mdb_stat(txn, l->ue, &us);
+			l->pass = !rc;
+			l->pass_at = 0;
+			l->pass_seq = l->seen;
+			l->pass_records = rc ? 0 : us.ms_entries;
+		}
+		if (!rc)
+			rc = fold_step(l, txn, n, &wrote);
+	}
+	if (!rc)
+		rc = n > l->fold ? advance_records(l, txn, adv, n, &wrote)
+				 : advance_log(l, txn, adv, n, &wrote);
 	if (!rc)
 		rc = mdb_txn_commit(txn);
 	else
 		mdb_txn_abort(txn);
+	/* Deferred (store.h): this advance must flush what the ones before it wrote. A commit
+	 * that changed nothing (every COUNT refused) returns without flushing: do it here. */
+	if (!rc && l->deferred && !wrote)
+		rc = mdb_env_sync(l->env, 1);
 	if (rc) {
+		/* ov may hold what was not committed: read afresh next time. */
+		l->logseq = UINT64_MAX;
 		for (uint32_t i = 0; i < n; i++)
 			adv[i].ok = 0;
 		return mdb_err("commit", db->where, rc);
@@ -378,20 +816,58 @@ static int lm_advance(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_
 	return 0;
 }
 
+/* Deferred mode: the meta page of the last commit (written, not flushed) to the disk. */
+static int lm_flush(struct nasmac__db *db)
+{
+	struct lm *l = db->priv;
+	int rc = mdb_env_sync(l->env, 1);
+
+	return rc ? mdb_err("flush", db->where, rc) : 0;
+}
+
 static int lm_foreach(struct nasmac__db *db, int (*cb)(void *, const struct nasmac__ue *),
 		      void *arg)
 {
 	struct lm *l = db->priv;
 	struct nasmac__ue ue;
+	struct ov_slot *t;
 	MDB_txn *txn;
 	MDB_cursor *cur;
 	MDB_val k, v;
+	uint32_t mask = 15, used = 0;
+	MDB_stat ls;
 	int rc = mdb_txn_begin(l->env, NULL, MDB_RDONLY, &txn);
 
 	if (rc)
 		return mdb_err("read", db->where, rc);
+	/* The log's COUNTs in a table of their own (this may run in a reader of its own). */
+	rc = mdb_stat(txn, l->log, &ls);
+	if (rc) {
+		mdb_txn_abort(txn);
+		return mdb_err("read", db->where, rc);
+	}
+	rc = mdb_cursor_open(txn, l->log, &cur);
+	if (rc) {
+		mdb_txn_abort(txn);
+		return mdb_err("read", db->where, rc);
+	}
+	for (uint64_t e = 0; ls.ms_entries && (rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0;)
+		for (e += v.mv_size / LOG_ENT; (mask + 1) / 2 < e && mask < (1u << 30);)
+			mask = 2 * mask + 1;
+	t = ls.ms_entries ? calloc((size_t)mask + 1, sizeof(*t)) : NULL;
+	if (ls.ms_entries && !t) {
+		mdb_cursor_close(cur);
+		mdb_txn_abort(txn);
+		return -ENOMEM;
+	}
+	for (MDB_cursor_op op = MDB_FIRST; t && !(rc = mdb_cursor_get(cur, &k, &v, op));
+	     op = MDB_NEXT)
+		for (size_t i = 0; i + LOG_ENT <= v.mv_size; i += LOG_ENT)
+			(void)ov_merge1(t, mask, &used, (const uint8_t *)v.mv_data + i);
+	mdb_cursor_close(cur);
 	rc = mdb_cursor_open(txn, l->ue, &cur);
 	if (rc) {
+		free(t);
 		mdb_txn_abort(txn);
 		return mdb_err("read", db->where, rc);
 	}
@@ -401,11 +877,18 @@ static int lm_foreach(struct nasmac__db *db, int (*cb)(void *, const struct nasm
 			rc = -EPROTO;
 			break;
 		}
+		if (t) {
+			const struct ov_slot *o = ov_slot(t, mask, ue.guti);
+
+			if (o->used && nasmac__count_is_fresh(ue.ul_count, o->count))
+				ue.ul_count = o->count;
+		}
 		rc = cb(arg, &ue);
 		if (rc)
 			break;
 	}
 	explicit_bzero(&ue, sizeof(ue));
+	free(t);
 	mdb_cursor_close(cur);
 	mdb_txn_abort(txn);
 	return rc == MDB_NOTFOUND ? 0 : rc;
@@ -471,6 +954,8 @@ static void lm_close(struct nasmac__db *db)
 	/* With nometasync/nosync, what was committed goes to disk now on a clean stop. */
 	(void)mdb_env_sync(l->env, 1);
 	mdb_env_close(l->env);
+	free(l->ov);
+	free(l->buf);
 	free(l);
 	db->priv = NULL;
 }
@@ -486,4 +971,5 @@ const struct nasmac__db_ops nasmac__db_lmdb_ops = {
 	.bump_restart = lm_bump_restart,
 	.count = lm_count,
 	.close = lm_close,
+	.flush = lm_flush,
 };

@@ -15,6 +15,8 @@
  * the burst, and only the Context Responses whose COUNT the store took are sent, after it
  * committed. A process killed at any point has sent no context whose COUNT a restart forgets.
  * A commit that waits for the disk runs in a libuv worker thread while the next batch fills.
+ * With lmdb --sync full the commits are pipelined (store.h, deferred): a batch is answered once
+ * the commit after it (or a flush) returned, which is when its meta page is on the disk too.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -54,6 +56,16 @@ struct pend {
 	uint8_t fig3;
 	uint8_t prev_state; /* the UE's state before this check (a context may await its Ack) */
 	uint64_t t_rx_ns;   /* when its request arrived: the latency histogram */
+};
+
+/* A verified request waiting for its group commit: what its answer needs, without the pending
+ * slot's message and job (the slot goes back to the pool, so a slow disk does not exhaust it). */
+struct waiter {
+	struct sockaddr_in peer;
+	uint32_t seq, peer_teid, est;
+	struct nasmac__ue *ue;
+	uint8_t fig3, prev_state;
+	uint64_t t_rx_ns;
 };
 
 struct counters {
@@ -119,17 +131,23 @@ struct mme {
 	struct nasmac__vq vq;
 	struct nasmac__store store; /* the hot index of the durable store */
 	struct nasmac__db *db;
-	/* The group commit: two batches of verified requests waiting for the store and their
-	 * advances; one fills while the other is being committed (by a libuv worker thread when
-	 * the commit waits for the disk, so the loop keeps serving meanwhile). */
+	/* The group commit: batches of verified requests waiting for the store and their
+	 * advances. One fills while another is being committed (by a libuv worker thread when
+	 * the commit waits for the disk, so the loop keeps serving meanwhile); on a deferred
+	 * store (store.h) a third, committed, waits for the flush that makes it durable, which
+	 * the next commit does (or a flush alone when nothing else was verified meanwhile). */
 	struct batch {
-		struct pend **q;
+		struct waiter *w;
 		struct nasmac__db_adv *adv;
 		uint32_t n;
 		int rc;
-	} batch[2];
-	unsigned filling;   /* the batch on_job adds to */
-	int committing;     /* the other one is with the worker */
+	} batch[3];
+	uint32_t batch_cap, waiting; /* waiters per batch at most; waiters in all batches */
+	int filling;        /* the batch on_job adds to */
+	int committing;     /* a work item is with the worker */
+	int work_b;         /* the batch it commits; -1: a flush only */
+	int held;           /* committed, not yet known durable (deferred store); -1: none */
+	int flush_rc;       /* the worker's flush of the held batch */
 	int commit_offloop; /* commits wait for the disk: run them in the thread pool */
 	uv_work_t work;
 	uint32_t restart; /* restart counter (Echo Recovery: its low octet) */
@@ -214,7 +232,7 @@ static void fetch_counters(void *arg)
 	m->c.fallbacks = st.fallbacks;
 	m->c.restart = m->restart;
 	m->c.ues = m->store.n;
-	m->c.pending = m->pend_used;
+	m->c.pending = m->pend_used + m->waiting;
 }
 
 static void print_counters(struct mme *m, const char *why)
@@ -247,14 +265,20 @@ static struct pend *pend_get(struct mme *m)
 	return p;
 }
 
-static void pend_put(struct mme *m, struct pend *p)
+/* Back to the pool; pend_put for a request answered now, pend_free for one that waits on. */
+static void pend_free(struct mme *m, struct pend *p)
 {
-	/* Every request that waited for a MAC check ends here, answered. */
-	nasmac__hist_observe(&m->latency, uv_hrtime() - p->t_rx_ns);
 	explicit_bzero(&p->job, sizeof(p->job));
 	p->next_free = m->free_head;
 	m->free_head = (uint32_t)(p - m->pend);
 	m->pend_used--;
+}
+
+static void pend_put(struct mme *m, struct pend *p)
+{
+	/* Every request that waited for a MAC check ends here or in commit_answer, answered. */
+	nasmac__hist_observe(&m->latency, uv_hrtime() - p->t_rx_ns);
+	pend_free(m, p);
 }
 
 /* The verified case: the Context Response with the UE's security context; resend: the same
@@ -335,36 +359,47 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 /* A check that sends no new context puts the UE back to what it was: a context sent earlier
  * may still await its Ack, unless the Ack or its timeout came meanwhile. An accepted check
  * makes it SENT (reply_context). */
-static void restore_state(struct mme *m, struct pend *p)
+static void restore_state(struct mme *m, struct nasmac__ue *ue, uint8_t prev_state)
 {
-	const struct nasmac__ue_txn *t = &m->tx.ue[p->ue - m->store.ues];
+	const struct nasmac__ue_txn *t = &m->tx.ue[ue - m->store.ues];
 
-	p->ue->state = p->prev_state == NASMAC__UE_SENT && !t->ack_open ? NASMAC__UE_IDLE
-									: p->prev_state;
+	ue->state = prev_state == NASMAC__UE_SENT && !t->ack_open ? NASMAC__UE_IDLE : prev_state;
 }
 
 static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 {
 	struct mme *m = q->data;
 	struct pend *p = job->cookie;
+	struct batch *b = &m->batch[m->filling];
 	char a[64];
 
 	if (!busy && job->status == NASMAC_ST_VERIFIED &&
-	    nasmac__count_is_fresh(p->ue->ul_count, p->est)) {
+	    nasmac__count_is_fresh(p->ue->ul_count, p->est) && b->n < m->batch_cap) {
 		/* Verified: waits for the group commit (after_jobs), the UE still VERIFYING. */
-		struct batch *b = &m->batch[m->filling];
 		struct nasmac__db_adv *adv = &b->adv[b->n];
+		struct waiter *w = &b->w[b->n++];
 
 		memcpy(adv->guti, p->ue->guti, NASMAC__GUTI_LEN);
 		adv->count = p->est;
-		b->q[b->n++] = p;
+		w->peer = p->peer;
+		w->seq = p->seq;
+		w->peer_teid = p->peer_teid;
+		w->est = p->est;
+		w->ue = p->ue;
+		w->fig3 = p->fig3;
+		w->prev_state = p->prev_state;
+		w->t_rx_ns = p->t_rx_ns;
+		m->waiting++;
+		pend_free(m, p);
 		return;
 	}
-	restore_state(m, p);
-	if (busy) {
+	restore_state(m, p->ue, p->prev_state);
+	if (busy || (job->status == NASMAC_ST_VERIFIED && b->n == m->batch_cap &&
+		     nasmac__count_is_fresh(p->ue->ul_count, p->est))) {
 		m->c.overload++;
 		nasmac__log_rl(&m->rl_overload, NASMAC__LOG_WARN,
-			       "overload: MAC queue full, answering No resources available to %s",
+			       "overload: MAC or commit queue full, answering No resources "
+			       "available to %s",
 			       addr_str(&p->peer, a, sizeof(a)));
 		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_NO_RESOURCES);
 	} else if (job->status == NASMAC_ST_VERIFIED) {
@@ -397,11 +432,11 @@ static void commit_answer(struct mme *m, struct batch *b)
 			       m->db->where, b->n, nasmac_strerror(b->rc));
 	}
 	for (uint32_t i = 0; i < b->n; i++) {
-		struct pend *p = b->q[i];
+		struct waiter *p = &b->w[i];
 		struct nasmac__ue *ue = p->ue;
 		struct nasmac__ue_txn *t = &m->tx.ue[ue - m->store.ues];
 
-		restore_state(m, p);
+		restore_state(m, ue, p->prev_state);
 		if (b->rc) {
 			reply_reject(m, &p->peer, p->seq, p->peer_teid,
 				     NASMAC__CAUSE_SYSTEM_FAILURE);
@@ -427,33 +462,64 @@ static void commit_answer(struct mme *m, struct batch *b)
 			reply_reject(m, &p->peer, p->seq, p->peer_teid,
 				     NASMAC__CAUSE_REQUEST_REJECTED);
 		}
-		pend_put(m, p);
+		nasmac__hist_observe(&m->latency, uv_hrtime() - p->t_rx_ns);
 	}
+	m->waiting -= b->n;
 	b->n = 0;
 }
 
-/* In a thread of the libuv pool: the transaction and its fsync. The loop touches neither this
- * batch nor the store meanwhile. */
+/* In a thread of the libuv pool: the transaction and its fsync. The loop touches neither these
+ * batches nor the store meanwhile. On a deferred store a successful advance also flushed the
+ * held batch's meta page; when it failed (or there was nothing to commit) a flush does. */
 static void commit_work(uv_work_t *w)
 {
 	struct mme *m = w->data;
-	struct batch *b = &m->batch[m->filling ^ 1u];
+	int rc = -EAGAIN;
 
-	b->rc = nasmac__db_advance(m->db, b->adv, b->n);
+	if (m->work_b >= 0) {
+		struct batch *b = &m->batch[m->work_b];
+
+		rc = b->rc = nasmac__db_advance(m->db, b->adv, b->n);
+	}
+	if (m->held >= 0)
+		m->flush_rc = rc ? nasmac__db_flush(m->db) : 0;
 }
 
 static void commit_start(struct mme *m);
 
+/* The batch that neither fills, nor is with the worker, nor is held. */
+static int batch_free(int a, int b)
+{
+	for (int k = 0; k < 3; k++)
+		if (k != a && k != b)
+			return k;
+	return -1;
+}
+
 static void commit_done(uv_work_t *w, int status)
 {
 	struct mme *m = w->data;
-	struct batch *b = &m->batch[m->filling ^ 1u];
+	int wb = m->work_b;
 
-	if (status) /* cancelled: nothing was committed */
-		b->rc = status;
 	m->committing = 0;
-	commit_answer(m, b);
-	/* What was verified during this commit goes next. */
+	if (status) { /* cancelled: nothing was committed, nothing flushed */
+		if (wb >= 0)
+			m->batch[wb].rc = status;
+		m->flush_rc = status;
+	}
+	/* The held batch first: its answers go before those of the batch committed after it. */
+	if (m->held >= 0) {
+		m->batch[m->held].rc = m->flush_rc;
+		commit_answer(m, &m->batch[m->held]);
+		m->held = -1;
+	}
+	if (wb >= 0) {
+		if (m->db->deferred && !m->batch[wb].rc)
+			m->held = wb; /* committed; durable with the next flush */
+		else
+			commit_answer(m, &m->batch[wb]);
+	}
+	/* What was verified during this commit goes next (with a held batch: a flush at least). */
 	commit_start(m);
 	nasmac__udp_flush(&m->udp);
 }
@@ -464,22 +530,27 @@ static void commit_start(struct mme *m)
 	struct batch *b = &m->batch[m->filling];
 	int rc;
 
-	if (!b->n || m->committing)
+	if (m->committing || (!b->n && m->held < 0))
 		return;
 	if (!m->commit_offloop) {
 		b->rc = nasmac__db_advance(m->db, b->adv, b->n);
 		commit_answer(m, b);
 		return;
 	}
-	m->filling ^= 1u;
+	m->work_b = b->n ? m->filling : -1;
+	if (b->n)
+		m->filling = batch_free(m->work_b, m->held);
 	m->committing = 1;
+	m->flush_rc = -EIO;
 	m->work.data = m;
 	rc = uv_queue_work(&m->loop, &m->work, commit_work, commit_done);
 	if (rc) {
+		/* Not committed, not flushed: every waiting answer is a refusal. */
 		m->committing = 0;
-		m->filling ^= 1u;
-		b->rc = rc;
-		commit_answer(m, b);
+		if (m->work_b >= 0)
+			m->batch[m->work_b].rc = rc;
+		m->flush_rc = rc;
+		commit_done(&m->work, 0);
 	}
 }
 
@@ -926,7 +997,8 @@ static void usage(FILE *f)
 		"  --pcap         write what the MME receives and sends to a pcap file (mode 0600)\n"
 		"  --kamf-by-mme  FIG. 3: derive K_AMF here (step 305) for every UE, not only for\n"
 		"                 those with kamf_by_mme=1 in the UE db\n"
-		"  --max-pending  MAC checks in flight before answering No resources (4096)\n"
+		"  --max-pending  MAC checks in flight before answering No resources (4096);\n"
+		"                 verified requests waiting for a store commit: 4 times that\n"
 		"  --max-ues      UE index size (default: the store's UEs + 16)\n"
 		"  --ack-timeout-ms  how long a context sent waits for its Context Acknowledge\n"
 		"                 before it is back to idle (default 10000; longer than the AMF's\n"
@@ -960,7 +1032,8 @@ int nasmac__mme_main(int argc, char **argv)
 	const char *listen = NULL, *backend = "cpu", *db = NULL, *pcap = NULL;
 	const char *store = NASMAC__STORE_DEFAULT, *metrics = NULL;
 	int metrics_failed = 0;
-	struct nasmac__db_opts dbo = { .sync = NASMAC__DB_SYNC_FULL };
+	/* The commit path below answers a batch only after the next commit or flush returned. */
+	struct nasmac__db_opts dbo = { .sync = NASMAC__DB_SYNC_FULL, .pipelined = 1 };
 	struct nasmac__db_import_stats imp = { 0 };
 	struct nasmac__ue_db_err dberr;
 	struct records recs = { 0 };
@@ -1113,16 +1186,19 @@ int nasmac__mme_main(int argc, char **argv)
 				ANSWER_TOTAL_RATE);
 	m->n_pend = max_pending;
 	m->pend = calloc(max_pending, sizeof(*m->pend));
-	for (int k = 0; k < 2; k++) {
-		m->batch[k].q = calloc(max_pending, sizeof(*m->batch[k].q));
-		m->batch[k].adv = calloc(max_pending, sizeof(*m->batch[k].adv));
-		if (!m->batch[k].q || !m->batch[k].adv)
+	m->held = -1;
+	/* Requests verified while the disk is slow wait here, not in pending slots. */
+	m->batch_cap = 4 * max_pending;
+	for (int k = 0; k < 3; k++) {
+		m->batch[k].w = calloc(m->batch_cap, sizeof(*m->batch[k].w));
+		m->batch[k].adv = calloc(m->batch_cap, sizeof(*m->batch[k].adv));
+		if (!m->batch[k].w || !m->batch[k].adv)
 			goto out_free_pend;
 	}
 	if (!m->pend)
 		goto out_free_pend;
 	/* A commit that fsyncs waits for the disk (milliseconds): not on the loop. */
-	m->commit_offloop = m->db->durable && dbo.sync != NASMAC__DB_SYNC_NONE;
+	m->commit_offloop = m->db->durable && (dbo.sync != NASMAC__DB_SYNC_NONE || m->db->deferred);
 	for (uint32_t i = 0; i < max_pending; i++)
 		m->pend[i].next_free = i + 1 < max_pending ? i + 1 : UINT32_MAX;
 	m->free_head = 0;
@@ -1189,7 +1265,7 @@ int nasmac__mme_main(int argc, char **argv)
 	 * so the exit counters cover everything that was sent before it. */
 	uv_run(&m->loop, UV_RUN_NOWAIT);
 	/* Commits under way or waiting end with their answers sent, before the socket closes. */
-	for (commit_start(m); m->committing; commit_start(m))
+	for (commit_start(m); m->committing || m->held >= 0; commit_start(m))
 		uv_run(&m->loop, UV_RUN_ONCE);
 	nasmac__udp_flush(&m->udp);
 	print_counters(m, "exit");
@@ -1214,8 +1290,8 @@ out_free_pend:
 		explicit_bzero(m->pend, (size_t)m->n_pend * sizeof(*m->pend));
 	free(m->pend);
 	nasmac__ctx_txns_free(&m->tx);
-	for (int k = 0; k < 2; k++) {
-		free(m->batch[k].q);
+	for (int k = 0; k < 3; k++) {
+		free(m->batch[k].w);
 		free(m->batch[k].adv);
 	}
 out_free_store:
