@@ -7,14 +7,15 @@ HOST_UNIT_BINS := $(patsubst %,$(BIN)/test_host_%,$(HOST_UNIT_NAMES))
 HOST_UNIT_DEPS := $(OBJ)/host/common/count.o $(OBJ)/host/common/link.o \
 	$(OBJ)/host/common/store.o $(OBJ)/host/common/util.o $(OBJ)/host/common/log.o \
 	$(OBJ)/host/common/gtp_txn.o \
-	$(OBJ)/host/common/store_db.o $(OBJ)/host/common/store_mem.o $(OBJ)/host/common/store_lmdb.o
+	$(OBJ)/host/common/store_db.o $(OBJ)/host/common/store_mem.o $(OBJ)/host/common/store_lmdb.o \
+	$(OBJ)/host/common/store_redis.o
 
 $(patsubst %,$(OBJ)/tests/host/test_%.o,$(HOST_UNIT_NAMES)): CFLAGS += $(HOST_CFLAGS)
 
 $(BIN)/test_host_%: $(OBJ)/tests/host/test_%.o $(HOST_UNIT_DEPS) $(NASMAC_REF_OBJS)
 	@mkdir -p $(dir $@)
 	@$(if $(filter 1,$(V)),,echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka -llmdb $(NASMAC_REF_LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka -llmdb -lhiredis $(NASMAC_REF_LDLIBS)
 
 .PHONY: test-host test-host-san
 test-host: $(HOST_UNIT_BINS)
