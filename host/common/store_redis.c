@@ -118,8 +118,13 @@ static void ue_key(const uint8_t guti[NASMAC__GUTI_LEN], char key[64])
 	nasmac__hex_encode(guti, NASMAC__GUTI_LEN, key + sizeof(PREFIX "ue:") - 1);
 }
 
-static void conn_drop(struct rd *r, struct conn *k, const char *why)
+/* quick: a healthy connection that broke without a timeout (the server restarted, a failover
+ * closed it): the caller may open it again at once and try its call once more; anything else
+ * waits for the backoff. */
+static void conn_drop(struct rd *r, struct conn *k, const char *why, int quick)
 {
+	int healthy = k->c && k->backoff_ms == 0;
+
 	if (k->c) {
 		nasmac__log(NASMAC__LOG_WARN, "store %s: connection lost (%s), reconnecting",
 			    r->where, why);
@@ -129,7 +134,7 @@ static void conn_drop(struct rd *r, struct conn *k, const char *why)
 	k->backoff_ms = k->backoff_ms ? k->backoff_ms * 2u : BACKOFF_MIN_MS;
 	if (k->backoff_ms > BACKOFF_MAX_MS)
 		k->backoff_ms = BACKOFF_MAX_MS;
-	k->next_try_ms = now_ms() + k->backoff_ms;
+	k->next_try_ms = healthy && quick ? 0 : now_ms() + k->backoff_ms;
 }
 
 /* The reply of one command on k, or NULL (the connection is dropped). */
@@ -138,7 +143,9 @@ static redisReply *get_reply(struct rd *r, struct conn *k)
 	void *rep = NULL;
 
 	if (redisGetReply(k->c, &rep) != REDIS_OK || !rep) {
-		conn_drop(r, k, k->c->errstr[0] ? k->c->errstr : "no reply");
+		int timeout = errno == EAGAIN || errno == EWOULDBLOCK;
+
+		conn_drop(r, k, k->c->errstr[0] ? k->c->errstr : "no reply", !timeout);
 		return NULL;
 	}
 	return rep;
@@ -154,7 +161,7 @@ static int load_script(struct rd *r, struct conn *k, const char *src, char sha[4
 	if (rep)
 		freeReplyObject(rep);
 	else
-		conn_drop(r, k, k->c->errstr);
+		conn_drop(r, k, k->c->errstr, 0);
 	return ok ? 0 : -EIO;
 }
 
@@ -180,7 +187,7 @@ static int conn_get(struct rd *r, uint32_t s, int which, struct conn **out)
 		if (k->c)
 			redisFree(k->c);
 		k->c = NULL;
-		conn_drop(r, k, "");
+		conn_drop(r, k, "", 0);
 		return -ECONNREFUSED;
 	}
 	redisSetTimeout(k->c, tv);
@@ -189,7 +196,7 @@ static int conn_get(struct rd *r, uint32_t s, int which, struct conn **out)
 	if (!rep || rep->type == REDIS_REPLY_ERROR) {
 		if (rep)
 			freeReplyObject(rep);
-		conn_drop(r, k, "SELECT failed");
+		conn_drop(r, k, "SELECT failed", 0);
 		return -EIO;
 	}
 	freeReplyObject(rep);
@@ -358,7 +365,10 @@ static int rd_get_many_on(struct nasmac__db *db, int which,
 static int rd_get_many(struct nasmac__db *db, const uint8_t (*gutis)[NASMAC__GUTI_LEN],
 		       uint32_t n, struct nasmac__ue *out, int *res)
 {
-	return rd_get_many_on(db, CONN_LOOKUP, gutis, n, out, res);
+	int rc = rd_get_many_on(db, CONN_LOOKUP, gutis, n, out, res);
+
+	/* A connection that broke at once (conn_drop's quick case) is opened again now. */
+	return rc == -EIO ? rd_get_many_on(db, CONN_LOOKUP, gutis, n, out, res) : rc;
 }
 
 static int rd_get(struct nasmac__db *db, const uint8_t guti[NASMAC__GUTI_LEN],
@@ -383,7 +393,7 @@ static int rd_get_id(struct nasmac__db *db, uint64_t id, struct nasmac__ue *out)
 		return rc;
 	rep = redisCommand(k->c, "GET " PREFIX "id:%" PRIu64, id);
 	if (!rep) {
-		conn_drop(r, k, k->c->errstr);
+		conn_drop(r, k, k->c->errstr, 0);
 		return -EIO;
 	}
 	rc = rep->type != REDIS_REPLY_STRING ? -ENOENT :
@@ -469,7 +479,7 @@ static int rd_import(struct nasmac__db *db, const struct nasmac__ue *ues, uint32
 
 /* The group commit: per instance one pipeline of EVALSHA advances (and WAIT when replicas
  * must hold them), one round trip. */
-static int rd_advance(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_t n)
+static int rd_advance_once(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_t n)
 {
 	struct rd *r = db->priv;
 	struct conn *k[MAX_SHARDS];
@@ -540,14 +550,22 @@ static int rd_advance(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_
 		 * the refused calls, and this batch is answered as failed. */
 		for (uint32_t s = 0; s < r->n_sh; s++)
 			if ((used & (1u << s)) && k[s]->c)
-				conn_drop(r, k[s], "NOSCRIPT");
-		for (uint32_t s = 0; s < r->n_sh; s++)
-			r->sh[s].conn[CONN_MAIN].next_try_ms = 0;
+				conn_drop(r, k[s], "NOSCRIPT", 1);
 	}
 	if (rc)
 		for (uint32_t i = 0; i < n; i++)
 			adv[i].ok = 0;
 	return rc;
+}
+
+/* A connection that broke at once (a restarted server) is opened again and the batch sent
+ * again. Safe: an advance the first try applied is refused the second time (not above the
+ * stored COUNT), so at worst a request is refused, never a COUNT taken twice. */
+static int rd_advance(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_t n)
+{
+	int rc = rd_advance_once(db, adv, n);
+
+	return rc == -EIO ? rd_advance_once(db, adv, n) : rc;
 }
 
 /* SCAN over the UE keys of each instance, each page's records read with one pipeline. */
@@ -572,7 +590,7 @@ static int rd_scan(struct nasmac__db *db, int (*cb)(void *arg, const struct nasm
 					    cursor);
 			if (!page || page->type != REDIS_REPLY_ARRAY || page->elements != 2) {
 				if (!page)
-					conn_drop(r, k, k->c->errstr);
+					conn_drop(r, k, k->c->errstr, 0);
 				else
 					freeReplyObject(page);
 				rc = -EIO;
@@ -630,7 +648,7 @@ static int rd_bump_restart(struct nasmac__db *db, uint32_t *out)
 		return rc;
 	rep = redisCommand(k->c, "INCR " PREFIX "restart");
 	if (!rep) {
-		conn_drop(r, k, k->c->errstr);
+		conn_drop(r, k, k->c->errstr, 0);
 		return -EIO;
 	}
 	rc = rep->type == REDIS_REPLY_INTEGER ? 0 : -EIO;
