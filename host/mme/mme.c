@@ -48,9 +48,10 @@
 #define ANSWER_PEER_RATE 100u
 #define ANSWER_PEER_BURST 200u
 #define ANSWER_TOTAL_RATE 5000u
-/* Requests one remote-store lookup round holds (4 KiB each): a loop iteration reads a few
- * recvmmsg batches; more wait for the next round, beyond that: No resources. */
-#define LOOK_MAX 1024u
+/* The octets of the requests one remote-store lookup round holds, per request on average (a
+ * Context Request is a few hundred octets): beyond that, or beyond --max-pending requests,
+ * No resources. */
+#define LOOK_AVG_OCTETS 1024u
 
 struct pend {
 	nasmac_job_t job; /* job.cookie points back here */
@@ -167,11 +168,12 @@ struct mme {
 	 * round fills while the other is in the thread pool. */
 	struct look_round {
 		struct look {
-			uint8_t buf[MAX_DGRAM];
-			size_t len;
+			size_t off, len; /* in arena */
 			struct sockaddr_in from;
 			uint32_t seq, peer_teid;
 		} *req;
+		uint8_t *arena;
+		size_t used;
 		uint8_t (*guti)[NASMAC__GUTI_LEN];
 		struct nasmac__ue *ue;
 		int *res;
@@ -746,7 +748,7 @@ static void look_defer(struct mme *m, const struct nasmac__ctx_req *req, const u
 	struct look_round *r = &m->look[m->look_filling];
 	struct look *l;
 
-	if (r->n == m->look_cap) {
+	if (r->n == m->look_cap || r->used + len > (size_t)m->look_cap * LOOK_AVG_OCTETS) {
 		m->c.overload++;
 		nasmac__log_rl(&m->rl_overload, NASMAC__LOG_WARN,
 			       "overload: %u lookups waiting, answering No resources available",
@@ -755,8 +757,10 @@ static void look_defer(struct mme *m, const struct nasmac__ctx_req *req, const u
 		return;
 	}
 	l = &r->req[r->n];
-	memcpy(l->buf, buf, len);
+	memcpy(r->arena + r->used, buf, len);
+	l->off = r->used;
 	l->len = len;
+	r->used += len;
 	l->from = *from;
 	l->seq = req->h.seq;
 	l->peer_teid = req->fteid_teid;
@@ -824,10 +828,11 @@ static void look_done(uv_work_t *w, int status)
 		}
 		if (!r->res[i])
 			look_refresh(m, &r->ue[i]);
-		on_ctx_req(m, l->buf, l->len, &l->from, 1);
+		on_ctx_req(m, r->arena + l->off, l->len, &l->from, 1);
 	}
 	explicit_bzero(r->ue, (size_t)r->n * sizeof(*r->ue));
 	r->n = 0;
+	r->used = 0;
 	look_start(m);
 	nasmac__udp_flush(&m->udp);
 }
@@ -1287,13 +1292,16 @@ int nasmac__mme_main(int argc, char **argv)
 			goto out_free_pend;
 		if (!m->db->remote)
 			continue;
-		/* A round holds what one loop iteration reads, far below max_pending. */
-		m->look_cap = max_pending < LOOK_MAX ? max_pending : LOOK_MAX;
+		/* What arrives while the previous round is out may be as much as what may wait
+		 * for MAC checks. */
+		m->look_cap = max_pending;
+		m->look[k].arena = malloc((size_t)m->look_cap * LOOK_AVG_OCTETS);
 		m->look[k].req = calloc(m->look_cap, sizeof(*m->look[k].req));
 		m->look[k].guti = calloc(m->look_cap, sizeof(*m->look[k].guti));
 		m->look[k].ue = calloc(m->look_cap, sizeof(*m->look[k].ue));
 		m->look[k].res = calloc(m->look_cap, sizeof(*m->look[k].res));
-		if (!m->look[k].req || !m->look[k].guti || !m->look[k].ue || !m->look[k].res)
+		if (!m->look[k].req || !m->look[k].guti || !m->look[k].ue || !m->look[k].res ||
+		    !m->look[k].arena)
 			goto out_free_pend;
 	}
 	if (!m->pend)
@@ -1405,6 +1413,7 @@ out_free_pend:
 		if (m->look[k].ue)
 			explicit_bzero(m->look[k].ue, (size_t)m->look_cap * sizeof(*m->look[k].ue));
 		free(m->look[k].req);
+		free(m->look[k].arena);
 		free(m->look[k].guti);
 		free(m->look[k].ue);
 		free(m->look[k].res);
