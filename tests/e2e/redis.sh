@@ -9,6 +9,8 @@
 #     really overlapped; on memory: both accept every request;
 #  3. kill -9 of MME A mid-load: B serves A's UEs, none registers twice, no context lost that
 #     the store did not record;
+#  1 runs on two instances (UEs sharded by GUTI: both hold some);
+#  5. ?wait=1 without a replica: every commit fails (no context, cause 72); with one: served.
 #  4. Redis stopped (SIGSTOP) mid-load: refusals (cause 72, counted), the MME keeps running, no
 #     context without a COUNT advance in Redis, service resumes by itself after SIGCONT; Redis
 #     restarted (SIGTERM, AOF): every context given before is still a replay, the rest register.
@@ -18,7 +20,8 @@ BIN=$1
 T=$(mktemp -d)
 PIDS=
 RPID=
-trap 'kill $PIDS $RPID 2>/dev/null; kill -CONT $RPID 2>/dev/null; rm -rf "$T"' EXIT
+R2PID=
+trap 'kill $PIDS $RPID $R2PID 2>/dev/null; kill -CONT $RPID 2>/dev/null; rm -rf "$T"' EXIT
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "redis: FAIL: $*"; }
@@ -39,6 +42,13 @@ redis_start() {
 	exit 1
 }
 redis_start
+# A second instance: a shard in 1., the replica in 5.
+RP2=$(free_port SOCK_STREAM)
+mkdir "$T/r2"
+redis-server --port "$RP2" --bind 127.0.0.1 --save '' --appendonly no --dir "$T/r2" \
+	--daemonize no >"$T/redis2.log" 2>&1 &
+R2PID=$!
+for _ in $(seq 100); do redis-cli -p "$RP2" ping 2>/dev/null | grep -q PONG && break; sleep 0.05; done
 
 # mme NAME STORE [args]: an MME on a free port (its port in $P_NAME); amf NAME MME_NAME likewise.
 mme() {
@@ -70,7 +80,8 @@ N=300
 OPTS="--ues $N --seed 11 --upgraded 0.5"
 "$BIN/nasmac" load --write-db "$T/ue.db" $OPTS
 for kind in redis memory; do
-	if [ $kind = redis ]; then sa="$R/1" sb="$R/1"; else sa=memory: sb=memory:; fi
+	if [ $kind = redis ]; then sa="$R,127.0.0.1:$RP2/1" sb="$R,127.0.0.1:$RP2/1"
+	else sa=memory: sb=memory:; fi
 	mme A "$sa" --ue-db "$T/ue.db"
 	# B imports nothing on redis (the pool's store has the UEs already); on memory: it must
 	# have its own copy of the provisioning.
@@ -86,6 +97,10 @@ for kind in redis memory; do
 			bad "redis: A registered $ra, B registered $rb / replay $rp (want $N, 0 / $N)"
 		[ "$(ctr "$T/mme_B.log" lookups)" -ge $N ] && ok ||
 			bad "B looked nothing up in Redis: $(grep 'store redis' "$T/mme_B.log")"
+		k1=$(redis-cli -p "$RP" -n 1 --scan --pattern 'nasmac:ue:*' | wc -l)
+		k2=$(redis-cli -p "$RP2" -n 1 --scan --pattern 'nasmac:ue:*' | wc -l)
+		[ "$k1" -gt 0 ] && [ "$k2" -gt 0 ] && [ $((k1 + k2)) = $N ] && ok ||
+			bad "UEs over the two shards: $k1 + $k2, want $N with both > 0"
 	else
 		[ "$ra" = $N ] && [ "$rb" = $N ] && ok ||
 			bad "defence off (memory:): the replay through B should succeed: A $ra, B $rb"
@@ -237,6 +252,22 @@ load B "$T/s3.json" $OPTS4 --window 32
 p3=$(field "$T/s3.json" rejected_replay)
 [ "$p3" = $NS ] && ok || bad "after the Redis restart: $p3 replays refused, want $NS: $(cat "$T/s3.json")"
 echo "redis: Redis stopped 1 s mid-load: $r1 of $NS registered, $o1 refused ($f failed lookups/commits), $adv COUNTs advanced; then $r2 registered and $p2 replays; after a Redis restart $p3 replays"
+stop_all
+
+# --- 5. WAIT for a replica ----------------------------------------------------------------------
+mme W "$R/5?wait=1" --ue-db "$T/ue.db"
+amf W W
+load W "$T/w1.json" $OPTS --window 32
+rw=$(field "$T/w1.json" registered) ow=$(field "$T/w1.json" rejected_other)
+[ "$rw" = 0 ] && [ "$ow" = $N ] && ok || bad "wait=1 without a replica: registered $rw, other $ow (want 0, $N)"
+stop_all
+redis-cli -p "$RP2" replicaof 127.0.0.1 "$RP" >/dev/null
+for _ in $(seq 100); do redis-cli -p "$RP2" info replication | grep -q 'master_link_status:up' && break; sleep 0.05; done
+mme W "$R/6?wait=1" --ue-db "$T/ue.db"
+amf W W
+load W "$T/w2.json" $OPTS --window 32
+rw=$(field "$T/w2.json" registered)
+[ "$rw" = $N ] && ok || bad "wait=1 with a replica: registered $rw of $N"
 stop_all
 
 echo "redis: $pass passed, $fail failed"
