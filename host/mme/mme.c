@@ -1370,7 +1370,9 @@ int nasmac__mme_main(int argc, char **argv)
 		    "serving N26 on %s, backend %s, %u UEs loaded%s, store %s (sync %s), restart "
 		    "counter %u",
 		    listen, backend, m->store.n, m->kamf_by_mme_all ? ", K_AMF derived by the MME" : "",
-		    store, m->db->remote ? "as the URI says" : m->db->durable ? nasmac__db_sync_name(dbo.sync) : "none",
+		    store,
+		    m->db->remote ? "as the URI says" :
+		    m->db->durable ? nasmac__db_sync_name(dbo.sync) : "none",
 		    m->restart);
 	nasmac__notify("READY=1");
 	uv_run(&m->loop, UV_RUN_DEFAULT);
