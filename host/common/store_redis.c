@@ -332,6 +332,8 @@ static int rd_get_many_on(struct nasmac__db *db, int which,
 	char key[64];
 	int rc = 0;
 
+	for (uint32_t i = 0; i < n; i++)
+		res[i] = -EIO; /* not answered (yet) */
 	for (uint32_t s = 0; s < r->n_sh; s++) {
 		int e = conn_get(r, s, which, &k[s]);
 		if (e)

@@ -817,7 +817,8 @@ static void look_done(uv_work_t *w, int status)
 	for (uint32_t i = 0; i < r->n; i++) {
 		struct look *l = &r->req[i];
 
-		if (status || r->res[i] == -EIO) {
+		/* Not answered: no context (a UE the store does not know is -ENOENT). */
+		if (status || (r->res[i] && r->res[i] != -ENOENT)) {
 			m->c.lookup_fail++;
 			nasmac__log_rl(&m->rl_overload, NASMAC__LOG_ERR,
 				       "store %s: lookup failed (%s): no context for %s",

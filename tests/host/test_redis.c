@@ -271,10 +271,19 @@ static void test_noscript_and_fail_closed(void **state)
 	assert_true(nasmac__db_advance(d, &adv, 1) < 0);
 	assert_false(adv.ok);
 	assert_true(now_ms() - t0 < 1000);
-	/* In the backoff: refused at once, not after another timeout. */
+	/* In the backoff: refused at once, not after another timeout; a lookup says for each UE
+	 * that it was not answered (never "found" nor "unknown"). */
 	t0 = now_ms();
 	assert_true(nasmac__db_advance(d, &adv, 1) < 0);
 	assert_true(now_ms() - t0 < 100);
+	{
+		const uint8_t(*g)[NASMAC__GUTI_LEN] = &ues[0].guti;
+		struct nasmac__ue out[1];
+		int res[1] = { 0 };
+
+		assert_true(nasmac__db_get_many(d, g, 1, out, res) < 0);
+		assert_int_equal(res[0], -EIO);
+	}
 	kill(srv[0], SIGCONT);
 	/* Serves again by itself (backoff at most 2 s). The timed-out advance may have been
 	 * applied by the server meanwhile: then this one, the same COUNT, is refused. */
