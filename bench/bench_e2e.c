@@ -20,6 +20,9 @@
  * The MME runs on its durable default store, LMDB (a fresh directory per server, removed at the
  * end), in each --sync mode, and on memory: for comparison (--stores); the first backend gets
  * every store, the others the default (lmdb, sync full). Each row names its store and sync mode.
+ * "redis" in --stores: the MME on a redis-server of its own (AOF, appendfsync everysec, a
+ * fresh directory, stopped at the end), sharing the machine like a pool member would; its row
+ * adds the Redis round trips and commands per request (from the MME's store counters).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -30,7 +33,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -70,7 +75,10 @@ struct bench {
 
 struct target {
 	const char *name, *role, *backend;
-	const char *store, *sync; /* "lmdb" / "memory", "full" / "nometasync" / "nosync" / "-" */
+	const char *store, *sync; /* "lmdb" / "memory" / "redis", "full" / "nometasync" / "nosync" /
+				     "-" / "aof-everysec" */
+	pid_t redis_pid;
+	double rt_per_req, cmds_per_req; /* redis: round trips and commands per request */
 	char store_dir[112], label[48];
 	pid_t pid;
 	char log[112];
@@ -323,6 +331,85 @@ static int free_port(void)
 	return port;
 }
 
+static int rm_cb(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* A redis-server of the target's own on a free loopback port (AOF everysec, in store_dir),
+ * not pinned: it shares the machine as in a small pool. */
+static int start_redis(struct target *t, char *uri, size_t uri_size)
+{
+	char port[16];
+	int p = free_port();
+
+	if (p < 0)
+		return -EADDRNOTAVAIL;
+	snprintf(port, sizeof(port), "%d", p);
+	if (mkdir(t->store_dir, 0700))
+		return -errno;
+	t->redis_pid = fork();
+	if (t->redis_pid < 0)
+		return -errno;
+	if (t->redis_pid == 0) {
+		char *argv[] = { "redis-server", "--port", port, "--bind", "127.0.0.1",
+				 "--save", "", "--appendonly", "yes", "--appendfsync", "everysec",
+				 "--dir", t->store_dir, "--daemonize", "no", NULL };
+
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(126);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	for (int i = 0; i < 500; i++) {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)p) };
+		struct timespec ts = { 0, 10000000 };
+		int fd = socket(AF_INET, SOCK_STREAM, 0), up;
+
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		up = fd >= 0 && !connect(fd, (struct sockaddr *)&a, sizeof(a));
+		if (fd >= 0)
+			close(fd);
+		if (up) {
+			snprintf(uri, uri_size, "redis://127.0.0.1:%d", p);
+			return 0;
+		}
+		if (waitpid(t->redis_pid, NULL, WNOHANG) == t->redis_pid)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	fprintf(stderr, "bench e2e: redis-server did not start (installed? make bootstrap)\n");
+	return -ECHILD;
+}
+
+/* Round trips and commands per request from the MME's store counters (SIGUSR1). */
+static void redis_rates(struct target *t)
+{
+	unsigned long long rounds = 0, commits = 0, lookups = 0, committed = 0, refused = 0;
+	char line[1024];
+	FILE *f;
+
+	kill(t->pid, SIGUSR1);
+	if (wait_log(t->log, "(SIGUSR1): commits", t->pid) || !(f = fopen(t->log, "r")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		const char *c = strstr(line, "(SIGUSR1): commits=");
+
+		if (c)
+			sscanf(c, "(SIGUSR1): commits=%llu committed=%llu refused=%llu %*s %*s "
+				  "lookup_rounds=%llu lookups=%llu",
+			       &commits, &committed, &refused, &rounds, &lookups);
+	}
+	fclose(f);
+	if (lookups) {
+		t->rt_per_req = (double)(rounds + commits) / (double)lookups;
+		t->cmds_per_req = (double)(lookups + committed + refused) / (double)lookups;
+	}
+}
+
 /* Starts `nasmacd ROLE` pinned to CPU 0, its log in a temporary file. */
 static int start(struct target *t, const char *nasmacd, const char *db)
 {
@@ -357,6 +444,16 @@ static int start(struct target *t, const char *nasmacd, const char *db)
 		argv[10] = "--store";
 		if (!strcmp(t->store, "memory")) {
 			snprintf(store, sizeof(store), "memory:");
+			argv[11] = store;
+			argv[12] = NULL;
+		} else if (!strcmp(t->store, "redis")) {
+			int rc;
+
+			snprintf(t->store_dir, sizeof(t->store_dir), "/tmp/nasmac-bench-%d-%s.redis",
+				 (int)getpid(), fname);
+			rc = start_redis(t, store, sizeof(store));
+			if (rc)
+				return rc;
 			argv[11] = store;
 			argv[12] = NULL;
 		} else {
@@ -398,6 +495,13 @@ static void stop(struct target *t)
 	waitpid(t->pid, NULL, 0);
 	unlink(t->log);
 	t->up = 0;
+	if (t->redis_pid > 0) {
+		kill(t->redis_pid, SIGTERM);
+		waitpid(t->redis_pid, NULL, 0);
+		t->redis_pid = 0;
+		(void)nftw(t->store_dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+		t->store_dir[0] = '\0';
+	}
 	if (t->store_dir[0]) {
 		char f[128];
 		snprintf(f, sizeof(f), "%s/data.mdb", t->store_dir);
@@ -491,6 +595,9 @@ static void print(const struct target *t, const struct target *echo, int trials,
 		       t->p999, t->ok,
 		       t->rejected, t->lost);
 		printf(", \"requests_per_cpu_s\": %.0f", t->per_cpu_s);
+		if (t->rt_per_req > 0)
+			printf(", \"redis_round_trips_per_request\": %.3f, "
+			       "\"redis_commands_per_request\": %.2f", t->rt_per_req, t->cmds_per_req);
 		if (echo && t != echo)
 			printf(", \"percent_of_echo\": %.1f, \"percent_of_echo_per_cpu_s\": %.1f", pct,
 			       pct_cpu);
@@ -510,6 +617,9 @@ static void print(const struct target *t, const struct target *echo, int trials,
 	if (echo && t != echo)
 		printf(" (%.1f%% of echo's)", pct_cpu);
 	printf("\n");
+	if (t->rt_per_req > 0)
+		printf("%-20s %8.3f Redis round trips, %.2f commands per request\n", "",
+		       t->rt_per_req, t->cmds_per_req);
 }
 
 int nasmac__bench_e2e(int argc, char **argv)
@@ -529,7 +639,7 @@ int nasmac__bench_e2e(int argc, char **argv)
 	struct target tg[MAX_TARGETS];
 	struct bench b;
 	char bin[PATH_MAX], self[PATH_MAX], db[64], backends[64] = "cpu,sim", *save, *tok;
-	char stores[128] = "full,nometasync,nosync,memory", *save2, *st;
+	char stores[128] = "full,nometasync,nosync,memory,redis", *save2, *st;
 	double seconds = 1.0, load[1] = { 0 };
 	uint32_t trials = 3, window = 256;
 	int json = 0, c, n_tg = 0, ret = 1, sz = 8 << 20;
@@ -558,12 +668,13 @@ int nasmac__bench_e2e(int argc, char **argv)
 		case 'h':
 			printf("usage: nasmac bench e2e [--json] [--seconds S] [--trials N] "
 			       "[--backends cpu,sim]\n"
-			       "       [--stores full,nometasync,nosync,memory] [--window N]\n"
+			       "       [--stores full,nometasync,nosync,memory,redis] [--window N]\n"
 			       "Context Requests/s through nasmacd mme on one core per backend, and a\n"
 			       "UDP echo with the same batching as the ceiling (best of N interleaved\n"
 			       "trials of S seconds each); latency at half of each one's rate.\n"
 			       "The first backend's MME runs on each store (lmdb with each --sync\n"
-			       "mode, memory:), the others on lmdb with --sync full (the default).\n"
+			       "mode, memory:, redis: its own redis-server, AOF everysec), the others\n"
+			       "on lmdb with --sync full (the default).\n"
 			       "--window: requests in flight in the peak phase (256; at most 4096, the\n"
 			       "MME's --max-pending). A commit that fsyncs takes milliseconds, so with\n"
 			       "lmdb --sync full the peak is window / commit time unless the window is\n"
@@ -604,14 +715,22 @@ int nasmac__bench_e2e(int argc, char **argv)
 			struct target *t = &tg[n_tg];
 			enum nasmac__db_sync sy;
 
-			if (strcmp(st, "memory") && nasmac__db_parse_sync(st, &sy)) {
+			if (strcmp(st, "memory") && strcmp(st, "redis") &&
+			    nasmac__db_parse_sync(st, &sy)) {
 				fprintf(stderr, "bench e2e: unknown store '%s' (full, nometasync, "
-						"nosync, memory)\n", st);
+						"nosync, memory, redis)\n", st);
 				return 2;
 			}
 			t->name = tok;
 			t->role = "mme";
 			t->backend = tok;
+			if (!strcmp(st, "redis")) {
+				t->store = "redis";
+				t->sync = "aof-everysec";
+				snprintf(t->label, sizeof(t->label), "%s/redis", tok);
+				n_tg++;
+				continue;
+			}
 			t->store = strcmp(st, "memory") ? "lmdb" : "memory";
 			t->sync = strcmp(st, "memory") ? nasmac__db_sync_name(sy) : "-";
 			snprintf(t->label, sizeof(t->label), "%s/%s%s%s", tok, t->store,
@@ -661,8 +780,11 @@ int nasmac__bench_e2e(int argc, char **argv)
 	if (getloadavg(load, 1) == 1 && !json)
 		printf("(1-minute load average %.2f on %ld CPUs during the run; window %u)\n",
 		       load[0], sysconf(_SC_NPROCESSORS_ONLN), window);
-	for (int i = 0; i < n_tg; i++)
+	for (int i = 0; i < n_tg; i++) {
+		if (!strcmp(tg[i].store, "redis"))
+			redis_rates(&tg[i]);
 		print(&tg[i], echo, (int)trials, window, json);
+	}
 	ret = 0;
 	for (int i = 0; i < n_tg; i++)
 		if (tg[i].ran_out || tg[i].rps <= 0 || (strcmp(tg[i].role, "echo") && tg[i].rejected))

@@ -3,7 +3,8 @@
 # Codecs and the pcap writer are host/common/gtp.c, nas.c and pcap.c; MAC checks and KDFs from libnasmac (NASMAC_LIBS).
 HOST_COMMON_SRCS := host/common/log.c host/common/count.c host/common/hex.c host/common/util.c host/common/store.c \
 	host/common/link.c host/common/udp.c host/common/vq.c host/common/gtp.c host/common/nas.c host/common/pcap.c \
-	host/common/gtp_txn.c host/common/store_db.c host/common/store_mem.c host/common/store_lmdb.c
+	host/common/gtp_txn.c host/common/store_db.c host/common/store_mem.c host/common/store_lmdb.c \
+	host/common/store_redis.c
 HOST_COMMON_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(HOST_COMMON_SRCS))
 NASMACD_SRCS := host/nasmacd.c host/mme/mme.c host/amf/amf.c host/common/echo.c host/common/config.c \
 	host/common/metrics.c host/common/workers.c
@@ -11,9 +12,13 @@ NASMACD_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(NASMACD_SRCS))
 HOST_TOOL_SRCS := host/ue/ue.c host/ue/load.c host/ue/run.c bench/bench_e2e.c
 HOST_TOOL_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(HOST_TOOL_SRCS))
 # The MME's durable store is LMDB (host/common/store_lmdb.c, Debian liblmdb-dev).
-HOST_LDLIBS := -luv -llmdb
+# The pool-wide store is Redis (host/common/store_redis.c, Debian libhiredis-dev).
+HOST_LDLIBS := -luv -llmdb -lhiredis
 ifeq ($(wildcard /usr/include/lmdb.h /usr/local/include/lmdb.h),)
 $(info host: lmdb.h not found: install liblmdb-dev (make bootstrap does))
+endif
+ifeq ($(wildcard /usr/include/hiredis/hiredis.h),)
+$(info host: hiredis/hiredis.h not found: install libhiredis-dev (make bootstrap does))
 endif
 HOST_CFLAGS := -Ihost/common -Ihost/ue $(shell pkg-config --cflags libuv 2>/dev/null)
 

@@ -8,7 +8,7 @@ set -eu
 PKGS="build-essential clang llvm libclang-rt-dev python3 pkg-config zlib1g-dev verilator yosys \
 libssl-dev libuv1-dev liblmdb-dev libcmocka-dev libipsec-mb-dev libxrt-dev tshark libyaml-dev \
 libmicrohttpd-dev gnuplot-nox libsystemd-dev z3 tcl fakeroot dpkg-dev systemd uuid-dev \
-debhelper lintian"
+debhelper lintian redis-server libhiredis-dev"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then

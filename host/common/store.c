@@ -10,8 +10,9 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "store.h"
 
-static uint32_t hash_bytes(const void *p, size_t n)
+uint32_t nasmac__store_hash(const void *p, size_t n)
 {
 	/* FNV-1a: GUTIs and IMSIs are not attacker-chosen keys into a table that can be made to
 	 * degenerate badly (the table has a fixed size and linear probing), and this is fast. */
@@ -65,7 +66,7 @@ void nasmac__store_free(struct nasmac__store *st)
 
 static uint32_t *slot_guti(const struct nasmac__store *st, const uint8_t *guti)
 {
-	uint32_t i = hash_bytes(guti, NASMAC__GUTI_LEN) & st->tab_mask;
+	uint32_t i = nasmac__store_hash(guti, NASMAC__GUTI_LEN) & st->tab_mask;
 
 	for (;; i = (i + 1) & st->tab_mask) {
 		uint32_t v = st->by_guti[i];
@@ -76,7 +77,7 @@ static uint32_t *slot_guti(const struct nasmac__store *st, const uint8_t *guti)
 
 static uint32_t *slot_imsi(const struct nasmac__store *st, const char *imsi)
 {
-	uint32_t i = hash_bytes(imsi, strlen(imsi)) & st->tab_mask;
+	uint32_t i = nasmac__store_hash(imsi, strlen(imsi)) & st->tab_mask;
 
 	for (;; i = (i + 1) & st->tab_mask) {
 		uint32_t v = st->by_imsi[i];

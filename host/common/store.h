@@ -8,10 +8,12 @@
  * on them leaves the process (group commit).
  *
  * URIs: "lmdb:DIR" (LMDB environment in DIR, created 0700, files 0600; the default is
- * NASMAC__STORE_DEFAULT) and "memory:" (nothing persists: tests and benchmarks only).
+ * NASMAC__STORE_DEFAULT), "memory:" (nothing persists: tests and benchmarks only) and
+ * "redis://HOST:PORT[,HOST:PORT...][/N][?timeout=MS&wait=R]" (store_redis.c: shared by an MME
+ * pool; the MME looks every request's UE up in it, its index being only a cache).
  *
- * A third backend (a shared store for an MME pool, e.g. "redis://host:port/prefix") is one more
- * struct nasmac__db_ops in its own file and one line in store_db.c's table. What it must give:
+ * A backend is one struct nasmac__db_ops in its own file and one line in store_db.c's table.
+ * What it must give:
  * advance() is a compare-and-set per UE (the COUNT is stored only if above the stored one, and
  * the answer says which ones were), done for the whole batch in one round trip and durable
  * (as the backend defines it) before it returns; bump_restart() is an atomic increment. The MME
@@ -69,6 +71,11 @@ struct nasmac__db_ops {
 	int (*get)(struct nasmac__db *db, const uint8_t guti[NASMAC__GUTI_LEN],
 		   struct nasmac__ue *out);
 	int (*get_id)(struct nasmac__db *db, uint64_t ue_id, struct nasmac__ue *out);
+	/* Remote stores only (NULL otherwise): n lookups in one round trip, res[i] 0 (out[i]
+	 * filled) or -ENOENT; a negative return means the store did not answer (res[i] of the
+	 * ones it did not answer: -EIO). May run in a thread while advance() runs in another. */
+	int (*get_many)(struct nasmac__db *db, const uint8_t (*gutis)[NASMAC__GUTI_LEN],
+			uint32_t n, struct nasmac__ue *out, int *res);
 	/* Provisioning records in one transaction: a UE not there is added; one there takes the
 	 * record's keys and algorithms, and keeps the higher of the two uplink (and downlink)
 	 * COUNTs: an import never moves a stored COUNT backwards. A UE (by id) that comes with
@@ -97,6 +104,7 @@ struct nasmac__db {
 	/* 1: an advance() is durable (as --sync says) only once the next advance() or
 	 * nasmac__db_flush() returned; only when opened with opts.pipelined. */
 	int deferred;
+	int remote;      /* shared with other hosts (redis:): the MME's index is only a cache */
 	void *priv;
 };
 
@@ -116,6 +124,12 @@ static inline int nasmac__db_get(struct nasmac__db *db, const uint8_t guti[NASMA
 static inline int nasmac__db_get_id(struct nasmac__db *db, uint64_t id, struct nasmac__ue *out)
 {
 	return db->ops->get_id(db, id, out);
+}
+static inline int nasmac__db_get_many(struct nasmac__db *db,
+				      const uint8_t (*gutis)[NASMAC__GUTI_LEN], uint32_t n,
+				      struct nasmac__ue *out, int *res)
+{
+	return db->ops->get_many(db, gutis, n, out, res);
 }
 static inline int nasmac__db_import(struct nasmac__db *db, const struct nasmac__ue *ues, uint32_t n,
 				    struct nasmac__db_import_stats *st)
@@ -143,6 +157,9 @@ static inline uint64_t nasmac__db_count(struct nasmac__db *db)
 {
 	return db->ops->count(db);
 }
+
+/* FNV-1a (store.c): the hot index's hash, and the shard of a GUTI on a sharded store. */
+uint32_t nasmac__store_hash(const void *p, size_t n);
 
 /* Shared by the backends: the stored form of a UE (fixed size, little-endian, versioned). */
 #define NASMAC__DB_REC_LEN 88u

@@ -8,11 +8,13 @@
 
 extern const struct nasmac__db_ops nasmac__db_lmdb_ops;
 extern const struct nasmac__db_ops nasmac__db_mem_ops;
+extern const struct nasmac__db_ops nasmac__db_redis_ops;
 
 /* One line per backend; a new one (store.h) goes here. */
 static const struct nasmac__db_ops *const backends[] = {
 	&nasmac__db_lmdb_ops,
 	&nasmac__db_mem_ops,
+	&nasmac__db_redis_ops,
 };
 
 int nasmac__db_open(const char *uri, const struct nasmac__db_opts *o, struct nasmac__db **out,
@@ -50,7 +52,7 @@ int nasmac__db_open(const char *uri, const struct nasmac__db_opts *o, struct nas
 	}
 out_scheme:
 	if (why && why_size)
-		snprintf(why, why_size, "unknown store '%s' (lmdb:DIR or memory:)", uri);
+		snprintf(why, why_size, "unknown store '%s' (lmdb:DIR, memory: or redis://HOST:PORT)", uri);
 	return -EINVAL;
 }
 

@@ -17,6 +17,13 @@
  * A commit that waits for the disk runs in a libuv worker thread while the next batch fills.
  * With lmdb --sync full the commits are pipelined (store.h, deferred): a batch is answered once
  * the commit after it (or a flush) returned, which is when its meta page is on the disk too.
+ *
+ * On a remote store (redis:, shared by an MME pool) the hot index is only a cache: any MME of
+ * the pool may have advanced a UE's COUNT or the UE may be new. Each Context Request naming a
+ * GUTI waits for one lookup round per loop iteration (all the iteration's requests in one
+ * pipelined round trip, in a libuv worker thread); the answer refreshes the cache and the
+ * request then goes on as on any store. A store that does not answer in time: cause 72, no
+ * context.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -43,6 +50,10 @@
 #define ANSWER_PEER_RATE 100u
 #define ANSWER_PEER_BURST 200u
 #define ANSWER_TOTAL_RATE 5000u
+/* The octets of the requests one remote-store lookup round holds, per request on average (a
+ * Context Request is a few hundred octets): beyond that, or beyond --max-pending requests,
+ * No resources. */
+#define LOOK_AVG_OCTETS 1024u
 
 struct pend {
 	nasmac_job_t job; /* job.cookie points back here */
@@ -72,7 +83,8 @@ struct counters {
 	uint64_t rx, malformed, oversized, unknown_type, unknown_ue, mac_fail, replay, overload,
 		busy_ue, not_upgraded, accepted, kamf_by_mme, retransmit, acks, acks_rejected,
 		acks_unknown, acks_spoofed, ack_timeouts, id_mismatch, echo, vnsi, echo_limited,
-		vnsi_limited, commits, committed, store_refused, store_fail;
+		vnsi_limited, commits, committed, store_refused, store_fail, lookup_rounds,
+		lookups, lookup_fail;
 	/* Fetched when printed or scraped: the UDP layer's and libnasmac's. */
 	uint64_t tx, tx_dropped, macs, batches, run_errors, fallbacks;
 	uint64_t restart, ues, pending; /* gauges */
@@ -121,6 +133,9 @@ static const struct nasmac__counter store_tbl[] = {
 	C(committed, "uplink NAS COUNTs committed to the store"),
 	C(store_refused, "COUNT advances the store refused (a newer one was stored: replay)"),
 	C(store_fail, "COUNTs lost to a failed commit (answered System failure, no context)"),
+	C(lookup_rounds, "lookup round trips to a remote store (one per loop iteration)"),
+	C(lookups, "UEs looked up in a remote store"),
+	C(lookup_fail, "requests refused because the remote store did not answer a lookup"),
 };
 #undef C
 #undef G
@@ -167,6 +182,27 @@ struct mme {
 	uint32_t ack_timeout_ms;
 	uv_timer_t tick;
 	struct nasmac__peer_limit echo_limit, vnsi_limit;
+	/* Remote store: the requests of this loop iteration waiting for their lookup round; one
+	 * round fills while the other is in the thread pool. */
+	struct look_round {
+		struct look {
+			size_t off, len; /* in arena */
+			struct sockaddr_in from;
+			uint32_t seq, peer_teid;
+		} *req;
+		uint8_t *arena;
+		size_t used;
+		uint8_t (*guti)[NASMAC__GUTI_LEN];
+		struct nasmac__ue *ue;
+		int *res;
+		uint32_t n;
+		int rc;
+	} look[2];
+	unsigned look_filling;
+	uint32_t look_cap; /* requests per round */
+	int looking;
+	uv_work_t look_work;
+	uv_check_t look_check;
 };
 
 static void send_to(struct mme *m, const uint8_t *buf, size_t len, const struct sockaddr_in *to)
@@ -247,10 +283,13 @@ static void print_counters(struct mme *m, const char *why)
 	 * ones the store refused (replays another process saw first) and those lost to a failed
 	 * commit (answered System failure), and this start's restart counter. */
 	nasmac__log(NASMAC__LOG_INFO,
-		    "store %s (%s): commits=%llu committed=%llu refused=%llu failed=%llu restart=%u",
+		    "store %s (%s): commits=%llu committed=%llu refused=%llu failed=%llu restart=%u "
+		    "lookup_rounds=%llu lookups=%llu lookup_fail=%llu",
 		    m->db->where, why, (unsigned long long)m->c.commits,
 		    (unsigned long long)m->c.committed, (unsigned long long)m->c.store_refused,
-		    (unsigned long long)m->c.store_fail, m->restart);
+		    (unsigned long long)m->c.store_fail, m->restart,
+		    (unsigned long long)m->c.lookup_rounds, (unsigned long long)m->c.lookups,
+		    (unsigned long long)m->c.lookup_fail);
 }
 
 static struct pend *pend_get(struct mme *m)
@@ -627,8 +666,12 @@ static int prepare_check(struct mme *m, const struct nasmac__ctx_req *req, struc
 	return 0;
 }
 
+static void look_defer(struct mme *m, const struct nasmac__ctx_req *req, const uint8_t *buf,
+		       size_t len, const struct sockaddr_in *from);
+
+/* looked: the remote store's lookup round for this request is done (or the store is local). */
 static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
-		       const struct sockaddr_in *from)
+		       const struct sockaddr_in *from, int looked)
 {
 	struct nasmac__ctx_req req;
 	struct nasmac__ue *ue = NULL;
@@ -658,6 +701,10 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 			       "Context Request from %s without the sender F-TEID: Mandatory IE "
 			       "missing", addr_str(from, a, sizeof(a)));
 		reply_reject_ie(m, from, req.h.seq, 0, NASMAC__CAUSE_MANDATORY_IE_MISSING, 87);
+		return;
+	}
+	if (!looked && req.has_guti) {
+		look_defer(m, &req, buf, len, from);
 		return;
 	}
 	if (req.has_guti)
@@ -767,6 +814,126 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 	nasmac__vq_submit(&m->vq, &p->job);
 }
 
+static void look_defer(struct mme *m, const struct nasmac__ctx_req *req, const uint8_t *buf,
+		       size_t len, const struct sockaddr_in *from)
+{
+	struct look_round *r = &m->look[m->look_filling];
+	struct look *l;
+
+	if (r->n == m->look_cap || r->used + len > (size_t)m->look_cap * LOOK_AVG_OCTETS) {
+		m->c.overload++;
+		nasmac__log_rl(&m->rl_overload, NASMAC__LOG_WARN,
+			       "overload: %u lookups waiting, answering No resources available",
+			       r->n);
+		reply_reject(m, from, req->h.seq, req->fteid_teid, NASMAC__CAUSE_NO_RESOURCES);
+		return;
+	}
+	l = &r->req[r->n];
+	memcpy(r->arena + r->used, buf, len);
+	l->off = r->used;
+	l->len = len;
+	r->used += len;
+	l->from = *from;
+	l->seq = req->h.seq;
+	l->peer_teid = req->fteid_teid;
+	memcpy(r->guti[r->n], req->guti, NASMAC__GUTI_LEN);
+	r->n++;
+}
+
+static void look_work(uv_work_t *w)
+{
+	struct mme *m = w->data;
+	struct look_round *r = &m->look[m->look_filling ^ 1u];
+
+	r->rc = nasmac__db_get_many(m->db, (const uint8_t(*)[NASMAC__GUTI_LEN])r->guti, r->n,
+				    r->ue, r->res);
+}
+
+/* The cache takes what the store holds: keys and algorithms as provisioned, the higher of
+ * the COUNTs. Not while a check of this UE is in flight (its estimate is under way). */
+static void look_refresh(struct mme *m, const struct nasmac__ue *st)
+{
+	struct nasmac__ue *ue = nasmac__store_by_guti(&m->store, st->guti);
+
+	if (!ue) {
+		(void)nasmac__store_add(&m->store, st); /* full: answered as unknown */
+		return;
+	}
+	if (ue->state == NASMAC__UE_VERIFYING || strcmp(ue->imsi, st->imsi))
+		return;
+	memcpy(ue->kasme, st->kasme, sizeof(ue->kasme));
+	memcpy(ue->knas_int, st->knas_int, sizeof(ue->knas_int));
+	ue->ksi = st->ksi;
+	ue->eia = st->eia;
+	ue->eea = st->eea;
+	ue->upgraded = st->upgraded;
+	ue->kamf_by_mme = st->kamf_by_mme;
+	ue->echo5g = st->echo5g;
+	if (nasmac__count_is_fresh(ue->ul_count, st->ul_count))
+		ue->ul_count = st->ul_count;
+	if (nasmac__count_is_fresh(ue->dl_count, st->dl_count))
+		ue->dl_count = st->dl_count;
+}
+
+static void look_start(struct mme *m);
+
+static void look_done(uv_work_t *w, int status)
+{
+	struct mme *m = w->data;
+	struct look_round *r = &m->look[m->look_filling ^ 1u];
+	char a[64];
+
+	m->looking = 0;
+	m->c.lookup_rounds++;
+	m->c.lookups += r->n;
+	for (uint32_t i = 0; i < r->n; i++) {
+		struct look *l = &r->req[i];
+
+		/* Not answered: no context (a UE the store does not know is -ENOENT). */
+		if (status || (r->res[i] && r->res[i] != -ENOENT)) {
+			m->c.lookup_fail++;
+			nasmac__log_rl(&m->rl_overload, NASMAC__LOG_ERR,
+				       "store %s: lookup failed (%s): no context for %s",
+				       m->db->where, nasmac_strerror(status ? status : r->rc),
+				       addr_str(&l->from, a, sizeof(a)));
+			reply_reject(m, &l->from, l->seq, l->peer_teid, 72);
+			continue;
+		}
+		if (!r->res[i])
+			look_refresh(m, &r->ue[i]);
+		on_ctx_req(m, r->arena + l->off, l->len, &l->from, 1);
+	}
+	explicit_bzero(r->ue, (size_t)r->n * sizeof(*r->ue));
+	r->n = 0;
+	r->used = 0;
+	look_start(m);
+	nasmac__udp_flush(&m->udp);
+}
+
+/* One lookup round for what this loop iteration received (uv_check: after the reads). */
+static void look_start(struct mme *m)
+{
+	struct look_round *r = &m->look[m->look_filling];
+	int rc;
+
+	if (!r->n || m->looking)
+		return;
+	m->look_filling ^= 1u;
+	m->looking = 1;
+	m->look_work.data = m;
+	rc = uv_queue_work(&m->loop, &m->look_work, look_work, look_done);
+	if (rc) {
+		m->looking = 0;
+		r->rc = rc;
+		look_done(&m->look_work, rc);
+	}
+}
+
+static void on_look_check(uv_check_t *c)
+{
+	look_start(c->data);
+}
+
 static void on_ctx_ack(struct mme *m, const uint8_t *buf, size_t len,
 		       const struct sockaddr_in *from)
 {
@@ -861,7 +1028,7 @@ static void on_recv(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 	}
 	switch (h.type) {
 	case NASMAC__GTP_CTX_REQ:
-		on_ctx_req(m, buf, len, from);
+		on_ctx_req(m, buf, len, from, !m->db->remote);
 		break;
 	case NASMAC__GTP_CTX_ACK:
 		on_ctx_ack(m, buf, len, from);
@@ -988,6 +1155,8 @@ static void usage(FILE *f)
 		"  --store        where UE contexts, accepted COUNTs and the restart counter live:\n"
 		"                 lmdb:DIR (default " NASMAC__STORE_DEFAULT ", created 0700) or\n"
 		"                 memory: (nothing survives a restart: tests and benchmarks only)\n"
+		"                 or redis://HOST:PORT[,HOST:PORT...][/N][?timeout=MS&wait=R]\n"
+		"                 (shared by an MME pool; host/README.md, Redis)\n"
 		"  --sync         lmdb commit durability (default full; host/README.md, Persistence):\n"
 		"                 full: fsync data and meta; nometasync: the last commits may be\n"
 		"                 undone by a power loss; nosync: no fsync (power loss may lose more).\n"
@@ -999,7 +1168,8 @@ static void usage(FILE *f)
 		"                 those with kamf_by_mme=1 in the UE db\n"
 		"  --max-pending  MAC checks in flight before answering No resources (4096);\n"
 		"                 verified requests waiting for a store commit: 4 times that\n"
-		"  --max-ues      UE index size (default: the store's UEs + 16)\n"
+		"  --max-ues      UE index size (default: the store's UEs + 16; on redis: twice\n"
+		"                 the store's UEs + 4096, the pool may add UEs)\n"
 		"  --ack-timeout-ms  how long a context sent waits for its Context Acknowledge\n"
 		"                 before it is back to idle (default 10000; longer than the AMF's\n"
 		"                 T3 x (N3 + 1) plus its NAS SMC round trip)\n"
@@ -1166,8 +1336,12 @@ int nasmac__mme_main(int argc, char **argv)
 	/* The hot index, sized to what the store holds (a table sized for far more UEs than it
 	 * holds makes every lookup a cache and TLB miss). */
 	held = nasmac__db_count(m->db);
-	if (!max_ues)
-		max_ues = held + 16 > (1u << 26) ? 1u << 26 : (uint32_t)held + 16;
+	if (!max_ues) {
+		/* On a shared store the pool adds UEs while this MME runs: room for them. */
+		uint64_t want = m->db->remote ? 2 * held + 4096 : held + 16;
+
+		max_ues = want > (1u << 26) ? 1u << 26 : (uint32_t)want;
+	}
 	rc = nasmac__store_init(&m->store, max_ues);
 	if (!rc)
 		rc = nasmac__db_foreach(m->db, hot_add, &m->store);
@@ -1195,10 +1369,24 @@ int nasmac__mme_main(int argc, char **argv)
 		if (!m->batch[k].w || !m->batch[k].adv)
 			goto out_free_pend;
 	}
+	for (int k = 0; k < 2 && m->db->remote; k++) {
+		/* What arrives while the previous round is out may be as much as what may wait
+		 * for MAC checks. */
+		m->look_cap = max_pending;
+		m->look[k].arena = malloc((size_t)m->look_cap * LOOK_AVG_OCTETS);
+		m->look[k].req = calloc(m->look_cap, sizeof(*m->look[k].req));
+		m->look[k].guti = calloc(m->look_cap, sizeof(*m->look[k].guti));
+		m->look[k].ue = calloc(m->look_cap, sizeof(*m->look[k].ue));
+		m->look[k].res = calloc(m->look_cap, sizeof(*m->look[k].res));
+		if (!m->look[k].req || !m->look[k].guti || !m->look[k].ue || !m->look[k].res ||
+		    !m->look[k].arena)
+			goto out_free_pend;
+	}
 	if (!m->pend)
 		goto out_free_pend;
 	/* A commit that fsyncs waits for the disk (milliseconds): not on the loop. */
-	m->commit_offloop = m->db->durable && (dbo.sync != NASMAC__DB_SYNC_NONE || m->db->deferred);
+	m->commit_offloop = m->db->remote ||
+			    (m->db->durable && (dbo.sync != NASMAC__DB_SYNC_NONE || m->db->deferred));
 	for (uint32_t i = 0; i < max_pending; i++)
 		m->pend[i].next_free = i + 1 < max_pending ? i + 1 : UINT32_MAX;
 	m->free_head = 0;
@@ -1227,6 +1415,10 @@ int nasmac__mme_main(int argc, char **argv)
 	uv_timer_init(&m->loop, &m->tick);
 	m->tick.data = m;
 	uv_timer_start(&m->tick, on_tick, 100, 100);
+	uv_check_init(&m->loop, &m->look_check);
+	m->look_check.data = m;
+	if (m->db->remote)
+		uv_check_start(&m->look_check, on_look_check);
 	if (metrics) {
 		const struct nasmac__metrics_spec sp = {
 			.base = &m->c, .tbl = counter_tbl,
@@ -1257,7 +1449,10 @@ int nasmac__mme_main(int argc, char **argv)
 		    "serving N26 on %s, backend %s, %u UEs loaded%s, store %s (sync %s), restart "
 		    "counter %u",
 		    listen, backend, m->store.n, m->kamf_by_mme_all ? ", K_AMF derived by the MME" : "",
-		    store, m->db->durable ? nasmac__db_sync_name(dbo.sync) : "none", m->restart);
+		    store,
+		    m->db->remote ? "as the URI says" :
+		    m->db->durable ? nasmac__db_sync_name(dbo.sync) : "none",
+		    m->restart);
 	nasmac__notify("READY=1");
 	uv_run(&m->loop, UV_RUN_DEFAULT);
 	nasmac__notify("STOPPING=1");
@@ -1265,6 +1460,8 @@ int nasmac__mme_main(int argc, char **argv)
 	 * so the exit counters cover everything that was sent before it. */
 	uv_run(&m->loop, UV_RUN_NOWAIT);
 	/* Commits under way or waiting end with their answers sent, before the socket closes. */
+	while (m->looking)
+		uv_run(&m->loop, UV_RUN_ONCE);
 	for (commit_start(m); m->committing || m->held >= 0; commit_start(m))
 		uv_run(&m->loop, UV_RUN_ONCE);
 	nasmac__udp_flush(&m->udp);
@@ -1276,6 +1473,7 @@ int nasmac__mme_main(int argc, char **argv)
 	uv_close((uv_handle_t *)&m->sig_usr1, NULL);
 	uv_close((uv_handle_t *)&m->tick, NULL);
 	uv_close((uv_handle_t *)&m->sig_hup, NULL);
+	uv_close((uv_handle_t *)&m->look_check, NULL);
 	nasmac__metrics_stop(m->metrics);
 	nasmac__udp_close(&m->udp);
 out_close_vq:
@@ -1293,6 +1491,15 @@ out_free_pend:
 	for (int k = 0; k < 3; k++) {
 		free(m->batch[k].w);
 		free(m->batch[k].adv);
+	}
+	for (int k = 0; k < 2; k++) {
+		if (m->look[k].ue)
+			explicit_bzero(m->look[k].ue, (size_t)m->look_cap * sizeof(*m->look[k].ue));
+		free(m->look[k].req);
+		free(m->look[k].arena);
+		free(m->look[k].guti);
+		free(m->look[k].ue);
+		free(m->look[k].res);
 	}
 out_free_store:
 	nasmac__log_rl_forget(&m->rl_malformed);

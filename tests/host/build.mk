@@ -1,19 +1,21 @@
 # cmocka unit tests of the host internals: NAS COUNT estimation and replay, the UE store and
 # UE db format, the test link framing, the K_AMF check value, GTP-C transactions bound to
-# their peer and the log rate limiter (gtp_txn). Also run under
+# their peer and the log rate limiter (gtp_txn), the Redis store against redis-server processes
+# it starts (redis). Also run under
 # ASan+UBSan (test-host-san).
-HOST_UNIT_NAMES := count link store db util gtp_txn
+HOST_UNIT_NAMES := count link store db util gtp_txn redis
 HOST_UNIT_BINS := $(patsubst %,$(BIN)/test_host_%,$(HOST_UNIT_NAMES))
 HOST_UNIT_DEPS := $(OBJ)/host/common/count.o $(OBJ)/host/common/link.o \
 	$(OBJ)/host/common/store.o $(OBJ)/host/common/hex.o $(OBJ)/host/common/util.o $(OBJ)/host/common/log.o \
 	$(OBJ)/host/common/gtp_txn.o \
-	$(OBJ)/host/common/store_db.o $(OBJ)/host/common/store_mem.o $(OBJ)/host/common/store_lmdb.o
+	$(OBJ)/host/common/store_db.o $(OBJ)/host/common/store_mem.o $(OBJ)/host/common/store_lmdb.o \
+	$(OBJ)/host/common/store_redis.o
 
 $(patsubst %,$(OBJ)/tests/host/test_%.o,$(HOST_UNIT_NAMES)): CFLAGS += $(HOST_CFLAGS)
 
 $(BIN)/test_host_%: $(OBJ)/tests/host/test_%.o $(HOST_UNIT_DEPS) $(NASMAC_REF_OBJS)
 	$(call say,LD)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka -llmdb $(NASMAC_REF_LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka -llmdb -lhiredis $(NASMAC_REF_LDLIBS)
 
 .PHONY: test-host test-host-san
 test-host: $(HOST_UNIT_BINS)

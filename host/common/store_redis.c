@@ -1,0 +1,675 @@
+/* "redis://HOST:PORT[,HOST:PORT...][/N][?timeout=MS&wait=R]": the store on Redis (Debian
+ * redis-server, client libhiredis), shared by every MME of a pool. host/README.md, "A pool-wide
+ * store on Redis", says what each durability choice keeps at a failover.
+ *
+ * Layout, per instance (database N, 0 by default): "nasmac:ue:<GUTI hex>" a hash with the record
+ * of store_db.c ("r") and the uplink and downlink COUNTs ("ul", "dl": the record's copies are
+ * not read, the fields are the truth); "nasmac:id:<UE id>" -> GUTI hex; "nasmac:restart". With
+ * several instances a UE lives on instance FNV-1a(GUTI) mod R and its id key on FNV-1a(id) mod
+ * R; the restart counter on the first. (Redis Cluster would need hiredis-cluster, which Debian
+ * does not ship.)
+ *
+ * The COUNT advance is a Lua script run atomically by the server (loaded once with SCRIPT LOAD,
+ * called with EVALSHA, loaded again on NOSCRIPT): it stores the COUNT only if it is above the
+ * stored one and answers {taken, stored}. A group commit is one pipeline per instance: every
+ * EVALSHA (and WAIT R when replicas must have it) written at once, then the replies read: one
+ * round trip. Lookups likewise (HMGET per UE, one pipeline).
+ *
+ * Fail closed: every reply must come within the timeout (default 200 ms, SO_RCVTIMEO); a
+ * connection that failed is dropped and opened again on a later call, not before a backoff
+ * (50 ms doubling to 2 s), so a dead Redis costs a refusal, not a wait. Calls in between fail at
+ * once with -ECONNREFUSED. A failed advance reports nothing committed (store.h): the MME sends
+ * no context; the server may still have applied some advances, which only makes the UE's next
+ * request use a higher COUNT.
+ *
+ * Two connections per instance: one for advances and for the calls at start (import, restart
+ * counter, the index load), one for lookups, because the MME runs its commits and its lookups
+ * in two threads of the libuv pool at the same time and a hiredis context is not shared by
+ * threads. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <hiredis/hiredis.h>
+
+#include "store.h"
+
+#define MAX_SHARDS 16u
+#define BACKOFF_MIN_MS 50u
+#define BACKOFF_MAX_MS 2000u
+#define PREFIX "nasmac:"
+
+/* KEYS[1] the UE's hash, ARGV[1] the COUNT just verified. -> {1, new} taken, {0, stored}
+ * refused (stored may be -1: no such UE, refused as well). */
+static const char adv_lua[] =
+	"local s = redis.call('HGET', KEYS[1], 'ul')\n"
+	"if not s then return {0, -1} end\n"
+	"s = tonumber(s)\n"
+	"local c = tonumber(ARGV[1])\n"
+	"if c > s then redis.call('HSET', KEYS[1], 'ul', ARGV[1]) return {1, c} end\n"
+	"return {0, s}\n";
+
+/* KEYS[1] the UE's hash, ARGV record, ul, dl: the import rule of store.h (keys from the
+ * record, the higher of the COUNTs). -> 0 added, 1 updated, 2 updated and the stored uplink
+ * COUNT kept. */
+static const char imp_lua[] =
+	"local ul = tonumber(ARGV[2])\n"
+	"local dl = tonumber(ARGV[3])\n"
+	"local cur = redis.call('HMGET', KEYS[1], 'ul', 'dl')\n"
+	"local st = 0\n"
+	"if cur[1] then\n"
+	"  st = 1\n"
+	"  if tonumber(cur[1]) > ul then ul = tonumber(cur[1]) st = 2 end\n"
+	"  if cur[2] and tonumber(cur[2]) > dl then dl = tonumber(cur[2]) end\n"
+	"end\n"
+	"redis.call('HSET', KEYS[1], 'r', ARGV[1], 'ul', ul, 'dl', dl)\n"
+	"return st\n";
+
+struct conn {
+	redisContext *c;
+	uint64_t next_try_ms;
+	uint32_t backoff_ms;
+};
+
+struct shard {
+	char host[256];
+	int port;
+	struct conn conn[2]; /* CONN_MAIN, CONN_LOOKUP */
+};
+
+enum { CONN_MAIN = 0, CONN_LOOKUP = 1 };
+
+struct rd {
+	struct shard sh[MAX_SHARDS];
+	uint32_t n_sh;
+	uint32_t dbnum, timeout_ms, wait_replicas;
+	char adv_sha[41], imp_sha[41];
+	const char *where;
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static uint32_t shard_of_guti(const struct rd *r, const uint8_t guti[NASMAC__GUTI_LEN])
+{
+	return nasmac__store_hash(guti, NASMAC__GUTI_LEN) % r->n_sh;
+}
+
+static uint32_t shard_of_id(const struct rd *r, uint64_t id)
+{
+	uint8_t b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)(id >> (8 * i));
+	return nasmac__store_hash(b, sizeof(b)) % r->n_sh;
+}
+
+static void ue_key(const uint8_t guti[NASMAC__GUTI_LEN], char key[64])
+{
+	memcpy(key, PREFIX "ue:", sizeof(PREFIX "ue:") - 1);
+	nasmac__hex_encode(guti, NASMAC__GUTI_LEN, key + sizeof(PREFIX "ue:") - 1);
+}
+
+/* quick: a healthy connection that broke without a timeout (the server restarted, a failover
+ * closed it): the caller may open it again at once and try its call once more; anything else
+ * waits for the backoff. */
+static void conn_drop(struct rd *r, struct conn *k, const char *why, int quick)
+{
+	int healthy = k->c && k->backoff_ms == 0;
+
+	if (k->c) {
+		nasmac__log(NASMAC__LOG_WARN, "store %s: connection lost (%s), reconnecting",
+			    r->where, why);
+		redisFree(k->c);
+		k->c = NULL;
+	}
+	k->backoff_ms = k->backoff_ms ? k->backoff_ms * 2u : BACKOFF_MIN_MS;
+	if (k->backoff_ms > BACKOFF_MAX_MS)
+		k->backoff_ms = BACKOFF_MAX_MS;
+	k->next_try_ms = healthy && quick ? 0 : now_ms() + k->backoff_ms;
+}
+
+/* The reply of one command on k, or NULL (the connection is dropped). */
+static redisReply *get_reply(struct rd *r, struct conn *k)
+{
+	void *rep = NULL;
+
+	if (redisGetReply(k->c, &rep) != REDIS_OK || !rep) {
+		int timeout = errno == EAGAIN || errno == EWOULDBLOCK;
+
+		conn_drop(r, k, k->c->errstr[0] ? k->c->errstr : "no reply", !timeout);
+		return NULL;
+	}
+	return rep;
+}
+
+static int load_script(struct rd *r, struct conn *k, const char *src, char sha[41])
+{
+	redisReply *rep = redisCommand(k->c, "SCRIPT LOAD %s", src);
+	int ok = rep && rep->type == REDIS_REPLY_STRING && rep->len == 40;
+
+	if (ok)
+		memcpy(sha, rep->str, 41);
+	if (rep)
+		freeReplyObject(rep);
+	else
+		conn_drop(r, k, k->c->errstr, 0);
+	return ok ? 0 : -EIO;
+}
+
+/* A usable connection to instance s, or -ECONNREFUSED (down, or still in its backoff). */
+static int conn_get(struct rd *r, uint32_t s, int which, struct conn **out)
+{
+	struct shard *sh = &r->sh[s];
+	struct conn *k = &sh->conn[which];
+	struct timeval tv = { (time_t)(r->timeout_ms / 1000u),
+			      (suseconds_t)(r->timeout_ms % 1000u) * 1000 };
+	redisReply *rep;
+
+	*out = k;
+	if (k->c)
+		return 0;
+	if (now_ms() < k->next_try_ms)
+		return -ECONNREFUSED;
+	k->c = redisConnectWithTimeout(sh->host, sh->port, tv);
+	if (!k->c || k->c->err) {
+		if (k->c && k->backoff_ms == 0)
+			nasmac__log(NASMAC__LOG_WARN, "store %s: cannot connect to %s:%d: %s",
+				    r->where, sh->host, sh->port, k->c->errstr);
+		if (k->c)
+			redisFree(k->c);
+		k->c = NULL;
+		conn_drop(r, k, "", 0);
+		return -ECONNREFUSED;
+	}
+	redisSetTimeout(k->c, tv);
+	redisEnableKeepAlive(k->c);
+	rep = redisCommand(k->c, "SELECT %u", r->dbnum);
+	if (!rep || rep->type == REDIS_REPLY_ERROR) {
+		if (rep)
+			freeReplyObject(rep);
+		conn_drop(r, k, "SELECT failed", 0);
+		return -EIO;
+	}
+	freeReplyObject(rep);
+	/* Loaded on every connect: the instance may be a fresh one (restart without the script
+	 * cache, a failover); the SHA1 is the same everywhere. */
+	if (load_script(r, k, adv_lua, r->adv_sha) || load_script(r, k, imp_lua, r->imp_sha))
+		return -EIO;
+	if (k->backoff_ms)
+		nasmac__log(NASMAC__LOG_INFO, "store %s: %s:%d reachable again", r->where,
+			    sh->host, sh->port);
+	k->backoff_ms = 0;
+	return 0;
+}
+
+static int parse_uri(struct rd *r, const char *arg)
+{
+	char buf[1024], *p, *q, *hosts, *save = NULL;
+	uint32_t v;
+
+	if (strncmp(arg, "//", 2) || strlen(arg + 2) >= sizeof(buf))
+		return -EINVAL;
+	snprintf(buf, sizeof(buf), "%s", arg + 2);
+	r->timeout_ms = 200;
+	q = strchr(buf, '?');
+	if (q) {
+		*q++ = '\0';
+		for (char *kv = strtok_r(q, "&", &save); kv; kv = strtok_r(NULL, "&", &save)) {
+			if (!strncmp(kv, "timeout=", 8) && !nasmac__parse_u32(kv + 8, 1, 60000, &v))
+				r->timeout_ms = v;
+			else if (!strncmp(kv, "wait=", 5) && !nasmac__parse_u32(kv + 5, 0, 16, &v))
+				r->wait_replicas = v;
+			else
+				return -EINVAL;
+		}
+	}
+	p = strchr(buf, '/');
+	if (p) {
+		*p++ = '\0';
+		if (nasmac__parse_u32(p, 0, 15, &r->dbnum))
+			return -EINVAL;
+	}
+	hosts = buf;
+	save = NULL;
+	for (char *h = strtok_r(hosts, ",", &save); h; h = strtok_r(NULL, ",", &save)) {
+		char *colon = strrchr(h, ':');
+		struct shard *sh;
+
+		if (r->n_sh == MAX_SHARDS || !colon || colon == h ||
+		    (size_t)(colon - h) >= sizeof(sh->host) ||
+		    nasmac__parse_u32(colon + 1, 1, 65535, &v))
+			return -EINVAL;
+		sh = &r->sh[r->n_sh++];
+		memcpy(sh->host, h, (size_t)(colon - h));
+		sh->port = (int)v;
+	}
+	return r->n_sh ? 0 : -EINVAL;
+}
+
+static void rd_close(struct nasmac__db *db)
+{
+	struct rd *r = db->priv;
+
+	for (uint32_t s = 0; s < r->n_sh; s++)
+		for (int w = 0; w < 2; w++)
+			if (r->sh[s].conn[w].c)
+				redisFree(r->sh[s].conn[w].c);
+	free(r);
+}
+
+static int rd_open(struct nasmac__db *db, const char *arg, const struct nasmac__db_opts *o)
+{
+	struct rd *r = calloc(1, sizeof(*r));
+	struct conn *k;
+	int rc;
+
+	(void)o;
+	if (!r)
+		return -ENOMEM;
+	db->priv = r;
+	r->where = db->where;
+	rc = parse_uri(r, arg);
+	if (rc) {
+		nasmac__log(NASMAC__LOG_ERR, "store %s: expected redis://HOST:PORT[,HOST:PORT...]"
+					     "[/N][?timeout=MS&wait=R]", db->where);
+		goto out_free;
+	}
+	/* At start every instance must answer: an MME does not begin serving on a store it
+	 * cannot reach. */
+	for (uint32_t s = 0; s < r->n_sh; s++) {
+		rc = conn_get(r, s, CONN_MAIN, &k);
+		if (rc)
+			goto out_free;
+	}
+	db->durable = 1;
+	db->remote = 1;
+	return 0;
+
+out_free:
+	rd_close(db);
+	db->priv = NULL;
+	return rc;
+}
+
+/* Fills *out from an HMGET r ul dl reply: 0, -ENOENT, or -EIO (not ours). */
+static int decode_hmget(const redisReply *rep, struct nasmac__ue *out)
+{
+	uint32_t ul, dl;
+
+	if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 3)
+		return -EIO;
+	if (rep->element[0]->type != REDIS_REPLY_STRING)
+		return -ENOENT;
+	if (rep->element[1]->type != REDIS_REPLY_STRING ||
+	    rep->element[2]->type != REDIS_REPLY_STRING ||
+	    nasmac__parse_u32(rep->element[1]->str, 0, NASMAC__COUNT_MASK, &ul) ||
+	    nasmac__parse_u32(rep->element[2]->str, 0, NASMAC__COUNT_MASK, &dl) ||
+	    nasmac__db_rec_decode((const uint8_t *)rep->element[0]->str, rep->element[0]->len,
+				  out))
+		return -EIO;
+	out->ul_count = ul;
+	out->dl_count = dl;
+	out->state = NASMAC__UE_IDLE;
+	return 0;
+}
+
+/* One pipelined HMGET per UE on each instance, all written before any reply is read. */
+static int rd_get_many_on(struct nasmac__db *db, int which,
+			  const uint8_t (*gutis)[NASMAC__GUTI_LEN], uint32_t n,
+			  struct nasmac__ue *out, int *res)
+{
+	struct rd *r = db->priv;
+	struct conn *k[MAX_SHARDS];
+	char key[64];
+	int rc = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		res[i] = -EIO; /* not answered (yet) */
+	for (uint32_t s = 0; s < r->n_sh; s++) {
+		int e = conn_get(r, s, which, &k[s]);
+		if (e)
+			return e;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		ue_key(gutis[i], key);
+		redisAppendCommand(k[shard_of_guti(r, gutis[i])]->c, "HMGET %s r ul dl", key);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		struct conn *c = k[shard_of_guti(r, gutis[i])];
+		redisReply *rep;
+
+		if (!c->c) {
+			res[i] = -EIO;
+			rc = -EIO;
+			continue;
+		}
+		rep = get_reply(r, c);
+		if (!rep) {
+			res[i] = -EIO;
+			rc = -EIO;
+			continue;
+		}
+		res[i] = decode_hmget(rep, &out[i]);
+		freeReplyObject(rep);
+	}
+	return rc;
+}
+
+static int rd_get_many(struct nasmac__db *db, const uint8_t (*gutis)[NASMAC__GUTI_LEN],
+		       uint32_t n, struct nasmac__ue *out, int *res)
+{
+	int rc = rd_get_many_on(db, CONN_LOOKUP, gutis, n, out, res);
+
+	/* A connection that broke at once (conn_drop's quick case) is opened again now. */
+	return rc == -EIO ? rd_get_many_on(db, CONN_LOOKUP, gutis, n, out, res) : rc;
+}
+
+static int rd_get(struct nasmac__db *db, const uint8_t guti[NASMAC__GUTI_LEN],
+		  struct nasmac__ue *out)
+{
+	int res = -EIO;
+	int rc = rd_get_many_on(db, CONN_MAIN, (const uint8_t(*)[NASMAC__GUTI_LEN])guti, 1, out,
+				&res);
+
+	return rc ? rc : res;
+}
+
+static int rd_get_id(struct nasmac__db *db, uint64_t id, struct nasmac__ue *out)
+{
+	struct rd *r = db->priv;
+	uint8_t guti[NASMAC__GUTI_LEN];
+	redisReply *rep;
+	struct conn *k;
+	int rc = conn_get(r, shard_of_id(r, id), CONN_MAIN, &k);
+
+	if (rc)
+		return rc;
+	rep = redisCommand(k->c, "GET " PREFIX "id:%" PRIu64, id);
+	if (!rep) {
+		conn_drop(r, k, k->c->errstr, 0);
+		return -EIO;
+	}
+	rc = rep->type != REDIS_REPLY_STRING ? -ENOENT :
+	     nasmac__hex_decode(rep->str, guti, sizeof(guti)) ? -EIO : 0;
+	freeReplyObject(rep);
+	return rc ? rc : rd_get(db, guti, out);
+}
+
+/* Imports in chunks: one pipeline of the import script per chunk, then one of the id keys
+ * (SET ... GET gives the GUTI a UE id had before: its old record goes). */
+#define IMPORT_CHUNK 1024u
+
+static int rd_import(struct nasmac__db *db, const struct nasmac__ue *ues, uint32_t n,
+		     struct nasmac__db_import_stats *st)
+{
+	struct rd *r = db->priv;
+	struct conn *k[MAX_SHARDS];
+	uint8_t rec[NASMAC__DB_REC_LEN];
+	char key[64], hex[2 * NASMAC__GUTI_LEN + 1];
+	int rc = 0;
+
+	for (uint32_t s = 0; s < r->n_sh; s++) {
+		rc = conn_get(r, s, CONN_MAIN, &k[s]);
+		if (rc)
+			return rc;
+	}
+	for (uint32_t base = 0; base < n && !rc; base += IMPORT_CHUNK) {
+		uint32_t m = n - base < IMPORT_CHUNK ? n - base : IMPORT_CHUNK;
+
+		for (uint32_t i = base; i < base + m; i++) {
+			ue_key(ues[i].guti, key);
+			nasmac__db_rec_encode(&ues[i], rec);
+			redisAppendCommand(k[shard_of_guti(r, ues[i].guti)]->c,
+					   "EVALSHA %s 1 %s %b %u %u", r->imp_sha, key, rec,
+					   (size_t)NASMAC__DB_REC_LEN, ues[i].ul_count,
+					   ues[i].dl_count);
+			nasmac__hex_encode(ues[i].guti, NASMAC__GUTI_LEN, hex);
+			redisAppendCommand(k[shard_of_id(r, ues[i].ue_id)]->c,
+					   "SET " PREFIX "id:%" PRIu64 " %s GET", ues[i].ue_id,
+					   hex);
+		}
+		explicit_bzero(rec, sizeof(rec));
+		for (uint32_t i = base; i < base + m; i++) {
+			redisReply *a = NULL, *b = NULL;
+
+			if (k[shard_of_guti(r, ues[i].guti)]->c)
+				a = get_reply(r, k[shard_of_guti(r, ues[i].guti)]);
+			if (k[shard_of_id(r, ues[i].ue_id)]->c)
+				b = get_reply(r, k[shard_of_id(r, ues[i].ue_id)]);
+			if (!a || !b || a->type != REDIS_REPLY_INTEGER) {
+				if (a && a->type == REDIS_REPLY_ERROR)
+					nasmac__log(NASMAC__LOG_ERR, "store %s: import: %s",
+						    r->where, a->str);
+				rc = -EIO;
+			} else {
+				st->added += a->integer == 0;
+				st->updated += a->integer != 0;
+				st->kept_count += a->integer == 2;
+				nasmac__hex_encode(ues[i].guti, NASMAC__GUTI_LEN, hex);
+				if (b->type == REDIS_REPLY_STRING && strcmp(b->str, hex)) {
+					/* The UE's previous GUTI: its record goes. */
+					uint8_t old[NASMAC__GUTI_LEN];
+					redisReply *d;
+					struct conn *c;
+
+					if (!nasmac__hex_decode(b->str, old, sizeof(old))) {
+						c = k[shard_of_guti(r, old)];
+						ue_key(old, key);
+						d = c->c ? redisCommand(c->c, "DEL %s", key) : NULL;
+						if (d)
+							freeReplyObject(d);
+					}
+				}
+			}
+			if (a)
+				freeReplyObject(a);
+			if (b)
+				freeReplyObject(b);
+		}
+	}
+	return rc;
+}
+
+/* The group commit: per instance one pipeline of EVALSHA advances (and WAIT when replicas
+ * must hold them), one round trip. */
+static int rd_advance_once(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_t n)
+{
+	struct rd *r = db->priv;
+	struct conn *k[MAX_SHARDS];
+	uint32_t used = 0;
+	char key[64];
+	int rc = 0, noscript = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		adv[i].ok = 0;
+		used |= 1u << shard_of_guti(r, adv[i].guti);
+	}
+	for (uint32_t s = 0; s < r->n_sh; s++) {
+		if (!(used & (1u << s)))
+			continue;
+		rc = conn_get(r, s, CONN_MAIN, &k[s]);
+		if (rc)
+			return rc;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		ue_key(adv[i].guti, key);
+		redisAppendCommand(k[shard_of_guti(r, adv[i].guti)]->c, "EVALSHA %s 1 %s %u",
+				   r->adv_sha, key, adv[i].count);
+	}
+	if (r->wait_replicas)
+		for (uint32_t s = 0; s < r->n_sh; s++)
+			if (used & (1u << s))
+				redisAppendCommand(k[s]->c, "WAIT %u %u", r->wait_replicas,
+						   r->timeout_ms);
+	for (uint32_t i = 0; i < n; i++) {
+		struct conn *c = k[shard_of_guti(r, adv[i].guti)];
+		redisReply *rep;
+
+		if (!c->c || !(rep = get_reply(r, c))) {
+			rc = -EIO;
+			continue;
+		}
+		if (rep->type == REDIS_REPLY_ARRAY && rep->elements == 2 &&
+		    rep->element[0]->type == REDIS_REPLY_INTEGER &&
+		    rep->element[1]->type == REDIS_REPLY_INTEGER) {
+			adv[i].ok = rep->element[0]->integer == 1;
+			adv[i].stored = rep->element[1]->integer < 0 ?
+						adv[i].count :
+						(uint32_t)rep->element[1]->integer;
+		} else {
+			if (rep->type == REDIS_REPLY_ERROR && !strncmp(rep->str, "NOSCRIPT", 8))
+				noscript = 1;
+			rc = -EIO;
+		}
+		freeReplyObject(rep);
+	}
+	if (r->wait_replicas)
+		for (uint32_t s = 0; s < r->n_sh; s++) {
+			redisReply *rep;
+
+			if (!(used & (1u << s)) || !k[s]->c || !(rep = get_reply(r, k[s]))) {
+				rc = used & (1u << s) ? -EIO : rc;
+				continue;
+			}
+			/* Fewer replicas than asked hold it: the primary's failover could lose it. */
+			if (rep->type != REDIS_REPLY_INTEGER ||
+			    rep->integer < (long long)r->wait_replicas)
+				rc = -ETIMEDOUT;
+			freeReplyObject(rep);
+		}
+	if (noscript) {
+		/* The instance forgot the script (SCRIPT FLUSH, a restart, a failover): the
+		 * connection loads it again when it is opened again; nothing was committed by
+		 * the refused calls, and this batch is answered as failed. */
+		for (uint32_t s = 0; s < r->n_sh; s++)
+			if ((used & (1u << s)) && k[s]->c)
+				conn_drop(r, k[s], "NOSCRIPT", 1);
+	}
+	if (rc)
+		for (uint32_t i = 0; i < n; i++)
+			adv[i].ok = 0;
+	return rc;
+}
+
+/* A connection that broke at once (a restarted server) is opened again and the batch sent
+ * again. Safe: an advance the first try applied is refused the second time (not above the
+ * stored COUNT), so at worst a request is refused, never a COUNT taken twice. */
+static int rd_advance(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_t n)
+{
+	int rc = rd_advance_once(db, adv, n);
+
+	return rc == -EIO ? rd_advance_once(db, adv, n) : rc;
+}
+
+/* SCAN over the UE keys of each instance, each page's records read with one pipeline. */
+static int rd_scan(struct nasmac__db *db, int (*cb)(void *arg, const struct nasmac__ue *ue),
+		   void *arg, uint64_t *count)
+{
+	struct rd *r = db->priv;
+	struct nasmac__ue ue;
+	int rc = 0;
+
+	for (uint32_t s = 0; s < r->n_sh && !rc; s++) {
+		char cursor[32] = "0";
+		struct conn *k;
+
+		rc = conn_get(r, s, CONN_MAIN, &k);
+		do {
+			redisReply *page;
+
+			if (rc)
+				break;
+			page = redisCommand(k->c, "SCAN %s MATCH " PREFIX "ue:* COUNT 1000",
+					    cursor);
+			if (!page || page->type != REDIS_REPLY_ARRAY || page->elements != 2) {
+				if (!page)
+					conn_drop(r, k, k->c->errstr, 0);
+				else
+					freeReplyObject(page);
+				rc = -EIO;
+				break;
+			}
+			snprintf(cursor, sizeof(cursor), "%s", page->element[0]->str);
+			if (count)
+				*count += page->element[1]->elements;
+			for (size_t i = 0; cb && i < page->element[1]->elements; i++)
+				redisAppendCommand(k->c, "HMGET %s r ul dl",
+						   page->element[1]->element[i]->str);
+			for (size_t i = 0; cb && i < page->element[1]->elements; i++) {
+				redisReply *rep = k->c ? get_reply(r, k) : NULL;
+				int e;
+
+				if (!rep) {
+					rc = -EIO;
+					continue;
+				}
+				e = decode_hmget(rep, &ue);
+				freeReplyObject(rep);
+				if (e == -ENOENT) /* deleted since the SCAN page */
+					continue;
+				if (!rc)
+					rc = e ? 1 : cb(arg, &ue);
+			}
+			freeReplyObject(page);
+		} while (strcmp(cursor, "0"));
+	}
+	explicit_bzero(&ue, sizeof(ue));
+	return rc;
+}
+
+static int rd_foreach(struct nasmac__db *db, int (*cb)(void *arg, const struct nasmac__ue *ue),
+		      void *arg)
+{
+	return rd_scan(db, cb, arg, NULL);
+}
+
+static uint64_t rd_count(struct nasmac__db *db)
+{
+	uint64_t n = 0;
+
+	return rd_scan(db, NULL, NULL, &n) ? 0 : n;
+}
+
+static int rd_bump_restart(struct nasmac__db *db, uint32_t *out)
+{
+	struct rd *r = db->priv;
+	redisReply *rep;
+	struct conn *k;
+	int rc = conn_get(r, 0, CONN_MAIN, &k);
+
+	if (rc)
+		return rc;
+	rep = redisCommand(k->c, "INCR " PREFIX "restart");
+	if (!rep) {
+		conn_drop(r, k, k->c->errstr, 0);
+		return -EIO;
+	}
+	rc = rep->type == REDIS_REPLY_INTEGER ? 0 : -EIO;
+	if (!rc)
+		*out = (uint32_t)rep->integer;
+	freeReplyObject(rep);
+	return rc;
+}
+
+const struct nasmac__db_ops nasmac__db_redis_ops = {
+	.scheme = "redis",
+	.open = rd_open,
+	.get = rd_get,
+	.get_id = rd_get_id,
+	.get_many = rd_get_many,
+	.import = rd_import,
+	.advance = rd_advance,
+	.foreach = rd_foreach,
+	.bump_restart = rd_bump_restart,
+	.count = rd_count,
+	.close = rd_close,
+};

@@ -1,0 +1,276 @@
+#!/bin/sh
+# An MME pool on one Redis store (--store redis://...), against a real redis-server started
+# here on a free loopback port (AOF everysec, as host/README.md suggests) and stopped at the end.
+#  1. a UE registered through MME A and replayed through MME B is refused (B looks the UE up in
+#     Redis and sees A's COUNT); with the defence off (A and B each on memory:) B accepts it;
+#  2. two MMEs racing on one COUNT: Context Requests captured from a recording MME, each sent to
+#     A and B back to back: exactly one context per request; how many races were decided by the
+#     Lua advance (both MMEs verified the same COUNT) is counted and must be > 0, so the race
+#     really overlapped; on memory: both accept every request;
+#  3. kill -9 of MME A mid-load: B serves A's UEs, none registers twice, no context lost that
+#     the store did not record;
+#  1 runs on two instances (UEs sharded by GUTI: both hold some);
+#  5. ?wait=1 without a replica: every commit fails (no context, cause 72); with one: served.
+#  4. Redis stopped (SIGSTOP) mid-load: refusals (cause 72, counted), the MME keeps running, no
+#     context without a COUNT advance in Redis, service resumes by itself after SIGCONT; Redis
+#     restarted (SIGTERM, AOF): every context given before is still a replay, the rest register.
+# Usage: redis.sh BINDIR
+set -u
+BIN=$1
+T=$(mktemp -d)
+PIDS=
+RPID=
+R2PID=
+trap 'kill $PIDS $RPID $R2PID 2>/dev/null; kill -CONT $RPID 2>/dev/null; rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "redis: FAIL: $*"; }
+free_port() { python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, getattr(socket, sys.argv[1])); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' "$1"; }
+wait_n() { for _ in $(seq 200); do [ "$(grep -c "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0; sleep 0.05; done; return 1; }
+field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], -1))' "$1" "$2"; }
+ctr() { # LOG KEY: the key's value on the last counters/store line that has it
+	grep -E 'counters \(|store redis' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | tail -1; }
+
+command -v redis-server >/dev/null || { echo "redis: FAIL: redis-server not installed (make bootstrap)"; exit 1; }
+RP=$(free_port SOCK_STREAM)
+redis_start() {
+	redis-server --port "$RP" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync everysec \
+		--dir "$T" --daemonize no >>"$T/redis.log" 2>&1 &
+	RPID=$!
+	for _ in $(seq 100); do redis-cli -p "$RP" ping 2>/dev/null | grep -q PONG && return 0; sleep 0.05; done
+	bad "redis-server did not start: $(tail -3 "$T/redis.log")"
+	exit 1
+}
+redis_start
+# A second instance: a shard in 1., the replica in 5.
+RP2=$(free_port SOCK_STREAM)
+mkdir "$T/r2"
+redis-server --port "$RP2" --bind 127.0.0.1 --save '' --appendonly no --dir "$T/r2" \
+	--daemonize no >"$T/redis2.log" 2>&1 &
+R2PID=$!
+for _ in $(seq 100); do redis-cli -p "$RP2" ping 2>/dev/null | grep -q PONG && break; sleep 0.05; done
+
+# mme NAME STORE [args]: an MME on a free port (its port in $P_NAME); amf NAME MME_NAME likewise.
+mme() {
+	_n=$1 _st=$2; shift 2
+	_p=$(free_port SOCK_DGRAM)
+	"$BIN/nasmacd" mme --listen 127.0.0.1:$_p --backend cpu --store "$_st" "$@" >"$T/mme_$_n.log" 2>&1 &
+	eval "P_$_n=$_p; PID_$_n=$!"
+	PIDS="$PIDS $!"
+	wait_n "$T/mme_$_n.log" 'serving N26' 1 || bad "MME $_n did not start: $(cat "$T/mme_$_n.log")"
+}
+amf() {
+	_p=$(free_port SOCK_DGRAM)
+	eval "_mp=\$P_$2"
+	"$BIN/nasmacd" amf --listen 127.0.0.1:$_p --mme 127.0.0.1:$_mp --backend cpu >"$T/amf_$1.log" 2>&1 &
+	eval "A_$1=$_p"
+	PIDS="$PIDS $!"
+	wait_n "$T/amf_$1.log" 'UE test link' 1 || bad "AMF $1 did not start: $(cat "$T/amf_$1.log")"
+}
+stop_all() { kill $PIDS 2>/dev/null; for p in $PIDS; do wait $p 2>/dev/null; done; PIDS=; }
+load() { # AMF_NAME OUT [args]
+	eval "_ap=\$A_$1"
+	_o=$2; shift 2
+	"$BIN/nasmac" load --amf 127.0.0.1:$_ap --json --no-progress "$@" >"$_o" 2>/dev/null
+}
+R="redis://127.0.0.1:$RP"
+
+# --- 1. registered through A, replayed through B ----------------------------------------------
+N=300
+OPTS="--ues $N --seed 11 --upgraded 0.5"
+"$BIN/nasmac" load --write-db "$T/ue.db" $OPTS
+for kind in redis memory; do
+	if [ $kind = redis ]; then sa="$R,127.0.0.1:$RP2/1" sb="$R,127.0.0.1:$RP2/1"
+	else sa=memory: sb=memory:; fi
+	mme A "$sa" --ue-db "$T/ue.db"
+	# B imports nothing on redis (the pool's store has the UEs already); on memory: it must
+	# have its own copy of the provisioning.
+	if [ $kind = redis ]; then mme B "$sb"; else mme B "$sb" --ue-db "$T/ue.db"; fi
+	amf A A; amf B B
+	load A "$T/r1a.json" $OPTS --window 32
+	load B "$T/r1b.json" $OPTS --window 32
+	stop_all
+	ra=$(field "$T/r1a.json" registered) rb=$(field "$T/r1b.json" registered)
+	rp=$(field "$T/r1b.json" rejected_replay)
+	if [ $kind = redis ]; then
+		[ "$ra" = $N ] && [ "$rb" = 0 ] && [ "$rp" = $N ] && ok ||
+			bad "redis: A registered $ra, B registered $rb / replay $rp (want $N, 0 / $N)"
+		[ "$(ctr "$T/mme_B.log" lookups)" -ge $N ] && ok ||
+			bad "B looked nothing up in Redis: $(grep 'store redis' "$T/mme_B.log")"
+		k1=$(redis-cli -p "$RP" -n 1 --scan --pattern 'nasmac:ue:*' | wc -l)
+		k2=$(redis-cli -p "$RP2" -n 1 --scan --pattern 'nasmac:ue:*' | wc -l)
+		[ "$k1" -gt 0 ] && [ "$k2" -gt 0 ] && [ $((k1 + k2)) = $N ] && ok ||
+			bad "UEs over the two shards: $k1 + $k2, want $N with both > 0"
+	else
+		[ "$ra" = $N ] && [ "$rb" = $N ] && ok ||
+			bad "defence off (memory:): the replay through B should succeed: A $ra, B $rb"
+	fi
+done
+
+# --- 2. two MMEs racing on one COUNT ----------------------------------------------------------
+# The Context Requests of a load, captured by a recording MME on memory: (it answers them, so
+# the AMF goes on); then sent again to two fresh MMEs that have the same provisioning.
+NR=200
+OPTR="--ues $NR --seed 12"
+"$BIN/nasmac" load --write-db "$T/race.db" $OPTR
+mme REC memory: --ue-db "$T/race.db" --pcap "$T/rec.pcap"
+amf REC REC
+load REC "$T/rec.json" $OPTR --window 16
+stop_all
+race() { # PORT_A PORT_B: per request the number of MMEs that sent a context (cause 16)
+	python3 - "$T/rec.pcap" "$1" "$2" <<'PY'
+import socket, struct, sys, collections
+data = open(sys.argv[1], 'rb').read()
+off, reqs = 24, []
+while off + 16 <= len(data):
+    incl = struct.unpack_from('<I', data, off + 8)[0]
+    rec = data[off + 16: off + 16 + incl]
+    off += 16 + incl
+    i = 0
+    while i + 4 <= len(rec):  # exported PDU tags, up to the end tag
+        tag, ln = struct.unpack_from('>HH', rec, i)
+        i += 4 + ln
+        if tag == 0:
+            break
+    pdu = rec[i:]
+    if len(pdu) > 12 and pdu[0] & 0xe0 == 0x40 and pdu[1] == 130:
+        reqs.append(pdu)
+mmes = [('127.0.0.1', int(sys.argv[2])), ('127.0.0.1', int(sys.argv[3]))]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+def cause(rsp):
+    i = 12 if rsp[0] & 0x08 else 8
+    while i + 4 <= len(rsp):
+        t, ln = rsp[i], struct.unpack_from('>H', rsp, i + 1)[0]
+        if t == 2:
+            return rsp[i + 4]
+        i += 4 + ln
+    return -1
+hist = collections.Counter()
+for r in reqs:
+    for m in mmes:  # back to back: both MMEs work on the same COUNT at once
+        s.sendto(r, m)
+    got = 0
+    for _ in mmes:
+        try:
+            d, _a = s.recvfrom(65536)
+        except socket.timeout:
+            break
+        if d[1] == 131 and cause(d) == 16:
+            got += 1
+    hist[got] += 1
+print(len(reqs), hist[0], hist[1], hist[2])
+PY
+}
+for kind in redis memory; do
+	if [ $kind = redis ]; then mme A "$R/2" --ue-db "$T/race.db"; mme B "$R/2"
+	else mme A memory: --ue-db "$T/race.db"; mme B memory: --ue-db "$T/race.db"; fi
+	set -- $(race $P_A $P_B)
+	stop_all
+	if [ $kind = redis ]; then
+		cas=$(( $(ctr "$T/mme_A.log" refused) + $(ctr "$T/mme_B.log" refused) ))
+		[ "$1" = $NR ] && [ "$3" = $NR ] && [ "$4" = 0 ] && ok ||
+			bad "redis race: $1 requests: $2 without a context, $3 with one, $4 with two"
+		[ "$cas" -gt 0 ] && ok || bad "no race was decided by the store's advance (overlap not shown)"
+		echo "redis: race: $NR COUNTs each sent to two MMEs at once: accepted once each; $cas of the races decided by the Lua advance (both MMEs had verified it), the rest by the lookup"
+	else
+		[ "$4" = $NR ] && ok || bad "defence off (memory:): both MMEs should accept each COUNT: $*"
+	fi
+done
+
+# --- 3. kill -9 of MME A mid-load ---------------------------------------------------------------
+NK=6000
+OPTK="--ues $NK --seed 13"
+"$BIN/nasmac" load --write-db "$T/k.db" $OPTK
+mme A "$R/3" --ue-db "$T/k.db"; mme B "$R/3"
+amf A A; amf B B
+load A "$T/k1.json" $OPTK --window 1 &
+L1=$!
+sleep 0.3
+kill -9 $PID_A
+load B "$T/k2.json" $OPTK --window 32
+# The load through A waits for the dead MME's answers: stopped; its AMF's exit counters say how
+# many registrations A's contexts completed.
+kill $L1; wait $L1 2>/dev/null
+stop_all
+r1=$(grep 'counters (exit)' "$T/amf_A.log" | tr ' ' '\n' | sed -n 's/^accepted=//p')
+r2=$(field "$T/k2.json" registered) p2=$(field "$T/k2.json" rejected_replay)
+o2=$(field "$T/k2.json" rejected_other)
+[ "${r1:-0}" -gt 0 ] && [ "$r1" -lt $NK ] && ok ||
+	bad "A was not killed mid-load: it registered ${r1:-?} of $NK"
+[ $((r2 + p2)) = $NK ] && [ "$o2" = 0 ] && [ "$r2" -gt 0 ] && ok ||
+	bad "B after A's kill: registered $r2 + replay $p2 != $NK (other $o2)"
+[ $((r1 + r2)) -le $NK ] && ok || bad "UEs registered twice: through A $r1, through B $r2, $NK UEs"
+echo "redis: kill -9 of MME A after $r1 registrations of $NK; B then registered $r2 and refused $p2 as replays"
+
+# --- 4. Redis stopped mid-load, then restarted ---------------------------------------------------
+NS=6000
+OPTS4="--ues $NS --seed 14"
+"$BIN/nasmac" load --write-db "$T/s.db" $OPTS4
+mme B "$R/4" --ue-db "$T/s.db"
+amf B B
+load B "$T/s1.json" $OPTS4 --window 1 --timeout-ms 3000 &
+L1=$!
+sleep 0.3
+kill -STOP $RPID
+sleep 1
+kill -CONT $RPID
+wait $L1
+r1=$(field "$T/s1.json" registered) o1=$(field "$T/s1.json" rejected_other)
+kill -USR1 $PID_B
+wait_n "$T/mme_B.log" 'counters (SIGUSR1' 1
+f=$(( $(ctr "$T/mme_B.log" lookup_fail) + $(ctr "$T/mme_B.log" failed) ))
+kill -0 $PID_B 2>/dev/null && ok || bad "the MME died while Redis was stopped"
+# Refused as System failure, never as an unknown UE (a lookup not answered is not a "no").
+[ "$f" -gt 0 ] && [ "$o1" -gt 0 ] && [ "$r1" -gt 0 ] &&
+	[ "$(field "$T/s1.json" rejected_unknown)" = 0 ] && ok ||
+	bad "no refusal while Redis was stopped (failed lookups/commits $f): $(cat "$T/s1.json")"
+# Every context given has its COUNT in Redis: UEs whose stored COUNT moved >= registrations.
+adv=$(python3 - "$T/s.db" "$RP" <<'PY'
+import subprocess, sys
+prov = {}
+for line in open(sys.argv[1]):
+    if line.startswith('ue '):
+        f = dict(kv.split('=', 1) for kv in line.split()[1:])
+        prov[f['guti']] = int(f['ul'])
+cmds = ''.join('HGET nasmac:ue:%s ul\n' % g for g in prov)
+out = subprocess.run(['redis-cli', '-p', sys.argv[2], '-n', '4'], input=cmds, capture_output=True,
+                     text=True).stdout.split()
+print(sum(1 for g, v in zip(prov, out) if int(v) != prov[g]))
+PY
+)
+[ "$adv" -ge "$r1" ] && ok || bad "contexts without a COUNT in Redis: $r1 registered, $adv advanced"
+# Service resumed by itself: the same load again registers the UEs refused during the stall
+# whose COUNT did not move, and refuses the others as replays.
+load B "$T/s2.json" $OPTS4 --window 32
+r2=$(field "$T/s2.json" registered) p2=$(field "$T/s2.json" rejected_replay)
+[ $((r2 + p2)) = $NS ] && [ "$p2" = "$adv" ] && [ "$r2" -gt 0 ] && ok ||
+	bad "after Redis came back: registered $r2 + replay $p2 != $NS, or replays != the $adv advanced"
+# Redis restarted (clean shutdown: the AOF has everything): every COUNT is still there.
+redis-cli -p "$RP" shutdown >/dev/null 2>&1
+wait $RPID 2>/dev/null
+redis_start
+load B "$T/s3.json" $OPTS4 --window 32
+p3=$(field "$T/s3.json" rejected_replay)
+[ "$p3" = $NS ] && ok || bad "after the Redis restart: $p3 replays refused, want $NS: $(cat "$T/s3.json")"
+echo "redis: Redis stopped 1 s mid-load: $r1 of $NS registered, $o1 refused ($f failed lookups/commits), $adv COUNTs advanced; then $r2 registered and $p2 replays; after a Redis restart $p3 replays"
+stop_all
+
+# --- 5. WAIT for a replica ----------------------------------------------------------------------
+mme W "$R/5?wait=1" --ue-db "$T/ue.db"
+amf W W
+load W "$T/w1.json" $OPTS --window 32
+rw=$(field "$T/w1.json" registered) ow=$(field "$T/w1.json" rejected_other)
+[ "$rw" = 0 ] && [ "$ow" = $N ] && ok || bad "wait=1 without a replica: registered $rw, other $ow (want 0, $N)"
+stop_all
+redis-cli -p "$RP2" replicaof 127.0.0.1 "$RP" >/dev/null
+for _ in $(seq 100); do redis-cli -p "$RP2" info replication | grep -q 'master_link_status:up' && break; sleep 0.05; done
+mme W "$R/6?wait=1" --ue-db "$T/ue.db"
+amf W W
+load W "$T/w2.json" $OPTS --window 32
+rw=$(field "$T/w2.json" registered)
+[ "$rw" = $N ] && ok || bad "wait=1 with a replica: registered $rw of $N"
+stop_all
+
+echo "redis: $pass passed, $fail failed"
+[ $fail -eq 0 ]

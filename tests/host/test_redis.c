@@ -1,0 +1,308 @@
+/* The Redis store (host/common/store_redis.c) against two real redis-server processes that the
+ * test starts on free loopback ports (and stops): the URI, the import rule (the higher COUNT
+ * kept, a UE id with a new GUTI loses its old record), the advance as a compare-and-set (taken
+ * once, refused with the stored COUNT, an unknown UE refused), UEs spread over two instances,
+ * the script reloaded after SCRIPT FLUSH, the restart counter, and fail closed: a stopped server
+ * makes a commit fail within the timeout with nothing taken, and the store serves again by
+ * itself once the server runs. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "host.h"
+#include "store.h"
+
+static const char line1[] =
+	"ue id=7 imsi=001010000000007 guti=00f11080010ac0000007 ksi=2 "
+	"kasme=d5ef4d8f33266902295d42f322a2f2cf11fb2ccc124c09b4d88d361597037990 eia=1 eea=0 "
+	"ul=261 dl=9 upgraded=1 kamf_by_mme=0 echo5g=1\n";
+
+static pid_t srv[2];
+static int port[2];
+static char dir[64];
+
+static int free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), p = -1;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof(a)) &&
+	    !getsockname(fd, (struct sockaddr *)&a, &len))
+		p = ntohs(a.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return p;
+}
+
+static int up(int p)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)p) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ok = fd >= 0 && !connect(fd, (struct sockaddr *)&a, sizeof(a));
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/nasmac-test-redis-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		char ps[16];
+
+		port[i] = free_port();
+		snprintf(ps, sizeof(ps), "%d", port[i]);
+		srv[i] = fork();
+		if (srv[i] == 0) {
+			char *argv[] = { "redis-server", "--port", ps, "--bind", "127.0.0.1",
+					 "--save", "", "--appendonly", "no", "--dir", dir,
+					 "--daemonize", "no", NULL };
+			if (!freopen("/dev/null", "w", stdout))
+				_exit(126);
+			execvp(argv[0], argv);
+			_exit(127);
+		}
+		for (int t = 0; t < 500 && !up(port[i]); t++)
+			sleep_ms(10);
+		if (!up(port[i])) {
+			fprintf(stderr, "redis-server did not start (installed? make bootstrap)\n");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	for (int i = 0; i < 2; i++)
+		if (srv[i] > 0) {
+			kill(srv[i], SIGCONT);
+			kill(srv[i], SIGTERM);
+			waitpid(srv[i], NULL, 0);
+		}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) ? -1 : 0;
+}
+
+static void make_ues(struct nasmac__ue *ues, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		assert_int_equal(nasmac__ue_parse(line1, &ues[i]), 0);
+		ues[i].ue_id += i;
+		ues[i].guti[8] = (uint8_t)(i >> 8);
+		ues[i].guti[9] = (uint8_t)i;
+		snprintf(ues[i].imsi, sizeof(ues[i].imsi), "00101%010u", i);
+		ues[i].ul_count += i;
+	}
+}
+
+/* On the first instance, or both (shards); database db; query: "" or "?...". */
+static struct nasmac__db *open_uri(int both, int db, const char *query)
+{
+	struct nasmac__db_opts o = { .cap = 64 };
+	struct nasmac__db *d = NULL;
+	char uri[256], why[128], second[32] = "";
+
+	if (both)
+		snprintf(second, sizeof(second), ",127.0.0.1:%d", port[1]);
+	snprintf(uri, sizeof(uri), "redis://127.0.0.1:%d%s/%d%s", port[0], second, db, query);
+	assert_int_equal(nasmac__db_open(uri, &o, &d, why, sizeof(why)), 0);
+	return d;
+}
+
+static void test_uri(void **state)
+{
+	static const char *const bad[] = {
+		"redis:", "redis://", "redis://127.0.0.1", "redis://:6379", "redis://h:0",
+		"redis://h:70000", "redis://h:1/16", "redis://h:1/x", "redis://h:1?timeout=0",
+		"redis://h:1?wait=x", "redis://h:1?foo=1", "redis:127.0.0.1:1",
+	};
+	struct nasmac__db_opts o = { .cap = 8 };
+	struct nasmac__db *d;
+	char uri[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(nasmac__db_open(bad[i], &o, &d, NULL, 0), -EINVAL);
+	/* Nothing listens: the MME does not start on a store it cannot reach. */
+	snprintf(uri, sizeof(uri), "redis://127.0.0.1:%d", free_port());
+	assert_int_equal(nasmac__db_open(uri, &o, &d, NULL, 0), -ECONNREFUSED);
+	d = open_uri(0, 0, "?timeout=150&wait=0");
+	assert_true(d->durable && d->remote);
+	nasmac__db_close(d);
+}
+
+static void test_import_get_advance(void **state)
+{
+	struct nasmac__ue ues[40], got;
+	struct nasmac__db_import_stats st = { 0 };
+	struct nasmac__db_adv adv[3];
+	struct nasmac__db *d = open_uri(1, 1, "");
+	uint32_t r1, r2;
+	int n = 0;
+
+	(void)state;
+	make_ues(ues, 40);
+	assert_int_equal(nasmac__db_import(d, ues, 40, &st), 0);
+	assert_int_equal(st.added, 40);
+	assert_int_equal(nasmac__db_count(d), 40);
+	assert_int_equal(nasmac__db_get(d, ues[5].guti, &got), 0);
+	assert_memory_equal(got.kasme, ues[5].kasme, 32);
+	assert_memory_equal(got.knas_int, ues[5].knas_int, 16);
+	assert_int_equal(got.ul_count, ues[5].ul_count);
+	assert_int_equal(nasmac__db_get_id(d, ues[7].ue_id, &got), 0);
+	assert_memory_equal(got.guti, ues[7].guti, NASMAC__GUTI_LEN);
+
+	/* The compare-and-set: above -> taken; the same again and below -> refused with the
+	 * stored COUNT; an unknown UE -> refused. */
+	memcpy(adv[0].guti, ues[3].guti, NASMAC__GUTI_LEN);
+	adv[0].count = ues[3].ul_count + 5;
+	memcpy(adv[1].guti, ues[4].guti, NASMAC__GUTI_LEN);
+	adv[1].count = ues[4].ul_count;
+	memcpy(adv[2].guti, "\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09", NASMAC__GUTI_LEN);
+	adv[2].count = 100;
+	assert_int_equal(nasmac__db_advance(d, adv, 3), 0);
+	assert_true(adv[0].ok && !adv[1].ok && !adv[2].ok);
+	assert_int_equal(adv[1].stored, ues[4].ul_count);
+	assert_int_equal(nasmac__db_advance(d, adv, 1), 0);
+	assert_false(adv[0].ok);
+	assert_int_equal(adv[0].stored, ues[3].ul_count + 5);
+
+	/* Import again with the provisioned COUNTs: UE 3 keeps its higher stored one. */
+	memset(&st, 0, sizeof(st));
+	assert_int_equal(nasmac__db_import(d, ues, 40, &st), 0);
+	assert_int_equal(st.updated, 40);
+	assert_int_equal(st.kept_count, 1);
+	assert_int_equal(nasmac__db_get(d, ues[3].guti, &got), 0);
+	assert_int_equal(got.ul_count, ues[3].ul_count + 5);
+
+	/* UE id 7 comes with a new GUTI: its old record goes. */
+	ues[0].guti[7] ^= 0x55;
+	memset(&st, 0, sizeof(st));
+	assert_int_equal(nasmac__db_import(d, ues, 1, &st), 0);
+	assert_int_equal(st.added, 1);
+	ues[0].guti[7] ^= 0x55;
+	assert_int_equal(nasmac__db_get(d, ues[0].guti, &got), -ENOENT);
+	assert_int_equal(nasmac__db_count(d), 40);
+
+	/* The UEs are on both instances (FNV-1a of the GUTI). */
+	for (int i = 0; i < 2; i++) {
+		char uri[64];
+		struct nasmac__db *one;
+		struct nasmac__db_opts o = { .cap = 8 };
+
+		snprintf(uri, sizeof(uri), "redis://127.0.0.1:%d/1", port[i]);
+		assert_int_equal(nasmac__db_open(uri, &o, &one, NULL, 0), 0);
+		assert_true(nasmac__db_count(one) > 5);
+		n += (int)nasmac__db_count(one);
+		nasmac__db_close(one);
+	}
+	assert_int_equal(n, 40);
+
+	assert_int_equal(nasmac__db_bump_restart(d, &r1), 0);
+	assert_int_equal(nasmac__db_bump_restart(d, &r2), 0);
+	assert_int_equal(r2, r1 + 1);
+	nasmac__db_close(d);
+}
+
+static void test_noscript_and_fail_closed(void **state)
+{
+	struct nasmac__ue ues[4];
+	struct nasmac__db_import_stats st = { 0 };
+	struct nasmac__db_adv adv;
+	struct nasmac__db *d = open_uri(0, 2, "?timeout=200");
+	char cmd[96];
+	uint64_t t0;
+	int rc = -1;
+
+	(void)state;
+	make_ues(ues, 4);
+	assert_int_equal(nasmac__db_import(d, ues, 4, &st), 0);
+	memcpy(adv.guti, ues[1].guti, NASMAC__GUTI_LEN);
+
+	/* The server forgets its scripts: loaded again, the advance goes through. */
+	snprintf(cmd, sizeof(cmd), "redis-cli -p %d script flush >/dev/null", port[0]);
+	assert_int_equal(system(cmd), 0);
+	adv.count = ues[1].ul_count + 1;
+	assert_int_equal(nasmac__db_advance(d, &adv, 1), 0);
+	assert_true(adv.ok);
+
+	/* Stopped: the commit fails within the bound, nothing reported taken. */
+	kill(srv[0], SIGSTOP);
+	adv.count++;
+	t0 = now_ms();
+	assert_true(nasmac__db_advance(d, &adv, 1) < 0);
+	assert_false(adv.ok);
+	assert_true(now_ms() - t0 < 1000);
+	/* In the backoff: refused at once, not after another timeout; a lookup says for each UE
+	 * that it was not answered (never "found" nor "unknown"). */
+	t0 = now_ms();
+	assert_true(nasmac__db_advance(d, &adv, 1) < 0);
+	assert_true(now_ms() - t0 < 100);
+	{
+		const uint8_t(*g)[NASMAC__GUTI_LEN] = &ues[0].guti;
+		struct nasmac__ue out[1];
+		int res[1] = { 0 };
+
+		assert_true(nasmac__db_get_many(d, g, 1, out, res) < 0);
+		assert_int_equal(res[0], -EIO);
+	}
+	kill(srv[0], SIGCONT);
+	/* Serves again by itself (backoff at most 2 s). The timed-out advance may have been
+	 * applied by the server meanwhile: then this one, the same COUNT, is refused. */
+	for (int t = 0; t < 60 && rc; t++) {
+		sleep_ms(100);
+		rc = nasmac__db_advance(d, &adv, 1);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(adv.stored, ues[1].ul_count + 2);
+	nasmac__db_close(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_uri),
+		cmocka_unit_test(test_import_get_advance),
+		cmocka_unit_test(test_noscript_and_fail_closed),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
