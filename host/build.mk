@@ -1,8 +1,8 @@
 # nasmacd (MME, AMF and UDP-echo roles), the UE simulator / load generator (`nasmac load`), the
 # demo (`nasmac run`, `make run`) and the end-to-end benchmark (`nasmac bench e2e`).
 # Codecs and the pcap writer are host/common/wire.c and pcap.c; MAC checks and KDFs from libnasmac (NASMAC_LIBS).
-HOST_COMMON_SRCS := host/common/log.c host/common/count.c host/common/util.c host/common/store.c \
-	host/common/link.c host/common/udp.c host/common/vq.c host/common/wire.c host/common/pcap.c \
+HOST_COMMON_SRCS := host/common/log.c host/common/count.c host/common/util.c host/common/guti.c \
+	host/common/store.c host/common/link.c host/common/udp.c host/common/vq.c host/common/wire.c host/common/pcap.c \
 	host/common/gtp_txn.c host/common/store_db.c host/common/store_mem.c host/common/store_lmdb.c
 HOST_COMMON_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(HOST_COMMON_SRCS))
 NASMACD_SRCS := host/nasmacd.c host/mme/mme.c host/amf/amf.c host/common/echo.c host/common/config.c \
