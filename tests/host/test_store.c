@@ -1,5 +1,5 @@
-/* The UE context store and the UE db file format (host/README.md); GUTI mapping of TS 23.003
- * 10.2.2. K_NASint derivation is checked against srsRAN's test_generate_k_nas vector
+/* The UE context store and the UE db file format (host/README.md) (the GUTI mapping: test_guti.c).
+ * K_NASint derivation is checked against srsRAN's test_generate_k_nas vector
  * (srsRAN_4G lib/test/common/test_security_kdf.cc, 128-EIA1). */
 #include <setjmp.h>
 #include <stdarg.h>
