@@ -233,7 +233,7 @@ int nasmac__cmd_run(int argc, char **argv)
 		/* Each MME would hold its own copy: a UE registered through one could be replayed
 		 * through another. */
 		fprintf(stderr, "nasmac run: --mmes %u needs a store the MMEs share (lmdb:DIR), not "
-				"%s: each MME would have its own\n", n_mmes, store_uri);
+				"%s (each MME would have its own)\n", n_mmes, store_uri);
 		return 2;
 	}
 	memset(mmes, 0, sizeof(mmes));

@@ -1,0 +1,218 @@
+#!/bin/sh
+# An MME pool behind one AMF (issue 11 items 3, 4): nasmacd amf --mme GUMMEI=ADDR:PORT picks the
+# old MME from the GUTI mapped back from the UE's 5G-GUTI, the MMEs share one store.
+#  - pool 1 (three MMEs on one store): every UE's Context Request reaches the MME of its GUTI's
+#    GUMMEI (each MME's accepted counter = the UEs of its MMEC in the UE db, the AMF's
+#    per-MME count too); UEs of a GUMMEI outside the pool are rejected (#9, unknown_gummei)
+#    without any MME seeing them;
+#  - a UE registered through MME A and replayed through MME B (a second AMF with the GUMMEIs
+#    rotated) is refused: the store's compare-and-set, not B's stale index, decides;
+#  - pool 2: kill -9 of one MME during a load: every UE of the other MMECs registers, only the
+#    dead MME's UEs time out, the other MMEs still serve;
+#  - the proof: the same cross-MME replay against two MMEs on separate memory: stores IS
+#    accepted twice (what the shared store prevents).
+# usage: pool.sh BIN   (POOL_UES: UEs per load; POOL_STORE: the shared store's URI prefix, the
+# pools get ${POOL_STORE}1 and ${POOL_STORE}2; default lmdb:TMPDIR/store; a redis:// prefix
+# such as redis://127.0.0.1:6379/ runs the same test on Redis databases 1 and 2)
+set -u
+BIN=$1
+N=${POOL_UES:-300}
+T=$(mktemp -d /tmp/nasmac-pool.XXXXXX)
+STORE=${POOL_STORE:-lmdb:$T/store}
+G0=001-01-8001-4a G1=001-01-8001-4b G2=001-01-8001-4c
+fails=0
+PIDS=""
+
+bad() {
+	echo "pool: FAIL: $*"
+	fails=$((fails + 1))
+}
+
+cleanup() {
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+wait_line() { # file, text: until the file holds the text
+	for _ in $(seq 200); do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# mme NAME STORE [--ue-db FILE]: an MME on a free port; its port in $NAME_PORT, pid in $NAME_PID.
+mme() {
+	name=$1 store=$2
+	shift 2
+	port=$(free_port)
+	"$BIN/nasmacd" mme --listen "127.0.0.1:$port" --backend cpu --store "$store" "$@" \
+		>"$T/$name.log" 2>&1 &
+	eval "${name}_PORT=$port ${name}_PID=$!"
+	PIDS="$PIDS $!"
+	wait_line "$T/$name.log" 'serving N26' || bad "MME $name did not start: $(cat "$T/$name.log")"
+}
+
+# amf NAME GUMMEI=PORT...: an AMF towards the MMEs on those ports; port in $NAME_PORT.
+amf() {
+	name=$1
+	shift
+	args=""
+	for m in "$@"; do args="$args --mme ${m%=*}=127.0.0.1:${m#*=}"; done
+	port=$(free_port)
+	# shellcheck disable=SC2086
+	"$BIN/nasmacd" amf --listen "127.0.0.1:$port" --backend cpu --kamf-check --t3-ms 100 \
+		--n3 2 $args >"$T/$name.log" 2>&1 &
+	eval "${name}_PORT=$port ${name}_PID=$!"
+	PIDS="$PIDS $!"
+	wait_line "$T/$name.log" 'UE test link on' || bad "AMF $name did not start: $(cat "$T/$name.log")"
+}
+
+LOAD_OPTS="--ues $N --mmes 3 --upgraded 0.5 --window 32 --timeout-ms 20000 --no-progress"
+
+# load NAME AMF_PORT SEED [more options]: JSON in $T/NAME.json
+load() {
+	name=$1 port=$2 seed=$3
+	shift 3
+	# shellcheck disable=SC2086
+	"$BIN/nasmac" load --amf "127.0.0.1:$port" $LOAD_OPTS --seed "$seed" --json "$@" \
+		>"$T/$name.json" 2>"$T/$name.err"
+}
+
+field() { # NAME key
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
+		"$T/$1.json" "$2" 2>/dev/null || echo -1
+}
+
+expect() { # NAME key value
+	v=$(field "$1" "$2")
+	[ "$v" = "$3" ] || bad "$1: $2 = $v, want $3 ($(cat "$T/$1.json" "$T/$1.err" 2>/dev/null | head -5))"
+}
+
+# counter LOG NAME: the value of NAME in the last counters line of the log.
+counter() {
+	grep 'counters (' "$1" | tail -1 | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# usr1 NAME: the daemon prints its counters (SIGUSR1); waits for the line.
+usr1() {
+	n=$(grep -c 'counters (SIGUSR1)' "$T/$1.log")
+	eval "kill -USR1 \$${1}_PID"
+	for _ in $(seq 100); do
+		[ "$(grep -c 'counters (SIGUSR1)' "$T/$1.log")" -gt "$n" ] && return 0
+		sleep 0.05
+	done
+	bad "$1 printed no counters"
+}
+
+# in_db DB MMEGI MMEC: UEs of the db whose GUTI has that MMEGI and MMEC (hex).
+in_db() {
+	grep -c "guti=00f110$2$3" "$1"
+}
+
+t0=$(date +%s)
+
+# --- pool 1: routing by GUMMEI, unknown GUMMEI, replay across MMEs ------------------------------
+"$BIN/nasmac" load --write-db "$T/ue1.db" $LOAD_OPTS --seed 21 --unknown-gummei 0.1 ||
+	bad "cannot write the UE db"
+mme A "${STORE}1" --ue-db "$T/ue1.db"
+mme B "${STORE}1"
+mme C "${STORE}1"
+amf AMF1 "$G0=$A_PORT" "$G1=$B_PORT" "$G2=$C_PORT"
+load L1 "$AMF1_PORT" 21 --unknown-gummei 0.1
+unknown=$(in_db "$T/ue1.db" 80ff '')
+known=$((N - unknown))
+[ "$unknown" -gt 0 ] && [ "$known" -gt 0 ] || bad "the db has $unknown UEs of an unknown GUMMEI"
+expect L1 unexpected 0
+expect L1 rejected_unknown "$unknown"
+expect L1 attempts "$N"
+usr1 AMF1
+[ "$(counter "$T/AMF1.log" unknown_gummei)" = "$unknown" ] ||
+	bad "AMF unknown_gummei = $(counter "$T/AMF1.log" unknown_gummei), want $unknown"
+sum=0
+for m in A:4a B:4b C:4c; do
+	name=${m%:*} mmec=${m#*:}
+	want=$(in_db "$T/ue1.db" 8001 "$mmec")
+	usr1 "$name"
+	got=$(counter "$T/$name.log" rx)
+	acc=$(counter "$T/$name.log" accepted)
+	# Every datagram an MME got is a Context Request or Acknowledge of one of its own UEs.
+	[ "$acc" -gt 0 ] && [ "$acc" -le "$want" ] && [ "$got" -le $((2 * want)) ] ||
+		bad "MME $name (MMEC $mmec): accepted=$acc rx=$got, its UEs: $want"
+	sum=$((sum + acc))
+done
+[ "$sum" = "$(field L1 registered)" ] || bad "the MMEs accepted $sum, the load registered $(field L1 registered)"
+
+# The same UEs again, through an AMF whose GUMMEIs point at the next MME: each verifies the MAC
+# with its (stale) index and the store refuses the COUNT: all rejected_replay.
+amf AMF2 "$G0=$B_PORT" "$G1=$C_PORT" "$G2=$A_PORT"
+load L2 "$AMF2_PORT" 21 --unknown-gummei 0.1
+expect L2 registered 0
+expect L2 rejected_replay "$(field L1 registered)"
+usr1 A
+usr1 B
+usr1 C
+kill "$AMF1_PID" "$AMF2_PID" "$A_PID" "$B_PID" "$C_PID" 2>/dev/null
+wait "$AMF1_PID" "$AMF2_PID" "$A_PID" "$B_PID" "$C_PID" 2>/dev/null
+for name in AMF1 A B C; do
+	grep -q 'counters (exit)' "$T/$name.log" || bad "$name did not stop cleanly"
+done
+# The AMF's count of Context Requests per MME is the db's count of UEs of that MMEC (a UE
+# whose flow its MME refuses still went there).
+for m in 4a:A 4b:B 4c:C; do
+	mmec=${m%:*} name=${m#*:}
+	n=$(grep -c "pool (exit): MME 001-01-8001-$mmec: $(in_db "$T/ue1.db" 8001 "$mmec") Context Requests" "$T/AMF1.log")
+	[ "$n" = 1 ] || bad "AMF1's Context Requests to $name: $(grep "pool (exit)" "$T/AMF1.log")"
+done
+
+# --- pool 2: kill -9 of one MME during a load --------------------------------------------------
+"$BIN/nasmac" load --write-db "$T/ue2.db" $LOAD_OPTS --seed 22 --upgraded 1 || bad "cannot write db 2"
+mme D "${STORE}2" --ue-db "$T/ue2.db"
+mme E "${STORE}2"
+mme F "${STORE}2"
+amf AMF3 "$G0=$D_PORT" "$G1=$E_PORT" "$G2=$F_PORT"
+load L3 "$AMF3_PORT" 22 --upgraded 1 --window 16 &
+lpid=$!
+# Until the doomed MME has answered a few, then it dies with its requests in flight.
+for _ in $(seq 200); do
+	[ "$(grep -c "UE [0-9]*: registered" "$T/AMF3.log" 2>/dev/null)" -ge 20 ] && break
+	sleep 0.01
+done
+kill -9 "$F_PID"
+wait "$lpid"
+kill -USR1 "$D_PID" "$E_PID" 2>/dev/null || bad "MMEs D and E died with F"
+sed -n 's/.*UE \([0-9]*\): registered,.*/\1/p' "$T/AMF3.log" | sort -n >"$T/L3.ids"
+# UE id k is UE k-1 of the load: MMEC 4a + (k-1) % 3.
+lost=$(awk '($1 - 1) % 3 != 2' "$T/L3.ids" | wc -l)
+want=$(( (N + 2) / 3 + (N + 1) / 3 ))
+[ "$lost" = "$want" ] || bad "UEs of the live MMEs registered: $lost of $want"
+f_reg=$(awk '($1 - 1) % 3 == 2' "$T/L3.ids" | wc -l)
+[ "$f_reg" -lt $((N / 3)) ] || bad "all $f_reg UEs of the killed MME registered: the kill came too late"
+[ "$(field L3 registered)" = $((lost + f_reg)) ] || bad "L3 registered $(field L3 registered), the AMF logged $((lost + f_reg))"
+# Every UE of the dead MME that did not register timed out (nothing else went wrong).
+[ "$(field L3 unexpected)" = $((N / 3 - f_reg)) ] ||
+	bad "L3: unexpected $(field L3 unexpected), want the $((N / 3 - f_reg)) UEs of the dead MME ($(cat "$T/L3.json"))"
+kill "$AMF3_PID" "$D_PID" "$E_PID" 2>/dev/null
+wait "$AMF3_PID" "$D_PID" "$E_PID" 2>/dev/null
+
+# --- the proof: two MMEs with separate memory: stores accept the cross-MME replay -------------
+mme P memory: --ue-db "$T/ue1.db"
+mme Q memory: --ue-db "$T/ue1.db"
+mme R memory: --ue-db "$T/ue1.db"
+amf AMF4 "$G0=$P_PORT" "$G1=$Q_PORT" "$G2=$R_PORT"
+amf AMF5 "$G0=$Q_PORT" "$G1=$R_PORT" "$G2=$P_PORT"
+load L4 "$AMF4_PORT" 21 --unknown-gummei 0.1
+load L5 "$AMF5_PORT" 21 --unknown-gummei 0.1
+expect L4 registered "$(field L1 registered)"
+expect L5 registered "$(field L1 registered)"
+expect L5 rejected_replay 0
+
+echo "pool: killed MME F after $f_reg of its $((N / 3)) UEs registered"
+echo "pool: $N UEs per load, store ${STORE}1/2, $(($(date +%s) - t0)) s, $fails failures"
+[ "$fails" -eq 0 ]
