@@ -33,7 +33,8 @@ for _ in range(6):
 sys.exit(1)
 PY
 }
-start() { "$d" "$@" >"$t/log" 2>&1 & pid=$!; }
+# (the log emptied here: the background redirection opens it only when the child runs)
+start() { : >"$t/log"; "$d" "$@" >"$t/log" 2>&1 & pid=$!; }
 stop() { kill $pid 2>/dev/null; wait $pid 2>/dev/null; pid=; }
 
 cat >"$t/mme.yaml" <<EOF2
@@ -79,7 +80,7 @@ done
 # The AMF's start line says which MMEs it took.
 amf_up() { # FILE [args]: starts the AMF, waits for its start line
 	start amf -c "$@"
-	for _ in $(seq 100); do grep -q "UE test link on" "$t/log" && return 0; sleep 0.05; done
+	for _ in $(seq 400); do grep -q "UE test link on" "$t/log" && return 0; sleep 0.05; done
 	return 1
 }
 g1=001-01-8001-4a g2=001-01-8001-4b g3=310-410-0002-01
