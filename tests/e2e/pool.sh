@@ -10,7 +10,9 @@
 #  - pool 2: kill -9 of one MME during a load: every UE of the other MMECs registers, only the
 #    dead MME's UEs time out, the other MMEs still serve;
 #  - the proof: the same cross-MME replay against two MMEs on separate memory: stores IS
-#    accepted twice (what the shared store prevents).
+#    accepted twice (what the shared store prevents);
+#  - a Context Response from another member of the pool than the MME the request went to is
+#    dropped (gtp_wrong_peer), the same answer from that MME is taken.
 # usage: pool.sh BIN   (POOL_UES: UEs per load; POOL_STORE: the shared store's URI prefix, the
 # pools get ${POOL_STORE}1 and ${POOL_STORE}2; default lmdb:TMPDIR/store; a redis:// prefix
 # such as redis://127.0.0.1:6379/ runs the same test on Redis databases 1 and 2)
@@ -212,6 +214,55 @@ load L5 "$AMF5_PORT" 21 --unknown-gummei 0.1
 expect L4 registered "$(field L1 registered)"
 expect L5 registered "$(field L1 registered)"
 expect L5 rejected_replay 0
+
+# --- a Context Response from another member of the pool than the request's MME -------------
+# A relay stands for two pool members X (IN) and Y (OUT) in front of a real MME: it passes the
+# AMF's requests from IN to the MME and its answers back to the AMF from OUT ("swap": Y answers
+# for a request that went to X, which the AMF must drop) or from IN ("same": the control, taken).
+relay() { # NAME MODE MME_PORT: IN and OUT ports in $NAME_IN, $NAME_OUT
+	python3 - "$2" "$3" >"$T/$1.relay" 2>&1 <<'PY' &
+import select, socket, sys
+mode, mme = sys.argv[1], ("127.0.0.1", int(sys.argv[2]))
+def sock():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    return s
+inp, out, up = sock(), sock(), sock()
+print(inp.getsockname()[1], out.getsockname()[1], flush=True)
+amf = None
+while True:
+    r, _, _ = select.select([inp, out, up], [], [])
+    for s in r:
+        d, a = s.recvfrom(65536)
+        if s is up and amf:
+            (out if mode == "swap" else inp).sendto(d, amf)
+        elif s is not up:
+            amf = a
+            up.sendto(d, mme)
+PY
+	PIDS="$PIDS $!"
+	for _ in $(seq 100); do [ -s "$T/$1.relay" ] && break; sleep 0.05; done
+	eval "$1_IN=$(cut -d' ' -f1 "$T/$1.relay") $1_OUT=$(cut -d' ' -f2 "$T/$1.relay")"
+}
+M=30
+"$BIN/nasmac" load --write-db "$T/ue3.db" --ues $M --seed 23 --upgraded 1 || bad "cannot write db 3"
+mme S memory: --ue-db "$T/ue3.db"
+mme U memory: --ue-db "$T/ue3.db"
+relay RS same "$S_PORT"
+relay RW swap "$U_PORT"
+amf AMF6 "$G0=$RS_IN" "$G1=$RS_OUT"
+amf AMF7 "$G0=$RW_IN" "$G1=$RW_OUT"
+"$BIN/nasmac" load --amf "127.0.0.1:$AMF6_PORT" --ues $M --seed 23 --upgraded 1 --json \
+	--no-progress >"$T/L6.json" 2>"$T/L6.err"
+"$BIN/nasmac" load --amf "127.0.0.1:$AMF7_PORT" --ues $M --seed 23 --upgraded 1 --json \
+	--no-progress >"$T/L7.json" 2>"$T/L7.err"
+expect L6 registered $M
+expect L7 registered 0
+usr1 AMF7
+[ "$(counter "$T/AMF7.log" gtp_wrong_peer)" -ge $M ] && [ "$(counter "$T/AMF7.log" accepted)" = 0 ] ||
+	bad "AMF7 took answers from the wrong pool member: $(grep 'counters (' "$T/AMF7.log" | tail -1)"
+grep -q "Context Response from MME $G1, the request went to $G0: dropped" "$T/AMF7.log" ||
+	bad "AMF7 did not log the wrong member"
 
 echo "pool: killed MME F after $f_reg of its $((N / 3)) UEs registered"
 echo "pool: $N UEs per load, store ${STORE}1/2, $(($(date +%s) - t0)) s, $fails failures"
