@@ -137,6 +137,9 @@ expect L1 attempts "$N"
 usr1 AMF1
 [ "$(counter "$T/AMF1.log" unknown_gummei)" = "$unknown" ] ||
 	bad "AMF unknown_gummei = $(counter "$T/AMF1.log" unknown_gummei), want $unknown"
+# One log line per unknown GUMMEI, rate-limited (5 a second, then a summary).
+lines=$(grep -c "no MME configured for GUMMEI 001-01-80ff-4[abc] of its GUTI" "$T/AMF1.log")
+[ "$lines" -ge 1 ] && [ "$lines" -le 10 ] || bad "$lines log lines for $unknown UEs of an unknown GUMMEI"
 sum=0
 for m in A:4a B:4b C:4c; do
 	name=${m%:*} mmec=${m#*:}
@@ -263,6 +266,20 @@ usr1 AMF7
 	bad "AMF7 took answers from the wrong pool member: $(grep 'counters (' "$T/AMF7.log" | tail -1)"
 grep -q "Context Response from MME $G1, the request went to $G0: dropped" "$T/AMF7.log" ||
 	bad "AMF7 did not log the wrong member"
+
+# --- nasmac run --mmes: the demo's pool ------------------------------------------------------
+"$BIN/nasmac" run --backend cpu --mmes 3 --ues 150 --kamf-check --json --no-progress \
+	--keep "$T/run" >"$T/R1.json" 2>"$T/R1.err" || bad "nasmac run --mmes 3 failed: $(cat "$T/R1.err")"
+expect R1 registered 150
+expect R1 unexpected 0
+expect R1 kamf_checked 150
+expect R1 kamf_mismatch 0
+for k in 0 1 2; do
+	[ "$(counter "$T/run/mme-$k.log" accepted)" = 50 ] || bad "nasmac run: MME $k accepted $(counter "$T/run/mme-$k.log" accepted), want 50"
+done
+out=$("$BIN/nasmac" run --backend cpu --mmes 2 --ues 10 --store memory: 2>&1); rc=$?
+[ $rc -eq 2 ] && printf '%s' "$out" | grep -q "needs a store the MMEs share" ||
+	bad "nasmac run --mmes 2 --store memory: not refused: rc $rc: $out"
 
 echo "pool: killed MME F after $f_reg of its $((N / 3)) UEs registered"
 echo "pool: $N UEs per load, store ${STORE}1/2, $(($(date +%s) - t0)) s, $fails failures"
