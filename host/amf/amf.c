@@ -1,10 +1,10 @@
 /*
  * `nasmacd amf`: the new AMF. It receives the UE's NAS over the UDP test link (host/README.md),
  * asks the old MME for the UE's context over N26 (GTPv2-C Context Request, retransmitted every
- * T3 up to N3 times), verifies the Registration Request's second MAC in FIG. 2 through libnasmac,
- * derives K_AMF (TS 33.501 A.15.1) and the 5G NAS keys (A.8), runs NAS SMC with the UE, checks
- * the SMC Complete MAC (libnasmac), answers Registration Accept or Reject and acknowledges the
- * context to the MME.
+ * T3 up to N3 times; with an MME pool, the MME of the GUMMEI in the UE's GUTI), verifies the
+ * Registration Request's second MAC in FIG. 2 through libnasmac, derives K_AMF (TS 33.501 A.15.1)
+ * and the 5G NAS keys (A.8), runs NAS SMC with the UE, checks the SMC Complete MAC (libnasmac),
+ * answers Registration Accept or Reject and acknowledges the context to the MME.
  *
  * Which flow a registration follows is read from what the UE sent:
  *  - a plain Registration Request with an EPS NAS message container (IEI 0x70): 3GPP mode;
@@ -79,7 +79,8 @@ static const struct nasmac__counter counter_tbl[] = {
 	C(accepted, "Registration Accepts sent"),
 	C(rejected_mac, "registrations rejected: a NAS MAC did not verify"),
 	C(rejected_replay, "registrations rejected: the MME refused a replayed COUNT"),
-	C(rejected_unknown, "registrations rejected: the MME knows no such UE, or no MME is configured for its GUMMEI"),
+	C(rejected_unknown, "registrations rejected: the MME knows no such UE, or no MME is "
+			    "configured for the GUMMEI of its GUTI"),
 	C(unknown_gummei, "registrations rejected: no MME configured for the GUMMEI of the UE's GUTI"),
 	C(rejected_other, "registrations rejected for another reason"),
 	C(malformed, "datagrams that did not decode"),
@@ -472,8 +473,9 @@ static uint8_t diag_of_cause(uint8_t cause)
 }
 
 /* A Context Response is taken only for a request in flight (its sequence number), from the
- * address and port that request went to (checked in on_n26), with the TEID the AMF put in its
- * own F-TEID as header TEID (TS 29.274 7.6, 5.5.2). */
+ * address and port that request went to (on_n26 finds which MME sent it, peer; here it must be
+ * the request's), with the TEID the AMF put in its own F-TEID as header TEID (TS 29.274 7.6,
+ * 5.5.2). */
 static void on_ctx_rsp(struct amf *a, int peer, const struct nasmac__gtp_hdr *h,
 		       const uint8_t *buf, size_t len)
 {
