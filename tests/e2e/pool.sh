@@ -70,7 +70,7 @@ amf() {
 	for m in "$@"; do args="$args --mme ${m%=*}=127.0.0.1:${m#*=}"; done
 	port=$(free_port)
 	# shellcheck disable=SC2086
-	"$BIN/nasmacd" amf --listen "127.0.0.1:$port" --backend cpu --kamf-check --t3-ms 100 \
+	"$BIN/nasmacd" amf --listen "127.0.0.1:$port" --backend cpu --kamf-check --t3-ms 200 \
 		--n3 2 $args >"$T/$name.log" 2>&1 &
 	eval "${name}_PORT=$port ${name}_PID=$!"
 	PIDS="$PIDS $!"
