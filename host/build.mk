@@ -1,7 +1,7 @@
 # nasmacd (MME, AMF and UDP-echo roles), the UE simulator / load generator (`nasmac load`), the
 # demo (`nasmac run`, `make run`) and the end-to-end benchmark (`nasmac bench e2e`).
 # Codecs and the pcap writer are host/common/gtp.c, nas.c and pcap.c; MAC checks and KDFs from libnasmac (NASMAC_LIBS).
-HOST_COMMON_SRCS := host/common/log.c host/common/count.c host/common/hex.c host/common/util.c host/common/store.c \
+HOST_COMMON_SRCS := host/common/log.c host/common/count.c host/common/hex.c host/common/util.c host/common/guti.c host/common/store.c \
 	host/common/link.c host/common/udp.c host/common/vq.c host/common/gtp.c host/common/nas.c host/common/pcap.c \
 	host/common/gtp_txn.c host/common/store_db.c host/common/store_mem.c host/common/store_lmdb.c \
 	host/common/store_redis.c

@@ -1,10 +1,10 @@
 /*
  * `nasmacd amf`: the new AMF. It receives the UE's NAS over the UDP test link (host/README.md),
  * asks the old MME for the UE's context over N26 (GTPv2-C Context Request, retransmitted every
- * T3 up to N3 times), verifies the Registration Request's second MAC in FIG. 2 through libnasmac,
- * derives K_AMF (TS 33.501 A.15.1) and the 5G NAS keys (A.8), runs NAS SMC with the UE, checks
- * the SMC Complete MAC (libnasmac), answers Registration Accept or Reject and acknowledges the
- * context to the MME.
+ * T3 up to N3 times; with an MME pool, the MME of the GUMMEI in the UE's GUTI), verifies the
+ * Registration Request's second MAC in FIG. 2 through libnasmac, derives K_AMF (TS 33.501 A.15.1)
+ * and the 5G NAS keys (A.8), runs NAS SMC with the UE, checks the SMC Complete MAC (libnasmac),
+ * answers Registration Accept or Reject and acknowledges the context to the MME.
  *
  * Which flow a registration follows is read from what the UE sent:
  *  - a plain Registration Request with an EPS NAS message container (IEI 0x70): 3GPP mode;
@@ -26,6 +26,7 @@
 #include "wire.h"
 
 #define MAX_PDU 512u
+#define MAX_MMES 32u /* --mme GUMMEI=ADDR:PORT given at most this many times */
 #define BEARER_3GPP 1u /* 5G NAS BEARER: NAS connection identifier of 3GPP access */
 
 enum flow { FLOW_3GPP = 0, FLOW_FIG2, FLOW_FIG3 };
@@ -43,6 +44,7 @@ struct proc {
 	struct sockaddr_in ue_addr;
 	uint8_t state, flow, manner;
 	uint8_t in_txn;   /* seq and teid are in the AMF's tables of transactions in flight */
+	uint8_t mme;      /* index into amf.mmes: the old MME the GUTI names */
 	uint8_t retries;
 	uint8_t guti[NASMAC__GUTI_LEN];
 	uint8_t ue_sec_cap[4];
@@ -65,7 +67,7 @@ struct proc {
 struct counters {
 	uint64_t rx, malformed, registrations, accepted, rejected_mac, rejected_replay,
 		rejected_unknown, rejected_other, overload, timeouts, gtp_retransmits,
-		gtp_unexpected, gtp_wrong_peer, gtp_wrong_teid, smc_timeouts, dups;
+		gtp_unexpected, gtp_wrong_peer, gtp_wrong_teid, smc_timeouts, dups, unknown_gummei;
 	uint64_t macs, run_errors, fallbacks; /* libnasmac's, fetched when printed or scraped */
 };
 
@@ -77,7 +79,9 @@ static const struct nasmac__counter counter_tbl[] = {
 	C(accepted, "Registration Accepts sent"),
 	C(rejected_mac, "registrations rejected: a NAS MAC did not verify"),
 	C(rejected_replay, "registrations rejected: the MME refused a replayed COUNT"),
-	C(rejected_unknown, "registrations rejected: the MME knows no such UE"),
+	C(rejected_unknown, "registrations rejected: the MME knows no such UE, or no MME is "
+			    "configured for the GUMMEI of its GUTI"),
+	C(unknown_gummei, "registrations rejected: no MME configured for the GUMMEI of the UE's GUTI"),
 	C(rejected_other, "registrations rejected for another reason"),
 	C(malformed, "datagrams that did not decode"),
 	C(overload, "registrations refused: too many in progress"),
@@ -94,11 +98,23 @@ static const struct nasmac__counter counter_tbl[] = {
 };
 #undef C
 
+/* An old MME: with --mme GUMMEI=ADDR:PORT the one a GUMMEI names (a pool: several); with
+ * --mme ADDR:PORT the one every UE goes to. */
+struct mme_peer {
+	struct nasmac__gummei gummei;
+	struct sockaddr_in addr;
+	uint64_t requests; /* Context Requests sent to it (first transmissions) */
+	char name[NASMAC__GUMMEI_TEXT];
+};
+
 struct amf {
 	uv_loop_t loop;
 	struct nasmac__udp link, n26;
 	struct nasmac__vq vq;
-	struct sockaddr_in link_addr, mme_addr, n26_self;
+	struct sockaddr_in link_addr, n26_self;
+	struct mme_peer mmes[MAX_MMES];
+	uint32_t n_mmes;
+	int by_gummei; /* 0: the one MME of --mme ADDR:PORT serves every GUTI */
 	struct proc *procs;
 	uint32_t n_procs;     /* power of two, at most 65536 */
 	/* Context Requests in flight by sequence number, and their TEIDs (only so that two in
@@ -109,7 +125,7 @@ struct amf {
 	uint32_t t3_ms, n3, smc_timeout_ms;
 	struct nasmac__pcap *pcap;
 	struct counters c;
-	struct nasmac__ratelimit rl_malformed, rl_reject, rl_n26;
+	struct nasmac__ratelimit rl_malformed, rl_reject, rl_n26, rl_gummei;
 	uv_signal_t sig_int, sig_term, sig_usr1, sig_hup;
 	struct nasmac__metrics *metrics;
 	struct nasmac__hist latency;
@@ -174,11 +190,38 @@ static struct proc *proc_new(struct amf *a, uint64_t ue_id)
 	return NULL;
 }
 
-static void n26_send(struct amf *a, const uint8_t *buf, size_t len)
+/* To the old MME of the procedure. */
+static void n26_send(struct amf *a, const struct proc *p, const uint8_t *buf, size_t len)
 {
+	const struct sockaddr_in *to = &a->mmes[p->mme].addr;
+
 	if (a->pcap)
-		nasmac__pcap_write(a->pcap, &a->n26_self, &a->mme_addr, buf, len);
-	(void)nasmac__udp_send(&a->n26, buf, len, &a->mme_addr);
+		nasmac__pcap_write(a->pcap, &a->n26_self, to, buf, len);
+	(void)nasmac__udp_send(&a->n26, buf, len, to);
+}
+
+/* The MME a GUTI names: the index into a->mmes, or -1 when none is configured for its GUMMEI.
+ * At most MAX_MMES compares of 6 octets: no index needed. */
+static int mme_of_guti(const struct amf *a, const uint8_t guti[NASMAC__GUTI_LEN])
+{
+	struct nasmac__gummei g;
+
+	if (!a->by_gummei)
+		return 0;
+	nasmac__gummei_of_guti(guti, &g);
+	for (uint32_t i = 0; i < a->n_mmes; i++)
+		if (nasmac__gummei_eq(&g, &a->mmes[i].gummei))
+			return (int)i;
+	return -1;
+}
+
+/* The MME a datagram came from, or -1. */
+static int mme_of_addr(const struct amf *a, const struct sockaddr_in *from)
+{
+	for (uint32_t i = 0; i < a->n_mmes; i++)
+		if (nasmac__same_peer(from, &a->mmes[i].addr))
+			return (int)i;
+	return -1;
 }
 
 static void link_send(struct amf *a, struct proc *p, const uint8_t *pdu, size_t len, uint8_t diag)
@@ -212,7 +255,7 @@ static void send_ack(struct amf *a, struct proc *p, uint8_t cause)
 	ack.cause = cause;
 	n = nasmac__gtp_enc_ctx_ack(&ack, buf, sizeof(buf));
 	if (n > 0)
-		n26_send(a, buf, (size_t)n);
+		n26_send(a, p, buf, (size_t)n);
 }
 
 /* Registration Reject with a 5GMM cause; the diagnostic octet of the test link says why. */
@@ -430,10 +473,11 @@ static uint8_t diag_of_cause(uint8_t cause)
 }
 
 /* A Context Response is taken only for a request in flight (its sequence number), from the
- * address and port that request went to (checked in on_n26), with the TEID the AMF put in its
- * own F-TEID as header TEID (TS 29.274 7.6, 5.5.2). */
-static void on_ctx_rsp(struct amf *a, const struct nasmac__gtp_hdr *h, const uint8_t *buf,
-		       size_t len)
+ * address and port that request went to (on_n26 finds which MME sent it, peer; here it must be
+ * the request's), with the TEID the AMF put in its own F-TEID as header TEID (TS 29.274 7.6,
+ * 5.5.2). */
+static void on_ctx_rsp(struct amf *a, int peer, const struct nasmac__gtp_hdr *h,
+		       const uint8_t *buf, size_t len)
 {
 	struct nasmac__ctx_rsp r;
 	struct proc *p;
@@ -447,6 +491,15 @@ static void on_ctx_rsp(struct amf *a, const struct nasmac__gtp_hdr *h, const uin
 		return;
 	}
 	p = &a->procs[idx];
+	if (peer != p->mme) {
+		/* Another MME of the pool answering a request that went elsewhere. */
+		a->c.gtp_wrong_peer++;
+		nasmac__log_rl(&a->rl_n26, NASMAC__LOG_WARN,
+			       "UE %llu: Context Response from MME %s, the request went to %s: "
+			       "dropped", (unsigned long long)p->ue_id, a->mmes[peer].name,
+			       a->mmes[p->mme].name);
+		return;
+	}
 	if (!h->has_teid || h->teid != p->teid) {
 		a->c.gtp_wrong_teid++;
 		nasmac__log_rl(&a->rl_n26, NASMAC__LOG_WARN,
@@ -501,12 +554,14 @@ static void on_n26(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 {
 	struct amf *a = u->data;
 	struct nasmac__gtp_hdr h;
+	int peer = mme_of_addr(a, from);
 
 	if (a->pcap)
 		nasmac__pcap_write(a->pcap, from, &a->n26_self, buf, len);
-	if (!nasmac__same_peer(from, &a->mme_addr)) {
+	if (peer < 0) {
 		/* Only the MME the requests went to answers them (TS 29.274 4.2.1.2: a triggered
-		 * message comes from the request's destination address and port). */
+		 * message comes from the request's destination address and port); on_ctx_rsp()
+		 * checks it is the one of that request. */
 		char ip[INET_ADDRSTRLEN];
 		a->c.gtp_wrong_peer++;
 		inet_ntop(AF_INET, &from->sin_addr, ip, sizeof(ip));
@@ -522,7 +577,7 @@ static void on_n26(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 		return;
 	}
 	if (h.type == NASMAC__GTP_CTX_RSP) {
-		on_ctx_rsp(a, &h, buf, len);
+		on_ctx_rsp(a, peer, &h, buf, len);
 	} else {
 		a->c.gtp_unexpected++;
 		nasmac__log_rl(&a->rl_n26, NASMAC__LOG_INFO,
@@ -577,7 +632,8 @@ static void send_ctx_req(struct amf *a, struct proc *p)
 	p->creq_len = (size_t)n;
 	p->retries = 0;
 	p->state = P_WAIT_CTX;
-	n26_send(a, p->creq, p->creq_len);
+	a->mmes[p->mme].requests++;
+	n26_send(a, p, p->creq, p->creq_len);
 	timer_arm(a, p, a->t3_ms);
 }
 
@@ -589,6 +645,7 @@ static void on_registration(struct amf *a, const struct nasmac__link_frame *f,
 	struct nasmac__rr rr;
 	struct proc *p = proc_find(a, f->ue_id);
 	uint8_t flow;
+	int mme;
 
 	if (p) {
 		/* The UE repeated itself while its registration is still running. */
@@ -616,16 +673,35 @@ static void on_registration(struct amf *a, const struct nasmac__link_frame *f,
 		}
 	}
 	a->c.registrations++;
-	p = proc_new(a, f->ue_id);
+	/* The old MME from the GUTI mapped back from the 5G-GUTI (wire.c, TS 23.003 2.10.2). */
+	mme = mme_of_guti(a, rr.guti);
+	p = mme < 0 ? NULL : proc_new(a, f->ue_id);
 	if (!p) {
 		struct proc tmp;
 		memset(&tmp, 0, sizeof(tmp));
 		tmp.ue_id = f->ue_id;
 		tmp.ue_addr = *from;
+		if (mme < 0) {
+			struct nasmac__gummei g;
+			char name[NASMAC__GUMMEI_TEXT];
+
+			/* TS 24.501 5.5.1.3.5: #9 "UE identity cannot be derived by the network":
+			 * without its old MME the AMF cannot get the UE's context. */
+			a->c.unknown_gummei++;
+			nasmac__gummei_of_guti(rr.guti, &g);
+			if (nasmac__gummei_format(&g, name, sizeof(name)) < 0)
+				snprintf(name, sizeof(name), "(not BCD)");
+			nasmac__log_rl(&a->rl_gummei, NASMAC__LOG_WARN,
+				       "UE %llu: no MME configured for GUMMEI %s of its GUTI",
+				       (unsigned long long)f->ue_id, name);
+			reject(a, &tmp, NASMAC__DIAG_UNKNOWN);
+			return;
+		}
 		a->c.overload++;
 		reject(a, &tmp, NASMAC__DIAG_OVERLOAD);
 		return;
 	}
+	p->mme = (uint8_t)mme;
 	p->ue_addr = *from;
 	p->t_start_ns = uv_hrtime();
 	p->flow = flow;
@@ -718,7 +794,7 @@ static void on_tick(uv_timer_t *t)
 			/* T3 expired: send the same request again (same sequence number). */
 			p->retries++;
 			a->c.gtp_retransmits++;
-			n26_send(a, p->creq, p->creq_len);
+			n26_send(a, p, p->creq, p->creq_len);
 			timer_arm(a, p, a->t3_ms);
 		} else if (p->state == P_WAIT_CTX) {
 			a->c.timeouts++;
@@ -777,14 +853,95 @@ static void on_signal(uv_signal_t *s, int signum)
 	uv_stop(&a->loop);
 }
 
+/* The --mme values: one ADDR:PORT for every UE, or up to MAX_MMES GUMMEI=ADDR:PORT; never both
+ * (a GUTI of no listed GUMMEI would silently go to the plain one). 0, or -1 with a line on
+ * stderr. */
+static int parse_mmes(struct amf *a, const char *const *v, uint32_t n)
+{
+	uint32_t plain = 0;
+
+	if (n > MAX_MMES) {
+		fprintf(stderr, "nasmacd amf: at most %u --mme\n", MAX_MMES);
+		return -1;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		struct mme_peer *m = &a->mmes[i];
+		const char *eq = strchr(v[i], '=');
+		char g[NASMAC__GUMMEI_TEXT];
+
+		if (!eq) {
+			plain++;
+			snprintf(m->name, sizeof(m->name), "%s", "(any GUMMEI)");
+		} else {
+			size_t len = (size_t)(eq - v[i]);
+
+			if (len < sizeof(g)) {
+				memcpy(g, v[i], len);
+				g[len] = '\0';
+			}
+			if (len >= sizeof(g) || nasmac__gummei_parse(g, &m->gummei)) {
+				fprintf(stderr, "nasmacd amf: --mme %s: the GUMMEI is MCC-MNC-MMEGI-MMEC "
+						"(3 digits, 2 or 3 digits, 4 and 2 hex digits: "
+						"001-01-8001-4a)\n", v[i]);
+				return -1;
+			}
+			(void)nasmac__gummei_format(&m->gummei, m->name, sizeof(m->name));
+		}
+		if (nasmac__parse_addr(eq ? eq + 1 : v[i], &m->addr)) {
+			fprintf(stderr, "nasmacd amf: --mme %s: bad address\n", v[i]);
+			return -1;
+		}
+		for (uint32_t j = 0; eq && j < i; j++)
+			if (nasmac__gummei_eq(&a->mmes[j].gummei, &m->gummei)) {
+				fprintf(stderr, "nasmacd amf: --mme %s: GUMMEI %s given twice\n",
+					v[i], m->name);
+				return -1;
+			}
+	}
+	if (plain && plain != n) {
+		fprintf(stderr, "nasmacd amf: --mme ADDR:PORT (one MME for every UE) and --mme "
+				"GUMMEI=ADDR:PORT (a pool) do not mix: name every MME by its GUMMEI\n");
+		return -1;
+	}
+	if (plain > 1) {
+		fprintf(stderr, "nasmacd amf: one --mme ADDR:PORT serves every UE; for several MMEs "
+				"give each as --mme GUMMEI=ADDR:PORT\n");
+		return -1;
+	}
+	a->n_mmes = n;
+	a->by_gummei = !plain;
+	return 0;
+}
+
+/* "MME at ADDR:PORT", or "MME pool of N" after one line per MME (32 would not fit one line). */
+static void mme_list(const struct amf *a, char *buf, size_t size)
+{
+	for (uint32_t i = 0; i < a->n_mmes; i++) {
+		char ip[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &a->mmes[i].addr.sin_addr, ip, sizeof(ip));
+		if (!a->by_gummei) {
+			snprintf(buf, size, "MME at %s:%u", ip, ntohs(a->mmes[i].addr.sin_port));
+			return;
+		}
+		nasmac__log(NASMAC__LOG_INFO, "pool: MME %s at %s:%u", a->mmes[i].name, ip,
+			    ntohs(a->mmes[i].addr.sin_port));
+	}
+	snprintf(buf, size, "MME pool of %u", a->n_mmes);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: nasmacd amf --listen ADDR:PORT --mme ADDR:PORT [--backend cpu|sim|xrt:N]\n"
+		"usage: nasmacd amf --listen ADDR:PORT --mme [GUMMEI=]ADDR:PORT... [--backend cpu|sim|xrt:N]\n"
 		"                   [--pcap FILE] [--t3-ms N] [--n3 N] [--max-procs N] [--kamf-check]\n"
 		"                   [--metrics ADDR:PORT] [--verbose]\n"
 		"  --listen     UDP address of the UE test link (framing: host/README.md)\n"
-		"  --mme        the old MME's N26 GTPv2-C address\n"
+		"  --mme ADDR:PORT  the old MME's N26 GTPv2-C address, for every UE; or\n"
+		"  --mme GUMMEI=ADDR:PORT  an MME pool: repeat (at most 32), one per GUMMEI\n"
+		"               (MCC-MNC-MMEGI-MMEC, e.g. 001-01-8001-4a); the GUMMEI of the GUTI\n"
+		"               mapped from the UE's 5G-GUTI picks the MME; a GUTI of no listed\n"
+		"               GUMMEI gets Registration Reject #9. The two forms do not mix.\n"
 		"  --backend    libnasmac backend for the MAC checks (default cpu)\n"
 		"  --pcap       write what the AMF receives and sends (both sockets) to a pcap file\n"
 		"  --t3-ms      Context Request retransmission timer (default 1000)\n"
@@ -806,8 +963,9 @@ int nasmac__amf_main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },      { "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *listen = NULL, *mme = NULL, *backend = "cpu", *pcap = NULL, *metrics = NULL;
-	uint32_t t3 = 1000, n3 = 2, max_procs = 4096;
+	const char *listen = NULL, *backend = "cpu", *pcap = NULL, *metrics = NULL;
+	const char *mme[MAX_MMES + 1];
+	uint32_t t3 = 1000, n3 = 2, max_procs = 4096, n_mme = 0;
 	int level = NASMAC__LOG_INFO, c, rc, ret = 1, kamf_check = 0, metrics_failed = 0;
 	struct sockaddr_in any;
 	struct amf *a;
@@ -816,7 +974,11 @@ int nasmac__amf_main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': listen = optarg; break;
-		case 'm': mme = optarg; break;
+		case 'm':
+			/* One more than allowed is kept, so the check below can say what is wrong. */
+			if (n_mme <= MAX_MMES)
+				mme[n_mme++] = optarg;
+			break;
 		case 'b': backend = optarg; break;
 		case 'p': pcap = optarg; break;
 		case 'v': level = NASMAC__LOG_DEBUG; break;
@@ -839,16 +1001,18 @@ int nasmac__amf_main(int argc, char **argv)
 		default: goto out_usage;
 		}
 	}
-	if (!listen || !mme || optind != argc)
+	if (!listen || !n_mme || optind != argc)
 		goto out_usage;
 	nasmac__log_init("amf", level);
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return 1;
-	if (nasmac__parse_addr(listen, &a->link_addr) || nasmac__parse_addr(mme, &a->mme_addr)) {
-		fprintf(stderr, "nasmacd amf: bad address\n");
+	if (nasmac__parse_addr(listen, &a->link_addr)) {
+		fprintf(stderr, "nasmacd amf: bad --listen address '%s'\n", listen);
 		goto out_free_a;
 	}
+	if (parse_mmes(a, mme, n_mme))
+		goto out_free_a;
 	a->kamf_check = kamf_check;
 	a->t3_ms = t3;
 	a->n3 = n3;
@@ -891,6 +1055,7 @@ int nasmac__amf_main(int argc, char **argv)
 	a->rl_malformed.burst = 5;
 	a->rl_reject.burst = 10;
 	a->rl_n26.burst = 5;
+	a->rl_gummei.burst = 5;
 	uv_timer_init(&a->loop, &a->tick);
 	a->tick.data = a;
 	uv_timer_start(&a->tick, on_tick, 10, 10);
@@ -918,14 +1083,22 @@ int nasmac__amf_main(int argc, char **argv)
 	uv_signal_start(&a->sig_term, on_signal, SIGTERM);
 	uv_signal_start(&a->sig_usr1, on_signal, SIGUSR1);
 	uv_signal_start(&a->sig_hup, on_signal, SIGHUP);
-	nasmac__log(NASMAC__LOG_INFO, "UE test link on %s, MME at %s, backend %s", listen, mme,
-		    backend);
+	{
+		char line[64];
+
+		mme_list(a, line, sizeof(line));
+		nasmac__log(NASMAC__LOG_INFO, "UE test link on %s, %s, backend %s", listen, line,
+			    backend);
+	}
 	nasmac__notify("READY=1");
 	uv_run(&a->loop, UV_RUN_DEFAULT);
 	nasmac__notify("STOPPING=1");
 	/* What arrived before the stop signal is still handled, so the exit counters cover it. */
 	uv_run(&a->loop, UV_RUN_NOWAIT);
 	print_counters(a, "exit");
+	for (uint32_t i = 0; a->by_gummei && i < a->n_mmes; i++)
+		nasmac__log(NASMAC__LOG_INFO, "pool (exit): MME %s: %llu Context Requests",
+			    a->mmes[i].name, (unsigned long long)a->mmes[i].requests);
 	ret = metrics_failed;
 
 	uv_close((uv_handle_t *)&a->sig_int, NULL);
@@ -948,6 +1121,7 @@ out_free_procs:
 	nasmac__log_rl_forget(&a->rl_malformed);
 	nasmac__log_rl_forget(&a->rl_reject);
 	nasmac__log_rl_forget(&a->rl_n26);
+	nasmac__log_rl_forget(&a->rl_gummei);
 	nasmac__txn_tab_free(&a->by_seq);
 	nasmac__txn_tab_free(&a->by_teid);
 	explicit_bzero(a->procs, (size_t)a->n_procs * sizeof(*a->procs));

@@ -9,8 +9,11 @@
  *   mme: [a, b]                ->  --mme=a --mme=b          (an option given several times)
  *
  * The options from the file come first and the command line's after them, so a flag given on
- * the command line overrides the file. A file may hold several roles: a top-level key named
- * after a role (mme:, amf:, echo:) holds that role's keys and is skipped by the others.
+ * the command line overrides the file; an option the command line gives drops all of the file's
+ * values of it (a list too: the file's `mme: [a, b]` and `--mme c` give --mme=c alone). A file
+ * may hold several roles: a top-level key named after a role (mme:, amf:, echo:) whose value is
+ * a mapping holds that role's keys and is skipped by the others; with a value or a list it is
+ * an option (the AMF's `mme:`).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -69,15 +72,20 @@ static int fail_at(const struct cfg *c, const yaml_event_t *ev, const char *what
 	return -EINVAL;
 }
 
-/* Reads one key's value: a scalar, or a sequence of scalars (the option repeated). */
-static int value(struct cfg *c, yaml_parser_t *p, const char *key)
+/* Reads one key's value: a scalar, or a sequence of scalars (the option repeated). first: its
+ * first event when the caller already took it (this function deletes it), else NULL. */
+static int value(struct cfg *c, yaml_parser_t *p, const char *key, yaml_event_t *first)
 {
 	yaml_event_t ev;
 	int rc = 0, in_seq = 0;
 
 	for (;;) {
-		if (!yaml_parser_parse(p, &ev))
+		if (first) {
+			ev = *first;
+			first = NULL;
+		} else if (!yaml_parser_parse(p, &ev)) {
 			return -EIO;
+		}
 		if (ev.type == YAML_SCALAR_EVENT) {
 			const char *v = (const char *)ev.data.scalar.value;
 
@@ -102,11 +110,10 @@ static int value(struct cfg *c, yaml_parser_t *p, const char *key)
 	}
 }
 
-/* Skips one value of any shape (another role's section). */
-static int skip(yaml_parser_t *p)
+/* Skips one value of any shape (another role's section); depth 1 when its start event was
+ * already taken. */
+static int skip(yaml_parser_t *p, int depth)
 {
-	int depth = 0;
-
 	do {
 		yaml_event_t ev;
 
@@ -150,19 +157,21 @@ static int mapping(struct cfg *c, yaml_parser_t *p, int top)
 		if (top && is_role(key)) {
 			yaml_event_t sec;
 
-			if (strcmp(key, c->role)) {
-				rc = skip(p);
-			} else if (!yaml_parser_parse(p, &sec)) {
+			/* A role's name is also an option of another role (the AMF's --mme): a
+			 * mapping is a role's section, a value or a list is that option. */
+			if (!yaml_parser_parse(p, &sec)) {
 				rc = -EIO;
 			} else if (sec.type != YAML_MAPPING_START_EVENT) {
-				rc = fail_at(c, &sec, "a role section must be a mapping:", key);
+				rc = value(c, p, key, &sec);
+			} else if (strcmp(key, c->role)) {
 				yaml_event_delete(&sec);
+				rc = skip(p, 1);
 			} else {
 				yaml_event_delete(&sec);
 				rc = mapping(c, p, 0);
 			}
 		} else {
-			rc = value(c, p, key);
+			rc = value(c, p, key, NULL);
 		}
 		if (rc)
 			return rc;
@@ -206,6 +215,30 @@ static int parse(struct cfg *c, FILE *f)
 			p.problem_mark.column + 1, p.problem ? p.problem : "YAML syntax error");
 	yaml_parser_delete(&p);
 	return rc;
+}
+
+/* The length of the name of a long option "--name" or "--name=value" (after the dashes). */
+static size_t opt_name_len(const char *a)
+{
+	return strcspn(a + 2, "=");
+}
+
+/* 1 when the long option of file argument farg ("--name..." ) is also on the command line. */
+static int on_command_line(int argc, char **argv, const char *farg)
+{
+	size_t len = opt_name_len(farg);
+
+	for (int i = 1; i < argc; i++) {
+		if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) && i + 1 < argc) {
+			i++;
+			continue;
+		}
+		if (strncmp(argv[i], "--", 2) || opt_name_len(argv[i]) != len)
+			continue;
+		if (!strncmp(argv[i] + 2, farg + 2, len))
+			return 1;
+	}
+	return 0;
 }
 
 int nasmac__config_argv(int argc, char **argv, int *argc_out, char ***argv_out)
@@ -253,8 +286,15 @@ int nasmac__config_argv(int argc, char **argv, int *argc_out, char ***argv_out)
 		return rc;
 	}
 	out[n++] = argv[0];
-	for (int i = 0; i < c.n; i++)
+	/* An option the command line gives replaces every occurrence of it in the file: a list
+	 * in the file (mme: [a, b]) and --mme c on the command line give --mme c alone. */
+	for (int i = 0; i < c.n; i++) {
+		if (on_command_line(argc, argv, c.args[i])) {
+			free(c.args[i]);
+			continue;
+		}
 		out[n++] = c.args[i];
+	}
 	for (int i = 1; i < argc; i++) {
 		if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) && i + 1 < argc)
 			i++;

@@ -283,7 +283,9 @@ int nasmac__parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out);
  * mode): for every file that holds keys (UE db, captures, kept run directories). */
 FILE *nasmac__fopen_private(const char *path);
 
-/* 4G GUTI <-> mapped 5G-GUTI (TS 23.003 10.2.2): AMF Region ID = MMEGI bits 15-8, AMF Set ID =
+/* ---------------------------------------------------------------------------------------------
+ * GUTIs and the MMEs they name (guti.c).
+ * 4G GUTI <-> mapped 5G-GUTI (TS 23.003 2.10.2): AMF Region ID = MMEGI bits 15-8, AMF Set ID =
  * MMEGI bits 7-0 || MMEC bits 7-6, AMF Pointer = MMEC bits 5-0, 5G-TMSI = M-TMSI. */
 struct nasmac__guti5g {
 	uint8_t plmn[3];
@@ -294,6 +296,26 @@ struct nasmac__guti5g {
 };
 void nasmac__guti_to_5g(const uint8_t guti[NASMAC__GUTI_LEN], struct nasmac__guti5g *g5);
 void nasmac__guti_from_5g(const struct nasmac__guti5g *g5, uint8_t guti[NASMAC__GUTI_LEN]);
+
+/* GUMMEI = PLMN || MMEGI || MMEC, the first 6 octets of a GUTI as the GUTI IE codes them
+ * (TS 29.274 8.47): the MME a GUTI comes from. Text form MCC-MNC-MMEGI-MMEC, e.g.
+ * "001-01-8001-4a" (MCC 3 digits, MNC 2 or 3, MMEGI 4 and MMEC 2 hex digits). */
+#define NASMAC__GUMMEI_LEN 6
+#define NASMAC__GUMMEI_TEXT 20 /* "001-001-8001-4a" and its NUL, with room */
+struct nasmac__gummei {
+	uint8_t id[NASMAC__GUMMEI_LEN];
+};
+void nasmac__gummei_of_guti(const uint8_t guti[NASMAC__GUTI_LEN], struct nasmac__gummei *g);
+int nasmac__gummei_eq(const struct nasmac__gummei *a, const struct nasmac__gummei *b);
+uint16_t nasmac__gummei_mmegi(const struct nasmac__gummei *g);
+uint8_t nasmac__gummei_mmec(const struct nasmac__gummei *g);
+/* mnc_digits 2 or 3; -EINVAL for a value out of range. */
+int nasmac__gummei_make(unsigned mcc, unsigned mnc, int mnc_digits, uint16_t mmegi, uint8_t mmec,
+			struct nasmac__gummei *g);
+/* The text form; 0 or -EINVAL (anything else than exactly that shape). */
+int nasmac__gummei_parse(const char *s, struct nasmac__gummei *g);
+/* The text form (lower-case hex); its length, -ENOSPC, or -EINVAL for a PLMN that is not BCD. */
+int nasmac__gummei_format(const struct nasmac__gummei *g, char *buf, size_t size);
 
 /* --metrics ADDR:PORT: Prometheus text format over HTTP (libmicrohttpd) served from the role's
  * own loop (metrics.c). Counters are registered by pointer and read at each scrape; every

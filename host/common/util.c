@@ -1,4 +1,4 @@
-/* Small helpers: argument parsing, percentiles, GUTI mapping, private files (hex is hex.c). */
+/* Small helpers: argument parsing, percentiles, private files (hex is hex.c, GUTI mapping guti.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -58,28 +58,6 @@ int nasmac__parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
 		return -EINVAL;
 	*out = (uint32_t)v;
 	return 0;
-}
-
-void nasmac__guti_to_5g(const uint8_t guti[NASMAC__GUTI_LEN], struct nasmac__guti5g *g5)
-{
-	memcpy(g5->plmn, guti, 3);
-	g5->region = guti[3];
-	g5->set = (uint16_t)(guti[4] << 2 | guti[5] >> 6);
-	g5->pointer = guti[5] & 0x3f;
-	g5->tmsi = (uint32_t)guti[6] << 24 | (uint32_t)guti[7] << 16 | (uint32_t)guti[8] << 8 |
-		   guti[9];
-}
-
-void nasmac__guti_from_5g(const struct nasmac__guti5g *g5, uint8_t guti[NASMAC__GUTI_LEN])
-{
-	memcpy(guti, g5->plmn, 3);
-	guti[3] = g5->region;
-	guti[4] = (uint8_t)(g5->set >> 2);
-	guti[5] = (uint8_t)((g5->set & 3u) << 6 | (g5->pointer & 0x3fu));
-	guti[6] = (uint8_t)(g5->tmsi >> 24);
-	guti[7] = (uint8_t)(g5->tmsi >> 16);
-	guti[8] = (uint8_t)(g5->tmsi >> 8);
-	guti[9] = (uint8_t)g5->tmsi;
 }
 
 FILE *nasmac__fopen_private(const char *path)

@@ -40,6 +40,7 @@ void nasmac__load_defaults(struct nasmac__load_opts *o)
 	o->window = 128;
 	o->timeout_ms = 10000;
 	o->amf = "127.0.0.1:38412";
+	o->mmes = 1;
 	o->progress = 1;
 }
 
@@ -48,6 +49,8 @@ int nasmac__load_opt(struct nasmac__load_opts *o, const char *name, const char *
 	uint32_t v;
 	double d;
 
+	if (!strcmp(name, "mmes"))
+		return nasmac__parse_u32(val, 1, NASMAC__LOAD_MAX_MMES, &o->mmes) ? -1 : 1;
 	if (!strcmp(name, "ues"))
 		return nasmac__parse_u32(val, 1, 10000000, &o->ues) ? -1 : 1;
 	if (!strcmp(name, "allow-overload")) {
@@ -56,7 +59,7 @@ int nasmac__load_opt(struct nasmac__load_opts *o, const char *name, const char *
 	}
 	if (!strcmp(name, "tampered") || !strcmp(name, "replayed") || !strcmp(name, "unknown") ||
 	    !strcmp(name, "upgraded") || !strcmp(name, "kamf-by-mme") ||
-	    !strcmp(name, "echo-mismatch")) {
+	    !strcmp(name, "echo-mismatch") || !strcmp(name, "unknown-gummei")) {
 		if (nasmac__parse_double(val, 0.0, 1.0, &d))
 			return -1;
 		if (!strcmp(name, "tampered"))
@@ -69,6 +72,8 @@ int nasmac__load_opt(struct nasmac__load_opts *o, const char *name, const char *
 			o->upgraded = d;
 		else if (!strcmp(name, "echo-mismatch"))
 			o->echo_mismatch = d;
+		else if (!strcmp(name, "unknown-gummei"))
+			o->unknown_gummei = d;
 		else
 			o->kamf_by_mme = d;
 		return 1;
@@ -111,6 +116,11 @@ static int chance(uint64_t *s, double p)
 	return (double)(rnd(s) >> 11) * (1.0 / 9007199254740992.0) < p;
 }
 
+void nasmac__load_gummei(uint32_t k, struct nasmac__gummei *g)
+{
+	(void)nasmac__gummei_make(1, 1, 2, NASMAC__LOAD_MMEGI, (uint8_t)(NASMAC__LOAD_MMEC0 + k), g);
+}
+
 int nasmac__load_make(const struct nasmac__load_opts *o, struct nasmac__uesim **out)
 {
 	uint64_t s = o->seed * 0x9e3779b97f4a7c15ull + 0x1234567u;
@@ -128,10 +138,13 @@ int nasmac__load_make(const struct nasmac__load_opts *o, struct nasmac__uesim **
 		c->ue_id = i + 1;
 		u->link_id = i + 1;
 		snprintf(c->imsi, sizeof(c->imsi), "00101%010u", i + 1);
-		memcpy(c->guti, "\x00\xf1\x10", 3); /* MCC 001 MNC 01 */
-		c->guti[3] = 0x80;                  /* MMEGI 0x8001 */
-		c->guti[4] = 0x01;
-		c->guti[5] = 0x4a; /* MMEC */
+		{
+			struct nasmac__gummei g;
+
+			/* The pool's MMEs in turn (one MME: all of them MMEC 0x4a). */
+			nasmac__load_gummei(i % (o->mmes ? o->mmes : 1), &g);
+			memcpy(c->guti, g.id, NASMAC__GUMMEI_LEN);
+		}
 		r = rnd(&s);
 		c->guti[6] = (uint8_t)(0xc0 | (i >> 24));
 		c->guti[7] = (uint8_t)(i >> 16);
@@ -175,7 +188,13 @@ int nasmac__load_make(const struct nasmac__load_opts *o, struct nasmac__uesim **
 			u->manner = (uint8_t)(o->manner ? o->manner : 1 + i % 4);
 		}
 		u->expect = NASMAC__DIAG_NONE;
-		if (!u->in_db) {
+		/* (Drawn only when asked for, so the UEs of a seed stay what they were without.) */
+		if (o->unknown_gummei > 0.0 && chance(&s, o->unknown_gummei)) {
+			/* The AMF has no MME for its GUMMEI: #9 without asking any MME. */
+			c->guti[3] = (uint8_t)(NASMAC__LOAD_MMEGI_NONE >> 8);
+			c->guti[4] = (uint8_t)NASMAC__LOAD_MMEGI_NONE;
+			u->expect = NASMAC__DIAG_UNKNOWN;
+		} else if (!u->in_db) {
 			u->expect = NASMAC__DIAG_UNKNOWN;
 		} else if (u->flow == NASMAC__FLOW_FIG3 && !c->upgraded) {
 			u->expect = NASMAC__DIAG_OTHER;
@@ -240,15 +259,21 @@ int nasmac__load_write_plan(const struct nasmac__uesim *ues, uint32_t n, const c
 	for (uint32_t i = 0; i < n; i++) {
 		const struct nasmac__uesim *u = &ues[i];
 		const struct nasmac__uesim *v = u->link_id & REPLAY_BIT ? &ues[u->ctx.ue_id] : u;
+		struct nasmac__gummei g;
+		char gummei[NASMAC__GUMMEI_TEXT];
+
+		nasmac__gummei_of_guti(v->ctx.guti, &g);
+		if (nasmac__gummei_format(&g, gummei, sizeof(gummei)) < 0)
+			gummei[0] = '\0';
 
 		fprintf(f,
 			"ue=%" PRIu64 " replay=%d flow=%s manner=%u tamper=%s in_db=%u upgraded=%u "
-			"echo5g=%u kamf_by_mme=%u ul=%u expect=%s\n",
+			"echo5g=%u kamf_by_mme=%u ul=%u expect=%s gummei=%s\n",
 			(uint64_t)(u->link_id & ~REPLAY_BIT), !!(u->link_id & REPLAY_BIT),
 			flow_name(v->flow), v->flow == NASMAC__FLOW_FIG2 ? v->manner : 0u,
 			tamper[u->tamper], v->in_db, v->ctx.upgraded,
 			v->ctx.echo5g, v->ctx.kamf_by_mme, v->ctx.ul_count,
-			u->expect ? nasmac__diag_name(u->expect) : "registered");
+			u->expect ? nasmac__diag_name(u->expect) : "registered", gummei);
 	}
 	return fclose(f) ? -errno : 0;
 }
@@ -578,6 +603,10 @@ static void usage(FILE *f)
 		"  --tampered F       share of UEs with a spoiled MAC (expected: rejected_mac)\n"
 		"  --replayed F       share of UEs replayed after they registered (rejected_replay)\n"
 		"  --unknown F        share of UEs the MME does not know (rejected_unknown)\n"
+		"  --mmes N           spread the UEs over N MMEs of a pool (1..32): UE i's GUTI has\n"
+		"                     GUMMEI 001-01-8001-MMEC, MMEC = 4a + i %% N (hex)\n"
+		"  --unknown-gummei F share of UEs whose GUTI names an MME outside the pool (MMEGI\n"
+		"                     80ff: the AMF rejects them with #9, rejected_unknown)\n"
 		"  --seed N --window N --timeout-ms N --json --no-progress\n"
 		"The same --seed and options give the same UEs: write the db with them, start the MME\n"
 		"with --ue-db, then run the load with them again.\n");

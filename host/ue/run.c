@@ -1,5 +1,6 @@
 /*
- * `nasmac run`: the demo. Starts `nasmacd mme` and `nasmacd amf` as child processes (the nasmacd
+ * `nasmac run`: the demo. Starts `nasmacd mme` (or a pool of them, --mmes N, each on its own port
+ * and all on one shared store) and `nasmacd amf` as child processes (the nasmacd
  * binary beside this one) on loopback ports picked at random, writes the UE db for the MME, runs
  * the load generator in this process against the AMF, stops the daemons with SIGTERM and prints
  * the summary plus the daemons' counter lines. Separate processes keep the demo honest: the
@@ -137,6 +138,11 @@ static void usage(FILE *f)
 		"against them and prints the summary. Defaults: --backend sim --ues 1000.\n"
 		"The MME runs on its durable store, LMDB, in the run's directory (DIR/mme-store with\n"
 		"--keep DIR, else a temporary directory removed at the end); files are 0600.\n"
+		"  --mmes N        a pool of N MMEs (1..32), each on its own port, all on one store;\n"
+		"                  the UEs are spread over their GUMMEIs (nasmac load --help) and\n"
+		"                  the AMF gets --mme GUMMEI=ADDR:PORT for each\n"
+		"  --store URI     the MMEs' store instead of lmdb:DIR/mme-store (lmdb:DIR,\n"
+		"                  memory:; a pool needs one the MMEs share: not memory:)\n"
 		"  --pcap DIR      write DIR/mme.pcap and DIR/amf.pcap (what each daemon sent and got)\n"
 		"  --kamf-by-mme F share of FIG. 3 UEs whose MME derives K_AMF; --manner, --upgraded,\n"
 		"                  --unknown, --seed, --window: see nasmac load --help\n"
@@ -159,6 +165,7 @@ int nasmac__cmd_run(int argc, char **argv)
 		{ "pcap", required_argument, NULL, 'p' },
 		{ "keep", required_argument, NULL, 'k' },
 		{ "kamf-check", no_argument, NULL, 'K' },
+		{ "store", required_argument, NULL, 's' },
 		{ "mme-arg", required_argument, NULL, 'M' },
 		{ "amf-arg", required_argument, NULL, 'A' },
 		{ "json", no_argument, NULL, 'j' },
@@ -169,12 +176,16 @@ int nasmac__cmd_run(int argc, char **argv)
 	struct nasmac__load_opts o;
 	struct nasmac__load_result res;
 	struct nasmac__uesim *ues = NULL;
-	struct daemon mme = { .ready = "serving N26" }, amf = { .ready = "UE test link on" };
-	const char *backend = "sim", *pcap = NULL, *keep = NULL;
-	char dir[PATH_MAX], db[PATH_MAX + 16] = "", bin[PATH_MAX], mme_addr[32], amf_addr[32];
-	char mme_pcap[PATH_MAX + 16], amf_pcap[PATH_MAX + 16], plan[PATH_MAX + 16] = "";
+	static struct daemon mmes[NASMAC__LOAD_MAX_MMES];
+	struct daemon amf = { .ready = "UE test link on" };
+	const char *backend = "sim", *pcap = NULL, *keep = NULL, *store_uri = NULL;
+	char dir[PATH_MAX], db[PATH_MAX + 16] = "", bin[PATH_MAX], amf_addr[32];
+	static char mme_addr[NASMAC__LOAD_MAX_MMES][32], mme_pcap[NASMAC__LOAD_MAX_MMES][PATH_MAX + 16];
+	static char mme_gummei[NASMAC__LOAD_MAX_MMES][64];
+	char amf_pcap[PATH_MAX + 16], plan[PATH_MAX + 16] = "";
 	char store_dir[PATH_MAX + 16] = "", store[PATH_MAX + 32];
-	int c, idx, n, rc, ret = 1, mme_rc, amf_rc, kamf_check = 0;
+	int c, idx, n, rc, ret = 1, mme_rc = 0, amf_rc, kamf_check = 0;
+	uint32_t n_mmes = 1;
 	char *mme_extra[MAX_EXTRA], *amf_extra[MAX_EXTRA];
 	unsigned n_mme_extra = 0, n_amf_extra = 0;
 
@@ -194,6 +205,7 @@ int nasmac__cmd_run(int argc, char **argv)
 		case 'p': pcap = optarg; break;
 		case 'k': keep = optarg; break;
 		case 'K': kamf_check = 1; break;
+		case 's': store_uri = optarg; break;
 		case 'M':
 		case 'A':
 			if ((c == 'M' ? n_mme_extra : n_amf_extra) >= MAX_EXTRA) {
@@ -216,6 +228,17 @@ int nasmac__cmd_run(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	n_mmes = o.mmes ? o.mmes : 1;
+	if (n_mmes > 1 && store_uri && !strncmp(store_uri, "memory:", 7)) {
+		/* Each MME would hold its own copy: a UE registered through one could be replayed
+		 * through another. */
+		fprintf(stderr, "nasmac run: --mmes %u needs a store the MMEs share (lmdb:DIR), not "
+				"%s (each MME would have its own)\n", n_mmes, store_uri);
+		return 2;
+	}
+	memset(mmes, 0, sizeof(mmes));
+	for (uint32_t k = 0; k < n_mmes; k++)
+		mmes[k].ready = "serving N26";
 	nasmac__log_init("run", NASMAC__LOG_INFO);
 	rc = nasmacd_path(bin, sizeof(bin));
 	if (rc) {
@@ -244,10 +267,20 @@ int nasmac__cmd_run(int argc, char **argv)
 	/* The MME on its durable default, LMDB, in the run's directory (a fresh store each run
 	 * unless --keep names one already used: then its COUNTs hold, and a second run of the
 	 * same load is refused as the replay it is). */
-	snprintf(store_dir, sizeof(store_dir), "%.4000s/mme-store", dir);
-	snprintf(store, sizeof(store), "lmdb:%s", store_dir);
+	if (store_uri) {
+		snprintf(store, sizeof(store), "%s", store_uri);
+	} else {
+		snprintf(store_dir, sizeof(store_dir), "%.4000s/mme-store", dir);
+		snprintf(store, sizeof(store), "lmdb:%s", store_dir);
+	}
 	snprintf(plan, sizeof(plan), "%s/plan.txt", dir);
-	snprintf(mme.log, sizeof(mme.log), "%.4000s/mme.log", dir);
+	for (uint32_t k = 0; k < n_mmes; k++) {
+		/* One MME keeps the names it always had. */
+		if (n_mmes == 1)
+			snprintf(mmes[k].log, sizeof(mmes[k].log), "%.4000s/mme.log", dir);
+		else
+			snprintf(mmes[k].log, sizeof(mmes[k].log), "%.4000s/mme-%u.log", dir, k);
+	}
 	snprintf(amf.log, sizeof(amf.log), "%.4000s/amf.log", dir);
 	n = nasmac__load_make(&o, &ues);
 	if (n < 0)
@@ -259,48 +292,91 @@ int nasmac__cmd_run(int argc, char **argv)
 		fprintf(stderr, "nasmac run: cannot write %s: %s\n", db, nasmac_strerror(rc));
 		goto out_free;
 	}
-	snprintf(mme_addr, sizeof(mme_addr), "127.0.0.1:%d", nasmac__free_port());
 	snprintf(amf_addr, sizeof(amf_addr), "127.0.0.1:%d", nasmac__free_port());
-	snprintf(mme_pcap, sizeof(mme_pcap), "%s/mme.pcap", pcap ? pcap : "");
 	snprintf(amf_pcap, sizeof(amf_pcap), "%s/amf.pcap", pcap ? pcap : "");
-	{
-		char *mme_argv[16 + MAX_EXTRA] = { bin, "mme", "--listen", mme_addr, "--backend",
-						   (char *)backend, "--ue-db", db, "--store", store };
-		char *amf_argv[16 + MAX_EXTRA] = { bin, "amf", "--listen", amf_addr, "--mme",
-						   mme_addr, "--backend", (char *)backend };
-		unsigned k = 10, j = 8;
+	for (uint32_t k = 0; k < n_mmes; k++) {
+		/* The first MME imports the UE db into the store; the others start after it, on the
+		 * store it filled (the pool's MMEs share it). */
+		char *mme_argv[20 + MAX_EXTRA] = { bin, "mme", "--listen", mme_addr[k], "--backend",
+						   (char *)backend, "--store", store };
+		unsigned j = 8;
 
+		snprintf(mme_addr[k], sizeof(mme_addr[k]), "127.0.0.1:%d", nasmac__free_port());
+		if (n_mmes == 1)
+			snprintf(mme_pcap[k], sizeof(mme_pcap[k]), "%s/mme.pcap", pcap ? pcap : "");
+		else
+			snprintf(mme_pcap[k], sizeof(mme_pcap[k]), "%s/mme-%u.pcap", pcap ? pcap : "",
+				 k);
+		if (k == 0) {
+			mme_argv[j++] = "--ue-db";
+			mme_argv[j++] = db;
+		}
 		if (pcap) {
-			mme_argv[k++] = "--pcap";
-			mme_argv[k++] = mme_pcap;
+			mme_argv[j++] = "--pcap";
+			mme_argv[j++] = mme_pcap[k];
+		}
+		for (unsigned e = 0; e < n_mme_extra; e++)
+			mme_argv[j++] = mme_extra[e];
+		if (spawn(&mmes[k], mme_argv)) {
+			fprintf(stderr, "nasmac run: cannot start nasmacd\n");
+			goto out_stop;
+		}
+		if (k == 0 && n_mmes > 1 && wait_ready(&mmes[0], 60000))
+			goto out_not_up;
+	}
+	{
+		char *amf_argv[16 + MAX_EXTRA + 2 * NASMAC__LOAD_MAX_MMES] = {
+			bin, "amf", "--listen", amf_addr, "--backend", (char *)backend
+		};
+		unsigned j = 6;
+
+		for (uint32_t k = 0; k < n_mmes; k++) {
+			struct nasmac__gummei g;
+			char name[NASMAC__GUMMEI_TEXT];
+
+			amf_argv[j++] = "--mme";
+			if (n_mmes == 1) {
+				amf_argv[j++] = mme_addr[k];
+				continue;
+			}
+			nasmac__load_gummei(k, &g);
+			(void)nasmac__gummei_format(&g, name, sizeof(name));
+			snprintf(mme_gummei[k], sizeof(mme_gummei[k]), "%.19s=%.31s", name,
+				 mme_addr[k]);
+			amf_argv[j++] = mme_gummei[k];
+		}
+		if (pcap) {
 			amf_argv[j++] = "--pcap";
 			amf_argv[j++] = amf_pcap;
 		}
 		if (kamf_check)
 			amf_argv[j++] = "--kamf-check";
-		for (unsigned e = 0; e < n_mme_extra; e++)
-			mme_argv[k++] = mme_extra[e];
 		for (unsigned e = 0; e < n_amf_extra; e++)
 			amf_argv[j++] = amf_extra[e];
-		if (spawn(&mme, mme_argv) || spawn(&amf, amf_argv)) {
+		if (spawn(&amf, amf_argv)) {
 			fprintf(stderr, "nasmac run: cannot start nasmacd\n");
 			goto out_stop;
 		}
 	}
-	if (wait_ready(&mme, 60000) || wait_ready(&amf, 60000)) {
-		fprintf(stderr, "nasmac run: the daemons did not come up; their logs:\n");
-		print_log_lines(&mme, "", stderr);
-		print_log_lines(&amf, "", stderr);
-		goto out_stop;
-	}
+	for (uint32_t k = 0; k < n_mmes; k++)
+		if (wait_ready(&mmes[k], 60000))
+			goto out_not_up;
+	if (wait_ready(&amf, 60000))
+		goto out_not_up;
 	if (!o.json)
-		printf("nasmac run: MME %s, AMF %s, backend %s, %u UEs (logs in %s, MME store "
+		printf("nasmac run: MME%s %s%s, AMF %s, backend %s, %u UEs (logs in %s, MME store "
 		       "%s%s)\n",
-		       mme_addr, amf_addr, backend, o.ues, dir, store,
-		       keep ? "" : ", removed at the end");
+		       n_mmes > 1 ? " pool" : "", mme_addr[0], n_mmes > 1 ? " and up" : "",
+		       amf_addr, backend, o.ues, dir, store,
+		       keep || store_uri ? "" : ", removed at the end");
 	o.amf = amf_addr;
 	rc = nasmac__load_run(&o, ues, &res);
-	mme_rc = stop(&mme);
+	for (uint32_t k = 0; k < n_mmes; k++) {
+		int r = stop(&mmes[k]);
+
+		if (r && !mme_rc)
+			mme_rc = r;
+	}
 	amf_rc = stop(&amf);
 	if (rc < 0) {
 		fprintf(stderr, "nasmac run: load failed: %s\n", nasmac_strerror(rc));
@@ -313,10 +389,13 @@ int nasmac__cmd_run(int argc, char **argv)
 	}
 	nasmac__load_print(&o, &res, stdout);
 	if (!o.json) {
-		print_log_lines(&mme, "counters (exit)", stdout);
+		for (uint32_t k = 0; k < n_mmes; k++)
+			print_log_lines(&mmes[k], "counters (exit)", stdout);
 		print_log_lines(&amf, "counters (exit)", stdout);
+		print_log_lines(&amf, "pool (exit)", stdout);
 		if (pcap)
-			printf("captures: %s, %s\n", mme_pcap, amf_pcap);
+			printf("captures: %s%s, %s\n", mme_pcap[0], n_mmes > 1 ? " and up" : "",
+			       amf_pcap);
 	}
 	if (mme_rc || amf_rc) {
 		fprintf(stderr, "nasmac run: a daemon exited with status %d/%d\n", mme_rc, amf_rc);
@@ -324,8 +403,15 @@ int nasmac__cmd_run(int argc, char **argv)
 	}
 	ret = rc || res.kamf_mismatch ? 1 : 0;
 
+	goto out_stop;
+out_not_up:
+	fprintf(stderr, "nasmac run: the daemons did not come up; their logs:\n");
+	for (uint32_t k = 0; k < n_mmes; k++)
+		print_log_lines(&mmes[k], "", stderr);
+	print_log_lines(&amf, "", stderr);
 out_stop:
-	stop(&mme);
+	for (uint32_t k = 0; k < n_mmes; k++)
+		stop(&mmes[k]);
 	stop(&amf);
 out_free:
 	free(ues);
@@ -333,7 +419,9 @@ out_rmdir:
 	if (!keep) {
 		unlink(db);
 		unlink(plan);
-		unlink(mme.log);
+		for (uint32_t k = 0; k < n_mmes; k++)
+			if (mmes[k].log[0])
+				unlink(mmes[k].log);
 		unlink(amf.log);
 		if (store_dir[0]) {
 			char f[PATH_MAX + 48];

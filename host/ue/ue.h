@@ -64,6 +64,8 @@ struct nasmac__load_opts {
 	uint32_t ues;
 	double tampered, replayed, unknown, upgraded, kamf_by_mme;
 	double echo_mismatch; /* share of UEs whose attach-time echo5g no longer fits their MME */
+	uint32_t mmes;          /* UEs spread over this many MMECs (an MME pool), 1..32 */
+	double unknown_gummei;  /* share of UEs whose GUTI names an MME outside the pool */
 	int mode_3gpp;
 	int allow_overload;   /* a "no resources" reject is a permitted outcome (overload tests) */
 	uint32_t manner; /* 0: rotate 1..4 */
@@ -96,6 +98,14 @@ int nasmac__load_kamf_compare(struct nasmac__uesim *ues, uint32_t n, uint32_t n_
 			      const char *amf_log, struct nasmac__load_result *res);
 void nasmac__load_print(const struct nasmac__load_opts *o, const struct nasmac__load_result *r,
 			FILE *f);
+/* The GUTIs of UE i name MME i % mmes of the pool: PLMN 001/01, MMEGI 0x8001, MMEC 0x4a + k
+ * (k = 0 for every UE without --mmes). UEs of --unknown-gummei name MMEGI 0x80ff, which no
+ * pool of nasmac run has. */
+#define NASMAC__LOAD_MMEGI 0x8001u
+#define NASMAC__LOAD_MMEGI_NONE 0x80ffu
+#define NASMAC__LOAD_MMEC0 0x4au
+#define NASMAC__LOAD_MAX_MMES 32u
+void nasmac__load_gummei(uint32_t k, struct nasmac__gummei *g);
 /* Options shared by load and run; returns 1 when the option was consumed, 0 if not ours, -1 on
  * a bad value. */
 int nasmac__load_opt(struct nasmac__load_opts *o, const char *name, const char *val);
@@ -108,6 +118,8 @@ int nasmac__load_opt(struct nasmac__load_opts *o, const char *name, const char *
 		{ "upgraded", required_argument, NULL, 1 },                                 \
 		{ "kamf-by-mme", required_argument, NULL, 1 },                              \
 		{ "echo-mismatch", required_argument, NULL, 1 },                            \
+		{ "mmes", required_argument, NULL, 1 },                                     \
+		{ "unknown-gummei", required_argument, NULL, 1 },                           \
 		{ "allow-overload", no_argument, NULL, 1 },                                 \
 		{ "mode", required_argument, NULL, 1 }, { "manner", required_argument, NULL, 1 }, \
 		{ "seed", required_argument, NULL, 1 }, { "window", required_argument, NULL, 1 }, \

@@ -97,3 +97,18 @@ test-e2e-workers: $(NASMAC_BIN) $(NASMACD_BIN) $(FLOWS_RETX_BIN)
 TEST_TARGETS += test-e2e-redis
 test-e2e-redis: $(NASMAC_BIN) $(NASMACD_BIN)
 	$(Q)sh tests/e2e/redis.sh $(BIN)
+
+# An MME pool behind one AMF (tests/e2e/pool.sh, issue 11): --mme GUMMEI=ADDR:PORT routes each
+# UE to the MME of its GUTI, unknown GUMMEIs refused (#9), a replay through another MME of the
+# pool refused by the shared store (and accepted with separate memory: stores: the proof), kill
+# -9 of one MME: the others keep serving. POOL_STORE=URI-prefix runs it on another shared store.
+# test-e2e-pool-san: the same with nasmac and nasmacd built with ASan+UBSan (fewer UEs).
+.PHONY: test-e2e-pool test-e2e-pool-san
+TEST_TARGETS += test-e2e-pool test-e2e-pool-san
+POOL_UES ?= 300
+
+test-e2e-pool: $(NASMAC_BIN) $(NASMACD_BIN)
+	$(Q)POOL_UES=$(POOL_UES) sh tests/e2e/pool.sh $(BIN)
+
+test-e2e-pool-san:
+	$(Q)$(MAKE) --no-print-directory SAN=1 POOL_UES=150 test-e2e-pool

@@ -1,12 +1,12 @@
 # cmocka unit tests of the host internals: NAS COUNT estimation and replay, the UE store and
 # UE db format, the test link framing, the K_AMF check value, GTP-C transactions bound to
 # their peer and the log rate limiter (gtp_txn), the Redis store against redis-server processes
-# it starts (redis). Also run under
+# it starts (redis), the GUTI mapping and GUMMEIs (guti). Also run under
 # ASan+UBSan (test-host-san).
-HOST_UNIT_NAMES := count link store db util gtp_txn redis
+HOST_UNIT_NAMES := count link store db util gtp_txn redis guti
 HOST_UNIT_BINS := $(patsubst %,$(BIN)/test_host_%,$(HOST_UNIT_NAMES))
 HOST_UNIT_DEPS := $(OBJ)/host/common/count.o $(OBJ)/host/common/link.o \
-	$(OBJ)/host/common/store.o $(OBJ)/host/common/hex.o $(OBJ)/host/common/util.o $(OBJ)/host/common/log.o \
+	$(OBJ)/host/common/store.o $(OBJ)/host/common/hex.o $(OBJ)/host/common/util.o $(OBJ)/host/common/guti.o $(OBJ)/host/common/log.o \
 	$(OBJ)/host/common/gtp_txn.o \
 	$(OBJ)/host/common/store_db.o $(OBJ)/host/common/store_mem.o $(OBJ)/host/common/store_lmdb.o \
 	$(OBJ)/host/common/store_redis.o

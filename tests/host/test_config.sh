@@ -33,7 +33,8 @@ for _ in range(6):
 sys.exit(1)
 PY
 }
-start() { "$d" "$@" >"$t/log" 2>&1 & pid=$!; }
+# (the log emptied here: the background redirection opens it only when the child runs)
+start() { : >"$t/log"; "$d" "$@" >"$t/log" 2>&1 & pid=$!; }
 stop() { kill $pid 2>/dev/null; wait $pid 2>/dev/null; pid=; }
 
 cat >"$t/mme.yaml" <<EOF2
@@ -72,6 +73,62 @@ for role in mme amf; do
 	out=$("$d" $role -c etc/nasmac/$role.yaml $extra --help 2>&1); rc=$?
 	[ $rc -eq 0 ] && ok || bad "etc/nasmac/$role.yaml: rc $rc: $out"
 done
+
+# The AMF's MMEs (issue 11): `mme:` at the top of the AMF's file is its --mme option, not the
+# MME role's section (a value or a list, not a mapping); a list is the option repeated, in the
+# file's top level or in the amf: section; the command line's --mme replaces the whole list.
+# The AMF's start line says which MMEs it took.
+amf_up() { # FILE [args]: starts the AMF, waits for its start line
+	start amf -c "$@"
+	for _ in $(seq 400); do grep -q "UE test link on" "$t/log" && return 0; sleep 0.05; done
+	return 1
+}
+g1=001-01-8001-4a g2=001-01-8001-4b g3=310-410-0002-01
+printf 'listen: 127.0.0.1:%s\nmme: 127.0.0.1:2123\n' $a >"$t/amf1.yaml"
+amf_up "$t/amf1.yaml" && grep -q "MME at 127.0.0.1:2123," "$t/log" && ok || bad "top-level mme: value not taken by the AMF: $(cat $t/log)"
+stop
+printf 'listen: 127.0.0.1:%s\nmme: [%s=127.0.0.1:7001, %s=127.0.0.1:7002]\n' $a $g1 $g2 >"$t/amf2.yaml"
+amf_up "$t/amf2.yaml" && grep -q "pool: MME $g1 at 127.0.0.1:7001$" "$t/log" && grep -q "pool: MME $g2 at 127.0.0.1:7002$" "$t/log" && grep -q "MME pool of 2," "$t/log" && ok || bad "top-level mme: list: $(cat $t/log)"
+stop
+cat >"$t/both.yaml" <<EOF2
+mme:
+  listen: 127.0.0.1:$b
+  store: "memory:"
+amf:
+  listen: 127.0.0.1:$a
+  mme:
+    - $g1=127.0.0.1:7001
+    - $g3=127.0.0.1:7003
+EOF2
+amf_up "$t/both.yaml" && grep -q "pool: MME $g1 at 127.0.0.1:7001$" "$t/log" && grep -q "pool: MME $g3 at 127.0.0.1:7003$" "$t/log" && grep -q "MME pool of 2," "$t/log" && ok || bad "mme: list in the amf: section: $(cat $t/log)"
+stop
+start mme -c "$t/both.yaml"
+echo_ok $b && ok || bad "the mme: section of the same file: $(cat $t/log)"
+stop
+amf_up "$t/both.yaml" --mme $g2=127.0.0.1:7009 && grep -q "pool: MME $g2 at 127.0.0.1:7009$" "$t/log" && grep -q "MME pool of 1," "$t/log" && ok || bad "command-line --mme does not replace the file's list: $(cat $t/log)"
+stop
+amf_up "$t/amf1.yaml" --mme=127.0.0.1:7010 && grep -q "MME at 127.0.0.1:7010," "$t/log" && ok || bad "command-line --mme= does not replace the file's: $(cat $t/log)"
+stop
+# Refusals, each with its reason.
+amf_refused() { # what, then the AMF's arguments
+	what=$1; shift
+	out=$(timeout 10 "$d" amf --listen 127.0.0.1:$a "$@" 2>&1); rc=$?
+	[ $rc -ne 0 ] && printf '%s' "$out" | grep -q "$what" && ok || bad "amf $*: rc $rc, want '$what': $out"
+}
+amf_refused "do not mix" --mme 127.0.0.1:7001 --mme $g1=127.0.0.1:7002
+amf_refused "do not mix" --mme $g1=127.0.0.1:7002 --mme 127.0.0.1:7001
+amf_refused "one --mme ADDR:PORT serves every UE" --mme 127.0.0.1:7001 --mme 127.0.0.1:7002
+amf_refused "GUMMEI $g1 given twice" --mme $g1=127.0.0.1:7001 --mme 001-01-8001-4A=127.0.0.1:7002
+amf_refused "the GUMMEI is MCC-MNC-MMEGI-MMEC" --mme 001-01-801-4a=127.0.0.1:7001
+amf_refused "the GUMMEI is MCC-MNC-MMEGI-MMEC" --mme =127.0.0.1:7001
+amf_refused "bad address" --mme $g1=127.0.0.1
+set --
+for i in $(seq 0 32); do set -- "$@" --mme "001-01-8001-$(printf %02x $i)=127.0.0.1:$((7000 + i))"; done
+amf_refused "at most 32 --mme" "$@"
+shift 2
+amf_up "$t/amf1.yaml" "$@" && grep -q "pool: MME 001-01-8001-1f at 127.0.0.1:7031$" "$t/log" && grep -q "MME pool of 32," "$t/log" && ok || bad "32 MMEs refused: $(cat $t/log)"
+stop
+set --
 
 # Logging: a file from the config (--log), rotation by rename + SIGHUP (the next lines go to a
 # new file of the same name), --log-level from the command line over --verbose.

@@ -1,5 +1,5 @@
-/* The UE context store and the UE db file format (host/README.md); GUTI mapping of TS 23.003
- * 10.2.2. K_NASint derivation is checked against srsRAN's test_generate_k_nas vector
+/* The UE context store and the UE db file format (host/README.md) (the GUTI mapping: test_guti.c).
+ * K_NASint derivation is checked against srsRAN's test_generate_k_nas vector
  * (srsRAN_4G lib/test/common/test_security_kdf.cc, 128-EIA1). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -171,31 +171,12 @@ static void test_store_load(void **state)
 	nasmac__store_free(&st);
 }
 
-static void test_guti_mapping(void **state)
-{
-	/* MMEGI 0x8001, MMEC 0x4a: AMF Region 0x80, Set ID 0x01<<2 | 0x4a>>6 = 0x005, Pointer
-	 * 0x0a (TS 23.003 10.2.2). */
-	static const uint8_t guti[NASMAC__GUTI_LEN] = { 0x00, 0xf1, 0x10, 0x80, 0x01, 0x4a,
-							0xc0, 0x00, 0x00, 0x07 };
-	struct nasmac__guti5g g5;
-	uint8_t back[NASMAC__GUTI_LEN];
-
-	(void)state;
-	nasmac__guti_to_5g(guti, &g5);
-	assert_int_equal(g5.region, 0x80);
-	assert_int_equal(g5.set, 0x005);
-	assert_int_equal(g5.pointer, 0x0a);
-	assert_int_equal(g5.tmsi, 0xc0000007u);
-	nasmac__guti_from_5g(&g5, back);
-	assert_memory_equal(back, guti, sizeof(back));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_format),   cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_store_lookup),   cmocka_unit_test(test_store_duplicates),
-		cmocka_unit_test(test_store_load),     cmocka_unit_test(test_guti_mapping),
+		cmocka_unit_test(test_store_load),
 	};
 	return cmocka_run_group_tests_name("host_store", tests, NULL, NULL);
 }
