@@ -11,6 +11,8 @@
 #     the store did not record;
 #  1 runs on two instances (UEs sharded by GUTI: both hold some);
 #  5. ?wait=1 without a replica: every commit fails (no context, cause 72); with one: served.
+#  6. `nasmac run --mmes 3 --store redis://...` (the demo as an MME pool on Redis): every
+#     legitimate UE registered, every planned refusal as planned, K_AMF checked on each.
 #  4. Redis stopped (SIGSTOP) mid-load: refusals (cause 72, counted), the MME keeps running, no
 #     context without a COUNT advance in Redis, service resumes by itself after SIGCONT; Redis
 #     restarted (SIGTERM, AOF): every context given before is still a replay, the rest register.
@@ -271,6 +273,16 @@ load W "$T/w2.json" $OPTS --window 32
 rw=$(field "$T/w2.json" registered)
 [ "$rw" = $N ] && ok || bad "wait=1 with a replica: registered $rw of $N"
 stop_all
+
+# --- 6. the demo as a pool of 3 MMEs on Redis ---------------------------------------------------
+"$BIN/nasmac" run --backend cpu --mmes 3 --store "$R/7" --ues 600 --tampered 0.1 --replayed 0.1 \
+	--kamf-check --json >"$T/run.out" 2>"$T/run.err"
+tail -n 1 "$T/run.out" >"$T/run.json"
+rr=$(field "$T/run.json" registered) ru=$(field "$T/run.json" unexpected)
+rk=$(field "$T/run.json" kamf_checked) rm_=$(field "$T/run.json" kamf_mismatch)
+[ "$rr" -gt 0 ] && [ "$ru" = 0 ] && [ "$rk" = "$rr" ] && [ "$rm_" = 0 ] && ok ||
+	bad "nasmac run --mmes 3 on redis: registered $rr, unexpected $ru, K_AMF checked $rk, mismatches $rm_: $(tail -3 "$T/run.err")"
+echo "redis: nasmac run --mmes 3 --store redis://: $rr registered, $ru unexpected, $rm_ K_AMF mismatches"
 
 echo "redis: $pass passed, $fail failed"
 [ $fail -eq 0 ]
