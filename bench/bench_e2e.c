@@ -23,7 +23,17 @@
  * "redis" in --stores: the MME on a redis-server of its own (AOF, appendfsync everysec, a
  * fresh directory, stopped at the end), sharing the machine like a pool member would; its row
  * adds the Redis round trips and commands per request (from the MME's store counters).
+ *
+ * --workers 1,2: each MME (but memory:, which a second process cannot share) once per worker
+ * count, `nasmacd mme --workers N` (N processes on one port sharing the store); with more than
+ * one the MME is not pinned (its workers spread over the cores, as deployed) and its CPU time
+ * sums its workers'.
+ *
+ * Output: the shared schema of bench/bench.h. One row per server: section "mme" or "echo",
+ * backend, p50_us and p99_us at half rate; the rest (store, sync, workers, window,
+ * requests_per_s, share_of_echo ...) in extra, described in the usage text.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -41,6 +51,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
+#include "bench.h"
 #include "cmd.h"
 #include "host.h"
 #include "store.h"
@@ -48,7 +59,8 @@
 #include "wire.h"
 
 #define BATCH 64
-#define MAX_TARGETS 12
+#define MAX_TARGETS 24
+#define MAX_WORKERS 8
 #define MAX_TRIALS 9
 #define BENCH_UES 50000u
 #define BENCH_MAX_UES "65536"
@@ -77,6 +89,7 @@ struct target {
 	const char *name, *role, *backend;
 	const char *store, *sync; /* "lmdb" / "memory" / "redis", "full" / "nometasync" / "nosync" /
 				     "-" / "aof-everysec" */
+	uint32_t workers; /* nasmacd mme --workers */
 	pid_t redis_pid;
 	double rt_per_req, cmds_per_req; /* redis: round trips and commands per request */
 	char store_dir[112], label[48];
@@ -115,6 +128,38 @@ static double proc_cpu_s(pid_t pid)
 	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
 		return 0;
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* proc_cpu_s of pid and of its children (the workers of `nasmacd mme --workers N`): their
+ * parent only supervises, and a live child's time is not in the parent's. */
+static double tree_cpu_s(pid_t pid)
+{
+	double s = proc_cpu_s(pid);
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char path[300], buf[512], *p;
+		int ppid = 0;
+		FILE *f;
+		size_t n;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		p = strrchr(buf, ')');
+		if (p && sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == (int)pid)
+			s += proc_cpu_s((pid_t)atoi(e->d_name));
+	}
+	if (d)
+		closedir(d);
+	return s;
 }
 
 static void pin(size_t cpu)
@@ -292,9 +337,10 @@ static void paced(struct bench *b, double rate, double seconds)
 		;
 }
 
-static int wait_log(const char *log, const char *what, pid_t pid)
+/* Waits until the log holds `what` `times` times (each worker logs its own line). */
+static int wait_log(const char *log, const char *what, unsigned times, pid_t pid)
 {
-	char buf[4096];
+	char buf[16384];
 
 	for (int t = 0; t < 60000; t += 10) {
 		struct timespec ts = { 0, 10000000 };
@@ -305,7 +351,11 @@ static int wait_log(const char *log, const char *what, pid_t pid)
 			size_t n = fread(buf, 1, sizeof(buf) - 1, f);
 			fclose(f);
 			buf[n] = '\0';
-			if (strstr(buf, what))
+			unsigned seen = 0;
+
+			for (const char *q = strstr(buf, what); q; q = strstr(q + 1, what))
+				seen++;
+			if (seen >= times)
 				return 0;
 		}
 		if (waitpid(pid, &st, WNOHANG) == pid)
@@ -393,15 +443,23 @@ static void redis_rates(struct target *t)
 	FILE *f;
 
 	kill(t->pid, SIGUSR1);
-	if (wait_log(t->log, "(SIGUSR1): commits", t->pid) || !(f = fopen(t->log, "r")))
+	/* With --workers the parent forwards the signal: one line per worker, summed. */
+	if (wait_log(t->log, "(SIGUSR1): commits", t->workers, t->pid) ||
+	    !(f = fopen(t->log, "r")))
 		return;
 	while (fgets(line, sizeof(line), f)) {
 		const char *c = strstr(line, "(SIGUSR1): commits=");
+		unsigned long long v[5] = { 0, 0, 0, 0, 0 };
 
-		if (c)
-			sscanf(c, "(SIGUSR1): commits=%llu committed=%llu refused=%llu %*s %*s "
-				  "lookup_rounds=%llu lookups=%llu",
-			       &commits, &committed, &refused, &rounds, &lookups);
+		if (c && sscanf(c, "(SIGUSR1): commits=%llu committed=%llu refused=%llu %*s %*s "
+				   "lookup_rounds=%llu lookups=%llu",
+				&v[0], &v[1], &v[2], &v[3], &v[4]) == 5) {
+			commits += v[0];
+			committed += v[1];
+			refused += v[2];
+			rounds += v[3];
+			lookups += v[4];
+		}
 	}
 	fclose(f);
 	if (lookups) {
@@ -414,13 +472,13 @@ static void redis_rates(struct target *t)
 static int start(struct target *t, const char *nasmacd, const char *db)
 {
 	char addr[32];
-	char *argv[16], store[96], fname[48];
+	char *argv[20], store[96], fname[48], workers[16];
 	int port = free_port();
 
-	/* The label without its '/', for file names. */
+	/* The label without its '/' and ' ', for file names. */
 	snprintf(fname, sizeof(fname), "%s", t->label);
 	for (char *p = fname; *p; p++)
-		if (*p == '/')
+		if (*p == '/' || *p == ' ')
 			*p = '_';
 
 	if (port < 0)
@@ -465,6 +523,16 @@ static int start(struct target *t, const char *nasmacd, const char *db)
 			argv[13] = (char *)t->sync;
 			argv[14] = NULL;
 		}
+		if (t->workers > 1) {
+			int k = 12;
+
+			while (argv[k])
+				k++;
+			snprintf(workers, sizeof(workers), "%u", t->workers);
+			argv[k] = "--workers";
+			argv[k + 1] = workers;
+			argv[k + 2] = NULL;
+		}
 	}
 	t->pid = fork();
 	if (t->pid < 0)
@@ -472,11 +540,13 @@ static int start(struct target *t, const char *nasmacd, const char *db)
 	if (t->pid == 0) {
 		if (!freopen(t->log, "w", stderr))
 			_exit(126);
-		pin(0);
+		if (t->workers <= 1)
+			pin(0);
 		execv(argv[0], argv);
 		_exit(127);
 	}
-	if (wait_log(t->log, strcmp(t->role, "mme") ? "echoing" : "serving N26", t->pid)) {
+	if (wait_log(t->log, strcmp(t->role, "mme") ? "echoing" : "serving N26",
+		     t->workers > 1 ? t->workers : 1, t->pid)) {
 		fprintf(stderr, "bench e2e: %s did not start (see %s)\n", t->name, t->log);
 		kill(t->pid, SIGTERM);
 		waitpid(t->pid, NULL, 0);
@@ -549,14 +619,16 @@ static void measure(struct bench *b, struct target *tg, int n_tg, int trials, do
 		tg[i].ok = tg[i].rejected = tg[i].lost = 0;
 	}
 	for (int r = 0; r < trials; r++) {
+		nasmac__bench_progress("peak, round %d of %d: %d servers, %.1f s each, window %u",
+				       r + 1, trials, n_tg, seconds, window);
 		for (int i = 0; i < n_tg; i++) {
-			double c0 = proc_cpu_s(tg[i].pid);
+			double c0 = tree_cpu_s(tg[i].pid);
 			uint64_t answered = 0;
 
 			use(b, &tg[i]);
 			tg[i].trial[r] = peak(b, window, seconds, &answered);
 			done_with(b, &tg[i]);
-			tg[i].cpu_s += proc_cpu_s(tg[i].pid) - c0;
+			tg[i].cpu_s += tree_cpu_s(tg[i].pid) - c0;
 			tg[i].answered += answered;
 		}
 	}
@@ -568,6 +640,7 @@ static void measure(struct bench *b, struct target *tg, int n_tg, int trials, do
 		tg[i].rps = sorted[trials - 1];
 		tg[i].median = sorted[trials / 2];
 		tg[i].per_cpu_s = tg[i].cpu_s > 0 ? (double)tg[i].answered / tg[i].cpu_s : 0;
+		nasmac__bench_progress("%s: latency at half of %.0f req/s", tg[i].label, tg[i].rps);
 		use(b, &tg[i]);
 		b->n_lat = 0;
 		paced(b, tg[i].rps / 2, seconds);
@@ -579,33 +652,46 @@ static void measure(struct bench *b, struct target *tg, int n_tg, int trials, do
 	}
 }
 
+/* One server's row: the shared schema (bench.h) for --json and --csv, a few lines for a person
+ * otherwise. */
 static void print(const struct target *t, const struct target *echo, int trials, uint32_t window,
-		  int json)
+		  enum nasmac__bench_fmt fmt)
 {
 	double pct = echo && echo->rps > 0 ? 100.0 * t->rps / echo->rps : 0;
 	double pct_cpu = echo && echo->per_cpu_s > 0 ? 100.0 * t->per_cpu_s / echo->per_cpu_s : 0;
+	int is_echo = t == echo;
 
-	if (json) {
-		printf("{\"backend\": \"%s\", \"store\": \"%s\", \"sync\": \"%s\", "
-		       "\"requests_per_s\": %.0f, \"median_requests_per_s\": %.0f, "
-		       "\"trials\": %d, \"window\": %u, \"p50_us\": %.0f, \"p99_us\": %.0f, "
-		       "\"p999_us\": %.0f, "
-		       "\"accepted\": %" PRIu64 ", \"rejected\": %" PRIu64 ", \"lost\": %" PRIu64,
-		       t->name, t->store, t->sync, t->rps, t->median, trials, window, t->p50, t->p99,
-		       t->p999, t->ok,
-		       t->rejected, t->lost);
-		printf(", \"requests_per_cpu_s\": %.0f", t->per_cpu_s);
+	if (fmt != NASMAC__BENCH_TEXT) {
+		struct nasmac__bench_row row = NASMAC__BENCH_ROW;
+		char extra[640], redis[128] = "", share[96] = "null,\"share_of_echo_per_cpu_s\":null";
+
 		if (t->rt_per_req > 0)
-			printf(", \"redis_round_trips_per_request\": %.3f, "
-			       "\"redis_commands_per_request\": %.2f", t->rt_per_req, t->cmds_per_req);
-		if (echo && t != echo)
-			printf(", \"percent_of_echo\": %.1f, \"percent_of_echo_per_cpu_s\": %.1f", pct,
-			       pct_cpu);
-		printf("}\n");
+			snprintf(redis, sizeof(redis),
+				 ",\"redis_round_trips_per_request\":%.3f,"
+				 "\"redis_commands_per_request\":%.2f",
+				 t->rt_per_req, t->cmds_per_req);
+		if (echo && !is_echo)
+			snprintf(share, sizeof(share), "%.3f,\"share_of_echo_per_cpu_s\":%.3f",
+				 pct / 100, pct_cpu / 100);
+		snprintf(extra, sizeof(extra),
+			 "\"store\":\"%s\",\"sync\":\"%s\",\"workers\":%u,\"window\":%u,"
+			 "\"trials\":%d,\"requests_per_s\":%.0f,\"median_requests_per_s\":%.0f,"
+			 "\"requests_per_cpu_s\":%.0f,\"share_of_echo\":%s,\"p999_us\":%.0f,"
+			 "\"accepted\":%" PRIu64 ",\"rejected\":%" PRIu64 ",\"lost\":%" PRIu64
+			 ",\"ran_out\":%s%s",
+			 t->store, t->sync, t->workers ? t->workers : 1, window, trials, t->rps,
+			 t->median, t->per_cpu_s, share, t->p999, t->ok, t->rejected, t->lost,
+			 t->ran_out ? "true" : "false", redis);
+		row.section = is_echo ? "echo" : "mme";
+		row.backend = t->name;
+		row.p50_us = t->p50;
+		row.p99_us = t->p99;
+		row.extra = extra;
+		nasmac__bench_row(&row);
 		return;
 	}
-	printf("%-20s %8.0f req/s (median %8.0f)", t->label, t->rps, t->median);
-	if (echo && t != echo)
+	printf("%-24s %8.0f req/s (median %8.0f)", t->label, t->rps, t->median);
+	if (echo && !is_echo)
 		printf(" %5.1f%% of echo", pct);
 	else
 		printf("              ");
@@ -613,12 +699,12 @@ static void print(const struct target *t, const struct target *echo, int trials,
 	       " accepted, %" PRIu64 " rejected, %" PRIu64 " lost)%s\n",
 	       t->p50, t->p99, t->p999, t->ok, t->rejected, t->lost,
 	       t->ran_out ? "  RAN OUT of prepared requests" : "");
-	printf("%-20s %8.0f req per server CPU-second", "", t->per_cpu_s);
-	if (echo && t != echo)
+	printf("%-24s %8.0f req per server CPU-second", "", t->per_cpu_s);
+	if (echo && !is_echo)
 		printf(" (%.1f%% of echo's)", pct_cpu);
 	printf("\n");
 	if (t->rt_per_req > 0)
-		printf("%-20s %8.3f Redis round trips, %.2f commands per request\n", "",
+		printf("%-24s %8.3f Redis round trips, %.2f commands per request\n", "",
 		       t->rt_per_req, t->cmds_per_req);
 }
 
@@ -626,6 +712,8 @@ int nasmac__bench_e2e(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "csv", no_argument, NULL, 'c' },
+		{ "workers", required_argument, NULL, 'W' },
 		{ "seconds", required_argument, NULL, 's' },
 		{ "trials", required_argument, NULL, 't' },
 		{ "backends", required_argument, NULL, 'b' },
@@ -642,7 +730,11 @@ int nasmac__bench_e2e(int argc, char **argv)
 	char stores[128] = "full,nometasync,nosync,memory,redis", *save2, *st;
 	double seconds = 1.0, load[1] = { 0 };
 	uint32_t trials = 3, window = 256;
-	int json = 0, c, n_tg = 0, ret = 1, sz = 8 << 20;
+	int c, n_tg = 0, ret = 1, sz = 8 << 20;
+	enum nasmac__bench_fmt fmt = NASMAC__BENCH_TEXT;
+	uint32_t workers[MAX_WORKERS] = { 1, 2 };
+	size_t n_workers = 2;
+	char workers_str[64];
 	struct target *echo = NULL;
 	struct sockaddr_in any = { .sin_family = AF_INET };
 	ssize_t len;
@@ -650,7 +742,16 @@ int nasmac__bench_e2e(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j': json = 1; break;
+		case 'j': fmt = NASMAC__BENCH_JSON; break;
+		case 'c': fmt = NASMAC__BENCH_CSV; break;
+		case 'W':
+			n_workers = nasmac__bench_list(optarg, workers, MAX_WORKERS, 1, 64);
+			if (!n_workers) {
+				fprintf(stderr, "bench e2e: --workers: a list of 1..64 (at most %d)\n",
+					MAX_WORKERS);
+				return 2;
+			}
+			break;
 		case 's':
 			if (nasmac__parse_double(optarg, 0.2, 60, &seconds))
 				return 2;
@@ -666,32 +767,43 @@ int nasmac__bench_e2e(int argc, char **argv)
 				return 2;
 			break;
 		case 'h':
-			printf("usage: nasmac bench e2e [--json] [--seconds S] [--trials N] "
-			       "[--backends cpu,sim]\n"
-			       "       [--stores full,nometasync,nosync,memory,redis] [--window N]\n"
-			       "Context Requests/s through nasmacd mme on one core per backend, and a\n"
-			       "UDP echo with the same batching as the ceiling (best of N interleaved\n"
-			       "trials of S seconds each); latency at half of each one's rate.\n"
+			printf("usage: nasmac bench e2e [--json | --csv] [--seconds S] [--trials N]\n"
+			       "       [--backends cpu,sim] [--stores full,nometasync,nosync,memory,redis]\n"
+			       "       [--workers 1,2] [--window N]\n"
+			       "Context Requests/s through nasmacd mme per backend, and a UDP echo with\n"
+			       "the same batching as the ceiling (best of N interleaved trials of S\n"
+			       "seconds each); latency at half of each one's rate. Progress on stderr.\n"
 			       "The first backend's MME runs on each store (lmdb with each --sync\n"
 			       "mode, memory:, redis: its own redis-server, AOF everysec), the others\n"
 			       "on lmdb with --sync full (the default).\n"
+			       "--workers: each MME once per count, nasmacd mme --workers N (1,2; memory:\n"
+			       "runs with 1 only: its workers could not share it). One worker is pinned\n"
+			       "to CPU 0 (the client to CPU 1); more are not pinned.\n"
 			       "--window: requests in flight in the peak phase (256; at most 4096, the\n"
 			       "MME's --max-pending). A commit that fsyncs takes milliseconds, so with\n"
 			       "lmdb --sync full the peak is window / commit time unless the window is\n"
-			       "large: a real MME sees many AMFs' procedures at once.\n");
+			       "large: a real MME sees many AMFs' procedures at once.\n"
+			       "Rows (bench/bench.h schema): section mme|echo, backend (udp-echo for the\n"
+			       "echo), p50_us/p99_us at half rate; extra: store, sync, workers, window,\n"
+			       "trials, requests_per_s (best trial), median_requests_per_s,\n"
+			       "requests_per_cpu_s (server CPU time, all its processes), share_of_echo\n"
+			       "and share_of_echo_per_cpu_s (fractions), p999_us, accepted, rejected,\n"
+			       "lost, ran_out; redis adds redis_round_trips_per_request and\n"
+			       "redis_commands_per_request.\n");
 			return 0;
 		default: return 2;
 		}
 	}
 	nasmac__log_init("bench", NASMAC__LOG_INFO);
+	nasmac__bench_list_str(workers, n_workers, workers_str, sizeof(workers_str));
 	{
 		char params[512];
 
 		snprintf(params, sizeof(params),
 			 "\"seconds\":%.2f,\"trials\":%u,\"window\":%u,\"backends\":\"%s\","
-			 "\"stores\":\"%s\"",
-			 seconds, trials, window, backends, stores);
-		nasmac__bench_header("e2e", json, params);
+			 "\"stores\":\"%s\",\"workers\":[%s],\"ues\":%u",
+			 seconds, trials, window, backends, stores, workers_str, BENCH_UES);
+		nasmac__bench_begin("e2e", fmt, params);
 	}
 	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (len <= 0)
@@ -711,9 +823,11 @@ int nasmac__bench_e2e(int argc, char **argv)
 
 		snprintf(list, sizeof(list), "%s", first ? stores : "full");
 		for (st = strtok_r(list, ",", &save2); st && n_tg < MAX_TARGETS - 1;
-		     st = strtok_r(NULL, ",", &save2)) {
+		     st = strtok_r(NULL, ",", &save2))
+		for (size_t w = 0; w < n_workers && n_tg < MAX_TARGETS - 1; w++) {
 			struct target *t = &tg[n_tg];
 			enum nasmac__db_sync sy;
+			char suffix[16] = "";
 
 			if (strcmp(st, "memory") && strcmp(st, "redis") &&
 			    nasmac__db_parse_sync(st, &sy)) {
@@ -721,20 +835,27 @@ int nasmac__bench_e2e(int argc, char **argv)
 						"nosync, memory, redis)\n", st);
 				return 2;
 			}
+			/* nasmacd mme refuses more than one worker on memory: (nothing shared). */
+			if (workers[w] > 1 && !strcmp(st, "memory"))
+				continue;
+			t->workers = workers[w];
+			if (n_workers > 1 || workers[w] > 1)
+				snprintf(suffix, sizeof(suffix), " x%u", workers[w]);
 			t->name = tok;
 			t->role = "mme";
 			t->backend = tok;
 			if (!strcmp(st, "redis")) {
 				t->store = "redis";
 				t->sync = "aof-everysec";
-				snprintf(t->label, sizeof(t->label), "%s/redis", tok);
+				snprintf(t->label, sizeof(t->label), "%s/redis%s", tok, suffix);
 				n_tg++;
 				continue;
 			}
 			t->store = strcmp(st, "memory") ? "lmdb" : "memory";
 			t->sync = strcmp(st, "memory") ? nasmac__db_sync_name(sy) : "-";
-			snprintf(t->label, sizeof(t->label), "%s/%s%s%s", tok, t->store,
-				 strcmp(st, "memory") ? "-" : "", strcmp(st, "memory") ? st : "");
+			snprintf(t->label, sizeof(t->label), "%s/%s%s%s%s", tok, t->store,
+				 strcmp(st, "memory") ? "-" : "", strcmp(st, "memory") ? st : "",
+				 suffix);
 			n_tg++;
 		}
 	}
@@ -773,17 +894,19 @@ int nasmac__bench_e2e(int argc, char **argv)
 	(void)bind(b.fd, (struct sockaddr *)&any, sizeof(any));
 	(void)setsockopt(b.fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	(void)setsockopt(b.fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-	for (int i = 0; i < n_tg; i++)
+	for (int i = 0; i < n_tg; i++) {
+		nasmac__bench_progress("starting %s (%d of %d)", tg[i].label, i + 1, n_tg);
 		if (start(&tg[i], bin, db))
 			goto out;
+	}
 	measure(&b, tg, n_tg, (int)trials, seconds, window);
-	if (getloadavg(load, 1) == 1 && !json)
+	if (getloadavg(load, 1) == 1 && fmt == NASMAC__BENCH_TEXT)
 		printf("(1-minute load average %.2f on %ld CPUs during the run; window %u)\n",
 		       load[0], sysconf(_SC_NPROCESSORS_ONLN), window);
 	for (int i = 0; i < n_tg; i++) {
 		if (!strcmp(tg[i].store, "redis"))
 			redis_rates(&tg[i]);
-		print(&tg[i], echo, (int)trials, window, json);
+		print(&tg[i], echo, (int)trials, window, fmt);
 	}
 	ret = 0;
 	for (int i = 0; i < n_tg; i++)
