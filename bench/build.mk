@@ -10,7 +10,8 @@ bench-all: $(NASMAC_BIN)
 # make bench-report: every benchmark as JSON Lines (bench/bench.h's schema), then CSV tables,
 # pictures (scripts/bench_report.py, gnuplot) and index.md in build/report/. The sweeps: the
 # driver over message sizes (16..1024 octets) and over burst sizes, the engine over memory
-# latency and over message sizes. Progress goes to stderr; about 3 minutes on 2 idle cores.
+# latency and over message sizes, e2e over stores and 1 and 2 MME workers. Progress goes to
+# stderr; about 3 minutes on 2 idle cores.
 BENCH_DIR := $(BUILD)/report
 .PHONY: bench-report
 bench-report: $(NASMAC_BIN) $(NASMACD_BIN)
@@ -23,5 +24,5 @@ bench-report: $(NASMAC_BIN) $(NASMACD_BIN)
 		--seconds 0.3 >$(BENCH_DIR)/driver.jsonl
 	$(Q)$(NASMAC_BIN) bench driver --json --buffer-sz 64 --burst-sz 1,4,16,64,256,1024 \
 		--seconds 0.2 --no-sim --no-latency >$(BENCH_DIR)/driver_burst.jsonl
-	$(Q)$(NASMAC_BIN) bench e2e --json >$(BENCH_DIR)/e2e.jsonl
+	$(Q)$(NASMAC_BIN) bench e2e --json --workers 1,2 >$(BENCH_DIR)/e2e.jsonl
 	$(Q)$(PYTHON) scripts/bench_report.py $(BENCH_DIR)

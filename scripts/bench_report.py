@@ -9,14 +9,15 @@ schema), any of:
   driver_burst.jsonl  bench driver over burst sizes at one message size
   engine.jsonl        bench engine over memory latencies at one message size
   engine_size.jsonl   bench engine over message sizes at one memory latency
-  e2e.jsonl           bench e2e (its own rows: requests_per_s per store)
+  e2e.jsonl           bench e2e (one row per server: store, sync, workers, requests_per_s
+                      ... in its extra object)
 and gets <name>.csv for each, the pictures below, and index.md that shows them with the
 numbers:
   throughput_size.png  MAC/s against message size per backend and algorithm
   engine_latency.png   kernel cycles per MAC against memory latency
   engine_size.png      kernel cycles per MAC against message size
   driver_burst.png     cpu backend MAC/s against burst size, the baseline beside it
-  e2e.png              Context Requests/s per MME store
+  e2e.png              Context Requests/s per MME store and worker count, the echo beside
 
 Each picture's subtitle carries the run's conditions from its header record (commit, CPU,
 cores, load average at the start): a figure without them is not a figure. Standard library
@@ -140,6 +141,7 @@ set title "%s\\n{/*0.75 %s}"
 set ylabel '%s'
 set style fill solid 0.6
 set boxwidth 0.7
+set yrange [0:*]
 set xtics rotate by -35
 set grid ytics
 plot '-' using 0:2:xtic(1) with boxes notitle
@@ -228,14 +230,21 @@ def driver_burst(d, drv):
 
 def e2e(d, data):
     h, rows = data
-    rows = [r for r in rows if r.get("requests_per_s")]
+    rows = [r for r in rows if r.get("kind") == "row" and (r.get("extra") or {}).get("requests_per_s")]
     if not rows:
         return False
-    text = "\n".join('"%s %s %s" %s' % (esc(r.get("backend")), esc(r.get("store", "")),
-                                        esc(r.get("sync", "")), r["requests_per_s"] / 1e3)
-                     for r in rows)
-    return bars(d, "e2e", "Context Requests per second through nasmacd mme (echo = UDP ceiling)",
-                "k requests/s", text, h)
+    lines = []
+    for r in rows:
+        x = r["extra"]
+        label = r.get("backend") or "?"
+        if r.get("section") != "echo":
+            label += " " + x.get("store", "?")
+            if x.get("sync") not in (None, "-"):
+                label += " " + x["sync"]
+            label += " x%s" % x.get("workers", 1)
+        lines.append('"%s" %s' % (esc(label), x["requests_per_s"] / 1e3))
+    return bars(d, "e2e", "Context Requests per second through nasmacd mme (xN: N workers; "
+                "echo = UDP ceiling, one core)", "k requests/s", "\n".join(lines), h)
 
 
 # The columns index.md shows per table (all of them are in the CSV).
@@ -243,13 +252,16 @@ SHOW = ("section", "backend", "alg", "msg_bytes", "burst", "mem_latency", "mac_p
         "ns_per_mac", "cycles_per_mac", "clock_mhz", "vs_ipsec_mb", "p50_us", "p99_us", "skipped")
 
 
+# bench e2e's own members (its rows' extra), shown after SHOW's.
+SHOW_E2E = ("extra_store", "extra_sync", "extra_workers", "extra_window", "extra_requests_per_s",
+            "extra_median_requests_per_s", "extra_requests_per_cpu_s", "extra_share_of_echo",
+            "extra_p999_us", "extra_lost", "extra_redis_round_trips_per_request")
+
+
 def table(rows):
     rows = [flat(r) for r in rows]
-    cols = [c for c in SHOW if any(r.get(c) not in (None, "") for r in rows)]
-    if not any(r.get("kind") == "row" for r in rows):  # another schema (bench e2e): every column
-        cols = []
-        for r in rows:
-            cols += [k for k in r if k not in cols]
+    show = SHOW + (SHOW_E2E if any(r.get("bench") == "e2e" for r in rows) else ())
+    cols = [c for c in show if any(r.get(c) not in (None, "") for r in rows)]
     out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in rows:
         cells = []

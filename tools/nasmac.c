@@ -36,10 +36,13 @@ static int cmd_bench(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fprintf(argc < 2 ? stderr : stdout,
-			"usage: nasmac bench engine|driver|e2e [--json] [options]\n"
+			"usage: nasmac bench engine|driver|e2e [--json | --csv] [options]\n"
 			"  engine  cycles per MAC of the kernel model, beside libipsec-mb on one core\n"
 			"  driver  MAC/s per libnasmac backend, beside raw libipsec-mb and OpenSSL\n"
-			"  e2e     Context Requests/s through nasmacd mme, beside a UDP echo ceiling\n");
+			"  e2e     Context Requests/s through nasmacd mme per store and worker count,\n"
+			"          beside a UDP echo ceiling\n"
+			"Every one writes a header record and rows of one schema (bench/bench.h);\n"
+			"nasmac bench NAME --help for its options.\n");
 		return argc < 2 ? 2 : 0;
 	}
 	if (!strcmp(argv[1], "engine"))
