@@ -778,7 +778,8 @@ int nasmac__bench_e2e(int argc, char **argv)
 			       "on lmdb with --sync full (the default).\n"
 			       "--workers: each MME once per count, nasmacd mme --workers N (1,2; memory:\n"
 			       "runs with 1 only: its workers could not share it). One worker is pinned\n"
-			       "to CPU 0 (the client to CPU 1); more are not pinned.\n"
+			       "to CPU 0 (the client to CPU 1); more are not pinned. The echo runs one\n"
+			       "process on CPU 0: a share of echo above 1 is more than one core's worth.\n"
 			       "--window: requests in flight in the peak phase (256; at most 4096, the\n"
 			       "MME's --max-pending). A commit that fsyncs takes milliseconds, so with\n"
 			       "lmdb --sync full the peak is window / commit time unless the window is\n"
@@ -818,7 +819,7 @@ int nasmac__bench_e2e(int argc, char **argv)
 	memset(tg, 0, sizeof(tg));
 	for (tok = strtok_r(backends, ",", &save); tok && n_tg < MAX_TARGETS - 1;
 	     tok = strtok_r(NULL, ",", &save)) {
-		int first = n_tg == 0;
+		int first = tok == backends; /* not n_tg == 0: memory: x2 adds no target */
 		char list[128];
 
 		snprintf(list, sizeof(list), "%s", first ? stores : "full");
@@ -858,6 +859,10 @@ int nasmac__bench_e2e(int argc, char **argv)
 				 suffix);
 			n_tg++;
 		}
+	}
+	if (!n_tg) {
+		fprintf(stderr, "bench e2e: no MME to run (memory: runs with --workers 1 only)\n");
+		return 2;
 	}
 	echo = &tg[n_tg];
 	tg[n_tg].name = "udp-echo";
