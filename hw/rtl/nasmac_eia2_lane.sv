@@ -11,14 +11,16 @@
 //    previous word (first the prefix) and writes block i = {carry, word_i[127:64]}; when the last
 //    word's low half still holds message bits it writes one more (tail) block. The last block is
 //    masked and padded here, so the scheduler only has to pick K1 or K2.
-//  - Message buffer: one block RAM shared by all slots, split into a small circular FIFO of
-//    SlotBlocks CMAC blocks per slot (Slots * SlotBlocks * 128 bits: 64 Kibit by default, two
-//    RAMB36). A NAS message of up to (SlotBlocks*128 - 64) bits (248 octets by default) fits in
-//    its slot whole, so the input never waits for the CBC chain and many messages are in flight
-//    at once. A longer message streams through its FIFO: the writer stalls (msg_ready_o low)
-//    while the slot is full and resumes as the chain consumes blocks (one per AES round trip).
-//    That trades the throughput of rare long messages for not needing 8 KiB per slot; the other
-//    slots keep the AES busy meanwhile.
+//  - Message buffer: one block RAM shared by all slots, split into a circular FIFO of SlotBlocks
+//    CMAC blocks per slot (Slots * SlotBlocks * 128 bits: 512 Kibit by default, 16 RAMB36). A
+//    message of up to (SlotBlocks*128 - 64) bits (2040 octets by default) fits in its slot whole,
+//    so the input never waits for the CBC chain and many messages are in flight at once. The
+//    depth has to cover whole messages: the words arrive one job after another at a block per
+//    cycle while a slot's chain takes one block per round trip (15 cycles), so a slot that holds
+//    only part of a message stalls the writer (msg_ready_o low), and every job behind it, for
+//    15 cycles per excess block. With 16 blocks a 1024-octet message (65 blocks) cost 49 * 15 =
+//    735 cycles per MAC in the kernel instead of about 65; a longer message still streams
+//    through its FIFO at that rate (lengths up to 65504 bits all work).
 //  - Scheduler: a round-robin pick among the slots that can issue, one AES block per cycle.
 //    A slot issues its subkey block L = AES_K(0^128) (any time; only the last block needs it)
 //    and its CBC blocks one at a time: the next block only after the previous one has left the
@@ -37,8 +39,9 @@ module nasmac_eia2_lane #(
   // Messages in flight (slots); a power of two, at least 16 (RoundTrip is 15; the scheduler
   // arbitrates in groups of eight).
   parameter int unsigned Slots = 32,
-  // Per-slot message FIFO depth in 128-bit CMAC blocks; a power of two >= 2.
-  parameter int unsigned SlotBlocks = 16,
+  // Per-slot message FIFO depth in 128-bit CMAC blocks; a power of two >= 2. 128 holds a
+  // 2040-octet message whole (see "Message buffer" above).
+  parameter int unsigned SlotBlocks = 128,
   // Result FIFO entries; a power of two >= 2.
   parameter int unsigned ResDepth = 32
 ) (

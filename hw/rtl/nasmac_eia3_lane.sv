@@ -19,6 +19,9 @@
 // MAC in the lane (35 per EIA3 job in the kernel, whose dispatch then stalled the other lanes);
 // with 16 words (256 octets) no NAS-sized message waits and the same mix takes 8 clocks per MAC,
 // bound by the eight units.
+// With 16 words a 1024-octet message still held the input for 35 + 4 * 48 clocks (229 cycles per
+// MAC in the kernel); 64 words (1024 octets, 19 LUT RAM primitives per unit) bring it to about
+// 65, the input's one word per clock.
 //
 // Results can leave out of order (a short job overtakes a long one); a fixed-priority arbiter
 // over the units' result registers moves them to the output register (a unit holds at most one
@@ -32,9 +35,10 @@
 module nasmac_eia3_lane #(
   // Number of ZUC engines (jobs in flight at once), at least 2.
   parameter int Cores = 8,
-  // Message words buffered per engine; a power of two, at least 2. 16 words hold a 256-octet
-  // message, so NAS-sized messages never block the input while their unit initialises.
-  parameter int BufWords = 16
+  // Message words buffered per engine; a power of two, at least 2. 64 words hold a 1024-octet
+  // message, so messages up to that size never block the input while their unit initialises and
+  // consumes them (see above).
+  parameter int BufWords = 64
 ) (
   input  logic         clk_i,
   input  logic         rst_ni,

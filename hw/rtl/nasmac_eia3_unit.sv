@@ -27,9 +27,9 @@
 // the match is a zero test of that. A new job may start while (2) and (3) finish; only its own
 // last keystream word waits, if the previous result has still not left.
 module nasmac_eia3_unit #(
-  // Message words buffered per unit (a power of two, at least 2). The lane sets it (16: a
-  // 256-octet message); a message that fits never stalls the lane while its keystream
-  // initialises. The storage has no reset, so it maps to distributed RAM.
+  // Message words buffered per unit (a power of two, at least 2). The lane sets it (64: a
+  // 1024-octet message); a message that fits never stalls the lane while its keystream
+  // initialises and consumes it. The storage has no reset, so it maps to distributed RAM.
   parameter int BufWords = 16
 ) (
   input  logic         clk_i,
