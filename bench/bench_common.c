@@ -17,6 +17,7 @@
 
 #include "bench.h"
 #include "nasmac.h"
+#include "ref/ref.h"
 #include "nasmac_build.h"
 #include "nasmac_layout.h"
 
@@ -361,12 +362,7 @@ static double raw_run(void *arg, uint64_t n)
 		IMB_JOB *j;
 
 		if (c->alg == 2) {
-			buf[0] = (uint8_t)(count >> 24);
-			buf[1] = (uint8_t)(count >> 16);
-			buf[2] = (uint8_t)(count >> 8);
-			buf[3] = (uint8_t)count;
-			buf[4] = 0x08;
-			buf[5] = buf[6] = buf[7] = 0;
+			nasmac__eia2_prefix(buf, count, 1, 0); /* bearer 1, uplink */
 			memcpy(buf + 8, msg, bytes);
 			IMB_AES_KEYEXP_128(m, key, e->ks, dks);
 			IMB_AES_CMAC_SUBKEY_GEN_128(m, e->ks, e->sk1, e->sk2);

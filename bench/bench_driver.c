@@ -19,6 +19,7 @@
 
 #include "bench.h"
 #include "nasmac.h"
+#include "ref/ref.h"
 
 #define MAX_LIST 16
 #define MAX_BURST 1024u
@@ -54,12 +55,7 @@ static double ossl_run(void *arg, uint64_t n)
 		uint32_t k = (uint32_t)i, count = (uint32_t)i;
 		size_t len = 0;
 
-		buf[0] = (uint8_t)(count >> 24);
-		buf[1] = (uint8_t)(count >> 16);
-		buf[2] = (uint8_t)(count >> 8);
-		buf[3] = (uint8_t)count;
-		buf[4] = 0x08;
-		buf[5] = buf[6] = buf[7] = 0;
+		nasmac__eia2_prefix(buf, count, 1, 0); /* bearer 1, uplink */
 		memcpy(buf + 8, nasmac__bench_msg(k, g_msg), g_msg);
 		if (!EVP_MAC_init(ctx, nasmac__bench_key(k), 16, NULL) ||
 		    !EVP_MAC_update(ctx, buf, 8 + (size_t)g_msg) ||

@@ -29,7 +29,7 @@ TOOL_OBJS += $(OBJ)/bench/bench_driver.o $(OBJ)/bench/bench_common.o
 $(OBJ)/bench/bench_common.o: CFLAGS += -Itools -I$(BUILD)/gen -Idriver/src
 TOOL_LIBS += $(NASMAC_LIBS)
 TOOL_LDLIBS += $(NASMAC_LDLIBS)
-$(OBJ)/bench/bench_driver.o: CFLAGS += -Itools
+$(OBJ)/bench/bench_driver.o: CFLAGS += -Itools -Idriver/src
 
 # --- The shared library, its modules, pkg-config, make install. ---------------------------------
 NASMAC_VER := $(shell sed -n 's/^\#define NASMAC_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$$/\2/p' \

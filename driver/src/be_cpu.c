@@ -22,6 +22,7 @@
 #include <intel-ipsec-mb.h>
 
 #include "drv.h"
+#include "ref/ref.h"
 
 #define CPU_ENTS (2u * IMB_MAX_JOBS)
 /* Small enough to stay in L2 with 64-octet messages (256 jobs in the manager need 18 KiB);
@@ -189,12 +190,7 @@ static void submit_one(struct nasmac_dev *dev, struct cpu_be *c, nasmac_job_t *j
 
 	switch (job->alg) {
 	case NASMAC_EIA2:
-		buf[0] = (uint8_t)(job->count >> 24);
-		buf[1] = (uint8_t)(job->count >> 16);
-		buf[2] = (uint8_t)(job->count >> 8);
-		buf[3] = (uint8_t)job->count;
-		buf[4] = (uint8_t)(job->bearer << 3 | job->direction << 2);
-		buf[5] = buf[6] = buf[7] = 0;
+		nasmac__eia2_prefix(buf, job->count, job->bearer, job->direction);
 		copy_msg(buf + EIA2_PREFIX, job->msg, bytes);
 		IMB_AES_KEYEXP_128(m, job->key, e->u.cmac.ks, c->dks);
 		IMB_AES_CMAC_SUBKEY_GEN_128(m, e->u.cmac.ks, e->u.cmac.sk1, e->u.cmac.sk2);

@@ -76,8 +76,9 @@ int nasmac__nas_5g_protect(uint8_t sht, const uint8_t mac[4], uint8_t sqn, const
  * Length of the optional IE at p[0] (len > 0 octets left), or 0 if it runs past the end.
  * TS 24.301 9.9.1 / TS 24.501 9.11.1 (after TS 24.007 11.2.4): an IEI with bit 8 set is a
  * one-octet type 1 or 2 IE; an IEI 0111 xxxx is a type 6 (TLV-E, 16-bit length) IE in EPS and
- * 5GS NAS (TS 24.007 11.2.4 from memory; every TLV-E IE of Tables 8.2.6.1.1 and 8.2.29.1 has
- * one: 70, 71, 72, 74, 77, 7B); type 3 (TV) IEs have a length only the message table gives
+ * 5GS NAS (the TS 24.007 11.2.4 rule; its text was not at hand when this was written, but every
+ * TLV-E IE of TS 24.501 Table 8.2.6.1.1 and TS 24.301 Table 8.2.29.1 fits it: 70, 71, 72, 74, 77,
+ * 7B, and no IE of another type there has such an IEI); type 3 (TV) IEs have a length only the message table gives
  * (tv_len); everything else is type 4 (TLV), which is also how an unknown IEI is skipped.
  */
 static size_t opt_ie_len(const uint8_t *p, size_t len, size_t (*tv_len)(uint8_t iei))

@@ -11,14 +11,13 @@
 int nasmac_eia2(const uint8_t key[16], uint32_t count, uint8_t bearer, uint8_t direction,
 		const uint8_t *msg, size_t len_bits, uint8_t mac[4])
 {
-	uint8_t hdr[8] = {0}, tag[16];
+	uint8_t hdr[8], tag[16];
 	nasmac__aes128_t aes;
 	int ret;
 
 	if (!key || !mac || bearer > 31 || direction > 1 || (len_bits && !msg))
 		return -EINVAL;
-	nasmac__store_be32(hdr, count);
-	hdr[4] = (uint8_t)(bearer << 3 | direction << 2);
+	nasmac__eia2_prefix(hdr, count, bearer, direction);
 	ret = nasmac__aes128_init(&aes, key);
 	if (ret)
 		return ret;
