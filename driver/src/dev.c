@@ -262,9 +262,9 @@ int nasmac__run_verdict(struct nasmac__run_verdicts *rs, uint32_t run_status)
 	uint64_t bad = (run_status & NASMAC_DEV_RUN_ERR_MASK) != 0;
 	int verdict;
 
-	/* More runs than can be on the device (inflight <= 64; 255 means "at least"): the count
-	 * is not to be believed, nor anything queued with it. */
-	if (rs->ahead + runs > 64) {
+	/* More runs than can be on the device (255 means "at least"): the count is not to be
+	 * believed, nor anything queued with it. */
+	if (rs->ahead + runs > NASMAC__MAX_INFLIGHT) {
 		rs->bad = 0;
 		rs->ahead = 0;
 		return 1;
@@ -557,7 +557,7 @@ static int set_opts(struct nasmac_dev *dev, const nasmac_opts_t *opts)
 		dev->opts.timeout_ms = DEFAULT_TIMEOUT_MS;
 	if (dev->opts.queue_depth == 0)
 		dev->opts.queue_depth = DEFAULT_QUEUE_DEPTH;
-	if (dev->opts.batch_max > (1u << 20) || dev->opts.inflight > 64 ||
+	if (dev->opts.batch_max > (1u << 20) || dev->opts.inflight > NASMAC__MAX_INFLIGHT ||
 	    (dev->opts.flags & ~NASMAC_OPT_CALLER_FLUSHES))
 		return -EINVAL;
 	dev->cap = dev->opts.queue_depth;

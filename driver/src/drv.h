@@ -83,8 +83,12 @@ struct nasmac__sync {
 /* RUN_STATUS is clear on read and speaks for every run that ended since the last read (RUNS of
  * them, in start order): with XRT one read may come after the next queued run has ended too.
  * The verdicts of runs reported and not yet reaped wait here, bit 0 the oldest (1: distrust). */
+/* Runs a device may have started and not yet reaped (opts.inflight's ceiling): also the width of
+ * the verdict bitmap below, one bit per such run. */
+#define NASMAC__MAX_INFLIGHT 64u
+
 struct nasmac__run_verdicts {
-	uint64_t bad;
+	uint64_t bad; /* bit k: the k-th run after the oldest unreaped one had an error */
 	uint32_t ahead;
 };
 /* Takes the RUN_STATUS value read for the oldest unreaped run; 1 when its records are not to be
