@@ -53,10 +53,10 @@
 
 #include "bench.h"
 #include "cmd.h"
+#include "gtp.h"
 #include "host.h"
 #include "store.h"
 #include "ue.h"
-#include "wire.h"
 
 #define BATCH 64
 #define MAX_TARGETS 24

@@ -21,9 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gtp.h"
 #include "gtp_txn.h"
 #include "host.h"
-#include "wire.h"
+#include "nas.h"
+#include "pcap.h"
 
 #define MAX_PDU 512u
 #define MAX_MMES 32u /* --mme GUMMEI=ADDR:PORT given at most this many times */
@@ -518,7 +520,7 @@ static void on_ctx_rsp(struct amf *a, int peer, const struct nasmac__gtp_hdr *h,
 		return;
 	}
 	/* The security context: an MM Context IE with K_ASME, or in FIG. 3 K_AMF from the MME
-	 * with the rest of the context beside it (wire.c). */
+	 * with the rest of the context beside it (gtp.c). */
 	if (!(r.has_mm || (p->flow == FLOW_FIG3 && r.has_kamf && r.has_sec)) || !r.has_fteid ||
 	    r.eia < 1 || r.eia > 3) {
 		a->c.malformed++;
@@ -673,7 +675,7 @@ static void on_registration(struct amf *a, const struct nasmac__link_frame *f,
 		}
 	}
 	a->c.registrations++;
-	/* The old MME from the GUTI mapped back from the 5G-GUTI (wire.c, TS 23.003 2.10.2). */
+	/* The old MME from the GUTI mapped back from the 5G-GUTI (guti.c, TS 23.003 2.10.2). */
 	mme = mme_of_guti(a, rr.guti);
 	p = mme < 0 ? NULL : proc_new(a, f->ue_id);
 	if (!p) {

@@ -33,10 +33,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gtp.h"
 #include "gtp_txn.h"
 #include "host.h"
+#include "nas.h"
+#include "pcap.h"
 #include "store.h"
-#include "wire.h"
 
 #define MAX_DGRAM 4096u
 #define MAX_NAS 1024u
@@ -361,7 +363,7 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 		m->c.kamf_by_mme += !resend;
 		/* No MM Context IE: it cannot be sent without a K_ASME, and a made-up one would
 		 * be taken as the key by a standard AMF. KSI, algorithms and COUNTs go beside
-		 * K_AMF (wire.c, Private Extension tag 3). */
+		 * K_AMF (gtp.c, Private Extension tag 3). */
 		r.has_mm = 0;
 		r.has_sec = 1;
 		explicit_bzero(r.kasme, sizeof(r.kasme));

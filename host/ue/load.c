@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "ue.h"
-#include "wire.h"
 
 #define REPLAY_BIT ((uint64_t)1 << 62)
 

@@ -14,8 +14,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include "gtp.h"
+#include "nas.h"
 #include "ue.h"
-#include "wire.h"
 
 #define BEARER_3GPP 1u
 

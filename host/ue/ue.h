@@ -1,7 +1,7 @@
 /*
  * The UE simulator (ue.c) and the load generator around it (load.c, run.c). A simulated UE holds
  * an EPS security context shared with its MME (the UE db file) and, per attempt, what it expects
- * to happen; it builds its NAS messages through the codecs (wire.h), computes its own MACs and
+ * to happen; it builds its NAS messages through the codecs (gtp.h, nas.h), computes its own MACs and
  * keys with the reference functions, and checks the AMF's answers.
  */
 #ifndef NASMAC_UE_H
