@@ -75,6 +75,15 @@ static inline void fx_smc(struct nasmac__smc *s)
 	memcpy(s->ue_sec_cap, fx_caps, sizeof(fx_caps));
 }
 
+/* The header of an answer: to the asker's TEID, in the transaction of sequence number 0x123456. */
+static inline void fx_hdr(struct nasmac__gtp_hdr *h, uint8_t type, uint32_t teid)
+{
+	h->type = type;
+	h->has_teid = 1;
+	h->teid = teid;
+	h->seq = 0x123456;
+}
+
 /* Context Request from the AMF: GUTI, Complete Request Message, AMF F-TEID (interface type 40,
  * TEID 0x11223344, 127.0.0.1), RAT Type NR, sequence number 0x123456. */
 static inline void fx_ctx_req(struct nasmac__ctx_req *m, uint8_t crm_type, const uint8_t *crm,
@@ -101,10 +110,7 @@ static inline void fx_ctx_req(struct nasmac__ctx_req *m, uint8_t crm_type, const
 static inline void fx_ctx_rsp(struct nasmac__ctx_rsp *m, uint8_t cause, int with_kamf)
 {
 	memset(m, 0, sizeof(*m));
-	m->h.type = NASMAC__GTP_CTX_RSP;
-	m->h.has_teid = 1;
-	m->h.teid = 0x11223344;
-	m->h.seq = 0x123456;
+	fx_hdr(&m->h, NASMAC__GTP_CTX_RSP, 0x11223344);
 	m->cause = cause;
 	if (cause != NASMAC__CAUSE_ACCEPTED)
 		return; /* a rejection carries the Cause only, as the MME sends it */
@@ -130,10 +136,7 @@ static inline void fx_ctx_rsp(struct nasmac__ctx_rsp *m, uint8_t cause, int with
 static inline void fx_ctx_ack(struct nasmac__ctx_ack *m)
 {
 	memset(m, 0, sizeof(*m));
-	m->h.type = NASMAC__GTP_CTX_ACK;
-	m->h.has_teid = 1;
-	m->h.teid = 0x55667788;
-	m->h.seq = 0x123456;
+	fx_hdr(&m->h, NASMAC__GTP_CTX_ACK, 0x55667788);
 	m->cause = NASMAC__CAUSE_ACCEPTED;
 }
 
