@@ -365,22 +365,6 @@ static int wait_log(const char *log, const char *what, unsigned times, pid_t pid
 	return -ETIMEDOUT;
 }
 
-static int free_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), port = -1;
-
-	if (fd < 0)
-		return -1;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (!bind(fd, (struct sockaddr *)&a, sizeof(a)) &&
-	    !getsockname(fd, (struct sockaddr *)&a, &len))
-		port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
 static int rm_cb(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
@@ -394,7 +378,7 @@ static int rm_cb(const char *path, const struct stat *st, int flag, struct FTW *
 static int start_redis(struct target *t, char *uri, size_t uri_size)
 {
 	char port[16];
-	int p = free_port();
+	int p = nasmac__free_port();
 
 	if (p < 0)
 		return -EADDRNOTAVAIL;
@@ -473,7 +457,7 @@ static int start(struct target *t, const char *nasmacd, const char *db)
 {
 	char addr[32];
 	char *argv[20], store[96], fname[48], workers[16];
-	int port = free_port();
+	int port = nasmac__free_port();
 
 	/* The label without its '/' and ' ', for file names. */
 	snprintf(fname, sizeof(fname), "%s", t->label);

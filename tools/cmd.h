@@ -26,4 +26,15 @@ const char *nasmac__tool_hex_u32(const char *s, unsigned max_digits, uint32_t *o
 const char *nasmac__tool_dec(const char *s, unsigned long max, unsigned long *out);
 void nasmac__tool_print_hex(FILE *f, const uint8_t *p, size_t n);
 
+/* The option loop of a subcommand whose options all take a value, --NAME VALUE (tools/parse.c):
+ * names[i] (without the dashes; n <= NASMAC__TOOL_MAX_OPTS) sets vals[i], the last one given
+ * wins, and bit i of *given; each(ctx, i, value), when not NULL, sees every one first, in order,
+ * and may refuse it (its nonzero exit status, having said why). -h / --help prints usage on
+ * stdout. Returns -1 after the help (exit 0), 0 when the options were good and nothing else is
+ * on the line, else 2 having said why on stderr, prefixed with prog. */
+#define NASMAC__TOOL_MAX_OPTS 16
+int nasmac__tool_opts(const char *prog, int argc, char **argv, const char *const *names, size_t n,
+		      char **vals, unsigned *given, void (*usage)(FILE *f),
+		      int (*each)(void *ctx, size_t i, char *val), void *ctx);
+
 #endif

@@ -5,7 +5,6 @@
  *   5g-nas   K_NASenc / K_NASint from K_AMF    (TS 33.501 A.8, FC 0x69)
  *   generic  the KDF of TS 33.220 Annex B.2 with any FC and parameters
  */
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,36 +47,53 @@ static int bad(const char *field, const char *why)
 	return 2;
 }
 
+/* The options, in the order of the bits of kinds[].allowed; --param may come again and again. */
+enum { O_KASME, O_KAMF, O_TYPE, O_ID, O_COUNT, O_KEY, O_FC, O_PARAM, O_N };
+static const char *const names[O_N] = { "kasme", "kamf", "alg-type", "alg-id",
+					"ul-count", "key", "fc", "param" };
+
+/* Which options each derivation takes, as bits (1 << option). */
+static const struct {
+	const char *name;
+	unsigned allowed;
+} kinds[] = {
+	{"eps-nas", 1u << O_KASME | 1u << O_TYPE | 1u << O_ID},
+	{"kamf", 1u << O_KASME | 1u << O_COUNT},
+	{"5g-nas", 1u << O_KAMF | 1u << O_TYPE | 1u << O_ID},
+	{"generic", 1u << O_KEY | 1u << O_FC | 1u << O_PARAM},
+};
+
+struct kdf_args {
+	size_t kind;
+	char *param[MAX_PARAMS];
+	size_t nparam;
+};
+
+/* Each option as it comes: refused when the derivation does not take it, --param collected. */
+static int kdf_opt(void *ctx, size_t i, char *v)
+{
+	struct kdf_args *a = ctx;
+
+	if (!(kinds[a->kind].allowed & (1u << i))) {
+		fprintf(stderr, PROG " %s: --%s does not apply\n", kinds[a->kind].name, names[i]);
+		return 2;
+	}
+	if (i == O_PARAM) {
+		if (a->nparam == MAX_PARAMS)
+			return bad("--param", "too many parameters");
+		a->param[a->nparam++] = v;
+	}
+	return 0;
+}
+
 int nasmac__cmd_kdf(int argc, char **argv)
 {
-	enum { O_KASME = 256, O_KAMF, O_TYPE, O_ID, O_COUNT, O_KEY, O_FC, O_PARAM };
-	static const struct option opts[] = {
-		{"kasme", required_argument, NULL, O_KASME},
-		{"kamf", required_argument, NULL, O_KAMF},
-		{"alg-type", required_argument, NULL, O_TYPE},
-		{"alg-id", required_argument, NULL, O_ID},
-		{"ul-count", required_argument, NULL, O_COUNT},
-		{"key", required_argument, NULL, O_KEY},
-		{"fc", required_argument, NULL, O_FC},
-		{"param", required_argument, NULL, O_PARAM},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	/* Which options each derivation takes, as bits (1 << (option - O_KASME)). */
-	static const struct {
-		const char *name;
-		unsigned allowed;
-	} kinds[] = {
-		{"eps-nas", 1u << 0 | 1u << 2 | 1u << 3},
-		{"kamf", 1u << 0 | 1u << 4},
-		{"5g-nas", 1u << 1 | 1u << 2 | 1u << 3},
-		{"generic", 1u << 5 | 1u << 6 | 1u << 7},
-	};
-	const char *val[8] = {0};
-	char *param[MAX_PARAMS];
-	size_t nparam = 0, kind;
-	unsigned given = 0;
-	int c, idx = 0;
+	struct kdf_args a = { 0 };
+	char *val[O_N] = { 0 };
+	char **param = a.param;
+	size_t kind;
+	unsigned given;
+	int rc;
 
 	if (argc < 2) {
 		fprintf(stderr, PROG ": which derivation? (see nasmac kdf --help)\n");
@@ -95,44 +111,15 @@ int nasmac__cmd_kdf(int argc, char **argv)
 			argv[1]);
 		return 2;
 	}
-
-	opterr = 0;
-	optind = 1;
-	argc--;
-	argv++;
-	while ((c = getopt_long(argc, argv, "h", opts, &idx)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			return 0;
-		}
-		if (c < O_KASME || c > O_PARAM) {
-			fprintf(stderr, PROG ": '%s': unknown option, or missing its value\n",
-				argv[optind - 1]);
-			return 2;
-		}
-		if (!(kinds[kind].allowed & (1u << (c - O_KASME)))) {
-			fprintf(stderr, PROG " %s: --%s does not apply\n", kinds[kind].name,
-				opts[idx].name);
-			return 2;
-		}
-		given |= 1u << (c - O_KASME);
-		if (c == O_PARAM) {
-			if (nparam == MAX_PARAMS)
-				return bad("--param", "too many parameters");
-			param[nparam++] = optarg;
-		} else {
-			val[c - O_KASME] = optarg;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, PROG ": unexpected argument '%s'\n", argv[optind]);
-		return 2;
-	}
-	unsigned required = kinds[kind].allowed & ~(1u << (O_PARAM - O_KASME));
-	for (int i = 0; i < 8; i++)
+	a.kind = kind;
+	rc = nasmac__tool_opts(PROG, argc - 1, argv + 1, names, O_N, val, &given, usage, kdf_opt, &a);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	size_t nparam = a.nparam;
+	unsigned required = kinds[kind].allowed & ~(1u << O_PARAM);
+	for (int i = 0; i < O_N; i++)
 		if ((required & ~given) & (1u << i)) {
-			fprintf(stderr, PROG " %s: --%s is required\n", kinds[kind].name,
-				opts[i].name);
+			fprintf(stderr, PROG " %s: --%s is required\n", kinds[kind].name, names[i]);
 			return 2;
 		}
 
@@ -143,8 +130,8 @@ int nasmac__cmd_kdf(int argc, char **argv)
 	int ret = 0;
 	size_t out_len = 32;
 
-	if (val[O_TYPE - O_KASME]) {
-		const char *t = val[O_TYPE - O_KASME];
+	if (val[O_TYPE]) {
+		const char *t = val[O_TYPE];
 		if (!strcmp(t, "enc"))
 			alg_type = NASMAC_ALG_TYPE_NAS_ENC;
 		else if (!strcmp(t, "int"))
@@ -152,29 +139,29 @@ int nasmac__cmd_kdf(int argc, char **argv)
 		else
 			return bad("--alg-type", "must be enc or int");
 	}
-	if (val[O_ID - O_KASME]) {
-		if ((why = nasmac__tool_dec(val[O_ID - O_KASME], 15, &v)))
+	if (val[O_ID]) {
+		if ((why = nasmac__tool_dec(val[O_ID], 15, &v)))
 			return bad("--alg-id", why);
 		alg_id = (uint8_t)v;
 	}
 	switch (kind) {
 	case 0: /* eps-nas */
-		if ((why = nasmac__tool_hex_exact(val[O_KASME - O_KASME], key, 32)))
+		if ((why = nasmac__tool_hex_exact(val[O_KASME], key, 32)))
 			return bad("--kasme", why);
 		ret = nasmac_kdf_eps_nas(key, alg_type, alg_id, out);
 		out_len = 16;
 		break;
 	case 1: { /* kamf */
 		uint32_t count;
-		if ((why = nasmac__tool_hex_exact(val[O_KASME - O_KASME], key, 32)))
+		if ((why = nasmac__tool_hex_exact(val[O_KASME], key, 32)))
 			return bad("--kasme", why);
-		if ((why = nasmac__tool_hex_u32(val[O_COUNT - O_KASME], 8, &count)))
+		if ((why = nasmac__tool_hex_u32(val[O_COUNT], 8, &count)))
 			return bad("--ul-count", why);
 		ret = nasmac_kdf_kamf_from_kasme(key, count, out);
 		break;
 	}
 	case 2: /* 5g-nas */
-		if ((why = nasmac__tool_hex_exact(val[O_KAMF - O_KASME], key, 32)))
+		if ((why = nasmac__tool_hex_exact(val[O_KAMF], key, 32)))
 			return bad("--kamf", why);
 		ret = nasmac_kdf_5g_nas(key, alg_type, alg_id, out);
 		out_len = 16;
@@ -184,10 +171,10 @@ int nasmac__cmd_kdf(int argc, char **argv)
 		size_t key_len, len[MAX_PARAMS];
 		const uint8_t *p[MAX_PARAMS];
 		/* The key may be of any length; decode it in place in its argument. */
-		char *k = (char *)val[O_KEY - O_KASME];
+		char *k = val[O_KEY];
 		if ((why = nasmac__tool_hex_inplace(k, &key_len)))
 			return bad("--key", why);
-		if ((why = nasmac__tool_hex_u32(val[O_FC - O_KASME], 2, &fc)))
+		if ((why = nasmac__tool_hex_u32(val[O_FC], 2, &fc)))
 			return bad("--fc", why);
 		for (size_t i = 0; i < nparam; i++) {
 			if ((why = nasmac__tool_hex_inplace(param[i], &len[i])))

@@ -6,7 +6,6 @@
  * --backend (cpu, sim or xrt:N) with nasmac_open/enqueue/dequeue.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -289,63 +288,30 @@ int nasmac__cmd_mac(int argc, char **argv)
 
 static int cmd_mac(int argc, char **argv)
 {
-	enum { O_ALG = 256, O_KEY, O_COUNT, O_BEARER, O_DIR, O_LEN, O_MSG, O_BACKEND, O_BATCH };
-	static const struct option opts[] = {
-		{"alg", required_argument, NULL, O_ALG},
-		{"key", required_argument, NULL, O_KEY},
-		{"count", required_argument, NULL, O_COUNT},
-		{"bearer", required_argument, NULL, O_BEARER},
-		{"direction", required_argument, NULL, O_DIR},
-		{"length-bits", required_argument, NULL, O_LEN},
-		{"message", required_argument, NULL, O_MSG},
-		{"backend", required_argument, NULL, O_BACKEND},
-		{"batch", required_argument, NULL, O_BATCH},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	struct mac_text t = {0};
-	const char *backend = "cpu", *batch = NULL;
-	int c, single = 0;
+	/* The MAC fields first (bits 0-6 of given), in struct mac_text's order. */
+	static const char *const names[] = { "alg", "key", "count", "bearer", "direction",
+					     "length-bits", "message", "backend", "batch" };
+	char *v[sizeof(names) / sizeof(names[0])] = { 0 };
+	struct mac_text t;
+	const char *backend, *batch;
+	unsigned given;
+	int rc;
 
 	if (argc < 2) {
 		fprintf(stderr, PROG ": missing arguments (see nasmac mac --help)\n");
 		return 2;
 	}
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		single += c >= O_ALG && c <= O_MSG;
-		switch (c) {
-		case O_ALG: t.alg = optarg; break;
-		case O_KEY: t.key = optarg; break;
-		case O_COUNT: t.count = optarg; break;
-		case O_BEARER: t.bearer = optarg; break;
-		case O_DIR: t.direction = optarg; break;
-		case O_LEN: t.len_bits = optarg; break;
-		case O_MSG: t.msg = optarg; break;
-		case O_BACKEND: backend = optarg; break;
-		case O_BATCH: batch = optarg; break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			if (optopt)
-				fprintf(stderr, PROG ": option -%c: unknown, or missing its value\n",
-					optopt);
-			else
-				fprintf(stderr, PROG ": '%s': unknown option, or missing its value\n",
-					argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, PROG ": unexpected argument '%s'\n", argv[optind]);
-		return 2;
-	}
+	rc = nasmac__tool_opts(PROG, argc, argv, names, sizeof(names) / sizeof(names[0]), v, &given,
+			       usage, NULL, NULL);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	t = (struct mac_text){ v[0], v[1], v[2], v[3], v[4], v[5], v[6] };
+	backend = v[7] ? v[7] : "cpu";
+	batch = v[8];
 	if (backend_check(backend))
 		return 2;
 	if (batch) {
-		if (single) {
+		if (given & 0x7fu) {
 			fprintf(stderr, PROG ": --batch takes the MAC fields from the file, not from "
 				     "options\n");
 			return 2;

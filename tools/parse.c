@@ -1,7 +1,8 @@
 /* The input parsers of the nasmac subcommands (mac, kdf, verify). Each returns NULL when the
  * field is good, or the reason it is not, to print after the field's name; no parser prints or
  * exits, so every subcommand reports a bad field in its own one-line format. Also the hex printer
- * of their output. */
+ * of their output, and the option loop of mac and kdf. */
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,4 +88,48 @@ void nasmac__tool_print_hex(FILE *f, const uint8_t *p, size_t n)
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "%02x", p[i]);
 	fputc('\n', f);
+}
+
+int nasmac__tool_opts(const char *prog, int argc, char **argv, const char *const *names, size_t n,
+		      char **vals, unsigned *given, void (*usage)(FILE *f),
+		      int (*each)(void *ctx, size_t i, char *val), void *ctx)
+{
+	/* getopt_long's table, built from the names: val 256 + i, so no short option clashes. */
+	struct option opts[NASMAC__TOOL_MAX_OPTS + 2] = { { "help", no_argument, NULL, 'h' } };
+	int c, rc;
+
+	if (n > NASMAC__TOOL_MAX_OPTS)
+		return 2;
+	for (size_t i = 0; i < n; i++)
+		opts[i + 1] = (struct option){ names[i], required_argument, NULL, 256 + (int)i };
+	*given = 0;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		size_t i = (size_t)(c - 256);
+
+		if (c == 'h') {
+			usage(stdout);
+			return -1;
+		}
+		if (c < 256) {
+			/* optopt is the short option's letter, or a long option's val (>= 256). */
+			if (optopt > 0 && optopt < 256)
+				fprintf(stderr, "%s: option -%c: unknown, or missing its value\n", prog,
+					optopt);
+			else
+				fprintf(stderr, "%s: '%s': unknown option, or missing its value\n", prog,
+					argv[optind - 1]);
+			return 2;
+		}
+		if (each && (rc = each(ctx, i, optarg)))
+			return rc;
+		vals[i] = optarg;
+		*given |= 1u << i;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", prog, argv[optind]);
+		return 2;
+	}
+	return 0;
 }

@@ -61,20 +61,24 @@ TEST_TARGETS += test-e2e-robust-pcap
 test-e2e-robust-pcap: $(NASMAC_BIN) $(NASMACD_BIN)
 	$(Q)sh tests/e2e/robust_pcap.sh $(BIN)
 
+# A shell test that runs a load of KNOB UEs, and its -san twin with nasmac and nasmacd built with
+# ASan+UBSan and SAN_UES UEs: $(eval $(call e2e_sized,NAME,KNOB,SAN_UES)) for tests/e2e/NAME.sh.
+define e2e_sized
+.PHONY: test-e2e-$(1) test-e2e-$(1)-san
+TEST_TARGETS += test-e2e-$(1) test-e2e-$(1)-san
+test-e2e-$(1): $$(NASMAC_BIN) $$(NASMACD_BIN)
+	$$(Q)$(2)=$$($(2)) sh tests/e2e/$(1).sh $$(BIN)
+test-e2e-$(1)-san:
+	$$(Q)$$(MAKE) --no-print-directory SAN=1 $(2)=$(3) test-e2e-$(1)
+endef
+
 # --- Replays across MME restarts (tests/e2e/persist.sh) -------------------------------------------
 # kill -9 of the MME at random points of a load, restart on the same LMDB store, the load
 # replayed: no UE registered twice, none lost; Echo Recovery grows; memory: shown to accept the
 # replays; SIGHUP/SIGTERM; key files 0600; the db loader's refusals. test-e2e-persist-san runs it
 # with nasmac and nasmacd built with ASan+UBSan (fewer UEs).
-.PHONY: test-e2e-persist test-e2e-persist-san
-TEST_TARGETS += test-e2e-persist test-e2e-persist-san
 PERSIST_UES ?= 1500
-
-test-e2e-persist: $(NASMAC_BIN) $(NASMACD_BIN)
-	$(Q)PERSIST_UES=$(PERSIST_UES) sh tests/e2e/persist.sh $(BIN)
-
-test-e2e-persist-san:
-	$(Q)$(MAKE) --no-print-directory SAN=1 PERSIST_UES=500 test-e2e-persist
+$(eval $(call e2e_sized,persist,PERSIST_UES,500))
 
 # --metrics on both daemons under a real load (tests/e2e/metrics.sh): scrape = exit log = load.
 .PHONY: test-e2e-metrics
@@ -103,12 +107,5 @@ test-e2e-redis: $(NASMAC_BIN) $(NASMACD_BIN)
 # pool refused by the shared store (and accepted with separate memory: stores: the proof), kill
 # -9 of one MME: the others keep serving. POOL_STORE=URI-prefix runs it on another shared store.
 # test-e2e-pool-san: the same with nasmac and nasmacd built with ASan+UBSan (fewer UEs).
-.PHONY: test-e2e-pool test-e2e-pool-san
-TEST_TARGETS += test-e2e-pool test-e2e-pool-san
 POOL_UES ?= 300
-
-test-e2e-pool: $(NASMAC_BIN) $(NASMACD_BIN)
-	$(Q)POOL_UES=$(POOL_UES) sh tests/e2e/pool.sh $(BIN)
-
-test-e2e-pool-san:
-	$(Q)$(MAKE) --no-print-directory SAN=1 POOL_UES=150 test-e2e-pool
+$(eval $(call e2e_sized,pool,POOL_UES,150))

@@ -1,4 +1,4 @@
-# Shared by the shell end-to-end tests (flows.sh, persist.sh, metrics.sh, workers.sh,
+# Shared by the shell end-to-end tests (flows.sh, persist.sh, metrics.sh, workers.sh, pool.sh,
 # robust_pcap.sh), sourced after the script sets E2E_NAME (the prefix of its messages):
 # counting passes and failures, free loopback ports, waiting for a daemon's log line, reading
 # the --json summaries and the daemons' exit counters. POSIX sh.
@@ -29,7 +29,8 @@ print(s.getsockname()[1])' "$@"
 # wait_line FILE TEXT [COUNT]: until FILE holds COUNT (default 1) lines with TEXT; 1 after 20 s.
 wait_line() {
 	for _ in $(seq 400); do
-		[ "$(grep -c "$2" "$1" 2>/dev/null)" -ge "${3:-1}" ] && return 0
+		# (grep -c reads stdin: a number even before the daemon has made FILE)
+		[ "$(cat "$1" 2>/dev/null | grep -c "$2")" -ge "${3:-1}" ] && return 0
 		sleep 0.05
 	done
 	return 1

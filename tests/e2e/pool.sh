@@ -22,13 +22,9 @@ N=${POOL_UES:-300}
 T=$(mktemp -d /tmp/nasmac-pool.XXXXXX)
 STORE=${POOL_STORE:-lmdb:$T/store}
 G0=001-01-8001-4a G1=001-01-8001-4b G2=001-01-8001-4c
-fails=0
 PIDS=""
-
-bad() {
-	echo "pool: FAIL: $*"
-	fails=$((fails + 1))
-}
+E2E_NAME=pool
+. "$(dirname "$0")/lib.sh"
 
 cleanup() {
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
@@ -37,18 +33,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM # (so that the EXIT trap stops the daemons then too)
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-wait_line() { # file, text: until the file holds the text
-	for _ in $(seq 200); do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 # mme NAME STORE [--ue-db FILE]: an MME on a free port; its port in $NAME_PORT, pid in $NAME_PID.
 mme() {
