@@ -611,43 +611,48 @@ static void usage(FILE *f)
 		"with --ue-db, then run the load with them again.\n");
 }
 
+int nasmac__load_getopt(struct nasmac__load_opts *o, const char *prog, int c, const char *name,
+			const char *val, void (*usage)(FILE *f))
+{
+	switch (c) {
+	case 1:
+		if (nasmac__load_opt(o, name, val) == 1)
+			return 0;
+		fprintf(stderr, "%s: bad --%s '%s'\n", prog, name, val);
+		return 2;
+	case 'j': o->json = 1; return 0;
+	case 'q': o->progress = 0; return 0;
+	case 'h': usage(stdout); return -1;
+	default: usage(stderr); return 2;
+	}
+}
+
 int nasmac__cmd_load(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		NASMAC__LOAD_LONGOPTS,
 		{ "amf", required_argument, NULL, 'a' },
 		{ "write-db", required_argument, NULL, 'w' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "no-progress", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	struct nasmac__load_opts o;
 	struct nasmac__load_result res;
 	struct nasmac__uesim *ues;
 	const char *db = NULL;
-	int c, idx, n, rc;
+	int c, idx = 0, n, rc;
 
 	nasmac__load_defaults(&o);
 	o.progress = isatty(2);
 	o.amf = NULL;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, &idx)) != -1) {
-		switch (c) {
-		case 1:
-			if (nasmac__load_opt(&o, opts[idx].name, optarg) != 1) {
-				fprintf(stderr, "nasmac load: bad --%s '%s'\n", opts[idx].name,
-					optarg);
-				return 2;
-			}
-			break;
-		case 'a': o.amf = optarg; break;
-		case 'w': db = optarg; break;
-		case 'j': o.json = 1; break;
-		case 'q': o.progress = 0; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
+		if (c == 'a')
+			o.amf = optarg;
+		else if (c == 'w')
+			db = optarg;
+		else if ((rc = nasmac__load_getopt(&o, "nasmac load", c, opts[idx].name, optarg,
+						   usage)))
+			return rc < 0 ? 0 : rc;
 	}
 	if (optind != argc || (!o.amf && !db)) {
 		usage(stderr);

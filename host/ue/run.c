@@ -168,9 +168,6 @@ int nasmac__cmd_run(int argc, char **argv)
 		{ "store", required_argument, NULL, 's' },
 		{ "mme-arg", required_argument, NULL, 'M' },
 		{ "amf-arg", required_argument, NULL, 'A' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "no-progress", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	struct nasmac__load_opts o;
@@ -184,7 +181,7 @@ int nasmac__cmd_run(int argc, char **argv)
 	static char mme_gummei[NASMAC__LOAD_MAX_MMES][64];
 	char amf_pcap[PATH_MAX + 16], plan[PATH_MAX + 16] = "";
 	char store_dir[PATH_MAX + 16] = "", store[PATH_MAX + 32];
-	int c, idx, n, rc, ret = 1, mme_rc = 0, amf_rc, kamf_check = 0;
+	int c, idx = 0, n, rc, ret = 1, mme_rc = 0, amf_rc, kamf_check = 0;
 	uint32_t n_mmes = 1;
 	char *mme_extra[MAX_EXTRA], *amf_extra[MAX_EXTRA];
 	unsigned n_mme_extra = 0, n_amf_extra = 0;
@@ -194,13 +191,6 @@ int nasmac__cmd_run(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, &idx)) != -1) {
 		switch (c) {
-		case 1:
-			if (nasmac__load_opt(&o, opts[idx].name, optarg) != 1) {
-				fprintf(stderr, "nasmac run: bad --%s '%s'\n", opts[idx].name,
-					optarg);
-				return 2;
-			}
-			break;
 		case 'b': backend = optarg; break;
 		case 'p': pcap = optarg; break;
 		case 'k': keep = optarg; break;
@@ -218,10 +208,10 @@ int nasmac__cmd_run(int argc, char **argv)
 			else
 				amf_extra[n_amf_extra++] = optarg;
 			break;
-		case 'j': o.json = 1; break;
-		case 'q': o.progress = 0; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default:
+			if ((rc = nasmac__load_getopt(&o, "nasmac run", c, opts[idx].name, optarg,
+						      usage)))
+				return rc < 0 ? 0 : rc;
 		}
 	}
 	if (optind != argc) {

@@ -110,7 +110,13 @@ void nasmac__load_gummei(uint32_t k, struct nasmac__gummei *g);
  * a bad value. */
 int nasmac__load_opt(struct nasmac__load_opts *o, const char *name, const char *val);
 
-/* Long options shared with `nasmac run`. */
+/* The options nasmac load and run share, in their getopt_long loop after their own: c and,
+ * for a long option, its name and value. Returns 0 when it took c, -1 after --help (exit status
+ * 0), 2 for a bad value or an unknown option (having said so, prefixed with prog, or the usage). */
+int nasmac__load_getopt(struct nasmac__load_opts *o, const char *prog, int c, const char *name,
+			const char *val, void (*usage)(FILE *f));
+
+/* Long options shared by `nasmac load` and `nasmac run` (nasmac__load_getopt takes them). */
 #define NASMAC__LOAD_LONGOPTS                                                                       \
 	{ "ues", required_argument, NULL, 1 }, { "tampered", required_argument, NULL, 1 },  \
 		{ "replayed", required_argument, NULL, 1 },                                 \
@@ -123,6 +129,8 @@ int nasmac__load_opt(struct nasmac__load_opts *o, const char *name, const char *
 		{ "allow-overload", no_argument, NULL, 1 },                                 \
 		{ "mode", required_argument, NULL, 1 }, { "manner", required_argument, NULL, 1 }, \
 		{ "seed", required_argument, NULL, 1 }, { "window", required_argument, NULL, 1 }, \
-		{ "timeout-ms", required_argument, NULL, 1 }
+		{ "timeout-ms", required_argument, NULL, 1 },                               \
+		{ "json", no_argument, NULL, 'j' }, { "no-progress", no_argument, NULL, 'q' }, \
+		{ "help", no_argument, NULL, 'h' }
 
 #endif /* NASMAC_UE_H */
