@@ -409,6 +409,50 @@ static const uint8_t echo_rsp[] = {
 	0x03, 0x00, 0x01, 0x00, 0x00, /* type 3 Recovery, length 1, restart counter 0 */
 };
 
+/*
+ * A GTPv2-C message made wrong: octets [at, at + del) of msg left out, the octet ins (unless
+ * -1) put in at `at`, then octets set[].off of the result (0: none) set to set[].v, the Message
+ * Length field made to match the new size; the decoder fn must answer want (0 or the cause), on
+ * a heap copy of exactly that size.
+ */
+struct gtp_edit {
+	dec_fn fn;
+	const uint8_t *msg;
+	size_t n, at, del;
+	int ins;
+	struct {
+		uint8_t off, v;
+	} set[2];
+	int want;
+};
+#define REQ creq_tau, sizeof(creq_tau)
+#define RSP crsp_accept, sizeof(crsp_accept)
+#define ACK cack, sizeof(cack)
+
+static void gtp_edits(const struct gtp_edit *e, size_t count)
+{
+	uint8_t p[512];
+
+	for (size_t i = 0; i < count; i++, e++) {
+		size_t ins = e->ins >= 0, n = e->n - e->del + ins;
+		int rc;
+
+		assert_true(e->at + e->del <= e->n && n <= sizeof(p));
+		memcpy(p, e->msg, e->at);
+		if (ins)
+			p[e->at] = (uint8_t)e->ins;
+		memcpy(p + e->at + ins, e->msg + e->at + e->del, e->n - e->at - e->del);
+		for (size_t k = 0; k < 2; k++)
+			if (e->set[k].off)
+				p[e->set[k].off] = e->set[k].v;
+		gtp_set_len(p, n);
+		rc = run_dec(e->fn, p, n);
+		if (rc != e->want)
+			print_error("edit %zu of the table: %d, expected %d\n", i, rc, e->want);
+		assert_int_equal(rc, e->want);
+	}
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* GTPv2-C */
 
@@ -797,6 +841,29 @@ static void test_gtp_truncated(void **state)
  * short for their fixed part. */
 static void test_gtp_wrong_lengths(void **state)
 {
+	static const struct gtp_edit ie_lengths[] = {
+		/* The last IE (RAT Type) claims one octet more than there is. */
+		{ dec_req, REQ, 0, 0, -1, { { 71, 2 } }, NASMAC__CAUSE_INVALID_LENGTH },
+		/* The GUTI IE claims 0xffff octets. */
+		{ dec_req, REQ, 0, 0, -1, { { 13, 0xff }, { 14, 0xff } },
+		  NASMAC__CAUSE_INVALID_LENGTH },
+		/* GUTI of 9 and 11 octets (8.47 has exactly 10), the rest of the message re-framed. */
+		{ dec_req, REQ, 25, 1, -1, { { 14, 9 } }, NASMAC__CAUSE_MANDATORY_IE_INCORRECT },
+		{ dec_req, REQ, 26, 0, 0x00, { { 14, 11 } }, NASMAC__CAUSE_MANDATORY_IE_INCORRECT },
+		/* F-TEID of 8 octets (no room for the IPv4 address) and F-TEID without V4. */
+		{ dec_req, REQ, 68, 1, -1, { { 58, 8 } }, NASMAC__CAUSE_MANDATORY_IE_INCORRECT },
+		{ dec_req, REQ, 0, 0, -1, { { 60, 0x28 } } /* V4 0, V6 0 */,
+		  NASMAC__CAUSE_MANDATORY_IE_INCORRECT },
+		/* Complete Request Message with a type and no message. */
+		{ dec_req, REQ, 31, 25, -1, { { 28, 1 } }, NASMAC__CAUSE_MANDATORY_IE_INCORRECT },
+		/* Cause of one octet, MM Context of 40 octets (no room for all of K_ASME). */
+		{ dec_rsp, RSP, 17, 1, -1, { { 14, 1 } }, NASMAC__CAUSE_MANDATORY_IE_INCORRECT },
+		{ dec_rsp, RSP, 74, 5, -1, { { 32, 40 } }, NASMAC__CAUSE_MANDATORY_IE_INCORRECT },
+		/* The same with a length of 41: the fixed part is complete and decodes. */
+		{ dec_rsp, RSP, 75, 4, -1, { { 32, 41 } }, 0 },
+		/* Cause of one octet in the Acknowledge. */
+		{ dec_ack, ACK, 17, 1, -1, { { 14, 1 } }, NASMAC__CAUSE_MANDATORY_IE_INCORRECT },
+	};
 	uint8_t p[256];
 
 	(void)state;
@@ -810,73 +877,7 @@ static void test_gtp_wrong_lengths(void **state)
 	p[2] = p[3] = 0xff;
 	assert_int_equal(run_dec(dec_req, p, sizeof(creq_tau)), NASMAC__CAUSE_INVALID_LENGTH);
 
-	/* The last IE (RAT Type) claims one octet more than there is. */
-	memcpy(p, creq_tau, sizeof(creq_tau));
-	p[71] = 2;
-	assert_int_equal(run_dec(dec_req, p, sizeof(creq_tau)), NASMAC__CAUSE_INVALID_LENGTH);
-	/* The GUTI IE claims 0xffff octets. */
-	memcpy(p, creq_tau, sizeof(creq_tau));
-	p[13] = p[14] = 0xff;
-	assert_int_equal(run_dec(dec_req, p, sizeof(creq_tau)), NASMAC__CAUSE_INVALID_LENGTH);
-
-	/* GUTI of 9 and 11 octets (8.47 has exactly 10), the rest of the message re-framed. */
-	memcpy(p, creq_tau, 25);
-	p[14] = 9;
-	memcpy(p + 25, creq_tau + 26, sizeof(creq_tau) - 26);
-	gtp_set_len(p, sizeof(creq_tau) - 1);
-	assert_int_equal(run_dec(dec_req, p, sizeof(creq_tau) - 1),
-			 NASMAC__CAUSE_MANDATORY_IE_INCORRECT);
-	memcpy(p, creq_tau, 26);
-	p[14] = 11;
-	p[26] = 0x00;
-	memcpy(p + 27, creq_tau + 26, sizeof(creq_tau) - 26);
-	gtp_set_len(p, sizeof(creq_tau) + 1);
-	assert_int_equal(run_dec(dec_req, p, sizeof(creq_tau) + 1),
-			 NASMAC__CAUSE_MANDATORY_IE_INCORRECT);
-	/* F-TEID of 8 octets (no room for the IPv4 address) and F-TEID without V4. */
-	memcpy(p, creq_tau, sizeof(creq_tau));
-	p[58] = 8;
-	memcpy(p + 68, creq_tau + 69, 5);
-	gtp_set_len(p, sizeof(creq_tau) - 1);
-	assert_int_equal(run_dec(dec_req, p, sizeof(creq_tau) - 1),
-			 NASMAC__CAUSE_MANDATORY_IE_INCORRECT);
-	memcpy(p, creq_tau, sizeof(creq_tau));
-	p[60] = 0x28; /* V4 0, V6 0 */
-	assert_int_equal(run_dec(dec_req, p, sizeof(creq_tau)),
-			 NASMAC__CAUSE_MANDATORY_IE_INCORRECT);
-	/* Complete Request Message with a type and no message. */
-	memcpy(p, creq_tau, 31);
-	p[28] = 1;
-	memcpy(p + 31, creq_tau + 56, 18);
-	gtp_set_len(p, 49);
-	assert_int_equal(run_dec(dec_req, p, 49), NASMAC__CAUSE_MANDATORY_IE_INCORRECT);
-
-	/* Cause of one octet, MM Context of 40 octets (no room for all of K_ASME). */
-	memcpy(p, crsp_accept, sizeof(crsp_accept));
-	p[14] = 1;
-	memcpy(p + 17, crsp_accept + 18, sizeof(crsp_accept) - 18);
-	gtp_set_len(p, sizeof(crsp_accept) - 1);
-	assert_int_equal(run_dec(dec_rsp, p, sizeof(crsp_accept) - 1),
-			 NASMAC__CAUSE_MANDATORY_IE_INCORRECT);
-	memcpy(p, crsp_accept, 34 + 40);
-	p[32] = 40;
-	memcpy(p + 74, crsp_accept + 79, sizeof(crsp_accept) - 79);
-	gtp_set_len(p, sizeof(crsp_accept) - 5);
-	assert_int_equal(run_dec(dec_rsp, p, sizeof(crsp_accept) - 5),
-			 NASMAC__CAUSE_MANDATORY_IE_INCORRECT);
-	/* The same with a length of 41: the fixed part is complete and decodes. */
-	memcpy(p, crsp_accept, 34 + 41);
-	p[32] = 41;
-	memcpy(p + 75, crsp_accept + 79, sizeof(crsp_accept) - 79);
-	gtp_set_len(p, sizeof(crsp_accept) - 4);
-	assert_int_equal(run_dec(dec_rsp, p, sizeof(crsp_accept) - 4), 0);
-	/* Cause of one octet in the Acknowledge. */
-	memcpy(p, cack, sizeof(cack));
-	p[14] = 1;
-	memcpy(p + 17, cack + 18, 6);
-	gtp_set_len(p, sizeof(cack) - 1);
-	assert_int_equal(run_dec(dec_ack, p, sizeof(cack) - 1),
-			 NASMAC__CAUSE_MANDATORY_IE_INCORRECT);
+	gtp_edits(ie_lengths, sizeof(ie_lengths) / sizeof(ie_lengths[0]));
 }
 
 /* Version other than 2, T flag 0 on a message that needs a TEID, and the wrong message type. */
@@ -927,39 +928,26 @@ static void test_gtp_bad_header(void **state)
 
 static void test_gtp_missing_mandatory(void **state)
 {
+	static const struct gtp_edit missing[] = {
+		/* Context Request with neither GUTI nor IMSI (7.3.5: GUTI "if the IMSI is not
+		 * present"). */
+		{ dec_req, REQ, 12, 14, -1, { { 0 } }, NASMAC__CAUSE_MANDATORY_IE_MISSING },
+		/* A GUTI with instance 1 is not the GUTI of Table 7.3.5-1 (instance 0). */
+		{ dec_req, REQ, 0, 0, -1, { { 15, 0x01 } }, NASMAC__CAUSE_MANDATORY_IE_MISSING },
+		/* Context Response and Acknowledge without their Cause (M). */
+		{ dec_rsp, RSP, 12, 6, -1, { { 0 } }, NASMAC__CAUSE_MANDATORY_IE_MISSING },
+		{ dec_ack, ACK, 12, 6, -1, { { 0 } }, NASMAC__CAUSE_MANDATORY_IE_MISSING },
+		/* Cause instance 1 only. */
+		{ dec_ack, ACK, 0, 0, -1, { { 15, 0x01 } }, NASMAC__CAUSE_MANDATORY_IE_MISSING },
+		/* MM Context with another security mode (3: UMTS Key and Quintuplets) is not type
+		 * 107's. */
+		{ dec_rsp, RSP, 0, 0, -1, { { 34, 0x63 } }, NASMAC__CAUSE_MANDATORY_IE_INCORRECT },
+	};
 	uint8_t p[256];
 	struct nasmac__ctx_rsp d;
 
 	(void)state;
-	/* Context Request with neither GUTI nor IMSI (7.3.5: GUTI "if the IMSI is not present"). */
-	memcpy(p, creq_tau, 12);
-	memcpy(p + 12, creq_tau + 26, sizeof(creq_tau) - 26);
-	gtp_set_len(p, sizeof(creq_tau) - 14);
-	assert_int_equal(run_dec(dec_req, p, sizeof(creq_tau) - 14),
-			 NASMAC__CAUSE_MANDATORY_IE_MISSING);
-	/* A GUTI with instance 1 is not the GUTI of Table 7.3.5-1 (instance 0). */
-	memcpy(p, creq_tau, sizeof(creq_tau));
-	p[15] = 0x01;
-	assert_int_equal(run_dec(dec_req, p, sizeof(creq_tau)), NASMAC__CAUSE_MANDATORY_IE_MISSING);
-	/* Context Response and Acknowledge without their Cause (M). */
-	memcpy(p, crsp_accept, 12);
-	memcpy(p + 12, crsp_accept + 18, sizeof(crsp_accept) - 18);
-	gtp_set_len(p, sizeof(crsp_accept) - 6);
-	assert_int_equal(run_dec(dec_rsp, p, sizeof(crsp_accept) - 6),
-			 NASMAC__CAUSE_MANDATORY_IE_MISSING);
-	memcpy(p, cack, 12);
-	memcpy(p + 12, cack + 18, 6);
-	gtp_set_len(p, sizeof(cack) - 6);
-	assert_int_equal(run_dec(dec_ack, p, sizeof(cack) - 6), NASMAC__CAUSE_MANDATORY_IE_MISSING);
-	/* Cause instance 1 only. */
-	memcpy(p, cack, sizeof(cack));
-	p[15] = 0x01;
-	assert_int_equal(run_dec(dec_ack, p, sizeof(cack)), NASMAC__CAUSE_MANDATORY_IE_MISSING);
-	/* MM Context with another security mode (3: UMTS Key and Quintuplets) is not type 107's. */
-	memcpy(p, crsp_accept, sizeof(crsp_accept));
-	p[34] = 0x63;
-	assert_int_equal(run_dec(dec_rsp, p, sizeof(crsp_accept)),
-			 NASMAC__CAUSE_MANDATORY_IE_INCORRECT);
+	gtp_edits(missing, sizeof(missing) / sizeof(missing[0]));
 	/* "Request accepted" without the MM Context and F-TEID (C, 7.3.6): the decoder accepts it
 	 * and says so in has_mm / has_fteid; the AMF refuses such a response (amf.c). */
 	memcpy(p, crsp_accept, 30);
