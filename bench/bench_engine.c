@@ -384,21 +384,15 @@ int nasmac__bench_engine(int argc, char **argv)
 		} else if (!strcmp(a, "--timing") && more) {
 			timing = argv[++i];
 		} else if (!strcmp(a, "--mem-stall") && more) {
-			char *end;
-			unsigned long v = strtoul(argv[++i], &end, 10);
-			if (*end || v > 90) {
+			if (!nasmac__bench_list(argv[++i], &p.stall, 1, 0, 90)) {
 				fprintf(stderr, "nasmac bench engine: --mem-stall 0..90\n");
 				return 2;
 			}
-			p.stall = (uint32_t)v;
 		} else if (!strcmp(a, "--mem-outstanding") && more) {
-			char *end;
-			unsigned long v = strtoul(argv[++i], &end, 10);
-			if (*end || v > 4096) {
+			if (!nasmac__bench_list(argv[++i], &p.outstanding, 1, 0, 4096)) {
 				fprintf(stderr, "nasmac bench engine: --mem-outstanding 0..4096\n");
 				return 2;
 			}
-			p.outstanding = (uint32_t)v;
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			return 0;

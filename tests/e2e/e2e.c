@@ -17,6 +17,9 @@
 
 #include <cmocka.h>
 
+#include "host.h"
+#include "ue.h"
+
 #define COUNTERS_LINE "counters (SIGUSR1)"
 
 void e2e_sleep_ms(int ms)
@@ -81,6 +84,27 @@ int e2e_udp_socket(struct sockaddr_in *bound)
 	if (bound)
 		*bound = a;
 	return fd;
+}
+
+struct nasmac__uesim *e2e_ue_dir(const char *name, const struct nasmac__load_opts *o,
+				 uint32_t n_db, char dir[64], char db[128])
+{
+	struct nasmac__uesim *ues;
+
+	snprintf(dir, 64, "/tmp/nasmac-%s.XXXXXX", name);
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, 128, "%s/ue.db", dir);
+	assert_true(nasmac__load_make(o, &ues) >= (int)o->ues);
+	for (uint32_t i = 0; i < o->ues; i++)
+		ues[i].ctx.ul_count &= 0xffff;
+	assert_true(n_db <= o->ues);
+	assert_int_equal(nasmac__load_write_db(ues, n_db, db), 0);
+	return ues;
+}
+
+void e2e_free_addr(char addr[32])
+{
+	snprintf(addr, 32, "127.0.0.1:%d", nasmac__free_port());
 }
 
 int e2e_port_of(int fd)

@@ -60,6 +60,15 @@ void e2e_moved(const struct e2e_ctrs *a, const struct e2e_ctrs *b, const char *n
 /* Every counter but those listed (NULL-terminated) stayed put. */
 void e2e_only_moved(const struct e2e_ctrs *a, const struct e2e_ctrs *b, ...);
 
+/* The test's directory /tmp/nasmac-NAME.XXXXXX (into dir) with its UE db dir/ue.db (path into
+ * db): the first n_db of the UEs o makes, after every one's uplink COUNT is cut to 16 bits (room
+ * for many COUNTs below the 24-bit end). Returns the UEs (free() them). */
+struct nasmac__load_opts;
+struct nasmac__uesim *e2e_ue_dir(const char *name, const struct nasmac__load_opts *o,
+				 uint32_t n_db, char dir[64], char db[128]);
+/* "127.0.0.1:PORT" of a free UDP port, into addr. */
+void e2e_free_addr(char addr[32]);
+
 /* The test's directory removed, or kept and named on stderr when the environment variable keep_env
  * is set: 0, or -1 when it could not be removed. */
 int e2e_remove_dir(const char *dir, const char *keep_env);

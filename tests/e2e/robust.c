@@ -1216,7 +1216,6 @@ static int setup(void **state)
 {
 	struct nasmac__load_opts o;
 	char addr[3][32], amf_mme[32], store[2][sizeof(E.dir) + 32];
-	int n;
 
 	(void)state;
 	E.rng = 0x6e61736d6163ull;
@@ -1224,26 +1223,18 @@ static int setup(void **state)
 	E.allowed_idx = calloc(1u << 24, sizeof(uint16_t));
 	assert_non_null(E.allowed);
 	assert_non_null(E.allowed_idx);
-	snprintf(E.dir, sizeof(E.dir), "/tmp/nasmac-robust.XXXXXX");
-	assert_non_null(mkdtemp(E.dir));
-	snprintf(E.db, sizeof(E.db), "%s/ue.db", E.dir);
 	nasmac__log_init("robust", NASMAC__LOG_WARN);
 	nasmac__load_defaults(&o);
 	o.ues = N_UES + 1;
 	o.mode_3gpp = 1;
 	o.seed = 5;
-	n = nasmac__load_make(&o, &E.ues);
-	assert_true(n >= (int)o.ues);
-	/* Room for many COUNTs per UE below the 24-bit end. */
-	for (uint32_t i = 0; i <= N_UES; i++)
-		E.ues[i].ctx.ul_count &= 0xffff;
-	assert_int_equal(nasmac__load_write_db(E.ues, N_UES, E.db), 0);
+	E.ues = e2e_ue_dir("robust", &o, N_UES, E.dir, E.db);
 
 	E.cli = e2e_udp_socket(NULL);
 	E.ue = e2e_udp_socket(NULL);
 	E.n26 = e2e_udp_socket(NULL);
 	for (int k = 0; k < 3; k++)
-		snprintf(addr[k], sizeof(addr[k]), "127.0.0.1:%d", nasmac__free_port());
+		e2e_free_addr(addr[k]);
 	snprintf(amf_mme, sizeof(amf_mme), "127.0.0.1:%d", e2e_port_of(E.n26));
 	/* Each MME on its own durable store in the test's directory, --sync nosync: collect()
 	 * takes an Echo Response as the end of a burst's answers (20 ms after it), and an fsync

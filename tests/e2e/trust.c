@@ -717,12 +717,8 @@ static int setup(void **state)
 {
 	struct nasmac__load_opts o;
 	char mme_addr[32], short_addr[32], amf_addr[32], stand_addr[32];
-	int n;
 
 	(void)state;
-	snprintf(E.dir, sizeof(E.dir), "/tmp/nasmac-trust.XXXXXX");
-	assert_non_null(mkdtemp(E.dir));
-	snprintf(E.db, sizeof(E.db), "%s/ue.db", E.dir);
 	nasmac__log_init("trust", NASMAC__LOG_WARN);
 	nasmac__load_defaults(&o);
 	o.ues = N_UES;
@@ -731,18 +727,14 @@ static int setup(void **state)
 	o.tampered = o.replayed = o.unknown = 0;
 	o.upgraded = 1;    /* every MME understands FIG. 3 ... */
 	o.kamf_by_mme = 1; /* ... and derives K_AMF itself */
-	n = nasmac__load_make(&o, &E.ues);
-	assert_true(n >= (int)N_UES);
-	for (uint32_t i = 0; i < N_UES; i++)
-		E.ues[i].ctx.ul_count &= 0xffff;
-	assert_int_equal(nasmac__load_write_db(E.ues, N_UES, E.db), 0);
+	E.ues = e2e_ue_dir("trust", &o, N_UES, E.dir, E.db);
 	E.cli = e2e_udp_socket(NULL);
 	E.ue = e2e_udp_socket(NULL);
 	E.stand = e2e_udp_socket(NULL);
 	E.atk = e2e_udp_socket(NULL);
-	snprintf(mme_addr, sizeof(mme_addr), "127.0.0.1:%d", nasmac__free_port());
-	snprintf(short_addr, sizeof(short_addr), "127.0.0.1:%d", nasmac__free_port());
-	snprintf(amf_addr, sizeof(amf_addr), "127.0.0.1:%d", nasmac__free_port());
+	e2e_free_addr(mme_addr);
+	e2e_free_addr(short_addr);
+	e2e_free_addr(amf_addr);
 	snprintf(stand_addr, sizeof(stand_addr), "127.0.0.1:%d", e2e_port_of(E.stand));
 	char ack_ms[16];
 	snprintf(ack_ms, sizeof(ack_ms), "%d", ACK_TIMEOUT_MS);
