@@ -479,27 +479,22 @@ static void t_mme_missing_fteid(void **state)
 {
 	struct nasmac__ctx_req q;
 	struct nasmac__ctx_rsp r;
-	uint8_t tau[160], buf[1024];
+	uint8_t req[1024], buf[1024];
 	struct nasmac__ue *c = &E.ues[51].ctx;
 	static const uint8_t cause_ie[] = { 2, 0, 6, 0, NASMAC__CAUSE_MANDATORY_IE_MISSING, 0,
 					    IE_FTEID, 0, 0, 0 };
-	int tl, n;
+	int n;
 
 	(void)state;
-	tl = nasmac__uesim_tau(c, (c->ul_count + 1) & NASMAC__COUNT_MASK, tau, sizeof(tau));
-	assert_true(tl > 0);
-	memset(&q, 0, sizeof(q));
-	q.h.type = NASMAC__GTP_CTX_REQ;
-	q.h.seq = next_seq();
-	q.has_guti = 1;
-	memcpy(q.guti, c->guti, sizeof(q.guti));
-	q.has_crm = 1;
-	q.crm_type = NASMAC__CRM_TAU;
-	q.crm = tau;
-	q.crm_len = (size_t)tl;
-	q.rat = 10;
+	/* The UE simulator's valid request for the next COUNT, less its F-TEID IE. */
+	n = nasmac__uesim_ctx_req(c, c->ul_count + 1, next_seq(), 0, 0, req, sizeof(req));
+	assert_true(n > 0);
+	assert_int_equal(nasmac__gtp_dec_ctx_req(req, (size_t)n, &q), 0);
+	assert_true(q.has_fteid);
+	q.has_fteid = 0;
 	n = nasmac__gtp_enc_ctx_req(&q, buf, sizeof(buf));
 	assert_true(n > 0);
+	assert_int_equal(e2e_ie_off(buf, (size_t)n, IE_FTEID), 0);
 	e2e_tx(E.cli, &E.mme.addr, buf, (size_t)n);
 	n = (int)mme_answer(&r, buf, sizeof(buf));
 	if (has_context(buf, (size_t)n, &r))
