@@ -31,7 +31,7 @@ test-e2e-flows-san:
 #  robust.c: truncated, oversized, nonsense and subtly wrong GTPv2-C and test link datagrams,
 #    unknown UEs, retransmission and overload floods, hostile N26 answers to the AMF; counters,
 #    liveness and "no context without a verified MAC" checked after each.
-#  trust.c (issue 10): forged Context Responses from another port with the right sequence number
+#  trust.c: forged Context Responses from another port with the right sequence number
 #    and TEID (read from a silent stand-in MME the test owns), spoofed Context Acknowledges,
 #    retransmissions that differ in one octet, missing F-TEID, IMSI/GUTI contradiction, Echo/VNSI
 #    floods, the log's burst summary.
@@ -102,7 +102,7 @@ TEST_TARGETS += test-e2e-redis
 test-e2e-redis: $(NASMAC_BIN) $(NASMACD_BIN)
 	$(Q)sh tests/e2e/redis.sh $(BIN)
 
-# An MME pool behind one AMF (tests/e2e/pool.sh, issue 11): --mme GUMMEI=ADDR:PORT routes each
+# An MME pool behind one AMF (tests/e2e/pool.sh): --mme GUMMEI=ADDR:PORT routes each
 # UE to the MME of its GUTI, unknown GUMMEIs refused (#9), a replay through another MME of the
 # pool refused by the shared store (and accepted with separate memory: stores: the proof), kill
 # -9 of one MME: the others keep serving. POOL_STORE=URI-prefix runs it on another shared store.

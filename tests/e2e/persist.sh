@@ -1,5 +1,5 @@
 #!/bin/sh
-# Replays across MME restarts (issue 10, item 2/3): the MME on its durable store (LMDB) never
+# Replays across MME restarts: the MME on its durable store (LMDB) never
 # accepts a COUNT twice, whatever kills it and whenever.
 #  - load N UEs (registered), the same load again (all rejected_replay);
 #  - kill -9 the MME, restart it on the same store: the same load is still all rejected_replay,

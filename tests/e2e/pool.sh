@@ -1,5 +1,5 @@
 #!/bin/sh
-# An MME pool behind one AMF (issue 11 items 3, 4): nasmacd amf --mme GUMMEI=ADDR:PORT picks the
+# An MME pool behind one AMF: nasmacd amf --mme GUMMEI=ADDR:PORT picks the
 # old MME from the GUTI mapped back from the UE's 5G-GUTI, the MMEs share one store.
 #  - pool 1 (three MMEs on one store): every UE's Context Request reaches the MME of its GUTI's
 #    GUMMEI (each MME's accepted counter = the UEs of its MMEC in the UE db, the AMF's

@@ -1,6 +1,6 @@
 /*
- * Robustness of the real daemons on loopback (issue 5, "Robustness"): `nasmacd mme` and
- * `nasmacd amf` are started as child processes and fed truncated, oversized, nonsense and
+ * Robustness of the real daemons on loopback: `nasmacd mme` and `nasmacd amf` are started as
+ * child processes and fed truncated, oversized, nonsense and
  * subtly wrong datagrams, unknown UEs, retransmission floods and overload floods. After every
  * case the test checks that the daemon is alive, that its counters (SIGUSR1, host/README.md)
  * moved exactly as expected, and that it still answers a valid request correctly.

@@ -1,6 +1,6 @@
 #!/bin/sh
-# tshark over the daemons' own captures (issue 5: "every encoding is decoded by tshark with no
-# malformed or expert-error field"). Two short `nasmac run --backend cpu --pcap DIR` runs (patent
+# tshark over the daemons' own captures: every encoding must be decoded by tshark with no
+# malformed or expert-error field. Two short `nasmac run --backend cpu --pcap DIR` runs (patent
 # mode with tampered, replayed and unknown UEs; 3GPP mode), then for DIR/mme.pcap and amf.pcap:
 #  - every record dissects as GTPv2-C or NAS (nas-eps / nas-5gs, Wireshark upper-PDU export),
 #    none is malformed and none has any expert item (the FIG. 3 Registration Request travels in

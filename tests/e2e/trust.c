@@ -1,6 +1,5 @@
 /*
- * Attacks on N26 transactions (issue 10, items 1, 3-5 of the findings), against the real
- * daemons on loopback. `nasmacd amf` is given a stand-in MME that the test owns and keeps
+ * Attacks on N26 transactions, against the real daemons on loopback. `nasmacd amf` is given a stand-in MME that the test owns and keeps
  * silent: it reads the AMF's real Context Request (sequence number, the TEID of the AMF's
  * F-TEID), so the forgeries below carry exactly what a real answer would, and differ only in
  * what the AMF must bind them to. `nasmacd mme` is driven by the test playing the AMF.
@@ -178,7 +177,7 @@ static size_t forge_rsp(const struct nasmac__uesim *u, const struct nasmac__ctx_
 	return (size_t)n;
 }
 
-/* The attack of issue 10, item 1: a "UE" sends a Registration Request for the victim protected
+/* A forged context for a UE: a "UE" sends a Registration Request for the victim protected
  * with a key of its own (the real MME would refuse it), and answers the AMF's Context Request in
  * the MME's place from another port, with the right sequence number and TEID (read here from
  * the silent stand-in; an attacker guesses them) and the attacker's K_ASME. Taken, the AMF
@@ -348,8 +347,7 @@ static void barrier(struct e2e_daemon *d)
 	} while (buf[1] != NASMAC__GTP_ECHO_RSP);
 }
 
-/* Issue 10, item 3: an Ack from an unrelated port, or with another sequence number, must not
- * move the context to TRANSFERRED (or, with a rejecting cause, back to IDLE). */
+/* An Ack from an unrelated port, or with another sequence number, must not move the context to TRANSFERRED (or, with a rejecting cause, back to IDLE). */
 static void t_mme_spoofed_ack(void **state)
 {
 	struct nasmac__ctx_rsp r;
@@ -431,7 +429,7 @@ static void t_mme_ack_timeout(void **state)
 	explicit_bzero(&r, sizeof(r));
 }
 
-/* Issue 10, item 4: only the whole request, octet for octet, from the same peer with the same
+/* Only the whole request, octet for octet, from the same peer with the same
  * sequence number, is a retransmission. */
 static void t_mme_retransmission_whole(void **state)
 {
@@ -473,7 +471,7 @@ static void t_mme_retransmission_whole(void **state)
 	explicit_bzero(&r, sizeof(r));
 }
 
-/* Issue 10, item 5: no sender F-TEID: "Mandatory IE missing" naming the F-TEID (TS 29.274 8.4:
+/* No sender F-TEID: "Mandatory IE missing" naming the F-TEID (TS 29.274 8.4:
  * a 6-octet Cause with the offending IE's type), header TEID 0, no context. */
 static void t_mme_missing_fteid(void **state)
 {
@@ -614,7 +612,7 @@ static void t_mme_mismatch_logged(void **state)
 }
 
 /* FIG. 3, K_AMF derived by the MME (step 305): the Context Response has no MM Context IE,
- * whose K_ASME field would have to be made up (issue 10, item 5: it was all zero); K_AMF,
+ * whose K_ASME field would have to be made up (an all-zero one was sent once); K_AMF,
  * KSI, algorithms and COUNTs come in the project's Private Extensions. */
 static void t_mme_fig3_kamf_no_kasme(void **state)
 {
@@ -687,7 +685,7 @@ static void t_mme_echo_vnsi_limited(void **state)
 	barrier(&E.mme); /* another peer */
 }
 
-/* Issue 10, item 1: a burst of sender-triggered log lines ends with a "suppressed" line, from
+/* A burst of sender-triggered log lines ends with a "suppressed" line, from
  * the timer, although nothing else arrives. (First, on a quiet MME.) */
 static void t_log_burst_summary(void **state)
 {

@@ -74,7 +74,7 @@ for role in mme amf; do
 	[ $rc -eq 0 ] && ok || bad "etc/nasmac/$role.yaml: rc $rc: $out"
 done
 
-# The AMF's MMEs (issue 11): `mme:` at the top of the AMF's file is its --mme option, not the
+# The AMF's MMEs: `mme:` at the top of the AMF's file is its --mme option, not the
 # MME role's section (a value or a list, not a mapping); a list is the option repeated, in the
 # file's top level or in the amf: section; the command line's --mme replaces the whole list.
 # The AMF's start line says which MMEs it took.
