@@ -1,8 +1,9 @@
 /*
- * Attacks on N26 transactions, against the real daemons on loopback. `nasmacd amf` is given a stand-in MME that the test owns and keeps
- * silent: it reads the AMF's real Context Request (sequence number, the TEID of the AMF's
- * F-TEID), so the forgeries below carry exactly what a real answer would, and differ only in
- * what the AMF must bind them to. `nasmacd mme` is driven by the test playing the AMF.
+ * Attacks on N26 transactions, against the real daemons on loopback. `nasmacd amf` is given a
+ * stand-in MME that the test owns and keeps silent: it reads the AMF's real Context Request
+ * (sequence number, the TEID of the AMF's F-TEID), so the forgeries below carry exactly what a
+ * real answer would, and differ only in what the AMF must bind them to. `nasmacd mme` is driven by
+ * the test playing the AMF.
  *
  *  - forged Context Responses from another port, with the right sequence number and TEID and
  *    a key the attacker knows: never taken (no Security Mode Command, no Registration Accept);
@@ -347,7 +348,8 @@ static void barrier(struct e2e_daemon *d)
 	} while (buf[1] != NASMAC__GTP_ECHO_RSP);
 }
 
-/* An Ack from an unrelated port, or with another sequence number, must not move the context to TRANSFERRED (or, with a rejecting cause, back to IDLE). */
+/* An Ack from an unrelated port, or with another sequence number, must not move the context to
+ * TRANSFERRED (or, with a rejecting cause, back to IDLE). */
 static void t_mme_spoofed_ack(void **state)
 {
 	struct nasmac__ctx_rsp r;
