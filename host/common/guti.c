@@ -65,18 +65,11 @@ static int digits(const char *s, size_t n, unsigned base, unsigned *v)
 {
 	*v = 0;
 	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		unsigned d;
+		int d = nasmac__hex_digit(s[i]);
 
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (base == 16 && c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (base == 16 && c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
+		if (d < 0 || (unsigned)d >= base)
 			return -EINVAL;
-		*v = *v * base + d;
+		*v = *v * base + (unsigned)d;
 	}
 	return 0;
 }

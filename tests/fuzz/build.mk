@@ -13,7 +13,7 @@ FUZZ_BINS := $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_NAMES))
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g $(FUZZ_SAN) -Wall -Wextra -MMD -MP \
 	-Idriver/include -Ihost/common -Itests/wire $(shell pkg-config --cflags libuv 2>/dev/null)
-FUZZ_LIB_OBJS := $(patsubst %,$(FUZZ_DIR)/obj/host/common/%.o,gtp nas util guti link pcap log)
+FUZZ_LIB_OBJS := $(patsubst %,$(FUZZ_DIR)/obj/host/common/%.o,gtp nas util guti hex link pcap log)
 FUZZ_HARNESS_OBJS := $(patsubst %,$(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o,$(FUZZ_NAMES))
 FUZZ_GEN_CORPUS := $(BIN)/fuzz_gen_corpus
 
@@ -33,7 +33,8 @@ $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
 $(OBJ)/tests/fuzz/gen_corpus.o: CFLAGS += $(HOST_CFLAGS) -Itests/wire
 
 $(FUZZ_GEN_CORPUS): $(OBJ)/tests/fuzz/gen_corpus.o $(OBJ)/host/common/gtp.o $(OBJ)/host/common/nas.o \
-	$(OBJ)/host/common/util.o $(OBJ)/host/common/guti.o $(OBJ)/host/common/link.o
+	$(OBJ)/host/common/util.o $(OBJ)/host/common/guti.o $(OBJ)/host/common/hex.o \
+	$(OBJ)/host/common/link.o
 	$(call say,LD)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 

@@ -2,8 +2,7 @@
 # octets (test-wire, also under ASan+UBSan as test-wire-san) and tshark dissection of pcap
 # captures of every message kind the codecs encode (test-wire-tshark). Uses the objects
 # host/build.mk compiles (HOST_COMMON_OBJS), so the code tested is the code the daemons link.
-WIRE_DEPS := $(OBJ)/host/common/gtp.o $(OBJ)/host/common/nas.o $(OBJ)/host/common/util.o $(OBJ)/host/common/guti.o $(OBJ)/host/common/pcap.o \
-	$(OBJ)/host/common/link.o $(OBJ)/host/common/log.o
+WIRE_DEPS := $(patsubst %,$(OBJ)/host/common/%.o,gtp nas util guti hex pcap link log)
 WIRE_TEST_BIN := $(BIN)/test_wire
 WIRE_GEN_PCAP := $(BIN)/wire_gen_pcap
 WIRE_PCAP_DIR := $(BUILD)/wire
