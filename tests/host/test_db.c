@@ -19,37 +19,29 @@
 
 #include <cmocka.h>
 
+#include "fixtures.h"
 #include "host.h"
 #include "store.h"
-
-static const char line1[] =
-	"ue id=7 imsi=001010000000007 guti=00f11080010ac0000007 ksi=2 "
-	"kasme=d5ef4d8f33266902295d42f322a2f2cf11fb2ccc124c09b4d88d361597037990 eia=1 eea=0 "
-	"ul=261 dl=9 upgraded=1 kamf_by_mme=0 echo5g=1\n";
 
 static char tmp[64];
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmp, sizeof(tmp), "/tmp/nasmac-test-db-XXXXXX");
-	return mkdtemp(tmp) ? 0 : -1;
+	return fx_tmpdir(tmp, "db");
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	return system(cmd) ? -1 : 0;
+	return fx_rmdir(tmp);
 }
 
-/* n UEs made from line1: ue_id 7 + i, GUTI and IMSI ending in i, ul 261 + i. */
+/* n UEs made from fx_ue_line: ue_id 7 + i, GUTI and IMSI ending in i, ul 261 + i. */
 static void make_ues(struct nasmac__ue *ues, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
-		assert_int_equal(nasmac__ue_parse(line1, &ues[i]), 0);
+		assert_int_equal(nasmac__ue_parse(fx_ue_line, &ues[i]), 0);
 		ues[i].ue_id += i;
 		ues[i].guti[9] = (uint8_t)(7 + i);
 		ues[i].imsi[14] = (char)('0' + (7 + i) % 10);
@@ -698,7 +690,7 @@ static void test_loader(void **state)
 	memcpy(longc + 300, " ue id=1 ", 9);
 	longc[sizeof(longc) - 1] = '\0';
 	f = fopen(path, "w");
-	fprintf(f, "%s\n  %s\n%s", longc, longc, line1);
+	fprintf(f, "%s\n  %s\n%s", longc, longc, fx_ue_line);
 	fclose(f);
 	assert_int_equal(read_db(path, &n, &err), 0);
 	assert_int_equal(n, 1);
@@ -711,7 +703,7 @@ static void test_loader(void **state)
 	assert_non_null(strstr(err.msg, "line 2: longer than"));
 	/* Tab-separated fields (and a tab before "ue") are accepted. */
 	f = fopen(path, "w");
-	for (const char *p = line1; *p; p++)
+	for (const char *p = fx_ue_line; *p; p++)
 		fputc(*p == ' ' ? '\t' : *p, f);
 	fputs("\t\tue\tid=8\timsi=001010000000008\tguti=00f11080010ac0000008\tksi=2\t"
 	      "kasme=d5ef4d8f33266902295d42f322a2f2cf11fb2ccc124c09b4d88d361597037990\teia=1\t"

@@ -22,13 +22,9 @@
 
 #include <cmocka.h>
 
+#include "fixtures.h"
 #include "host.h"
 #include "store.h"
-
-static const char line1[] =
-	"ue id=7 imsi=001010000000007 guti=00f11080010ac0000007 ksi=2 "
-	"kasme=d5ef4d8f33266902295d42f322a2f2cf11fb2ccc124c09b4d88d361597037990 eia=1 eea=0 "
-	"ul=261 dl=9 upgraded=1 kamf_by_mme=0 echo5g=1\n";
 
 static pid_t srv[2];
 static int port[2];
@@ -78,8 +74,7 @@ static uint64_t now_ms(void)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/nasmac-test-redis-XXXXXX");
-	if (!mkdtemp(dir))
+	if (fx_tmpdir(dir, "redis"))
 		return -1;
 	for (int i = 0; i < 2; i++) {
 		char ps[16];
@@ -108,8 +103,6 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
 	for (int i = 0; i < 2; i++)
 		if (srv[i] > 0) {
@@ -117,14 +110,13 @@ static int teardown(void **state)
 			kill(srv[i], SIGTERM);
 			waitpid(srv[i], NULL, 0);
 		}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) ? -1 : 0;
+	return fx_rmdir(dir);
 }
 
 static void make_ues(struct nasmac__ue *ues, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
-		assert_int_equal(nasmac__ue_parse(line1, &ues[i]), 0);
+		assert_int_equal(nasmac__ue_parse(fx_ue_line, &ues[i]), 0);
 		ues[i].ue_id += i;
 		ues[i].guti[8] = (uint8_t)(i >> 8);
 		ues[i].guti[9] = (uint8_t)i;

@@ -12,12 +12,8 @@
 
 #include <cmocka.h>
 
+#include "fixtures.h"
 #include "host.h"
-
-static const char line1[] =
-	"ue id=7 imsi=001010000000007 guti=00f11080010ac0000007 ksi=2 "
-	"kasme=d5ef4d8f33266902295d42f322a2f2cf11fb2ccc124c09b4d88d361597037990 eia=1 eea=0 "
-	"ul=261 dl=9 upgraded=1 kamf_by_mme=0 echo5g=1\n";
 
 static void test_parse_format(void **state)
 {
@@ -27,7 +23,7 @@ static void test_parse_format(void **state)
 	char buf[512];
 
 	(void)state;
-	assert_int_equal(nasmac__ue_parse(line1, &ue), 0);
+	assert_int_equal(nasmac__ue_parse(fx_ue_line, &ue), 0);
 	assert_true(ue.ue_id == 7);
 	assert_string_equal(ue.imsi, "001010000000007");
 	assert_int_equal(ue.ksi, 2);
@@ -38,7 +34,7 @@ static void test_parse_format(void **state)
 	assert_int_equal(ue.echo5g, 1);
 	assert_memory_equal(ue.knas_int, knas_int, 16);
 	assert_true(nasmac__ue_format(&ue, buf, sizeof(buf)) > 0);
-	assert_string_equal(buf, line1);
+	assert_string_equal(buf, fx_ue_line);
 	assert_int_equal(nasmac__ue_format(&ue, buf, 20), -ENOSPC);
 }
 
@@ -148,7 +144,7 @@ static void test_store_load(void **state)
 	assert_true(fd >= 0);
 	f = fdopen(fd, "w");
 	fputs("# nasmac ue db\n", f);
-	fputs(line1, f);
+	fputs(fx_ue_line, f);
 	fputs("\n", f);
 	fclose(f);
 	assert_int_equal(nasmac__store_init(&st, 8), 0);
