@@ -148,6 +148,9 @@ void e2e_spawn(struct e2e_daemon *d, const char *dir, const char *name, const ch
 	       char **argv)
 {
 	snprintf(d->log, sizeof(d->log), "%s/%s.log", dir, name);
+	for (char **a = argv; *a; a++)
+		if (!strcmp(*a, "--listen") && a[1])
+			assert_int_equal(nasmac__parse_addr(a[1], &d->addr), 0);
 	d->pid = fork();
 	assert_true(d->pid >= 0);
 	if (d->pid == 0) {

@@ -45,7 +45,8 @@ size_t e2e_rx(int fd, uint8_t *buf, size_t size, int ms, struct sockaddr_in *fro
 void e2e_drain(int fd);
 
 /* Starts argv (argv[0] the binary) with stderr in dir/name.log, and waits up to 20 s for the
- * log to show `ready`. The child gets SIGTERM when the test dies. */
+ * log to show `ready`; d->addr is the address after --listen. The child gets SIGTERM when the
+ * test dies. */
 void e2e_spawn(struct e2e_daemon *d, const char *dir, const char *name, const char *ready,
 	       char **argv);
 /* Fails the test, printing the log, when d has exited. */
