@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cmd.h"
 
@@ -65,6 +66,9 @@ void nasmac__bench_progress(const char *fmt, ...) __attribute__((format(printf, 
 size_t nasmac__bench_list(const char *s, uint32_t *out, size_t max, uint32_t lo, uint32_t hi);
 /* The same list back as text ("16,64,256") into buf. */
 void nasmac__bench_list_str(const uint32_t *v, size_t n, char *buf, size_t len);
+/* For an argument no option of the bench took: --help / -h prints usage on stdout and returns
+ * 0, anything else prints it on stderr and returns 2 (the exit status either way). */
+int nasmac__bench_usage(const char *arg, void (*usage)(FILE *f));
 
 /* The shared inputs: NASMAC__BENCH_POOL keys and messages of up to NASMAC__BENCH_MAX_MSG
  * octets from a fixed seed; message k of msg_bytes octets starts at k * msg_bytes (the

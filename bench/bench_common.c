@@ -264,6 +264,14 @@ void nasmac__bench_list_str(const uint32_t *v, size_t n, char *buf, size_t len)
 	}
 }
 
+int nasmac__bench_usage(const char *arg, void (*usage)(FILE *f))
+{
+	int help = !strcmp(arg, "--help") || !strcmp(arg, "-h");
+
+	usage(help ? stdout : stderr);
+	return help ? 0 : 2;
+}
+
 double nasmac__bench_now(void)
 {
 	struct timespec ts;

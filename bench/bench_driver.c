@@ -381,12 +381,8 @@ int nasmac__bench_driver(int argc, char **argv)
 						"most %d)\n", MAX_BURST, MAX_LIST);
 				return 2;
 			}
-		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			return 0;
 		} else {
-			usage(stderr);
-			return 2;
+			return nasmac__bench_usage(a, usage);
 		}
 	}
 	nasmac__bench_pool_init();

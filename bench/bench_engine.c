@@ -393,12 +393,8 @@ int nasmac__bench_engine(int argc, char **argv)
 				fprintf(stderr, "nasmac bench engine: --mem-outstanding 0..4096\n");
 				return 2;
 			}
-		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			return 0;
 		} else {
-			usage(stderr);
-			return 2;
+			return nasmac__bench_usage(a, usage);
 		}
 	}
 
