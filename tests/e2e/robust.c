@@ -1179,35 +1179,39 @@ static void ans_wrong_kasme(const uint8_t *req, size_t len)
 	rsp_send(&r);
 }
 
-static void t_amf_n26_silence(void **state)
-{
-	(void)state;
-	/* T3 x (N3 + 1): three identical requests, then Registration Reject (timeout). */
-	amf_vs_fake_mme(205, NASMAC__FLOW_3GPP, NULL, 3, NASMAC__DIAG_TIMEOUT,
-			"timeouts=1,gtp_retransmits=2,malformed=0");
-}
+/* The AMF against an MME the test plays (amf_vs_fake_mme's arguments), then, with
+ * registers_after, the same UE through the real MME. One case per row, named in main(). */
+struct n26_case {
+	uint32_t ue;
+	uint8_t flow;
+	void (*answer)(const uint8_t *req, size_t len);
+	int tries;
+	uint8_t diag;
+	const char *moves;
+	int registers_after;
+};
 
-static void t_amf_n26_garbage(void **state)
-{
-	(void)state;
-	/* Each retransmission is answered with junk only: 3 x (1 malformed + 1 unexpected). */
-	amf_vs_fake_mme(206, NASMAC__FLOW_3GPP, ans_garbage, 3, NASMAC__DIAG_TIMEOUT,
-			"timeouts=1,gtp_retransmits=2,malformed=3,gtp_unexpected=3");
-}
+/* T3 x (N3 + 1): three identical requests, then Registration Reject (timeout). */
+static struct n26_case n26_silence = { 205, NASMAC__FLOW_3GPP, NULL, 3, NASMAC__DIAG_TIMEOUT,
+				       "timeouts=1,gtp_retransmits=2,malformed=0", 0 };
+/* Each retransmission is answered with junk only: 3 x (1 malformed + 1 unexpected). */
+static struct n26_case n26_garbage = { 206, NASMAC__FLOW_3GPP, ans_garbage, 3,
+				       NASMAC__DIAG_TIMEOUT,
+				       "timeouts=1,gtp_retransmits=2,malformed=3,gtp_unexpected=3",
+				       0 };
+static struct n26_case n26_no_context = { 207, NASMAC__FLOW_3GPP, ans_no_context, 1,
+					  NASMAC__DIAG_OTHER,
+					  "malformed=1,rejected_other=1,timeouts=0", 0 };
+static struct n26_case n26_wrong_kasme = { 210, NASMAC__FLOW_FIG2, ans_wrong_kasme, 1,
+					   NASMAC__DIAG_MAC, "rejected_mac=1,timeouts=0", 1 };
 
-static void t_amf_n26_no_context(void **state)
+static void t_amf_n26(void **state)
 {
-	(void)state;
-	amf_vs_fake_mme(207, NASMAC__FLOW_3GPP, ans_no_context, 1, NASMAC__DIAG_OTHER,
-			"malformed=1,rejected_other=1,timeouts=0");
-}
+	const struct n26_case *c = *state;
 
-static void t_amf_n26_wrong_kasme(void **state)
-{
-	(void)state;
-	amf_vs_fake_mme(210, NASMAC__FLOW_FIG2, ans_wrong_kasme, 1, NASMAC__DIAG_MAC,
-			"rejected_mac=1,timeouts=0");
-	expect_registers(210);
+	amf_vs_fake_mme(c->ue, c->flow, c->answer, c->tries, c->diag, c->moves);
+	if (c->registers_after)
+		expect_registers(c->ue);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1288,10 +1292,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(t_mme_overload),
 		cmocka_unit_test(t_amf_baseline),
 		cmocka_unit_test(t_amf_link_garbage),
-		cmocka_unit_test(t_amf_n26_silence),
-		cmocka_unit_test(t_amf_n26_garbage),
-		cmocka_unit_test(t_amf_n26_no_context),
-		cmocka_unit_test(t_amf_n26_wrong_kasme),
+		{ "t_amf_n26_silence", t_amf_n26, NULL, NULL, &n26_silence },
+		{ "t_amf_n26_garbage", t_amf_n26, NULL, NULL, &n26_garbage },
+		{ "t_amf_n26_no_context", t_amf_n26, NULL, NULL, &n26_no_context },
+		{ "t_amf_n26_wrong_kasme", t_amf_n26, NULL, NULL, &n26_wrong_kasme },
 	};
 
 	return e2e_main(argc, argv, &E.nasmacd, "e2e robust", "ROBUST_ONLY", tests,
