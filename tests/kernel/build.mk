@@ -1,11 +1,14 @@
 # tests/kernel: the whole kernel through the Verilator model (sim/sim.h) against the C reference.
 TEST_KERNEL_BIN := $(BIN)/test_kernel
-$(OBJ)/tests/kernel/test_kernel.o: CFLAGS += -Isim -Idriver/src -Itests
+$(OBJ)/tests/kernel/test_kernel.o: CFLAGS += -Isim -Idriver/src -Itests -Ihost/common
 $(OBJ)/tests/kernel/test_kernel.o: $(SIM_LIBS)
 
-$(TEST_KERNEL_BIN): $(OBJ)/tests/kernel/test_kernel.o $(NASMAC_REF_OBJS) $(SIM_LIBS)
+# The vectors' hex goes through the tree's one hex codec (host/common/hex.c).
+$(TEST_KERNEL_BIN): $(OBJ)/tests/kernel/test_kernel.o $(OBJ)/host/common/hex.o $(NASMAC_REF_OBJS) \
+		$(SIM_LIBS)
 	$(call say,LD)
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(NASMAC_REF_OBJS) $(SIM_LIBS) $(NASMAC_REF_LDLIBS) $(SIM_LDLIBS)
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(OBJ)/host/common/hex.o $(NASMAC_REF_OBJS) $(SIM_LIBS) \
+		$(NASMAC_REF_LDLIBS) $(SIM_LDLIBS)
 
 # The AXI memory model on its own (sim/axi_mem.h): its checks catch what a wrong master does.
 TEST_AXI_MEM_BIN := $(BIN)/test_axi_mem

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "check.h"
+#include "hex.h"
 #include "nasmac.h"
 #include "nasmac_layout.h"
 #include "sim.h"
@@ -220,16 +221,6 @@ static void random_fields(job_t *j)
 	j->dir = (uint8_t)(rnd() % 2);
 }
 
-static int hexval(char c)
-{
-	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-}
-static void unhex(const char *s, uint8_t *out, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		out[i] = (uint8_t)(hexval(s[2 * i]) << 4 | hexval(s[2 * i + 1]));
-}
-
 /* Reads one tests/vectors/eiaN.txt into jobs[*n..]; returns the number read. */
 static size_t load_vectors(const char *path, job_t *jobs, size_t *n, size_t cap)
 {
@@ -250,15 +241,15 @@ static size_t load_vectors(const char *path, job_t *jobs, size_t *n, size_t cap)
 			continue;
 		job_t *j = &jobs[*n];
 		memset(j, 0, sizeof(*j));
-		unhex(key, j->key, 16);
+		CHECK(!nasmac__hex_octets(key, sizeof(j->key), j->key) &&
+			      !nasmac__hex_octets(mac, sizeof(j->exp_mac), j->exp_mac) &&
+			      (msg[0] == '-' || !nasmac__hex_octets(msg, (len + 7) / 8, j->msg)),
+		      "%s: a field is not hex: %s", path, line);
 		j->count = (uint32_t)strtoul(count, NULL, 16);
 		j->bearer = (uint8_t)bearer;
 		j->dir = (uint8_t)dir;
 		j->len_bits = len;
-		if (msg[0] != '-')
-			unhex(msg, j->msg, (len + 7) / 8);
 		j->alg = (uint8_t)(alg[3] - '0');
-		unhex(mac, j->exp_mac, 4);
 		memcpy(j->expect_mac, j->exp_mac, 4);
 		j->expect_status = NASMAC_DEV_ST_VERIFIED;
 		(*n)++;
