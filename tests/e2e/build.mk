@@ -55,11 +55,17 @@ $(E2E_C_TARGETS): test-e2e-%: $(BIN)/test_e2e_% $(NASMACD_BIN)
 $(addsuffix -san,$(E2E_C_TARGETS)): test-e2e-%-san:
 	$(Q)$(MAKE) --no-print-directory SAN=1 test-e2e-$*
 
+# test-e2e-NAME runs tests/e2e/SCRIPT.sh BINDIR once nasmac, nasmacd and any more
+# PREREQUISITES are built: $(eval $(call e2e_sh,NAME,SCRIPT[,PREREQUISITES])).
+define e2e_sh
+.PHONY: test-e2e-$(1)
+TEST_TARGETS += test-e2e-$(1)
+test-e2e-$(1): $$(NASMAC_BIN) $$(NASMACD_BIN) $(3)
+	$$(Q)sh tests/e2e/$(2).sh $$(BIN)
+endef
+
 # tshark over the MME's and the AMF's captures of two short `nasmac run`s (tests/e2e/robust_pcap.sh).
-.PHONY: test-e2e-robust-pcap
-TEST_TARGETS += test-e2e-robust-pcap
-test-e2e-robust-pcap: $(NASMAC_BIN) $(NASMACD_BIN)
-	$(Q)sh tests/e2e/robust_pcap.sh $(BIN)
+$(eval $(call e2e_sh,robust-pcap,robust_pcap))
 
 # A shell test that runs a load of KNOB UEs, and its -san twin with nasmac and nasmacd built with
 # ASan+UBSan and SAN_UES UEs: $(eval $(call e2e_sized,NAME,KNOB,SAN_UES)) for tests/e2e/NAME.sh.
@@ -81,26 +87,17 @@ PERSIST_UES ?= 1500
 $(eval $(call e2e_sized,persist,PERSIST_UES,500))
 
 # --metrics on both daemons under a real load (tests/e2e/metrics.sh): scrape = exit log = load.
-.PHONY: test-e2e-metrics
-TEST_TARGETS += test-e2e-metrics
-test-e2e-metrics: $(NASMAC_BIN) $(NASMACD_BIN)
-	$(Q)sh tests/e2e/metrics.sh $(BIN)
+$(eval $(call e2e_sh,metrics,metrics))
 
 # nasmacd mme --workers 2 (tests/e2e/workers.sh): retransmissions stay with their worker, a load
 # spreads over the workers, no COUNT accepted twice across them, one restart counter, a killed
 # worker stops the service.
-.PHONY: test-e2e-workers
-TEST_TARGETS += test-e2e-workers
-test-e2e-workers: $(NASMAC_BIN) $(NASMACD_BIN) $(FLOWS_RETX_BIN)
-	$(Q)sh tests/e2e/workers.sh $(BIN)
+$(eval $(call e2e_sh,workers,workers,$(FLOWS_RETX_BIN)))
 
 # An MME pool on Redis (tests/e2e/redis.sh, its own redis-server on a free loopback port): a
 # replay through another MME refused, two MMEs racing on one COUNT accept it once, kill -9 of
 # one MME mid-load, Redis stopped mid-load and restarted; memory: shown to accept the attacks.
-.PHONY: test-e2e-redis
-TEST_TARGETS += test-e2e-redis
-test-e2e-redis: $(NASMAC_BIN) $(NASMACD_BIN)
-	$(Q)sh tests/e2e/redis.sh $(BIN)
+$(eval $(call e2e_sh,redis,redis))
 
 # An MME pool behind one AMF (tests/e2e/pool.sh): --mme GUMMEI=ADDR:PORT routes each
 # UE to the MME of its GUTI, unknown GUMMEIs refused (#9), a replay through another MME of the
