@@ -337,34 +337,6 @@ static void paced(struct bench *b, double rate, double seconds)
 		;
 }
 
-/* Waits until the log holds `what` `times` times (each worker logs its own line). */
-static int wait_log(const char *log, const char *what, unsigned times, pid_t pid)
-{
-	char buf[16384];
-
-	for (int t = 0; t < 60000; t += 10) {
-		struct timespec ts = { 0, 10000000 };
-		FILE *f = fopen(log, "r");
-		int st;
-
-		if (f) {
-			size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-			fclose(f);
-			buf[n] = '\0';
-			unsigned seen = 0;
-
-			for (const char *q = strstr(buf, what); q; q = strstr(q + 1, what))
-				seen++;
-			if (seen >= times)
-				return 0;
-		}
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			return -ECHILD;
-		nanosleep(&ts, NULL);
-	}
-	return -ETIMEDOUT;
-}
-
 static int rm_cb(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
@@ -428,7 +400,7 @@ static void redis_rates(struct target *t)
 
 	kill(t->pid, SIGUSR1);
 	/* With --workers the parent forwards the signal: one line per worker, summed. */
-	if (wait_log(t->log, "(SIGUSR1): commits", t->workers, t->pid) ||
+	if (nasmac__wait_log(t->log, "(SIGUSR1): commits", t->workers, t->pid, 60000) ||
 	    !(f = fopen(t->log, "r")))
 		return;
 	while (fgets(line, sizeof(line), f)) {
@@ -529,8 +501,8 @@ static int start(struct target *t, const char *nasmacd, const char *db)
 		execv(argv[0], argv);
 		_exit(127);
 	}
-	if (wait_log(t->log, strcmp(t->role, "mme") ? "echoing" : "serving N26",
-		     t->workers > 1 ? t->workers : 1, t->pid)) {
+	if (nasmac__wait_log(t->log, strcmp(t->role, "mme") ? "echoing" : "serving N26",
+			     t->workers > 1 ? t->workers : 1, t->pid, 60000)) {
 		fprintf(stderr, "bench e2e: %s did not start (see %s)\n", t->name, t->log);
 		kill(t->pid, SIGTERM);
 		waitpid(t->pid, NULL, 0);
@@ -710,7 +682,7 @@ int nasmac__bench_e2e(int argc, char **argv)
 	struct nasmac__uesim *ues = NULL;
 	struct target tg[MAX_TARGETS];
 	struct bench b;
-	char bin[PATH_MAX], self[PATH_MAX], db[64], backends[64] = "cpu,sim", *save, *tok;
+	char bin[PATH_MAX], db[64], backends[64] = "cpu,sim", *save, *tok;
 	char stores[128] = "full,nometasync,nosync,memory,redis", *save2, *st;
 	double seconds = 1.0, load[1] = { 0 };
 	uint32_t trials = 3, window = 256;
@@ -721,7 +693,6 @@ int nasmac__bench_e2e(int argc, char **argv)
 	char workers_str[64];
 	struct target *echo = NULL;
 	struct sockaddr_in any = { .sin_family = AF_INET };
-	ssize_t len;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -790,14 +761,8 @@ int nasmac__bench_e2e(int argc, char **argv)
 			 seconds, trials, window, backends, stores, workers_str, BENCH_UES);
 		nasmac__bench_begin("e2e", fmt, params);
 	}
-	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (len <= 0)
-		return 1;
-	self[len] = '\0';
-	*strrchr(self, '/') = '\0';
-	snprintf(bin, sizeof(bin), "%.4000s/nasmacd", self);
-	if (access(bin, X_OK)) {
-		fprintf(stderr, "bench e2e: %s not found (make builds it)\n", bin);
+	if (nasmac__nasmacd_path(bin, sizeof(bin))) {
+		fprintf(stderr, "bench e2e: nasmacd not found beside this binary (make builds it)\n");
 		return 1;
 	}
 	memset(tg, 0, sizeof(tg));

@@ -31,7 +31,7 @@ struct daemon {
 	const char *ready; /* the log line that says it serves */
 };
 
-static int nasmacd_path(char *out, size_t size)
+int nasmac__nasmacd_path(char *out, size_t size)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -78,29 +78,45 @@ static int spawn(struct daemon *d, char *const argv[])
 	return 0;
 }
 
+int nasmac__wait_log(const char *path, const char *what, unsigned times, pid_t pid,
+		     int timeout_ms)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = -ETIMEDOUT;
+
+	for (int t = 0; t < timeout_ms; t += 10) {
+		struct timespec ts = { 0, 10000000 };
+		FILE *f = fopen(path, "r");
+		unsigned seen = 0;
+
+		if (f) {
+			while (seen < times && getline(&line, &cap, f) > 0)
+				seen += strstr(line, what) != NULL;
+			fclose(f);
+		}
+		if (seen >= times) {
+			rc = 0;
+			break;
+		}
+		if (waitpid(pid, NULL, WNOHANG) == pid) {
+			rc = -ECHILD;
+			break;
+		}
+		nanosleep(&ts, NULL);
+	}
+	free(line);
+	return rc;
+}
+
 /* Waits until the daemon's log says it serves (the sim backend takes a while to open). */
 static int wait_ready(struct daemon *d, int timeout_ms)
 {
-	char buf[8192];
+	int rc = nasmac__wait_log(d->log, d->ready, 1, d->pid, timeout_ms);
 
-	for (int t = 0; t < timeout_ms; t += 10) {
-		int status;
-		FILE *f = fopen(d->log, "r");
-		if (f) {
-			size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-			fclose(f);
-			buf[n] = '\0';
-			if (strstr(buf, d->ready))
-				return 0;
-		}
-		if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
-			d->pid = 0;
-			return -ECHILD;
-		}
-		struct timespec ts = { 0, 10000000 };
-		nanosleep(&ts, NULL);
-	}
-	return -ETIMEDOUT;
+	if (rc == -ECHILD)
+		d->pid = 0; /* reaped */
+	return rc;
 }
 
 static int stop(struct daemon *d)
@@ -230,7 +246,7 @@ int nasmac__cmd_run(int argc, char **argv)
 	for (uint32_t k = 0; k < n_mmes; k++)
 		mmes[k].ready = "serving N26";
 	nasmac__log_init("run", NASMAC__LOG_INFO);
-	rc = nasmacd_path(bin, sizeof(bin));
+	rc = nasmac__nasmacd_path(bin, sizeof(bin));
 	if (rc) {
 		fprintf(stderr, "nasmac run: nasmacd not found beside this binary (make builds "
 				"build/bin/nasmacd)\n");

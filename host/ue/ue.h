@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "host.h"
 
@@ -115,6 +116,14 @@ int nasmac__load_opt(struct nasmac__load_opts *o, const char *name, const char *
  * 0), 2 for a bad value or an unknown option (having said so, prefixed with prog, or the usage). */
 int nasmac__load_getopt(struct nasmac__load_opts *o, const char *prog, int c, const char *name,
 			const char *val, void (*usage)(FILE *f));
+
+/* The daemons' harness of nasmac run (host/ue/run.c), also the benchmark's: the nasmacd beside
+ * this program's binary into out (0, or a negative errno), and waiting until the log at path
+ * holds `times` lines with `what` (a daemon says it serves; with --workers, each worker does):
+ * 0, -ECHILD when the process pid ended first (reaped), -ETIMEDOUT after timeout_ms. */
+int nasmac__nasmacd_path(char *out, size_t size);
+int nasmac__wait_log(const char *path, const char *what, unsigned times, pid_t pid,
+		     int timeout_ms);
 
 /* Long options shared by `nasmac load` and `nasmac run` (nasmac__load_getopt takes them). */
 #define NASMAC__LOAD_LONGOPTS                                                                       \
