@@ -37,7 +37,7 @@ test-e2e-flows-san:
 #    floods, the log's burst summary.
 E2E_C_TESTS := robust trust
 E2E_HARNESS_OBJS := $(OBJ)/tests/e2e/e2e.o $(OBJ)/host/ue/ue.o $(OBJ)/host/ue/load.o \
-	$(HOST_COMMON_OBJS)
+	$(OBJ)/host/ue/run.o $(HOST_COMMON_OBJS)
 $(patsubst %,$(OBJ)/tests/e2e/%.o,e2e $(E2E_C_TESTS)): CFLAGS += $(HOST_CFLAGS)
 
 $(BIN)/test_e2e_%: $(OBJ)/tests/e2e/%.o $(E2E_HARNESS_OBJS) $(NASMAC_LIBS)

@@ -1,6 +1,7 @@
 /* The shared end-to-end harness (see e2e.h). */
 #include "e2e.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -147,6 +148,8 @@ void e2e_drain(int fd)
 void e2e_spawn(struct e2e_daemon *d, const char *dir, const char *name, const char *ready,
 	       char **argv)
 {
+	int rc;
+
 	snprintf(d->log, sizeof(d->log), "%s/%s.log", dir, name);
 	for (char **a = argv; *a; a++)
 		if (!strcmp(*a, "--listen") && a[1])
@@ -161,16 +164,11 @@ void e2e_spawn(struct e2e_daemon *d, const char *dir, const char *name, const ch
 		execv(argv[0], argv);
 		_exit(127);
 	}
-	for (int t = 0; t < 20000; t += 10) {
-		if (e2e_log_count(d, ready))
-			return;
-		if (waitpid(d->pid, NULL, WNOHANG) != 0) {
-			d->pid = 0;
-			fail_msg("%s did not start (log %s)", name, d->log);
-		}
-		e2e_sleep_ms(10);
-	}
-	fail_msg("%s did not start (log %s)", name, d->log);
+	rc = nasmac__wait_log(d->log, ready, 1, d->pid, 20000);
+	if (rc == -ECHILD)
+		d->pid = 0; /* reaped */
+	if (rc)
+		fail_msg("%s did not start (log %s)", name, d->log);
 }
 
 void e2e_assert_alive(const struct e2e_daemon *d)
