@@ -125,6 +125,7 @@ static void check_semantics(struct nasmac__db *db)
 	explicit_bzero(&got, sizeof(got));
 }
 
+/* Counts the UEs a walk (db_foreach, ue_db_read) hands over, into the uint32_t at arg. */
 static int count_cb(void *arg, const struct nasmac__ue *ue)
 {
 	(void)ue;
@@ -662,17 +663,10 @@ static void test_lmdb_new_guti(void **state)
 	explicit_bzero(&got, sizeof(got));
 }
 
-static int n_cb(void *arg, const struct nasmac__ue *ue)
-{
-	(void)ue;
-	(*(uint32_t *)arg)++;
-	return 0;
-}
-
 static int read_db(const char *path, uint32_t *n, struct nasmac__ue_db_err *err)
 {
 	*n = 0;
-	return nasmac__ue_db_read(path, n_cb, n, err);
+	return nasmac__ue_db_read(path, count_cb, n, err);
 }
 
 static void test_loader(void **state)
