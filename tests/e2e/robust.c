@@ -665,23 +665,18 @@ static void t_mme_unknown_and_mismatch(void **state)
 	e2e_snap(&E.mme, &c0);
 	n = ctx_req(UE_UNKNOWN, 1, next_seq(), 0, buf, sizeof(buf));
 	e2e_tx(E.cli, &E.mme.addr, buf, n);
-	/* IMSI instead of GUTI. */
+	/* IMSI instead of GUTI: the UE simulator's request with its identity swapped. */
 	{
 		struct nasmac__ctx_req r;
-		uint8_t tau[160];
-		int tl = nasmac__uesim_tau(&E.ues[UE_UNKNOWN].ctx, 1, tau, sizeof(tau));
-		memset(&r, 0, sizeof(r));
-		r.h.type = NASMAC__GTP_CTX_REQ;
-		r.h.seq = next_seq();
+		uint8_t req[512];
+		int rl = nasmac__uesim_ctx_req(&E.ues[UE_UNKNOWN].ctx, 1, next_seq(), 7, 0, req,
+					       sizeof(req));
+
+		assert_true(rl > 0);
+		assert_int_equal(nasmac__gtp_dec_ctx_req(req, (size_t)rl, &r), 0);
+		r.has_guti = 0;
 		r.has_imsi = 1;
 		memcpy(r.imsi, E.ues[UE_UNKNOWN].ctx.imsi, sizeof(r.imsi));
-		r.has_crm = 1;
-		r.crm_type = NASMAC__CRM_TAU;
-		r.crm = tau;
-		r.crm_len = (size_t)tl;
-		r.has_fteid = 1;
-		r.fteid_if = 40;
-		r.fteid_teid = 7;
 		n = (size_t)nasmac__gtp_enc_ctx_req(&r, buf, sizeof(buf));
 		e2e_tx(E.cli, &E.mme.addr, buf, n);
 	}
