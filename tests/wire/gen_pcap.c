@@ -46,6 +46,17 @@ static int check(int n, const char *what)
 	return n;
 }
 
+/* One GTPv2-C message as its encoder left it in buf (n octets, or the encoder's error), written
+ * from src to dst: 0, or the error. */
+static int gtp_out(struct nasmac__pcap *pc, const struct sockaddr_in *src,
+		   const struct sockaddr_in *dst, const uint8_t *buf, int n)
+{
+	if (n < 0)
+		return n;
+	nasmac__pcap_write(pc, src, dst, buf, (size_t)n);
+	return 0;
+}
+
 static int write_gtp(const char *path, const uint8_t *tau, size_t tau_len, const uint8_t *rr,
 		     size_t rr_len)
 {
@@ -66,10 +77,10 @@ static int write_gtp(const char *path, const uint8_t *tau, size_t tau_len, const
 			fx_ctx_req(&req, NASMAC__CRM_RR, rr, rr_len);
 		else
 			fx_ctx_req(&req, NASMAC__CRM_TAU, tau, tau_len);
-		n = check(nasmac__gtp_enc_ctx_req(&req, buf, sizeof(buf)), "Context Request");
+		n = gtp_out(pc, &amf, &mme, buf,
+			    check(nasmac__gtp_enc_ctx_req(&req, buf, sizeof(buf)), "Context Request"));
 		if (n < 0)
 			goto out_close;
-		nasmac__pcap_write(pc, &amf, &mme, buf, (size_t)n);
 		fx_ctx_rsp(&rsp, NASMAC__CAUSE_ACCEPTED, fig3);
 		if (fig3) {
 			/* As the MME sends FIG. 3 with K_AMF (step 305): no MM Context, the rest
@@ -77,26 +88,26 @@ static int write_gtp(const char *path, const uint8_t *tau, size_t tau_len, const
 			rsp.has_mm = 0;
 			rsp.has_sec = 1;
 		}
-		n = check(nasmac__gtp_enc_ctx_rsp(&rsp, buf, sizeof(buf)), "Context Response");
+		n = gtp_out(pc, &mme, &amf, buf,
+			    check(nasmac__gtp_enc_ctx_rsp(&rsp, buf, sizeof(buf)), "Context Response"));
 		if (n < 0)
 			goto out_close;
-		nasmac__pcap_write(pc, &mme, &amf, buf, (size_t)n);
-		n = check(nasmac__gtp_enc_ctx_ack(&ack, buf, sizeof(buf)), "Context Acknowledge");
+		n = gtp_out(pc, &amf, &mme, buf,
+			    check(nasmac__gtp_enc_ctx_ack(&ack, buf, sizeof(buf)), "Context Acknowledge"));
 		if (n < 0)
 			goto out_close;
-		nasmac__pcap_write(pc, &amf, &mme, buf, (size_t)n);
 	}
 	for (size_t i = 0; i < sizeof(fx_reject_causes); i++) {
 		fx_ctx_rsp(&rsp, fx_reject_causes[i], 0);
-		n = check(nasmac__gtp_enc_ctx_rsp(&rsp, buf, sizeof(buf)), "Context Response");
+		n = gtp_out(pc, &mme, &amf, buf,
+			    check(nasmac__gtp_enc_ctx_rsp(&rsp, buf, sizeof(buf)), "Context Response"));
 		if (n < 0)
 			goto out_close;
-		nasmac__pcap_write(pc, &mme, &amf, buf, (size_t)n);
 	}
-	n = check(nasmac__gtp_enc_echo_rsp(0x42, buf, sizeof(buf)), "Echo Response");
+	n = gtp_out(pc, &mme, &amf, buf,
+		    check(nasmac__gtp_enc_echo_rsp(0x42, buf, sizeof(buf)), "Echo Response"));
 	if (n < 0)
 		goto out_close;
-	nasmac__pcap_write(pc, &mme, &amf, buf, (size_t)n);
 	/* Not GTPv2-C (version 1 in the first octet): shown as data, not as a broken GTPv2-C. */
 	nasmac__pcap_write(pc, &amf, &mme, (const uint8_t *)"\x30\x01\x00\x00nasmac", 10);
 	n = 0;
@@ -113,12 +124,25 @@ static int nas_write(struct nasmac__pcap *f, const struct sockaddr_in *src,
 	return 0;
 }
 
+/* A 5GMM message as its encoder left it in plain (n octets, or the encoder's error), protected
+ * with security header type sht and SQN sqn, written from src to dst: 0, or the error. */
+static int nas_5g_out(struct nasmac__pcap *f, const struct sockaddr_in *src,
+		      const struct sockaddr_in *dst, uint8_t sht, uint8_t sqn, const uint8_t *plain,
+		      int n)
+{
+	uint8_t pdu[160];
+
+	if (n > 0)
+		n = nasmac__nas_5g_protect(sht, fx_mac, sqn, plain, (size_t)n, pdu, sizeof(pdu));
+	return n < 0 ? n : nas_write(f, src, dst, pdu, (size_t)n);
+}
+
 static int write_nas(const char *path, const uint8_t *tau, size_t tau_len, const uint8_t *rr,
 		     size_t rr_len, const uint8_t *tau_plain, size_t tau_plain_len)
 {
 	struct nasmac__rr r;
 	struct nasmac__smc s;
-	uint8_t plain[128], pdu[160];
+	uint8_t plain[128];
 	struct sockaddr_in ue = addr(0x7f000003, 50000), amf = addr(0x7f000001, 38412);
 	struct nasmac__pcap *f;
 	int n, rc;
@@ -140,23 +164,20 @@ static int write_nas(const char *path, const uint8_t *tau, size_t tau_len, const
 		rc = nas_write(f, &ue, &amf, rr, rr_len);
 	/* 5 Security Mode Command, header type 3 (new 5G context), SQN 0. */
 	fx_smc(&s);
-	n = check(nasmac__nas_enc_smc(&s, plain, sizeof(plain)), "Security Mode Command");
-	if (n > 0)
-		n = nasmac__nas_5g_protect(3, fx_mac, 0, plain, (size_t)n, pdu, sizeof(pdu));
 	if (!rc)
-		rc = n < 0 ? n : nas_write(f, &amf, &ue, pdu, (size_t)n);
+		rc = nas_5g_out(f, &amf, &ue, 3, 0, plain,
+				check(nasmac__nas_enc_smc(&s, plain, sizeof(plain)),
+				      "Security Mode Command"));
 	/* 6 Security Mode Complete, header type 4 (5G-EA0 "ciphering"), SQN 0. */
-	n = check(nasmac__nas_enc_smc_complete(plain, sizeof(plain)), "Security Mode Complete");
-	if (n > 0)
-		n = nasmac__nas_5g_protect(4, fx_mac, 0, plain, (size_t)n, pdu, sizeof(pdu));
 	if (!rc)
-		rc = n < 0 ? n : nas_write(f, &ue, &amf, pdu, (size_t)n);
+		rc = nas_5g_out(f, &ue, &amf, 4, 0, plain,
+				check(nasmac__nas_enc_smc_complete(plain, sizeof(plain)),
+				      "Security Mode Complete"));
 	/* 7 Registration Accept, header type 2, SQN 1. */
-	n = check(nasmac__nas_enc_reg_accept(plain, sizeof(plain)), "Registration Accept");
-	if (n > 0)
-		n = nasmac__nas_5g_protect(2, fx_mac, 1, plain, (size_t)n, pdu, sizeof(pdu));
 	if (!rc)
-		rc = n < 0 ? n : nas_write(f, &amf, &ue, pdu, (size_t)n);
+		rc = nas_5g_out(f, &amf, &ue, 2, 1, plain,
+				check(nasmac__nas_enc_reg_accept(plain, sizeof(plain)),
+				      "Registration Accept"));
 	/* 8.. Registration Reject (plain), one per 5GMM cause the AMF uses. */
 	for (size_t i = 0; i < sizeof(fx_5gmm_causes) && !rc; i++) {
 		n = check(nasmac__nas_enc_reg_reject(fx_5gmm_causes[i], plain, sizeof(plain)),
