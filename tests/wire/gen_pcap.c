@@ -46,14 +46,19 @@ static int check(int n, const char *what)
 	return n;
 }
 
-/* One GTPv2-C message as its encoder left it in buf (n octets, or the encoder's error), written
- * from src to dst: 0, or the error. */
-static int gtp_out(struct nasmac__pcap *pc, const struct sockaddr_in *src,
-		   const struct sockaddr_in *dst, const uint8_t *buf, int n)
+/* One record as its encoder left it in buf (n octets, or the encoder's error), written from src
+ * to dst by the daemons' writer w: nasmac__pcap_write (a GTPv2-C datagram), _write_nas (a NAS
+ * PDU; the dissector from its discriminator) or _write_link (a UE test link frame). 0, or the
+ * error. */
+typedef void (*pcap_writer)(struct nasmac__pcap *p, const struct sockaddr_in *src,
+			    const struct sockaddr_in *dst, const uint8_t *buf, size_t len);
+
+static int out(pcap_writer w, struct nasmac__pcap *f, const struct sockaddr_in *src,
+	       const struct sockaddr_in *dst, const uint8_t *buf, int n)
 {
 	if (n < 0)
 		return n;
-	nasmac__pcap_write(pc, src, dst, buf, (size_t)n);
+	w(f, src, dst, buf, (size_t)n);
 	return 0;
 }
 
@@ -77,7 +82,7 @@ static int write_gtp(const char *path, const uint8_t *tau, size_t tau_len, const
 			fx_ctx_req(&req, NASMAC__CRM_RR, rr, rr_len);
 		else
 			fx_ctx_req(&req, NASMAC__CRM_TAU, tau, tau_len);
-		n = gtp_out(pc, &amf, &mme, buf,
+		n = out(nasmac__pcap_write, pc, &amf, &mme, buf,
 			    check(nasmac__gtp_enc_ctx_req(&req, buf, sizeof(buf)), "Context Request"));
 		if (n < 0)
 			goto out_close;
@@ -88,23 +93,23 @@ static int write_gtp(const char *path, const uint8_t *tau, size_t tau_len, const
 			rsp.has_mm = 0;
 			rsp.has_sec = 1;
 		}
-		n = gtp_out(pc, &mme, &amf, buf,
+		n = out(nasmac__pcap_write, pc, &mme, &amf, buf,
 			    check(nasmac__gtp_enc_ctx_rsp(&rsp, buf, sizeof(buf)), "Context Response"));
 		if (n < 0)
 			goto out_close;
-		n = gtp_out(pc, &amf, &mme, buf,
+		n = out(nasmac__pcap_write, pc, &amf, &mme, buf,
 			    check(nasmac__gtp_enc_ctx_ack(&ack, buf, sizeof(buf)), "Context Acknowledge"));
 		if (n < 0)
 			goto out_close;
 	}
 	for (size_t i = 0; i < sizeof(fx_reject_causes); i++) {
 		fx_ctx_rsp(&rsp, fx_reject_causes[i], 0);
-		n = gtp_out(pc, &mme, &amf, buf,
+		n = out(nasmac__pcap_write, pc, &mme, &amf, buf,
 			    check(nasmac__gtp_enc_ctx_rsp(&rsp, buf, sizeof(buf)), "Context Response"));
 		if (n < 0)
 			goto out_close;
 	}
-	n = gtp_out(pc, &mme, &amf, buf,
+	n = out(nasmac__pcap_write, pc, &mme, &amf, buf,
 		    check(nasmac__gtp_enc_echo_rsp(0x42, buf, sizeof(buf)), "Echo Response"));
 	if (n < 0)
 		goto out_close;
@@ -114,14 +119,6 @@ static int write_gtp(const char *path, const uint8_t *tau, size_t tau_len, const
 out_close:
 	nasmac__pcap_close(pc);
 	return n < 0 ? n : 0;
-}
-
-/* One NAS PDU; the writer picks the dissector from the protocol discriminator. */
-static int nas_write(struct nasmac__pcap *f, const struct sockaddr_in *src,
-		     const struct sockaddr_in *dst, const uint8_t *pdu, size_t len)
-{
-	nasmac__pcap_write_nas(f, src, dst, pdu, len);
-	return 0;
 }
 
 /* A 5GMM message as its encoder left it in plain (n octets, or the encoder's error), protected
@@ -134,7 +131,7 @@ static int nas_5g_out(struct nasmac__pcap *f, const struct sockaddr_in *src,
 
 	if (n > 0)
 		n = nasmac__nas_5g_protect(sht, fx_mac, sqn, plain, (size_t)n, pdu, sizeof(pdu));
-	return n < 0 ? n : nas_write(f, src, dst, pdu, (size_t)n);
+	return out(nasmac__pcap_write_nas, f, src, dst, pdu, n);
 }
 
 static int write_nas(const char *path, const uint8_t *tau, size_t tau_len, const uint8_t *rr,
@@ -145,23 +142,21 @@ static int write_nas(const char *path, const uint8_t *tau, size_t tau_len, const
 	uint8_t plain[128];
 	struct sockaddr_in ue = addr(0x7f000003, 50000), amf = addr(0x7f000001, 38412);
 	struct nasmac__pcap *f;
-	int n, rc;
+	int rc;
 
 	rc = nasmac__pcap_open(path, &f);
 	if (rc)
 		return rc;
 	/* 1 plain TAU Request, 2 protected TAU Request (EPS). */
-	rc = nas_write(f, &ue, &amf, tau_plain, tau_plain_len);
-	if (!rc)
-		rc = nas_write(f, &ue, &amf, tau, tau_len);
+	nasmac__pcap_write_nas(f, &ue, &amf, tau_plain, tau_plain_len);
+	nasmac__pcap_write_nas(f, &ue, &amf, tau, tau_len);
 	/* 3 Registration Request with the EPS NAS message container (3GPP flow). */
 	fx_rr(&r, tau, tau_len);
-	n = check(nasmac__nas_enc_rr(&r, plain, sizeof(plain)), "Registration Request");
-	if (!rc)
-		rc = n < 0 ? n : nas_write(f, &ue, &amf, plain, (size_t)n);
+	rc = out(nasmac__pcap_write_nas, f, &ue, &amf, plain,
+		 check(nasmac__nas_enc_rr(&r, plain, sizeof(plain)), "Registration Request"));
 	/* 4 FIG. 3 protected Registration Request. */
 	if (!rc)
-		rc = nas_write(f, &ue, &amf, rr, rr_len);
+		nasmac__pcap_write_nas(f, &ue, &amf, rr, rr_len);
 	/* 5 Security Mode Command, header type 3 (new 5G context), SQN 0. */
 	fx_smc(&s);
 	if (!rc)
@@ -179,11 +174,10 @@ static int write_nas(const char *path, const uint8_t *tau, size_t tau_len, const
 				check(nasmac__nas_enc_reg_accept(plain, sizeof(plain)),
 				      "Registration Accept"));
 	/* 8.. Registration Reject (plain), one per 5GMM cause the AMF uses. */
-	for (size_t i = 0; i < sizeof(fx_5gmm_causes) && !rc; i++) {
-		n = check(nasmac__nas_enc_reg_reject(fx_5gmm_causes[i], plain, sizeof(plain)),
-			  "Registration Reject");
-		rc = n < 0 ? n : nas_write(f, &amf, &ue, plain, (size_t)n);
-	}
+	for (size_t i = 0; i < sizeof(fx_5gmm_causes) && !rc; i++)
+		rc = out(nasmac__pcap_write_nas, f, &amf, &ue, plain,
+			 check(nasmac__nas_enc_reg_reject(fx_5gmm_causes[i], plain, sizeof(plain)),
+			       "Registration Reject"));
 	nasmac__pcap_close(f);
 	return rc;
 }
@@ -195,7 +189,6 @@ static int link_write(struct nasmac__pcap *f, const struct sockaddr_in *src,
 {
 	struct nasmac__link_frame fr = { .ue_id = 7, .kind = kind, .info = info, .n_pdu = 1 };
 	uint8_t buf[NASMAC__LINK_MAX];
-	int n;
 
 	fr.pdu[0] = pdu0;
 	fr.pdu_len[0] = len0;
@@ -204,11 +197,8 @@ static int link_write(struct nasmac__pcap *f, const struct sockaddr_in *src,
 		fr.pdu_len[1] = len1;
 		fr.n_pdu = 2;
 	}
-	n = check(nasmac__link_encode(&fr, buf, sizeof(buf)), "link frame");
-	if (n < 0)
-		return n;
-	nasmac__pcap_write_link(f, src, dst, buf, (size_t)n);
-	return 0;
+	return out(nasmac__pcap_write_link, f, src, dst, buf,
+		   check(nasmac__link_encode(&fr, buf, sizeof(buf)), "link frame"));
 }
 
 static int write_link(const char *path, const uint8_t *tau, size_t tau_len, const uint8_t *rr,
