@@ -326,32 +326,34 @@ def add_child(g, nl, cname, cell, ab, route, ctype):
     """A black-box child: its boundary model becomes starts, ends and arcs of this graph."""
     conns = cell["connections"]
     inst = cname.lstrip("\\")
-    for key, m in ab["in2reg"].items():
+
+    def bit(key):
+        """The net on the child's pin "PORT:INDEX" in this module, or None (unconnected)."""
         port, idx = key.rsplit(":", 1)
         bits = conns.get(port)
         if bits is None or int(idx) >= len(bits) or not isinstance(bits[int(idx)], int):
+            return None
+        return bits[int(idx)]
+
+    for key, m in ab["in2reg"].items():
+        b = bit(key)
+        if b is None:
             continue
-        b = bits[int(idx)]
         # The child's figures already charge the route of its input net.
         g.ends.append((b, m[0], m[1], m[2], m[3], f"{inst}/{m[4]}", "child"))
     for key, m in ab["reg2out"].items():
-        port, idx = key.rsplit(":", 1)
-        bits = conns.get(port)
-        if bits is None or int(idx) >= len(bits) or not isinstance(bits[int(idx)], int):
+        b = bit(key)
+        if b is None:
             continue
-        g.add_start(bits[int(idx)], f"{inst}/{m[4]}", m[5], lv=m[0], mx=m[1], dl=m[2], cr=m[3])
+        g.add_start(b, f"{inst}/{m[4]}", m[5], lv=m[0], mx=m[1], dl=m[2], cr=m[3])
     for key, outs in ab["in2out"].items():
-        port, idx = key.rsplit(":", 1)
-        bits = conns.get(port)
-        if bits is None or int(idx) >= len(bits) or not isinstance(bits[int(idx)], int):
+        src = bit(key)
+        if src is None:
             continue
-        src = bits[int(idx)]
         for okey, m in outs.items():
-            oport, oidx = okey.rsplit(":", 1)
-            obits = conns.get(oport)
-            if obits is None or int(oidx) >= len(obits) or not isinstance(obits[int(oidx)], int):
-                continue
-            g.arcs.append(Arc(src, obits[int(oidx)], m[0], m[1], m[2], "abs", m[3]))
+            dst = bit(okey)
+            if dst is not None:
+                g.arcs.append(Arc(src, dst, m[0], m[1], m[2], "abs", m[3]))
 
 
 # --- Longest paths ----------------------------------------------------------------------------
