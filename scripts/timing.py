@@ -185,22 +185,6 @@ def build_graph(nl, cfg, children):
             return t_net
         return t_net
 
-    def sampled(ins, where, ctype):
-        """Every input of a clocked cell but its clock is a path end (named where.PIN)."""
-        for p, v in ins.items():
-            if p in CLOCK_PINS:
-                continue
-            for b in v:
-                if isinstance(b, int):
-                    g.ends.append((b, 0, 0, route(b, ctype, p), 0, f"{where}.{p}", ctype))
-
-    def through(ins, o, lv, mx, t_cell, ctype):
-        """Every input of a one-output combinational cell reaches its output o."""
-        for p, v in ins.items():
-            for b in v:
-                if isinstance(b, int) and isinstance(o, int):
-                    g.arcs.append(Arc(b, o, lv, mx, t_cell + route(b, ctype, p)))
-
     unknown = set()
     for cname, c in nl.cells.items():
         ctype = c["type"]
@@ -222,11 +206,17 @@ def build_graph(nl, cfg, children):
             continue
         if ctype.startswith("LUT") and ctype[3:].isdigit():
             (o,) = outs["O"]
-            through(ins, o, 1, 0, t_lut, ctype)
+            for p, v in ins.items():
+                for b in v:
+                    if isinstance(b, int) and isinstance(o, int):
+                        g.arcs.append(Arc(b, o, 1, 0, t_lut + route(b, ctype, p)))
             continue
         if ctype in MUXF_TYPES:
             (o,) = outs["O"]
-            through(ins, o, 0, 1, t_muxf, ctype)
+            for p, v in ins.items():
+                for b in v:
+                    if isinstance(b, int) and isinstance(o, int):
+                        g.arcs.append(Arc(b, o, 0, 1, t_muxf + route(b, ctype, p)))
             continue
         if ctype in CARRY_BITS:
             n = CARRY_BITS[ctype]
@@ -262,7 +252,12 @@ def build_graph(nl, cfg, children):
                     reg = "(reg of " + nl.name(d[0]) + ")"
                 else:
                     reg = short(reg)
-            sampled(ins, reg, ctype)
+            for p, v in ins.items():
+                if p in CLOCK_PINS:
+                    continue
+                for b in v:
+                    if isinstance(b, int):
+                        g.ends.append((b, 0, 0, route(b, ctype, p), 0, f"{reg}.{p}", ctype))
             for p, v in outs.items():
                 for b in v:
                     if isinstance(b, int):
@@ -273,7 +268,12 @@ def build_graph(nl, cfg, children):
             # the read address (a LUT level; 128/256-deep RAMs add their MUXF7/F8), and the
             # stored data is a start with the LUT RAM clock-to-out.
             extra_mx = {"128": 1, "256": 2, "512": 3}.get(re.sub(r"^RAM(\d+).*", r"\1", ctype), 0)
-            sampled(ins, cname, ctype)
+            for p, v in ins.items():
+                if p in CLOCK_PINS:
+                    continue
+                for b in v:
+                    if isinstance(b, int):
+                        g.ends.append((b, 0, 0, route(b, ctype, p), 0, f"{cname}.{p}", ctype))
             for op, ov in outs.items():
                 if op.startswith("DO") and len(op) == 3:
                     rd = ["ADDR" + op[2]]
@@ -302,7 +302,12 @@ def build_graph(nl, cfg, children):
                 or ctype.startswith("FIFO")):
             unknown.add(ctype)
         tco = cfg["t_bram_cko"] if ctype.startswith(("RAMB", "FIFO", "URAM")) else cfg["t_dsp_cko"]
-        sampled(ins, cname, ctype)
+        for p, v in ins.items():
+            if p in CLOCK_PINS:
+                continue
+            for b in v:
+                if isinstance(b, int):
+                    g.ends.append((b, 0, 0, route(b, ctype, p), 0, f"{cname}.{p}", ctype))
         for p, v in outs.items():
             for b in v:
                 if isinstance(b, int):
