@@ -1,6 +1,6 @@
 # tests/kernel: the whole kernel through the Verilator model (sim/sim.h) against the C reference.
 TEST_KERNEL_BIN := $(BIN)/test_kernel
-$(OBJ)/tests/kernel/test_kernel.o: CFLAGS += -Isim -Idriver/src -Itests -Ihost/common
+$(OBJ)/tests/kernel/test_kernel.o: CFLAGS += -Isim -Idriver/src -Ihost/common
 $(OBJ)/tests/kernel/test_kernel.o: $(SIM_LIBS)
 
 # The vectors' hex goes through the tree's one hex codec (host/common/hex.c).
@@ -14,8 +14,8 @@ $(TEST_KERNEL_BIN): $(OBJ)/tests/kernel/test_kernel.o $(OBJ)/host/common/hex.o $
 TEST_AXI_MEM_BIN := $(BIN)/test_axi_mem
 $(TEST_AXI_MEM_BIN): tests/kernel/test_axi_mem.cc $(SIM_LIBS)
 	$(call say,CXX)
-	$(Q)$(CXX) -std=c++17 -O1 -g -Wall -Wextra -Werror $(filter -fsanitize%,$(CFLAGS)) -Isim -Itests \
-		-o $@ $< $(SIM_BASE)/sim/axi_mem.o
+	$(Q)$(CXX) -std=c++17 -O1 -g -Wall -Wextra -Werror $(filter -fsanitize%,$(CFLAGS)) -Isim -o $@ $< \
+		$(SIM_BASE)/sim/axi_mem.o
 
 .PHONY: test-kernel
 TEST_TARGETS += test-kernel

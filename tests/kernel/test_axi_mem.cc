@@ -8,13 +8,24 @@
 #include <vector>
 
 #include "axi_mem.h"
-#include "check.h"
 
 using namespace nasmac_sim_axi;
 
 namespace {
 
 unsigned passed, failed;
+
+#define CHECK(cond, ...)                                                          \
+	do {                                                                      \
+		if (cond) {                                                       \
+			passed++;                                                 \
+		} else {                                                          \
+			failed++;                                                 \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);      \
+			fprintf(stderr, __VA_ARGS__);                             \
+			fputc('\n', stderr);                                      \
+		}                                                                 \
+	} while (0)
 
 constexpr uint32_t kBeat = 64;
 
