@@ -894,10 +894,13 @@ static int lm_foreach(struct nasmac__db *db, int (*cb)(void *, const struct nasm
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-static int lm_bump_restart(struct nasmac__db *db, uint32_t *out)
+static int lm_bump_restart(struct nasmac__db *db, const char *who, uint32_t *out)
 {
 	struct lm *l = db->priv;
-	MDB_val k = { 7, (void *)"restart" }, v;
+	/* "restart" (the store's one counter), or "restart:WHO" (one per MME). */
+	char key[16 + NASMAC__DB_WHO_MAX];
+	int kl = snprintf(key, sizeof(key), who && *who ? "restart:%s" : "restart", who);
+	MDB_val k = { (size_t)kl, key }, v;
 	uint32_t r = 0;
 	MDB_txn *txn;
 	int rc = mdb_txn_begin(l->env, NULL, 0, &txn);
