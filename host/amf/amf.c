@@ -490,7 +490,8 @@ static void on_ctx_rsp(struct amf *a, int peer, const struct nasmac__gtp_hdr *h,
 		return;
 	}
 	p = &a->procs[idx];
-	if (peer != p->mme) {
+	/* By address: one MME may serve several GUMMEIs (MMECs) at one address. */
+	if (!nasmac__same_peer(&a->mmes[peer].addr, &a->mmes[p->mme].addr)) {
 		/* Another MME of the pool answering a request that went elsewhere. */
 		a->c.gtp_wrong_peer++;
 		nasmac__log_rl(&a->rl_n26, NASMAC__LOG_WARN,
