@@ -230,6 +230,11 @@ int nasmac__udp_open_group(uv_loop_t *loop, struct nasmac__udp *u, const struct 
  * to the workers, so every process reopens its log) and once at "exit". */
 int nasmac__workers_run(unsigned int n, int *worker, void (*report)(void *arg, const char *why),
 			void *arg);
+/* In a worker, once its socket is bound: waits until every worker's is (0), or -ETIMEDOUT. The
+ * group of sockets is complete before any worker says it serves, so the sequence-number
+ * steering never changes under a transaction (a request on one worker, its Acknowledge on a
+ * worker bound later). Without workers: 0 at once. */
+int nasmac__workers_barrier(void);
 /* The workers' counters: a MAP_SHARED region made before the fork, one slot per worker, each
  * worker the only writer of its slot. Words are stored and loaded whole (relaxed atomics), so a
  * reader in another process never sees a torn value. NULL when mmap fails. */

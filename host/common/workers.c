@@ -33,6 +33,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <systemd/sd-daemon.h>
@@ -43,7 +44,8 @@
 
 /* In a worker: the parent and the count of workers serving (shared), for nasmac__notify. */
 static pid_t parent_pid;
-static uint32_t *ready_count;
+static uint32_t *ready_count; /* [0]: workers serving, [1]: workers with their socket bound */
+static unsigned int n_workers;
 
 static const char *why_exit(int st, char *buf, size_t len)
 {
@@ -87,9 +89,10 @@ int nasmac__workers_run(unsigned int n, int *worker, void (*report)(void *arg, c
 	*worker = -1;
 	if (n < 2 || n > MAX_WORKERS)
 		return -EINVAL;
-	ready_count = nasmac__shared_alloc(sizeof(*ready_count));
+	ready_count = nasmac__shared_alloc(2 * sizeof(*ready_count));
 	if (!ready_count)
 		return -ENOMEM;
+	n_workers = n;
 	sigemptyset(&set);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaddset(&set, sigs[i]);
@@ -186,9 +189,26 @@ int nasmac__workers_run(unsigned int n, int *worker, void (*report)(void *arg, c
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	/* Every worker published its last counters before it exited. */
 	report(arg, "exit");
-	nasmac__shared_free(ready_count, sizeof(*ready_count));
+	nasmac__shared_free(ready_count, 2 * sizeof(*ready_count));
 	ready_count = NULL;
 	return failed ? 1 : 0;
+}
+
+int nasmac__workers_barrier(void)
+{
+	struct timespec nap = { 0, 1000000 };
+
+	if (!parent_pid)
+		return 0;
+	__atomic_add_fetch(&ready_count[1], 1, __ATOMIC_RELEASE);
+	/* The others bind within milliseconds (the store is open, the index loaded); 20 s is a
+	 * worker that is stuck, not slow. */
+	for (int i = 0; i < 20000; i++) {
+		if (__atomic_load_n(&ready_count[1], __ATOMIC_ACQUIRE) >= n_workers)
+			return 0;
+		nanosleep(&nap, NULL);
+	}
+	return -ETIMEDOUT;
 }
 
 /* systemd's Type=notify (libsystemd's sd_notify: a no-op when not started by systemd). With

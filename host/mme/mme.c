@@ -1305,7 +1305,7 @@ int nasmac__mme_main(int argc, char **argv)
 	};
 	const char *listen = NULL, *backend = "cpu", *db = NULL, *pcap = NULL;
 	const char *store = NASMAC__STORE_DEFAULT, *metrics = NULL;
-	int metrics_failed = 0;
+	int start_failed = 0;
 	/* The commit path below answers a batch only after the next commit or flush returned. */
 	struct nasmac__db_opts dbo = { .sync = NASMAC__DB_SYNC_FULL, .pipelined = 1 };
 	struct nasmac__db_import_stats imp = { 0 };
@@ -1433,14 +1433,24 @@ int nasmac__mme_main(int argc, char **argv)
 
 		workers = cores < 1 ? 1u : cores > 256 ? 256u : (uint32_t)cores;
 	}
-	if (workers > 1 && !m->db->durable) {
-		if (workers_given) {
+	/* Two things only one process can have: a memory: store, a capture file. */
+	if (workers > 1 && (!m->db->durable || pcap)) {
+		if (workers_given && !m->db->durable) {
 			nasmac__log(NASMAC__LOG_ERR, "--workers %u needs a store the workers share "
 						     "(lmdb:DIR or redis://), not %s", workers, store);
 			goto out_close_db;
 		}
-		nasmac__log(NASMAC__LOG_WARN, "store %s is one process's: 1 worker, not one per "
-					      "core (%u)", store, workers);
+		if (workers_given) {
+			nasmac__log(NASMAC__LOG_ERR, "--workers %u with --pcap: one capture file "
+						     "cannot take %u writers; run one", workers, workers);
+			goto out_close_db;
+		}
+		if (!m->db->durable)
+			nasmac__log(NASMAC__LOG_WARN, "store %s is one process's: 1 worker, not one "
+						      "per core (%u)", store, workers);
+		else
+			nasmac__log(NASMAC__LOG_WARN, "--pcap is one process's: 1 worker, not one "
+						      "per core (%u)", workers);
 		workers = 1;
 	}
 	m->n_workers = workers;
@@ -1578,9 +1588,14 @@ int nasmac__mme_main(int argc, char **argv)
 
 		/* An operator who asked for metrics gets none silently: refuse to run. */
 		if (nasmac__metrics_serve(&m->loop, metrics, &sp, &m->metrics)) {
-			metrics_failed = 1;
+			start_failed = 1;
 			uv_stop(&m->loop);
 		}
+	}
+	if (nasmac__workers_barrier()) {
+		nasmac__log(NASMAC__LOG_ERR, "workers: the other workers did not bind the port");
+		start_failed = 1;
+		uv_stop(&m->loop);
 	}
 	nasmac__daemon_init(&m->d, &m->loop, report, m);
 	nasmac__log(NASMAC__LOG_INFO,
@@ -1599,7 +1614,7 @@ int nasmac__mme_main(int argc, char **argv)
 		uv_run(&m->loop, UV_RUN_ONCE);
 	nasmac__udp_flush(&m->udp);
 	report(m, "exit");
-	ret = metrics_failed;
+	ret = start_failed;
 
 	nasmac__daemon_close(&m->d);
 	uv_close((uv_handle_t *)&m->tick, NULL);
