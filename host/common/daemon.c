@@ -1,5 +1,5 @@
 /*
- * The scaffolding every nasmacd role shares around its own loop: signals through uv_signal
+ * The scaffolding every nasmacd role (mme, amf, echo) shares around its own loop: signals through uv_signal
  * (so a handler runs on the loop, between two requests, never inside one), the systemd
  * notifications around the run, the drain after the stop and the closing of the handles.
  *
