@@ -1,7 +1,7 @@
 /*
- * The scaffolding every nasmacd role (mme, amf, echo) shares around its own loop: signals through uv_signal
- * (so a handler runs on the loop, between two requests, never inside one), the systemd
- * notifications around the run, the drain after the stop and the closing of the handles.
+ * The scaffolding every nasmacd role (mme, amf, echo) shares around its own loop: signals
+ * through uv_signal (so a handler runs on the loop, between two requests, never inside one), the
+ * systemd notifications around the run, the drain after the stop and the closing of the handles.
  *
  *   SIGTERM, SIGINT  stop: the loop ends, what arrived before the signal is still handled
  *                    (nasmac__daemon_run's second pass), then the role prints its counters
