@@ -908,6 +908,13 @@ static int lm_bump_restart(struct nasmac__db *db, const char *who, uint32_t *out
 	if (rc)
 		return mdb_err("restart counter", db->where, rc);
 	rc = mdb_get(txn, l->meta, &k, &v);
+	if (rc == MDB_NOTFOUND && who && *who) {
+		/* An MME's first counter goes on from the store's one, which a store written
+		 * before there was one per MME holds: a peer must see the restart as a new value. */
+		MDB_val legacy = { 7, (void *)"restart" };
+
+		rc = mdb_get(txn, l->meta, &legacy, &v);
+	}
 	if (!rc && v.mv_size == sizeof(r))
 		memcpy(&r, v.mv_data, sizeof(r));
 	else if (rc && rc != MDB_NOTFOUND)

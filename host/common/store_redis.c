@@ -649,8 +649,15 @@ static int rd_bump_restart(struct nasmac__db *db, const char *who, uint32_t *out
 
 	if (rc)
 		return rc;
-	/* nasmac:restart, or nasmac:restart:WHO (one per MME of the pool). */
-	rep = who && *who ? redisCommand(k->c, "INCR " PREFIX "restart:%s", who)
+	/* nasmac:restart, or nasmac:restart:WHO (one per MME of the pool), whose first value goes
+	 * on from nasmac:restart (what a store written before there was one per MME holds: a
+	 * peer must see the restart as a new value). Once per start: EVAL, not a loaded script. */
+	rep = who && *who ? redisCommand(k->c,
+					 "EVAL %s 2 " PREFIX "restart:%s " PREFIX "restart",
+					 "local v = redis.call('GET', KEYS[1]) or "
+					 "redis.call('GET', KEYS[2]) or 0 "
+					 "v = tonumber(v) + 1 redis.call('SET', KEYS[1], v) return v",
+					 who)
 			  : redisCommand(k->c, "INCR " PREFIX "restart");
 	if (!rep) {
 		conn_drop(r, k, k->c->errstr, 0);
