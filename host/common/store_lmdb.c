@@ -1,7 +1,7 @@
 /* "lmdb:DIR": the store on LMDB (liblmdb, Debian liblmdb-dev). Four named databases in one
  * environment: "ue" (GUTI -> the record of store_db.c), "id" (UE id, 8 octets big-endian ->
  * GUTI), "log" (COUNT advances not yet folded into "ue", below) and "meta" ("version",
- * "restart", "logseq"). Copy-on-write B+trees with a two-meta-page commit:
+ * "restart" and "restart:<MME>" per MME sharing the store, "logseq"). Copy-on-write B+trees with a two-meta-page commit:
  * a commit is all or nothing, whatever kills the process, and readers in other processes see
  * only committed states. Without MDB_WRITEMAP a commit writes its pages with pwrite(): once
  * mdb_txn_commit() returned they are in the page cache, so a kill -9 of the process right
