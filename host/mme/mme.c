@@ -1468,7 +1468,7 @@ int nasmac__mme_main(int argc, char **argv)
 		m->db = NULL;
 		rc = nasmac__workers_run(workers, &worker, report_sums, m);
 		if (worker < 0) {
-			ret = rc;
+			ret = rc ? 1 : 0; /* a worker failed, or no worker could be started */
 			goto out_free_share;
 		}
 		m->worker = worker;
