@@ -1598,14 +1598,27 @@ int nasmac__mme_main(int argc, char **argv)
 		uv_stop(&m->loop);
 	}
 	nasmac__daemon_init(&m->d, &m->loop, report, m);
+	/* Which GUTIs this MME answers for: "any", or its GUMMEIs. */
+	snprintf(why, sizeof(why), "any");
+	for (uint32_t i = 0, used = 0; i < m->n_gummei && used + NASMAC__GUMMEI_TEXT < sizeof(why);
+	     i++) {
+		int k = nasmac__gummei_format(&m->gummei[i], why + used + (i ? 1 : 0),
+					      sizeof(why) - used - 1);
+
+		if (k < 0)
+			break;
+		if (i)
+			why[used] = ',';
+		used += (uint32_t)k + (i ? 1u : 0u);
+	}
 	nasmac__log(NASMAC__LOG_INFO,
 		    "serving N26 on %s, backend %s, %u UEs loaded%s, store %s (sync %s), restart "
-		    "counter %u",
+		    "counter %u, GUMMEI %s",
 		    listen, backend, m->store.n, m->kamf_by_mme_all ? ", K_AMF derived by the MME" : "",
 		    store,
 		    m->db->remote ? "as the URI says" :
 		    m->db->durable ? nasmac__db_sync_name(dbo.sync) : "none",
-		    m->restart);
+		    m->restart, why);
 	nasmac__daemon_run(&m->d);
 	/* Commits under way or waiting end with their answers sent, before the socket closes. */
 	while (m->looking)
