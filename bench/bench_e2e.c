@@ -399,8 +399,8 @@ static void redis_rates(struct target *t)
 	FILE *f;
 
 	kill(t->pid, SIGUSR1);
-	/* With --workers the parent forwards the signal: one line per worker, summed. */
-	if (nasmac__wait_log(t->log, "(SIGUSR1): commits", t->workers, t->pid, 60000) ||
+	/* With --workers the parent prints one line, summed over the workers. */
+	if (nasmac__wait_log(t->log, "(SIGUSR1): commits", 1, t->pid, 60000) ||
 	    !(f = fopen(t->log, "r")))
 		return;
 	while (fgets(line, sizeof(line), f)) {
@@ -479,12 +479,13 @@ static int start(struct target *t, const char *nasmacd, const char *db)
 			argv[13] = (char *)t->sync;
 			argv[14] = NULL;
 		}
-		if (t->workers > 1) {
+		/* Always said: nasmacd mme's default is one worker per online core. */
+		{
 			int k = 12;
 
 			while (argv[k])
 				k++;
-			snprintf(workers, sizeof(workers), "%u", t->workers);
+			snprintf(workers, sizeof(workers), "%u", t->workers > 1 ? t->workers : 1);
 			argv[k] = "--workers";
 			argv[k + 1] = workers;
 			argv[k + 2] = NULL;

@@ -7,7 +7,7 @@ HOST_COMMON_SRCS := host/common/log.c host/common/count.c host/common/hex.c host
 	host/common/store_redis.c
 HOST_COMMON_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(HOST_COMMON_SRCS))
 NASMACD_SRCS := host/nasmacd.c host/mme/mme.c host/amf/amf.c host/common/echo.c host/common/config.c \
-	host/common/metrics.c host/common/workers.c
+	host/common/metrics.c host/common/workers.c host/common/daemon.c
 NASMACD_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(NASMACD_SRCS))
 HOST_TOOL_SRCS := host/ue/ue.c host/ue/load.c host/ue/run.c bench/bench_e2e.c
 HOST_TOOL_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(HOST_TOOL_SRCS))

@@ -16,7 +16,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,7 +127,7 @@ struct amf {
 	struct nasmac__pcap *pcap;
 	struct counters c;
 	struct nasmac__ratelimit rl_malformed, rl_reject, rl_n26, rl_gummei;
-	uv_signal_t sig_int, sig_term, sig_usr1, sig_hup;
+	struct nasmac__daemon d;
 	struct nasmac__metrics *metrics;
 	struct nasmac__hist latency;
 	int kamf_check; /* log a check value of each registered UE's K_AMF (tests) */
@@ -493,7 +492,8 @@ static void on_ctx_rsp(struct amf *a, int peer, const struct nasmac__gtp_hdr *h,
 		return;
 	}
 	p = &a->procs[idx];
-	if (peer != p->mme) {
+	/* By address: one MME may serve several GUMMEIs (MMECs) at one address. */
+	if (!nasmac__same_peer(&a->mmes[peer].addr, &a->mmes[p->mme].addr)) {
 		/* Another MME of the pool answering a request that went elsewhere. */
 		a->c.gtp_wrong_peer++;
 		nasmac__log_rl(&a->rl_n26, NASMAC__LOG_WARN,
@@ -828,31 +828,15 @@ static void fetch_counters(void *arg)
 	a->c.fallbacks = st.fallbacks;
 }
 
-static void print_counters(struct amf *a, const char *why)
+static void print_counters(void *arg, const char *why)
 {
+	struct amf *a = arg;
 	char line[1536];
 
 	fetch_counters(a);
 	nasmac__counters_fmt(line, sizeof(line), &a->c, counter_tbl,
 			     sizeof(counter_tbl) / sizeof(counter_tbl[0]));
 	nasmac__log(NASMAC__LOG_INFO, "counters (%s): %s", why, line);
-}
-
-static void on_signal(uv_signal_t *s, int signum)
-{
-	struct amf *a = s->data;
-
-	if (signum == SIGUSR1) {
-		print_counters(a, "SIGUSR1");
-		return;
-	}
-	if (signum == SIGHUP) {
-		nasmac__log_hup();
-		print_counters(a, "SIGHUP");
-		return;
-	}
-	nasmac__log(NASMAC__LOG_INFO, "signal %d: stopping", signum);
-	uv_stop(&a->loop);
 }
 
 /* The --mme values: one ADDR:PORT for every UE, or up to MAX_MMES GUMMEI=ADDR:PORT; never both
@@ -1076,15 +1060,7 @@ int nasmac__amf_main(int argc, char **argv)
 			uv_stop(&a->loop);
 		}
 	}
-	uv_signal_init(&a->loop, &a->sig_int);
-	uv_signal_init(&a->loop, &a->sig_term);
-	uv_signal_init(&a->loop, &a->sig_usr1);
-	uv_signal_init(&a->loop, &a->sig_hup);
-	a->sig_int.data = a->sig_term.data = a->sig_usr1.data = a->sig_hup.data = a;
-	uv_signal_start(&a->sig_int, on_signal, SIGINT);
-	uv_signal_start(&a->sig_term, on_signal, SIGTERM);
-	uv_signal_start(&a->sig_usr1, on_signal, SIGUSR1);
-	uv_signal_start(&a->sig_hup, on_signal, SIGHUP);
+	nasmac__daemon_init(&a->d, &a->loop, print_counters, a);
 	{
 		char line[64];
 
@@ -1092,21 +1068,14 @@ int nasmac__amf_main(int argc, char **argv)
 		nasmac__log(NASMAC__LOG_INFO, "UE test link on %s, %s, backend %s", listen, line,
 			    backend);
 	}
-	nasmac__notify("READY=1");
-	uv_run(&a->loop, UV_RUN_DEFAULT);
-	nasmac__notify("STOPPING=1");
-	/* What arrived before the stop signal is still handled, so the exit counters cover it. */
-	uv_run(&a->loop, UV_RUN_NOWAIT);
+	nasmac__daemon_run(&a->d);
 	print_counters(a, "exit");
 	for (uint32_t i = 0; a->by_gummei && i < a->n_mmes; i++)
 		nasmac__log(NASMAC__LOG_INFO, "pool (exit): MME %s: %llu Context Requests",
 			    a->mmes[i].name, (unsigned long long)a->mmes[i].requests);
 	ret = metrics_failed;
 
-	uv_close((uv_handle_t *)&a->sig_int, NULL);
-	uv_close((uv_handle_t *)&a->sig_term, NULL);
-	uv_close((uv_handle_t *)&a->sig_usr1, NULL);
-	uv_close((uv_handle_t *)&a->sig_hup, NULL);
+	nasmac__daemon_close(&a->d);
 	uv_close((uv_handle_t *)&a->tick, NULL);
 	nasmac__metrics_stop(a->metrics);
 	nasmac__udp_close(&a->n26);
@@ -1115,8 +1084,7 @@ out_close_link:
 out_close_vq:
 	nasmac__vq_close(&a->vq);
 out_close_loop:
-	uv_run(&a->loop, UV_RUN_DEFAULT);
-	uv_loop_close(&a->loop);
+	nasmac__daemon_end_loop(&a->loop);
 	if (a->pcap)
 		nasmac__pcap_close(a->pcap);
 out_free_procs:

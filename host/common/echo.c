@@ -1,7 +1,6 @@
 /* `nasmacd echo`: sends every datagram back where it came from, through the same batched UDP
  * (recvmmsg in, sendmmsg out) as the MME, so `nasmac bench e2e` can show the ceiling that the
  * socket path alone allows on this machine. */
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,17 +12,20 @@ static void on_echo(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 	(void)nasmac__udp_send(u, buf, len, from);
 }
 
-static void on_signal(uv_signal_t *s, int signum)
+static void report(void *arg, const char *why)
 {
-	(void)signum;
-	uv_stop(s->loop);
+	const struct nasmac__udp *u = arg;
+
+	nasmac__log(NASMAC__LOG_INFO, "counters (%s): rx=%llu tx=%llu tx_dropped=%llu", why,
+		    (unsigned long long)u->rx, (unsigned long long)u->tx,
+		    (unsigned long long)u->tx_dropped);
 }
 
 int nasmac__echo_main(int argc, char **argv)
 {
 	struct sockaddr_in addr;
 	struct nasmac__udp u;
-	uv_signal_t sig_int, sig_term;
+	struct nasmac__daemon d;
 	uv_loop_t loop;
 	int rc;
 
@@ -42,19 +44,12 @@ int nasmac__echo_main(int argc, char **argv)
 		nasmac__log(NASMAC__LOG_ERR, "cannot listen on %s: %s", argv[2], uv_strerror(rc));
 		return 1;
 	}
-	uv_signal_init(&loop, &sig_int);
-	uv_signal_start(&sig_int, on_signal, SIGINT);
-	uv_signal_init(&loop, &sig_term);
-	uv_signal_start(&sig_term, on_signal, SIGTERM);
+	nasmac__daemon_init(&d, &loop, report, &u);
 	nasmac__log(NASMAC__LOG_INFO, "echoing on %s", argv[2]);
-	uv_run(&loop, UV_RUN_DEFAULT);
-	nasmac__log(NASMAC__LOG_INFO, "stopping: rx=%llu tx=%llu tx_dropped=%llu",
-		    (unsigned long long)u.rx, (unsigned long long)u.tx,
-		    (unsigned long long)u.tx_dropped);
+	nasmac__daemon_run(&d);
+	report(&u, "exit");
 	nasmac__udp_close(&u);
-	uv_close((uv_handle_t *)&sig_int, NULL);
-	uv_close((uv_handle_t *)&sig_term, NULL);
-	uv_run(&loop, UV_RUN_DEFAULT);
-	uv_loop_close(&loop);
+	nasmac__daemon_close(&d);
+	nasmac__daemon_end_loop(&loop);
 	return 0;
 }

@@ -222,10 +222,26 @@ int nasmac__free_port(void);
 /* One of `group` sockets on one port (SO_REUSEPORT), steered by GTP sequence number. */
 int nasmac__udp_open_group(uv_loop_t *loop, struct nasmac__udp *u, const struct sockaddr_in *addr,
 			   nasmac__udp_cb cb, void *data, unsigned int group);
-/* --workers (workers.c): forks n >= 2 workers. In a worker: returns 0 with *worker = its index.
- * In the parent: supervises until they are all gone and returns the exit status (0, or 1 when
- * a worker failed), *worker = -1. */
-int nasmac__workers_run(unsigned int n, int *worker);
+/* --workers (workers.c): forks n >= 2 workers. In a worker: returns 0 with *worker = its index
+ * (the worker dies with the parent: a kill -9 of the service kills all of it). In the parent:
+ * supervises until they are all gone and returns the exit status (0, or 1 when a worker
+ * failed), *worker = -1. The parent is the one process that speaks for all: report(arg, why)
+ * prints the sums of the workers' shared counters on SIGUSR1 and SIGHUP (which it also forwards
+ * to the workers, so every process reopens its log) and once at "exit". */
+int nasmac__workers_run(unsigned int n, int *worker, void (*report)(void *arg, const char *why),
+			void *arg);
+/* In a worker, once its socket is bound: waits until every worker's is (0), or -ETIMEDOUT. The
+ * group of sockets is complete before any worker says it serves, so the sequence-number
+ * steering never changes under a transaction (a request on one worker, its Acknowledge on a
+ * worker bound later). Without workers: 0 at once. */
+int nasmac__workers_barrier(void);
+/* The workers' counters: a MAP_SHARED region made before the fork, one slot per worker, each
+ * worker the only writer of its slot. Words are stored and loaded whole (relaxed atomics), so a
+ * reader in another process never sees a torn value. NULL when mmap fails. */
+void *nasmac__shared_alloc(size_t len);
+void nasmac__shared_free(void *p, size_t len);
+/* Copies `words` uint64_t from src into the shared slot dst. */
+void nasmac__shared_publish(void *dst, const void *src, size_t words);
 int nasmac__reuseport_steer(int fd, unsigned int n);
 /* sd_notify(3) state to systemd ("READY=1", "STOPPING=1", "RELOADING=1"). */
 void nasmac__notify(const char *state);
@@ -340,12 +356,21 @@ void nasmac__metrics_refresh(struct nasmac__metrics *ms, void (*fn)(void *), voi
 void nasmac__metrics_stop(struct nasmac__metrics *ms);
 
 /* A role's counters written once: the name in its log line, the Prometheus name and help, and
- * where the uint64_t lives (offsetof into the role's state). */
+ * where the uint64_t lives (offsetof into the role's state). gauge: 0 a counter, else a gauge;
+ * over worker processes counters and NASMAC__GAUGE_SUM gauges add up, a NASMAC__GAUGE_SAME
+ * gauge (the restart counter, the UEs every worker indexes) is the same in each: the largest. */
+enum { NASMAC__COUNTER = 0, NASMAC__GAUGE_SUM = 1, NASMAC__GAUGE_SAME = 2 };
 struct nasmac__counter {
 	const char *name, *metric, *help;
 	size_t off;
 	int gauge;
 };
+/* Combines the table's fields of n shared slots (slot_size apart) into dst (same layout). */
+void nasmac__counters_sum(void *dst, const void *slots, size_t slot_size, unsigned int n,
+			  const struct nasmac__counter *tbl, size_t tn);
+/* Adds up `words` uint64_t at offset off of n shared slots into dst (a histogram). */
+void nasmac__shared_sum(uint64_t *dst, const void *slots, size_t slot_size, unsigned int n,
+			size_t off, size_t words);
 /* "name=value name=value ..." into buf (truncated to len); returns its length. */
 size_t nasmac__counters_fmt(char *buf, size_t len, const void *base,
 			    const struct nasmac__counter *tbl, size_t n);
@@ -364,6 +389,25 @@ struct nasmac__metrics_spec {
 /* start + table + histogram + hook, with the log lines; the caller refuses to run on error. */
 int nasmac__metrics_serve(uv_loop_t *loop, const char *addr, const struct nasmac__metrics_spec *sp,
 			  struct nasmac__metrics **out);
+
+/* The scaffolding of a role's main() (daemon.c): SIGTERM/SIGINT stop the loop, SIGHUP reopens
+ * the log and calls report(arg, "SIGHUP"), SIGUSR1 calls report(arg, "SIGUSR1"). */
+#define NASMAC__DAEMON_SIGS 4
+struct nasmac__daemon {
+	uv_signal_t sig[NASMAC__DAEMON_SIGS]; /* INT, TERM, USR1, HUP */
+	uv_loop_t *loop;
+	void (*report)(void *arg, const char *why);
+	void *arg;
+	int stop_signal; /* the signal that stopped the loop, 0 before */
+};
+void nasmac__daemon_init(struct nasmac__daemon *d, uv_loop_t *loop,
+			 void (*report)(void *arg, const char *why), void *arg);
+/* READY=1, the loop until a stop signal, STOPPING=1, one more pass for what already arrived. */
+void nasmac__daemon_run(struct nasmac__daemon *d);
+/* Closes the signal handles (their close callbacks run in nasmac__daemon_end_loop). */
+void nasmac__daemon_close(struct nasmac__daemon *d);
+/* Runs the close callbacks of every handle closed so far and closes the loop. */
+void nasmac__daemon_end_loop(uv_loop_t *loop);
 
 /* The role entry points of nasmacd. */
 /* nasmacd ROLE -c FILE: argv (argv[0] = the role) with the file's options first and the

@@ -329,3 +329,36 @@ int nasmac__metrics_serve(uv_loop_t *loop, const char *addr, const struct nasmac
 	nasmac__log(NASMAC__LOG_INFO, "metrics on http://%s/metrics", addr);
 	return 0;
 }
+
+void nasmac__counters_sum(void *dst, const void *slots, size_t slot_size, unsigned int n,
+			  const struct nasmac__counter *tbl, size_t tn)
+{
+	for (size_t i = 0; i < tn; i++) {
+		uint64_t v = 0;
+
+		for (unsigned int w = 0; w < n; w++) {
+			const uint64_t *p = (const uint64_t *)((const char *)slots + w * slot_size +
+							       tbl[i].off);
+			uint64_t x = __atomic_load_n(p, __ATOMIC_RELAXED);
+
+			if (tbl[i].gauge == NASMAC__GAUGE_SAME)
+				v = x > v ? x : v;
+			else
+				v += x;
+		}
+		*(uint64_t *)((char *)dst + tbl[i].off) = v;
+	}
+}
+
+void nasmac__shared_sum(uint64_t *dst, const void *slots, size_t slot_size, unsigned int n,
+			size_t off, size_t words)
+{
+	for (size_t k = 0; k < words; k++) {
+		uint64_t v = 0;
+
+		for (unsigned int w = 0; w < n; w++)
+			v += __atomic_load_n((const uint64_t *)((const char *)slots + w * slot_size +
+								off) + k, __ATOMIC_RELAXED);
+		dst[k] = v;
+	}
+}

@@ -23,7 +23,9 @@
 #ifndef NASMAC_STORE_H
 #define NASMAC_STORE_H
 
+#include <errno.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "host.h"
 
@@ -89,8 +91,10 @@ struct nasmac__db_ops {
 	/* Every UE, in no particular order; cb returning nonzero stops with that value. */
 	int (*foreach)(struct nasmac__db *db, int (*cb)(void *arg, const struct nasmac__ue *ue),
 		       void *arg);
-	/* Increments the restart counter, durably whatever the sync mode, and returns it. */
-	int (*bump_restart)(struct nasmac__db *db, uint32_t *out);
+	/* Increments the restart counter of the MME `who` (NULL or "": the store's one counter),
+	 * durably whatever the sync mode, and returns it. MMEs sharing a store (a pool) keep one
+	 * counter each: one MME's restart must not change the Recovery the others send. */
+	int (*bump_restart)(struct nasmac__db *db, const char *who, uint32_t *out);
 	uint64_t (*count)(struct nasmac__db *db);
 	void (*close)(struct nasmac__db *db);
 	/* Only with db->deferred: makes every advance() that returned durable (NULL otherwise). */
@@ -145,9 +149,12 @@ static inline int nasmac__db_foreach(struct nasmac__db *db,
 {
 	return db->ops->foreach(db, cb, arg);
 }
-static inline int nasmac__db_bump_restart(struct nasmac__db *db, uint32_t *out)
+#define NASMAC__DB_WHO_MAX 64 /* characters of `who`, at most */
+static inline int nasmac__db_bump_restart(struct nasmac__db *db, const char *who, uint32_t *out)
 {
-	return db->ops->bump_restart(db, out);
+	if (who && strlen(who) > NASMAC__DB_WHO_MAX)
+		return -EINVAL;
+	return db->ops->bump_restart(db, who, out);
 }
 static inline int nasmac__db_flush(struct nasmac__db *db)
 {

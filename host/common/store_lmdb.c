@@ -1,7 +1,7 @@
 /* "lmdb:DIR": the store on LMDB (liblmdb, Debian liblmdb-dev). Four named databases in one
  * environment: "ue" (GUTI -> the record of store_db.c), "id" (UE id, 8 octets big-endian ->
  * GUTI), "log" (COUNT advances not yet folded into "ue", below) and "meta" ("version",
- * "restart", "logseq"). Copy-on-write B+trees with a two-meta-page commit:
+ * "restart" and "restart:<MME>" per MME sharing the store, "logseq"). Copy-on-write B+trees with a two-meta-page commit:
  * a commit is all or nothing, whatever kills the process, and readers in other processes see
  * only committed states. Without MDB_WRITEMAP a commit writes its pages with pwrite(): once
  * mdb_txn_commit() returned they are in the page cache, so a kill -9 of the process right
@@ -894,10 +894,13 @@ static int lm_foreach(struct nasmac__db *db, int (*cb)(void *, const struct nasm
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-static int lm_bump_restart(struct nasmac__db *db, uint32_t *out)
+static int lm_bump_restart(struct nasmac__db *db, const char *who, uint32_t *out)
 {
 	struct lm *l = db->priv;
-	MDB_val k = { 7, (void *)"restart" }, v;
+	/* "restart" (the store's one counter), or "restart:WHO" (one per MME). */
+	char key[16 + NASMAC__DB_WHO_MAX];
+	int kl = snprintf(key, sizeof(key), who && *who ? "restart:%s" : "restart", who);
+	MDB_val k = { (size_t)kl, key }, v;
 	uint32_t r = 0;
 	MDB_txn *txn;
 	int rc = mdb_txn_begin(l->env, NULL, 0, &txn);
@@ -905,6 +908,13 @@ static int lm_bump_restart(struct nasmac__db *db, uint32_t *out)
 	if (rc)
 		return mdb_err("restart counter", db->where, rc);
 	rc = mdb_get(txn, l->meta, &k, &v);
+	if (rc == MDB_NOTFOUND && who && *who) {
+		/* An MME's first counter goes on from the store's one, which a store written
+		 * before there was one per MME holds: a peer must see the restart as a new value. */
+		MDB_val legacy = { 7, (void *)"restart" };
+
+		rc = mdb_get(txn, l->meta, &legacy, &v);
+	}
 	if (!rc && v.mv_size == sizeof(r))
 		memcpy(&r, v.mv_data, sizeof(r));
 	else if (rc && rc != MDB_NOTFOUND)

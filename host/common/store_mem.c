@@ -116,10 +116,11 @@ static int mem_foreach(struct nasmac__db *db, int (*cb)(void *, const struct nas
 	return 0;
 }
 
-static int mem_bump_restart(struct nasmac__db *db, uint32_t *out)
+static int mem_bump_restart(struct nasmac__db *db, const char *who, uint32_t *out)
 {
 	struct mem *m = db->priv;
 
+	(void)who; /* one MME per memory: store */
 	/* Nothing to remember it in: every start is the first. */
 	*out = ++m->restart;
 	return 0;

@@ -4,9 +4,10 @@
  *
  * Layout, per instance (database N, 0 by default): "nasmac:ue:<GUTI hex>" a hash with the record
  * of store_db.c ("r") and the uplink and downlink COUNTs ("ul", "dl": the record's copies are
- * not read, the fields are the truth); "nasmac:id:<UE id>" -> GUTI hex; "nasmac:restart". With
- * several instances a UE lives on instance FNV-1a(GUTI) mod R and its id key on FNV-1a(id) mod
- * R; the restart counter on the first. (Redis Cluster would need hiredis-cluster, which Debian
+ * not read, the fields are the truth); "nasmac:id:<UE id>" -> GUTI hex; "nasmac:restart:<MME>"
+ * per MME of the pool (its first --gummei, or its --listen address). With several instances a
+ * UE lives on instance FNV-1a(GUTI) mod R and its id key on FNV-1a(id) mod R; the restart
+ * counters on the first. (Redis Cluster would need hiredis-cluster, which Debian
  * does not ship.)
  *
  * The COUNT advance is a Lua script run atomically by the server (loaded once with SCRIPT LOAD,
@@ -639,7 +640,7 @@ static uint64_t rd_count(struct nasmac__db *db)
 	return rd_scan(db, NULL, NULL, &n) ? 0 : n;
 }
 
-static int rd_bump_restart(struct nasmac__db *db, uint32_t *out)
+static int rd_bump_restart(struct nasmac__db *db, const char *who, uint32_t *out)
 {
 	struct rd *r = db->priv;
 	redisReply *rep;
@@ -648,7 +649,16 @@ static int rd_bump_restart(struct nasmac__db *db, uint32_t *out)
 
 	if (rc)
 		return rc;
-	rep = redisCommand(k->c, "INCR " PREFIX "restart");
+	/* nasmac:restart, or nasmac:restart:WHO (one per MME of the pool), whose first value goes
+	 * on from nasmac:restart (what a store written before there was one per MME holds: a
+	 * peer must see the restart as a new value). Once per start: EVAL, not a loaded script. */
+	rep = who && *who ? redisCommand(k->c,
+					 "EVAL %s 2 " PREFIX "restart:%s " PREFIX "restart",
+					 "local v = redis.call('GET', KEYS[1]) or "
+					 "redis.call('GET', KEYS[2]) or 0 "
+					 "v = tonumber(v) + 1 redis.call('SET', KEYS[1], v) return v",
+					 who)
+			  : redisCommand(k->c, "INCR " PREFIX "restart");
 	if (!rep) {
 		conn_drop(r, k, k->c->errstr, 0);
 		return -EIO;

@@ -28,7 +28,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,14 +85,14 @@ struct counters {
 		busy_ue, not_upgraded, accepted, kamf_by_mme, retransmit, acks, acks_rejected,
 		acks_unknown, acks_spoofed, ack_timeouts, id_mismatch, echo, vnsi, echo_limited,
 		vnsi_limited, commits, committed, store_refused, store_fail, lookup_rounds,
-		lookups, lookup_fail;
+		lookups, lookup_fail, foreign_gummei;
 	/* Fetched when printed or scraped: the UDP layer's and libnasmac's. */
 	uint64_t tx, tx_dropped, macs, batches, run_errors, fallbacks;
 	uint64_t restart, ues, pending; /* gauges */
 };
 
 #define C(n, help) { #n, "mme_" #n "_total", help, offsetof(struct counters, n), 0 }
-#define G(n, metric, help) { #n, "mme_" metric, help, offsetof(struct counters, n), 1 }
+#define G(n, metric, kind, help) { #n, "mme_" metric, help, offsetof(struct counters, n), kind }
 /* Every MME counter once: the counters log line and the Prometheus metrics read this table. */
 static const struct nasmac__counter counter_tbl[] = {
 	C(rx, "GTPv2-C datagrams received on N26"),
@@ -125,9 +124,12 @@ static const struct nasmac__counter counter_tbl[] = {
 	C(batches, "libnasmac device batches"),
 	C(run_errors, "device runs that reported a bus error or bad arguments (recomputed on the CPU)"),
 	C(fallbacks, "MAC checks recomputed on the CPU after a failed device batch"),
-	G(restart, "restart_counter", "the restart counter of this start (sent in Echo Recovery)"),
-	G(ues, "ues", "UE contexts in the hot index"),
-	G(pending, "pending_checks", "Context Requests waiting for a MAC check or a commit"),
+	G(restart, "restart_counter", NASMAC__GAUGE_SAME,
+	  "the restart counter of this start (sent in Echo Recovery)"),
+	G(ues, "ues", NASMAC__GAUGE_SAME, "UE contexts in the hot index (of each worker)"),
+	G(pending, "pending_checks", NASMAC__GAUGE_SUM,
+	  "Context Requests waiting for a MAC check or a commit"),
+	C(foreign_gummei, "Context Requests refused: the GUTI names another MME than --gummei"),
 };
 /* The store's, on a log line of their own (store URI: ...) and in the metrics. */
 static const struct nasmac__counter store_tbl[] = {
@@ -141,6 +143,18 @@ static const struct nasmac__counter store_tbl[] = {
 };
 #undef C
 #undef G
+#define N_COUNTERS (sizeof(counter_tbl) / sizeof(counter_tbl[0]))
+#define N_STORE_COUNTERS (sizeof(store_tbl) / sizeof(store_tbl[0]))
+
+/* What a process of the MME publishes for the others (workers.c): its slot of the shared
+ * mapping, whole uint64_t words only. */
+struct share {
+	struct counters c;
+	struct nasmac__hist latency;
+};
+
+/* --gummei: at most this many (an MME serves a few MMECs of one or two MMEGIs). */
+#define MAX_GUMMEI 16
 
 struct mme {
 	uv_loop_t loop;
@@ -173,8 +187,19 @@ struct mme {
 	struct nasmac__pcap *pcap;
 	struct sockaddr_in self;
 	struct counters c;
-	struct nasmac__ratelimit rl_malformed, rl_reject, rl_overload, rl_ack;
-	uv_signal_t sig_int, sig_term, sig_usr1, sig_hup;
+	struct nasmac__ratelimit rl_malformed, rl_reject, rl_overload, rl_ack, rl_gummei;
+	struct nasmac__daemon d;
+	/* The counters of every process of this MME (one slot per worker; one slot without
+	 * --workers), this process's slot, and their sums as printed and scraped. */
+	struct share *share, *mine, sum;
+	size_t share_len;
+	unsigned int n_workers;
+	int worker;          /* this worker's index, -1: the only process */
+	uv_prepare_t publish; /* with workers: the slot is refreshed once per loop iteration */
+	char where[512];     /* the store, for the lines the supervisor prints */
+	/* --gummei: the MMEs whose GUTIs this one answers for (none: any, warned once). */
+	struct nasmac__gummei gummei[MAX_GUMMEI];
+	uint32_t n_gummei;
 	struct nasmac__metrics *metrics;
 	struct nasmac__hist latency;
 	int kamf_by_mme_all;
@@ -273,25 +298,82 @@ static void fetch_counters(void *arg)
 	m->c.pending = m->pend_used + m->waiting;
 }
 
-static void print_counters(struct mme *m, const char *why)
+/* This process's counters into its shared slot. */
+static void publish(struct mme *m)
+{
+	fetch_counters(m);
+	nasmac__shared_publish(&m->mine->c, &m->c, sizeof(m->c) / sizeof(uint64_t));
+	nasmac__shared_publish(&m->mine->latency, &m->latency,
+			       sizeof(m->latency) / sizeof(uint64_t));
+}
+
+static void on_publish(uv_prepare_t *h)
+{
+	publish(h->data);
+}
+
+/* The counters of every process of this MME, as one MME's. */
+static void sum_shares(struct mme *m)
+{
+	nasmac__counters_sum(&m->sum.c, m->share, sizeof(*m->share), m->n_workers, counter_tbl,
+			     N_COUNTERS);
+	nasmac__counters_sum(&m->sum.c, m->share, sizeof(*m->share), m->n_workers, store_tbl,
+			     N_STORE_COUNTERS);
+	nasmac__shared_sum((uint64_t *)&m->sum.latency, m->share, sizeof(*m->share), m->n_workers,
+			   offsetof(struct share, latency), sizeof(m->sum.latency) / sizeof(uint64_t));
+}
+
+/* The metrics' refresh hook (the process that serves them: the only one, or worker 0). */
+static void refresh_sums(void *arg)
+{
+	struct mme *m = arg;
+
+	publish(m);
+	sum_shares(m);
+}
+
+static void print_line(const struct counters *c, const char *where, const char *what,
+		       const char *why)
 {
 	char line[2048];
 
-	fetch_counters(m);
-	nasmac__counters_fmt(line, sizeof(line), &m->c, counter_tbl,
-			     sizeof(counter_tbl) / sizeof(counter_tbl[0]));
-	nasmac__log(NASMAC__LOG_INFO, "counters (%s): %s", why, line);
+	nasmac__counters_fmt(line, sizeof(line), c, counter_tbl, N_COUNTERS);
+	nasmac__log(NASMAC__LOG_INFO, "%s (%s): %s", what, why, line);
+	if (!where)
+		return;
 	/* Its own line: the store's group commits (transactions), the COUNTs they committed, the
 	 * ones the store refused (replays another process saw first) and those lost to a failed
 	 * commit (answered System failure), and this start's restart counter. */
 	nasmac__log(NASMAC__LOG_INFO,
 		    "store %s (%s): commits=%llu committed=%llu refused=%llu failed=%llu restart=%u "
 		    "lookup_rounds=%llu lookups=%llu lookup_fail=%llu",
-		    m->db->where, why, (unsigned long long)m->c.commits,
-		    (unsigned long long)m->c.committed, (unsigned long long)m->c.store_refused,
-		    (unsigned long long)m->c.store_fail, m->restart,
-		    (unsigned long long)m->c.lookup_rounds, (unsigned long long)m->c.lookups,
-		    (unsigned long long)m->c.lookup_fail);
+		    where, why, (unsigned long long)c->commits, (unsigned long long)c->committed,
+		    (unsigned long long)c->store_refused, (unsigned long long)c->store_fail,
+		    (unsigned)c->restart, (unsigned long long)c->lookup_rounds,
+		    (unsigned long long)c->lookups, (unsigned long long)c->lookup_fail);
+}
+
+/* The one counters line of the MME (and its store line): from the only process, or from the
+ * supervisor of the workers (workers.c), summed over every worker. */
+static void report_sums(void *arg, const char *why)
+{
+	struct mme *m = arg;
+
+	sum_shares(m);
+	print_line(&m->sum.c, m->where, "counters", why);
+}
+
+/* A process's own signals (daemon.c). A worker leaves the counters line to the supervisor and
+ * only publishes; at exit it says what it did itself ("share"), for the record. */
+static void report(void *arg, const char *why)
+{
+	struct mme *m = arg;
+
+	publish(m);
+	if (m->worker < 0)
+		report_sums(m, why);
+	else if (!strcmp(why, "exit"))
+		print_line(&m->c, NULL, "share", why);
 }
 
 static struct pend *pend_get(struct mme *m)
@@ -671,6 +753,31 @@ static int prepare_check(struct mme *m, const struct nasmac__ctx_req *req, struc
 static void look_defer(struct mme *m, const struct nasmac__ctx_req *req, const uint8_t *buf,
 		       size_t len, const struct sockaddr_in *from);
 
+/* 1 when the GUTI names one of the MMEs this one is (--gummei), or when none is configured.
+ * On a shared store every MME of the pool holds every UE: without this check an MME hands out
+ * the context of a UE that another MME serves. A GUTI of another MME is not ours to answer:
+ * "Context Not Found" (TS 29.274 8.4: a message for which it has no context). */
+static int gummei_ours(struct mme *m, const uint8_t guti[NASMAC__GUTI_LEN],
+		       const struct sockaddr_in *from)
+{
+	struct nasmac__gummei g;
+	char a[64], txt[NASMAC__GUMMEI_TEXT];
+
+	if (!m->n_gummei)
+		return 1;
+	nasmac__gummei_of_guti(guti, &g);
+	for (uint32_t i = 0; i < m->n_gummei; i++)
+		if (nasmac__gummei_eq(&g, &m->gummei[i]))
+			return 1;
+	m->c.foreign_gummei++;
+	if (nasmac__gummei_format(&g, txt, sizeof(txt)) < 0)
+		snprintf(txt, sizeof(txt), "(not BCD)");
+	nasmac__log_rl(&m->rl_gummei, NASMAC__LOG_WARN,
+		       "Context Request from %s for a GUTI of MME %s, not one of --gummei: Context "
+		       "Not Found", addr_str(from, a, sizeof(a)), txt);
+	return 0;
+}
+
 /* looked: the remote store's lookup round for this request is done (or the store is local). */
 static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 		       const struct sockaddr_in *from, int looked)
@@ -703,6 +810,10 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 			       "Context Request from %s without the sender F-TEID: Mandatory IE "
 			       "missing", addr_str(from, a, sizeof(a)));
 		reply_reject_ie(m, from, req.h.seq, 0, NASMAC__CAUSE_MANDATORY_IE_MISSING, 87);
+		return;
+	}
+	if (req.has_guti && !gummei_ours(m, req.guti, from)) {
+		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_CONTEXT_NOT_FOUND);
 		return;
 	}
 	if (!looked && req.has_guti) {
@@ -1075,23 +1186,6 @@ static void on_tick(uv_timer_t *h)
 	nasmac__log_rl_tick();
 }
 
-static void on_signal(uv_signal_t *s, int signum)
-{
-	struct mme *m = s->data;
-
-	if (signum == SIGUSR1) {
-		print_counters(m, "SIGUSR1");
-		return;
-	}
-	if (signum == SIGHUP) {
-		nasmac__log_hup();
-		print_counters(m, "SIGHUP");
-		return;
-	}
-	nasmac__log(NASMAC__LOG_INFO, "signal %d: stopping", signum);
-	uv_stop(&m->loop);
-}
-
 /* The provisioning records of --ue-db, read before the store is opened (so the store can be
  * sized to them). */
 struct records {
@@ -1151,7 +1245,7 @@ static void usage(FILE *f)
 		"                   [--sync full|nometasync|nosync] [--ue-db FILE] [--pcap FILE]\n"
 		"                   [--kamf-by-mme] [--max-ues N] [--max-pending N]\n"
 		"                   [--ack-timeout-ms N] [--metrics ADDR:PORT] [--workers N]\n"
-		"                   [--verbose]\n"
+		"                   [--gummei MCC-MNC-MMEGI-MMEC]... [--verbose]\n"
 		"  --listen       UDP address of the N26 GTPv2-C server (GTP-C uses port 2123)\n"
 		"  --backend      libnasmac backend for the MAC checks (default cpu)\n"
 		"  --store        where UE contexts, accepted COUNTs and the restart counter live:\n"
@@ -1175,11 +1269,20 @@ static void usage(FILE *f)
 		"  --ack-timeout-ms  how long a context sent waits for its Context Acknowledge\n"
 		"                 before it is back to idle (default 10000; longer than the AMF's\n"
 		"                 T3 x (N3 + 1) plus its NAS SMC round trip)\n"
-		"  --metrics      serve Prometheus metrics at http://ADDR:PORT/metrics\n"
+		"  --metrics      serve Prometheus metrics at http://ADDR:PORT/metrics (with\n"
+		"                 workers: served by worker 0, the sums over every worker)\n"
 		"  --workers N    N processes on one port, one loop each, sharing the store\n"
-		"                 (lmdb); 0: one per online core (default 1)\n"
-		"signals: SIGUSR1 prints the counters, SIGHUP too (and keeps running),\n"
-		"         SIGTERM/SIGINT stop cleanly and print them.\n");
+		"                 (lmdb or redis); default and 0: one per online core. memory:\n"
+		"                 is one process only: by default it runs 1 worker (and says so),\n"
+		"                 an explicit N > 1 is an error\n"
+		"  --gummei G     answer only for GUTIs of this MME (e.g. 001-01-8001-4a; up to 16\n"
+		"                 times): a Context Request for another MME's GUTI gets Context Not\n"
+		"                 Found. Without it any GUTI is answered (a warning at start). The\n"
+		"                 first one also names this MME's restart counter in a shared store\n"
+		"                 (without it: the --listen address)\n"
+		"signals: SIGUSR1 prints the counters, SIGHUP too (and reopens the log file,\n"
+		"         in every worker), SIGTERM/SIGINT stop cleanly and print them (one line,\n"
+		"         summed over the workers).\n");
 }
 
 int nasmac__mme_main(int argc, char **argv)
@@ -1197,20 +1300,24 @@ int nasmac__mme_main(int argc, char **argv)
 		{ "ack-timeout-ms", required_argument, NULL, 'A' },
 		{ "metrics", required_argument, NULL, 'm' },
 		{ "workers", required_argument, NULL, 'W' },
+		{ "gummei", required_argument, NULL, 'g' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *listen = NULL, *backend = "cpu", *db = NULL, *pcap = NULL;
 	const char *store = NASMAC__STORE_DEFAULT, *metrics = NULL;
-	int metrics_failed = 0;
+	int start_failed = 0;
 	/* The commit path below answers a batch only after the next commit or flush returned. */
 	struct nasmac__db_opts dbo = { .sync = NASMAC__DB_SYNC_FULL, .pipelined = 1 };
 	struct nasmac__db_import_stats imp = { 0 };
 	struct nasmac__ue_db_err dberr;
 	struct records recs = { 0 };
-	uint32_t max_ues = 0, max_pending = 4096, ack_timeout_ms = 10000, workers = 1;
-	int worker = -1;
+	uint32_t max_ues = 0, max_pending = 4096, ack_timeout_ms = 10000, workers = 0;
+	struct nasmac__gummei gummei[MAX_GUMMEI];
+	uint32_t n_gummei = 0;
+	int worker = -1, workers_given = 0;
+	char who[NASMAC__GUMMEI_TEXT + 32];
 	int level = NASMAC__LOG_INFO, c, rc, ret = 1, kamf_by_mme_all = 0;
 	char why[256];
 	uint64_t held;
@@ -1225,6 +1332,15 @@ int nasmac__mme_main(int argc, char **argv)
 		case 'W':
 			if (nasmac__parse_u32(optarg, 0, 256, &workers))
 				goto out_usage;
+			workers_given = workers != 0;
+			break;
+		case 'g':
+			if (n_gummei == MAX_GUMMEI || nasmac__gummei_parse(optarg, &gummei[n_gummei])) {
+				fprintf(stderr, "nasmacd mme: bad --gummei '%s' (MCC-MNC-MMEGI-MMEC, "
+						"e.g. 001-01-8001-4a; at most %u)\n", optarg, MAX_GUMMEI);
+				goto out_usage;
+			}
+			n_gummei++;
 			break;
 		case 's': store = optarg; break;
 		case 'S':
@@ -1258,6 +1374,9 @@ int nasmac__mme_main(int argc, char **argv)
 	if (!m)
 		return 1;
 	m->kamf_by_mme_all = kamf_by_mme_all;
+	m->worker = -1;
+	memcpy(m->gummei, gummei, sizeof(gummei));
+	m->n_gummei = n_gummei;
 	if (nasmac__parse_addr(listen, &m->self)) {
 		fprintf(stderr, "nasmacd mme: bad --listen address '%s'\n", listen);
 		goto out_free_m;
@@ -1294,45 +1413,74 @@ int nasmac__mme_main(int argc, char **argv)
 			    db, store, imp.added, imp.updated, imp.kept_count);
 	}
 	records_free(&recs);
-	rc = nasmac__db_bump_restart(m->db, &m->restart);
+	/* One restart counter per MME, also when MMEs of a pool share the store: named by this
+	 * MME's first GUMMEI, or by its N26 address. */
+	if (n_gummei)
+		(void)nasmac__gummei_format(&gummei[0], who, sizeof(who));
+	else
+		snprintf(who, sizeof(who), "%s", listen);
+	rc = nasmac__db_bump_restart(m->db, who, &m->restart);
 	if (rc) {
-		nasmac__log(NASMAC__LOG_ERR, "store %s: cannot update the restart counter", store);
+		nasmac__log(NASMAC__LOG_ERR, "store %s: cannot update the restart counter of %s",
+			    store, who);
 		goto out_close_db;
 	}
+	if (!n_gummei)
+		nasmac__log(NASMAC__LOG_WARN,
+			    "no --gummei: Context Requests for the GUTIs of any MME are answered (in a "
+			    "pool on a shared store, this MME hands out the other MMEs' UEs)");
+	snprintf(m->where, sizeof(m->where), "%s", m->db->where);
 	if (workers == 0) {
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
 		workers = cores < 1 ? 1u : cores > 256 ? 256u : (uint32_t)cores;
 	}
+	/* Two things only one process can have: a memory: store, a capture file. */
+	if (workers > 1 && (!m->db->durable || pcap)) {
+		if (workers_given && !m->db->durable) {
+			nasmac__log(NASMAC__LOG_ERR, "--workers %u needs a store the workers share "
+						     "(lmdb:DIR or redis://), not %s", workers, store);
+			goto out_close_db;
+		}
+		if (workers_given) {
+			nasmac__log(NASMAC__LOG_ERR, "--workers %u with --pcap: one capture file "
+						     "cannot take %u writers; run one", workers, workers);
+			goto out_close_db;
+		}
+		if (!m->db->durable)
+			nasmac__log(NASMAC__LOG_WARN, "store %s is one process's: 1 worker, not one "
+						      "per core (%u)", store, workers);
+		else
+			nasmac__log(NASMAC__LOG_WARN, "--pcap is one process's: 1 worker, not one "
+						      "per core (%u)", workers);
+		workers = 1;
+	}
+	m->n_workers = workers;
+	m->share_len = (size_t)workers * sizeof(*m->share);
+	m->share = nasmac__shared_alloc(m->share_len);
+	if (!m->share)
+		goto out_close_db;
+	m->mine = &m->share[0];
 	if (workers > 1) {
 		char role[16];
 
-		if (!m->db->durable) {
-			nasmac__log(NASMAC__LOG_ERR, "--workers %u needs a store the workers share "
-						     "(lmdb:DIR), not %s", workers, store);
-			goto out_close_db;
-		}
-		if (metrics) {
-			nasmac__log(NASMAC__LOG_ERR, "--workers %u with --metrics: one port cannot "
-						     "serve %u processes; scrape each worker "
-						     "(not supported yet) or run one", workers, workers);
-			goto out_close_db;
-		}
 		/* The store is ready (imported, restart counter bumped once for all of them): each
 		 * worker opens its own handle after the fork, as LMDB requires. */
 		nasmac__db_close(m->db);
 		m->db = NULL;
-		rc = nasmac__workers_run(workers, &worker);
+		rc = nasmac__workers_run(workers, &worker, report_sums, m);
 		if (worker < 0) {
-			ret = rc;
-			goto out_free_recs;
+			ret = rc ? 1 : 0; /* a worker failed, or no worker could be started */
+			goto out_free_share;
 		}
+		m->worker = worker;
+		m->mine = &m->share[worker];
 		snprintf(role, sizeof(role), "mme.%d", worker);
 		nasmac__log_init(role, level);
 		rc = nasmac__db_open(store, &dbo, &m->db, why, sizeof(why));
 		if (rc) {
 			nasmac__log(NASMAC__LOG_ERR, "cannot open the store %s: %s", store, why);
-			goto out_free_recs;
+			goto out_free_share;
 		}
 	}
 	/* The hot index, sized to what the store holds (a table sized for far more UEs than it
@@ -1414,6 +1562,7 @@ int nasmac__mme_main(int argc, char **argv)
 	m->rl_reject.burst = 10;
 	m->rl_overload.burst = 2;
 	m->rl_ack.burst = 5;
+	m->rl_gummei.burst = 5;
 	uv_timer_init(&m->loop, &m->tick);
 	m->tick.data = m;
 	uv_timer_start(&m->tick, on_tick, 100, 100);
@@ -1421,68 +1570,77 @@ int nasmac__mme_main(int argc, char **argv)
 	m->look_check.data = m;
 	if (m->db->remote)
 		uv_check_start(&m->look_check, on_look_check);
-	if (metrics) {
+	/* With workers, each publishes its counters once per loop iteration, after the work of
+	 * the iteration (a few hundred octets: nothing next to a burst of MAC checks). */
+	uv_prepare_init(&m->loop, &m->publish);
+	m->publish.data = m;
+	if (m->worker >= 0)
+		uv_prepare_start(&m->publish, on_publish);
+	/* One endpoint for the whole MME: the only process, or worker 0, which sums the slots of
+	 * every worker at each scrape. */
+	if (metrics && m->worker <= 0) {
 		const struct nasmac__metrics_spec sp = {
-			.base = &m->c, .tbl = counter_tbl,
-			.n = sizeof(counter_tbl) / sizeof(counter_tbl[0]),
-			.tbl2 = store_tbl, .n2 = sizeof(store_tbl) / sizeof(store_tbl[0]),
+			.base = &m->sum.c, .tbl = counter_tbl, .n = N_COUNTERS,
+			.tbl2 = store_tbl, .n2 = N_STORE_COUNTERS,
 			.hist_name = "mme_request_duration_seconds",
 			.hist_help = "Context Request to its answer, for requests "
 			"that needed a MAC check (verification and store commit)",
-			.hist = &m->latency, .refresh = fetch_counters, .arg = m,
+			.hist = &m->sum.latency, .refresh = refresh_sums, .arg = m,
 		};
 
 		/* An operator who asked for metrics gets none silently: refuse to run. */
 		if (nasmac__metrics_serve(&m->loop, metrics, &sp, &m->metrics)) {
-			metrics_failed = 1;
+			start_failed = 1;
 			uv_stop(&m->loop);
 		}
 	}
-	uv_signal_init(&m->loop, &m->sig_int);
-	uv_signal_init(&m->loop, &m->sig_term);
-	uv_signal_init(&m->loop, &m->sig_usr1);
-	uv_signal_init(&m->loop, &m->sig_hup);
-	m->sig_int.data = m->sig_term.data = m->sig_usr1.data = m->sig_hup.data = m;
-	uv_signal_start(&m->sig_int, on_signal, SIGINT);
-	uv_signal_start(&m->sig_term, on_signal, SIGTERM);
-	uv_signal_start(&m->sig_usr1, on_signal, SIGUSR1);
-	uv_signal_start(&m->sig_hup, on_signal, SIGHUP);
+	if (nasmac__workers_barrier()) {
+		nasmac__log(NASMAC__LOG_ERR, "workers: the other workers did not bind the port");
+		start_failed = 1;
+		uv_stop(&m->loop);
+	}
+	nasmac__daemon_init(&m->d, &m->loop, report, m);
+	/* Which GUTIs this MME answers for: "any", or its GUMMEIs. */
+	snprintf(why, sizeof(why), "any");
+	for (uint32_t i = 0, used = 0; i < m->n_gummei && used + NASMAC__GUMMEI_TEXT < sizeof(why);
+	     i++) {
+		int k = nasmac__gummei_format(&m->gummei[i], why + used + (i ? 1 : 0),
+					      sizeof(why) - used - 1);
+
+		if (k < 0)
+			break;
+		if (i)
+			why[used] = ',';
+		used += (uint32_t)k + (i ? 1u : 0u);
+	}
 	nasmac__log(NASMAC__LOG_INFO,
 		    "serving N26 on %s, backend %s, %u UEs loaded%s, store %s (sync %s), restart "
-		    "counter %u",
+		    "counter %u, GUMMEI %s",
 		    listen, backend, m->store.n, m->kamf_by_mme_all ? ", K_AMF derived by the MME" : "",
 		    store,
 		    m->db->remote ? "as the URI says" :
 		    m->db->durable ? nasmac__db_sync_name(dbo.sync) : "none",
-		    m->restart);
-	nasmac__notify("READY=1");
-	uv_run(&m->loop, UV_RUN_DEFAULT);
-	nasmac__notify("STOPPING=1");
-	/* What arrived before the stop signal (Context Acknowledges, typically) is still handled,
-	 * so the exit counters cover everything that was sent before it. */
-	uv_run(&m->loop, UV_RUN_NOWAIT);
+		    m->restart, why);
+	nasmac__daemon_run(&m->d);
 	/* Commits under way or waiting end with their answers sent, before the socket closes. */
 	while (m->looking)
 		uv_run(&m->loop, UV_RUN_ONCE);
 	for (commit_start(m); m->committing || m->held >= 0; commit_start(m))
 		uv_run(&m->loop, UV_RUN_ONCE);
 	nasmac__udp_flush(&m->udp);
-	print_counters(m, "exit");
-	ret = metrics_failed;
+	report(m, "exit");
+	ret = start_failed;
 
-	uv_close((uv_handle_t *)&m->sig_int, NULL);
-	uv_close((uv_handle_t *)&m->sig_term, NULL);
-	uv_close((uv_handle_t *)&m->sig_usr1, NULL);
+	nasmac__daemon_close(&m->d);
 	uv_close((uv_handle_t *)&m->tick, NULL);
-	uv_close((uv_handle_t *)&m->sig_hup, NULL);
 	uv_close((uv_handle_t *)&m->look_check, NULL);
+	uv_close((uv_handle_t *)&m->publish, NULL);
 	nasmac__metrics_stop(m->metrics);
 	nasmac__udp_close(&m->udp);
 out_close_vq:
 	nasmac__vq_close(&m->vq);
 out_close_loop:
-	uv_run(&m->loop, UV_RUN_DEFAULT);
-	uv_loop_close(&m->loop);
+	nasmac__daemon_end_loop(&m->loop);
 	if (m->pcap)
 		nasmac__pcap_close(m->pcap);
 out_free_pend:
@@ -1508,7 +1666,10 @@ out_free_store:
 	nasmac__log_rl_forget(&m->rl_reject);
 	nasmac__log_rl_forget(&m->rl_overload);
 	nasmac__log_rl_forget(&m->rl_ack);
+	nasmac__log_rl_forget(&m->rl_gummei);
 	nasmac__store_free(&m->store);
+out_free_share:
+	nasmac__shared_free(m->share, m->share_len);
 out_close_db:
 	nasmac__db_close(m->db);
 out_free_recs:

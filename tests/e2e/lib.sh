@@ -29,8 +29,8 @@ print(s.getsockname()[1])' "$@"
 # wait_line FILE TEXT [COUNT]: until FILE holds COUNT (default 1) lines with TEXT; 1 after 20 s.
 wait_line() {
 	for _ in $(seq 400); do
-		# (grep -c reads stdin: a number even before the daemon has made FILE)
-		[ "$(cat "$1" 2>/dev/null | grep -c "$2")" -ge "${3:-1}" ] && return 0
+		_wl_n=$(grep -c "$2" "$1" 2>/dev/null) # nothing while the file does not exist
+		[ "${_wl_n:-0}" -ge "${3:-1}" ] && return 0
 		sleep 0.05
 	done
 	return 1

@@ -12,7 +12,10 @@
 #  - the proof: the same cross-MME replay against two MMEs on separate memory: stores IS
 #    accepted twice (what the shared store prevents);
 #  - a Context Response from another member of the pool than the MME the request went to is
-#    dropped (gtp_wrong_peer), the same answer from that MME is taken.
+#    dropped (gtp_wrong_peer), the same answer from that MME is taken;
+#  - pool 3 (two MMEs on one store): each has its own restart counter (one's restart leaves the
+#    other's Echo Recovery as it was); an MME asked for the UEs of another MME's GUMMEI hands
+#    them out without --gummei (the attack) and refuses them with Context Not Found with it.
 # usage: pool.sh BIN   (POOL_UES: UEs per load; POOL_STORE: the shared store's URI prefix, the
 # pools get ${POOL_STORE}1 and ${POOL_STORE}2; default lmdb:TMPDIR/store; a redis:// prefix
 # such as redis://127.0.0.1:6379/ runs the same test on Redis databases 1 and 2)
@@ -251,6 +254,46 @@ usr1 AMF7
 	bad "AMF7 took answers from the wrong pool member: $(grep 'counters (' "$T/AMF7.log" | tail -1)"
 grep -q "Context Response from MME $G1, the request went to $G0: dropped" "$T/AMF7.log" ||
 	bad "AMF7 did not log the wrong member"
+
+# --- pool 3: a restart counter per MME, --gummei ----------------------------------------------
+recovery() { # PORT: the Recovery IE of the MME's Echo Response
+	python3 - "$1" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)
+s.sendto(bytes([0x40, 1, 0, 9, 0, 0, 7, 0, 3, 0, 1, 0, 0]), ("127.0.0.1", int(sys.argv[1])))
+print(s.recv(64)[12])
+PY
+}
+M=40
+"$BIN/nasmac" load --write-db "$T/ue4.db" --ues $M --mmes 2 --seed 25 --upgraded 1 || bad "cannot write db 4"
+own=$(in_db "$T/ue4.db" 8001 4a)
+mme V "${STORE}3" --ue-db "$T/ue4.db" --gummei $G0
+mme W "${STORE}3" --gummei $G1
+rv=$(recovery "$V_PORT") rw=$(recovery "$W_PORT")
+kill "$W_PID"; wait "$W_PID" 2>/dev/null
+mme W "${STORE}3" --gummei $G1
+[ "$(recovery "$V_PORT")" = "$rv" ] && [ "$(recovery "$W_PORT")" = $((rw + 1)) ] ||
+	bad "restart counters: V $rv -> $(recovery "$V_PORT") (want the same), W $rw -> $(recovery "$W_PORT") (want +1)"
+# Every UE, whatever its GUMMEI, sent to V: with --gummei $G0 only its own register.
+amf AMF8 "$G0=$V_PORT" "$G1=$V_PORT"
+"$BIN/nasmac" load --amf "127.0.0.1:$AMF8_PORT" --ues $M --mmes 2 --seed 25 --upgraded 1 --json \
+	--no-progress >"$T/L8.json" 2>"$T/L8.err"
+expect L8 registered "$own"
+expect L8 rejected_unknown $((M - own))
+usr1 V
+[ "$(counter "$T/V.log" foreign_gummei)" = $((M - own)) ] && [ "$(counter "$T/V.log" accepted)" = "$own" ] ||
+	bad "V: $(grep 'counters (SIGUSR1)' "$T/V.log" | tail -1)"
+grep -q "for a GUTI of MME $G1, not one of --gummei: Context Not Found" "$T/V.log" || bad "V did not log the foreign GUTI"
+# The attack without the check: an MME with no --gummei on the same kind of store hands out
+# the other MME's UEs.
+mme Z "${STORE}4" --ue-db "$T/ue4.db"
+grep -q "no --gummei: Context Requests for the GUTIs of any MME are answered" "$T/Z.log" || bad "Z: no warning"
+amf AMF9 "$G0=$Z_PORT" "$G1=$Z_PORT"
+"$BIN/nasmac" load --amf "127.0.0.1:$AMF9_PORT" --ues $M --mmes 2 --seed 25 --upgraded 1 --json \
+	--no-progress >"$T/L9.json" 2>"$T/L9.err"
+expect L9 registered $M
+kill "$V_PID" "$W_PID" "$Z_PID" "$AMF8_PID" "$AMF9_PID" 2>/dev/null
+wait "$V_PID" "$W_PID" "$Z_PID" "$AMF8_PID" "$AMF9_PID" 2>/dev/null
 
 # --- nasmac run --mmes: the demo's pool ------------------------------------------------------
 "$BIN/nasmac" run --backend cpu --mmes 3 --ues 150 --kamf-check --json --no-progress \

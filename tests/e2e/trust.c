@@ -733,17 +733,20 @@ static int setup(void **state)
 	snprintf(stand_addr, sizeof(stand_addr), "127.0.0.1:%d", e2e_port_of(E.stand));
 	char ack_ms[16];
 	snprintf(ack_ms, sizeof(ack_ms), "%d", ACK_TIMEOUT_MS);
-	/* Each MME on its own durable store in the test's directory (never the system default). */
+	/* Each MME on its own durable store in the test's directory (never the system default).
+	 * One process each: the cases count which refusal one MME saw (a spoofed Acknowledge with
+	 * another sequence number reaches another worker, which knows no context for it and counts
+	 * it acks_unknown; workers.sh covers several workers). */
 	char store1[160], store2[160];
 	snprintf(store1, sizeof(store1), "lmdb:%s/store1", E.dir);
 	snprintf(store2, sizeof(store2), "lmdb:%s/store2", E.dir);
 	char *mme[] = { (char *)E.nasmacd, "mme", "--listen", mme_addr, "--backend", "cpu",
-			"--ue-db", E.db, "--store", store1, NULL };
+			"--ue-db", E.db, "--store", store1, "--workers", "1", NULL };
 	char *amf[] = { (char *)E.nasmacd, "amf", "--listen", amf_addr, "--mme", stand_addr,
 			"--backend", "cpu", "--t3-ms", "1000", "--n3", "2", NULL };
 	char *mme_short[] = { (char *)E.nasmacd, "mme", "--listen", short_addr, "--backend",
 			      "cpu", "--ue-db", E.db, "--ack-timeout-ms", ack_ms, "--store", store2,
-			      NULL };
+			      "--workers", "1", NULL };
 	e2e_spawn(&E.mme, E.dir, "mme", "serving N26", mme);
 	e2e_spawn(&E.amf, E.dir, "amf", "UE test link on", amf);
 	/* Its own case needs it; an MME without the option does not start (the test says so). */

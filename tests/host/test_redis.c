@@ -228,8 +228,17 @@ static void test_import_get_advance(void **state)
 	}
 	assert_int_equal(n, 40);
 
-	assert_int_equal(nasmac__db_bump_restart(d, &r1), 0);
-	assert_int_equal(nasmac__db_bump_restart(d, &r2), 0);
+	assert_int_equal(nasmac__db_bump_restart(d, NULL, &r1), 0);
+	assert_int_equal(nasmac__db_bump_restart(d, NULL, &r2), 0);
+	assert_int_equal(r2, r1 + 1);
+	/* One counter per MME of the pool, going on from the store's one the first time: B's
+	 * restart leaves A's where it was. */
+	assert_int_equal(nasmac__db_bump_restart(d, "mme-a", &r1), 0);
+	assert_int_equal(r1, r2 + 1);
+	assert_int_equal(nasmac__db_bump_restart(d, "mme-b", &r2), 0);
+	assert_int_equal(r2, r1);
+	assert_int_equal(nasmac__db_bump_restart(d, "mme-b", &r2), 0);
+	assert_int_equal(nasmac__db_bump_restart(d, "mme-a", &r2), 0);
 	assert_int_equal(r2, r1 + 1);
 	nasmac__db_close(d);
 }

@@ -1,0 +1,73 @@
+/*
+ * The scaffolding every nasmacd role (mme, amf, echo) shares around its own loop: signals
+ * through uv_signal (so a handler runs on the loop, between two requests, never inside one), the
+ * systemd notifications around the run, the drain after the stop and the closing of the handles.
+ *
+ *   SIGTERM, SIGINT  stop: the loop ends, what arrived before the signal is still handled
+ *                    (nasmac__daemon_run's second pass), then the role prints its counters
+ *   SIGHUP           reopen the log file (logrotate) and print the counters
+ *   SIGUSR1          print the counters
+ *
+ * The role keeps what only it knows (its counters, its drain of commits in flight) in the
+ * report callback and between nasmac__daemon_run() and nasmac__daemon_close().
+ */
+#include <signal.h>
+
+#include "host.h"
+
+static const int daemon_sigs[NASMAC__DAEMON_SIGS] = { SIGINT, SIGTERM, SIGUSR1, SIGHUP };
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+	struct nasmac__daemon *d = s->data;
+
+	if (signum == SIGUSR1) {
+		d->report(d->arg, "SIGUSR1");
+		return;
+	}
+	if (signum == SIGHUP) {
+		nasmac__log_hup();
+		d->report(d->arg, "SIGHUP");
+		return;
+	}
+	nasmac__log(NASMAC__LOG_INFO, "signal %d: stopping", signum);
+	d->stop_signal = signum;
+	uv_stop(d->loop);
+}
+
+void nasmac__daemon_init(struct nasmac__daemon *d, uv_loop_t *loop,
+			 void (*report)(void *arg, const char *why), void *arg)
+{
+	d->loop = loop;
+	d->report = report;
+	d->arg = arg;
+	d->stop_signal = 0;
+	for (int i = 0; i < NASMAC__DAEMON_SIGS; i++) {
+		uv_signal_init(loop, &d->sig[i]);
+		d->sig[i].data = d;
+		uv_signal_start(&d->sig[i], on_signal, daemon_sigs[i]);
+	}
+}
+
+void nasmac__daemon_run(struct nasmac__daemon *d)
+{
+	nasmac__notify("READY=1");
+	uv_run(d->loop, UV_RUN_DEFAULT);
+	nasmac__notify("STOPPING=1");
+	/* What arrived before the stop signal (Context Acknowledges, typically) is still handled,
+	 * so the exit counters cover everything that was sent before it. */
+	uv_run(d->loop, UV_RUN_NOWAIT);
+}
+
+void nasmac__daemon_close(struct nasmac__daemon *d)
+{
+	for (int i = 0; i < NASMAC__DAEMON_SIGS; i++)
+		uv_close((uv_handle_t *)&d->sig[i], NULL);
+}
+
+void nasmac__daemon_end_loop(uv_loop_t *loop)
+{
+	/* The close callbacks of every handle closed before run, then the loop itself. */
+	uv_run(loop, UV_RUN_DEFAULT);
+	uv_loop_close(loop);
+}
