@@ -90,7 +90,6 @@ int nasmac__cmd_kdf(int argc, char **argv)
 {
 	struct kdf_args a = { 0 };
 	char *val[O_N] = { 0 };
-	char **param = a.param;
 	size_t kind;
 	unsigned given;
 	int rc;
@@ -115,7 +114,6 @@ int nasmac__cmd_kdf(int argc, char **argv)
 	rc = nasmac__tool_opts(PROG, argc - 1, argv + 1, names, O_N, val, &given, usage, kdf_opt, &a);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	size_t nparam = a.nparam;
 	unsigned required = kinds[kind].allowed & ~(1u << O_PARAM);
 	for (int i = 0; i < O_N; i++)
 		if ((required & ~given) & (1u << i)) {
@@ -176,14 +174,14 @@ int nasmac__cmd_kdf(int argc, char **argv)
 			return bad("--key", why);
 		if ((why = nasmac__tool_hex_u32(val[O_FC], 2, &fc)))
 			return bad("--fc", why);
-		for (size_t i = 0; i < nparam; i++) {
-			if ((why = nasmac__tool_hex_inplace(param[i], &len[i])))
+		for (size_t i = 0; i < a.nparam; i++) {
+			if ((why = nasmac__tool_hex_inplace(a.param[i], &len[i])))
 				return bad("--param", why);
 			if (len[i] > 0xffff)
 				return bad("--param", "longer than 65535 octets");
-			p[i] = (const uint8_t *)param[i];
+			p[i] = (const uint8_t *)a.param[i];
 		}
-		ret = nasmac_kdf((const uint8_t *)k, key_len, (uint8_t)fc, p, len, nparam, out);
+		ret = nasmac_kdf((const uint8_t *)k, key_len, (uint8_t)fc, p, len, a.nparam, out);
 		break;
 	}
 	}
