@@ -74,12 +74,9 @@ int nasmac__txn_tab_init(struct nasmac__txn_tab *t, uint32_t max)
 		return -EINVAL;
 	while (size < 2 * (uint64_t)max)
 		size <<= 1;
-	t->key = calloc(size, sizeof(*t->key));
-	t->val = calloc(size, sizeof(*t->val));
-	if (!t->key || !t->val) {
-		nasmac__txn_tab_free(t);
+	t->slot = calloc(size, sizeof(*t->slot));
+	if (!t->slot)
 		return -ENOMEM;
-	}
 	t->mask = size - 1;
 	t->max = max;
 	return 0;
@@ -87,18 +84,17 @@ int nasmac__txn_tab_init(struct nasmac__txn_tab *t, uint32_t max)
 
 void nasmac__txn_tab_free(struct nasmac__txn_tab *t)
 {
-	free(t->key);
-	free(t->val);
+	free(t->slot);
 	memset(t, 0, sizeof(*t));
 }
 
 int64_t nasmac__txn_tab_find(const struct nasmac__txn_tab *t, uint32_t key)
 {
 	for (uint32_t i = slot_of(t, key);; i = (i + 1) & t->mask) {
-		if (!t->val[i])
+		if (!t->slot[i].val)
 			return -1;
-		if (t->key[i] == key)
-			return (int64_t)t->val[i] - 1;
+		if (t->slot[i].key == key)
+			return (int64_t)t->slot[i].val - 1;
 	}
 }
 
@@ -108,11 +104,11 @@ int nasmac__txn_tab_add(struct nasmac__txn_tab *t, uint32_t key, uint32_t idx)
 
 	if (t->n >= t->max)
 		return -ENOSPC;
-	for (i = slot_of(t, key); t->val[i]; i = (i + 1) & t->mask)
-		if (t->key[i] == key)
+	for (i = slot_of(t, key); t->slot[i].val; i = (i + 1) & t->mask)
+		if (t->slot[i].key == key)
 			return -EEXIST;
-	t->key[i] = key;
-	t->val[i] = idx + 1;
+	t->slot[i].key = key;
+	t->slot[i].val = idx + 1;
 	t->n++;
 	return 0;
 }
@@ -122,23 +118,22 @@ void nasmac__txn_tab_del(struct nasmac__txn_tab *t, uint32_t key)
 	uint32_t i = slot_of(t, key), j;
 
 	for (;; i = (i + 1) & t->mask) {
-		if (!t->val[i])
+		if (!t->slot[i].val)
 			return;
-		if (t->key[i] == key)
+		if (t->slot[i].key == key)
 			break;
 	}
 	/* Backward shift: move later entries of the probe run into the hole when their home
 	 * slot does not lie (cyclically) between the hole and them. */
-	for (j = (i + 1) & t->mask; t->val[j]; j = (j + 1) & t->mask) {
-		uint32_t home = slot_of(t, t->key[j]);
+	for (j = (i + 1) & t->mask; t->slot[j].val; j = (j + 1) & t->mask) {
+		uint32_t home = slot_of(t, t->slot[j].key);
 		if (((j - home) & t->mask) >= ((j - i) & t->mask)) {
-			t->key[i] = t->key[j];
-			t->val[i] = t->val[j];
+			t->slot[i] = t->slot[j];
 			i = j;
 		}
 	}
-	t->val[i] = 0;
-	t->key[i] = 0;
+	t->slot[i].val = 0;
+	t->slot[i].key = 0;
 	t->n--;
 }
 

@@ -28,8 +28,12 @@ void nasmac__rand_bytes(void *buf, size_t len);
  * keys a sender chose, so the slot is a multiplicative hash of the key, never the key itself.
  */
 struct nasmac__txn_tab {
-	uint32_t *key;
-	uint32_t *val; /* index + 1; 0: empty slot */
+	/* Key and value side by side: a probe costs one cache line, not two (the table is
+	 * larger than the caches, and every context sent deletes, draws and adds a TEID). */
+	struct nasmac__txn_slot {
+		uint32_t key;
+		uint32_t val; /* index + 1; 0: empty slot */
+	} *slot;
 	uint32_t mask, n, max;
 };
 
