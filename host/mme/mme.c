@@ -27,6 +27,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -157,6 +158,7 @@ struct mme {
 		struct nasmac__db_adv *adv;
 		uint32_t n;
 		int rc;
+		uint64_t gen; /* the store's commit generation of its advance (store.h) */
 	} batch[3];
 	uint32_t batch_cap, waiting; /* waiters per batch at most; waiters in all batches */
 	int filling;        /* the batch on_job adds to */
@@ -182,6 +184,7 @@ struct mme {
 	 * datagrams before it arrived, never less than its own. */
 	uint64_t rx_ns;
 	uint32_t rx_stamp_n; /* datagrams since; 0: read the clock at the next one */
+	uint64_t answer_gen; /* the commit generation the context being sent depends on */
 	int kamf_by_mme_all;
 	/* GTP-C transactions bound to their peer (gtp_txn.h): the request last verified per UE,
 	 * contexts awaiting their Acknowledge (forgotten after ack_timeout_ms). */
@@ -327,6 +330,35 @@ static void pend_put(struct mme *m, struct pend *p)
 	pend_free(m, p);
 }
 
+/*
+ * Test hook (tests/e2e/persist.sh): with NASMAC_TEST_ORDER_LOG=FILE in the environment, each
+ * context sent appends "ctx gen=G durable=D imsi=I count=C" to FILE at the moment its
+ * Context Response is handed to the socket layer: G the store's commit generation that holds
+ * its COUNT, D the highest generation the store has made durable (store.h, from the --sync
+ * contract) by then. A context that leaves before its COUNT is durable shows as D < G. Not a
+ * production knob: nothing else reads it, and it costs nothing when unset.
+ */
+static int order_fd = -2; /* -2: not looked up yet; -1: off */
+
+static void order_check(struct mme *m, const struct nasmac__ue *ue)
+{
+	const char *path;
+
+	if (order_fd == -2) {
+		path = getenv("NASMAC_TEST_ORDER_LOG");
+		order_fd = path && path[0] ? open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+						  0600)
+					   : -1;
+	}
+	if (order_fd < 0)
+		return;
+	/* One write per line (O_APPEND): workers sharing the file do not interleave. */
+	dprintf(order_fd, "ctx gen=%llu durable=%llu imsi=%s count=%u\n",
+		(unsigned long long)m->answer_gen,
+		(unsigned long long)__atomic_load_n(&m->db->gen_durable, __ATOMIC_ACQUIRE),
+		ue->imsi, ue->ul_count);
+}
+
 /* The verified case: the Context Response with the UE's security context; resend: the same
  * answer again for a retransmission of the request that was verified (nothing is counted). */
 static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct sockaddr_in *peer,
@@ -394,6 +426,8 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 		reply_reject(m, peer, seq, peer_teid, NASMAC__CAUSE_SYSTEM_FAILURE);
 		return;
 	}
+	if (!resend)
+		order_check(m, ue);
 	send_to(m, buf, (size_t)n, peer);
 	explicit_bzero(buf, sizeof(buf));
 	if (resend)
@@ -495,6 +529,7 @@ static void commit_answer(struct mme *m, struct batch *b)
 			t->rq_fig3 = p->fig3;
 			t->rq_count = p->est;
 			t->rq_t_ms = uv_now(&m->loop);
+			m->answer_gen = b->gen;
 			reply_context(m, ue, &p->peer, p->seq, p->peer_teid, p->fig3, 0);
 		} else {
 			m->c.replay++;
@@ -526,7 +561,7 @@ static void commit_work(uv_work_t *w)
 	if (m->work_b >= 0) {
 		struct batch *b = &m->batch[m->work_b];
 
-		rc = b->rc = nasmac__db_advance(m->db, b->adv, b->n);
+		rc = b->rc = nasmac__db_advance_gen(m->db, b->adv, b->n, &b->gen);
 	}
 	if (m->held >= 0)
 		m->flush_rc = rc ? nasmac__db_flush(m->db) : 0;
@@ -580,7 +615,7 @@ static void commit_start(struct mme *m)
 	if (m->committing || (!b->n && m->held < 0))
 		return;
 	if (!m->commit_offloop) {
-		b->rc = nasmac__db_advance(m->db, b->adv, b->n);
+		b->rc = nasmac__db_advance_gen(m->db, b->adv, b->n, &b->gen);
 		commit_answer(m, b);
 		return;
 	}
