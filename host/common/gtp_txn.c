@@ -312,7 +312,44 @@ int nasmac__ctx_txns_init(struct nasmac__ctx_txns *t, uint32_t n_ues)
 	}
 	t->n = n_ues;
 	nasmac__digest_key_init(&t->key);
+	for (uint32_t i = 0; i < NASMAC__TEID_AHEAD; i++)
+		t->teid_ahead[i] = nasmac__rand32();
 	return 0;
+}
+
+void nasmac__ctx_txns_prefetch(const struct nasmac__ctx_txns *t, uint32_t ue, int stage)
+{
+	const struct nasmac__ue_txn *u = &t->ue[ue];
+
+	if (stage == 0) {
+		__builtin_prefetch(u);
+		return;
+	}
+	if (u->ack_open) {
+		__builtin_prefetch(&t->by_teid.slot[slot_of(&t->by_teid, u->teid)]);
+		if (u->prev)
+			__builtin_prefetch(&t->ue[u->prev - 1]);
+		if (u->next)
+			__builtin_prefetch(&t->ue[u->next - 1]);
+	}
+}
+
+/* A fresh TEID: the one drawn NASMAC__TEID_AHEAD calls ago (its slot prefetched then) when it
+ * is free, else a new draw; another one is drawn for later. */
+static int teid_take(struct nasmac__ctx_txns *t, uint32_t *teid)
+{
+	uint32_t k = t->teid_ahead[t->teid_pos];
+	int rc = 0;
+
+	if (k && t->by_teid.n < t->by_teid.max && nasmac__txn_tab_find(&t->by_teid, k) < 0)
+		*teid = k;
+	else
+		rc = nasmac__txn_tab_fresh(&t->by_teid, 32, teid);
+	k = nasmac__rand32();
+	t->teid_ahead[t->teid_pos] = k;
+	__builtin_prefetch(&t->by_teid.slot[slot_of(&t->by_teid, k)]);
+	t->teid_pos = (t->teid_pos + 1) % NASMAC__TEID_AHEAD;
+	return rc;
 }
 
 void nasmac__ctx_txns_free(struct nasmac__ctx_txns *t)
@@ -322,6 +359,7 @@ void nasmac__ctx_txns_free(struct nasmac__ctx_txns *t)
 	free(t->ue);
 	nasmac__txn_tab_free(&t->by_teid);
 	explicit_bzero(&t->key, sizeof(t->key));
+	explicit_bzero(t->teid_ahead, sizeof(t->teid_ahead));
 	t->ue = NULL;
 }
 
@@ -394,7 +432,7 @@ int nasmac__ctx_txns_sent(struct nasmac__ctx_txns *t, uint32_t ue, const struct 
 		return 0;
 	}
 	nasmac__ctx_txns_close(t, ue);
-	rc = nasmac__txn_tab_fresh(&t->by_teid, 32, &u->teid);
+	rc = teid_take(t, &u->teid);
 	if (!rc)
 		rc = nasmac__txn_tab_add(&t->by_teid, u->teid, ue);
 	if (rc)

@@ -56,6 +56,7 @@
  * No resources. */
 #define LOOK_AVG_OCTETS 1024u
 #define RX_STAMP_EVERY 16u
+#define ANSWER_AHEAD 8u /* commit_answer's prefetch distance, in waiters */
 
 struct pend {
 	nasmac_job_t job; /* job.cookie points back here */
@@ -516,6 +517,22 @@ static void commit_answer(struct mme *m, struct batch *b)
 		struct waiter *p = &b->w[i];
 		struct nasmac__ue *ue = p->ue;
 		struct nasmac__ue_txn *t = &m->tx.ue[ue - m->store.ues];
+
+		/* The UEs of a batch are anywhere in tables larger than the caches: what the
+		 * answers a few waiters on will touch is fetched now (perf: the TEID table's
+		 * misses were 5 % of the MME's CPU). */
+		if (i + ANSWER_AHEAD < b->n) {
+			const struct nasmac__ue *f = b->w[i + ANSWER_AHEAD].ue;
+
+			__builtin_prefetch(f);
+			__builtin_prefetch((const uint8_t *)f + 64);
+			nasmac__ctx_txns_prefetch(&m->tx, (uint32_t)(f - m->store.ues), 0);
+		}
+		if (i + ANSWER_AHEAD / 2 < b->n)
+			nasmac__ctx_txns_prefetch(&m->tx,
+						  (uint32_t)(b->w[i + ANSWER_AHEAD / 2].ue -
+							     m->store.ues),
+						  1);
 
 		restore_state(m, ue, p->prev_state);
 		if (b->rc) {
