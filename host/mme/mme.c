@@ -962,6 +962,10 @@ static void look_done(uv_work_t *w, int status)
 		}
 		if (!r->res[i])
 			look_refresh(m, &r->ue[i]);
+		/* A round holds up to --max-pending requests, more than the MAC stage takes in
+		 * one loop iteration (a full stage answers No resources): hand it over first. */
+		if (m->vq.n_stage == NASMAC__VQ_STAGE)
+			nasmac__vq_kick(&m->vq);
 		on_ctx_req(m, r->arena + l->off, l->len, &l->from, 1);
 	}
 	explicit_bzero(r->ue, (size_t)r->n * sizeof(*r->ue));
