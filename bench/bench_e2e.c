@@ -1,7 +1,9 @@
 /*
  * `nasmac bench e2e`: Context Requests per second through `nasmacd mme` on one core, per
  * backend (cpu, sim), and in the same run the ceiling: `nasmacd echo`, a do-nothing UDP echo with
- * the same recvmmsg/sendmmsg batching, driven by the same client with the same datagrams.
+ * the same recvmmsg/sendmmsg batching, driven by the same client with the same datagrams. The
+ * echo runs once per --echo-windows entry in the same rounds and the ceiling is its best; the
+ * MME runs at --window (4096: see the usage text).
  *
  * Every server is pinned to CPU 0 and the client to CPU 1 (when there are two). Every request is
  * a valid Context Request carrying a freshly protected TAU Request (each UE's COUNT goes up from
