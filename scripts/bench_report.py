@@ -237,7 +237,9 @@ def e2e(d, data):
     for r in rows:
         x = r["extra"]
         label = r.get("backend") or "?"
-        if r.get("section") != "echo":
+        if r.get("section") == "echo":
+            label += " w%s" % x.get("window", "?")  # one row per echo window
+        else:
             label += " " + x.get("store", "?")
             if x.get("sync") not in (None, "-"):
                 label += " " + x["sync"]

@@ -74,12 +74,9 @@ int nasmac__txn_tab_init(struct nasmac__txn_tab *t, uint32_t max)
 		return -EINVAL;
 	while (size < 2 * (uint64_t)max)
 		size <<= 1;
-	t->key = calloc(size, sizeof(*t->key));
-	t->val = calloc(size, sizeof(*t->val));
-	if (!t->key || !t->val) {
-		nasmac__txn_tab_free(t);
+	t->slot = calloc(size, sizeof(*t->slot));
+	if (!t->slot)
 		return -ENOMEM;
-	}
 	t->mask = size - 1;
 	t->max = max;
 	return 0;
@@ -87,18 +84,17 @@ int nasmac__txn_tab_init(struct nasmac__txn_tab *t, uint32_t max)
 
 void nasmac__txn_tab_free(struct nasmac__txn_tab *t)
 {
-	free(t->key);
-	free(t->val);
+	free(t->slot);
 	memset(t, 0, sizeof(*t));
 }
 
 int64_t nasmac__txn_tab_find(const struct nasmac__txn_tab *t, uint32_t key)
 {
 	for (uint32_t i = slot_of(t, key);; i = (i + 1) & t->mask) {
-		if (!t->val[i])
+		if (!t->slot[i].val)
 			return -1;
-		if (t->key[i] == key)
-			return (int64_t)t->val[i] - 1;
+		if (t->slot[i].key == key)
+			return (int64_t)t->slot[i].val - 1;
 	}
 }
 
@@ -108,11 +104,11 @@ int nasmac__txn_tab_add(struct nasmac__txn_tab *t, uint32_t key, uint32_t idx)
 
 	if (t->n >= t->max)
 		return -ENOSPC;
-	for (i = slot_of(t, key); t->val[i]; i = (i + 1) & t->mask)
-		if (t->key[i] == key)
+	for (i = slot_of(t, key); t->slot[i].val; i = (i + 1) & t->mask)
+		if (t->slot[i].key == key)
 			return -EEXIST;
-	t->key[i] = key;
-	t->val[i] = idx + 1;
+	t->slot[i].key = key;
+	t->slot[i].val = idx + 1;
 	t->n++;
 	return 0;
 }
@@ -122,23 +118,22 @@ void nasmac__txn_tab_del(struct nasmac__txn_tab *t, uint32_t key)
 	uint32_t i = slot_of(t, key), j;
 
 	for (;; i = (i + 1) & t->mask) {
-		if (!t->val[i])
+		if (!t->slot[i].val)
 			return;
-		if (t->key[i] == key)
+		if (t->slot[i].key == key)
 			break;
 	}
 	/* Backward shift: move later entries of the probe run into the hole when their home
 	 * slot does not lie (cyclically) between the hole and them. */
-	for (j = (i + 1) & t->mask; t->val[j]; j = (j + 1) & t->mask) {
-		uint32_t home = slot_of(t, t->key[j]);
+	for (j = (i + 1) & t->mask; t->slot[j].val; j = (j + 1) & t->mask) {
+		uint32_t home = slot_of(t, t->slot[j].key);
 		if (((j - home) & t->mask) >= ((j - i) & t->mask)) {
-			t->key[i] = t->key[j];
-			t->val[i] = t->val[j];
+			t->slot[i] = t->slot[j];
 			i = j;
 		}
 	}
-	t->val[i] = 0;
-	t->key[i] = 0;
+	t->slot[i].val = 0;
+	t->slot[i].key = 0;
 	t->n--;
 }
 
@@ -317,7 +312,44 @@ int nasmac__ctx_txns_init(struct nasmac__ctx_txns *t, uint32_t n_ues)
 	}
 	t->n = n_ues;
 	nasmac__digest_key_init(&t->key);
+	for (uint32_t i = 0; i < NASMAC__TEID_AHEAD; i++)
+		t->teid_ahead[i] = nasmac__rand32();
 	return 0;
+}
+
+void nasmac__ctx_txns_prefetch(const struct nasmac__ctx_txns *t, uint32_t ue, int stage)
+{
+	const struct nasmac__ue_txn *u = &t->ue[ue];
+
+	if (stage == 0) {
+		__builtin_prefetch(u);
+		return;
+	}
+	if (u->ack_open) {
+		__builtin_prefetch(&t->by_teid.slot[slot_of(&t->by_teid, u->teid)]);
+		if (u->prev)
+			__builtin_prefetch(&t->ue[u->prev - 1]);
+		if (u->next)
+			__builtin_prefetch(&t->ue[u->next - 1]);
+	}
+}
+
+/* A fresh TEID: the one drawn NASMAC__TEID_AHEAD calls ago (its slot prefetched then) when it
+ * is free, else a new draw; another one is drawn for later. */
+static int teid_take(struct nasmac__ctx_txns *t, uint32_t *teid)
+{
+	uint32_t k = t->teid_ahead[t->teid_pos];
+	int rc = 0;
+
+	if (k && t->by_teid.n < t->by_teid.max && nasmac__txn_tab_find(&t->by_teid, k) < 0)
+		*teid = k;
+	else
+		rc = nasmac__txn_tab_fresh(&t->by_teid, 32, teid);
+	k = nasmac__rand32();
+	t->teid_ahead[t->teid_pos] = k;
+	__builtin_prefetch(&t->by_teid.slot[slot_of(&t->by_teid, k)]);
+	t->teid_pos = (t->teid_pos + 1) % NASMAC__TEID_AHEAD;
+	return rc;
 }
 
 void nasmac__ctx_txns_free(struct nasmac__ctx_txns *t)
@@ -327,6 +359,7 @@ void nasmac__ctx_txns_free(struct nasmac__ctx_txns *t)
 	free(t->ue);
 	nasmac__txn_tab_free(&t->by_teid);
 	explicit_bzero(&t->key, sizeof(t->key));
+	explicit_bzero(t->teid_ahead, sizeof(t->teid_ahead));
 	t->ue = NULL;
 }
 
@@ -399,7 +432,7 @@ int nasmac__ctx_txns_sent(struct nasmac__ctx_txns *t, uint32_t ue, const struct 
 		return 0;
 	}
 	nasmac__ctx_txns_close(t, ue);
-	rc = nasmac__txn_tab_fresh(&t->by_teid, 32, &u->teid);
+	rc = teid_take(t, &u->teid);
 	if (!rc)
 		rc = nasmac__txn_tab_add(&t->by_teid, u->teid, ue);
 	if (rc)

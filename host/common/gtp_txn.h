@@ -28,8 +28,12 @@ void nasmac__rand_bytes(void *buf, size_t len);
  * keys a sender chose, so the slot is a multiplicative hash of the key, never the key itself.
  */
 struct nasmac__txn_tab {
-	uint32_t *key;
-	uint32_t *val; /* index + 1; 0: empty slot */
+	/* Key and value side by side: a probe costs one cache line, not two (the table is
+	 * larger than the caches, and every context sent deletes, draws and adds a TEID). */
+	struct nasmac__txn_slot {
+		uint32_t key;
+		uint32_t val; /* index + 1; 0: empty slot */
+	} *slot;
 	uint32_t mask, n, max;
 };
 
@@ -107,10 +111,16 @@ struct nasmac__ue_txn {
 	uint32_t prev, next;       /* the expiry list: index + 1, 0 none */
 };
 
+/* TEIDs drawn before they are needed, so that the table slot each will be checked in is
+ * already fetched when it is (the table outgrows the caches: one miss per context sent). */
+#define NASMAC__TEID_AHEAD 16u
+
 struct nasmac__ctx_txns {
 	struct nasmac__ue_txn *ue;
 	uint32_t n;
 	struct nasmac__txn_tab by_teid;
+	uint32_t teid_ahead[NASMAC__TEID_AHEAD];
+	uint32_t teid_pos;
 	uint32_t head, tail;       /* expiry list, oldest first (index + 1) */
 	struct nasmac__digest_key key;
 };
@@ -135,6 +145,10 @@ int nasmac__ctx_txns_sent(struct nasmac__ctx_txns *t, uint32_t ue, const struct 
  * -EPERM for the right TEID from another peer or with another sequence number (unchanged). */
 int nasmac__ctx_txns_ack(struct nasmac__ctx_txns *t, uint32_t teid, const struct sockaddr_in *peer,
 			 uint32_t seq, uint32_t *ue);
+/* A hint before a burst of nasmac__ctx_txns_sent() calls: fetches what the call for ue will
+ * touch. Stage 0 (a few calls ahead): ue's record; stage 1 (nearer, its record now cached):
+ * the table slot of its current TEID and its neighbours on the expiry list. */
+void nasmac__ctx_txns_prefetch(const struct nasmac__ctx_txns *t, uint32_t ue, int stage);
 /* Stops waiting for the Ack of ue (a newer request replaced the context, ...). */
 void nasmac__ctx_txns_close(struct nasmac__ctx_txns *t, uint32_t ue);
 /* One UE whose Ack did not come by now_ms: 1 and *ue (no longer awaited), or 0. */

@@ -110,6 +110,12 @@ struct nasmac__db {
 	int deferred;
 	int remote;      /* shared with other hosts (redis:): the MME's index is only a cache */
 	void *priv;
+	/* Commit generations, kept by the wrappers below from the contract above (whatever the
+	 * backend): gen_committed counts the advance() calls that returned 0; gen_durable is the
+	 * highest generation known durable as --sync defines it (deferred: the one before the
+	 * last advance(), or the last one once a flush returned; otherwise the last one). Atomic:
+	 * the commit may run in a thread while the loop reads them (the MME's send-time check). */
+	uint64_t gen_committed, gen_durable;
 };
 
 /* Opens the store a URI names; -EINVAL for an unknown scheme, else the backend's error (errno
@@ -140,9 +146,30 @@ static inline int nasmac__db_import(struct nasmac__db *db, const struct nasmac__
 {
 	return db->ops->import(db, ues, n, st);
 }
+static inline void nasmac__db_durable_up_to(struct nasmac__db *db, uint64_t gen)
+{
+	if (gen > __atomic_load_n(&db->gen_durable, __ATOMIC_ACQUIRE))
+		__atomic_store_n(&db->gen_durable, gen, __ATOMIC_RELEASE);
+}
+/* One thread commits at a time (the caller's rule); *gen (may be NULL) takes this commit's
+ * generation. */
+static inline int nasmac__db_advance_gen(struct nasmac__db *db, struct nasmac__db_adv *adv,
+					 uint32_t n, uint64_t *gen)
+{
+	int rc = db->ops->advance(db, adv, n);
+	uint64_t g = __atomic_load_n(&db->gen_committed, __ATOMIC_ACQUIRE);
+
+	if (!rc) {
+		__atomic_store_n(&db->gen_committed, ++g, __ATOMIC_RELEASE);
+		nasmac__db_durable_up_to(db, db->deferred ? g - 1 : g);
+	}
+	if (gen)
+		*gen = g;
+	return rc;
+}
 static inline int nasmac__db_advance(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_t n)
 {
-	return db->ops->advance(db, adv, n);
+	return nasmac__db_advance_gen(db, adv, n, NULL);
 }
 static inline int nasmac__db_foreach(struct nasmac__db *db,
 				     int (*cb)(void *arg, const struct nasmac__ue *ue), void *arg)
@@ -158,7 +185,13 @@ static inline int nasmac__db_bump_restart(struct nasmac__db *db, const char *who
 }
 static inline int nasmac__db_flush(struct nasmac__db *db)
 {
-	return db->deferred && db->ops->flush ? db->ops->flush(db) : 0;
+	/* What was committed before the flush started is durable once it returned. */
+	uint64_t g = __atomic_load_n(&db->gen_committed, __ATOMIC_ACQUIRE);
+	int rc = db->deferred && db->ops->flush ? db->ops->flush(db) : 0;
+
+	if (!rc)
+		nasmac__db_durable_up_to(db, g);
+	return rc;
 }
 static inline uint64_t nasmac__db_count(struct nasmac__db *db)
 {

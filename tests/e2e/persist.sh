@@ -26,6 +26,10 @@ E2E_NAME=persist
 . "$(dirname "$0")/lib.sh"
 MME_PID=""
 AMF_PID=""
+# Every MME of this test logs, per context it sends, the store's commit generation of its
+# COUNT and the generation durable at that moment (mme.c, order_check): checked at the end.
+NASMAC_TEST_ORDER_LOG="$T/order.log"
+export NASMAC_TEST_ORDER_LOG
 
 cleanup() {
 	[ -n "$MME_PID" ] && kill -9 "$MME_PID" 2>/dev/null
@@ -266,6 +270,14 @@ grep -q ', 1 UEs loaded' "$T/ok.log" || bad "tab.db: $(grep serving "$T/ok.log")
 kill "$MME_PID"
 wait "$MME_PID" 2>/dev/null
 MME_PID=""
+
+# No Context Response left before the commit holding its COUNT was durable (lmdb --sync full:
+# its data and meta pages flushed), and the log does cover the loads above.
+sent=$(grep -c '^ctx gen=' "$T/order.log" 2>/dev/null)
+early=$(awk -F'[ =]' '/^ctx gen=/ && $5 + 0 < $3 + 0' "$T/order.log" 2>/dev/null | wc -l)
+[ "${sent:-0}" -ge "$N" ] || bad "order log: ${sent:-0} contexts logged, want at least $N"
+[ "$early" = 0 ] || bad "$early Context Responses sent before their COUNT was durable: \
+$(awk -F'[ =]' '$5 + 0 < $3 + 0' "$T/order.log" | head -3)"
 
 if [ "$fails" -ne 0 ]; then
 	echo "persist: $fails failure(s); logs kept in $T"
