@@ -34,13 +34,7 @@ module nasmac_eia1_lane #(
   input  logic         rst_ni,
   input  logic         job_valid_i,
   output logic         job_ready_o,
-  input  logic [127:0] job_key_i,
-  input  logic [31:0]  job_count_i,
-  input  logic [4:0]   job_bearer_i,
-  input  logic         job_dir_i,
-  input  logic [15:0]  job_len_bits_i,
-  input  logic [31:0]  job_exp_mac_i,
-  input  logic [31:0]  job_index_i,
+  input  nasmac_lane_pkg::lane_job_t job_i,
   input  logic         msg_valid_i,
   output logic         msg_ready_o,
   input  logic [127:0] msg_data_i,
@@ -49,23 +43,20 @@ module nasmac_eia1_lane #(
   /* verilator lint_on UNUSEDSIGNAL */
   output logic         res_valid_o,
   input  logic         res_ready_i,
-  output logic [31:0]  res_index_o,
-  output logic [31:0]  res_mac_o,
-  output logic         res_match_o
+  output nasmac_lane_pkg::lane_res_t res_o
 );
 
   localparam int SlotW = $clog2(Cores);
 
+  localparam int KsW = nasmac_lane_pkg::UIA2_JOB_W;
+
   logic [SlotW-1:0] rd_slot_q, rd_slot_d;  // the slot whose words the evaluator takes next
   logic [Cores-1:0] slot_idle, slot_start, slot_valid, slot_ready, slot_sink;
-  // Per-slot outputs, slot i in the i-th field of each vector.
-  logic [64*Cores-1:0] slot_p, slot_q;
-  logic [32*Cores-1:0] slot_z5, slot_exp, slot_index;
-  logic [16*Cores-1:0] slot_len;
+  logic [KsW*Cores-1:0] slot_out;          // slot i's keystream words and fields in field i
   logic                fifo_in_ready, fifo_valid, fifo_ready, eval_job_ready;
   logic [127:0]        fifo_data;
-  logic                ev_valid, ev_ready, ev_match;
-  logic [31:0]         ev_index, ev_mac;
+  logic                ev_valid, ev_ready;
+  nasmac_lane_pkg::lane_res_t ev_res;
 
   // Intake: headers to the slots in rotation (the evaluator takes them in the same rotation),
   // the next slot and whether it is free chosen a clock ahead; every word goes to the one FIFO.
@@ -76,17 +67,16 @@ module nasmac_eia1_lane #(
     .Results (1)
   ) u_frame (
     // The lane's own ports, as they are.
-    .clk_i, .rst_ni, .job_valid_i, .job_ready_o, .job_len_bits_i, .msg_valid_i, .msg_ready_o,
-    .res_valid_o, .res_ready_i, .res_index_o, .res_mac_o, .res_match_o,
+    .clk_i, .rst_ni, .job_valid_i, .job_ready_o, .msg_valid_i, .msg_ready_o, .res_valid_o,
+    .res_ready_i, .res_o,
+    .job_len_bits_i (job_i.len_bits),
     .idle_i       (slot_idle),
     .start_o      (slot_start),
     .sink_ready_i ({Cores{fifo_in_ready}}),
     .sink_valid_o (slot_sink),
     .src_valid_i  (ev_valid),
     .src_ready_o  (ev_ready),
-    .src_index_i  (ev_index),
-    .src_mac_i    (ev_mac),
-    .src_match_i  (ev_match)
+    .src_i        (ev_res)
   );
 
   for (genvar i = 0; i < Cores; i++) begin : g_slot
@@ -96,21 +86,10 @@ module nasmac_eia1_lane #(
       .rst_ni,
       .start_i     (slot_start[i]),
       .idle_o      (slot_idle[i]),
-      .key_i       (job_key_i),
-      .count_i     (job_count_i),
-      .bearer_i    (job_bearer_i),
-      .dir_i       (job_dir_i),
-      .len_i       (job_len_bits_i),
-      .exp_i       (job_exp_mac_i),
-      .index_i     (job_index_i),
+      .job_i,
       .out_valid_o (slot_valid[i]),
       .out_ready_i (slot_ready[i]),
-      .p_o         (slot_p[64*i +: 64]),
-      .q_o         (slot_q[64*i +: 64]),
-      .z5_o        (slot_z5[32*i +: 32]),
-      .len_o       (slot_len[16*i +: 16]),
-      .exp_o       (slot_exp[32*i +: 32]),
-      .index_o     (slot_index[32*i +: 32])
+      .out_o       (slot_out[KsW*i +: KsW])
     );
   end
 
@@ -133,20 +112,13 @@ module nasmac_eia1_lane #(
     .rst_ni,
     .job_valid_i (slot_valid[rd_slot_q]),
     .job_ready_o (eval_job_ready),
-    .job_p_i     (slot_p[64*rd_slot_q +: 64]),
-    .job_q_i     (slot_q[64*rd_slot_q +: 64]),
-    .job_z5_i    (slot_z5[32*rd_slot_q +: 32]),
-    .job_len_i   (slot_len[16*rd_slot_q +: 16]),
-    .job_exp_i   (slot_exp[32*rd_slot_q +: 32]),
-    .job_index_i (slot_index[32*rd_slot_q +: 32]),
+    .job_i       (slot_out[KsW*rd_slot_q +: KsW]),
     .msg_valid_i (fifo_valid),
     .msg_ready_o (fifo_ready),
     .msg_data_i  (fifo_data),
     .res_valid_o (ev_valid),
     .res_ready_i (ev_ready),
-    .res_index_o (ev_index),
-    .res_mac_o   (ev_mac),
-    .res_match_o (ev_match)
+    .res_o       (ev_res)
   );
 
   always_comb begin

@@ -44,13 +44,7 @@ module nasmac_eia3_lane #(
   input  logic         rst_ni,
   input  logic         job_valid_i,
   output logic         job_ready_o,
-  input  logic [127:0] job_key_i,
-  input  logic [31:0]  job_count_i,
-  input  logic [4:0]   job_bearer_i,
-  input  logic         job_dir_i,
-  input  logic [15:0]  job_len_bits_i,
-  input  logic [31:0]  job_exp_mac_i,
-  input  logic [31:0]  job_index_i,
+  input  nasmac_lane_pkg::lane_job_t job_i,
   input  logic         msg_valid_i,
   output logic         msg_ready_o,
   input  logic [127:0] msg_data_i,
@@ -59,14 +53,11 @@ module nasmac_eia3_lane #(
   /* verilator lint_on UNUSEDSIGNAL */
   output logic         res_valid_o,
   input  logic         res_ready_i,
-  output logic [31:0]  res_index_o,
-  output logic [31:0]  res_mac_o,
-  output logic         res_match_o
+  output nasmac_lane_pkg::lane_res_t res_o
 );
 
   logic [Cores-1:0]    u_idle, u_start, u_msg_valid, u_msg_ready, u_res_valid, u_res_ready;
-  logic [Cores-1:0]    u_res_match;
-  logic [32*Cores-1:0] u_res_index, u_res_mac;
+  logic [nasmac_lane_pkg::LANE_RES_W*Cores-1:0] u_res;  // unit i's result in field i
 
   // Intake (the lowest idle unit, chosen a clock ahead) and the result arbiter.
   nasmac_lane_frame #(
@@ -75,17 +66,16 @@ module nasmac_eia3_lane #(
     .Results (Cores)
   ) u_frame (
     // The lane's own ports, as they are.
-    .clk_i, .rst_ni, .job_valid_i, .job_ready_o, .job_len_bits_i, .msg_valid_i, .msg_ready_o,
-    .res_valid_o, .res_ready_i, .res_index_o, .res_mac_o, .res_match_o,
+    .clk_i, .rst_ni, .job_valid_i, .job_ready_o, .msg_valid_i, .msg_ready_o, .res_valid_o,
+    .res_ready_i, .res_o,
+    .job_len_bits_i (job_i.len_bits),
     .idle_i       (u_idle),
     .start_o      (u_start),
     .sink_ready_i (u_msg_ready),
     .sink_valid_o (u_msg_valid),
     .src_valid_i  (u_res_valid),
     .src_ready_o  (u_res_ready),
-    .src_index_i  (u_res_index),
-    .src_mac_i    (u_res_mac),
-    .src_match_i  (u_res_match)
+    .src_i        (u_res)
   );
 
   for (genvar i = 0; i < Cores; i++) begin : g_unit
@@ -96,21 +86,13 @@ module nasmac_eia3_lane #(
       .rst_ni,
       .start_i     (u_start[i]),
       .idle_o      (u_idle[i]),
-      .key_i       (job_key_i),
-      .count_i     (job_count_i),
-      .bearer_i    (job_bearer_i),
-      .dir_i       (job_dir_i),
-      .len_i       (job_len_bits_i),
-      .exp_i       (job_exp_mac_i),
-      .index_i     (job_index_i),
+      .job_i,
       .msg_valid_i (u_msg_valid[i]),
       .msg_ready_o (u_msg_ready[i]),
       .msg_data_i  (msg_data_i),
       .res_valid_o (u_res_valid[i]),
       .res_ready_i (u_res_ready[i]),
-      .res_index_o (u_res_index[32*i +: 32]),
-      .res_mac_o   (u_res_mac[32*i +: 32]),
-      .res_match_o (u_res_match[i])
+      .res_o       (u_res[nasmac_lane_pkg::LANE_RES_W*i +: nasmac_lane_pkg::LANE_RES_W])
     );
   end
 
