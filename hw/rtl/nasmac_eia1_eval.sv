@@ -24,17 +24,12 @@
 // clear theirs when their job moves on; a reset zeroes them as well. The other datapath registers
 // (message words, mask, the MAC on its way out) have no reset.
 module nasmac_eia1_eval (
-  input  logic         clk_i,
-  input  logic         rst_ni,
-  input  logic         job_valid_i,
-  output logic         job_ready_o,
-  input  nasmac_lane_pkg::uia2_job_t job_i,
-  input  logic         msg_valid_i,
-  output logic         msg_ready_o,
-  input  logic [127:0] msg_data_i,
-  output logic         res_valid_o,
-  input  logic         res_ready_i,
-  output nasmac_lane_pkg::lane_res_t res_o
+  input  logic clk_i, rst_ni,
+  // A line per channel, all in job order: a slot's keystream words with the job's fields, the
+  // message words, the results.
+  input  logic job_valid_i, output logic job_ready_o, input nasmac_lane_pkg::uia2_job_t job_i,
+  input  logic msg_valid_i, output logic msg_ready_o, input logic [127:0] msg_data_i,
+  output logic res_valid_o, input logic res_ready_i, output nasmac_lane_pkg::lane_res_t res_o
 );
 
   // The job fields that ride along with a job's last word to the result.

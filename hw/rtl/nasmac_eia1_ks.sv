@@ -7,17 +7,12 @@
 // high when the slot can start a job in the next clock unless it starts one in this one, that
 // is idle now or handing its words over now. start_i is taken only when the slot is idle now.
 module nasmac_eia1_ks (
-  input  logic         clk_i,
-  input  logic         rst_ni,
+  input  logic clk_i, rst_ni,
   // Job start; accepted when the slot is idle (idle_o was high in the previous clock and the
   // slot was not started then).
-  input  logic         start_i,
-  output logic         idle_o,
-  input  nasmac_lane_pkg::lane_job_t job_i,
+  input  logic start_i, output logic idle_o, input nasmac_lane_pkg::lane_job_t job_i,
   // The keystream words and the job's fields, to the evaluator.
-  output logic         out_valid_o,
-  input  logic         out_ready_i,
-  output nasmac_lane_pkg::uia2_job_t out_o
+  output logic out_valid_o, input logic out_ready_i, output nasmac_lane_pkg::uia2_job_t out_o
 );
 
   logic [127:0] iv_w;
@@ -32,16 +27,9 @@ module nasmac_eia1_ks (
                     fresh_w ^ {16'd0, job_i.dir, 15'd0}};
 
   nasmac_snow3g_core u_core (
-    .clk_i,
-    .rst_ni,
-    .init_i     (start),
-    .key_i      (job_i.key),
-    .iv_i       (iv_w),
-    .ready_o    (core_ready),
-    .clear_i    (core_clear),
-    .ks_valid_o (ks_valid),
-    .ks_ready_i (1'b1),
-    .ks_o       (ks_w)
+    .clk_i, .rst_ni,
+    .init_i(start), .key_i(job_i.key), .iv_i(iv_w), .ready_o(core_ready), .clear_i(core_clear),
+    .ks_valid_o(ks_valid), .ks_ready_i(1'b1), .ks_o(ks_w)
   );
 
   logic [2:0]   nword_q, nword_d;

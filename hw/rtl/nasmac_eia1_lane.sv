@@ -30,21 +30,16 @@ module nasmac_eia1_lane #(
   // Depth of the shared message FIFO in 128-bit words; a power of two.
   parameter int MsgFifoDepth = 64
 ) (
-  input  logic         clk_i,
-  input  logic         rst_ni,
-  input  logic         job_valid_i,
-  output logic         job_ready_o,
-  input  nasmac_lane_pkg::lane_job_t job_i,
-  input  logic         msg_valid_i,
-  output logic         msg_ready_o,
-  input  logic [127:0] msg_data_i,
-  /* verilator lint_off UNUSEDSIGNAL */
-  input  logic         msg_last_i,
-  /* verilator lint_on UNUSEDSIGNAL */
-  output logic         res_valid_o,
-  input  logic         res_ready_i,
-  output nasmac_lane_pkg::lane_res_t res_o
+  // The lane interface of hw/LANES.md, a line per channel: header, message word, result.
+  input  logic clk_i, rst_ni,
+  input  logic job_valid_i, output logic job_ready_o, input nasmac_lane_pkg::lane_job_t job_i,
+  input  logic msg_valid_i, output logic msg_ready_o, input logic [127:0] msg_data_i,
+  input  logic msg_last_i,  // redundant with the length, which is what the lane counts
+  output logic res_valid_o, input logic res_ready_i, output nasmac_lane_pkg::lane_res_t res_o
 );
+
+  logic unused_last;
+  assign unused_last = msg_last_i;
 
   localparam int SlotW = $clog2(Cores);
 
@@ -61,64 +56,36 @@ module nasmac_eia1_lane #(
   // Intake: headers to the slots in rotation (the evaluator takes them in the same rotation),
   // the next slot and whether it is free chosen a clock ahead; every word goes to the one FIFO.
   // Results: the evaluator's, in job order.
-  nasmac_lane_frame #(
-    .Cores   (Cores),
-    .InOrder (1'b1),
-    .Results (1)
-  ) u_frame (
-    // The lane's own ports, as they are.
+  nasmac_lane_frame #(.Cores(Cores), .InOrder(1'b1), .Results(1)) u_frame (
+    // The lane's own ports, as they are; then the slots and the evaluator's result.
     .clk_i, .rst_ni, .job_valid_i, .job_ready_o, .msg_valid_i, .msg_ready_o, .res_valid_o,
-    .res_ready_i, .res_o,
-    .job_len_bits_i (job_i.len_bits),
-    .idle_i       (slot_idle),
-    .start_o      (slot_start),
-    .sink_ready_i ({Cores{fifo_in_ready}}),
-    .sink_valid_o (slot_sink),
-    .src_valid_i  (ev_valid),
-    .src_ready_o  (ev_ready),
-    .src_i        (ev_res)
+    .res_ready_i, .res_o, .job_len_bits_i(job_i.len_bits),
+    .idle_i(slot_idle), .start_o(slot_start),
+    .sink_ready_i({Cores{fifo_in_ready}}), .sink_valid_o(slot_sink),
+    .src_valid_i(ev_valid), .src_ready_o(ev_ready), .src_i(ev_res)
   );
 
   for (genvar i = 0; i < Cores; i++) begin : g_slot
     assign slot_ready[i] = eval_job_ready && (rd_slot_q == SlotW'(i));
     nasmac_eia1_ks u_ks (
-      .clk_i,
-      .rst_ni,
-      .start_i     (slot_start[i]),
-      .idle_o      (slot_idle[i]),
-      .job_i,
-      .out_valid_o (slot_valid[i]),
-      .out_ready_i (slot_ready[i]),
-      .out_o       (slot_out[KsW*i +: KsW])
+      .clk_i, .rst_ni,
+      .start_i(slot_start[i]), .idle_o(slot_idle[i]), .job_i,
+      .out_valid_o(slot_valid[i]), .out_ready_i(slot_ready[i]), .out_o(slot_out[KsW*i +: KsW])
     );
   end
 
-  nasmac_fifo #(
-    .Width (128),
-    .Depth (MsgFifoDepth)
-  ) u_fifo (
-    .clk_i,
-    .rst_ni,
-    .wr_valid_i (|slot_sink),
-    .wr_ready_o (fifo_in_ready),
-    .wr_data_i  (msg_data_i),
-    .rd_valid_o (fifo_valid),
-    .rd_ready_i (fifo_ready),
-    .rd_data_o  (fifo_data)
+  nasmac_fifo #(.Width(128), .Depth(MsgFifoDepth)) u_fifo (
+    .clk_i, .rst_ni,
+    .wr_valid_i(|slot_sink), .wr_ready_o(fifo_in_ready), .wr_data_i(msg_data_i),
+    .rd_valid_o(fifo_valid), .rd_ready_i(fifo_ready), .rd_data_o(fifo_data)
   );
 
   nasmac_eia1_eval u_eval (
-    .clk_i,
-    .rst_ni,
-    .job_valid_i (slot_valid[rd_slot_q]),
-    .job_ready_o (eval_job_ready),
-    .job_i       (slot_out[KsW*rd_slot_q +: KsW]),
-    .msg_valid_i (fifo_valid),
-    .msg_ready_o (fifo_ready),
-    .msg_data_i  (fifo_data),
-    .res_valid_o (ev_valid),
-    .res_ready_i (ev_ready),
-    .res_o       (ev_res)
+    .clk_i, .rst_ni,
+    .job_valid_i(slot_valid[rd_slot_q]), .job_ready_o(eval_job_ready),
+    .job_i(slot_out[KsW*rd_slot_q +: KsW]),
+    .msg_valid_i(fifo_valid), .msg_ready_o(fifo_ready), .msg_data_i(fifo_data),
+    .res_valid_o(ev_valid), .res_ready_i(ev_ready), .res_o(ev_res)
   );
 
   always_comb begin

@@ -45,21 +45,14 @@ module nasmac_eia2_lane #(
   // Result FIFO entries; a power of two >= 2.
   parameter int unsigned ResDepth = 32
 ) (
-  input  logic         clk_i,
-  input  logic         rst_ni,          // synchronous, active low
-  // Job header.
-  input  logic         job_valid_i,
-  output logic         job_ready_o,
-  input  nasmac_lane_pkg::lane_job_t job_i,
-  // Message words, ceil(len/128) per job, octet 0 in [127:120].
-  input  logic         msg_valid_i,
-  output logic         msg_ready_o,     // from registers only (a header's cycle carries no word)
-  input  logic [127:0] msg_data_i,
-  input  logic         msg_last_i,      // the lane counts words itself; this marker is not needed
-  // Results, in completion order.
-  output logic         res_valid_o,
-  input  logic         res_ready_i,
-  output nasmac_lane_pkg::lane_res_t res_o
+  // The lane interface of hw/LANES.md, a line per channel: header, message word, result. The
+  // message words are ceil(len/128) per job, octet 0 in [127:120]; msg_ready_o is from registers
+  // only (a header's cycle carries no word); results leave in completion order.
+  input  logic clk_i, rst_ni,
+  input  logic job_valid_i, output logic job_ready_o, input nasmac_lane_pkg::lane_job_t job_i,
+  input  logic msg_valid_i, output logic msg_ready_o, input logic [127:0] msg_data_i,
+  input  logic msg_last_i,  // the lane counts words itself; this marker is not needed
+  output logic res_valid_o, input logic res_ready_i, output nasmac_lane_pkg::lane_res_t res_o
 );
   localparam int unsigned SlotW  = $clog2(Slots);
   localparam int unsigned PtrW   = $clog2(SlotBlocks);

@@ -40,59 +40,37 @@ module nasmac_eia3_lane #(
   // consumes them (see above).
   parameter int BufWords = 64
 ) (
-  input  logic         clk_i,
-  input  logic         rst_ni,
-  input  logic         job_valid_i,
-  output logic         job_ready_o,
-  input  nasmac_lane_pkg::lane_job_t job_i,
-  input  logic         msg_valid_i,
-  output logic         msg_ready_o,
-  input  logic [127:0] msg_data_i,
-  /* verilator lint_off UNUSEDSIGNAL */
-  input  logic         msg_last_i,
-  /* verilator lint_on UNUSEDSIGNAL */
-  output logic         res_valid_o,
-  input  logic         res_ready_i,
-  output nasmac_lane_pkg::lane_res_t res_o
+  // The lane interface of hw/LANES.md, a line per channel: header, message word, result.
+  input  logic clk_i, rst_ni,
+  input  logic job_valid_i, output logic job_ready_o, input nasmac_lane_pkg::lane_job_t job_i,
+  input  logic msg_valid_i, output logic msg_ready_o, input logic [127:0] msg_data_i,
+  input  logic msg_last_i,  // redundant with the length, which is what the lane counts
+  output logic res_valid_o, input logic res_ready_i, output nasmac_lane_pkg::lane_res_t res_o
 );
 
+  logic unused_last;
+  assign unused_last = msg_last_i;
+
   logic [Cores-1:0]    u_idle, u_start, u_msg_valid, u_msg_ready, u_res_valid, u_res_ready;
-  logic [nasmac_lane_pkg::LANE_RES_W*Cores-1:0] u_res;  // unit i's result in field i
+  localparam int ResW = nasmac_lane_pkg::LANE_RES_W;
+
+  logic [ResW*Cores-1:0] u_res;  // unit i's result in field i
 
   // Intake (the lowest idle unit, chosen a clock ahead) and the result arbiter.
-  nasmac_lane_frame #(
-    .Cores   (Cores),
-    .InOrder (1'b0),
-    .Results (Cores)
-  ) u_frame (
-    // The lane's own ports, as they are.
+  nasmac_lane_frame #(.Cores(Cores), .InOrder(1'b0), .Results(Cores)) u_frame (
+    // The lane's own ports, as they are; then the units, their message words and results.
     .clk_i, .rst_ni, .job_valid_i, .job_ready_o, .msg_valid_i, .msg_ready_o, .res_valid_o,
-    .res_ready_i, .res_o,
-    .job_len_bits_i (job_i.len_bits),
-    .idle_i       (u_idle),
-    .start_o      (u_start),
-    .sink_ready_i (u_msg_ready),
-    .sink_valid_o (u_msg_valid),
-    .src_valid_i  (u_res_valid),
-    .src_ready_o  (u_res_ready),
-    .src_i        (u_res)
+    .res_ready_i, .res_o, .job_len_bits_i(job_i.len_bits),
+    .idle_i(u_idle), .start_o(u_start), .sink_ready_i(u_msg_ready), .sink_valid_o(u_msg_valid),
+    .src_valid_i(u_res_valid), .src_ready_o(u_res_ready), .src_i(u_res)
   );
 
   for (genvar i = 0; i < Cores; i++) begin : g_unit
-    nasmac_eia3_unit #(
-      .BufWords (BufWords)
-    ) u_unit (
-      .clk_i,
-      .rst_ni,
-      .start_i     (u_start[i]),
-      .idle_o      (u_idle[i]),
-      .job_i,
-      .msg_valid_i (u_msg_valid[i]),
-      .msg_ready_o (u_msg_ready[i]),
-      .msg_data_i  (msg_data_i),
-      .res_valid_o (u_res_valid[i]),
-      .res_ready_i (u_res_ready[i]),
-      .res_o       (u_res[nasmac_lane_pkg::LANE_RES_W*i +: nasmac_lane_pkg::LANE_RES_W])
+    nasmac_eia3_unit #(.BufWords(BufWords)) u_unit (
+      .clk_i, .rst_ni,
+      .start_i(u_start[i]), .idle_o(u_idle[i]), .job_i,
+      .msg_valid_i(u_msg_valid[i]), .msg_ready_o(u_msg_ready[i]), .msg_data_i,
+      .res_valid_o(u_res_valid[i]), .res_ready_i(u_res_ready[i]), .res_o(u_res[ResW*i +: ResW])
     );
   end
 

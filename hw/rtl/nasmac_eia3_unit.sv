@@ -32,17 +32,12 @@ module nasmac_eia3_unit #(
   // initialises and consumes it. The storage has no reset, so it maps to distributed RAM.
   parameter int BufWords = 16
 ) (
-  input  logic         clk_i,
-  input  logic         rst_ni,
-  input  logic         start_i,
-  output logic         idle_o,
-  input  nasmac_lane_pkg::lane_job_t job_i,
-  input  logic         msg_valid_i,
-  output logic         msg_ready_o,
-  input  logic [127:0] msg_data_i,
-  output logic         res_valid_o,
-  input  logic         res_ready_i,
-  output nasmac_lane_pkg::lane_res_t res_o
+  input  logic clk_i, rst_ni,
+  // A line per channel: the job's start (taken when idle; idle_o looks a clock ahead, see
+  // below), its message words, its result.
+  input  logic start_i, output logic idle_o, input nasmac_lane_pkg::lane_job_t job_i,
+  input  logic msg_valid_i, output logic msg_ready_o, input logic [127:0] msg_data_i,
+  output logic res_valid_o, input logic res_ready_i, output nasmac_lane_pkg::lane_res_t res_o
 );
 
   logic [127:0] iv_w;
@@ -71,30 +66,15 @@ module nasmac_eia3_unit #(
                  11'd0, job_i.dir, 15'd0};
 
   nasmac_zuc_core u_core (
-    .clk_i,
-    .rst_ni,
-    .init_i     (start),
-    .key_i      (job_i.key),
-    .iv_i       (iv_w),
-    .ready_o    (core_ready),
-    .clear_i    (core_clear),
-    .ks_valid_o (ks_valid),
-    .ks_ready_i (ks_ready),
-    .ks_o       (ks_w)
+    .clk_i, .rst_ni,
+    .init_i(start), .key_i(job_i.key), .iv_i(iv_w), .ready_o(core_ready), .clear_i(core_clear),
+    .ks_valid_o(ks_valid), .ks_ready_i(ks_ready), .ks_o(ks_w)
   );
 
-  nasmac_fifo #(
-    .Width (128),
-    .Depth (BufWords)
-  ) u_buf (
-    .clk_i,
-    .rst_ni,
-    .wr_valid_i (buf_push),
-    .wr_ready_o (fifo_ready),
-    .wr_data_i  (msg_data_i),
-    .rd_valid_o (fifo_valid),
-    .rd_ready_i (buf_pop),
-    .rd_data_o  (buf_data)
+  nasmac_fifo #(.Width(128), .Depth(BufWords)) u_buf (
+    .clk_i, .rst_ni,
+    .wr_valid_i(buf_push), .wr_ready_o(fifo_ready), .wr_data_i(msg_data_i),
+    .rd_valid_o(fifo_valid), .rd_ready_i(buf_pop), .rd_data_o(buf_data)
   );
 
   // Control (reset).

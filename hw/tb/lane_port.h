@@ -53,6 +53,17 @@ template <typename W> inline void put_lane_job(W &port, const lane_job &j)
 		put_bits(port, 118 + 8 * (15 - i), 8, j.key[i]);
 }
 
+// A random header (key, COUNT, BEARER, DIRECTION) for a testbench's job record j, drawn in this
+// order from rng.
+template <typename J, typename R> inline void random_header(J &j, R &rng)
+{
+	for (auto &b : j.key)
+		b = (uint8_t)rng();
+	j.count = (uint32_t)rng();
+	j.bearer = (uint8_t)(rng() % 32);
+	j.dir = (uint8_t)(rng() % 2);
+}
+
 // lane_res_t, fields from the top: index 32, mac 32, match 1.
 struct lane_res {
 	uint32_t index, mac;

@@ -240,11 +240,7 @@ private:
 job random_job(std::mt19937_64 &rng, uint32_t len, uint32_t index)
 {
 	job j;
-	for (uint8_t &b : j.key)
-		b = (uint8_t)rng();
-	j.count = (uint32_t)rng();
-	j.bearer = (uint8_t)(rng() % 32);
-	j.dir = (uint8_t)(rng() % 2);
+	tb::random_header(j, rng);
 	j.len = len;
 	j.msg.resize((len + 7) / 8);
 	for (uint8_t &b : j.msg)

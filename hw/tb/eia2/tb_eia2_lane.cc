@@ -196,11 +196,7 @@ public:
 	Job make_job(uint32_t len_bits, bool corrupt)
 	{
 		Job j{};
-		for (auto &k : j.key)
-			k = (uint8_t)rng_();
-		j.count = (uint32_t)rng_();
-		j.bearer = (uint8_t)(rng_() % 32);
-		j.dir = (uint8_t)(rng_() % 2);
+		tb::random_header(j, rng_);
 		j.len_bits = len_bits;
 		j.msg.resize((len_bits + 127) / 128 * 16);
 		for (auto &b : j.msg)
