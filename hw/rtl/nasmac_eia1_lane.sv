@@ -34,12 +34,9 @@ module nasmac_eia1_lane #(
   input  logic clk_i, rst_ni,
   input  logic job_valid_i, output logic job_ready_o, input nasmac_lane_pkg::lane_job_t job_i,
   input  logic msg_valid_i, output logic msg_ready_o, input logic [127:0] msg_data_i,
-  input  logic msg_last_i,  // redundant with the length, which is what the lane counts
+  input  logic msg_last_i,  // redundant with the length, which is what the frame counts
   output logic res_valid_o, input logic res_ready_i, output nasmac_lane_pkg::lane_res_t res_o
 );
-
-  logic unused_last;
-  assign unused_last = msg_last_i;
 
   localparam int SlotW = $clog2(Cores);
 
@@ -58,8 +55,8 @@ module nasmac_eia1_lane #(
   // Results: the evaluator's, in job order.
   nasmac_lane_frame #(.Cores(Cores), .InOrder(1'b1), .Results(1)) u_frame (
     // The lane's own ports, as they are; then the slots and the evaluator's result.
-    .clk_i, .rst_ni, .job_valid_i, .job_ready_o, .msg_valid_i, .msg_ready_o, .res_valid_o,
-    .res_ready_i, .res_o, .job_len_bits_i(job_i.len_bits),
+    .clk_i, .rst_ni, .job_valid_i, .job_ready_o, .msg_valid_i, .msg_ready_o, .msg_last_i,
+    .res_valid_o, .res_ready_i, .res_o, .job_len_bits_i(job_i.len_bits),
     .idle_i(slot_idle), .start_o(slot_start),
     .sink_ready_i({Cores{fifo_in_ready}}), .sink_valid_o(slot_sink),
     .src_valid_i(ev_valid), .src_ready_o(ev_ready), .src_i(ev_res)

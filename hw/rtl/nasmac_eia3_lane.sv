@@ -44,12 +44,9 @@ module nasmac_eia3_lane #(
   input  logic clk_i, rst_ni,
   input  logic job_valid_i, output logic job_ready_o, input nasmac_lane_pkg::lane_job_t job_i,
   input  logic msg_valid_i, output logic msg_ready_o, input logic [127:0] msg_data_i,
-  input  logic msg_last_i,  // redundant with the length, which is what the lane counts
+  input  logic msg_last_i,  // redundant with the length, which is what the frame counts
   output logic res_valid_o, input logic res_ready_i, output nasmac_lane_pkg::lane_res_t res_o
 );
-
-  logic unused_last;
-  assign unused_last = msg_last_i;
 
   logic [Cores-1:0]    u_idle, u_start, u_msg_valid, u_msg_ready, u_res_valid, u_res_ready;
   localparam int ResW = nasmac_lane_pkg::LANE_RES_W;
@@ -59,8 +56,8 @@ module nasmac_eia3_lane #(
   // Intake (the lowest idle unit, chosen a clock ahead) and the result arbiter.
   nasmac_lane_frame #(.Cores(Cores), .InOrder(1'b0), .Results(Cores)) u_frame (
     // The lane's own ports, as they are; then the units, their message words and results.
-    .clk_i, .rst_ni, .job_valid_i, .job_ready_o, .msg_valid_i, .msg_ready_o, .res_valid_o,
-    .res_ready_i, .res_o, .job_len_bits_i(job_i.len_bits),
+    .clk_i, .rst_ni, .job_valid_i, .job_ready_o, .msg_valid_i, .msg_ready_o, .msg_last_i,
+    .res_valid_o, .res_ready_i, .res_o, .job_len_bits_i(job_i.len_bits),
     .idle_i(u_idle), .start_o(u_start), .sink_ready_i(u_msg_ready), .sink_valid_o(u_msg_valid),
     .src_valid_i(u_res_valid), .src_ready_o(u_res_ready), .src_i(u_res)
   );

@@ -30,6 +30,7 @@ module nasmac_lane_frame #(
   input  logic [15:0]           job_len_bits_i,
   input  logic                  msg_valid_i,
   output logic                  msg_ready_o,
+  input  logic                  msg_last_i,    // not needed: the frame counts the words
   // Slots.
   input  logic [Cores-1:0]      idle_i,        // free in the next clock unless started now
   output logic [Cores-1:0]      start_o,       // one-hot: this slot takes the header
@@ -54,7 +55,9 @@ module nasmac_lane_frame #(
   logic [Cores-1:0] pick_q;        // one-hot: the slot that takes the next header
   logic             any_q;         // that slot is free
   logic [Cores-1:0] cur_q;         // one-hot: the slot taking message words
-  logic             job_fire, msg_fire;
+  logic             job_fire, msg_fire, unused_last;
+
+  assign unused_last = msg_last_i;
 
   assign job_ready_o = in_hdr_q && any_q;
   assign job_fire    = job_valid_i && job_ready_o;
