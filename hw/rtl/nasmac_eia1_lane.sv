@@ -40,11 +40,15 @@ module nasmac_eia1_lane #(
 
   localparam int SlotW = $clog2(Cores);
 
-  localparam int KsW = nasmac_lane_pkg::UIA2_JOB_W;
+  // A slot's output sits in a 256-bit field of slot_out: with a power-of-two stride the
+  // evaluator's pick by rd_slot_q is a plain 8:1 multiplexer (a stride of 240 made Yosys build
+  // the index arithmetic into the path: 7 LUT levels instead of 5).
+  localparam int KsW    = nasmac_lane_pkg::UIA2_JOB_W;
+  localparam int KsPadW = 256;
 
   logic [SlotW-1:0] rd_slot_q, rd_slot_d;  // the slot whose words the evaluator takes next
   logic [Cores-1:0] slot_idle, slot_start, slot_valid, slot_ready, slot_sink;
-  logic [KsW*Cores-1:0] slot_out;          // slot i's keystream words and fields in field i
+  logic [KsPadW*Cores-1:0] slot_out;       // slot i's keystream words and fields in field i
   logic                fifo_in_ready, fifo_valid, fifo_ready, eval_job_ready;
   logic [127:0]        fifo_data;
   logic                ev_valid, ev_ready;
@@ -63,11 +67,12 @@ module nasmac_eia1_lane #(
   );
 
   for (genvar i = 0; i < Cores; i++) begin : g_slot
+    assign slot_out[KsPadW*i + KsW +: KsPadW - KsW] = '0;
     assign slot_ready[i] = eval_job_ready && (rd_slot_q == SlotW'(i));
     nasmac_eia1_ks u_ks (
       .clk_i, .rst_ni,
       .start_i(slot_start[i]), .idle_o(slot_idle[i]), .job_i,
-      .out_valid_o(slot_valid[i]), .out_ready_i(slot_ready[i]), .out_o(slot_out[KsW*i +: KsW])
+      .out_valid_o(slot_valid[i]), .out_ready_i(slot_ready[i]), .out_o(slot_out[KsPadW*i +: KsW])
     );
   end
 
@@ -80,7 +85,7 @@ module nasmac_eia1_lane #(
   nasmac_eia1_eval u_eval (
     .clk_i, .rst_ni,
     .job_valid_i(slot_valid[rd_slot_q]), .job_ready_o(eval_job_ready),
-    .job_i(slot_out[KsW*rd_slot_q +: KsW]),
+    .job_i(slot_out[KsPadW*rd_slot_q +: KsW]),
     .msg_valid_i(fifo_valid), .msg_ready_o(fifo_ready), .msg_data_i(fifo_data),
     .res_valid_o(ev_valid), .res_ready_i(ev_ready), .res_o(ev_res)
   );
