@@ -6,37 +6,33 @@
 /* verilator lint_off DECLFILENAME */
 /* verilator lint_off UNDRIVEN */
 /* verilator lint_off UNUSEDSIGNAL */
+/* verilator lint_off UNUSEDPARAM */
+// Every lane's parameters (nasmac.sv sets them), whichever lane the stub stands in for.
 `define NASMAC_LANE_STUB(name) \
-module name ( \
+module name #( \
+  parameter int Cores = 8, parameter int MsgFifoDepth = 64, parameter int BufWords = 64, \
+  parameter int unsigned Slots = 32, parameter int unsigned SlotBlocks = 128, \
+  parameter int unsigned ResDepth = 32 \
+) ( \
   input  logic         clk_i, \
   input  logic         rst_ni, \
   input  logic         job_valid_i, \
   output logic         job_ready_o, \
-  input  logic [127:0] job_key_i, \
-  input  logic [31:0]  job_count_i, \
-  input  logic [4:0]   job_bearer_i, \
-  input  logic         job_dir_i, \
-  input  logic [15:0]  job_len_bits_i, \
-  input  logic [31:0]  job_exp_mac_i, \
-  input  logic [31:0]  job_index_i, \
+  input  nasmac_lane_pkg::lane_job_t job_i, \
   input  logic         msg_valid_i, \
   output logic         msg_ready_o, \
   input  logic [127:0] msg_data_i, \
   input  logic         msg_last_i, \
   output logic         res_valid_o, \
   input  logic         res_ready_i, \
-  output logic [31:0]  res_index_o, \
-  output logic [31:0]  res_mac_o, \
-  output logic         res_match_o \
+  output nasmac_lane_pkg::lane_res_t res_o \
 ); \
-  (* anyseq *) logic        any_job_ready, any_msg_ready, any_res_valid, any_res_match; \
-  (* anyseq *) logic [31:0] any_res_index, any_res_mac; \
+  (* anyseq *) logic        any_job_ready, any_msg_ready, any_res_valid; \
+  (* anyseq *) logic [nasmac_lane_pkg::LANE_RES_W-1:0] any_res; \
   assign job_ready_o = any_job_ready; \
   assign msg_ready_o = any_msg_ready; \
   assign res_valid_o = any_res_valid; \
-  assign res_index_o = any_res_index; \
-  assign res_mac_o   = any_res_mac; \
-  assign res_match_o = any_res_match; \
+  assign res_o       = any_res; \
 endmodule
 
 `NASMAC_LANE_STUB(nasmac_eia1_lane)

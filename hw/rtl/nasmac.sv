@@ -20,7 +20,13 @@ module nasmac #(
   // Beats of message buffer per lane (nasmac_fetch); a power of two, at least 16.
   parameter int unsigned LaneBufBeats = 128,
   // Jobs whose message reads are issued ahead of each lane (nasmac_fetch); a power of two.
-  parameter int unsigned LaneJobs = 64
+  parameter int unsigned LaneJobs = 64,
+  // The lanes' own sizes, one line per lane (the parameters of nasmac_eia{1,2,3}_lane, which say
+  // why these values): EIA1 SNOW 3G slots and message FIFO words; EIA2 slots, CMAC blocks per
+  // slot and result FIFO entries; EIA3 ZUC units and message words buffered per unit.
+  parameter int unsigned Eia1Cores = 8, Eia1MsgWords = 64,
+  parameter int unsigned Eia2Slots = 32, Eia2SlotBlocks = 128, Eia2ResDepth = 32,
+  parameter int unsigned Eia3Cores = 8, Eia3BufWords = 64
 ) (
   input  logic                     ap_clk,
   input  logic                     ap_rst_n,
@@ -375,45 +381,40 @@ module nasmac #(
     assign f_ar_valid[l] = v;
   end
 
-  for (genvar l = 0; l < NumEia1; l++) begin : g_eia1
-    nasmac_eia1_lane u_lane (
-      .clk_i(ap_clk), .rst_ni(dp_rst_ni),
-      .job_valid_i(lj_valid[l]), .job_ready_o(lj_ready[l]), .job_key_i(lj_key[l]),
-      .job_count_i(lj_count[l]), .job_bearer_i(lj_bearer[l]), .job_dir_i(lj_dir[l]),
-      .job_len_bits_i(lj_len[l]), .job_exp_mac_i(lj_exp[l]), .job_index_i(lj_index[l]),
-      .msg_valid_i(lm_valid[l]), .msg_ready_o(lm_ready[l]), .msg_data_i(lm_data[l]),
-      .msg_last_i(lm_last[l]),
-      .res_valid_o(lr_valid[l]), .res_ready_i(lr_ready[l]), .res_index_o(lr_index[l]),
-      .res_mac_o(lr_mac[l]), .res_match_o(lr_match[l])
-    );
-  end
+  // One generate block for every lane: lane l's ports under the lanes' own names (hw/LANES.md),
+  // so each kind connects with .* and the port map is written once (the clock and the datapath
+  // reset by name: the top has an rst_ni of its own).
+  for (genvar l = 0; l < NumLanes; l++) begin : g_lane
+    logic job_valid_i, job_ready_o, msg_valid_i, msg_ready_o, msg_last_i, res_valid_o, res_ready_i;
+    logic [127:0] msg_data_i;
+    nasmac_lane_pkg::lane_job_t job_i;
+    nasmac_lane_pkg::lane_res_t res_o;
 
-  for (genvar k = 0; k < NumEia2; k++) begin : g_eia2
-    localparam int unsigned L = NumEia1 + k;
-    nasmac_eia2_lane u_lane (
-      .clk_i(ap_clk), .rst_ni(dp_rst_ni),
-      .job_valid_i(lj_valid[L]), .job_ready_o(lj_ready[L]), .job_key_i(lj_key[L]),
-      .job_count_i(lj_count[L]), .job_bearer_i(lj_bearer[L]), .job_dir_i(lj_dir[L]),
-      .job_len_bits_i(lj_len[L]), .job_exp_mac_i(lj_exp[L]), .job_index_i(lj_index[L]),
-      .msg_valid_i(lm_valid[L]), .msg_ready_o(lm_ready[L]), .msg_data_i(lm_data[L]),
-      .msg_last_i(lm_last[L]),
-      .res_valid_o(lr_valid[L]), .res_ready_i(lr_ready[L]), .res_index_o(lr_index[L]),
-      .res_mac_o(lr_mac[L]), .res_match_o(lr_match[L])
-    );
-  end
+    assign job_valid_i = lj_valid[l];
+    assign lj_ready[l] = job_ready_o;
+    // Whole records, in field order (Yosys 0.23 cannot name a field of a struct declared in a
+    // generate block).
+    assign job_i       = {lj_key[l], lj_count[l], lj_bearer[l], lj_dir[l], lj_len[l], lj_exp[l],
+                          lj_index[l]};
+    assign msg_valid_i = lm_valid[l];
+    assign lm_ready[l] = msg_ready_o;
+    assign msg_data_i  = lm_data[l];
+    assign msg_last_i  = lm_last[l];
+    assign lr_valid[l] = res_valid_o;
+    assign res_ready_i = lr_ready[l];
+    assign {lr_index[l], lr_mac[l], lr_match[l]} = res_o;
 
-  for (genvar k = 0; k < NumEia3; k++) begin : g_eia3
-    localparam int unsigned L = NumEia1 + NumEia2 + k;
-    nasmac_eia3_lane u_lane (
-      .clk_i(ap_clk), .rst_ni(dp_rst_ni),
-      .job_valid_i(lj_valid[L]), .job_ready_o(lj_ready[L]), .job_key_i(lj_key[L]),
-      .job_count_i(lj_count[L]), .job_bearer_i(lj_bearer[L]), .job_dir_i(lj_dir[L]),
-      .job_len_bits_i(lj_len[L]), .job_exp_mac_i(lj_exp[L]), .job_index_i(lj_index[L]),
-      .msg_valid_i(lm_valid[L]), .msg_ready_o(lm_ready[L]), .msg_data_i(lm_data[L]),
-      .msg_last_i(lm_last[L]),
-      .res_valid_o(lr_valid[L]), .res_ready_i(lr_ready[L]), .res_index_o(lr_index[L]),
-      .res_mac_o(lr_mac[L]), .res_match_o(lr_match[L])
-    );
+    if (l < NumEia1) begin : g_eia1
+      nasmac_eia1_lane #(.Cores(Eia1Cores), .MsgFifoDepth(Eia1MsgWords))
+        u_lane (.clk_i(ap_clk), .rst_ni(dp_rst_ni), .*);
+    end else if (l < NumEia1 + NumEia2) begin : g_eia2
+      nasmac_eia2_lane #(
+        .Slots(Eia2Slots), .SlotBlocks(Eia2SlotBlocks), .ResDepth(Eia2ResDepth)
+      ) u_lane (.clk_i(ap_clk), .rst_ni(dp_rst_ni), .*);
+    end else begin : g_eia3
+      nasmac_eia3_lane #(.Cores(Eia3Cores), .BufWords(Eia3BufWords))
+        u_lane (.clk_i(ap_clk), .rst_ni(dp_rst_ni), .*);
+    end
   end
 
   // ---- Messages: m_axi_msg, a round-robin arbiter over the lanes' requests, a tag per burst ----

@@ -24,24 +24,12 @@
 // clear theirs when their job moves on; a reset zeroes them as well. The other datapath registers
 // (message words, mask, the MAC on its way out) have no reset.
 module nasmac_eia1_eval (
-  input  logic         clk_i,
-  input  logic         rst_ni,
-  input  logic         job_valid_i,
-  output logic         job_ready_o,
-  input  logic [63:0]  job_p_i,
-  input  logic [63:0]  job_q_i,
-  input  logic [31:0]  job_z5_i,
-  input  logic [15:0]  job_len_i,
-  input  logic [31:0]  job_exp_i,
-  input  logic [31:0]  job_index_i,
-  input  logic         msg_valid_i,
-  output logic         msg_ready_o,
-  input  logic [127:0] msg_data_i,
-  output logic         res_valid_o,
-  input  logic         res_ready_i,
-  output logic [31:0]  res_index_o,
-  output logic [31:0]  res_mac_o,
-  output logic         res_match_o
+  input  logic clk_i, rst_ni,
+  // A line per channel, all in job order: a slot's keystream words with the job's fields, the
+  // message words, the results.
+  input  logic job_valid_i, output logic job_ready_o, input nasmac_lane_pkg::uia2_job_t job_i,
+  input  logic msg_valid_i, output logic msg_ready_o, input logic [127:0] msg_data_i,
+  output logic res_valid_o, input logic res_ready_i, output nasmac_lane_pkg::lane_res_t res_o
 );
 
   // The job fields that ride along with a job's last word to the result.
@@ -127,9 +115,9 @@ module nasmac_eia1_eval (
   assign job_ready_o = !k_valid_q;
 
   assign res_valid_o = r_valid_q;
-  assign res_index_o = r_index_q;
-  assign res_mac_o   = r_mac_q;
-  assign res_match_o = r_match_q;
+  assign res_o.index = r_index_q;
+  assign res_o.mac   = r_mac_q;
+  assign res_o.match = r_match_q;
 
   // ---------------------------------------------------------------------------------------------
   // Multipliers.
@@ -199,11 +187,11 @@ module nasmac_eia1_eval (
     k_valid_d = k_valid_q;
     k_p_d     = k_p_q;
     k_m_d     = k_m_q;
-    new_m.q     = job_q_i;
-    new_m.z5    = job_z5_i;
-    new_m.len   = job_len_i;
-    new_m.exp   = job_exp_i;
-    new_m.index = job_index_i;
+    new_m.q     = job_i.q;
+    new_m.z5    = job_i.z5;
+    new_m.len   = job_i.len;
+    new_m.exp   = job_i.exp;
+    new_m.index = job_i.index;
     if (a_valid_q && b_free) begin
       a_valid_d = 1'b0;
       a_p_d     = '0;
@@ -220,11 +208,11 @@ module nasmac_eia1_eval (
     if (job_valid_i && !k_valid_q) begin
       if (a_free) begin
         a_valid_d = 1'b1;
-        a_p_d     = job_p_i;
+        a_p_d     = job_i.p;
         a_m_d     = new_m;
       end else begin
         k_valid_d = 1'b1;
-        k_p_d     = job_p_i;
+        k_p_d     = job_i.p;
         k_m_d     = new_m;
       end
     end

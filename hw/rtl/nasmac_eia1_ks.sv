@@ -7,28 +7,12 @@
 // high when the slot can start a job in the next clock unless it starts one in this one, that
 // is idle now or handing its words over now. start_i is taken only when the slot is idle now.
 module nasmac_eia1_ks (
-  input  logic         clk_i,
-  input  logic         rst_ni,
+  input  logic clk_i, rst_ni,
   // Job start; accepted when the slot is idle (idle_o was high in the previous clock and the
   // slot was not started then).
-  input  logic         start_i,
-  output logic         idle_o,
-  input  logic [127:0] key_i,
-  input  logic [31:0]  count_i,
-  input  logic [4:0]   bearer_i,
-  input  logic         dir_i,
-  input  logic [15:0]  len_i,
-  input  logic [31:0]  exp_i,
-  input  logic [31:0]  index_i,
+  input  logic start_i, output logic idle_o, input nasmac_lane_pkg::lane_job_t job_i,
   // The keystream words and the job's fields, to the evaluator.
-  output logic         out_valid_o,
-  input  logic         out_ready_i,
-  output logic [63:0]  p_o,
-  output logic [63:0]  q_o,
-  output logic [31:0]  z5_o,
-  output logic [15:0]  len_o,
-  output logic [31:0]  exp_o,
-  output logic [31:0]  index_o
+  output logic out_valid_o, input logic out_ready_i, output nasmac_lane_pkg::uia2_job_t out_o
 );
 
   logic [127:0] iv_w;
@@ -38,20 +22,14 @@ module nasmac_eia1_ks (
   logic         start, idle_now;
 
   // IV3..IV0 of UIA2 (TS 35.215 4.4): COUNT, FRESH, COUNT ^ DIR<<31, FRESH ^ DIR<<15.
-  assign fresh_w = {bearer_i, 27'd0};
-  assign iv_w    = {count_i, fresh_w, count_i ^ {dir_i, 31'd0}, fresh_w ^ {16'd0, dir_i, 15'd0}};
+  assign fresh_w = {job_i.bearer, 27'd0};
+  assign iv_w    = {job_i.count, fresh_w, job_i.count ^ {job_i.dir, 31'd0},
+                    fresh_w ^ {16'd0, job_i.dir, 15'd0}};
 
   nasmac_snow3g_core u_core (
-    .clk_i,
-    .rst_ni,
-    .init_i     (start),
-    .key_i,
-    .iv_i       (iv_w),
-    .ready_o    (core_ready),
-    .clear_i    (core_clear),
-    .ks_valid_o (ks_valid),
-    .ks_ready_i (1'b1),
-    .ks_o       (ks_w)
+    .clk_i, .rst_ni,
+    .init_i(start), .key_i(job_i.key), .iv_i(iv_w), .ready_o(core_ready), .clear_i(core_clear),
+    .ks_valid_o(ks_valid), .ks_ready_i(1'b1), .ks_o(ks_w)
   );
 
   logic [2:0]   nword_q, nword_d;
@@ -64,12 +42,12 @@ module nasmac_eia1_ks (
   assign start       = start_i && idle_now;
   assign idle_o      = idle_now || (full_q && out_ready_i);
   assign out_valid_o = full_q;
-  assign p_o         = z_q[159:96];
-  assign q_o         = z_q[95:32];
-  assign z5_o        = z_q[31:0];
-  assign len_o       = len_q;
-  assign exp_o       = exp_q;
-  assign index_o     = index_q;
+  assign out_o.p     = z_q[159:96];
+  assign out_o.q     = z_q[95:32];
+  assign out_o.z5    = z_q[31:0];
+  assign out_o.len   = len_q;
+  assign out_o.exp   = exp_q;
+  assign out_o.index = index_q;
   // The core is wiped in the cycle it delivers z5.
   assign core_clear  = ks_valid && (nword_q == 3'd4);
 
@@ -84,9 +62,9 @@ module nasmac_eia1_ks (
     if (start) begin
       busy_d  = 1'b1;
       nword_d = '0;
-      len_d   = len_i;
-      exp_d   = exp_i;
-      index_d = index_i;
+      len_d   = job_i.len_bits;
+      exp_d   = job_i.exp_mac;
+      index_d = job_i.index;
     end
     if (ks_valid) begin
       z_d     = {z_q[127:0], ks_w};

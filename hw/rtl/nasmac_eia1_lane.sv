@@ -30,123 +30,64 @@ module nasmac_eia1_lane #(
   // Depth of the shared message FIFO in 128-bit words; a power of two.
   parameter int MsgFifoDepth = 64
 ) (
-  input  logic         clk_i,
-  input  logic         rst_ni,
-  input  logic         job_valid_i,
-  output logic         job_ready_o,
-  input  logic [127:0] job_key_i,
-  input  logic [31:0]  job_count_i,
-  input  logic [4:0]   job_bearer_i,
-  input  logic         job_dir_i,
-  input  logic [15:0]  job_len_bits_i,
-  input  logic [31:0]  job_exp_mac_i,
-  input  logic [31:0]  job_index_i,
-  input  logic         msg_valid_i,
-  output logic         msg_ready_o,
-  input  logic [127:0] msg_data_i,
-  /* verilator lint_off UNUSEDSIGNAL */
-  input  logic         msg_last_i,
-  /* verilator lint_on UNUSEDSIGNAL */
-  output logic         res_valid_o,
-  input  logic         res_ready_i,
-  output logic [31:0]  res_index_o,
-  output logic [31:0]  res_mac_o,
-  output logic         res_match_o
+  // The lane interface of hw/LANES.md, a line per channel: header, message word, result.
+  input  logic clk_i, rst_ni,
+  input  logic job_valid_i, output logic job_ready_o, input nasmac_lane_pkg::lane_job_t job_i,
+  input  logic msg_valid_i, output logic msg_ready_o, input logic [127:0] msg_data_i,
+  input  logic msg_last_i,  // redundant with the length, which is what the frame counts
+  output logic res_valid_o, input logic res_ready_i, output nasmac_lane_pkg::lane_res_t res_o
 );
 
   localparam int SlotW = $clog2(Cores);
 
+  // A slot's output sits in a 256-bit field of slot_out: with a power-of-two stride the
+  // evaluator's pick by rd_slot_q is a plain 8:1 multiplexer (a stride of 240 made Yosys build
+  // the index arithmetic into the path: 7 LUT levels instead of 5).
+  localparam int KsW    = nasmac_lane_pkg::UIA2_JOB_W;
+  localparam int KsPadW = 256;
+
   logic [SlotW-1:0] rd_slot_q, rd_slot_d;  // the slot whose words the evaluator takes next
   logic [Cores-1:0] slot_idle, slot_start, slot_valid, slot_ready, slot_sink;
-  // Per-slot outputs, slot i in the i-th field of each vector.
-  logic [64*Cores-1:0] slot_p, slot_q;
-  logic [32*Cores-1:0] slot_z5, slot_exp, slot_index;
-  logic [16*Cores-1:0] slot_len;
+  logic [KsPadW*Cores-1:0] slot_out;       // slot i's keystream words and fields in field i
   logic                fifo_in_ready, fifo_valid, fifo_ready, eval_job_ready;
   logic [127:0]        fifo_data;
-  logic                ev_valid, ev_ready, ev_match;
-  logic [31:0]         ev_index, ev_mac;
+  logic                ev_valid, ev_ready;
+  nasmac_lane_pkg::lane_res_t ev_res;
 
   // Intake: headers to the slots in rotation (the evaluator takes them in the same rotation),
   // the next slot and whether it is free chosen a clock ahead; every word goes to the one FIFO.
   // Results: the evaluator's, in job order.
-  nasmac_lane_frame #(
-    .Cores   (Cores),
-    .InOrder (1'b1),
-    .Results (1)
-  ) u_frame (
-    // The lane's own ports, as they are.
-    .clk_i, .rst_ni, .job_valid_i, .job_ready_o, .job_len_bits_i, .msg_valid_i, .msg_ready_o,
-    .res_valid_o, .res_ready_i, .res_index_o, .res_mac_o, .res_match_o,
-    .idle_i       (slot_idle),
-    .start_o      (slot_start),
-    .sink_ready_i ({Cores{fifo_in_ready}}),
-    .sink_valid_o (slot_sink),
-    .src_valid_i  (ev_valid),
-    .src_ready_o  (ev_ready),
-    .src_index_i  (ev_index),
-    .src_mac_i    (ev_mac),
-    .src_match_i  (ev_match)
+  nasmac_lane_frame #(.Cores(Cores), .InOrder(1'b1), .Results(1)) u_frame (
+    // The lane's own ports, as they are; then the slots and the evaluator's result.
+    .clk_i, .rst_ni, .job_valid_i, .job_ready_o, .msg_valid_i, .msg_ready_o, .msg_last_i,
+    .res_valid_o, .res_ready_i, .res_o, .job_len_bits_i(job_i.len_bits),
+    .idle_i(slot_idle), .start_o(slot_start),
+    .sink_ready_i({Cores{fifo_in_ready}}), .sink_valid_o(slot_sink),
+    .src_valid_i(ev_valid), .src_ready_o(ev_ready), .src_i(ev_res)
   );
 
   for (genvar i = 0; i < Cores; i++) begin : g_slot
+    assign slot_out[KsPadW*i + KsW +: KsPadW - KsW] = '0;
     assign slot_ready[i] = eval_job_ready && (rd_slot_q == SlotW'(i));
     nasmac_eia1_ks u_ks (
-      .clk_i,
-      .rst_ni,
-      .start_i     (slot_start[i]),
-      .idle_o      (slot_idle[i]),
-      .key_i       (job_key_i),
-      .count_i     (job_count_i),
-      .bearer_i    (job_bearer_i),
-      .dir_i       (job_dir_i),
-      .len_i       (job_len_bits_i),
-      .exp_i       (job_exp_mac_i),
-      .index_i     (job_index_i),
-      .out_valid_o (slot_valid[i]),
-      .out_ready_i (slot_ready[i]),
-      .p_o         (slot_p[64*i +: 64]),
-      .q_o         (slot_q[64*i +: 64]),
-      .z5_o        (slot_z5[32*i +: 32]),
-      .len_o       (slot_len[16*i +: 16]),
-      .exp_o       (slot_exp[32*i +: 32]),
-      .index_o     (slot_index[32*i +: 32])
+      .clk_i, .rst_ni,
+      .start_i(slot_start[i]), .idle_o(slot_idle[i]), .job_i,
+      .out_valid_o(slot_valid[i]), .out_ready_i(slot_ready[i]), .out_o(slot_out[KsPadW*i +: KsW])
     );
   end
 
-  nasmac_fifo #(
-    .Width (128),
-    .Depth (MsgFifoDepth)
-  ) u_fifo (
-    .clk_i,
-    .rst_ni,
-    .wr_valid_i (|slot_sink),
-    .wr_ready_o (fifo_in_ready),
-    .wr_data_i  (msg_data_i),
-    .rd_valid_o (fifo_valid),
-    .rd_ready_i (fifo_ready),
-    .rd_data_o  (fifo_data)
+  nasmac_fifo #(.Width(128), .Depth(MsgFifoDepth)) u_fifo (
+    .clk_i, .rst_ni,
+    .wr_valid_i(|slot_sink), .wr_ready_o(fifo_in_ready), .wr_data_i(msg_data_i),
+    .rd_valid_o(fifo_valid), .rd_ready_i(fifo_ready), .rd_data_o(fifo_data)
   );
 
   nasmac_eia1_eval u_eval (
-    .clk_i,
-    .rst_ni,
-    .job_valid_i (slot_valid[rd_slot_q]),
-    .job_ready_o (eval_job_ready),
-    .job_p_i     (slot_p[64*rd_slot_q +: 64]),
-    .job_q_i     (slot_q[64*rd_slot_q +: 64]),
-    .job_z5_i    (slot_z5[32*rd_slot_q +: 32]),
-    .job_len_i   (slot_len[16*rd_slot_q +: 16]),
-    .job_exp_i   (slot_exp[32*rd_slot_q +: 32]),
-    .job_index_i (slot_index[32*rd_slot_q +: 32]),
-    .msg_valid_i (fifo_valid),
-    .msg_ready_o (fifo_ready),
-    .msg_data_i  (fifo_data),
-    .res_valid_o (ev_valid),
-    .res_ready_i (ev_ready),
-    .res_index_o (ev_index),
-    .res_mac_o   (ev_mac),
-    .res_match_o (ev_match)
+    .clk_i, .rst_ni,
+    .job_valid_i(slot_valid[rd_slot_q]), .job_ready_o(eval_job_ready),
+    .job_i(slot_out[KsPadW*rd_slot_q +: KsW]),
+    .msg_valid_i(fifo_valid), .msg_ready_o(fifo_ready), .msg_data_i(fifo_data),
+    .res_valid_o(ev_valid), .res_ready_i(ev_ready), .res_o(ev_res)
   );
 
   always_comb begin

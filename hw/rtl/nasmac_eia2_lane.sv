@@ -45,29 +45,14 @@ module nasmac_eia2_lane #(
   // Result FIFO entries; a power of two >= 2.
   parameter int unsigned ResDepth = 32
 ) (
-  input  logic         clk_i,
-  input  logic         rst_ni,          // synchronous, active low
-  // Job header.
-  input  logic         job_valid_i,
-  output logic         job_ready_o,
-  input  logic [127:0] job_key_i,       // K_NASint, octet 0 in [127:120]
-  input  logic [31:0]  job_count_i,
-  input  logic [4:0]   job_bearer_i,
-  input  logic         job_dir_i,
-  input  logic [15:0]  job_len_bits_i,  // 1..65504
-  input  logic [31:0]  job_exp_mac_i,   // octet 0 in [31:24]
-  input  logic [31:0]  job_index_i,
-  // Message words, ceil(len/128) per job, octet 0 in [127:120].
-  input  logic         msg_valid_i,
-  output logic         msg_ready_o,     // from registers only (a header's cycle carries no word)
-  input  logic [127:0] msg_data_i,
-  input  logic         msg_last_i,      // the lane counts words itself; this marker is not needed
-  // Results, in completion order.
-  output logic         res_valid_o,
-  input  logic         res_ready_i,
-  output logic [31:0]  res_index_o,
-  output logic [31:0]  res_mac_o,
-  output logic         res_match_o
+  // The lane interface of hw/LANES.md, a line per channel: header, message word, result. The
+  // message words are ceil(len/128) per job, octet 0 in [127:120]; msg_ready_o is from registers
+  // only (a header's cycle carries no word); results leave in completion order.
+  input  logic clk_i, rst_ni,
+  input  logic job_valid_i, output logic job_ready_o, input nasmac_lane_pkg::lane_job_t job_i,
+  input  logic msg_valid_i, output logic msg_ready_o, input logic [127:0] msg_data_i,
+  input  logic msg_last_i,  // the lane counts words itself; this marker is not needed
+  output logic res_valid_o, input logic res_ready_i, output nasmac_lane_pkg::lane_res_t res_o
 );
   localparam int unsigned SlotW  = $clog2(Slots);
   localparam int unsigned PtrW   = $clog2(SlotBlocks);
@@ -130,21 +115,21 @@ module nasmac_eia2_lane #(
   logic [63:0]  hdr_prefix;
 
   always_comb begin
-    len17       = {1'b0, job_len_bits_i};
+    len17       = {1'b0, job_i.len_bits};
     hdr_words17 = (len17 + 17'd127) >> 7;  // ceil(LENGTH / 128)
     hdr_blks17  = (len17 + 17'd191) >> 7;  // ceil((LENGTH + 64) / 128)
     hdr_words   = hdr_words17[CntW-1:0];
     hdr_blks    = hdr_blks17[CntW-1:0];
     // Message bits in the last block: (LENGTH + 64) mod 128, 0 meaning a full block (K1). The
     // last block keeps those bits, gets a 1 right after them and zeros after that.
-    hdr_r       = {~job_len_bits_i[6], job_len_bits_i[5:0]};
+    hdr_r       = {~job_i.len_bits[6], job_i.len_bits[5:0]};
     hdr_k1      = (hdr_r == 7'd0);
     // Per bit a compare with a constant (a 7-input function), not a 128-bit barrel shifter.
     for (int k = 0; k < 128; k++) begin
       hdr_keep[127-k] = hdr_k1 || (7'(k) < hdr_r);
       hdr_one[127-k]  = !hdr_k1 && (7'(k) == hdr_r);
     end
-    hdr_prefix  = {job_count_i, job_bearer_i, job_dir_i, 26'h0};
+    hdr_prefix  = {job_i.count, job_i.bearer, job_i.dir, 26'h0};
   end
 
   logic unused_hdr;
@@ -375,7 +360,7 @@ module nasmac_eia2_lane #(
   always_comb begin
     key_we    = job_fire || clr_any;
     key_waddr = job_fire ? free_idx : clr_idx;
-    key_wdata = job_fire ? job_key_i : 128'h0;
+    key_wdata = job_fire ? job_i.key : 128'h0;
   end
 
   nasmac_ram #(.Width(128), .Depth(Slots)) u_key_ram (
@@ -412,7 +397,7 @@ module nasmac_eia2_lane #(
 
   // Per-slot result index and expected MAC, read when the final block leaves the AES.
   nasmac_ram #(.Width(64), .Depth(Slots)) u_meta_ram (
-    .clk_i(clk_i), .we_i(job_fire), .waddr_i(free_idx), .wdata_i({job_index_i, job_exp_mac_i}),
+    .clk_i(clk_i), .we_i(job_fire), .waddr_i(free_idx), .wdata_i({job_i.index, job_i.exp_mac}),
     .raddr_i(o_slot), .rdata_o(meta_rd)
   );
 
@@ -453,18 +438,18 @@ module nasmac_eia2_lane #(
   // ---------------------------------------------------------------------------------------------
   // Results.
   logic res_room, res_pop, res_push;
-  logic [64:0] res_wdata, res_rdata;
+  logic [nasmac_lane_pkg::LANE_RES_W-1:0] res_wdata;
   logic [31:0] exp_mac;
 
   assign r_v_d     = o_v && o_final;
   assign r_mac_d   = (o_v && o_final) ? o_blk[127:96] : 32'h0;
   assign exp_mac   = meta_rd[31:0];
   assign res_push  = r_v_q;
-  assign res_wdata = {meta_rd[63:32], r_mac_q, r_mac_q == exp_mac};
+  assign res_wdata = {meta_rd[63:32], r_mac_q, r_mac_q == exp_mac};  // a lane_res_t
   assign res_pop   = res_valid_o && res_ready_i;
 
   // Block-RAM style FIFO: the head comes from registers, so the lane's result outputs do too.
-  nasmac_fifo #(.Width(65), .Depth(ResDepth), .SyncRead(1)) u_res_fifo (
+  nasmac_fifo #(.Width(nasmac_lane_pkg::LANE_RES_W), .Depth(ResDepth), .SyncRead(1)) u_res_fifo (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
     .wr_valid_i(res_push),
@@ -472,10 +457,8 @@ module nasmac_eia2_lane #(
     .wr_data_i (res_wdata),
     .rd_valid_o(res_valid_o),
     .rd_ready_i(res_ready_i),
-    .rd_data_o (res_rdata)
+    .rd_data_o (res_o)
   );
-
-  assign {res_index_o, res_mac_o, res_match_o} = res_rdata;
 
   logic unused_res;
   assign unused_res = res_room;  // always set: credits reserve an entry for every final block

@@ -40,77 +40,34 @@ module nasmac_eia3_lane #(
   // consumes them (see above).
   parameter int BufWords = 64
 ) (
-  input  logic         clk_i,
-  input  logic         rst_ni,
-  input  logic         job_valid_i,
-  output logic         job_ready_o,
-  input  logic [127:0] job_key_i,
-  input  logic [31:0]  job_count_i,
-  input  logic [4:0]   job_bearer_i,
-  input  logic         job_dir_i,
-  input  logic [15:0]  job_len_bits_i,
-  input  logic [31:0]  job_exp_mac_i,
-  input  logic [31:0]  job_index_i,
-  input  logic         msg_valid_i,
-  output logic         msg_ready_o,
-  input  logic [127:0] msg_data_i,
-  /* verilator lint_off UNUSEDSIGNAL */
-  input  logic         msg_last_i,
-  /* verilator lint_on UNUSEDSIGNAL */
-  output logic         res_valid_o,
-  input  logic         res_ready_i,
-  output logic [31:0]  res_index_o,
-  output logic [31:0]  res_mac_o,
-  output logic         res_match_o
+  // The lane interface of hw/LANES.md, a line per channel: header, message word, result.
+  input  logic clk_i, rst_ni,
+  input  logic job_valid_i, output logic job_ready_o, input nasmac_lane_pkg::lane_job_t job_i,
+  input  logic msg_valid_i, output logic msg_ready_o, input logic [127:0] msg_data_i,
+  input  logic msg_last_i,  // redundant with the length, which is what the frame counts
+  output logic res_valid_o, input logic res_ready_i, output nasmac_lane_pkg::lane_res_t res_o
 );
 
   logic [Cores-1:0]    u_idle, u_start, u_msg_valid, u_msg_ready, u_res_valid, u_res_ready;
-  logic [Cores-1:0]    u_res_match;
-  logic [32*Cores-1:0] u_res_index, u_res_mac;
+  localparam int ResW = nasmac_lane_pkg::LANE_RES_W;
+
+  logic [ResW*Cores-1:0] u_res;  // unit i's result in field i
 
   // Intake (the lowest idle unit, chosen a clock ahead) and the result arbiter.
-  nasmac_lane_frame #(
-    .Cores   (Cores),
-    .InOrder (1'b0),
-    .Results (Cores)
-  ) u_frame (
-    // The lane's own ports, as they are.
-    .clk_i, .rst_ni, .job_valid_i, .job_ready_o, .job_len_bits_i, .msg_valid_i, .msg_ready_o,
-    .res_valid_o, .res_ready_i, .res_index_o, .res_mac_o, .res_match_o,
-    .idle_i       (u_idle),
-    .start_o      (u_start),
-    .sink_ready_i (u_msg_ready),
-    .sink_valid_o (u_msg_valid),
-    .src_valid_i  (u_res_valid),
-    .src_ready_o  (u_res_ready),
-    .src_index_i  (u_res_index),
-    .src_mac_i    (u_res_mac),
-    .src_match_i  (u_res_match)
+  nasmac_lane_frame #(.Cores(Cores), .InOrder(1'b0), .Results(Cores)) u_frame (
+    // The lane's own ports, as they are; then the units, their message words and results.
+    .clk_i, .rst_ni, .job_valid_i, .job_ready_o, .msg_valid_i, .msg_ready_o, .msg_last_i,
+    .res_valid_o, .res_ready_i, .res_o, .job_len_bits_i(job_i.len_bits),
+    .idle_i(u_idle), .start_o(u_start), .sink_ready_i(u_msg_ready), .sink_valid_o(u_msg_valid),
+    .src_valid_i(u_res_valid), .src_ready_o(u_res_ready), .src_i(u_res)
   );
 
   for (genvar i = 0; i < Cores; i++) begin : g_unit
-    nasmac_eia3_unit #(
-      .BufWords (BufWords)
-    ) u_unit (
-      .clk_i,
-      .rst_ni,
-      .start_i     (u_start[i]),
-      .idle_o      (u_idle[i]),
-      .key_i       (job_key_i),
-      .count_i     (job_count_i),
-      .bearer_i    (job_bearer_i),
-      .dir_i       (job_dir_i),
-      .len_i       (job_len_bits_i),
-      .exp_i       (job_exp_mac_i),
-      .index_i     (job_index_i),
-      .msg_valid_i (u_msg_valid[i]),
-      .msg_ready_o (u_msg_ready[i]),
-      .msg_data_i  (msg_data_i),
-      .res_valid_o (u_res_valid[i]),
-      .res_ready_i (u_res_ready[i]),
-      .res_index_o (u_res_index[32*i +: 32]),
-      .res_mac_o   (u_res_mac[32*i +: 32]),
-      .res_match_o (u_res_match[i])
+    nasmac_eia3_unit #(.BufWords(BufWords)) u_unit (
+      .clk_i, .rst_ni,
+      .start_i(u_start[i]), .idle_o(u_idle[i]), .job_i,
+      .msg_valid_i(u_msg_valid[i]), .msg_ready_o(u_msg_ready[i]), .msg_data_i,
+      .res_valid_o(u_res_valid[i]), .res_ready_i(u_res_ready[i]), .res_o(u_res[ResW*i +: ResW])
     );
   end
 

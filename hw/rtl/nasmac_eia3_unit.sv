@@ -32,25 +32,12 @@ module nasmac_eia3_unit #(
   // initialises and consumes it. The storage has no reset, so it maps to distributed RAM.
   parameter int BufWords = 16
 ) (
-  input  logic         clk_i,
-  input  logic         rst_ni,
-  input  logic         start_i,
-  output logic         idle_o,
-  input  logic [127:0] key_i,
-  input  logic [31:0]  count_i,
-  input  logic [4:0]   bearer_i,
-  input  logic         dir_i,
-  input  logic [15:0]  len_i,
-  input  logic [31:0]  exp_i,
-  input  logic [31:0]  index_i,
-  input  logic         msg_valid_i,
-  output logic         msg_ready_o,
-  input  logic [127:0] msg_data_i,
-  output logic         res_valid_o,
-  input  logic         res_ready_i,
-  output logic [31:0]  res_index_o,
-  output logic [31:0]  res_mac_o,
-  output logic         res_match_o
+  input  logic clk_i, rst_ni,
+  // A line per channel: the job's start (taken when idle; idle_o looks a clock ahead, see
+  // below), its message words, its result.
+  input  logic start_i, output logic idle_o, input nasmac_lane_pkg::lane_job_t job_i,
+  input  logic msg_valid_i, output logic msg_ready_o, input logic [127:0] msg_data_i,
+  output logic res_valid_o, input logic res_ready_i, output nasmac_lane_pkg::lane_res_t res_o
 );
 
   logic [127:0] iv_w;
@@ -75,34 +62,19 @@ module nasmac_eia3_unit #(
 
   // The 128-EIA3 IV (TS 35.221 clause 4.3): COUNT || BEARER<<3 || 0^24 || COUNT ^ DIR<<31 ||
   // BEARER<<3 || 0^8 || DIR<<7 || 0^8.
-  assign iv_w = {count_i, bearer_i, 27'd0, count_i ^ {dir_i, 31'd0}, bearer_i, 11'd0, dir_i,
-                 15'd0};
+  assign iv_w = {job_i.count, job_i.bearer, 27'd0, job_i.count ^ {job_i.dir, 31'd0}, job_i.bearer,
+                 11'd0, job_i.dir, 15'd0};
 
   nasmac_zuc_core u_core (
-    .clk_i,
-    .rst_ni,
-    .init_i     (start),
-    .key_i,
-    .iv_i       (iv_w),
-    .ready_o    (core_ready),
-    .clear_i    (core_clear),
-    .ks_valid_o (ks_valid),
-    .ks_ready_i (ks_ready),
-    .ks_o       (ks_w)
+    .clk_i, .rst_ni,
+    .init_i(start), .key_i(job_i.key), .iv_i(iv_w), .ready_o(core_ready), .clear_i(core_clear),
+    .ks_valid_o(ks_valid), .ks_ready_i(ks_ready), .ks_o(ks_w)
   );
 
-  nasmac_fifo #(
-    .Width (128),
-    .Depth (BufWords)
-  ) u_buf (
-    .clk_i,
-    .rst_ni,
-    .wr_valid_i (buf_push),
-    .wr_ready_o (fifo_ready),
-    .wr_data_i  (msg_data_i),
-    .rd_valid_o (fifo_valid),
-    .rd_ready_i (buf_pop),
-    .rd_data_o  (buf_data)
+  nasmac_fifo #(.Width(128), .Depth(BufWords)) u_buf (
+    .clk_i, .rst_ni,
+    .wr_valid_i(buf_push), .wr_ready_o(fifo_ready), .wr_data_i(msg_data_i),
+    .rd_valid_o(fifo_valid), .rd_ready_i(buf_pop), .rd_data_o(buf_data)
   );
 
   // Control (reset).
@@ -153,9 +125,9 @@ module nasmac_eia3_unit #(
   assign core_clear = fire_w && last_w;
 
   assign res_valid_o = r_valid_q;
-  assign res_index_o = r_index_q;
-  assign res_mac_o   = r_mac_q;
-  assign res_match_o = r_match_q;
+  assign res_o.index = r_index_q;
+  assign res_o.mac   = r_mac_q;
+  assign res_o.match = r_match_q;
 
   // Stage 1: the message chunk, MSB first; the final chunk is masked past LENGTH and gets the 1
   // at LENGTH (for a LENGTH that is a multiple of 32 the kept mask is 0 and the buffer unread).
@@ -226,15 +198,15 @@ module nasmac_eia3_unit #(
   // Per-job registers.
   always_ff @(posedge clk_i) begin
     if (start) begin
-      cnt_q   <= 12'(len_i >> 5) + 12'd1;
-      eq1_q   <= (len_i < 16'd32);
-      eq2_q   <= (len_i >= 16'd32) && (len_i < 16'd64);
-      rnz_q   <= (len_i[4:0] != 5'd0);
+      cnt_q   <= 12'(job_i.len_bits >> 5) + 12'd1;
+      eq1_q   <= (job_i.len_bits < 16'd32);
+      eq2_q   <= (job_i.len_bits >= 16'd32) && (job_i.len_bits < 16'd64);
+      rnz_q   <= (job_i.len_bits[4:0] != 5'd0);
       sub_q   <= '0;
-      keep_q  <= ~(32'hffffffff >> len_i[4:0]);
-      one_q   <= 32'h80000000 >> len_i[4:0];
-      exp_q   <= exp_i;
-      index_q <= index_i;
+      keep_q  <= ~(32'hffffffff >> job_i.len_bits[4:0]);
+      one_q   <= 32'h80000000 >> job_i.len_bits[4:0];
+      exp_q   <= job_i.exp_mac;
+      index_q <= job_i.index;
     end else if (fire_w && ab_q) begin
       cnt_q <= cnt_q - 12'd1;
       eq1_q <= eq2_q;
@@ -256,7 +228,7 @@ module nasmac_eia3_unit #(
   // A job may start in the clock in which stage 2 ends the previous one (and wipes its T).
   always_ff @(posedge clk_i) begin
     if (!rst_ni) t_q <= '0;
-    else if (start) t_q <= exp_i;
+    else if (start) t_q <= job_i.exp_mac;
     else if (f2_q) t_q <= '0;
     else if (s2_q) t_q <= t_q ^ acc_w;
   end

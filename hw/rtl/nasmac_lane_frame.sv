@@ -30,23 +30,22 @@ module nasmac_lane_frame #(
   input  logic [15:0]           job_len_bits_i,
   input  logic                  msg_valid_i,
   output logic                  msg_ready_o,
+  input  logic                  msg_last_i,    // not needed: the frame counts the words
   // Slots.
   input  logic [Cores-1:0]      idle_i,        // free in the next clock unless started now
   output logic [Cores-1:0]      start_o,       // one-hot: this slot takes the header
   input  logic [Cores-1:0]      sink_ready_i,  // this slot's sink takes a message word
   output logic [Cores-1:0]      sink_valid_o,  // a message word for this slot's sink
-  // Results.
+  // Results: source i's record in src_i[LANE_RES_W*i +: LANE_RES_W].
   input  logic [Results-1:0]    src_valid_i,
   output logic [Results-1:0]    src_ready_o,
-  input  logic [32*Results-1:0] src_index_i,
-  input  logic [32*Results-1:0] src_mac_i,
-  input  logic [Results-1:0]    src_match_i,
+  input  logic [nasmac_lane_pkg::LANE_RES_W*Results-1:0] src_i,
   output logic                  res_valid_o,
   input  logic                  res_ready_i,
-  output logic [31:0]           res_index_o,
-  output logic [31:0]           res_mac_o,
-  output logic                  res_match_o
+  output nasmac_lane_pkg::lane_res_t res_o
 );
+
+  localparam int ResW = nasmac_lane_pkg::LANE_RES_W;
 
   // ---------------------------------------------------------------------------------------------
   // Job intake.
@@ -56,7 +55,9 @@ module nasmac_lane_frame #(
   logic [Cores-1:0] pick_q;        // one-hot: the slot that takes the next header
   logic             any_q;         // that slot is free
   logic [Cores-1:0] cur_q;         // one-hot: the slot taking message words
-  logic             job_fire, msg_fire;
+  logic             job_fire, msg_fire, unused_last;
+
+  assign unused_last = msg_last_i;
 
   assign job_ready_o = in_hdr_q && any_q;
   assign job_fire    = job_valid_i && job_ready_o;
@@ -112,40 +113,30 @@ module nasmac_lane_frame #(
   if (Results == 1) begin : g_res_pass
     assign res_valid_o = src_valid_i[0];
     assign src_ready_o = res_ready_i;
-    assign res_index_o = src_index_i;
-    assign res_mac_o   = src_mac_i;
-    assign res_match_o = src_match_i[0];
+    assign res_o       = src_i;
   end else begin : g_res_arb
-    logic        r_valid_q, r_match_q, r_free, r_take;
-    logic [31:0] r_mac_q, r_index_q;
+    logic               r_valid_q, r_free, r_take;
     logic [Results-1:0] gnt;
-    logic        sel_match;
-    logic [31:0] sel_mac, sel_index;
+    nasmac_lane_pkg::lane_res_t r_q, sel;
 
     assign r_free      = !r_valid_q || res_ready_i;
     assign r_take      = r_free && |src_valid_i;
     assign src_ready_o = {Results{r_free}} & gnt;
 
-    // The lowest source holding a result, and its fields as an AND-OR over the one-hot grant.
+    // The lowest source holding a result, and its record as an AND-OR over the one-hot grant.
     always_comb begin
       gnt = '0;
       for (int i = Results - 1; i >= 0; i--) begin
         if (src_valid_i[i]) gnt = Results'(1) << i;
       end
-      sel_match = 1'b0;
-      sel_mac   = '0;
-      sel_index = '0;
+      sel = '0;
       for (int i = 0; i < Results; i++) begin
-        sel_match = sel_match | (gnt[i] & src_match_i[i]);
-        sel_mac   = sel_mac | ({32{gnt[i]}} & src_mac_i[32*i +: 32]);
-        sel_index = sel_index | ({32{gnt[i]}} & src_index_i[32*i +: 32]);
+        sel = sel | ({ResW{gnt[i]}} & src_i[ResW*i +: ResW]);
       end
     end
 
     assign res_valid_o = r_valid_q;
-    assign res_index_o = r_index_q;
-    assign res_mac_o   = r_mac_q;
-    assign res_match_o = r_match_q;
+    assign res_o       = r_q;
 
     always_ff @(posedge clk_i) begin
       if (!rst_ni) begin
@@ -159,11 +150,7 @@ module nasmac_lane_frame #(
 
     // Datapath registers (no reset).
     always_ff @(posedge clk_i) begin
-      if (r_take) begin
-        r_match_q <= sel_match;
-        r_mac_q   <= sel_mac;
-        r_index_q <= sel_index;
-      end
+      if (r_take) r_q <= sel;
     end
   end
 

@@ -11,16 +11,11 @@
 // Octet order follows the test data: key_i = k3||k2||k1||k0 (k3 in [127:96]) and
 // iv_i = IV3||IV2||IV1||IV0 (IV3 in [127:96]).
 module nasmac_snow3g_core (
-  input  logic         clk_i,
-  input  logic         rst_ni,
-  input  logic         init_i,
-  input  logic [127:0] key_i,
-  input  logic [127:0] iv_i,
-  output logic         ready_o,
-  input  logic         clear_i,
-  output logic         ks_valid_o,
-  input  logic         ks_ready_i,
-  output logic [31:0]  ks_o
+  input  logic clk_i, rst_ni,
+  // Load (taken when ready_o), wipe, and the keystream words, as the protocol above says.
+  input  logic init_i, input logic [127:0] key_i, iv_i, output logic ready_o,
+  input  logic clear_i,
+  output logic ks_valid_o, input logic ks_ready_i, output logic [31:0] ks_o
 );
 
   // MULalpha(c) and DIValpha(c) of spec clause 3.4.2/3.4.3 are linear in the bits of c, so each

@@ -15,16 +15,11 @@
 // computed in the previous clock from s1/s5/s11/s14 (the cells that shift into those places) and
 // registered; three rows reduce by one carry-save step to one end-around-carry adder.
 module nasmac_zuc_core (
-  input  logic         clk_i,
-  input  logic         rst_ni,
-  input  logic         init_i,
-  input  logic [127:0] key_i,
-  input  logic [127:0] iv_i,
-  output logic         ready_o,
-  input  logic         clear_i,
-  output logic         ks_valid_o,
-  input  logic         ks_ready_i,
-  output logic [31:0]  ks_o
+  input  logic clk_i, rst_ni,
+  // Load (taken when ready_o), wipe, and the keystream words, as the protocol above says.
+  input  logic init_i, input logic [127:0] key_i, iv_i, output logic ready_o,
+  input  logic clear_i,
+  output logic ks_valid_o, input logic ks_ready_i, output logic [31:0] ks_o
 );
 
   // The 15-bit constants d_0..d_15 of the key loading (clause 3.5.1), d_0 in the low bits.

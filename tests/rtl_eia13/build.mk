@@ -8,11 +8,11 @@ RTL_EIA13_TB_DIR := hw/tb/eia13
 RTL_EIA13_SNOW   := hw/rtl/nasmac_sbox_pkg.sv hw/rtl/nasmac_snow3g_core.sv hw/rtl/nasmac_eia13_ks_ctrl.sv
 RTL_EIA13_ZUC    := hw/rtl/nasmac_zuc_core.sv
 RTL_EIA13_GF64   := hw/rtl/nasmac_gf64_mul.sv
-RTL_EIA13_EIA1   := hw/rtl/nasmac_eia1_lane.sv hw/rtl/nasmac_lane_frame.sv hw/rtl/nasmac_eia1_ks.sv hw/rtl/nasmac_eia1_eval.sv \
+RTL_EIA13_EIA1   := hw/rtl/nasmac_lane_pkg.sv hw/rtl/nasmac_eia1_lane.sv hw/rtl/nasmac_lane_frame.sv hw/rtl/nasmac_eia1_ks.sv hw/rtl/nasmac_eia1_eval.sv \
 	hw/rtl/nasmac_fifo.sv hw/rtl/nasmac_ram.sv $(RTL_EIA13_GF64) $(RTL_EIA13_SNOW)
-RTL_EIA13_EIA3   := hw/rtl/nasmac_eia3_lane.sv hw/rtl/nasmac_lane_frame.sv hw/rtl/nasmac_eia3_unit.sv \
+RTL_EIA13_EIA3   := hw/rtl/nasmac_lane_pkg.sv hw/rtl/nasmac_eia3_lane.sv hw/rtl/nasmac_lane_frame.sv hw/rtl/nasmac_eia3_unit.sv \
 	hw/rtl/nasmac_fifo.sv hw/rtl/nasmac_ram.sv $(RTL_EIA13_ZUC)
-RTL_EIA13_HDRS   := $(RTL_EIA13_TB_DIR)/tb_common.h hw/tb/tb_util.h
+RTL_EIA13_HDRS   := $(RTL_EIA13_TB_DIR)/tb_common.h hw/tb/tb_util.h hw/tb/lane_port.h
 
 # $(1) build dir, $(2) top module, $(3) model prefix, $(4) sources, $(5) extra -D flags.
 rtl_eia13_verilate = $(call verilate_tb,$(RTL_EIA13_DIR)/$(1),$(2),$(3),$(4),,\

@@ -6,7 +6,7 @@ RTL_EIA2_DIR      := $(BUILD)/rtl_eia2
 RTL_EIA2_TB_DIR   := hw/tb/eia2
 RTL_EIA2_AES_RTL  := hw/rtl/nasmac_sbox_pkg.sv hw/rtl/nasmac_aes_sbox.sv hw/rtl/nasmac_aes_keyexp.sv \
 	hw/rtl/nasmac_aes_round.sv hw/rtl/nasmac_aes128_pipe.sv
-RTL_EIA2_LANE_RTL := $(RTL_EIA2_AES_RTL) hw/rtl/nasmac_ram.sv hw/rtl/nasmac_fifo.sv hw/rtl/nasmac_ffs.sv \
+RTL_EIA2_LANE_RTL := hw/rtl/nasmac_lane_pkg.sv $(RTL_EIA2_AES_RTL) hw/rtl/nasmac_ram.sv hw/rtl/nasmac_fifo.sv hw/rtl/nasmac_ffs.sv \
 	hw/rtl/nasmac_eia2_lane.sv $(RTL_EIA2_TB_DIR)/peek.vlt
 
 # $(1) build dir, $(2) top module (the model is V$(2)), $(3) sources.
@@ -19,7 +19,7 @@ $(RTL_EIA2_DIR)/aes/Vnasmac_aes128_pipe: $(RTL_EIA2_AES_RTL) $(RTL_EIA2_TB_DIR)/
 	$(call rtl_eia2_verilate,aes,nasmac_aes128_pipe,$(RTL_EIA2_AES_RTL) $(RTL_EIA2_TB_DIR)/tb_aes128_pipe.cc)
 
 $(RTL_EIA2_DIR)/lane/Vnasmac_eia2_lane: $(RTL_EIA2_LANE_RTL) $(RTL_EIA2_TB_DIR)/tb_eia2_lane.cc \
-		$(RTL_EIA2_TB_DIR)/tb_util.h hw/tb/tb_util.h $(NASMAC_REF_OBJS)
+		$(RTL_EIA2_TB_DIR)/tb_util.h hw/tb/tb_util.h hw/tb/lane_port.h $(NASMAC_REF_OBJS)
 	$(call rtl_eia2_verilate,lane,nasmac_eia2_lane,$(RTL_EIA2_LANE_RTL) $(RTL_EIA2_TB_DIR)/tb_eia2_lane.cc)
 
 .PHONY: test-rtl-aes128 test-rtl-eia2-lane

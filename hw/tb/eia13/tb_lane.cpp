@@ -14,6 +14,7 @@
 //      blocks behind one job, as the EIA3 lane's did with a 4-word unit buffer: 32 cycles per
 //      MAC), set well above what the lane reaches, not a benchmark.
 #include "tb_common.h"
+#include "../lane_port.h"
 
 #include <map>
 
@@ -194,13 +195,8 @@ private:
 
 	void present_header(const job &j)
 	{
-		tb::put_octets(top_->job_key_i, j.key, 16);
-		top_->job_count_i = j.count;
-		top_->job_bearer_i = j.bearer;
-		top_->job_dir_i = j.dir;
-		top_->job_len_bits_i = (uint16_t)j.len;
-		top_->job_exp_mac_i = j.exp_mac;
-		top_->job_index_i = j.index;
+		tb::put_lane_job(top_->job_i,
+				 {j.key, j.count, j.bearer, j.dir, j.len, j.exp_mac, j.index});
 		top_->job_valid_i = 1;
 	}
 
@@ -221,7 +217,8 @@ private:
 
 	void check_result(std::map<uint32_t, const job *> &pending)
 	{
-		auto it = pending.find(top_->res_index_o);
+		const tb::lane_res r = tb::get_lane_res(top_->res_o);
+		auto it = pending.find(r.index);
 		if (it == pending.end()) {
 			c_.check(false, "result with an unknown or repeated index");
 			return;
@@ -229,11 +226,8 @@ private:
 		const job &j = *it->second;
 		char what[300];
 		std::snprintf(what, sizeof what, "%s (len %u): MAC %08x want %08x, match %d want %d",
-			      j.what.c_str(), j.len, top_->res_mac_o, j.ref_mac, top_->res_match_o,
-			      j.exp_mac == j.ref_mac);
-		c_.check(top_->res_mac_o == j.ref_mac &&
-				 (bool)top_->res_match_o == (j.exp_mac == j.ref_mac),
-			 what);
+			      j.what.c_str(), j.len, r.mac, j.ref_mac, r.match, j.exp_mac == j.ref_mac);
+		c_.check(r.mac == j.ref_mac && r.match == (j.exp_mac == j.ref_mac), what);
 		pending.erase(it);
 	}
 
@@ -246,11 +240,7 @@ private:
 job random_job(std::mt19937_64 &rng, uint32_t len, uint32_t index)
 {
 	job j;
-	for (uint8_t &b : j.key)
-		b = (uint8_t)rng();
-	j.count = (uint32_t)rng();
-	j.bearer = (uint8_t)(rng() % 32);
-	j.dir = (uint8_t)(rng() % 2);
+	tb::random_header(j, rng);
 	j.len = len;
 	j.msg.resize((len + 7) / 8);
 	for (uint8_t &b : j.msg)

@@ -18,6 +18,7 @@
 #include "Vnasmac_eia2_lane___024root.h"
 #include "nasmac.h"
 #include "tb_util.h"
+#include "../lane_port.h"
 
 namespace {
 
@@ -94,13 +95,8 @@ public:
 			top_->job_valid_i = hv;
 			if (hv) {
 				const Job &j = jobs[hj];
-				tb::put128(top_->job_key_i, j.key);
-				top_->job_count_i = j.count;
-				top_->job_bearer_i = j.bearer;
-				top_->job_dir_i = j.dir;
-				top_->job_len_bits_i = (uint16_t)j.len_bits;
-				top_->job_exp_mac_i = j.exp;
-				top_->job_index_i = (uint32_t)(hj ^ 0x5a000000u);
+				tb::put_lane_job(top_->job_i, {j.key, j.count, j.bearer, j.dir, j.len_bits,
+							       j.exp, (uint32_t)(hj ^ 0x5a000000u)});
 			}
 			top_->msg_valid_i = mv;
 			size_t nw = 0;
@@ -200,11 +196,7 @@ public:
 	Job make_job(uint32_t len_bits, bool corrupt)
 	{
 		Job j{};
-		for (auto &k : j.key)
-			k = (uint8_t)rng_();
-		j.count = (uint32_t)rng_();
-		j.bearer = (uint8_t)(rng_() % 32);
-		j.dir = (uint8_t)(rng_() % 2);
+		tb::random_header(j, rng_);
 		j.len_bits = len_bits;
 		j.msg.resize((len_bits + 127) / 128 * 16);
 		for (auto &b : j.msg)
@@ -225,7 +217,8 @@ public:
 private:
 	void check_result(std::vector<Job> &jobs)
 	{
-		uint32_t idx = top_->res_index_o ^ 0x5a000000u;
+		const tb::lane_res r = tb::get_lane_res(top_->res_o);
+		uint32_t idx = r.index ^ 0x5a000000u;
 		if (idx >= jobs.size()) {
 			fail("result with an unknown index", idx);
 			return;
@@ -237,14 +230,14 @@ private:
 		}
 		j.seen = true;
 		uint32_t ref = be32(j.mac);
-		bool ok = top_->res_mac_o == ref && top_->res_match_o == (j.exp == ref);
+		bool ok = r.mac == ref && r.match == (j.exp == ref);
 		if (ok) {
 			passed++;
 		} else {
 			fail("wrong MAC or match flag", idx);
 			if (failed <= 20)
 				std::printf("  len %u: lane mac %08x match %u, reference %08x, expected %08x\n",
-					    j.len_bits, top_->res_mac_o, top_->res_match_o, ref, j.exp);
+					    j.len_bits, r.mac, (unsigned)r.match, ref, j.exp);
 		}
 	}
 
