@@ -239,16 +239,23 @@ static void cpu_submit(struct nasmac_dev *dev, nasmac_job_t *const *jobs, uint32
 	struct cpu_be *c = dev->be;
 
 	for (uint32_t i = 0; i < n; i++) {
+		nasmac_job_t *job = jobs[i];
+		int rc = nasmac__job_check(job);
+
+		if (__builtin_expect(rc != 0, 0)) {
+			nasmac__fail_q(dev, job, rc);
+			continue;
+		}
 		/* libipsec-mb 1.3 refuses CMAC inputs of 65,535 bits or more, i.e. EIA2 messages
 		 * past 65,470 bits once the 64-bit COUNT/BEARER/DIRECTION prefix is added: those
 		 * few go to the reference code instead of failing inside the job manager. */
-		if (__builtin_expect(!c->mgr || (jobs[i]->alg == NASMAC_EIA2 &&
-						 jobs[i]->len_bits > IPSEC_MB_CMAC_MAX_BITS - 64u), 0)) {
-			nasmac__compute_ref(jobs[i]);
-			nasmac__complete_q(dev, jobs[i]);
+		if (__builtin_expect(!c->mgr || (job->alg == NASMAC_EIA2 &&
+						 job->len_bits > IPSEC_MB_CMAC_MAX_BITS - 64u), 0)) {
+			nasmac__compute_ref(job);
+			nasmac__complete_q(dev, job);
 			continue;
 		}
-		submit_one(dev, c, jobs[i]);
+		submit_one(dev, c, job);
 	}
 	nasmac__drv_wipe(c->dks, sizeof(c->dks));
 }
@@ -331,5 +338,9 @@ const struct nasmac__backend_ops nasmac__cpu_ops = {
 	.submit = cpu_submit,
 	.drain = cpu_drain,
 	.held = cpu_held,
+	/* Draining the last, partly filled round of the lanes costs ~100-300 ns (measured on
+	 * AVX-512 with 64-octet messages, EIA2 the most): ~2 ns a job in a burst of 128, ~1 in
+	 * one of 256, which is less than the lull worker's wake-ups cost (dev.c). */
+	.full_burst = 128,
 	.default_batch_max = 256,
 };

@@ -49,11 +49,16 @@ struct nasmac__backend_ops {
 	void (*close)(struct nasmac_dev *dev);
 
 	/* Inline backends. Both run with dev->lock held and hand finished jobs to
-	 * nasmac__complete(). .submit takes valid jobs only and must take all n of them. */
+	 * nasmac__complete_q(). .submit takes all n jobs as the caller passed them: it checks
+	 * each (nasmac__job_check) and finishes a bad one at once (nasmac__fail_q), in the same
+	 * pass that hands the good ones to the engine, so that a job is read once per burst. */
 	void (*submit)(struct nasmac_dev *dev, nasmac_job_t *const *jobs, uint32_t n);
 	void (*drain)(struct nasmac_dev *dev);
 	/* Jobs started but not finished, and when the oldest of them was submitted. */
 	uint32_t (*held)(const struct nasmac_dev *dev, uint64_t *oldest_ns);
+	/* Inline backends: a burst of at least this many jobs is drained before enqueue returns
+	 * (dev.c says why). */
+	uint32_t full_burst;
 
 	/* Batch backends, called from the worker thread only, without the lock. .start queues the
 	 * slot on the device (copies staging to device memory and starts it, or queues it);
@@ -230,6 +235,15 @@ static inline void nasmac__complete_q(struct nasmac_dev *dev, nasmac_job_t *job)
 		tail -= dev->cap;
 	dev->done[tail] = job;
 	dev->done_count++;
+}
+
+/* Finishes a job that nasmac__job_check() refused (rc), without the wake-up (lock held). */
+static inline void nasmac__fail_q(struct nasmac_dev *dev, nasmac_job_t *job, int rc)
+{
+	__builtin_memset(job->mac, 0, sizeof(job->mac));
+	job->status = NASMAC_ST_ERROR;
+	job->err = rc;
+	nasmac__complete_q(dev, job);
 }
 
 extern const struct nasmac__backend_ops nasmac__cpu_ops;
