@@ -8,11 +8,12 @@
  * stays short because a burst's work is bounded by its size.
  *
  * Everything a job references must stay valid until it completes: the expanded AES key and
- * CMAC subkeys, the SNOW 3G key schedule, the ZUC key and the IVs live in a ring of entries
+ * CMAC subkeys, the SNOW 3G key schedule and the IVs live in a ring of entries
  * indexed by submission number (ipsec-mb holds at most IMB_MAX_JOBS, so 2 * IMB_MAX_JOBS
  * entries never wrap onto a live one); 128-EIA2 needs COUNT || BEARER || DIRECTION || 0^26 in
  * front of the message, so prefix and message are staged in a byte ring released in order.
- * Key material is wiped from an entry as soon as its job completes.
+ * Key material is wiped from an entry as soon as its job completes. ZUC takes its key as it is,
+ * so it reads job->key, which the core wipes when the job completes.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -47,9 +48,8 @@ struct cpu_ent {
 			DECLARE_ALIGNED(uint8_t iv[16], 16);
 		} snow;
 		struct {
-			DECLARE_ALIGNED(uint8_t key[16], 16);
 			DECLARE_ALIGNED(uint8_t iv[16], 16);
-		} zuc;
+		} zuc; /* the key is read from the job, which lives as long */
 	} u;
 	nasmac_job_t *job;
 	uint64_t ring_end; /* byte-ring position after this job's staging */
@@ -67,7 +67,7 @@ struct cpu_be {
 	DECLARE_ALIGNED(uint32_t dks[4 * 15], 16); /* decryption schedule: written, never used */
 };
 
-static void wipe_ent(struct cpu_ent *e, uint8_t alg)
+static inline __attribute__((always_inline)) void wipe_ent(struct cpu_ent *e, uint8_t alg)
 {
 	switch (alg) {
 	case NASMAC_EIA2:
@@ -77,8 +77,7 @@ static void wipe_ent(struct cpu_ent *e, uint8_t alg)
 		nasmac__drv_wipe(&e->u.snow.ks, sizeof(e->u.snow.ks));
 		break;
 	default:
-		nasmac__drv_wipe(e->u.zuc.key, sizeof(e->u.zuc.key));
-		break;
+		break; /* no copy of the key: job->key is wiped by nasmac__complete_q() */
 	}
 }
 
@@ -212,12 +211,11 @@ static void submit_one(struct nasmac_dev *dev, struct cpu_be *c, nasmac_job_t *j
 		ij->u.SNOW3G_UIA2._iv = e->u.snow.iv;
 		break;
 	default:
-		memcpy(e->u.zuc.key, job->key, sizeof(e->u.zuc.key));
 		zuc_eia3_iv_gen(job->count, job->bearer, job->direction, e->u.zuc.iv);
 		ij->hash_alg = IMB_AUTH_ZUC_EIA3_BITLEN;
 		ij->src = job->msg;
 		ij->msg_len_to_hash_in_bits = job->len_bits;
-		ij->u.ZUC_EIA3._key = e->u.zuc.key;
+		ij->u.ZUC_EIA3._key = job->key;
 		ij->u.ZUC_EIA3._iv = e->u.zuc.iv;
 		ij->u.ZUC_EIA3._iv23 = NULL;
 		break;

@@ -196,8 +196,10 @@ void nasmac__wipe(void *p, size_t n);
 
 /* The same, inline, for the hot path (a 16-octet key, a 208-octet CMAC key schedule), where a
  * call to explicit_bzero or a `rep stos` costs more than the rest of a job's bookkeeping:
- * 16-octet vector stores, each followed by an asm barrier that sees the pointer and clobbers
- * memory, so the compiler neither drops them as dead stores nor turns them back into memset. */
+ * 16-octet vector stores, then one asm barrier that sees the pointer and clobbers memory, so
+ * the compiler can drop none of them as dead stores. One barrier, not one per store: each
+ * makes the compiler reload whatever it kept in registers (the device's counters, the
+ * backend's ring positions), which cost more per job than the stores. */
 typedef unsigned char nasmac__v16 __attribute__((vector_size(16), aligned(1), may_alias));
 
 static inline void nasmac__drv_wipe(void *p, size_t n)
@@ -206,14 +208,11 @@ static inline void nasmac__drv_wipe(void *p, size_t n)
 	size_t i = 0;
 
 #pragma GCC unroll 16
-	for (; i + 16 <= n; i += 16) {
+	for (; i + 16 <= n; i += 16)
 		*(nasmac__v16 *)(b + i) = (nasmac__v16){ 0 };
-		__asm__ __volatile__("" : : "r"(b) : "memory");
-	}
-	for (; i < n; i++) {
+	for (; i < n; i++)
 		b[i] = 0;
-		__asm__ __volatile__("" : : "r"(b) : "memory");
-	}
+	__asm__ __volatile__("" : : "r"(b) : "memory");
 }
 
 /* nasmac__complete() without the wake-up, for an inline backend that finishes a run of jobs
