@@ -153,10 +153,11 @@ typedef struct nasmac_dev nasmac_dev_t;
 /*
  * How the backends behave (all behind the same calls):
  *  - "cpu": libipsec-mb's multi-buffer job API, in the caller's thread, inside
- *    nasmac_enqueue_burst(). Most jobs of a burst are finished when it returns; the last few
- *    wait in the multi-buffer lanes until more jobs arrive, nasmac_flush(), or deadline_us
- *    after the oldest of them arrived (a driver thread finishes them then). batch_max and
- *    inflight do not apply; stats.batches counts those early finishes.
+ *    nasmac_enqueue_burst(). A burst of 128 jobs or more is finished when it returns; of a
+ *    smaller one the last few jobs may wait in the multi-buffer lanes until more jobs arrive,
+ *    nasmac_flush(), or deadline_us after the oldest of them arrived (a driver thread, asleep
+ *    while no job waits, finishes them then). batch_max and inflight do not apply;
+ *    stats.batches counts the times the lanes were finished early.
  *  - "sim": the Verilator model of the nasmac kernel, driven from the driver's worker thread
  *    with the register and memory protocol of a card; stats.device_cycles counts its clocks.
  *  - "xrt:N": the kernel on Alveo card N through XRT (opts.xclbin or $NASMAC_XCLBIN).
