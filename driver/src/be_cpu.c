@@ -26,6 +26,8 @@
 #include "ref/ref.h"
 
 #define CPU_ENTS (2u * IMB_MAX_JOBS)
+/* A power of two: an entry's index is the submission number masked, one AND a job. */
+_Static_assert((CPU_ENTS & (CPU_ENTS - 1)) == 0, "CPU_ENTS must be a power of two");
 /* Small enough to stay in L2 with 64-octet messages (256 jobs in the manager need 18 KiB);
  * long messages that do not fit make the manager finish early (slower, never wrong). */
 #define CPU_RING_BYTES (128u << 10)
@@ -35,6 +37,8 @@
  * allocator ends the ring on a page boundary). The ring carries this much slack. */
 #define CPU_RING_SLACK 64u
 #define EIA2_PREFIX 8u
+/* Largest CMAC input libipsec-mb 1.3 accepts (measured: 65,534 bits pass, 65,535 fail). */
+#define IPSEC_MB_CMAC_MAX_BITS 65534u
 
 struct cpu_ent {
 	union {
@@ -51,7 +55,6 @@ struct cpu_ent {
 			DECLARE_ALIGNED(uint8_t iv[16], 16);
 		} zuc; /* the key is read from the job, which lives as long */
 	} u;
-	nasmac_job_t *job;
 	uint64_t ring_end; /* byte-ring position after this job's staging */
 	uint64_t t_ns;     /* when the job was submitted, for the deadline */
 };
@@ -60,7 +63,6 @@ struct cpu_be {
 	IMB_MGR *mgr; /* NULL: ipsec-mb is unusable here, compute with the reference code */
 	struct cpu_ent *ents;
 	uint64_t seq;  /* jobs submitted */
-	uint32_t next; /* ents index of the next job: seq % CPU_ENTS, without the division */
 	uint32_t held; /* jobs inside the manager */
 	uint8_t *ring;
 	uint64_t wpos, rpos; /* byte-ring allocation and release positions */
@@ -85,7 +87,7 @@ static inline __attribute__((always_inline)) void finish(struct nasmac_dev *dev,
 							   IMB_JOB *ij)
 {
 	struct cpu_ent *e = ij->user_data;
-	nasmac_job_t *job = e->job;
+	nasmac_job_t *job = ij->user_data2;
 
 	/* ipsec-mb wrote the tag straight into job->mac. */
 	if (__builtin_expect(ij->status == IMB_STATUS_COMPLETED, 1))
@@ -162,18 +164,25 @@ static inline void copy_msg(uint8_t *dst, const uint8_t *src, size_t n)
 
 static void submit_one(struct nasmac_dev *dev, struct cpu_be *c, nasmac_job_t *job)
 {
-	struct cpu_ent *e = &c->ents[c->next];
+	struct cpu_ent *e = &c->ents[c->seq % CPU_ENTS];
 	IMB_MGR *m = c->mgr;
 	IMB_JOB *ij;
 	size_t bytes = ((size_t)job->len_bits + 7) / 8;
 	uint8_t *buf = NULL;
 
 	/* Staging first: making room may flush the manager, which must hold no half-built job. */
-	if (job->alg == NASMAC_EIA2)
+	if (job->alg == NASMAC_EIA2) {
+		/* libipsec-mb 1.3 refuses CMAC inputs of 65,535 bits or more, i.e. EIA2 messages
+		 * past 65,470 bits once the 64-bit COUNT/BEARER/DIRECTION prefix is added: those
+		 * few go to the reference code instead of failing inside the job manager. */
+		if (__builtin_expect(job->len_bits > IPSEC_MB_CMAC_MAX_BITS - 64u, 0)) {
+			nasmac__compute_ref(job);
+			nasmac__complete_q(dev, job);
+			return;
+		}
 		buf = ring_alloc(dev, c, EIA2_PREFIX + bytes);
+	}
 	c->seq++;
-	c->next = c->next + 1 == CPU_ENTS ? 0 : c->next + 1;
-	e->job = job;
 	e->t_ns = dev->now_ns;
 	/* The cipher half of the job (NULL cipher, no keys, no IV) was set once in every slot
 	 * of the manager at open (cpu_open) and ipsec-mb does not write it: per job only the
@@ -186,6 +195,7 @@ static void submit_one(struct nasmac_dev *dev, struct cpu_be *c, nasmac_job_t *j
 	ij->auth_tag_output = job->mac; /* 4 octets: the tag goes straight to the caller */
 	ij->auth_tag_output_len_in_bytes = NASMAC_MAC_LEN;
 	ij->user_data = e;
+	ij->user_data2 = job;
 
 	switch (job->alg) {
 	case NASMAC_EIA2:
@@ -229,9 +239,6 @@ static void submit_one(struct nasmac_dev *dev, struct cpu_be *c, nasmac_job_t *j
 	}
 }
 
-/* Largest CMAC input libipsec-mb 1.3 accepts (measured: 65,534 bits pass, 65,535 fail). */
-#define IPSEC_MB_CMAC_MAX_BITS 65534u
-
 static void cpu_submit(struct nasmac_dev *dev, nasmac_job_t *const *jobs, uint32_t n)
 {
 	struct cpu_be *c = dev->be;
@@ -244,11 +251,7 @@ static void cpu_submit(struct nasmac_dev *dev, nasmac_job_t *const *jobs, uint32
 			nasmac__fail_q(dev, job, rc);
 			continue;
 		}
-		/* libipsec-mb 1.3 refuses CMAC inputs of 65,535 bits or more, i.e. EIA2 messages
-		 * past 65,470 bits once the 64-bit COUNT/BEARER/DIRECTION prefix is added: those
-		 * few go to the reference code instead of failing inside the job manager. */
-		if (__builtin_expect(!c->mgr || (job->alg == NASMAC_EIA2 &&
-						 job->len_bits > IPSEC_MB_CMAC_MAX_BITS - 64u), 0)) {
+		if (__builtin_expect(!c->mgr, 0)) {
 			nasmac__compute_ref(job);
 			nasmac__complete_q(dev, job);
 			continue;

@@ -710,7 +710,6 @@ uint32_t nasmac_enqueue_burst(nasmac_dev_t *dev, nasmac_job_t *const *jobs, uint
 	now = nasmac__drv_now_ns();
 	dev->now_ns = now;
 	dev->in_queue += take;
-	dev->in_flight += take;
 	dev->st.enqueued += take;
 	if (dev->ops->submit) {
 		if (take > 0)

@@ -133,7 +133,6 @@ struct nasmac_dev {
 	uint32_t done_head, done_count;
 	uint32_t cap;      /* queue_depth: size of both rings */
 	uint32_t in_queue; /* accepted and not yet dequeued */
-	uint32_t in_flight; /* accepted and not yet finished */
 	uint64_t now_ns; /* inline backends: when the burst being submitted arrived */
 
 	/* Batch backends: slots, and the ring of started slots in start order. */
@@ -224,7 +223,6 @@ static inline void nasmac__complete_q(struct nasmac_dev *dev, nasmac_job_t *job)
 	uint32_t tail = dev->done_head + dev->done_count;
 
 	nasmac__drv_wipe(job->key, sizeof(job->key));
-	dev->in_flight--;
 	dev->by_status[(unsigned)job->status & 3u]++;
 	if (__builtin_expect(dev->sync != NULL, 0) && nasmac__take_sync(dev, job)) {
 		dev->in_queue--; /* the verify call takes it, never a dequeue */
