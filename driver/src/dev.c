@@ -744,17 +744,20 @@ uint32_t nasmac_enqueue_burst(nasmac_dev_t *dev, nasmac_job_t *const *jobs, uint
 
 uint32_t nasmac_dequeue_burst(nasmac_dev_t *dev, nasmac_job_t **jobs, uint32_t n)
 {
-	uint32_t k;
+	uint32_t k, first;
 
 	if (!dev || !jobs)
 		return 0;
 	pthread_mutex_lock(&dev->lock);
 	k = dev->done_count < n ? dev->done_count : n;
-	for (uint32_t i = 0; i < k; i++) {
-		jobs[i] = dev->done[dev->done_head];
-		if (++dev->done_head == dev->cap)
-			dev->done_head = 0;
-	}
+	/* At most two runs of the ring, copied whole rather than a pointer and a wrap test at
+	 * a time. */
+	first = dev->cap - dev->done_head < k ? dev->cap - dev->done_head : k;
+	memcpy(jobs, dev->done + dev->done_head, (size_t)first * sizeof(*jobs));
+	memcpy(jobs + first, dev->done, (size_t)(k - first) * sizeof(*jobs));
+	dev->done_head += k;
+	if (dev->done_head >= dev->cap)
+		dev->done_head -= dev->cap;
 	dev->done_count -= k;
 	dev->in_queue -= k;
 	if (dev->done_count == 0)
