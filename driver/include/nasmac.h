@@ -10,7 +10,10 @@
  *    of MESSAGE is bit 7 of msg[0]. Bits after len_bits are ignored.
  *  - A MAC is 4 octets, MAC[0] first (the order it has in a NAS PDU).
  *  - Keys are 16 octets in the order the 3GPP test data prints them.
- *  - The caller owns every struct it passes in; the library allocates only in nasmac_open().
+ *  - The caller owns every struct it passes in; the library allocates only in nasmac_open(),
+ *    in the key derivations (an OpenSSL HMAC context per call) and, on a CPU without AES-NI,
+ *    in 128-EIA2 (an OpenSSL cipher context per call). Jobs never allocate on a CPU with
+ *    AES-NI, whatever the backend (its CPU fallback included).
  */
 #ifndef NASMAC_H
 #define NASMAC_H
@@ -46,8 +49,9 @@ typedef enum nasmac_alg {
 } nasmac_alg_t;
 
 /* ---------------------------------------------------------------------------------------------
- * Reference algorithms (exact to the bit; also the CPU golden model). No allocation, keys and
- * keystream wiped from the stack before return. 5G 128-NIA1/2/3 are the same functions.
+ * Reference algorithms (exact to the bit; also the CPU golden model). No allocation (except
+ * 128-EIA2 without AES-NI, which may then also return -ENOMEM or -EIO), keys and keystream
+ * wiped from the stack before return. 5G 128-NIA1/2/3 are the same functions.
  * bearer is 5 bits (0..31), direction 0 (uplink) or 1 (downlink); -EINVAL otherwise or when
  * msg is NULL with len_bits > 0.
  */
@@ -153,10 +157,11 @@ typedef struct nasmac_dev nasmac_dev_t;
 /*
  * How the backends behave (all behind the same calls):
  *  - "cpu": libipsec-mb's multi-buffer job API, in the caller's thread, inside
- *    nasmac_enqueue_burst(). Most jobs of a burst are finished when it returns; the last few
- *    wait in the multi-buffer lanes until more jobs arrive, nasmac_flush(), or deadline_us
- *    after the oldest of them arrived (a driver thread finishes them then). batch_max and
- *    inflight do not apply; stats.batches counts those early finishes.
+ *    nasmac_enqueue_burst(). A burst of 128 jobs or more is finished when it returns; of a
+ *    smaller one the last few jobs may wait in the multi-buffer lanes until more jobs arrive,
+ *    nasmac_flush(), or deadline_us after the oldest of them arrived (a driver thread, asleep
+ *    while no job waits, finishes them then). batch_max and inflight do not apply;
+ *    stats.batches counts the times the lanes were finished early.
  *  - "sim": the Verilator model of the nasmac kernel, driven from the driver's worker thread
  *    with the register and memory protocol of a card; stats.device_cycles counts its clocks.
  *  - "xrt:N": the kernel on Alveo card N through XRT (opts.xclbin or $NASMAC_XCLBIN).

@@ -49,11 +49,16 @@ struct nasmac__backend_ops {
 	void (*close)(struct nasmac_dev *dev);
 
 	/* Inline backends. Both run with dev->lock held and hand finished jobs to
-	 * nasmac__complete(). .submit takes valid jobs only and must take all n of them. */
+	 * nasmac__complete_q(). .submit takes all n jobs as the caller passed them: it checks
+	 * each (nasmac__job_check) and finishes a bad one at once (nasmac__fail_q), in the same
+	 * pass that hands the good ones to the engine, so that a job is read once per burst. */
 	void (*submit)(struct nasmac_dev *dev, nasmac_job_t *const *jobs, uint32_t n);
 	void (*drain)(struct nasmac_dev *dev);
 	/* Jobs started but not finished, and when the oldest of them was submitted. */
 	uint32_t (*held)(const struct nasmac_dev *dev, uint64_t *oldest_ns);
+	/* Inline backends: a burst of at least this many jobs is drained before enqueue returns
+	 * (dev.c says why). */
+	uint32_t full_burst;
 
 	/* Batch backends, called from the worker thread only, without the lock. .start queues the
 	 * slot on the device (copies staging to device memory and starts it, or queues it);
@@ -128,7 +133,6 @@ struct nasmac_dev {
 	uint32_t done_head, done_count;
 	uint32_t cap;      /* queue_depth: size of both rings */
 	uint32_t in_queue; /* accepted and not yet dequeued */
-	uint32_t in_flight; /* accepted and not yet finished */
 	uint64_t now_ns; /* inline backends: when the burst being submitted arrived */
 
 	/* Batch backends: slots, and the ring of started slots in start order. */
@@ -191,8 +195,10 @@ void nasmac__wipe(void *p, size_t n);
 
 /* The same, inline, for the hot path (a 16-octet key, a 208-octet CMAC key schedule), where a
  * call to explicit_bzero or a `rep stos` costs more than the rest of a job's bookkeeping:
- * 16-octet vector stores, each followed by an asm barrier that sees the pointer and clobbers
- * memory, so the compiler neither drops them as dead stores nor turns them back into memset. */
+ * 16-octet vector stores, then an empty asm that takes the wiped octets as an input, so the
+ * compiler must have stored them (none is a dead store) and sees no other memory touched. A
+ * "memory" clobber would do the first as well, but makes the compiler reload everything it
+ * kept in registers (the device's counters, the backend's ring positions) after each wipe. */
 typedef unsigned char nasmac__v16 __attribute__((vector_size(16), aligned(1), may_alias));
 
 static inline void nasmac__drv_wipe(void *p, size_t n)
@@ -201,14 +207,11 @@ static inline void nasmac__drv_wipe(void *p, size_t n)
 	size_t i = 0;
 
 #pragma GCC unroll 16
-	for (; i + 16 <= n; i += 16) {
+	for (; i + 16 <= n; i += 16)
 		*(nasmac__v16 *)(b + i) = (nasmac__v16){ 0 };
-		__asm__ __volatile__("" : : "r"(b) : "memory");
-	}
-	for (; i < n; i++) {
+	for (; i < n; i++)
 		b[i] = 0;
-		__asm__ __volatile__("" : : "r"(b) : "memory");
-	}
+	__asm__ __volatile__("" : : "m"(*(const unsigned char (*)[n])b));
 }
 
 /* nasmac__complete() without the wake-up, for an inline backend that finishes a run of jobs
@@ -219,9 +222,9 @@ static inline void nasmac__complete_q(struct nasmac_dev *dev, nasmac_job_t *job)
 {
 	uint32_t tail = dev->done_head + dev->done_count;
 
-	nasmac__drv_wipe(job->key, sizeof(job->key));
-	dev->in_flight--;
+	/* Counted before the wipe: the wipe's stores may alias the status (to the compiler). */
 	dev->by_status[(unsigned)job->status & 3u]++;
+	nasmac__drv_wipe(job->key, sizeof(job->key));
 	if (__builtin_expect(dev->sync != NULL, 0) && nasmac__take_sync(dev, job)) {
 		dev->in_queue--; /* the verify call takes it, never a dequeue */
 		return;
@@ -230,6 +233,15 @@ static inline void nasmac__complete_q(struct nasmac_dev *dev, nasmac_job_t *job)
 		tail -= dev->cap;
 	dev->done[tail] = job;
 	dev->done_count++;
+}
+
+/* Finishes a job that nasmac__job_check() refused (rc), without the wake-up (lock held). */
+static inline void nasmac__fail_q(struct nasmac_dev *dev, nasmac_job_t *job, int rc)
+{
+	__builtin_memset(job->mac, 0, sizeof(job->mac));
+	job->status = NASMAC_ST_ERROR;
+	job->err = rc;
+	nasmac__complete_q(dev, job);
 }
 
 extern const struct nasmac__backend_ops nasmac__cpu_ops;

@@ -519,6 +519,95 @@ static void test_cpu_caller_flushes(void **state)
 	assert_int_equal(nasmac_open("cpu", &o, &dev), -EINVAL);
 }
 
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* 1 when every job enqueued on dev has finished by until_us (polled, no flush, no enqueue). */
+static int all_done_by(nasmac_dev_t *dev, uint64_t until_us)
+{
+	for (;;) {
+		nasmac_stats_t st;
+
+		assert_int_equal(nasmac_stats(dev, &st), 0);
+		if (st.completed == st.enqueued)
+			return 1;
+		if (now_us() >= until_us)
+			return 0;
+		sleep_us(500);
+	}
+}
+
+#define LULL_DEADLINE_US 50000u
+/* Scheduling delay allowed on a loaded 2-core machine; a worker that waits one deadline too
+ * many (or for the caller's next call) misses the bound. */
+#define LULL_SLACK_US 45000u
+
+/* One run of the lull contract: a job left in the multi-buffer lanes finishes within
+ * deadline_us of being queued though the caller stops submitting and never flushes, after a
+ * stream of small bursts (the worker sleeps on a timer whose job finished meanwhile) and after
+ * a small burst behind a full one (a full burst leaves the lanes empty and the worker asleep
+ * without a timer, so only the small burst's wake-up can start it). With flags =
+ * NASMAC_OPT_CALLER_FLUSHES there is no worker and the same jobs must still be held: the
+ * check fails when the defence is off. */
+static void lull_case(uint32_t flags)
+{
+	nasmac_opts_t o = { .deadline_us = LULL_DEADLINE_US, .flags = flags };
+	int worker = !(flags & NASMAC_OPT_CALLER_FLUSHES);
+	nasmac_job_t *out[64];
+	nasmac_stats_t st;
+	struct tset ts;
+	nasmac_dev_t *dev = open_dev("cpu", &o);
+	uint32_t sent = 0, got = 0;
+	uint64_t t_stop;
+
+	make_jobs(&ts, 256 + 16 * 3 + 256 + 2, 512, g_seed + 21 + flags);
+	/* A full burst is finished when enqueue returns. */
+	assert_int_equal(nasmac_enqueue_burst(dev, ts.ptr, 256), 256);
+	sent = 256;
+	assert_int_equal(nasmac_stats(dev, &st), 0);
+	assert_int_equal(st.completed, 256);
+	/* A stream of small bursts, then silence. */
+	for (uint32_t k = 0; k < 16; k++) {
+		assert_int_equal(nasmac_enqueue_burst(dev, ts.ptr + sent, 3), 3);
+		sent += 3;
+		sleep_us(LULL_DEADLINE_US / 4);
+	}
+	t_stop = now_us();
+	assert_int_equal(all_done_by(dev, t_stop + LULL_DEADLINE_US + LULL_SLACK_US), worker);
+	if (!worker)
+		assert_int_equal(nasmac_flush(dev), 0);
+	/* A full burst, a small one behind it, then silence. */
+	assert_int_equal(nasmac_enqueue_burst(dev, ts.ptr + sent, 256), 256);
+	sent += 256;
+	assert_int_equal(nasmac_enqueue_burst(dev, ts.ptr + sent, 2), 2);
+	sent += 2;
+	t_stop = now_us();
+	assert_int_equal(all_done_by(dev, t_stop + LULL_DEADLINE_US + LULL_SLACK_US), worker);
+	if (!worker)
+		assert_int_equal(nasmac_flush(dev), 0);
+	while (got < sent) {
+		uint32_t k = nasmac_dequeue_burst(dev, out, 64);
+
+		for (uint32_t i = 0; i < k; i++)
+			check_job(out[i]);
+		got += k;
+	}
+	assert_int_equal(nasmac_close(dev), 0);
+	free_jobs(&ts);
+}
+
+static void test_cpu_lull_deadline(void **state)
+{
+	(void)state;
+	lull_case(0);
+	lull_case(NASMAC_OPT_CALLER_FLUSHES);
+}
+
 /* A full queue: enqueue takes what fits and says so; dequeuing makes room again. Finished
  * jobs waiting for dequeue count against queue_depth too. */
 static void test_cpu_queue_full(void **state)
@@ -925,6 +1014,7 @@ int main(void)
 		cmocka_unit_test(test_cpu_bad_jobs),
 		cmocka_unit_test(test_cpu_fd_and_verify),
 		cmocka_unit_test(test_cpu_caller_flushes),
+		cmocka_unit_test(test_cpu_lull_deadline),
 		cmocka_unit_test(test_sim_random),
 		cmocka_unit_test(test_sim_mem_latency),
 		cmocka_unit_test(test_sim_stalls),

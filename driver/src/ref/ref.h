@@ -90,13 +90,16 @@ void nasmac__eia3_iv(uint32_t count, uint8_t bearer, uint8_t direction, uint8_t 
 
 /* ---- AES-128 (FIPS-197) through OpenSSL 3 EVP --------------------------------------------- */
 
-/* One key: an EVP_CIPHER_CTX in CBC mode without padding, reused for every block under that
- * key. The caller owns the struct; nasmac__aes128_free() wipes the key schedule. */
+/* One key. With AES-NI the expanded key lives in the struct (nothing allocated); without it,
+ * an EVP_CIPHER_CTX in CBC mode without padding, reused for every block under that key. The
+ * caller owns the struct; nasmac__aes128_free() wipes the key schedule. */
 typedef struct nasmac__aes128 {
-	void *evp; /* EVP_CIPHER_CTX * */
+	_Alignas(16) uint8_t rk[11 * 16]; /* AES-NI: the 11 round keys */
+	void *evp;                         /* no AES-NI: EVP_CIPHER_CTX * */
 } nasmac__aes128_t;
 
-/* -ENOMEM when OpenSSL cannot allocate, -EIO when it refuses the key. */
+/* With AES-NI never fails. Without: -ENOMEM when OpenSSL cannot allocate, -EIO when it
+ * refuses the key. NASMAC_REF_NO_AESNI in the environment forces the OpenSSL path (tests). */
 int nasmac__aes128_init(nasmac__aes128_t *a, const uint8_t key[16]);
 void nasmac__aes128_free(nasmac__aes128_t *a);
 /* One block: out = AES_K(in). in and out may alias. */
@@ -113,7 +116,7 @@ int nasmac__cmac_subkeys(nasmac__aes128_t *a, uint8_t k1[16], uint8_t k2[16]);
  * len_bits bits (bits after them ignored). Full 128-bit tag. */
 int nasmac__cmac(nasmac__aes128_t *a, const uint8_t *hdr, size_t hdr_len, const uint8_t *msg,
 		 size_t len_bits, uint8_t tag[16]);
-/* One-shot CMAC of a bit string under key (allocates one EVP context for the call). */
+/* One-shot CMAC of a bit string under key (without AES-NI: one EVP context for the call). */
 int nasmac__aes_cmac(const uint8_t key[16], const uint8_t *msg, size_t len_bits,
 		     uint8_t tag[16]);
 
