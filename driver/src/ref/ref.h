@@ -93,8 +93,14 @@ void nasmac__eia3_iv(uint32_t count, uint8_t bearer, uint8_t direction, uint8_t 
 /* One key. With AES-NI the expanded key lives in the struct (nothing allocated); without it,
  * an EVP_CIPHER_CTX in CBC mode without padding, reused for every block under that key. The
  * caller owns the struct; nasmac__aes128_free() wipes the key schedule. */
+/* The testbenches (C++) include this header too: C11's _Alignas is C++11's alignas. */
+#ifdef __cplusplus
+#define NASMAC__ALIGNAS(n) alignas(n)
+#else
+#define NASMAC__ALIGNAS(n) _Alignas(n)
+#endif
 typedef struct nasmac__aes128 {
-	_Alignas(16) uint8_t rk[11 * 16]; /* AES-NI: the 11 round keys */
+	NASMAC__ALIGNAS(16) uint8_t rk[11 * 16]; /* AES-NI: the 11 round keys */
 	void *evp;                         /* no AES-NI: EVP_CIPHER_CTX * */
 } nasmac__aes128_t;
 
