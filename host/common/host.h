@@ -215,9 +215,6 @@ struct nasmac__udp {
 };
 
 int nasmac__parse_addr(const char *s, struct sockaddr_in *out);
-/* A UDP port free on 127.0.0.1 right now (bound to 0 and read back; another process may take it
- * before the caller binds it, fine for tests and demos), or -1. */
-int nasmac__free_port(void);
 /* Binds to addr (port 0: any) and starts receiving. */
 /* One of `group` sockets on one port (SO_REUSEPORT), steered by GTP sequence number. */
 int nasmac__udp_open_group(uv_loop_t *loop, struct nasmac__udp *u, const struct sockaddr_in *addr,
@@ -291,6 +288,10 @@ void nasmac__vq_close(struct nasmac__vq *q);
 /* ---------------------------------------------------------------------------------------------
  * Small helpers (util.c).
  */
+/* A port free on 127.0.0.1 right now for sockets of `type` (SOCK_DGRAM: the daemons' N26 and
+ * test link; SOCK_STREAM: redis-server, --metrics), bound to 0 and read back; another process
+ * may take it before the caller binds it, fine for tests and demos. Or -1. */
+int nasmac__free_port(int type);
 /* Percentiles of n latencies (sorts the array in place); q in [0,1]. */
 double nasmac__percentile(uint64_t *v, size_t n, double q);
 int nasmac__parse_double(const char *s, double lo, double hi, double *out);
