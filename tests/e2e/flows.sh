@@ -18,12 +18,10 @@
 # usage: flows.sh BINDIR [quick|sim]   (quick: the cpu cases; sim: two short --backend sim runs)
 set -eu
 
-BIN=$1
-WHAT=${2:-quick}
-NASMAC=$BIN/nasmac
-TSHARK=${TSHARK:-tshark}
 E2E_NAME=flows
 . "$(dirname "$0")/lib.sh"
+WHAT=${2:-quick}
+NASMAC=$BIN/nasmac
 e2e_tmpdir e2e-flows
 cases=0
 

@@ -1,7 +1,12 @@
 # Shared by the shell end-to-end tests (flows.sh, persist.sh, metrics.sh, workers.sh, pool.sh,
-# robust_pcap.sh), sourced after the script sets E2E_NAME (the prefix of its messages):
-# counting passes and failures, free loopback ports, waiting for a daemon's log line, reading
-# the --json summaries and the daemons' exit counters. POSIX sh.
+# redis.sh, robust_pcap.sh), sourced after the script sets E2E_NAME (the prefix of its messages):
+# the arguments every script takes, counting passes and failures, free loopback ports, waiting
+# for a daemon's log line, reading the --json summaries and the daemons' exit counters. POSIX sh.
+
+# Every script's first argument is the build's bin directory (a sourced file sees the script's
+# arguments); tshark is the one on PATH unless TSHARK names another.
+BIN=$1
+TSHARK=${TSHARK:-tshark}
 
 passes=0
 fails=0

@@ -5,7 +5,6 @@
 # makes the daemon refuse to start; anything but GET /metrics gets a 404/405.
 # Usage: metrics.sh BINDIR
 set -u
-BIN=$1
 T=$(mktemp -d)
 MME_PID= AMF_PID=
 trap 'kill $MME_PID $AMF_PID 2>/dev/null; rm -rf "$T"' EXIT

@@ -18,7 +18,6 @@
 #    directories 0700; the db loader's refusals as nasmacd mme reports them.
 # usage: persist.sh BIN [quick]   (PERSIST_UES, PERSIST_ROUNDS override the sizes)
 set -u
-BIN=$1
 N=${PERSIST_UES:-1500}
 ROUNDS=${PERSIST_ROUNDS:-3}
 T=$(mktemp -d /tmp/nasmac-persist.XXXXXX)
@@ -104,6 +103,19 @@ expect() { # NAME key value
 
 mode_of() { stat -c %a "$1"; }
 
+# restarted NAME WHAT: the MME back on $S after WHAT stopped it: its Recovery (restart counter)
+# must have grown past $rec (then $rec is the new one, added to $recoveries), and the load NAME
+# is all refused as replays.
+restarted() {
+	start_mme "$S"
+	_r=$(recovery)
+	[ "$_r" -gt "$rec" ] || bad "Recovery after $2: $rec -> $_r, want it to grow"
+	rec=$_r recoveries="$recoveries -> $_r"
+	load "$1"
+	expect "$1" registered 0
+	expect "$1" rejected_replay "$N"
+}
+
 MME_PORT=$(free_port)
 "$BIN/nasmac" load --write-db "$T/ue.db" --ues "$N" --seed 11 --upgraded 0.5 ||
 	bad "nasmac load --write-db"
@@ -119,7 +131,8 @@ start_mme "$S"
 [ "$(mode_of "$T/store0")" = 700 ] || bad "store directory mode $(mode_of "$T/store0")"
 [ "$(mode_of "$T/store0/data.mdb")" = 600 ] || bad "data.mdb mode $(mode_of "$T/store0/data.mdb")"
 start_amf
-r0=$(recovery)
+rec=$(recovery)
+recoveries=$rec
 # MME B: another process on the same store, with its own AMF, loaded before any COUNT moved.
 B_PORT=$(free_port)
 "$BIN/nasmacd" mme --listen "127.0.0.1:$B_PORT" --backend cpu --store "$S" >"$T/mme_b.log" 2>&1 &
@@ -151,12 +164,7 @@ kill -0 "$AMF_PID" 2>/dev/null || bad "SIGHUP killed the AMF"
 grep -q 'SIGHUP' "$T/mme.log" || bad "the MME did not log the SIGHUP"
 grep -q 'SIGHUP' "$T/amf.log" || bad "the AMF did not log the SIGHUP"
 kill9_mme
-start_mme "$S"
-r1=$(recovery)
-[ "$r1" -gt "$r0" ] || bad "Recovery after kill -9: $r0 -> $r1, want it to grow"
-load after_kill
-expect after_kill registered 0
-expect after_kill rejected_replay "$N"
+restarted after_kill "kill -9"
 expect after_kill rejected_unknown 0
 kill -TERM "$MME_PID"
 wait "$MME_PID"
@@ -164,15 +172,10 @@ st=$?
 MME_PID=""
 [ "$st" = 0 ] || bad "SIGTERM: the MME exited with $st"
 grep -q 'counters (exit)' "$T/mme.log" || bad "SIGTERM: no exit counters"
-start_mme "$S"
-r2=$(recovery)
-[ "$r2" -gt "$r1" ] || bad "Recovery after SIGTERM: $r1 -> $r2, want it to grow"
-load after_term
-expect after_term registered 0
-expect after_term rejected_replay "$N"
+restarted after_term SIGTERM
 echo "persist: lmdb: $N registered, replayed: all refused (also through a second MME process" \
 	"on the same store: refused by the store); after kill -9 and after SIGTERM still all" \
-	"refused; Recovery $r0 -> $r1 -> $r2"
+	"refused; Recovery $recoveries"
 kill9_mme
 
 # --- kill -9 at random points of a load, on fresh stores ------------------------------------

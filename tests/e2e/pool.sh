@@ -20,7 +20,6 @@
 # pools get ${POOL_STORE}1 and ${POOL_STORE}2; default lmdb:TMPDIR/store; a redis:// prefix
 # such as redis://127.0.0.1:6379/ runs the same test on Redis databases 1 and 2)
 set -u
-BIN=$1
 N=${POOL_UES:-300}
 T=$(mktemp -d /tmp/nasmac-pool.XXXXXX)
 STORE=${POOL_STORE:-lmdb:$T/store}

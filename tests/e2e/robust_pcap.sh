@@ -15,8 +15,6 @@
 # usage: robust_pcap.sh BINDIR
 set -eu
 
-BIN=$1
-TSHARK=${TSHARK:-tshark}
 E2E_NAME=robust_pcap
 . "$(dirname "$0")/lib.sh"
 e2e_tmpdir e2e-pcap

@@ -16,7 +16,6 @@
 #  - memory: runs one process (a warning by default, an error with --workers 2).
 # Usage: workers.sh BINDIR
 set -u
-BIN=$1
 T=$(mktemp -d)
 PID=
 trap 'kill $PID 2>/dev/null; rm -rf "$T"' EXIT
