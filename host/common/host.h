@@ -44,6 +44,9 @@ void nasmac__log_init(const char *role, int level);
 void nasmac__log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nasmac__log_rl(struct nasmac__ratelimit *rl, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same for a caller that takes the arguments itself. */
+void nasmac__log_vrl(struct nasmac__ratelimit *rl, int level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 /* Prints the summary of every limiter whose window ended with lines suppressed. */
 void nasmac__log_rl_tick(void);
 /* Takes a limiter off the tick's list (before its memory goes away). */
@@ -391,6 +394,13 @@ struct nasmac__metrics_spec {
 int nasmac__metrics_serve(uv_loop_t *loop, const char *addr, const struct nasmac__metrics_spec *sp,
 			  struct nasmac__metrics **out);
 
+/* A role's loop and its verification queue on `backend`, after the capture file `pcap` if one is
+ * asked for (*pc, NULL without). 0, or a negative errno with what failed logged and nothing left
+ * open. */
+struct nasmac__pcap;
+int nasmac__daemon_open_loop(uv_loop_t *loop, struct nasmac__vq *vq, const char *backend,
+			     nasmac__vq_cb on_job, void *data, const char *pcap,
+			     struct nasmac__pcap **pc);
 /* The scaffolding of a role's main() (daemon.c): SIGTERM/SIGINT stop the loop, SIGHUP reopens
  * the log and calls report(arg, "SIGHUP"), SIGUSR1 calls report(arg, "SIGUSR1"). */
 #define NASMAC__DAEMON_SIGS 4
