@@ -31,6 +31,20 @@ s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])' "$@"
 }
 
+# e2e_daemon NAME READY ROLE [ARGS...]: nasmacd ROLE --listen 127.0.0.1:PORT ARGS on a free PORT,
+# its log in $T/NAME.log; its port in $NAME_PORT, its pid in $NAME_PID and added to $PIDS (the
+# script's cleanup kills them); returns once the log says READY, a failure if it never does.
+e2e_daemon() {
+	_ed_name=$1 _ed_ready=$2 _ed_role=$3
+	shift 3
+	_ed_port=$(free_port)
+	"$BIN/nasmacd" "$_ed_role" --listen "127.0.0.1:$_ed_port" "$@" >"$T/$_ed_name.log" 2>&1 &
+	eval "${_ed_name}_PORT=$_ed_port ${_ed_name}_PID=$!"
+	PIDS="${PIDS:-} $!"
+	wait_line "$T/$_ed_name.log" "$_ed_ready" ||
+		bad "$_ed_role $_ed_name did not start: $(cat "$T/$_ed_name.log")"
+}
+
 # wait_line FILE TEXT [COUNT]: until FILE holds COUNT (default 1) lines with TEXT; 1 after 20 s.
 wait_line() {
 	for _ in $(seq 400); do

@@ -40,12 +40,7 @@ trap 'exit 1' INT TERM # (so that the EXIT trap stops the daemons then too)
 mme() {
 	name=$1 store=$2
 	shift 2
-	port=$(free_port)
-	"$BIN/nasmacd" mme --listen "127.0.0.1:$port" --backend cpu --store "$store" "$@" \
-		>"$T/$name.log" 2>&1 &
-	eval "${name}_PORT=$port ${name}_PID=$!"
-	PIDS="$PIDS $!"
-	wait_line "$T/$name.log" 'serving N26' || bad "MME $name did not start: $(cat "$T/$name.log")"
+	e2e_daemon "$name" 'serving N26' mme --backend cpu --store "$store" "$@"
 }
 
 # amf NAME GUMMEI=PORT...: an AMF towards the MMEs on those ports; port in $NAME_PORT.
@@ -54,13 +49,8 @@ amf() {
 	shift
 	args=""
 	for m in "$@"; do args="$args --mme ${m%=*}=127.0.0.1:${m#*=}"; done
-	port=$(free_port)
 	# shellcheck disable=SC2086
-	"$BIN/nasmacd" amf --listen "127.0.0.1:$port" --backend cpu --kamf-check --t3-ms 200 \
-		--n3 2 $args >"$T/$name.log" 2>&1 &
-	eval "${name}_PORT=$port ${name}_PID=$!"
-	PIDS="$PIDS $!"
-	wait_line "$T/$name.log" 'UE test link on' || bad "AMF $name did not start: $(cat "$T/$name.log")"
+	e2e_daemon "$name" 'UE test link on' amf --backend cpu --kamf-check --t3-ms 200 --n3 2 $args
 }
 
 LOAD_OPTS="--ues $N --mmes 3 --upgraded 0.5 --window 32 --timeout-ms 20000 --no-progress"
@@ -74,10 +64,7 @@ load() {
 		>"$T/$name.json" 2>"$T/$name.err"
 }
 
-field() { # NAME key
-	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
-		"$T/$1.json" "$2" 2>/dev/null || echo -1
-}
+field() { json_field "$T/$1.json" "$2"; } # NAME key
 
 expect() { # NAME key value
 	v=$(field "$1" "$2")

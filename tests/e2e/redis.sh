@@ -47,26 +47,19 @@ redis-server --port "$RP2" --bind 127.0.0.1 --save '' --appendonly no --dir "$T/
 R2PID=$!
 for _ in $(seq 100); do redis-cli -p "$RP2" ping 2>/dev/null | grep -q PONG && break; sleep 0.05; done
 
-# mme NAME STORE [args]: an MME on a free port (its port in $P_NAME); amf NAME MME_NAME likewise.
+# mme NAME STORE [args]: MME mme_NAME on a free port (lib.sh's e2e_daemon: $mme_NAME_PORT,
+# $mme_NAME_PID, $T/mme_NAME.log); amf NAME MME_NAME: AMF amf_NAME towards MME mme_MME_NAME.
 mme() {
 	_n=$1 _st=$2; shift 2
-	_p=$(free_port)
-	"$BIN/nasmacd" mme --listen 127.0.0.1:$_p --backend cpu --store "$_st" "$@" >"$T/mme_$_n.log" 2>&1 &
-	eval "P_$_n=$_p; PID_$_n=$!"
-	PIDS="$PIDS $!"
-	wait_line "$T/mme_$_n.log" 'serving N26' || bad "MME $_n did not start: $(cat "$T/mme_$_n.log")"
+	e2e_daemon "mme_$_n" 'serving N26' mme --backend cpu --store "$_st" "$@"
 }
 amf() {
-	_p=$(free_port)
-	eval "_mp=\$P_$2"
-	"$BIN/nasmacd" amf --listen 127.0.0.1:$_p --mme 127.0.0.1:$_mp --backend cpu >"$T/amf_$1.log" 2>&1 &
-	eval "A_$1=$_p"
-	PIDS="$PIDS $!"
-	wait_line "$T/amf_$1.log" 'UE test link' || bad "AMF $1 did not start: $(cat "$T/amf_$1.log")"
+	eval "_mp=\$mme_${2}_PORT"
+	e2e_daemon "amf_$1" 'UE test link' amf --mme "127.0.0.1:$_mp" --backend cpu
 }
 stop_all() { kill $PIDS 2>/dev/null; for p in $PIDS; do wait $p 2>/dev/null; done; PIDS=; }
 load() { # AMF_NAME OUT [args]
-	eval "_ap=\$A_$1"
+	eval "_ap=\$amf_${1}_PORT"
 	_o=$2; shift 2
 	"$BIN/nasmac" load --amf 127.0.0.1:$_ap --json --no-progress "$@" >"$_o" 2>/dev/null
 }
@@ -162,7 +155,7 @@ PY
 for kind in redis memory; do
 	if [ $kind = redis ]; then mme A "$R/2" --ue-db "$T/race.db"; mme B "$R/2"
 	else mme A memory: --ue-db "$T/race.db"; mme B memory: --ue-db "$T/race.db"; fi
-	set -- $(race $P_A $P_B)
+	set -- $(race $mme_A_PORT $mme_B_PORT)
 	stop_all
 	if [ $kind = redis ]; then
 		cas=$(( $(ctr "$T/mme_A.log" refused) + $(ctr "$T/mme_B.log" refused) ))
@@ -184,7 +177,7 @@ amf A A; amf B B
 load A "$T/k1.json" $OPTK --window 1 &
 L1=$!
 sleep 0.3
-kill -9 $PID_A
+kill -9 $mme_A_PID
 load B "$T/k2.json" $OPTK --window 32
 # The load through A waits for the dead MME's answers: stopped; its AMF's exit counters say how
 # many registrations A's contexts completed.
@@ -214,10 +207,10 @@ sleep 1
 kill -CONT $RPID
 wait $L1
 r1=$(json_field "$T/s1.json" registered) o1=$(json_field "$T/s1.json" rejected_other)
-kill -USR1 $PID_B
+kill -USR1 $mme_B_PID
 wait_line "$T/mme_B.log" 'counters (SIGUSR1'
 f=$(( $(ctr "$T/mme_B.log" lookup_fail) + $(ctr "$T/mme_B.log" failed) ))
-kill -0 $PID_B 2>/dev/null && ok || bad "the MME died while Redis was stopped"
+kill -0 $mme_B_PID 2>/dev/null && ok || bad "the MME died while Redis was stopped"
 # Refused as System failure, never as an unknown UE (a lookup not answered is not a "no").
 [ "$f" -gt 0 ] && [ "$o1" -gt 0 ] && [ "$r1" -gt 0 ] &&
 	[ "$(json_field "$T/s1.json" rejected_unknown)" = 0 ] && ok ||
