@@ -61,6 +61,39 @@ json_field() {
 		"$1" "$2" 2>/dev/null || echo -1
 }
 
+# field NAME KEY: json_field of $T/NAME.json (a load's --json summary); expect_json NAME KEY VALUE:
+# that value, or a failure with the summary and the start of the load's stderr ($T/NAME.err).
+field() { json_field "$T/$1.json" "$2"; }
+expect_json() {
+	_ej_v=$(field "$1" "$2")
+	[ "$_ej_v" = "$3" ] ||
+		bad "$1: $2 = $_ej_v, want $3 ($(cat "$T/$1.json" "$T/$1.err" 2>/dev/null | head -5))"
+}
+
+# metric FILE NAME: the value of a Prometheus sample in a scraped exposition FILE.
+metric() { awk -v k="$2" '$1 == k {print $2}' "$1"; }
+
+# recovery PORT: the Recovery (restart counter) of the Echo Response of the MME on PORT
+# (TS 29.274 7.1.1; 5 tries, 2 s each), -1 when none comes.
+recovery() {
+	python3 - "$1" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+req = bytes([0x40, 1, 0, 9, 0, 0, 7, 0, 3, 0, 1, 0, 0])
+for _ in range(5):
+    s.sendto(req, ("127.0.0.1", int(sys.argv[1])))
+    try:
+        d = s.recv(64)
+    except socket.timeout:
+        continue
+    if len(d) >= 13 and d[1] == 2 and d[8] == 3:
+        print(d[12])
+        sys.exit(0)
+print(-1)
+PY
+}
+
 # exit_counters LOG: the last "counters (exit)" line of a daemon log as "name value" lines.
 exit_counters() {
 	grep 'counters (exit)' "$1" | tail -1 | tr ' ' '\n' | grep '=' | tr '=' ' '

@@ -21,7 +21,6 @@ except urllib.error.HTTPError as e:
     open(sys.argv[3], "w").write("%d" % e.code)
 PY
 }
-metric() { awk -v k="$2" '$1 == k {print $2}' "$1"; }
 logged() { sed -n 's/.*counters (exit): //p' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
 N=300

@@ -41,26 +41,6 @@ rand_ms() { # a random delay in [$1, $2) ms
 	echo $(($1 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % ($2 - $1)))
 }
 
-# Echo Request to the MME; prints the Recovery (restart counter) of its Echo Response.
-recovery() {
-	python3 - "$MME_PORT" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(2)
-req = bytes([0x40, 1, 0, 9, 0, 0, 7, 0, 3, 0, 1, 0, 0])
-for _ in range(5):
-    s.sendto(req, ("127.0.0.1", int(sys.argv[1])))
-    try:
-        d = s.recv(64)
-    except socket.timeout:
-        continue
-    if len(d) >= 13 and d[1] == 2 and d[8] == 3:
-        print(d[12])
-        sys.exit(0)
-print(-1)
-PY
-}
-
 # start_mme STORE: on MME_PORT, log appended to $T/mme.log.
 start_mme() {
 	n=$(grep -c 'serving N26' "$T/mme.log" 2>/dev/null)
@@ -94,13 +74,6 @@ load() { # NAME [AMF port]
 		sort >"$T/$1.ids"
 }
 
-field() { json_field "$T/$1.json" "$2"; } # NAME key
-
-expect() { # NAME key value
-	v=$(field "$1" "$2")
-	[ "$v" = "$3" ] || bad "$1: $2 = $v, want $3 ($(cat "$T/$1.json" 2>/dev/null))"
-}
-
 mode_of() { stat -c %a "$1"; }
 
 # restarted NAME WHAT: the MME back on $S after WHAT stopped it: its Recovery (restart counter)
@@ -108,12 +81,12 @@ mode_of() { stat -c %a "$1"; }
 # is all refused as replays.
 restarted() {
 	start_mme "$S"
-	_r=$(recovery)
+	_r=$(recovery "$MME_PORT")
 	[ "$_r" -gt "$rec" ] || bad "Recovery after $2: $rec -> $_r, want it to grow"
 	rec=$_r recoveries="$recoveries -> $_r"
 	load "$1"
-	expect "$1" registered 0
-	expect "$1" rejected_replay "$N"
+	expect_json "$1" registered 0
+	expect_json "$1" rejected_replay "$N"
 }
 
 MME_PORT=$(free_port)
@@ -131,7 +104,7 @@ start_mme "$S"
 [ "$(mode_of "$T/store0")" = 700 ] || bad "store directory mode $(mode_of "$T/store0")"
 [ "$(mode_of "$T/store0/data.mdb")" = 600 ] || bad "data.mdb mode $(mode_of "$T/store0/data.mdb")"
 start_amf
-rec=$(recovery)
+rec=$(recovery "$MME_PORT")
 recoveries=$rec
 # MME B: another process on the same store, with its own AMF, loaded before any COUNT moved.
 B_PORT=$(free_port)
@@ -144,13 +117,13 @@ BA_PORT=$(free_port)
 BA_PID=$!
 wait_line "$T/amf_b.log" 'UE test link on' 1 || bad "AMF B did not start"
 load first
-expect first registered "$N"
+expect_json first registered "$N"
 load again
-expect again registered 0
-expect again rejected_replay "$N"
+expect_json again registered 0
+expect_json again rejected_replay "$N"
 load via_b "$BA_PORT"
-expect via_b registered 0
-expect via_b rejected_replay "$N"
+expect_json via_b registered 0
+expect_json via_b rejected_replay "$N"
 kill -USR1 "$B_PID"
 wait_line "$T/mme_b.log" 'store lmdb.*(SIGUSR1)' 1
 grep -q "(SIGUSR1): commits=[0-9]* committed=0 refused=$N " "$T/mme_b.log" ||
@@ -165,7 +138,7 @@ grep -q 'SIGHUP' "$T/mme.log" || bad "the MME did not log the SIGHUP"
 grep -q 'SIGHUP' "$T/amf.log" || bad "the AMF did not log the SIGHUP"
 kill9_mme
 restarted after_kill "kill -9"
-expect after_kill rejected_unknown 0
+expect_json after_kill rejected_unknown 0
 kill -TERM "$MME_PID"
 wait "$MME_PID"
 st=$?
@@ -183,7 +156,7 @@ round=1
 while [ "$round" -le "$ROUNDS" ]; do
 	S="lmdb:$T/store$round"
 	start_mme "$S"
-	ra=$(recovery)
+	ra=$(recovery "$MME_PORT")
 	# The kill comes once the AMF registered a random number of UEs of this load.
 	k=$(rand_ms 1 $((N * 9 / 10)))
 	off=$(wc -c <"$T/amf.log")
@@ -196,7 +169,7 @@ while [ "$round" -le "$ROUNDS" ]; do
 	kill9_mme
 	at=$(tail -c +$((off + 1)) "$T/amf.log" | grep -c ': registered,')
 	start_mme "$S"
-	rb=$(recovery)
+	rb=$(recovery "$MME_PORT")
 	wait "$lp"
 	[ "$rb" -gt "$ra" ] || bad "round $round: Recovery $ra -> $rb"
 	A=$(wc -l <"$T/r$round.ids")
@@ -204,11 +177,11 @@ while [ "$round" -le "$ROUNDS" ]; do
 	B=$(wc -l <"$T/r${round}_replay.ids")
 	both=$(comm -12 "$T/r$round.ids" "$T/r${round}_replay.ids" | wc -l)
 	[ "$both" = 0 ] || bad "round $round: $both UEs registered before the kill were registered again after it: $(comm -12 "$T/r$round.ids" "$T/r${round}_replay.ids" | head -5 | tr '\n' ' ')"
-	expect "r${round}_replay" rejected_unknown 0
-	expect "r${round}_replay" rejected_mac 0
+	expect_json "r${round}_replay" rejected_unknown 0
+	expect_json "r${round}_replay" rejected_mac 0
 	load "r${round}_third"
-	expect "r${round}_third" registered 0
-	expect "r${round}_third" rejected_replay "$N"
+	expect_json "r${round}_third" registered 0
+	expect_json "r${round}_third" rejected_replay "$N"
 	echo "persist: round $round: kill -9 at $at registered (aimed at $k): $A registered in" \
 		"that load (before and after the restart), $B on its replay (none twice)," \
 		"$((N - A - B)) refused as replays after the restart (COUNT committed, answer" \
@@ -222,11 +195,11 @@ done
 start_mme memory:
 grep -q 'nothing persists' "$T/mme.log" || bad "memory: without its warning"
 load mem_first
-expect mem_first registered "$N"
+expect_json mem_first registered "$N"
 kill9_mme
 start_mme memory:
 load mem_replay
-expect mem_replay registered "$N"
+expect_json mem_replay registered "$N"
 echo "persist: memory: the same load after kill -9 and restart: $(field mem_replay registered)" \
 	"of $N registered again (the replays lmdb refuses)"
 kill9_mme
