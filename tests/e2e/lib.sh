@@ -94,6 +94,12 @@ print(-1)
 PY
 }
 
+# ts ARGS...: tshark with the NAS messages "ciphered" with EEA0/5G-EA0 shown decoded (Wireshark
+# leaves them opaque without the null_decipher preferences); its stderr dropped.
+ts() {
+	"$TSHARK" -o nas-5gs.null_decipher:TRUE -o nas-eps.null_decipher:TRUE "$@" 2>/dev/null
+}
+
 # exit_counters LOG: the last "counters (exit)" line of a daemon log as "name value" lines.
 exit_counters() {
 	grep 'counters (exit)' "$1" | tail -1 | tr ' ' '\n' | grep '=' | tr '=' ' '

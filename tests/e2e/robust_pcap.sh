@@ -32,10 +32,6 @@ expect_pos() {
 	[ "$2" -gt 0 ] || bad "$1: got $2, expected > 0"
 }
 
-ts() {
-	"$TSHARK" -o nas-5gs.null_decipher:TRUE -o nas-eps.null_decipher:TRUE "$@" 2>/dev/null
-}
-
 # count FILE FILTER: records matching a display filter.
 count() {
 	ts -r "$1" -Y "$2" | wc -l | tr -d ' '
