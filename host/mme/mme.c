@@ -250,7 +250,6 @@ static void send_to(struct mme *m, const uint8_t *buf, size_t len, const struct 
 	(void)nasmac__udp_send(&m->udp, buf, len, to);
 }
 
-/* A Context Response that carries no context: the request was refused for `cause`. */
 /* A Context Response to request seq of the AMF whose F-TEID is peer_teid: header and cause. */
 static void rsp_init(struct nasmac__ctx_rsp *r, uint32_t seq, uint32_t peer_teid, uint8_t cause)
 {
@@ -262,6 +261,7 @@ static void rsp_init(struct nasmac__ctx_rsp *r, uint32_t seq, uint32_t peer_teid
 	r->cause = cause;
 }
 
+/* A Context Response that carries no context: the request was refused for `cause`. */
 static void reply_reject_ie(struct mme *m, const struct sockaddr_in *peer, uint32_t seq,
 			    uint32_t peer_teid, uint8_t cause, uint8_t offending_ie)
 {
