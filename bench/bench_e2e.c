@@ -356,7 +356,7 @@ static int rm_cb(const char *path, const struct stat *st, int flag, struct FTW *
 static int start_redis(struct target *t, char *uri, size_t uri_size)
 {
 	char port[16];
-	int p = nasmac__free_port();
+	int p = nasmac__free_port(SOCK_STREAM);
 
 	if (p < 0)
 		return -EADDRNOTAVAIL;
@@ -435,7 +435,7 @@ static int start(struct target *t, const char *nasmacd, const char *db)
 {
 	char addr[32];
 	char *argv[20], store[96], fname[48], workers[16];
-	int port = nasmac__free_port();
+	int port = nasmac__free_port(SOCK_DGRAM);
 
 	/* The label without its '/' and ' ', for file names. */
 	snprintf(fname, sizeof(fname), "%s", t->label);

@@ -321,10 +321,27 @@ static int protect_5g(struct proc *p, uint8_t sht, uint32_t dl_count, const uint
 	return nasmac__nas_5g_protect(sht, mac, (uint8_t)dl_count, plain, plain_len, out, size);
 }
 
+/* Sends a plain 5GMM message (n octets, or its encoder's negative error) integrity protected
+ * with downlink COUNT dl_count. On an error the procedure has failed: nonzero, the caller stops. */
+static int send_protected(struct amf *a, struct proc *p, uint8_t sht, uint32_t dl_count,
+			  const uint8_t *plain, int n)
+{
+	uint8_t pdu[96];
+
+	if (n > 0)
+		n = protect_5g(p, sht, dl_count, plain, (size_t)n, pdu, sizeof(pdu));
+	if (n < 0) {
+		fail(a, p, NASMAC__DIAG_OTHER, 1);
+		return n;
+	}
+	link_send(a, p, pdu, (size_t)n, NASMAC__DIAG_NONE);
+	return 0;
+}
+
 static void send_smc(struct amf *a, struct proc *p)
 {
 	struct nasmac__smc smc;
-	uint8_t plain[64], pdu[96];
+	uint8_t plain[64];
 	int n;
 
 	memset(&smc, 0, sizeof(smc));
@@ -333,13 +350,8 @@ static void send_smc(struct amf *a, struct proc *p)
 	smc.ngksi = p->ngksi;
 	memcpy(smc.ue_sec_cap, p->ue_sec_cap, sizeof(smc.ue_sec_cap));
 	n = nasmac__nas_enc_smc(&smc, plain, sizeof(plain));
-	if (n > 0)
-		n = protect_5g(p, 3, 0, plain, (size_t)n, pdu, sizeof(pdu));
-	if (n < 0) {
-		fail(a, p, NASMAC__DIAG_OTHER, 1);
+	if (send_protected(a, p, 3, 0, plain, n))
 		return;
-	}
-	link_send(a, p, pdu, (size_t)n, NASMAC__DIAG_NONE);
 	p->state = P_WAIT_SMC;
 	timer_arm(a, p, a->smc_timeout_ms);
 }
@@ -364,7 +376,7 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 {
 	struct amf *a = q->data;
 	struct proc *p = job->cookie;
-	uint8_t plain[64], pdu[96];
+	uint8_t plain[64];
 	int n;
 
 	if (busy) {
@@ -384,13 +396,8 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 			return;
 		}
 		n = nasmac__nas_enc_reg_accept(plain, sizeof(plain));
-		if (n > 0)
-			n = protect_5g(p, 2, 1, plain, (size_t)n, pdu, sizeof(pdu));
-		if (n < 0) {
-			fail(a, p, NASMAC__DIAG_OTHER, 1);
+		if (send_protected(a, p, 2, 1, plain, n))
 			return;
-		}
-		link_send(a, p, pdu, (size_t)n, NASMAC__DIAG_NONE);
 		send_ack(a, p, NASMAC__CAUSE_ACCEPTED);
 		a->c.accepted++;
 		nasmac__hist_observe(&a->latency, uv_hrtime() - p->t_start_ns);
@@ -1011,17 +1018,8 @@ int nasmac__amf_main(int argc, char **argv)
 	    nasmac__txn_tab_init(&a->by_teid, max_procs))
 		goto out_free_procs;
 	a->timers.next = a->timers.prev = &a->timers;
-	if (pcap && nasmac__pcap_open(pcap, &a->pcap)) {
-		nasmac__log(NASMAC__LOG_ERR, "cannot write pcap %s", pcap);
+	if (nasmac__daemon_open_loop(&a->loop, &a->vq, backend, on_job, a, pcap, &a->pcap))
 		goto out_free_procs;
-	}
-	uv_loop_init(&a->loop);
-	rc = nasmac__vq_open(&a->loop, &a->vq, backend, on_job, a);
-	if (rc) {
-		nasmac__log(NASMAC__LOG_ERR, "cannot open backend %s: %s", backend,
-			    nasmac_strerror(rc));
-		goto out_close_loop;
-	}
 	a->vq.after = after_jobs;
 	rc = nasmac__udp_open(&a->loop, &a->link, &a->link_addr, on_link, a);
 	if (rc) {
@@ -1083,7 +1081,6 @@ out_close_link:
 	nasmac__udp_close(&a->link);
 out_close_vq:
 	nasmac__vq_close(&a->vq);
-out_close_loop:
 	nasmac__daemon_end_loop(&a->loop);
 	if (a->pcap)
 		nasmac__pcap_close(a->pcap);

@@ -11,9 +11,11 @@
  * The role keeps what only it knows (its counters, its drain of commits in flight) in the
  * report callback and between nasmac__daemon_run() and nasmac__daemon_close().
  */
+#include <errno.h>
 #include <signal.h>
 
 #include "host.h"
+#include "pcap.h"
 
 static const int daemon_sigs[NASMAC__DAEMON_SIGS] = { SIGINT, SIGTERM, SIGUSR1, SIGHUP };
 
@@ -33,6 +35,29 @@ static void on_signal(uv_signal_t *s, int signum)
 	nasmac__log(NASMAC__LOG_INFO, "signal %d: stopping", signum);
 	d->stop_signal = signum;
 	uv_stop(d->loop);
+}
+
+int nasmac__daemon_open_loop(uv_loop_t *loop, struct nasmac__vq *vq, const char *backend,
+			     nasmac__vq_cb on_job, void *data, const char *pcap,
+			     struct nasmac__pcap **pc)
+{
+	int rc;
+
+	if (pcap && nasmac__pcap_open(pcap, pc)) {
+		nasmac__log(NASMAC__LOG_ERR, "cannot write pcap %s", pcap);
+		return -EIO;
+	}
+	uv_loop_init(loop);
+	rc = nasmac__vq_open(loop, vq, backend, on_job, data);
+	if (rc) {
+		nasmac__log(NASMAC__LOG_ERR, "cannot open backend %s: %s", backend,
+			    nasmac_strerror(rc));
+		nasmac__daemon_end_loop(loop);
+		if (*pc)
+			nasmac__pcap_close(*pc);
+		*pc = NULL;
+	}
+	return rc;
 }
 
 void nasmac__daemon_init(struct nasmac__daemon *d, uv_loop_t *loop,

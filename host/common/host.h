@@ -44,6 +44,9 @@ void nasmac__log_init(const char *role, int level);
 void nasmac__log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nasmac__log_rl(struct nasmac__ratelimit *rl, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same for a caller that takes the arguments itself. */
+void nasmac__log_vrl(struct nasmac__ratelimit *rl, int level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 /* Prints the summary of every limiter whose window ended with lines suppressed. */
 void nasmac__log_rl_tick(void);
 /* Takes a limiter off the tick's list (before its memory goes away). */
@@ -215,9 +218,6 @@ struct nasmac__udp {
 };
 
 int nasmac__parse_addr(const char *s, struct sockaddr_in *out);
-/* A UDP port free on 127.0.0.1 right now (bound to 0 and read back; another process may take it
- * before the caller binds it, fine for tests and demos), or -1. */
-int nasmac__free_port(void);
 /* Binds to addr (port 0: any) and starts receiving. */
 /* One of `group` sockets on one port (SO_REUSEPORT), steered by GTP sequence number. */
 int nasmac__udp_open_group(uv_loop_t *loop, struct nasmac__udp *u, const struct sockaddr_in *addr,
@@ -291,6 +291,10 @@ void nasmac__vq_close(struct nasmac__vq *q);
 /* ---------------------------------------------------------------------------------------------
  * Small helpers (util.c).
  */
+/* A port free on 127.0.0.1 right now for sockets of `type` (SOCK_DGRAM: the daemons' N26 and
+ * test link; SOCK_STREAM: redis-server, --metrics), bound to 0 and read back; another process
+ * may take it before the caller binds it, fine for tests and demos. Or -1. */
+int nasmac__free_port(int type);
 /* Percentiles of n latencies (sorts the array in place); q in [0,1]. */
 double nasmac__percentile(uint64_t *v, size_t n, double q);
 int nasmac__parse_double(const char *s, double lo, double hi, double *out);
@@ -390,6 +394,13 @@ struct nasmac__metrics_spec {
 int nasmac__metrics_serve(uv_loop_t *loop, const char *addr, const struct nasmac__metrics_spec *sp,
 			  struct nasmac__metrics **out);
 
+/* A role's loop and its verification queue on `backend`, after the capture file `pcap` if one is
+ * asked for (*pc, NULL without). 0, or a negative errno with what failed logged and nothing left
+ * open. */
+struct nasmac__pcap;
+int nasmac__daemon_open_loop(uv_loop_t *loop, struct nasmac__vq *vq, const char *backend,
+			     nasmac__vq_cb on_job, void *data, const char *pcap,
+			     struct nasmac__pcap **pc);
 /* The scaffolding of a role's main() (daemon.c): SIGTERM/SIGINT stop the loop, SIGHUP reopens
  * the log and calls report(arg, "SIGHUP"), SIGUSR1 calls report(arg, "SIGUSR1"). */
 #define NASMAC__DAEMON_SIGS 4

@@ -207,8 +207,16 @@ void nasmac__log_rl_forget(struct nasmac__ratelimit *rl)
 
 void nasmac__log_rl(struct nasmac__ratelimit *rl, int level, const char *fmt, ...)
 {
-	uint64_t now_ms = rl_now_ms();
 	va_list ap;
+
+	va_start(ap, fmt);
+	nasmac__log_vrl(rl, level, fmt, ap);
+	va_end(ap);
+}
+
+void nasmac__log_vrl(struct nasmac__ratelimit *rl, int level, const char *fmt, va_list ap)
+{
+	uint64_t now_ms = rl_now_ms();
 
 	if (level > log_level)
 		return;
@@ -227,9 +235,7 @@ void nasmac__log_rl(struct nasmac__ratelimit *rl, int level, const char *fmt, ..
 		return;
 	}
 	rl->printed++;
-	va_start(ap, fmt);
 	vlog(level, fmt, ap);
-	va_end(ap);
 }
 
 void nasmac__log_hup(void)

@@ -38,20 +38,17 @@ int nasmac__parse_addr(const char *s, struct sockaddr_in *out)
 	return 0;
 }
 
-int nasmac__free_port(void)
+/* The buffers, NULL after: a NULL rxbuf tells nasmac__udp_close the socket is not open. */
+static void free_bufs(struct nasmac__udp *u)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), port = -1;
-
-	if (fd < 0)
-		return -1;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (!bind(fd, (struct sockaddr *)&a, sizeof(a)) &&
-	    !getsockname(fd, (struct sockaddr *)&a, &len))
-		port = ntohs(a.sin_port);
-	close(fd);
-	return port;
+	free(u->rxbuf);
+	free(u->out);
+	free(u->out_len);
+	free(u->out_to);
+	u->rxbuf = NULL;
+	u->out = NULL;
+	u->out_len = NULL;
+	u->out_to = NULL;
 }
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -171,12 +168,7 @@ static int udp_open(uv_loop_t *loop, struct nasmac__udp *u, const struct sockadd
 out_close:
 	uv_close((uv_handle_t *)&u->handle, NULL);
 out_free:
-	free(u->rxbuf);
-	free(u->out);
-	free(u->out_len);
-	free(u->out_to);
-	u->rxbuf = NULL;
-	u->out = NULL;
+	free_bufs(u);
 	return rc;
 }
 
@@ -255,16 +247,7 @@ int nasmac__udp_send(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 
 static void on_closed(uv_handle_t *h)
 {
-	struct nasmac__udp *u = (struct nasmac__udp *)h;
-
-	free(u->rxbuf);
-	free(u->out);
-	free(u->out_len);
-	free(u->out_to);
-	u->rxbuf = NULL;
-	u->out = NULL;
-	u->out_len = NULL;
-	u->out_to = NULL;
+	free_bufs((struct nasmac__udp *)h);
 }
 
 void nasmac__udp_close(struct nasmac__udp *u)

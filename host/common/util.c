@@ -1,12 +1,30 @@
-/* Small helpers: argument parsing, percentiles, private files (hex is hex.c, GUTI mapping guti.c). */
+/* Small helpers: argument parsing, percentiles, private files, free ports (hex is hex.c, GUTI mapping guti.c). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "host.h"
+
+int nasmac__free_port(int type)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, type, 0), port = -1;
+
+	if (fd < 0)
+		return -1;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (!bind(fd, (struct sockaddr *)&a, sizeof(a)) &&
+	    !getsockname(fd, (struct sockaddr *)&a, &len))
+		port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
 
 static int cmp_u64(const void *a, const void *b)
 {

@@ -250,6 +250,17 @@ static void send_to(struct mme *m, const uint8_t *buf, size_t len, const struct 
 	(void)nasmac__udp_send(&m->udp, buf, len, to);
 }
 
+/* A Context Response to request seq of the AMF whose F-TEID is peer_teid: header and cause. */
+static void rsp_init(struct nasmac__ctx_rsp *r, uint32_t seq, uint32_t peer_teid, uint8_t cause)
+{
+	memset(r, 0, sizeof(*r));
+	r->h.type = NASMAC__GTP_CTX_RSP;
+	r->h.has_teid = 1;
+	r->h.teid = peer_teid;
+	r->h.seq = seq;
+	r->cause = cause;
+}
+
 /* A Context Response that carries no context: the request was refused for `cause`. */
 static void reply_reject_ie(struct mme *m, const struct sockaddr_in *peer, uint32_t seq,
 			    uint32_t peer_teid, uint8_t cause, uint8_t offending_ie)
@@ -258,12 +269,7 @@ static void reply_reject_ie(struct mme *m, const struct sockaddr_in *peer, uint3
 	uint8_t buf[256];
 	int n;
 
-	memset(&r, 0, sizeof(r));
-	r.h.type = NASMAC__GTP_CTX_RSP;
-	r.h.has_teid = 1;
-	r.h.teid = peer_teid;
-	r.h.seq = seq;
-	r.cause = cause;
+	rsp_init(&r, seq, peer_teid, cause);
 	r.offending_ie = offending_ie;
 	n = nasmac__gtp_enc_ctx_rsp(&r, buf, sizeof(buf));
 	if (n < 0) {
@@ -278,6 +284,24 @@ static void reply_reject(struct mme *m, const struct sockaddr_in *peer, uint32_t
 			 uint32_t peer_teid, uint8_t cause)
 {
 	reply_reject_ie(m, peer, seq, peer_teid, cause, 0);
+}
+
+/* A Context Request refused: counted in *ctr, logged through rl (fmt and its arguments name the
+ * peer), answered with cause (and the IE it is about, 0: none). */
+static void refuse(struct mme *m, const struct sockaddr_in *peer, uint32_t seq, uint32_t peer_teid,
+		   uint8_t cause, uint8_t offending_ie, uint64_t *ctr, struct nasmac__ratelimit *rl,
+		   int level, const char *fmt, ...) __attribute__((format(printf, 10, 11)));
+static void refuse(struct mme *m, const struct sockaddr_in *peer, uint32_t seq, uint32_t peer_teid,
+		   uint8_t cause, uint8_t offending_ie, uint64_t *ctr, struct nasmac__ratelimit *rl,
+		   int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	(*ctr)++;
+	va_start(ap, fmt);
+	nasmac__log_vrl(rl, level, fmt, ap);
+	va_end(ap);
+	reply_reject_ie(m, peer, seq, peer_teid, cause, offending_ie);
 }
 
 static const char *addr_str(const struct sockaddr_in *a, char *buf, size_t size)
@@ -450,15 +474,11 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 			  uint32_t seq, uint32_t peer_teid, int fig3, int resend)
 {
 	struct nasmac__ctx_rsp r;
+	const char *what;
 	uint8_t buf[512];
 	int n, rc;
 
-	memset(&r, 0, sizeof(r));
-	r.h.type = NASMAC__GTP_CTX_RSP;
-	r.h.has_teid = 1;
-	r.h.teid = peer_teid;
-	r.h.seq = seq;
-	r.cause = NASMAC__CAUSE_ACCEPTED;
+	rsp_init(&r, seq, peer_teid, NASMAC__CAUSE_ACCEPTED);
 	r.has_imsi = 1;
 	memcpy(r.imsi, ue->imsi, sizeof(r.imsi));
 	r.has_mm = 1;
@@ -475,11 +495,8 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 		 * Request (TS 33.501 A.15.1 input string), and K_ASME is not handed over. */
 		rc = nasmac_kdf_kamf_from_kasme(ue->kasme, ue->ul_count, r.kamf);
 		if (rc) {
-			nasmac__log(NASMAC__LOG_ERR, "K_AMF derivation failed: %s",
-				    nasmac_strerror(rc));
-			explicit_bzero(&r, sizeof(r));
-			reply_reject(m, peer, seq, peer_teid, NASMAC__CAUSE_SYSTEM_FAILURE);
-			return;
+			what = "K_AMF derivation failed";
+			goto fail;
 		}
 		r.has_kamf = 1;
 		m->c.kamf_by_mme += !resend;
@@ -496,20 +513,16 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 	rc = nasmac__ctx_txns_sent(&m->tx, (uint32_t)(ue - m->store.ues), peer, seq,
 				   uv_now(&m->loop), m->ack_timeout_ms, resend, &r.fteid_teid);
 	if (rc) {
-		nasmac__log(NASMAC__LOG_ERR, "no TEID for a Context Response: %s",
-			    nasmac_strerror(rc));
-		explicit_bzero(&r, sizeof(r));
-		reply_reject(m, peer, seq, peer_teid, NASMAC__CAUSE_SYSTEM_FAILURE);
-		return;
+		what = "no TEID for a Context Response";
+		goto fail;
 	}
 	r.fteid_ipv4 = m->self.sin_addr.s_addr;
 	n = nasmac__gtp_enc_ctx_rsp(&r, buf, sizeof(buf));
 	explicit_bzero(&r, sizeof(r));
 	if (n < 0) {
-		nasmac__log(NASMAC__LOG_ERR, "cannot encode a Context Response: %s",
-			    nasmac_strerror(n));
-		reply_reject(m, peer, seq, peer_teid, NASMAC__CAUSE_SYSTEM_FAILURE);
-		return;
+		rc = n;
+		what = "cannot encode a Context Response";
+		goto fail;
 	}
 	if (!resend)
 		order_check(m, ue);
@@ -519,6 +532,12 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 		return;
 	ue->state = NASMAC__UE_SENT;
 	m->c.accepted++;
+	return;
+
+fail:
+	nasmac__log(NASMAC__LOG_ERR, "%s: %s", what, nasmac_strerror(rc));
+	explicit_bzero(&r, sizeof(r));
+	reply_reject(m, peer, seq, peer_teid, NASMAC__CAUSE_SYSTEM_FAILURE);
 }
 
 /* A check that sends no new context puts the UE back to what it was: a context sent earlier
@@ -561,23 +580,19 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 	restore_state(m, p->ue, p->prev_state);
 	if (busy || (job->status == NASMAC_ST_VERIFIED && b->n == m->batch_cap &&
 		     nasmac__count_is_fresh(p->ue->ul_count, p->est))) {
-		m->c.overload++;
-		nasmac__log_rl(&m->rl_overload, NASMAC__LOG_WARN,
-			       "overload: MAC or commit queue full, answering No resources "
-			       "available to %s",
-			       addr_str(&p->peer, a, sizeof(a)));
-		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_NO_RESOURCES);
+		refuse(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_NO_RESOURCES, 0,
+		       &m->c.overload, &m->rl_overload, NASMAC__LOG_WARN,
+		       "overload: MAC or commit queue full, answering No resources available to %s",
+		       addr_str(&p->peer, a, sizeof(a)));
 	} else if (job->status == NASMAC_ST_VERIFIED) {
 		/* Something newer was accepted since the estimate. */
 		m->c.replay++;
 		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_REQUEST_REJECTED);
 	} else {
-		m->c.mac_fail++;
-		nasmac__log_rl(&m->rl_reject, NASMAC__LOG_WARN,
-			       "IMSI %s: NAS MAC check failed (COUNT %06x, status %d): no context "
-			       "for %s",
-			       p->ue->imsi, p->est, job->status, addr_str(&p->peer, a, sizeof(a)));
-		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_USER_AUTH_FAILED);
+		refuse(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_USER_AUTH_FAILED, 0,
+		       &m->c.mac_fail, &m->rl_reject, NASMAC__LOG_WARN,
+		       "IMSI %s: NAS MAC check failed (COUNT %06x, status %d): no context for %s",
+		       p->ue->imsi, p->est, job->status, addr_str(&p->peer, a, sizeof(a)));
 	}
 	pend_put(m, p);
 }
@@ -854,23 +869,20 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 
 	cause = nasmac__gtp_dec_ctx_req(buf, len, &req) ? req.h.bad_cause : 0;
 	if (cause > 0) {
-		m->c.malformed++;
-		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,
-			       "malformed Context Request from %s (cause %d)",
-			       addr_str(from, a, sizeof(a)), cause);
-		reply_reject_ie(m, from, req.h.seq, req.has_fteid ? req.fteid_teid : 0,
-				(uint8_t)cause, req.bad_ie);
+		refuse(m, from, req.h.seq, req.has_fteid ? req.fteid_teid : 0, (uint8_t)cause,
+		       req.bad_ie, &m->c.malformed, &m->rl_malformed, NASMAC__LOG_WARN,
+		       "malformed Context Request from %s (cause %d)", addr_str(from, a, sizeof(a)),
+		       cause);
 		return;
 	}
 	if (!req.has_fteid) {
 		/* The AMF's F-TEID is where the answer and the Ack's TEID come from: without it
 		 * the request is incomplete (TS 29.274 7.3.5, 7.7.7: "Mandatory IE missing" with
 		 * the type of the IE missing; header TEID 0, no TEID being known). */
-		m->c.malformed++;
-		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,
-			       "Context Request from %s without the sender F-TEID: Mandatory IE "
-			       "missing", addr_str(from, a, sizeof(a)));
-		reply_reject_ie(m, from, req.h.seq, 0, NASMAC__CAUSE_MANDATORY_IE_MISSING, 87);
+		refuse(m, from, req.h.seq, 0, NASMAC__CAUSE_MANDATORY_IE_MISSING, NASMAC__IE_FTEID,
+		       &m->c.malformed, &m->rl_malformed, NASMAC__LOG_WARN,
+		       "Context Request from %s without the sender F-TEID: Mandatory IE missing",
+		       addr_str(from, a, sizeof(a)));
 		return;
 	}
 	if (req.has_guti && !gummei_ours(m, req.guti, from)) {
@@ -887,30 +899,25 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 		ue = nasmac__store_by_imsi(&m->store, req.imsi);
 	if (ue && req.has_guti && req.has_imsi && strcmp(req.imsi, ue->imsi)) {
 		/* Two identities of two UEs: no context for either. */
-		m->c.id_mismatch++;
-		nasmac__log_rl(&m->rl_reject, NASMAC__LOG_WARN,
-			       "Context Request from %s: IMSI IE %s contradicts the GUTI (IMSI %s): "
-			       "IMSI/IMEI not known", addr_str(from, a, sizeof(a)), req.imsi,
-			       ue->imsi);
-		reply_reject(m, from, req.h.seq, req.fteid_teid, 96);
+		refuse(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_IMSI_IMEI_NOT_KNOWN, 0,
+		       &m->c.id_mismatch, &m->rl_reject, NASMAC__LOG_WARN,
+		       "Context Request from %s: IMSI IE %s contradicts the GUTI (IMSI %s): "
+		       "IMSI/IMEI not known", addr_str(from, a, sizeof(a)), req.imsi, ue->imsi);
 		return;
 	}
 	if (!ue) {
-		m->c.unknown_ue++;
-		nasmac__log_rl(&m->rl_reject, NASMAC__LOG_INFO,
-			       "Context Request from %s for an unknown UE: Context Not Found",
-			       addr_str(from, a, sizeof(a)));
-		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_CONTEXT_NOT_FOUND);
+		refuse(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_CONTEXT_NOT_FOUND, 0,
+		       &m->c.unknown_ue, &m->rl_reject, NASMAC__LOG_INFO,
+		       "Context Request from %s for an unknown UE: Context Not Found",
+		       addr_str(from, a, sizeof(a)));
 		return;
 	}
 	if (!req.has_crm) {
 		/* Without the NAS message there is nothing to verify, so no context. */
-		m->c.malformed++;
-		nasmac__log_rl(&m->rl_malformed, NASMAC__LOG_WARN,
-			       "Context Request from %s without a Complete Request Message: "
-			       "Conditional IE missing", addr_str(from, a, sizeof(a)));
-		reply_reject_ie(m, from, req.h.seq, req.fteid_teid,
-				NASMAC__CAUSE_CONDITIONAL_IE_MISSING, 116);
+		refuse(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_CONDITIONAL_IE_MISSING,
+		       NASMAC__IE_CRM, &m->c.malformed, &m->rl_malformed, NASMAC__LOG_WARN,
+		       "Context Request from %s without a Complete Request Message: Conditional "
+		       "IE missing", addr_str(from, a, sizeof(a)));
 		return;
 	}
 	/* A retransmission (the AMF's T3 expired) must not be verified again: once accepted, its
@@ -939,11 +946,10 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 	}
 	p = pend_get(m);
 	if (!p) {
-		m->c.overload++;
-		nasmac__log_rl(&m->rl_overload, NASMAC__LOG_WARN,
-			       "overload: %u checks in flight, answering No resources available",
-			       m->n_pend);
-		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_NO_RESOURCES);
+		refuse(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_NO_RESOURCES, 0,
+		       &m->c.overload, &m->rl_overload, NASMAC__LOG_WARN,
+		       "overload: %u checks in flight, answering No resources available",
+		       m->n_pend);
 		return;
 	}
 	cause = prepare_check(m, &req, ue, p, &est, &why);
@@ -972,7 +978,7 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 		reply_reject_ie(m, from, req.h.seq, req.fteid_teid, (uint8_t)cause,
 				cause == NASMAC__CAUSE_MANDATORY_IE_INCORRECT ||
 						cause == NASMAC__CAUSE_CONDITIONAL_IE_MISSING
-					? 116
+					? NASMAC__IE_CRM
 					: 0);
 		return;
 	}
@@ -995,11 +1001,9 @@ static void look_defer(struct mme *m, const struct nasmac__ctx_req *req, const u
 	struct look *l;
 
 	if (r->n == m->look_cap || r->used + len > (size_t)m->look_cap * LOOK_AVG_OCTETS) {
-		m->c.overload++;
-		nasmac__log_rl(&m->rl_overload, NASMAC__LOG_WARN,
-			       "overload: %u lookups waiting, answering No resources available",
-			       r->n);
-		reply_reject(m, from, req->h.seq, req->fteid_teid, NASMAC__CAUSE_NO_RESOURCES);
+		refuse(m, from, req->h.seq, req->fteid_teid, NASMAC__CAUSE_NO_RESOURCES, 0,
+		       &m->c.overload, &m->rl_overload, NASMAC__LOG_WARN,
+		       "overload: %u lookups waiting, answering No resources available", r->n);
 		return;
 	}
 	l = &r->req[r->n];
@@ -1065,12 +1069,11 @@ static void look_done(uv_work_t *w, int status)
 
 		/* Not answered: no context (a UE the store does not know is -ENOENT). */
 		if (status || (r->res[i] && r->res[i] != -ENOENT)) {
-			m->c.lookup_fail++;
-			nasmac__log_rl(&m->rl_overload, NASMAC__LOG_ERR,
-				       "store %s: lookup failed (%s): no context for %s",
-				       m->db->where, nasmac_strerror(status ? status : r->rc),
-				       addr_str(&l->from, a, sizeof(a)));
-			reply_reject(m, &l->from, l->seq, l->peer_teid, 72);
+			refuse(m, &l->from, l->seq, l->peer_teid, NASMAC__CAUSE_SYSTEM_FAILURE, 0,
+			       &m->c.lookup_fail, &m->rl_overload, NASMAC__LOG_ERR,
+			       "store %s: lookup failed (%s): no context for %s", m->db->where,
+			       nasmac_strerror(status ? status : r->rc),
+			       addr_str(&l->from, a, sizeof(a)));
 			continue;
 		}
 		if (!r->res[i])
@@ -1608,17 +1611,8 @@ int nasmac__mme_main(int argc, char **argv)
 	for (uint32_t i = 0; i < max_pending; i++)
 		m->pend[i].next_free = i + 1 < max_pending ? i + 1 : UINT32_MAX;
 	m->free_head = 0;
-	if (pcap && nasmac__pcap_open(pcap, &m->pcap)) {
-		nasmac__log(NASMAC__LOG_ERR, "cannot write pcap %s", pcap);
+	if (nasmac__daemon_open_loop(&m->loop, &m->vq, backend, on_job, m, pcap, &m->pcap))
 		goto out_free_pend;
-	}
-	uv_loop_init(&m->loop);
-	rc = nasmac__vq_open(&m->loop, &m->vq, backend, on_job, m);
-	if (rc) {
-		nasmac__log(NASMAC__LOG_ERR, "cannot open backend %s: %s", backend,
-			    nasmac_strerror(rc));
-		goto out_close_loop;
-	}
 	m->vq.after = after_jobs;
 	rc = workers > 1 ? nasmac__udp_open_group(&m->loop, &m->udp, &m->self, on_recv, m, workers)
 			 : nasmac__udp_open(&m->loop, &m->udp, &m->self, on_recv, m);
@@ -1707,7 +1701,6 @@ int nasmac__mme_main(int argc, char **argv)
 	nasmac__udp_close(&m->udp);
 out_close_vq:
 	nasmac__vq_close(&m->vq);
-out_close_loop:
 	nasmac__daemon_end_loop(&m->loop);
 	if (m->pcap)
 		nasmac__pcap_close(m->pcap);

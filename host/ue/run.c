@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -298,7 +299,7 @@ int nasmac__cmd_run(int argc, char **argv)
 		fprintf(stderr, "nasmac run: cannot write %s: %s\n", db, nasmac_strerror(rc));
 		goto out_free;
 	}
-	snprintf(amf_addr, sizeof(amf_addr), "127.0.0.1:%d", nasmac__free_port());
+	snprintf(amf_addr, sizeof(amf_addr), "127.0.0.1:%d", nasmac__free_port(SOCK_DGRAM));
 	snprintf(amf_pcap, sizeof(amf_pcap), "%s/amf.pcap", pcap ? pcap : "");
 	for (uint32_t k = 0; k < n_mmes; k++) {
 		/* The first MME imports the UE db into the store; the others start after it, on the
@@ -307,7 +308,7 @@ int nasmac__cmd_run(int argc, char **argv)
 						   (char *)backend, "--store", store };
 		unsigned j = 8;
 
-		snprintf(mme_addr[k], sizeof(mme_addr[k]), "127.0.0.1:%d", nasmac__free_port());
+		snprintf(mme_addr[k], sizeof(mme_addr[k]), "127.0.0.1:%d", nasmac__free_port(SOCK_DGRAM));
 		if (n_mmes == 1)
 			snprintf(mme_pcap[k], sizeof(mme_pcap[k]), "%s/mme.pcap", pcap ? pcap : "");
 		else

@@ -105,7 +105,7 @@ struct nasmac__uesim *e2e_ue_dir(const char *name, const struct nasmac__load_opt
 
 void e2e_free_addr(char addr[32])
 {
-	snprintf(addr, 32, "127.0.0.1:%d", nasmac__free_port());
+	snprintf(addr, 32, "127.0.0.1:%d", nasmac__free_port(SOCK_DGRAM));
 }
 
 int e2e_port_of(int fd)

@@ -5,7 +5,6 @@
 # makes the daemon refuse to start; anything but GET /metrics gets a 404/405.
 # Usage: metrics.sh BINDIR
 set -u
-BIN=$1
 T=$(mktemp -d)
 MME_PID= AMF_PID=
 trap 'kill $MME_PID $AMF_PID 2>/dev/null; rm -rf "$T"' EXIT
@@ -22,7 +21,6 @@ except urllib.error.HTTPError as e:
     open(sys.argv[3], "w").write("%d" % e.code)
 PY
 }
-metric() { awk -v k="$2" '$1 == k {print $2}' "$1"; }
 logged() { sed -n 's/.*counters (exit): //p' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
 N=300

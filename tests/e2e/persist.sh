@@ -18,7 +18,6 @@
 #    directories 0700; the db loader's refusals as nasmacd mme reports them.
 # usage: persist.sh BIN [quick]   (PERSIST_UES, PERSIST_ROUNDS override the sizes)
 set -u
-BIN=$1
 N=${PERSIST_UES:-1500}
 ROUNDS=${PERSIST_ROUNDS:-3}
 T=$(mktemp -d /tmp/nasmac-persist.XXXXXX)
@@ -40,26 +39,6 @@ trap cleanup EXIT
 
 rand_ms() { # a random delay in [$1, $2) ms
 	echo $(($1 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % ($2 - $1)))
-}
-
-# Echo Request to the MME; prints the Recovery (restart counter) of its Echo Response.
-recovery() {
-	python3 - "$MME_PORT" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(2)
-req = bytes([0x40, 1, 0, 9, 0, 0, 7, 0, 3, 0, 1, 0, 0])
-for _ in range(5):
-    s.sendto(req, ("127.0.0.1", int(sys.argv[1])))
-    try:
-        d = s.recv(64)
-    except socket.timeout:
-        continue
-    if len(d) >= 13 and d[1] == 2 and d[8] == 3:
-        print(d[12])
-        sys.exit(0)
-print(-1)
-PY
 }
 
 # start_mme STORE: on MME_PORT, log appended to $T/mme.log.
@@ -95,14 +74,20 @@ load() { # NAME [AMF port]
 		sort >"$T/$1.ids"
 }
 
-field() { json_field "$T/$1.json" "$2"; } # NAME key
-
-expect() { # NAME key value
-	v=$(field "$1" "$2")
-	[ "$v" = "$3" ] || bad "$1: $2 = $v, want $3 ($(cat "$T/$1.json" 2>/dev/null))"
-}
-
 mode_of() { stat -c %a "$1"; }
+
+# restarted NAME WHAT: the MME back on $S after WHAT stopped it: its Recovery (restart counter)
+# must have grown past $rec (then $rec is the new one, added to $recoveries), and the load NAME
+# is all refused as replays.
+restarted() {
+	start_mme "$S"
+	_r=$(recovery "$MME_PORT")
+	[ "$_r" -gt "$rec" ] || bad "Recovery after $2: $rec -> $_r, want it to grow"
+	rec=$_r recoveries="$recoveries -> $_r"
+	load "$1"
+	expect_json "$1" registered 0
+	expect_json "$1" rejected_replay "$N"
+}
 
 MME_PORT=$(free_port)
 "$BIN/nasmac" load --write-db "$T/ue.db" --ues "$N" --seed 11 --upgraded 0.5 ||
@@ -119,7 +104,8 @@ start_mme "$S"
 [ "$(mode_of "$T/store0")" = 700 ] || bad "store directory mode $(mode_of "$T/store0")"
 [ "$(mode_of "$T/store0/data.mdb")" = 600 ] || bad "data.mdb mode $(mode_of "$T/store0/data.mdb")"
 start_amf
-r0=$(recovery)
+rec=$(recovery "$MME_PORT")
+recoveries=$rec
 # MME B: another process on the same store, with its own AMF, loaded before any COUNT moved.
 B_PORT=$(free_port)
 "$BIN/nasmacd" mme --listen "127.0.0.1:$B_PORT" --backend cpu --store "$S" >"$T/mme_b.log" 2>&1 &
@@ -131,13 +117,13 @@ BA_PORT=$(free_port)
 BA_PID=$!
 wait_line "$T/amf_b.log" 'UE test link on' 1 || bad "AMF B did not start"
 load first
-expect first registered "$N"
+expect_json first registered "$N"
 load again
-expect again registered 0
-expect again rejected_replay "$N"
+expect_json again registered 0
+expect_json again rejected_replay "$N"
 load via_b "$BA_PORT"
-expect via_b registered 0
-expect via_b rejected_replay "$N"
+expect_json via_b registered 0
+expect_json via_b rejected_replay "$N"
 kill -USR1 "$B_PID"
 wait_line "$T/mme_b.log" 'store lmdb.*(SIGUSR1)' 1
 grep -q "(SIGUSR1): commits=[0-9]* committed=0 refused=$N " "$T/mme_b.log" ||
@@ -151,28 +137,18 @@ kill -0 "$AMF_PID" 2>/dev/null || bad "SIGHUP killed the AMF"
 grep -q 'SIGHUP' "$T/mme.log" || bad "the MME did not log the SIGHUP"
 grep -q 'SIGHUP' "$T/amf.log" || bad "the AMF did not log the SIGHUP"
 kill9_mme
-start_mme "$S"
-r1=$(recovery)
-[ "$r1" -gt "$r0" ] || bad "Recovery after kill -9: $r0 -> $r1, want it to grow"
-load after_kill
-expect after_kill registered 0
-expect after_kill rejected_replay "$N"
-expect after_kill rejected_unknown 0
+restarted after_kill "kill -9"
+expect_json after_kill rejected_unknown 0
 kill -TERM "$MME_PID"
 wait "$MME_PID"
 st=$?
 MME_PID=""
 [ "$st" = 0 ] || bad "SIGTERM: the MME exited with $st"
 grep -q 'counters (exit)' "$T/mme.log" || bad "SIGTERM: no exit counters"
-start_mme "$S"
-r2=$(recovery)
-[ "$r2" -gt "$r1" ] || bad "Recovery after SIGTERM: $r1 -> $r2, want it to grow"
-load after_term
-expect after_term registered 0
-expect after_term rejected_replay "$N"
+restarted after_term SIGTERM
 echo "persist: lmdb: $N registered, replayed: all refused (also through a second MME process" \
 	"on the same store: refused by the store); after kill -9 and after SIGTERM still all" \
-	"refused; Recovery $r0 -> $r1 -> $r2"
+	"refused; Recovery $recoveries"
 kill9_mme
 
 # --- kill -9 at random points of a load, on fresh stores ------------------------------------
@@ -180,7 +156,7 @@ round=1
 while [ "$round" -le "$ROUNDS" ]; do
 	S="lmdb:$T/store$round"
 	start_mme "$S"
-	ra=$(recovery)
+	ra=$(recovery "$MME_PORT")
 	# The kill comes once the AMF registered a random number of UEs of this load.
 	k=$(rand_ms 1 $((N * 9 / 10)))
 	off=$(wc -c <"$T/amf.log")
@@ -193,7 +169,7 @@ while [ "$round" -le "$ROUNDS" ]; do
 	kill9_mme
 	at=$(tail -c +$((off + 1)) "$T/amf.log" | grep -c ': registered,')
 	start_mme "$S"
-	rb=$(recovery)
+	rb=$(recovery "$MME_PORT")
 	wait "$lp"
 	[ "$rb" -gt "$ra" ] || bad "round $round: Recovery $ra -> $rb"
 	A=$(wc -l <"$T/r$round.ids")
@@ -201,11 +177,11 @@ while [ "$round" -le "$ROUNDS" ]; do
 	B=$(wc -l <"$T/r${round}_replay.ids")
 	both=$(comm -12 "$T/r$round.ids" "$T/r${round}_replay.ids" | wc -l)
 	[ "$both" = 0 ] || bad "round $round: $both UEs registered before the kill were registered again after it: $(comm -12 "$T/r$round.ids" "$T/r${round}_replay.ids" | head -5 | tr '\n' ' ')"
-	expect "r${round}_replay" rejected_unknown 0
-	expect "r${round}_replay" rejected_mac 0
+	expect_json "r${round}_replay" rejected_unknown 0
+	expect_json "r${round}_replay" rejected_mac 0
 	load "r${round}_third"
-	expect "r${round}_third" registered 0
-	expect "r${round}_third" rejected_replay "$N"
+	expect_json "r${round}_third" registered 0
+	expect_json "r${round}_third" rejected_replay "$N"
 	echo "persist: round $round: kill -9 at $at registered (aimed at $k): $A registered in" \
 		"that load (before and after the restart), $B on its replay (none twice)," \
 		"$((N - A - B)) refused as replays after the restart (COUNT committed, answer" \
@@ -219,11 +195,11 @@ done
 start_mme memory:
 grep -q 'nothing persists' "$T/mme.log" || bad "memory: without its warning"
 load mem_first
-expect mem_first registered "$N"
+expect_json mem_first registered "$N"
 kill9_mme
 start_mme memory:
 load mem_replay
-expect mem_replay registered "$N"
+expect_json mem_replay registered "$N"
 echo "persist: memory: the same load after kill -9 and restart: $(field mem_replay registered)" \
 	"of $N registered again (the replays lmdb refuses)"
 kill9_mme

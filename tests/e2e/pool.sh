@@ -20,7 +20,6 @@
 # pools get ${POOL_STORE}1 and ${POOL_STORE}2; default lmdb:TMPDIR/store; a redis:// prefix
 # such as redis://127.0.0.1:6379/ runs the same test on Redis databases 1 and 2)
 set -u
-BIN=$1
 N=${POOL_UES:-300}
 T=$(mktemp -d /tmp/nasmac-pool.XXXXXX)
 STORE=${POOL_STORE:-lmdb:$T/store}
@@ -41,12 +40,7 @@ trap 'exit 1' INT TERM # (so that the EXIT trap stops the daemons then too)
 mme() {
 	name=$1 store=$2
 	shift 2
-	port=$(free_port)
-	"$BIN/nasmacd" mme --listen "127.0.0.1:$port" --backend cpu --store "$store" "$@" \
-		>"$T/$name.log" 2>&1 &
-	eval "${name}_PORT=$port ${name}_PID=$!"
-	PIDS="$PIDS $!"
-	wait_line "$T/$name.log" 'serving N26' || bad "MME $name did not start: $(cat "$T/$name.log")"
+	e2e_daemon "$name" 'serving N26' mme --backend cpu --store "$store" "$@"
 }
 
 # amf NAME GUMMEI=PORT...: an AMF towards the MMEs on those ports; port in $NAME_PORT.
@@ -55,13 +49,8 @@ amf() {
 	shift
 	args=""
 	for m in "$@"; do args="$args --mme ${m%=*}=127.0.0.1:${m#*=}"; done
-	port=$(free_port)
 	# shellcheck disable=SC2086
-	"$BIN/nasmacd" amf --listen "127.0.0.1:$port" --backend cpu --kamf-check --t3-ms 200 \
-		--n3 2 $args >"$T/$name.log" 2>&1 &
-	eval "${name}_PORT=$port ${name}_PID=$!"
-	PIDS="$PIDS $!"
-	wait_line "$T/$name.log" 'UE test link on' || bad "AMF $name did not start: $(cat "$T/$name.log")"
+	e2e_daemon "$name" 'UE test link on' amf --backend cpu --kamf-check --t3-ms 200 --n3 2 $args
 }
 
 LOAD_OPTS="--ues $N --mmes 3 --upgraded 0.5 --window 32 --timeout-ms 20000 --no-progress"
@@ -73,16 +62,6 @@ load() {
 	# shellcheck disable=SC2086
 	"$BIN/nasmac" load --amf "127.0.0.1:$port" $LOAD_OPTS --seed "$seed" --json "$@" \
 		>"$T/$name.json" 2>"$T/$name.err"
-}
-
-field() { # NAME key
-	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
-		"$T/$1.json" "$2" 2>/dev/null || echo -1
-}
-
-expect() { # NAME key value
-	v=$(field "$1" "$2")
-	[ "$v" = "$3" ] || bad "$1: $2 = $v, want $3 ($(cat "$T/$1.json" "$T/$1.err" 2>/dev/null | head -5))"
 }
 
 # counter LOG NAME: the value of NAME in the last counters line of the log.
@@ -119,9 +98,9 @@ load L1 "$AMF1_PORT" 21 --unknown-gummei 0.1
 unknown=$(in_db "$T/ue1.db" 80ff '')
 known=$((N - unknown))
 [ "$unknown" -gt 0 ] && [ "$known" -gt 0 ] || bad "the db has $unknown UEs of an unknown GUMMEI"
-expect L1 unexpected 0
-expect L1 rejected_unknown "$unknown"
-expect L1 attempts "$N"
+expect_json L1 unexpected 0
+expect_json L1 rejected_unknown "$unknown"
+expect_json L1 attempts "$N"
 usr1 AMF1
 [ "$(counter "$T/AMF1.log" unknown_gummei)" = "$unknown" ] ||
 	bad "AMF unknown_gummei = $(counter "$T/AMF1.log" unknown_gummei), want $unknown"
@@ -146,8 +125,8 @@ done
 # with its (stale) index and the store refuses the COUNT: all rejected_replay.
 amf AMF2 "$G0=$B_PORT" "$G1=$C_PORT" "$G2=$A_PORT"
 load L2 "$AMF2_PORT" 21 --unknown-gummei 0.1
-expect L2 registered 0
-expect L2 rejected_replay "$(field L1 registered)"
+expect_json L2 registered 0
+expect_json L2 rejected_replay "$(field L1 registered)"
 usr1 A
 usr1 B
 usr1 C
@@ -202,9 +181,9 @@ amf AMF4 "$G0=$P_PORT" "$G1=$Q_PORT" "$G2=$R_PORT"
 amf AMF5 "$G0=$Q_PORT" "$G1=$R_PORT" "$G2=$P_PORT"
 load L4 "$AMF4_PORT" 21 --unknown-gummei 0.1
 load L5 "$AMF5_PORT" 21 --unknown-gummei 0.1
-expect L4 registered "$(field L1 registered)"
-expect L5 registered "$(field L1 registered)"
-expect L5 rejected_replay 0
+expect_json L4 registered "$(field L1 registered)"
+expect_json L5 registered "$(field L1 registered)"
+expect_json L5 rejected_replay 0
 
 # --- a Context Response from another member of the pool than the request's MME -------------
 # A relay stands for two pool members X (IN) and Y (OUT) in front of a real MME: it passes the
@@ -247,8 +226,8 @@ amf AMF7 "$G0=$RW_IN" "$G1=$RW_OUT"
 	--no-progress >"$T/L6.json" 2>"$T/L6.err"
 "$BIN/nasmac" load --amf "127.0.0.1:$AMF7_PORT" --ues $M --seed 23 --upgraded 1 --json \
 	--no-progress >"$T/L7.json" 2>"$T/L7.err"
-expect L6 registered $M
-expect L7 registered 0
+expect_json L6 registered $M
+expect_json L7 registered 0
 usr1 AMF7
 [ "$(counter "$T/AMF7.log" gtp_wrong_peer)" -ge $M ] && [ "$(counter "$T/AMF7.log" accepted)" = 0 ] ||
 	bad "AMF7 took answers from the wrong pool member: $(grep 'counters (' "$T/AMF7.log" | tail -1)"
@@ -256,20 +235,13 @@ grep -q "Context Response from MME $G1, the request went to $G0: dropped" "$T/AM
 	bad "AMF7 did not log the wrong member"
 
 # --- pool 3: a restart counter per MME, --gummei ----------------------------------------------
-recovery() { # PORT: the Recovery IE of the MME's Echo Response
-	python3 - "$1" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)
-s.sendto(bytes([0x40, 1, 0, 9, 0, 0, 7, 0, 3, 0, 1, 0, 0]), ("127.0.0.1", int(sys.argv[1])))
-print(s.recv(64)[12])
-PY
-}
 M=40
 "$BIN/nasmac" load --write-db "$T/ue4.db" --ues $M --mmes 2 --seed 25 --upgraded 1 || bad "cannot write db 4"
 own=$(in_db "$T/ue4.db" 8001 4a)
 mme V "${STORE}3" --ue-db "$T/ue4.db" --gummei $G0
 mme W "${STORE}3" --gummei $G1
 rv=$(recovery "$V_PORT") rw=$(recovery "$W_PORT")
+[ "$rv" -ge 0 ] && [ "$rw" -ge 0 ] || bad "no Echo Response: V $rv, W $rw"
 kill "$W_PID"; wait "$W_PID" 2>/dev/null
 mme W "${STORE}3" --gummei $G1
 [ "$(recovery "$V_PORT")" = "$rv" ] && [ "$(recovery "$W_PORT")" = $((rw + 1)) ] ||
@@ -278,8 +250,8 @@ mme W "${STORE}3" --gummei $G1
 amf AMF8 "$G0=$V_PORT" "$G1=$V_PORT"
 "$BIN/nasmac" load --amf "127.0.0.1:$AMF8_PORT" --ues $M --mmes 2 --seed 25 --upgraded 1 --json \
 	--no-progress >"$T/L8.json" 2>"$T/L8.err"
-expect L8 registered "$own"
-expect L8 rejected_unknown $((M - own))
+expect_json L8 registered "$own"
+expect_json L8 rejected_unknown $((M - own))
 usr1 V
 [ "$(counter "$T/V.log" foreign_gummei)" = $((M - own)) ] && [ "$(counter "$T/V.log" accepted)" = "$own" ] ||
 	bad "V: $(grep 'counters (SIGUSR1)' "$T/V.log" | tail -1)"
@@ -291,17 +263,17 @@ grep -q "no --gummei: Context Requests for the GUTIs of any MME are answered" "$
 amf AMF9 "$G0=$Z_PORT" "$G1=$Z_PORT"
 "$BIN/nasmac" load --amf "127.0.0.1:$AMF9_PORT" --ues $M --mmes 2 --seed 25 --upgraded 1 --json \
 	--no-progress >"$T/L9.json" 2>"$T/L9.err"
-expect L9 registered $M
+expect_json L9 registered $M
 kill "$V_PID" "$W_PID" "$Z_PID" "$AMF8_PID" "$AMF9_PID" 2>/dev/null
 wait "$V_PID" "$W_PID" "$Z_PID" "$AMF8_PID" "$AMF9_PID" 2>/dev/null
 
 # --- nasmac run --mmes: the demo's pool ------------------------------------------------------
 "$BIN/nasmac" run --backend cpu --mmes 3 --ues 150 --kamf-check --json --no-progress \
 	--keep "$T/run" >"$T/R1.json" 2>"$T/R1.err" || bad "nasmac run --mmes 3 failed: $(cat "$T/R1.err")"
-expect R1 registered 150
-expect R1 unexpected 0
-expect R1 kamf_checked 150
-expect R1 kamf_mismatch 0
+expect_json R1 registered 150
+expect_json R1 unexpected 0
+expect_json R1 kamf_checked 150
+expect_json R1 kamf_mismatch 0
 for k in 0 1 2; do
 	[ "$(counter "$T/run/mme-$k.log" accepted)" = 50 ] || bad "nasmac run: MME $k accepted $(counter "$T/run/mme-$k.log" accepted), want 50"
 done

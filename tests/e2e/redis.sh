@@ -18,23 +18,18 @@
 #     restarted (SIGTERM, AOF): every context given before is still a replay, the rest register.
 # Usage: redis.sh BINDIR
 set -u
-BIN=$1
 T=$(mktemp -d)
 PIDS=
 RPID=
 R2PID=
 trap 'kill $PIDS $RPID $R2PID 2>/dev/null; kill -CONT $RPID 2>/dev/null; rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "redis: FAIL: $*"; }
-free_port() { python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, getattr(socket, sys.argv[1])); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' "$1"; }
-wait_n() { for _ in $(seq 200); do [ "$(grep -c "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0; sleep 0.05; done; return 1; }
-field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], -1))' "$1" "$2"; }
+E2E_NAME=redis
+. "$(dirname "$0")/lib.sh"
 ctr() { # LOG KEY: the key's value on the last counters/store line that has it
 	grep -E 'counters \(|store redis' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | tail -1; }
 
 command -v redis-server >/dev/null || { echo "redis: FAIL: redis-server not installed (make bootstrap)"; exit 1; }
-RP=$(free_port SOCK_STREAM)
+RP=$(free_port tcp)
 redis_start() {
 	redis-server --port "$RP" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync everysec \
 		--dir "$T" --daemonize no >>"$T/redis.log" 2>&1 &
@@ -45,33 +40,26 @@ redis_start() {
 }
 redis_start
 # A second instance: a shard in 1., the replica in 5.
-RP2=$(free_port SOCK_STREAM)
+RP2=$(free_port tcp)
 mkdir "$T/r2"
 redis-server --port "$RP2" --bind 127.0.0.1 --save '' --appendonly no --dir "$T/r2" \
 	--daemonize no >"$T/redis2.log" 2>&1 &
 R2PID=$!
 for _ in $(seq 100); do redis-cli -p "$RP2" ping 2>/dev/null | grep -q PONG && break; sleep 0.05; done
 
-# mme NAME STORE [args]: an MME on a free port (its port in $P_NAME); amf NAME MME_NAME likewise.
+# mme NAME STORE [args]: MME mme_NAME on a free port (lib.sh's e2e_daemon: $mme_NAME_PORT,
+# $mme_NAME_PID, $T/mme_NAME.log); amf NAME MME_NAME: AMF amf_NAME towards MME mme_MME_NAME.
 mme() {
 	_n=$1 _st=$2; shift 2
-	_p=$(free_port SOCK_DGRAM)
-	"$BIN/nasmacd" mme --listen 127.0.0.1:$_p --backend cpu --store "$_st" "$@" >"$T/mme_$_n.log" 2>&1 &
-	eval "P_$_n=$_p; PID_$_n=$!"
-	PIDS="$PIDS $!"
-	wait_n "$T/mme_$_n.log" 'serving N26' 1 || bad "MME $_n did not start: $(cat "$T/mme_$_n.log")"
+	e2e_daemon "mme_$_n" 'serving N26' mme --backend cpu --store "$_st" "$@"
 }
 amf() {
-	_p=$(free_port SOCK_DGRAM)
-	eval "_mp=\$P_$2"
-	"$BIN/nasmacd" amf --listen 127.0.0.1:$_p --mme 127.0.0.1:$_mp --backend cpu >"$T/amf_$1.log" 2>&1 &
-	eval "A_$1=$_p"
-	PIDS="$PIDS $!"
-	wait_n "$T/amf_$1.log" 'UE test link' 1 || bad "AMF $1 did not start: $(cat "$T/amf_$1.log")"
+	eval "_mp=\$mme_${2}_PORT"
+	e2e_daemon "amf_$1" 'UE test link' amf --mme "127.0.0.1:$_mp" --backend cpu
 }
 stop_all() { kill $PIDS 2>/dev/null; for p in $PIDS; do wait $p 2>/dev/null; done; PIDS=; }
 load() { # AMF_NAME OUT [args]
-	eval "_ap=\$A_$1"
+	eval "_ap=\$amf_${1}_PORT"
 	_o=$2; shift 2
 	"$BIN/nasmac" load --amf 127.0.0.1:$_ap --json --no-progress "$@" >"$_o" 2>/dev/null
 }
@@ -92,8 +80,8 @@ for kind in redis memory; do
 	load A "$T/r1a.json" $OPTS --window 32
 	load B "$T/r1b.json" $OPTS --window 32
 	stop_all
-	ra=$(field "$T/r1a.json" registered) rb=$(field "$T/r1b.json" registered)
-	rp=$(field "$T/r1b.json" rejected_replay)
+	ra=$(json_field "$T/r1a.json" registered) rb=$(json_field "$T/r1b.json" registered)
+	rp=$(json_field "$T/r1b.json" rejected_replay)
 	if [ $kind = redis ]; then
 		[ "$ra" = $N ] && [ "$rb" = 0 ] && [ "$rp" = $N ] && ok ||
 			bad "redis: A registered $ra, B registered $rb / replay $rp (want $N, 0 / $N)"
@@ -167,7 +155,7 @@ PY
 for kind in redis memory; do
 	if [ $kind = redis ]; then mme A "$R/2" --ue-db "$T/race.db"; mme B "$R/2"
 	else mme A memory: --ue-db "$T/race.db"; mme B memory: --ue-db "$T/race.db"; fi
-	set -- $(race $P_A $P_B)
+	set -- $(race $mme_A_PORT $mme_B_PORT)
 	stop_all
 	if [ $kind = redis ]; then
 		cas=$(( $(ctr "$T/mme_A.log" refused) + $(ctr "$T/mme_B.log" refused) ))
@@ -189,15 +177,15 @@ amf A A; amf B B
 load A "$T/k1.json" $OPTK --window 1 &
 L1=$!
 sleep 0.3
-kill -9 $PID_A
+kill -9 $mme_A_PID
 load B "$T/k2.json" $OPTK --window 32
 # The load through A waits for the dead MME's answers: stopped; its AMF's exit counters say how
 # many registrations A's contexts completed.
 kill $L1; wait $L1 2>/dev/null
 stop_all
 r1=$(grep 'counters (exit)' "$T/amf_A.log" | tr ' ' '\n' | sed -n 's/^accepted=//p')
-r2=$(field "$T/k2.json" registered) p2=$(field "$T/k2.json" rejected_replay)
-o2=$(field "$T/k2.json" rejected_other)
+r2=$(json_field "$T/k2.json" registered) p2=$(json_field "$T/k2.json" rejected_replay)
+o2=$(json_field "$T/k2.json" rejected_other)
 [ "${r1:-0}" -gt 0 ] && [ "$r1" -lt $NK ] && ok ||
 	bad "A was not killed mid-load: it registered ${r1:-?} of $NK"
 [ $((r2 + p2)) = $NK ] && [ "$o2" = 0 ] && [ "$r2" -gt 0 ] && ok ||
@@ -218,14 +206,14 @@ kill -STOP $RPID
 sleep 1
 kill -CONT $RPID
 wait $L1
-r1=$(field "$T/s1.json" registered) o1=$(field "$T/s1.json" rejected_other)
-kill -USR1 $PID_B
-wait_n "$T/mme_B.log" 'counters (SIGUSR1' 1
+r1=$(json_field "$T/s1.json" registered) o1=$(json_field "$T/s1.json" rejected_other)
+kill -USR1 $mme_B_PID
+wait_line "$T/mme_B.log" 'counters (SIGUSR1'
 f=$(( $(ctr "$T/mme_B.log" lookup_fail) + $(ctr "$T/mme_B.log" failed) ))
-kill -0 $PID_B 2>/dev/null && ok || bad "the MME died while Redis was stopped"
+kill -0 $mme_B_PID 2>/dev/null && ok || bad "the MME died while Redis was stopped"
 # Refused as System failure, never as an unknown UE (a lookup not answered is not a "no").
 [ "$f" -gt 0 ] && [ "$o1" -gt 0 ] && [ "$r1" -gt 0 ] &&
-	[ "$(field "$T/s1.json" rejected_unknown)" = 0 ] && ok ||
+	[ "$(json_field "$T/s1.json" rejected_unknown)" = 0 ] && ok ||
 	bad "no refusal while Redis was stopped (failed lookups/commits $f): $(cat "$T/s1.json")"
 # Every context given has its COUNT in Redis: UEs whose stored COUNT moved >= registrations.
 adv=$(python3 - "$T/s.db" "$RP" <<'PY'
@@ -245,7 +233,7 @@ PY
 # Service resumed by itself: the same load again registers the UEs refused during the stall
 # whose COUNT did not move, and refuses the others as replays.
 load B "$T/s2.json" $OPTS4 --window 32
-r2=$(field "$T/s2.json" registered) p2=$(field "$T/s2.json" rejected_replay)
+r2=$(json_field "$T/s2.json" registered) p2=$(json_field "$T/s2.json" rejected_replay)
 [ $((r2 + p2)) = $NS ] && [ "$p2" = "$adv" ] && [ "$r2" -gt 0 ] && ok ||
 	bad "after Redis came back: registered $r2 + replay $p2 != $NS, or replays != the $adv advanced"
 # Redis restarted (clean shutdown: the AOF has everything): every COUNT is still there.
@@ -253,7 +241,7 @@ redis-cli -p "$RP" shutdown >/dev/null 2>&1
 wait $RPID 2>/dev/null
 redis_start
 load B "$T/s3.json" $OPTS4 --window 32
-p3=$(field "$T/s3.json" rejected_replay)
+p3=$(json_field "$T/s3.json" rejected_replay)
 [ "$p3" = $NS ] && ok || bad "after the Redis restart: $p3 replays refused, want $NS: $(cat "$T/s3.json")"
 echo "redis: Redis stopped 1 s mid-load: $r1 of $NS registered, $o1 refused ($f failed lookups/commits), $adv COUNTs advanced; then $r2 registered and $p2 replays; after a Redis restart $p3 replays"
 stop_all
@@ -262,7 +250,7 @@ stop_all
 mme W "$R/5?wait=1" --ue-db "$T/ue.db"
 amf W W
 load W "$T/w1.json" $OPTS --window 32
-rw=$(field "$T/w1.json" registered) ow=$(field "$T/w1.json" rejected_other)
+rw=$(json_field "$T/w1.json" registered) ow=$(json_field "$T/w1.json" rejected_other)
 [ "$rw" = 0 ] && [ "$ow" = $N ] && ok || bad "wait=1 without a replica: registered $rw, other $ow (want 0, $N)"
 stop_all
 redis-cli -p "$RP2" replicaof 127.0.0.1 "$RP" >/dev/null
@@ -273,7 +261,7 @@ redis-cli -p "$RP2" info replication | grep -q 'master_link_status:up' || bad "t
 mme W "$R/6?wait=1&timeout=2000" --ue-db "$T/ue.db"
 amf W W
 load W "$T/w2.json" $OPTS --window 32
-rw=$(field "$T/w2.json" registered)
+rw=$(json_field "$T/w2.json" registered)
 [ "$rw" = $N ] && ok || bad "wait=1 with a replica: registered $rw of $N"
 stop_all
 
@@ -281,11 +269,11 @@ stop_all
 "$BIN/nasmac" run --backend cpu --mmes 3 --store "$R/7" --ues 600 --tampered 0.1 --replayed 0.1 \
 	--kamf-check --json >"$T/run.out" 2>"$T/run.err"
 tail -n 1 "$T/run.out" >"$T/run.json"
-rr=$(field "$T/run.json" registered) ru=$(field "$T/run.json" unexpected)
-rk=$(field "$T/run.json" kamf_checked) rm_=$(field "$T/run.json" kamf_mismatch)
+rr=$(json_field "$T/run.json" registered) ru=$(json_field "$T/run.json" unexpected)
+rk=$(json_field "$T/run.json" kamf_checked) rm_=$(json_field "$T/run.json" kamf_mismatch)
 [ "$rr" -gt 0 ] && [ "$ru" = 0 ] && [ "$rk" = "$rr" ] && [ "$rm_" = 0 ] && ok ||
 	bad "nasmac run --mmes 3 on redis: registered $rr, unexpected $ru, K_AMF checked $rk, mismatches $rm_: $(tail -3 "$T/run.err")"
 echo "redis: nasmac run --mmes 3 --store redis://: $rr registered, $ru unexpected, $rm_ K_AMF mismatches"
 
-echo "redis: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+echo "redis: $passes passed, $fails failed"
+[ $fails -eq 0 ]

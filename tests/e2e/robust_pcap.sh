@@ -15,8 +15,6 @@
 # usage: robust_pcap.sh BINDIR
 set -eu
 
-BIN=$1
-TSHARK=${TSHARK:-tshark}
 E2E_NAME=robust_pcap
 . "$(dirname "$0")/lib.sh"
 e2e_tmpdir e2e-pcap
@@ -32,10 +30,6 @@ expect() {
 expect_pos() {
 	checks=$((checks + 1))
 	[ "$2" -gt 0 ] || bad "$1: got $2, expected > 0"
-}
-
-ts() {
-	"$TSHARK" -o nas-5gs.null_decipher:TRUE -o nas-eps.null_decipher:TRUE "$@" 2>/dev/null
 }
 
 # count FILE FILTER: records matching a display filter.

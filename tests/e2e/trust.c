@@ -313,6 +313,18 @@ static size_t mme_answer(struct nasmac__ctx_rsp *r, uint8_t *buf, size_t size)
 	return n;
 }
 
+/* UE i's next valid Context Request (seq, sender TEID teid) to the MME at to: its answer must
+ * carry the context (decoded into r, the octets in buf). */
+static void accepted(const struct sockaddr_in *to, uint32_t i, uint32_t seq, uint32_t teid,
+		       struct nasmac__ctx_rsp *r, uint8_t *buf, size_t size)
+{
+	size_t n = valid_req(i, seq, teid, buf, size);
+
+	e2e_tx(E.cli, to, buf, n);
+	mme_answer(r, buf, size);
+	assert_int_equal(r->cause, NASMAC__CAUSE_ACCEPTED);
+}
+
 static int has_context(const uint8_t *buf, size_t len, const struct nasmac__ctx_rsp *r)
 {
 	return e2e_ie_off(buf, len, IE_MM_EPS) || r->has_mm || r->has_kamf;
@@ -348,6 +360,22 @@ static void barrier(struct e2e_daemon *d)
 	} while (buf[1] != NASMAC__GTP_ECHO_RSP);
 }
 
+/* The right Context Acknowledge for the context (teid, seq), sent n times from the AMF's socket;
+ * once the MME has read them, it counted since c0 `acks` taken and `unknown` with no context
+ * awaiting them. */
+static void ack_right(struct e2e_daemon *d, uint32_t teid, uint32_t seq, int n,
+		      const struct e2e_ctrs *c0, uint64_t acks, uint64_t unknown)
+{
+	struct e2e_ctrs c1;
+
+	for (int i = 0; i < n; i++)
+		send_ack(E.cli, &d->addr, teid, seq, NASMAC__CAUSE_ACCEPTED);
+	barrier(d);
+	e2e_snap(d, &c1);
+	e2e_moved(c0, &c1, "acks", acks);
+	e2e_moved(c0, &c1, "acks_unknown", unknown);
+}
+
 /* An Ack from an unrelated port, or with another sequence number, must not move the context to
  * TRANSFERRED (or, with a rejecting cause, back to IDLE). */
 static void t_mme_spoofed_ack(void **state)
@@ -355,14 +383,10 @@ static void t_mme_spoofed_ack(void **state)
 	struct nasmac__ctx_rsp r;
 	struct e2e_ctrs c0, c1;
 	uint8_t buf[1024];
-	size_t n;
 	uint32_t seq = next_seq();
 
 	(void)state;
-	n = valid_req(20, seq, 77, buf, sizeof(buf));
-	e2e_tx(E.cli, &E.mme.addr, buf, n);
-	n = mme_answer(&r, buf, sizeof(buf));
-	assert_int_equal(r.cause, NASMAC__CAUSE_ACCEPTED);
+	accepted(&E.mme.addr, 20, seq, 77, &r, buf, sizeof(buf));
 	assert_true(r.has_fteid);
 	assert_int_equal(r.h.teid, 77);
 	e2e_snap(&E.mme, &c0);
@@ -375,12 +399,7 @@ static void t_mme_spoofed_ack(void **state)
 	e2e_moved(&c0, &c1, "acks_rejected", 0);
 	e2e_moved(&c0, &c1, "acks_spoofed", 3);
 	/* The context still awaits its Ack: the right one is taken, once. */
-	send_ack(E.cli, &E.mme.addr, r.fteid_teid, seq, NASMAC__CAUSE_ACCEPTED);
-	send_ack(E.cli, &E.mme.addr, r.fteid_teid, seq, NASMAC__CAUSE_ACCEPTED);
-	barrier(&E.mme);
-	e2e_snap(&E.mme, &c1);
-	e2e_moved(&c0, &c1, "acks", 1);
-	e2e_moved(&c0, &c1, "acks_unknown", 1);
+	ack_right(&E.mme, r.fteid_teid, seq, 2, &c0, 1, 1);
 	explicit_bzero(&r, sizeof(r));
 }
 
@@ -393,11 +412,8 @@ static void t_mme_teid_unpredictable(void **state)
 	for (uint32_t k = 0; k < 8; k++) {
 		struct nasmac__ctx_rsp r;
 		uint8_t buf[1024];
-		size_t n = valid_req(30 + k, next_seq(), 5, buf, sizeof(buf));
 
-		e2e_tx(E.cli, &E.mme.addr, buf, n);
-		mme_answer(&r, buf, sizeof(buf));
-		assert_int_equal(r.cause, NASMAC__CAUSE_ACCEPTED);
+		accepted(&E.mme.addr, 30 + k, next_seq(), 5, &r, buf, sizeof(buf));
 		big += r.fteid_teid > 0x10000u;
 		explicit_bzero(&r, sizeof(r));
 	}
@@ -412,22 +428,14 @@ static void t_mme_ack_timeout(void **state)
 	struct e2e_ctrs c0, c1;
 	uint8_t buf[1024];
 	uint32_t seq = next_seq();
-	size_t n;
 
 	(void)state;
 	e2e_snap(&E.mme_short, &c0);
-	n = valid_req(40, seq, 9, buf, sizeof(buf));
-	e2e_tx(E.cli, &E.mme_short.addr, buf, n);
-	mme_answer(&r, buf, sizeof(buf));
-	assert_int_equal(r.cause, NASMAC__CAUSE_ACCEPTED);
+	accepted(&E.mme_short.addr, 40, seq, 9, &r, buf, sizeof(buf));
 	e2e_sleep_ms(ACK_TIMEOUT_MS + 400);
 	e2e_snap(&E.mme_short, &c1);
 	e2e_moved(&c0, &c1, "ack_timeouts", 1);
-	send_ack(E.cli, &E.mme_short.addr, r.fteid_teid, seq, NASMAC__CAUSE_ACCEPTED);
-	barrier(&E.mme_short);
-	e2e_snap(&E.mme_short, &c1);
-	e2e_moved(&c0, &c1, "acks", 0);
-	e2e_moved(&c0, &c1, "acks_unknown", 1);
+	ack_right(&E.mme_short, r.fteid_teid, seq, 1, &c0, 0, 1);
 	explicit_bzero(&r, sizeof(r));
 }
 
@@ -503,10 +511,7 @@ static void t_mme_missing_fteid(void **state)
 	assert_int_equal(r.h.teid, 0);
 	assert_memory_equal(buf + 12, cause_ie, sizeof(cause_ie));
 	/* That COUNT was not spent. */
-	n = (int)valid_req(51, next_seq(), 3, buf, sizeof(buf));
-	e2e_tx(E.cli, &E.mme.addr, buf, (size_t)n);
-	mme_answer(&r, buf, sizeof(buf));
-	assert_int_equal(r.cause, NASMAC__CAUSE_ACCEPTED);
+	accepted(&E.mme.addr, 51, next_seq(), 3, &r, buf, sizeof(buf));
 	explicit_bzero(&r, sizeof(r));
 }
 
@@ -577,10 +582,7 @@ static void t_mme_imsi_contradicts_guti(void **state)
 	assert_true(e2e_log_count(&E.mme, "contradicts the GUTI") >= 1);
 	/* UE 52's COUNT was not spent. */
 	E.ues[52].ctx.ul_count--;
-	n = valid_req(52, next_seq(), 3, buf, sizeof(buf));
-	e2e_tx(E.cli, &E.mme.addr, buf, n);
-	mme_answer(&r, buf, sizeof(buf));
-	assert_int_equal(r.cause, NASMAC__CAUSE_ACCEPTED);
+	accepted(&E.mme.addr, 52, next_seq(), 3, &r, buf, sizeof(buf));
 	explicit_bzero(&r, sizeof(r));
 }
 

@@ -16,7 +16,6 @@
 #  - memory: runs one process (a warning by default, an error with --workers 2).
 # Usage: workers.sh BINDIR
 set -u
-BIN=$1
 T=$(mktemp -d)
 PID=
 trap 'kill $PID 2>/dev/null; rm -rf "$T"' EXIT
@@ -28,7 +27,6 @@ sum() { # LOG KEY: the key of the one exit counters line (the parent's sum over 
 own() { # LOG WORKER KEY: that worker's own count at exit
 	grep "mme.$2 .*share (exit)" "$1" | tr ' ' '\n' | sed -n "s/^$3=//p"
 }
-metric() { awk -v k="$2" '$1 == k {print $2}' "$1"; }
 
 # --- the retransmission case -------------------------------------------------------------
 P=$(free_port)

@@ -30,21 +30,6 @@ static pid_t srv[2];
 static int port[2];
 static char dir[64];
 
-static int free_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), p = -1;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof(a)) &&
-	    !getsockname(fd, (struct sockaddr *)&a, &len))
-		p = ntohs(a.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return p;
-}
-
 static int up(int p)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)p) };
@@ -79,7 +64,7 @@ static int setup(void **state)
 	for (int i = 0; i < 2; i++) {
 		char ps[16];
 
-		port[i] = free_port();
+		port[i] = nasmac__free_port(SOCK_STREAM);
 		snprintf(ps, sizeof(ps), "%d", port[i]);
 		srv[i] = fork();
 		if (srv[i] == 0) {
@@ -154,7 +139,7 @@ static void test_uri(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(nasmac__db_open(bad[i], &o, &d, NULL, 0), -EINVAL);
 	/* Nothing listens: the MME does not start on a store it cannot reach. */
-	snprintf(uri, sizeof(uri), "redis://127.0.0.1:%d", free_port());
+	snprintf(uri, sizeof(uri), "redis://127.0.0.1:%d", nasmac__free_port(SOCK_STREAM));
 	assert_int_equal(nasmac__db_open(uri, &o, &d, NULL, 0), -ECONNREFUSED);
 	d = open_uri(0, 0, "?timeout=150&wait=0");
 	assert_true(d->durable && d->remote);
