@@ -227,37 +227,42 @@ static void ov_clear(struct lm *l)
 	l->log_n = 0;
 }
 
+/* One logged COUNT into its record, if higher (*wrote counts the records written); a UE gone
+ * since (its GUTI changed) is skipped. rec: the caller's buffer, wiped by it. */
+static int fold_one(MDB_cursor *c, const uint8_t *guti, uint32_t count,
+		    uint8_t rec[NASMAC__DB_REC_LEN], uint32_t *wrote)
+{
+	MDB_val k = { NASMAC__GUTI_LEN, (void *)guti }, v;
+	int rc = mdb_cursor_get(c, &k, &v, MDB_SET);
+
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc || v.mv_size != NASMAC__DB_REC_LEN)
+		return rc ? rc : MDB_CORRUPTED;
+	if (!nasmac__count_is_fresh(get_le32((const uint8_t *)v.mv_data + 68) & NASMAC__COUNT_MASK,
+				    count))
+		return 0;
+	memcpy(rec, v.mv_data, NASMAC__DB_REC_LEN);
+	put_le32(rec + 68, count);
+	v.mv_size = NASMAC__DB_REC_LEN;
+	v.mv_data = rec;
+	(*wrote)++;
+	return mdb_cursor_put(c, &k, &v, MDB_CURRENT);
+}
+
 /* ov's COUNTs into the records (each record takes a higher one); ov is emptied. */
 static int ov_to_records(struct lm *l, MDB_txn *txn)
 {
 	uint8_t rec[NASMAC__DB_REC_LEN];
 	MDB_cursor *c;
+	uint32_t wrote = 0;
 	int rc = mdb_cursor_open(txn, l->ue, &c);
 
 	if (rc)
 		return rc;
-	for (uint32_t i = 0; i <= l->ov_mask && !rc; i++) {
-		MDB_val k = { NASMAC__GUTI_LEN, l->ov[i].guti }, v;
-
-		if (!l->ov[i].used)
-			continue;
-		rc = mdb_cursor_get(c, &k, &v, MDB_SET);
-		if (rc == MDB_NOTFOUND) { /* gone since (a UE whose GUTI changed) */
-			rc = 0;
-			continue;
-		}
-		if (rc || v.mv_size != sizeof(rec)) {
-			rc = rc ? rc : MDB_CORRUPTED;
-			break;
-		}
-		memcpy(rec, v.mv_data, sizeof(rec));
-		if (!nasmac__count_is_fresh(get_le32(rec + 68) & NASMAC__COUNT_MASK, l->ov[i].count))
-			continue;
-		put_le32(rec + 68, l->ov[i].count);
-		v.mv_size = sizeof(rec);
-		v.mv_data = rec;
-		rc = mdb_cursor_put(c, &k, &v, MDB_CURRENT);
-	}
+	for (uint32_t i = 0; i <= l->ov_mask && !rc; i++)
+		if (l->ov[i].used)
+			rc = fold_one(c, l->ov[i].guti, l->ov[i].count, rec, &wrote);
 	mdb_cursor_close(c);
 	explicit_bzero(rec, sizeof(rec));
 	if (!rc)
@@ -347,27 +352,8 @@ static int fold_step(struct lm *l, MDB_txn *txn, uint32_t n, uint32_t *wrote)
 		if (i + OV_AHEAD < end)
 			ov_prefetch(l->ov, l->ov_mask, ov_hash(l->list[i + OV_AHEAD]));
 		o = ov_slot(l->ov, l->ov_mask, l->list[i]);
-		k.mv_size = NASMAC__GUTI_LEN;
-		k.mv_data = l->list[i];
-		rc = mdb_cursor_get(c, &k, &v, MDB_SET);
-		if (rc == MDB_NOTFOUND) { /* gone since (a UE whose GUTI changed) */
-			rc = 0;
-			continue;
-		}
-		if (rc || v.mv_size != sizeof(rec)) {
-			rc = rc ? rc : MDB_CORRUPTED;
-			break;
-		}
-		if (o->used && nasmac__count_is_fresh(get_le32((const uint8_t *)v.mv_data + 68) &
-							      NASMAC__COUNT_MASK,
-						      o->count)) {
-			memcpy(rec, v.mv_data, sizeof(rec));
-			put_le32(rec + 68, o->count);
-			v.mv_size = sizeof(rec);
-			v.mv_data = rec;
-			rc = mdb_cursor_put(c, &k, &v, MDB_CURRENT);
-			(*wrote)++;
-		}
+		if (o->used)
+			rc = fold_one(c, l->list[i], o->count, rec, wrote);
 	}
 	mdb_cursor_close(c);
 	explicit_bzero(rec, sizeof(rec));
