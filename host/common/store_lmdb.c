@@ -71,7 +71,7 @@ struct lm {
 	/* The fold pass under way (this handle's; dropped when ov is rebuilt, which never happens
 	 * while ov's slots are those the list was taken from). */
 	int pass;
-	uint64_t pass_seq;       /* log entries up to it are folded when the list is done */
+	uint64_t pass_seq; /* log entries up to it are folded when the list is done */
 	uint8_t (*list)[NASMAC__GUTI_LEN]; /* the log's GUTIs at the pass start, sorted */
 	uint8_t (*tmp)[NASMAC__GUTI_LEN];  /* the sort's other buffer */
 	uint32_t list_n, list_at;          /* list_at: the next to fold */
@@ -292,7 +292,9 @@ static int log_fold(struct lm *l, MDB_txn *txn)
  * MMEGI, MMEC: usually 4 passes over the M-TMSI). Linear: once per pass, 1-2 ms at 131072. */
 static void pass_list(struct lm *l)
 {
-	uint8_t(*a)[NASMAC__GUTI_LEN] = l->list, (*b)[NASMAC__GUTI_LEN] = l->tmp, (*t)[NASMAC__GUTI_LEN];
+	uint8_t(*a)[NASMAC__GUTI_LEN] = l->list;
+	uint8_t(*b)[NASMAC__GUTI_LEN] = l->tmp;
+	uint8_t(*t)[NASMAC__GUTI_LEN];
 	uint32_t n = 0, cnt[256];
 
 	for (uint32_t i = 0; i <= l->ov_mask; i++)

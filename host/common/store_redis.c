@@ -338,7 +338,8 @@ static int parse_uri(struct rd *r, const char *arg)
 	q = strchr(buf, '?');
 	if (q) {
 		*q++ = '\0';
-		for (char *kv = strtok_r(q, "&", &save); kv && !rc; kv = strtok_r(NULL, "&", &save)) {
+		for (char *kv = strtok_r(q, "&", &save); kv && !rc;
+		     kv = strtok_r(NULL, "&", &save)) {
 			if (!strncmp(kv, "timeout=", 8) && !nasmac__parse_u32(kv + 8, 1, 60000, &v))
 				r->timeout_ms = v;
 			else if (!strncmp(kv, "wait=", 5) && !nasmac__parse_u32(kv + 5, 0, 16, &v))

@@ -115,7 +115,7 @@ int main(int argc, char **argv)
 				worst = wall_ms() - t0;
 			for (uint32_t j = 0; j < BATCH; j++)
 				if (!adv[j].ok) {
-					fprintf(stderr, "bench_store_fold: a fresh COUNT refused\n");
+					fprintf(stderr, "bench_store_fold: COUNT refused\n");
 					return 1;
 				}
 		}
