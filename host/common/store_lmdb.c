@@ -289,7 +289,8 @@ static int log_fold(struct lm *l, MDB_txn *txn)
 
 /* The GUTIs of ov (all of the log) into l->list in the records' order: an LSD radix sort, one
  * stable counting pass per octet from the last, the octets every GUTI shares skipped (PLMN,
- * MMEGI, MMEC: usually 4 passes over the M-TMSI). Linear: once per pass, 1-2 ms at 131072. */
+ * MMEGI, MMEC: usually 4 passes over the M-TMSI). Linear: a few ms once per pass at 131072 (perf:
+ * 0.6 % of bench_store_fold at 1M UEs). */
 static void pass_list(struct lm *l)
 {
 	uint8_t(*a)[NASMAC__GUTI_LEN] = l->list;
