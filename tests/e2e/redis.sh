@@ -32,7 +32,8 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "redis: FAIL: $*"; }
 free_port() { python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, getattr(socket, sys.argv[1])); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' "$1"; }
-wait_n() { for _ in $(seq 200); do [ "$(grep -c "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0; sleep 0.05; done; return 1; }
+wait_n() { # FILE PATTERN N (the file may not exist yet: the process just forked)
+	for _ in $(seq 200); do _c=$(grep -c "$2" "$1" 2>/dev/null); [ "${_c:-0}" -ge "$3" ] && return 0; sleep 0.05; done; return 1; }
 field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], -1))' "$1" "$2"; }
 ctr() { # LOG KEY: the key's value on the last counters/store line that has it
 	grep -E 'counters \(|store redis' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | tail -1; }
