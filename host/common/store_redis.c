@@ -292,17 +292,18 @@ static int read_password_file(struct rd *r, const char *path)
 		return -EACCES;
 	}
 	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
 	if (n < 0)
 		rc = -errno;
+	close(fd);
 	buf[n < 0 ? 0 : n] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
+	/* Not -EINVAL: that one is the URI's syntax (the caller then prints the usage). */
 	if (!rc && (!buf[0] || strlen(buf) >= sizeof(r->pass)))
-		rc = -EINVAL;
+		rc = -ENODATA;
 	if (rc)
 		nasmac__log(NASMAC__LOG_ERR, "store %s: password file %s: %s", r->where, path,
-			    rc == -EINVAL ? "empty, or a first line longer than 511 characters"
-					  : strerror(-rc));
+			    rc == -ENODATA ? "empty, or a first line longer than 511 characters"
+					   : strerror(-rc));
 	else
 		memcpy(r->pass, buf, strlen(buf) + 1);
 	explicit_bzero(buf, sizeof(buf));

@@ -416,6 +416,8 @@ static void test_auth(void **state)
 	assert_int_equal(chmod(pwfile, 0600), 0);
 	assert_int_equal(open_auth("mme@", query, &e), 0);
 	nasmac__db_close(e);
+	assert_int_equal(truncate(pwfile, 0), 0);
+	assert_int_equal(open_auth("mme@", query, &e), -ENODATA);
 
 	/* The password changes on the server and the connection goes (AUTH on reconnect): the
 	 * commit fails, nothing taken, at once within the backoff, one log line. */
