@@ -9,8 +9,8 @@
  *
  * URIs: "lmdb:DIR" (LMDB environment in DIR, created 0700, files 0600; the default is
  * NASMAC__STORE_DEFAULT), "memory:" (nothing persists: tests and benchmarks only) and
- * "redis://HOST:PORT[,HOST:PORT...][/N][?timeout=MS&wait=R]" (store_redis.c: shared by an MME
- * pool; the MME looks every request's UE up in it, its index being only a cache).
+ * "redis://[[USER]:PASSWORD@]HOST:PORT[,HOST:PORT...][/N][?OPTIONS]" (store_redis.c: shared
+ * by an MME pool; the MME looks every request's UE up in it, its index being only a cache).
  *
  * A backend is one struct nasmac__db_ops in its own file and one line in store_db.c's table.
  * What it must give:
@@ -103,7 +103,7 @@ struct nasmac__db_ops {
 
 struct nasmac__db {
 	const struct nasmac__db_ops *ops;
-	char where[512]; /* the URI, for logs */
+	char where[512]; /* the URI, for logs (a password masked: nasmac__db_uri_redact) */
 	int durable;     /* 0 for memory: */
 	/* 1: an advance() is durable (as --sync says) only once the next advance() or
 	 * nasmac__db_flush() returned; only when opened with opts.pipelined. */
@@ -123,6 +123,8 @@ struct nasmac__db {
 int nasmac__db_open(const char *uri, const struct nasmac__db_opts *o, struct nasmac__db **out,
 		    char *why, size_t why_size);
 void nasmac__db_close(struct nasmac__db *db);
+/* The URI as logs may show it: a password in it ("redis://USER:PASSWORD@...") becomes "***". */
+void nasmac__db_uri_redact(const char *uri, char *out, size_t size);
 int nasmac__db_parse_sync(const char *s, enum nasmac__db_sync *out);
 const char *nasmac__db_sync_name(enum nasmac__db_sync s);
 

@@ -17,6 +17,25 @@ static const struct nasmac__db_ops *const backends[] = {
 	&nasmac__db_redis_ops,
 };
 
+void nasmac__db_uri_redact(const char *uri, char *out, size_t size)
+{
+	/* The userinfo ends at the last '@' before the query, as store_redis.c parses it. */
+	const char *auth = strstr(uri, "://"), *q, *at = NULL, *colon;
+
+	if (auth) {
+		auth += 3;
+		q = auth + strcspn(auth, "?");
+		for (const char *p = auth; p < q; p++)
+			if (*p == '@')
+				at = p;
+	}
+	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (!colon)
+		snprintf(out, size, "%s", uri);
+	else
+		snprintf(out, size, "%.*s***%s", (int)(colon + 1 - uri), uri, at);
+}
+
 int nasmac__db_open(const char *uri, const struct nasmac__db_opts *o, struct nasmac__db **out,
 		    char *why, size_t why_size)
 {
@@ -39,7 +58,7 @@ int nasmac__db_open(const char *uri, const struct nasmac__db_opts *o, struct nas
 		if (!db)
 			return -ENOMEM;
 		db->ops = ops;
-		snprintf(db->where, sizeof(db->where), "%s", uri);
+		nasmac__db_uri_redact(uri, db->where, sizeof(db->where));
 		rc = ops->open(db, colon + 1, o);
 		if (rc) {
 			if (why && why_size && !why[0] && db->where[0])

@@ -28,11 +28,14 @@
  * in two threads of the libuv pool at the same time and a hiredis context is not shared by
  * threads. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <hiredis/hiredis.h>
 
@@ -79,7 +82,13 @@ struct shard {
 	char host[256];
 	int port;
 	struct conn conn[2]; /* CONN_MAIN, CONN_LOOKUP */
+	/* When "authentication failed" was last logged (0: not failing). Both connections of
+	 * the shard (two threads) share it: one line per AUTH_LOG_MS however often they retry. */
+	uint64_t auth_logged_ms;
 };
+
+#define AUTH_LOG_MS 30000u
+#define SECRET_MAX 512u
 
 enum { CONN_MAIN = 0, CONN_LOOKUP = 1 };
 
@@ -89,6 +98,9 @@ struct rd {
 	uint32_t dbnum, timeout_ms, wait_replicas;
 	char adv_sha[41], imp_sha[41];
 	const char *where;
+	/* AUTH on every connect when pass[0]: "AUTH user pass" (Redis 6 ACL) or "AUTH pass".
+	 * Wiped at close; never logged (db->where has it masked, store_db.c). */
+	char user[128], pass[SECRET_MAX];
 };
 
 static uint64_t now_ms(void)
@@ -166,6 +178,29 @@ static int load_script(struct rd *r, struct conn *k, const char *src, char sha[4
 	return ok ? 0 : -EIO;
 }
 
+/* The server refused our credentials (WRONGPASS), wants some we do not have (NOAUTH), or the
+ * ACL user may not run what we need (NOPERM): fail closed like a server that is down (the
+ * caller refuses the request), retried after the backoff (a password changed on the server
+ * and then here is picked up without a restart), logged once per AUTH_LOG_MS. */
+static int auth_failed(struct rd *r, uint32_t s, struct conn *k, redisReply *rep)
+{
+	struct shard *sh = &r->sh[s];
+	uint64_t now = now_ms(), last = __atomic_load_n(&sh->auth_logged_ms, __ATOMIC_RELAXED);
+
+	if ((!last || now - last >= AUTH_LOG_MS) &&
+	    __atomic_compare_exchange_n(&sh->auth_logged_ms, &last, now ? now : 1, 0,
+					__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		nasmac__log(NASMAC__LOG_ERR,
+			    "redis %s:%d: authentication failed (%.80s); requests are refused until "
+			    "it succeeds (store %s)",
+			    sh->host, sh->port, rep->str, r->where);
+	freeReplyObject(rep);
+	redisFree(k->c);
+	k->c = NULL;
+	conn_drop(r, k, "", 0); /* the backoff: no tight loop against a server that says no */
+	return -EACCES;
+}
+
 /* A usable connection to instance s, or -ECONNREFUSED (down, or still in its backoff). */
 static int conn_get(struct rd *r, uint32_t s, int which, struct conn **out)
 {
@@ -193,7 +228,21 @@ static int conn_get(struct rd *r, uint32_t s, int which, struct conn **out)
 	}
 	redisSetTimeout(k->c, tv);
 	redisEnableKeepAlive(k->c);
+	if (r->pass[0]) {
+		rep = r->user[0] ? redisCommand(k->c, "AUTH %s %s", r->user, r->pass)
+				 : redisCommand(k->c, "AUTH %s", r->pass);
+		if (!rep) {
+			conn_drop(r, k, k->c->errstr, 0);
+			return -EIO;
+		}
+		if (rep->type == REDIS_REPLY_ERROR)
+			return auth_failed(r, s, k, rep);
+		freeReplyObject(rep);
+	}
 	rep = redisCommand(k->c, "SELECT %u", r->dbnum);
+	if (rep && rep->type == REDIS_REPLY_ERROR &&
+	    (!strncmp(rep->str, "NOAUTH", 6) || !strncmp(rep->str, "NOPERM", 6)))
+		return auth_failed(r, s, k, rep); /* a server that wants a password we lack */
 	if (!rep || rep->type == REDIS_REPLY_ERROR) {
 		if (rep)
 			freeReplyObject(rep);
@@ -209,13 +258,79 @@ static int conn_get(struct rd *r, uint32_t s, int which, struct conn **out)
 		nasmac__log(NASMAC__LOG_INFO, "store %s: %s:%d reachable again", r->where,
 			    sh->host, sh->port);
 	k->backoff_ms = 0;
+	__atomic_store_n(&sh->auth_logged_ms, 0, __ATOMIC_RELAXED);
 	return 0;
+}
+
+/* The password from a file only its owner may read (so that it is neither on the command line
+ * nor in `ps`): its first line, without the line end. */
+static int read_password_file(struct rd *r, const char *path)
+{
+	char buf[SECRET_MAX + 2];
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), rc = 0;
+
+	if (fd < 0) {
+		rc = -errno;
+		nasmac__log(NASMAC__LOG_ERR, "store %s: password file %s: %s", r->where, path,
+			    strerror(-rc));
+		return rc;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		nasmac__log(NASMAC__LOG_ERR, "store %s: password file %s: not a regular file",
+			    r->where, path);
+		close(fd);
+		return -EINVAL;
+	}
+	if (st.st_mode & 077) {
+		nasmac__log(NASMAC__LOG_ERR,
+			    "store %s: password file %s is mode %03o: refused, it must be readable "
+			    "by its owner only (chmod 0600)",
+			    r->where, path, (unsigned)(st.st_mode & 0777));
+		close(fd);
+		return -EACCES;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		rc = -errno;
+	close(fd);
+	buf[n < 0 ? 0 : n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	/* Not -EINVAL: that one is the URI's syntax (the caller then prints the usage). */
+	if (!rc && (!buf[0] || strlen(buf) >= sizeof(r->pass)))
+		rc = -ENODATA;
+	if (rc)
+		nasmac__log(NASMAC__LOG_ERR, "store %s: password file %s: %s", r->where, path,
+			    rc == -ENODATA ? "empty, or a first line longer than 511 characters"
+					   : strerror(-rc));
+	else
+		memcpy(r->pass, buf, strlen(buf) + 1);
+	explicit_bzero(buf, sizeof(buf));
+	return rc;
+}
+
+/* "USER:PASSWORD", ":PASSWORD" or "USER" (its password from password_file). */
+static int parse_userinfo(struct rd *r, const char *ui)
+{
+	const char *colon = strchr(ui, ':');
+	size_t ul = colon ? (size_t)(colon - ui) : strlen(ui);
+
+	if (ul >= sizeof(r->user) || (colon && (!colon[1] || strlen(colon + 1) >= sizeof(r->pass))))
+		return -EINVAL;
+	memcpy(r->user, ui, ul);
+	r->user[ul] = '\0';
+	if (colon)
+		memcpy(r->pass, colon + 1, strlen(colon + 1) + 1);
+	return !r->user[0] && !r->pass[0] ? -EINVAL : 0;
 }
 
 static int parse_uri(struct rd *r, const char *arg)
 {
-	char buf[1024], *p, *q, *hosts, *save = NULL;
+	char buf[1024], *p, *q, *at, *hosts, *save = NULL;
+	const char *pwfile = NULL;
 	uint32_t v;
+	int rc = 0;
 
 	if (strncmp(arg, "//", 2) || strlen(arg + 2) >= sizeof(buf))
 		return -EINVAL;
@@ -224,15 +339,33 @@ static int parse_uri(struct rd *r, const char *arg)
 	q = strchr(buf, '?');
 	if (q) {
 		*q++ = '\0';
-		for (char *kv = strtok_r(q, "&", &save); kv; kv = strtok_r(NULL, "&", &save)) {
+		for (char *kv = strtok_r(q, "&", &save); kv && !rc;
+		     kv = strtok_r(NULL, "&", &save)) {
 			if (!strncmp(kv, "timeout=", 8) && !nasmac__parse_u32(kv + 8, 1, 60000, &v))
 				r->timeout_ms = v;
 			else if (!strncmp(kv, "wait=", 5) && !nasmac__parse_u32(kv + 5, 0, 16, &v))
 				r->wait_replicas = v;
+			else if (!strncmp(kv, "password_file=", 14) && kv[14])
+				pwfile = kv + 14;
 			else
-				return -EINVAL;
+				rc = -EINVAL;
 		}
 	}
+	/* The last '@': a password may hold '@', ':', ',' or '/' (not '?': password_file). */
+	at = strrchr(buf, '@');
+	if (!rc && at) {
+		*at = '\0';
+		rc = parse_userinfo(r, buf);
+		memmove(buf, at + 1, strlen(at + 1) + 1);
+	}
+	/* One password, from the URI or from the file; a user alone needs the file. */
+	if (!rc && (pwfile ? r->pass[0] != '\0' : r->user[0] && !r->pass[0]))
+		rc = -EINVAL;
+	if (!rc && pwfile)
+		rc = read_password_file(r, pwfile);
+	explicit_bzero(buf + strlen(buf), sizeof(buf) - strlen(buf));
+	if (rc)
+		return rc;
 	p = strchr(buf, '/');
 	if (p) {
 		*p++ = '\0';
@@ -264,6 +397,7 @@ static void rd_close(struct nasmac__db *db)
 		for (int w = 0; w < 2; w++)
 			if (r->sh[s].conn[w].c)
 				redisFree(r->sh[s].conn[w].c);
+	explicit_bzero(r->pass, sizeof(r->pass));
 	free(r);
 }
 
@@ -280,8 +414,11 @@ static int rd_open(struct nasmac__db *db, const char *arg, const struct nasmac__
 	r->where = db->where;
 	rc = parse_uri(r, arg);
 	if (rc) {
-		nasmac__log(NASMAC__LOG_ERR, "store %s: expected redis://HOST:PORT[,HOST:PORT...]"
-					     "[/N][?timeout=MS&wait=R]", db->where);
+		if (rc == -EINVAL)
+			nasmac__log(NASMAC__LOG_ERR,
+				    "store %s: expected redis://[[USER]:PASSWORD@]HOST:PORT"
+				    "[,HOST:PORT...][/N][?timeout=MS&wait=R&password_file=PATH]",
+				    db->where);
 		goto out_free;
 	}
 	/* At start every instance must answer: an MME does not begin serving on a store it

@@ -1322,8 +1322,10 @@ static void usage(FILE *f)
 		"  --store        where UE contexts, accepted COUNTs and the restart counter live:\n"
 		"                 lmdb:DIR (default " NASMAC__STORE_DEFAULT ", created 0700) or\n"
 		"                 memory: (nothing survives a restart: tests and benchmarks only)\n"
-		"                 or redis://HOST:PORT[,HOST:PORT...][/N][?timeout=MS&wait=R]\n"
-		"                 (shared by an MME pool; host/README.md, Redis)\n"
+		"                 or redis://[[USER]:PASSWORD@]HOST:PORT[,HOST:PORT...][/N]\n"
+		"                 [?timeout=MS&wait=R&password_file=PATH] (shared by an MME pool;\n"
+		"                 AUTH on every connect, the password best from a 0600 file;\n"
+		"                 host/README.md, Redis)\n"
 		"  --sync         lmdb commit durability (default full; host/README.md, Persistence):\n"
 		"                 full: fsync data and meta; nometasync: the last commits may be\n"
 		"                 undone by a power loss; nosync: no fsync (power loss may lose more).\n"
@@ -1378,6 +1380,7 @@ int nasmac__mme_main(int argc, char **argv)
 	};
 	const char *listen = NULL, *backend = "cpu", *db = NULL, *pcap = NULL;
 	const char *store = NASMAC__STORE_DEFAULT, *metrics = NULL;
+	char slog[512];
 	int start_failed = 0;
 	/* The commit path below answers a batch only after the next commit or flush returned. */
 	struct nasmac__db_opts dbo = { .sync = NASMAC__DB_SYNC_FULL, .pipelined = 1 };
@@ -1441,6 +1444,7 @@ int nasmac__mme_main(int argc, char **argv)
 	if (!listen || optind != argc)
 		goto out_usage;
 	nasmac__log_init("mme", level);
+	nasmac__db_uri_redact(store, slog, sizeof(slog)); /* a password never in a log line */
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return 1;
@@ -1463,25 +1467,25 @@ int nasmac__mme_main(int argc, char **argv)
 	dbo.cap = max_ues ? max_ues : recs.n + 16;
 	rc = nasmac__db_open(store, &dbo, &m->db, why, sizeof(why));
 	if (rc) {
-		nasmac__log(NASMAC__LOG_ERR, "cannot open the store %s: %s", store, why);
+		nasmac__log(NASMAC__LOG_ERR, "cannot open the store %s: %s", slog, why);
 		goto out_free_recs;
 	}
 	if (!m->db->durable)
 		nasmac__log(NASMAC__LOG_WARN,
 			    "store %s: nothing persists: after a restart every COUNT accepted before "
 			    "is accepted again (replays); for tests and benchmarks only",
-			    store);
+			    slog);
 	if (recs.n) {
 		rc = nasmac__db_import(m->db, recs.v, recs.n, &imp);
 		if (rc) {
 			nasmac__log(NASMAC__LOG_ERR, "cannot import UE db %s into %s: %s", db,
-				    store, nasmac_strerror(rc));
+				    slog, nasmac_strerror(rc));
 			goto out_close_db;
 		}
 		nasmac__log(NASMAC__LOG_INFO,
 			    "UE db %s imported into %s: %u added, %u updated (%u kept their higher "
 			    "stored COUNT)",
-			    db, store, imp.added, imp.updated, imp.kept_count);
+			    db, slog, imp.added, imp.updated, imp.kept_count);
 	}
 	records_free(&recs);
 	/* One restart counter per MME, also when MMEs of a pool share the store: named by this
@@ -1493,7 +1497,7 @@ int nasmac__mme_main(int argc, char **argv)
 	rc = nasmac__db_bump_restart(m->db, who, &m->restart);
 	if (rc) {
 		nasmac__log(NASMAC__LOG_ERR, "store %s: cannot update the restart counter of %s",
-			    store, who);
+			    slog, who);
 		goto out_close_db;
 	}
 	if (!n_gummei)
@@ -1510,7 +1514,7 @@ int nasmac__mme_main(int argc, char **argv)
 	if (workers > 1 && (!m->db->durable || pcap)) {
 		if (workers_given && !m->db->durable) {
 			nasmac__log(NASMAC__LOG_ERR, "--workers %u needs a store the workers share "
-						     "(lmdb:DIR or redis://), not %s", workers, store);
+						     "(lmdb:DIR or redis://), not %s", workers, slog);
 			goto out_close_db;
 		}
 		if (workers_given) {
@@ -1520,7 +1524,7 @@ int nasmac__mme_main(int argc, char **argv)
 		}
 		if (!m->db->durable)
 			nasmac__log(NASMAC__LOG_WARN, "store %s is one process's: 1 worker, not one "
-						      "per core (%u)", store, workers);
+						      "per core (%u)", slog, workers);
 		else
 			nasmac__log(NASMAC__LOG_WARN, "--pcap is one process's: 1 worker, not one "
 						      "per core (%u)", workers);
@@ -1550,7 +1554,7 @@ int nasmac__mme_main(int argc, char **argv)
 		nasmac__log_init(role, level);
 		rc = nasmac__db_open(store, &dbo, &m->db, why, sizeof(why));
 		if (rc) {
-			nasmac__log(NASMAC__LOG_ERR, "cannot open the store %s: %s", store, why);
+			nasmac__log(NASMAC__LOG_ERR, "cannot open the store %s: %s", slog, why);
 			goto out_free_share;
 		}
 	}
@@ -1567,7 +1571,7 @@ int nasmac__mme_main(int argc, char **argv)
 	if (!rc)
 		rc = nasmac__db_foreach(m->db, hot_add, &m->store);
 	if (rc) {
-		nasmac__log(NASMAC__LOG_ERR, "store %s: cannot load the UE index: %s", store,
+		nasmac__log(NASMAC__LOG_ERR, "store %s: cannot load the UE index: %s", slog,
 			    rc > 0 ? "bad record" : nasmac_strerror(rc));
 		goto out_free_store;
 	}
@@ -1679,7 +1683,7 @@ int nasmac__mme_main(int argc, char **argv)
 		    "serving N26 on %s, backend %s, %u UEs loaded%s, store %s (sync %s), restart "
 		    "counter %u, GUMMEI %s",
 		    listen, backend, m->store.n, m->kamf_by_mme_all ? ", K_AMF derived by the MME" : "",
-		    store,
+		    slog,
 		    m->db->remote ? "as the URI says" :
 		    m->db->durable ? nasmac__db_sync_name(dbo.sync) : "none",
 		    m->restart, why);

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store.h"
 #include "ue.h"
 
 #define MAX_EXTRA 8 /* --mme-arg / --amf-arg each */
@@ -197,7 +198,7 @@ int nasmac__cmd_run(int argc, char **argv)
 	static char mme_addr[NASMAC__LOAD_MAX_MMES][32], mme_pcap[NASMAC__LOAD_MAX_MMES][PATH_MAX + 16];
 	static char mme_gummei[NASMAC__LOAD_MAX_MMES][64];
 	char amf_pcap[PATH_MAX + 16], plan[PATH_MAX + 16] = "";
-	char store_dir[PATH_MAX + 16] = "", store[PATH_MAX + 32];
+	char store_dir[PATH_MAX + 16] = "", store[PATH_MAX + 32], slog[PATH_MAX + 32];
 	int c, idx = 0, n, rc, ret = 1, mme_rc = 0, amf_rc, kamf_check = 0;
 	uint32_t n_mmes = 1;
 	char *mme_extra[MAX_EXTRA], *amf_extra[MAX_EXTRA];
@@ -370,11 +371,12 @@ int nasmac__cmd_run(int argc, char **argv)
 			goto out_not_up;
 	if (wait_ready(&amf, 60000))
 		goto out_not_up;
+	nasmac__db_uri_redact(store, slog, sizeof(slog)); /* a password never printed */
 	if (!o.json)
 		printf("nasmac run: MME%s %s%s, AMF %s, backend %s, %u UEs (logs in %s, MME store "
 		       "%s%s)\n",
 		       n_mmes > 1 ? " pool" : "", mme_addr[0], n_mmes > 1 ? " and up" : "",
-		       amf_addr, backend, o.ues, dir, store,
+		       amf_addr, backend, o.ues, dir, slog,
 		       keep || store_uri ? "" : ", removed at the end");
 	o.amf = amf_addr;
 	rc = nasmac__load_run(&o, ues, &res);

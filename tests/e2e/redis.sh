@@ -16,6 +16,10 @@
 #  4. Redis stopped (SIGSTOP) mid-load: refusals (cause 72, counted), the MME keeps running, no
 #     context without a COUNT advance in Redis, service resumes by itself after SIGCONT; Redis
 #     restarted (SIGTERM, AOF): every context given before is still a replay, the rest register.
+#  7. AUTH (requirepass and an ACL user, the password from a 0600 file): refused at start without
+#     it, with a wrong one or a 0644 file; the password changed on the server while the MME runs:
+#     requests refused (cause 72), one log line, the MME alive; right again: the same requests
+#     served. No password in any log.
 # Usage: redis.sh BINDIR
 set -u
 T=$(mktemp -d)
@@ -274,6 +278,63 @@ rk=$(json_field "$T/run.json" kamf_checked) rm_=$(json_field "$T/run.json" kamf_
 [ "$rr" -gt 0 ] && [ "$ru" = 0 ] && [ "$rk" = "$rr" ] && [ "$rm_" = 0 ] && ok ||
 	bad "nasmac run --mmes 3 on redis: registered $rr, unexpected $ru, K_AMF checked $rk, mismatches $rm_: $(tail -3 "$T/run.err")"
 echo "redis: nasmac run --mmes 3 --store redis://: $rr registered, $ru unexpected, $rm_ K_AMF mismatches"
+
+# --- 7. AUTH: an ACL user, the password from a 0600 file, a wrong password fails closed -------
+redis-cli -p "$RP" acl setuser mme on '>pw-of-e2e' '~nasmac:*' '&*' '+@all' >/dev/null
+redis-cli -p "$RP" config set requirepass pw-default-e2e >/dev/null
+rcli() { redis-cli -p "$RP" -a pw-default-e2e --no-auth-warning "$@" >/dev/null; }
+printf 'pw-of-e2e\n' >"$T/pw"
+chmod 0644 "$T/pw"
+RA="redis://mme@127.0.0.1:$RP/8?password_file=$T/pw"
+started() { # URI: 0 when an MME on it starts serving (it is stopped then), 1 when it exits
+	: >"$T/mme_X.log"
+	"$BIN/nasmacd" mme --listen 127.0.0.1:$(free_port) --backend cpu --store "$1" \
+		>"$T/mme_X.log" 2>&1 &
+	_x=$!
+	for _ in $(seq 200); do
+		kill -0 $_x 2>/dev/null || { wait $_x; return 1; }
+		grep -q 'serving N26' "$T/mme_X.log" && { kill $_x; wait $_x; return 0; }
+		sleep 0.05
+	done
+	kill $_x; wait $_x; return 0
+}
+# Refused at start: a password file others may read; no password; a wrong one.
+started "$RA" && bad "the MME started with a password file of mode 0644"
+grep -q 'mode 644: refused' "$T/mme_X.log" && ok || bad "mode 0644 not said: $(cat "$T/mme_X.log")"
+chmod 0600 "$T/pw"
+started "$R/8" && bad "the MME started on a Redis that wants a password, without one"
+grep -q "redis 127.0.0.1:$RP: authentication failed" "$T/mme_X.log" && ok ||
+	bad "no password: not said: $(cat "$T/mme_X.log")"
+started "redis://mme:wrong-pw@127.0.0.1:$RP/8" && bad "the MME started with a wrong password"
+grep -q "redis 127.0.0.1:$RP: authentication failed" "$T/mme_X.log" && ! grep -q wrong-pw "$T/mme_X.log" &&
+	grep -q 'mme:\*\*\*@' "$T/mme_X.log" && ok || bad "wrong password: not said, or shown: $(cat "$T/mme_X.log")"
+# The right one serves; then the server changes it and drops the connections (AUTH on the
+# reconnect fails): the same load is refused, nothing burnt; right again: served.
+NA=200
+OPTA="--ues $NA --seed 15"
+"$BIN/nasmac" load --write-db "$T/a.db" $OPTA
+mme W "$RA" --ue-db "$T/a.db"
+amf W W
+rcli acl setuser mme resetpass '>pw-rotated'
+rcli client kill user mme
+load W "$T/a1.json" $OPTA --window 32 --timeout-ms 2000
+ra1=$(json_field "$T/a1.json" registered) oa1=$(json_field "$T/a1.json" rejected_other)
+rcli acl setuser mme resetpass '>pw-of-e2e'
+sleep 2.5 # the backoff (2 s at most)
+load W "$T/a2.json" $OPTA --window 32
+ra2=$(json_field "$T/a2.json" registered)
+kill -0 $mme_W_PID 2>/dev/null && ok || bad "the MME died on a refused AUTH"
+[ "$ra1" = 0 ] && [ "$oa1" = $NA ] && [ "$ra2" = $NA ] && ok ||
+	bad "AUTH refused: registered $ra1, other $oa1 (want 0, $NA); right again: registered $ra2 of $NA"
+# Rate-limited: once per worker process (field 2: the role, mme.N), however often it retried.
+na=$(grep -c 'authentication failed' "$T/mme_W.log")
+twice=$(awk '/authentication failed/ { print $2 }' "$T/mme_W.log" | sort | uniq -d)
+[ "$na" -ge 1 ] && [ -z "$twice" ] && ok ||
+	bad "authentication failed logged $na times, twice by $twice: $(grep 'authentication failed' "$T/mme_W.log")"
+grep -q 'pw-of-e2e\|pw-rotated' "$T/mme_W.log" "$T/mme_X.log" && bad "a password in a log"
+stop_all
+rcli config set requirepass ''
+echo "redis: AUTH: wrong/missing password or a 0644 file refused at start; password changed on the server: $oa1 of $NA refused (cause 72), the same $ra2 served once it was right, $na log lines (one per worker)"
 
 echo "redis: $passes passed, $fails failed"
 [ $fails -eq 0 ]

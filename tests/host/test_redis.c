@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -282,12 +283,173 @@ static void test_noscript_and_fail_closed(void **state)
 	nasmac__db_close(d);
 }
 
+static int cli(const char *pass, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* redis-cli on the first instance (authenticated with pass when not NULL); its exit status. */
+static int cli(const char *pass, const char *fmt, ...)
+{
+	char cmd[512], args[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "redis-cli -p %d%s%s --no-auth-warning %s >/dev/null", port[0],
+		 pass ? " -a " : "", pass ? pass : "", args);
+	return system(cmd);
+}
+
+/* INFO stats' total_connections_received of the first instance. */
+static long connections(void)
+{
+	char cmd[128], line[128];
+	long n = -1;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "redis-cli -p %d -a pw-default --no-auth-warning info stats",
+		 port[0]);
+	p = popen(cmd, "r");
+	while (p && fgets(line, sizeof(line), p))
+		if (!strncmp(line, "total_connections_received:", 27))
+			n = strtol(line + 27, NULL, 10);
+	if (p)
+		pclose(p);
+	return n;
+}
+
+static size_t occurrences(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+static int open_auth(const char *userinfo, const char *query, struct nasmac__db **d)
+{
+	struct nasmac__db_opts o = { .cap = 64 };
+	char uri[512];
+
+	snprintf(uri, sizeof(uri), "redis://%s127.0.0.1:%d/3%s", userinfo, port[0], query);
+	return nasmac__db_open(uri, &o, d, NULL, 0);
+}
+
+/* Redis 6+ authentication (requirepass and an ACL user), the password from a 0600 file, never
+ * in a log line, AUTH on every connect: a password changed on the server makes the store
+ * refuse (fail closed, one log line) and serve again once it is right, the same request. */
+static void test_auth(void **state)
+{
+	static const char *const bad[] = {
+		"redis://@h:1", "redis://:@h:1", "redis://u:@h:1", "redis://u@h:1",
+		"redis://u:p@h:1?password_file=/nonexistent", "redis://h:1?password_file=",
+	};
+	struct nasmac__db_opts o = { .cap = 8 };
+	struct nasmac__ue ues[4];
+	struct nasmac__db_import_stats st = { 0 };
+	struct nasmac__db_adv adv;
+	struct nasmac__db *d = NULL, *e = NULL;
+	char red[128], pwfile[128], query[160], line[64];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *log = open_memstream(&buf, &len), *f;
+	int rc = -1;
+	long conns;
+
+	(void)state;
+	assert_non_null(log);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(nasmac__db_open(bad[i], &o, &d, NULL, 0), -EINVAL);
+	nasmac__db_uri_redact("redis://mme:s3cr@t/x@h:1,h:2/3?timeout=9", red, sizeof(red));
+	assert_string_equal(red, "redis://mme:***@h:1,h:2/3?timeout=9");
+	nasmac__db_uri_redact("redis://:pw@h:1", red, sizeof(red));
+	assert_string_equal(red, "redis://:***@h:1");
+	nasmac__db_uri_redact("redis://mme@h:1?password_file=/p", red, sizeof(red));
+	assert_string_equal(red, "redis://mme@h:1?password_file=/p");
+	nasmac__db_uri_redact("lmdb:/var/a:b@c", red, sizeof(red));
+	assert_string_equal(red, "lmdb:/var/a:b@c");
+
+	nasmac__log_init("test", NASMAC__LOG_INFO);
+	nasmac__log_set_output(log);
+	assert_int_equal(cli(NULL, "acl setuser mme on '>pw-of-mme' '~nasmac:*' '&*' '+@all'"), 0);
+	assert_int_equal(cli(NULL, "config set requirepass pw-default"), 0);
+	/* No password, a wrong one, a wrong user: refused at start, and said so. */
+	assert_int_equal(open_auth("", "", &d), -EACCES);
+	assert_int_equal(open_auth(":wrong-pw@", "", &d), -EACCES);
+	assert_int_equal(open_auth("nobody:pw-of-mme@", "", &d), -EACCES);
+	/* The right ones: the default user (AUTH pass), the ACL user (AUTH user pass). */
+	assert_int_equal(open_auth(":pw-default@", "", &d), 0);
+	make_ues(ues, 4);
+	assert_int_equal(nasmac__db_import(d, ues, 4, &st), 0);
+	nasmac__db_close(d);
+	assert_int_equal(open_auth("mme:pw-of-mme@", "?timeout=200", &d), 0);
+	assert_non_null(strstr(d->where, "mme:***@"));
+	memcpy(adv.guti, ues[1].guti, NASMAC__GUTI_LEN);
+	adv.count = ues[1].ul_count + 1;
+	assert_int_equal(nasmac__db_advance(d, &adv, 1), 0);
+	assert_true(adv.ok);
+
+	/* The password from a file: refused unless only its owner may read it. */
+	snprintf(pwfile, sizeof(pwfile), "%s/pw", dir);
+	f = fopen(pwfile, "w");
+	assert_non_null(f);
+	fputs("pw-of-mme\n", f);
+	fclose(f);
+	assert_int_equal(chmod(pwfile, 0644), 0);
+	snprintf(query, sizeof(query), "?password_file=%s", pwfile);
+	assert_int_equal(open_auth("mme@", query, &e), -EACCES);
+	assert_int_equal(chmod(pwfile, 0600), 0);
+	assert_int_equal(open_auth("mme@", query, &e), 0);
+	nasmac__db_close(e);
+	assert_int_equal(truncate(pwfile, 0), 0);
+	assert_int_equal(open_auth("mme@", query, &e), -ENODATA);
+
+	/* The password changes on the server and the connection goes (AUTH on reconnect): the
+	 * commit fails, nothing taken, at once within the backoff, one log line. */
+	assert_int_equal(cli("pw-default", "acl setuser mme resetpass '>pw-new'"), 0);
+	assert_int_equal(cli("pw-default", "client kill user mme"), 0);
+	adv.count++;
+	/* 40 commits in a second: refused each, but the server sees a handful of connections
+	 * (the backoff, 50 ms doubling), not one per call. */
+	conns = connections();
+	for (int i = 0; i < 40; i++) {
+		assert_true(nasmac__db_advance(d, &adv, 1) < 0);
+		assert_false(adv.ok);
+		sleep_ms(25);
+	}
+	conns = connections() - conns - 1; /* less the INFO's own */
+	assert_true(conns >= 1 && conns <= 8);
+	/* Right again: the same request is served (the backoff is at most 2 s). */
+	assert_int_equal(cli("pw-default", "acl setuser mme resetpass '>pw-of-mme'"), 0);
+	for (int t = 0; t < 40 && rc; t++) {
+		sleep_ms(100);
+		rc = nasmac__db_advance(d, &adv, 1);
+	}
+	assert_int_equal(rc, 0);
+	assert_true(adv.ok);
+	nasmac__db_close(d);
+
+	fflush(log);
+	snprintf(line, sizeof(line), "redis 127.0.0.1:%d: authentication failed", port[0]);
+	/* 3 refused opens, then one line for the 40 refused commits (rate-limited). */
+	assert_int_equal(occurrences(buf, line), 4);
+	assert_null(strstr(buf, "pw-of-mme"));
+	assert_null(strstr(buf, "pw-default"));
+	assert_null(strstr(buf, "wrong-pw"));
+	nasmac__log_set_output(NULL);
+	fclose(log);
+	free(buf);
+	assert_int_equal(cli("pw-default", "config set requirepass ''"), 0);
+	assert_int_equal(cli(NULL, "acl deluser mme"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_uri),
 		cmocka_unit_test(test_import_get_advance),
 		cmocka_unit_test(test_noscript_and_fail_closed),
+		cmocka_unit_test(test_auth),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
