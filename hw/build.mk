@@ -31,7 +31,7 @@ KERNEL_LANES := nasmac_eia1_lane nasmac_eia2_lane nasmac_eia3_lane
 LINT_TARGETS += lint-kernel
 .PHONY: lint-kernel
 lint-kernel:
-	@echo "  LINT    nasmac (verilator --lint-only -Wall, $(words $(KERNEL_RTL)) files)"
+	$(call say,LINT,nasmac (verilator --lint-only -Wall$(comma) $(words $(KERNEL_RTL)) files))
 	$(Q)$(VERILATOR) --lint-only -Wall --top-module nasmac $(KERNEL_RTL)
 
 # --- make timing / make synth: per-module Yosys runs, a logic-depth budget, resource sums. --------
@@ -64,7 +64,7 @@ $(TIMING_DIR)/plan/%.plan:
 		-o $(TIMING_DIR)/deps.mk
 
 $(TIMING_DIR)/%.netlist.json: $(TIMING_DIR)/plan/%.plan
-	@echo "  YOSYS   $*$(if $(TIMING_BB_$*), (black boxes: $(TIMING_BB_$*)))$(if $(TIMING_KEEP_$*), (kept: $(TIMING_KEEP_$*)))"
+	$(call say,YOSYS,$*$(if $(TIMING_BB_$*), (black boxes: $(TIMING_BB_$*)))$(if $(TIMING_KEEP_$*), (kept: $(TIMING_KEEP_$*))))
 	$(Q)$(if $(wildcard /usr/bin/time),/usr/bin/time -f $(TIMING_TIMEFMT) -o $(TIMING_DIR)/$*.time) \
 		$(YOSYS) -q -l $(TIMING_DIR)/$*.log \
 		-p "read_verilog -sv $(TIMING_PKGS) $(TIMING_SRC_$*); $(if $(TIMING_BB_$*),blackbox $(TIMING_BB_$*);) \
@@ -76,7 +76,7 @@ $(TIMING_DIR)/%.netlist.json: $(TIMING_DIR)/plan/%.plan
 # The netlist a result is read from ($(TIMING_FROM_<m>), from deps.mk) is its own, or the run of
 # the parent that maps it (row.<m> in the configuration).
 $(TIMING_DIR)/%.result.json: $(TIMING_PY) $(TIMING_CFG)
-	@echo "  TIMING  $*$(if $(filter-out $*,$(TIMING_FROM_$*)), (mapped in $(TIMING_FROM_$*)))"
+	$(call say,TIMING,$*$(if $(filter-out $*,$(TIMING_FROM_$*)), (mapped in $(TIMING_FROM_$*))))
 	$(Q)$(PYTHON) $(TIMING_PY) analyse $(TIMING_DIR)/$(TIMING_FROM_$*).netlist.json --top $* --cfg $(TIMING_CFG) \
 		$(foreach c,$(TIMING_BB_$*),--child $(c)=$(TIMING_DIR)/$(c).result.json) -o $@
 
@@ -121,44 +121,22 @@ TEST_TARGETS += test-timing-tool
 test-timing-tool:
 	$(Q)YOSYS=$(YOSYS) $(PYTHON) tests/timing/test_timing_tool.py $(BUILD)/timing-tool
 
-# --- The control-register module's own test (Verilator C++ testbench). --------------------------
-TB_CTRL_DIR := $(BUILD)/hw/tb_ctrl
-TB_CTRL_BIN := $(TB_CTRL_DIR)/Vnasmac_ctrl
-$(TB_CTRL_BIN): hw/tb/kernel/tb_ctrl.cc hw/rtl/nasmac_ctrl.sv $(LAYOUT_GEN_SV) $(LAYOUT_GEN_H)
-	$(call verilate_tb,$(TB_CTRL_DIR),nasmac_ctrl,Vnasmac_ctrl,$(LAYOUT_GEN_SV) hw/rtl/nasmac_ctrl.sv \
-		hw/tb/kernel/tb_ctrl.cc,,-I$(abspath driver/src))
-
-.PHONY: test-ctrl
-TEST_TARGETS += test-ctrl
-test-ctrl: $(TB_CTRL_BIN)
-	$(Q)$(TB_CTRL_BIN)
-
-# --- The result writer's and the descriptor unit's own tests (Verilator C++ testbenches). ------
-# $(1): the module without nasmac_, $(2): its RTL files.
+# --- The glue modules' own tests (Verilator C++ testbenches, hw/tb/kernel/tb_<m>.cc) -------------
+# $(1): the module without nasmac_, $(2): its RTL files, $(3): other prerequisites, $(4): CFLAGS.
 define tb_module_rule
-$(BUILD)/hw/tb_$(1)/Vnasmac_$(1): hw/tb/kernel/tb_$(1).cc hw/tb/prim/tb_prim.h $(2)
-	@mkdir -p $(BUILD)/hw/tb_$(1)
-	@echo "  VERILATE nasmac_$(1) (tb_$(1))"
-	$$(Q)$$(VERILATOR) --cc --exe --build -j 2 -Wall -Wno-UNUSEDPARAM --top-module nasmac_$(1) \
-		-Mdir $(BUILD)/hw/tb_$(1) -CFLAGS -I$$(abspath hw/tb/prim) $(2) $$(abspath hw/tb/kernel/tb_$(1).cc) \
-		>$(BUILD)/hw/tb_$(1)/build.log 2>&1 || { cat $(BUILD)/hw/tb_$(1)/build.log; exit 1; }
+$(BUILD)/hw/tb_$(1)/Vnasmac_$(1): hw/tb/kernel/tb_$(1).cc hw/tb/tb_util.h $(2) $(3)
+	$$(call verilate_tb,$(BUILD)/hw/tb_$(1),nasmac_$(1),Vnasmac_$(1),$(2) hw/tb/kernel/tb_$(1).cc,-Wno-UNUSEDPARAM,$(4))
+.PHONY: test-$(1)
+TEST_TARGETS += test-$(1)
+test-$(1): $(BUILD)/hw/tb_$(1)/Vnasmac_$(1)
+	$$(Q)$(BUILD)/hw/tb_$(1)/Vnasmac_$(1)
 endef
 TB_MOD_RTL := $(LAYOUT_GEN_SV) hw/rtl/nasmac_top_pkg.sv hw/rtl/nasmac_ram.sv hw/rtl/nasmac_fifo.sv
-TB_RES_BIN := $(BUILD)/hw/tb_res/Vnasmac_res
-TB_DESC_BIN := $(BUILD)/hw/tb_desc/Vnasmac_desc
-$(eval $(call tb_module_rule,res,$(TB_MOD_RTL) hw/rtl/nasmac_rr_arb.sv hw/rtl/nasmac_res.sv))
-$(eval $(call tb_module_rule,desc,$(TB_MOD_RTL) hw/rtl/nasmac_desc.sv))
-TB_FETCH_BIN := $(BUILD)/hw/tb_fetch/Vnasmac_fetch
-$(eval $(call tb_module_rule,fetch,$(TB_MOD_RTL) hw/rtl/nasmac_fetch.sv))
-
-.PHONY: test-res test-desc test-fetch
-TEST_TARGETS += test-res test-desc test-fetch
-test-res: $(TB_RES_BIN)
-	$(Q)$(TB_RES_BIN)
-test-desc: $(TB_DESC_BIN)
-	$(Q)$(TB_DESC_BIN)
-test-fetch: $(TB_FETCH_BIN)
-	$(Q)$(TB_FETCH_BIN)
+TB_PRIM_CFLAGS := -I$(abspath hw/tb/prim)
+$(eval $(call tb_module_rule,ctrl,$(LAYOUT_GEN_SV) hw/rtl/nasmac_ctrl.sv,$(LAYOUT_GEN_H),-I$(abspath driver/src)))
+$(eval $(call tb_module_rule,res,$(TB_MOD_RTL) hw/rtl/nasmac_rr_arb.sv hw/rtl/nasmac_res.sv,hw/tb/prim/tb_prim.h,$(TB_PRIM_CFLAGS)))
+$(eval $(call tb_module_rule,desc,$(TB_MOD_RTL) hw/rtl/nasmac_desc.sv,hw/tb/prim/tb_prim.h,$(TB_PRIM_CFLAGS)))
+$(eval $(call tb_module_rule,fetch,$(TB_MOD_RTL) hw/rtl/nasmac_fetch.sv,hw/tb/prim/tb_prim.h,$(TB_PRIM_CFLAGS)))
 
 # --- The Alveo package (hw/alveo/, hw/README.md "On a card") ------------------------------------
 # hw/alveo/kernel.xml and kernel_regs.tcl are generated from hw/layout.txt and hw/alveo/ports.txt;
@@ -174,7 +152,7 @@ LINT_TARGETS += lint-alveo
 lint-alveo:
 	$(call say,LINT,nasmac_top (verilator --lint-only -Wall))
 	$(Q)$(VERILATOR) --lint-only -Wall --top-module nasmac_top $(ALVEO_TOP) $(KERNEL_RTL)
-	@echo "  YOSYS   nasmac_top (read_verilog, hierarchy -check)"
+	$(call say,YOSYS,nasmac_top (read_verilog$(comma) hierarchy -check))
 	@mkdir -p $(BUILD)/alveo-check
 	$(Q)$(YOSYS) -q -p "read_verilog $(ALVEO_TOP); read_verilog -sv $(KERNEL_RTL); \
 		hierarchy -check -top nasmac_top" >$(BUILD)/alveo-check/yosys.log 2>&1 || \
@@ -215,7 +193,7 @@ formal: test-formal formal-kernel
 
 TEST_TARGETS += test-formal
 test-formal:
-	@echo "  FORMAL  nasmac_ctrl (AXI4-Lite slave, $(FORMAL_DEPTH_CTRL) steps) and the broken fixtures"
+	$(call say,FORMAL,nasmac_ctrl (AXI4-Lite slave$(comma) $(FORMAL_DEPTH_CTRL) steps) and the broken fixtures)
 	$(Q)$(FORMAL_RUN) ctrl nasmac_ctrl_formal $(FORMAL_DEPTH_CTRL) pass $(LAYOUT_GEN_SV) \
 		hw/rtl/nasmac_ctrl.sv $(FORMAL_CHECKERS) hw/formal/nasmac_ctrl_formal.sv
 	$(Q)$(FORMAL_RUN) broken_master nasmac_broken_master_formal 20 fail:ar_valid_held \
@@ -227,7 +205,7 @@ test-formal:
 	@echo "test-formal: 4 passed, 0 failed"
 
 formal-kernel:
-	@echo "  FORMAL  nasmac (lanes stubbed, m_axi_gmem + m_axi_msg + s_axi_control, $(FORMAL_DEPTH_KERNEL) steps)"
+	$(call say,FORMAL,nasmac (lanes stubbed$(comma) m_axi_gmem + m_axi_msg + s_axi_control$(comma) $(FORMAL_DEPTH_KERNEL) steps))
 	$(Q)NASMAC_FORMAL_DEFINES="$(FORMAL_KDEFS)" $(FORMAL_RUN) kernel nasmac_kernel_formal \
 		$(FORMAL_DEPTH_KERNEL) pass $(FORMAL_KERNEL) $(FORMAL_CHECKERS) hw/formal/nasmac_kernel_formal.sv
 	$(Q)NASMAC_FORMAL_DEFINES="$(FORMAL_KDEFS) -DNASMAC_FORMAL_REACH" $(FORMAL_RUN) kernel_reach \
@@ -239,7 +217,7 @@ check-hw: formal-kernel
 
 LINT_TARGETS += lint-formal
 lint-formal:
-	@echo "  LINT    hw/formal (verilator --lint-only -Wall)"
+	$(call say,LINT,hw/formal (verilator --lint-only -Wall))
 	$(Q)$(VERILATOR) --lint-only -Wall --top-module nasmac_ctrl_formal $(LAYOUT_GEN_SV) \
 		hw/rtl/nasmac_ctrl.sv $(FORMAL_CHECKERS) hw/formal/nasmac_ctrl_formal.sv
 	$(Q)for t in nasmac_broken_master_formal nasmac_broken_lite_formal nasmac_broken_write_formal; do \
@@ -285,4 +263,4 @@ xclbin:
 	$(VPP) -p -t $(XCLBIN_TARGET) --platform $(PLATFORM) --temp_dir $(XCLBIN_DIR)/_x_$(XCLBIN_TARGET) \
 		-o $(XCLBIN_DIR)/nasmac_$(XCLBIN_TARGET).xclbin $(XCLBIN_DIR)/nasmac_$(XCLBIN_TARGET).link.xclbin
 	$(if $(filter hw_emu,$(XCLBIN_TARGET)),$(EMCONFIGUTIL) --platform $(PLATFORM) --od $(XCLBIN_DIR))
-	@echo "  XCLBIN  $(XCLBIN_DIR)/nasmac_$(XCLBIN_TARGET).xclbin ($(ALVEO_CFG), part $(ALVEO_PART))"
+	$(call say,XCLBIN,$(XCLBIN_DIR)/nasmac_$(XCLBIN_TARGET).xclbin ($(ALVEO_CFG)$(comma) part $(ALVEO_PART)))
