@@ -94,6 +94,10 @@ module nasmac #(
   localparam int unsigned LaneW    = (NumLanes > 1) ? $clog2(NumLanes) : 1;
   localparam int unsigned ResW     = nasmac_top_pkg::RES_W;
   localparam logic [2:0]  AxSize   = 3'($clog2(DataWidth / 8));
+  // RUN_STATUS error bits, as hw/layout.txt numbers them.
+  localparam logic [2:0]  RunRdErr   = nasmac_layout_pkg::RUN_RD_ERR[2:0];
+  localparam logic [2:0]  RunWrErr   = nasmac_layout_pkg::RUN_WR_ERR[2:0];
+  localparam logic [2:0]  RunBadArgs = nasmac_layout_pkg::RUN_BAD_ARGS[2:0];
 
   // Vitis drives ap_rst_n synchronously; one register stage keeps it off the critical path.
   // rst_ni resets everything; dp_rst_ni, the datapath's reset, also pulses after a failed run so
@@ -170,7 +174,7 @@ module nasmac #(
     status_d    = status_q;
     if (busy_q) begin
       cyc_lo_d = cyc_lo_q + 32'd1;
-      status_d = status_q | {1'b0, wr_err, rd_err};
+      status_d = status_q | (wr_err ? RunWrErr : 3'h0) | (rd_err ? RunRdErr : 3'h0);
     end
     if (start) begin
       busy_d      = 1'b1;
@@ -180,7 +184,7 @@ module nasmac #(
       left_d      = num_jobs;
       owed_d      = '0;
       bad_index_d = '0;
-      status_d    = {bad_args_q, 2'b00};
+      status_d    = bad_args_q ? RunBadArgs : 3'h0;
     end else if (done) begin
       busy_d = 1'b0;
     end
