@@ -140,16 +140,22 @@ $(eval $(call tb_module_rule,fetch,$(TB_MOD_RTL) hw/rtl/nasmac_fetch.sv,hw/tb/pr
 
 # --- The Alveo package (hw/alveo/, hw/README.md "On a card") ------------------------------------
 # hw/alveo/kernel.xml and kernel_regs.tcl are generated from hw/layout.txt and hw/alveo/ports.txt;
-# regenerate them by hand after editing either: make alveo-gen
-ALVEO_TOP  := hw/alveo/nasmac_top.v
-ALVEO_GEN  := $(PYTHON) scripts/gen_kernel_xml.py hw/layout.txt hw/alveo/ports.txt
+# regenerate them by hand after editing either: make alveo-gen. The Verilog top nasmac_top.v, its
+# flat AXI ports written out per master, is generated from the same two files into the build tree.
+ALVEO_TABLES := hw/layout.txt hw/alveo/ports.txt
+ALVEO_TOP  := $(BUILD)/gen/nasmac_top.v
+ALVEO_GEN  := $(PYTHON) scripts/gen_kernel_xml.py $(ALVEO_TABLES)
 
 .PHONY: alveo-gen alveo-check lint-alveo
 alveo-gen:
 	$(Q)$(ALVEO_GEN) hw/alveo/kernel.xml hw/alveo/kernel_regs.tcl
 
+$(ALVEO_TOP): $(ALVEO_TABLES) scripts/gen_kernel_top.py scripts/gen_kernel_xml.py scripts/gen_layout.py
+	$(call say,GEN,$@)
+	$(Q)$(PYTHON) scripts/gen_kernel_top.py $(ALVEO_TABLES) $@
+
 LINT_TARGETS += lint-alveo
-lint-alveo:
+lint-alveo: $(ALVEO_TOP)
 	$(call say,LINT,nasmac_top (verilator --lint-only -Wall))
 	$(Q)$(VERILATOR) --lint-only -Wall --top-module nasmac_top $(ALVEO_TOP) $(KERNEL_RTL)
 	$(call say,YOSYS,nasmac_top (read_verilog$(comma) hierarchy -check))
@@ -163,7 +169,7 @@ lint-alveo:
 # tclsh with Vivado's commands recorded (hw/alveo/check_tcl.tcl); the top linted and elaborated.
 TEST_TARGETS += alveo-check
 alveo-check: lint-alveo
-	$(Q)$(PYTHON) scripts/gen_kernel_xml.py --check hw/layout.txt hw/alveo/ports.txt \
+	$(Q)$(PYTHON) scripts/gen_kernel_xml.py --check $(ALVEO_TABLES) \
 		hw/alveo/kernel.xml hw/alveo/kernel_regs.tcl $(ALVEO_TOP) driver/src/xrt_shim.h
 	$(Q)if command -v xmllint >/dev/null 2>&1; then xmllint --noout hw/alveo/kernel.xml; \
 		else echo "alveo-check: xmllint not installed (libxml2-utils), XML parsed by Python only"; fi
@@ -246,7 +252,7 @@ ALVEO_PART ?= $(strip \
 	$(if $(findstring u250,$(PLATFORM)),xcu250-figd2104-2L-e,\
 	$(if $(findstring u200,$(PLATFORM)),xcu200-fsgd2104-2-e))))))
 .PHONY: xclbin
-xclbin:
+xclbin: $(ALVEO_TOP)
 	@command -v $(VPP) >/dev/null 2>&1 && command -v $(VIVADO) >/dev/null 2>&1 || \
 		{ echo "make xclbin: needs Vitis v++ and Vivado on PATH (source <Vitis>/settings64.sh and /opt/xilinx/xrt/setup.sh)"; exit 1; }
 	@[ -n "$(ALVEO_CFG)" ] && [ -n "$(ALVEO_PART)" ] || \
