@@ -8,8 +8,6 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <type_traits>
-#include <utility>
 #include <vector>
 
 #include "Vnasmac.h"
@@ -89,40 +87,9 @@ template <std::size_t N> const uint8_t *bus_get(const VlWide<N> &w)
 	} while (0)
 
 // The kernel's m_axi ports, in the order of nasmac_sim::ports: m_axi_gmem (descriptors and
-// results: AR/R and AW/W/B), and m_axi_msg (message reads: AR/R only) when the verilated kernel
-// has it (layout 2.0 kernels; found from the model's ports at compile time, so that this file
-// builds against the kernel with one master or with two). A new port gets an entry here, its
-// lines in drive_ports() / sample_ports() and its name, direction and width in create.
-template <typename V, typename = void> struct HasMsgPort : std::false_type {
-};
-template <typename V>
-struct HasMsgPort<V, std::void_t<decltype(std::declval<V &>().m_axi_msg_ARVALID)>> : std::true_type {
-};
-enum PortId { kGmem, kMsg };
-constexpr int kNumPorts = HasMsgPort<Vnasmac>::value ? 2 : 1;
-
-// The m_axi_msg lines, in templates so that a kernel without the port compiles them away.
-template <typename V> void msg_drive(V *t, const AxiOut &o)
-{
-	if constexpr (HasMsgPort<V>::value)
-		AXI_READ_OUT(t, msg, o);
-	else
-		(void)t, (void)o;
-}
-template <typename V> void msg_sample(V *t, AxiIn *in)
-{
-	if constexpr (HasMsgPort<V>::value)
-		AXI_READ_IN(t, msg, *in);
-	else
-		(void)t, (void)in;
-}
-template <typename V> uint32_t msg_beat_bytes(V *t)
-{
-	if constexpr (HasMsgPort<V>::value)
-		return bus_bytes(t->m_axi_msg_RDATA);
-	else
-		return (void)t, 0;
-}
+// results: AR/R and AW/W/B) and m_axi_msg (message reads: AR/R only). A new port gets an entry
+// here, its lines in drive_ports() / sample_ports() and its name, direction and width in create.
+enum PortId { kGmem, kMsg, kNumPorts };
 
 } // namespace
 
@@ -165,8 +132,7 @@ struct nasmac_sim {
 		}
 		AXI_READ_OUT(t, gmem, o[kGmem]);
 		AXI_WRITE_OUT(t, gmem, o[kGmem]);
-		if (kNumPorts > kMsg)
-			msg_drive(t, o[kNumPorts - 1]);
+		AXI_READ_OUT(t, msg, o[kMsg]);
 	}
 
 	// The handshakes of this cycle, after the falling-edge evaluation.
@@ -178,8 +144,7 @@ struct nasmac_sim {
 		AxiIn in[kNumPorts];
 		AXI_READ_IN(t, gmem, in[kGmem]);
 		AXI_WRITE_IN(t, gmem, in[kGmem]);
-		if (kNumPorts > kMsg)
-			msg_sample(t, &in[kNumPorts - 1]);
+		AXI_READ_IN(t, msg, in[kMsg]);
 		for (int p = 0; p < kNumPorts; p++)
 			ports[p]->sample(cycle, in[p]);
 	}
@@ -303,7 +268,7 @@ int nasmac_sim_create(const nasmac_sim_opts_t *opts, nasmac_sim_t **out)
 	cfg.max_writes = o.max_writes;
 	static const char *const names[] = {"gmem", "msg"};
 	static const bool writes[] = {true, false};
-	const uint32_t beats[] = {bus_bytes(s->top->m_axi_gmem_RDATA), msg_beat_bytes(s->top.get())};
+	const uint32_t beats[] = {bus_bytes(s->top->m_axi_gmem_RDATA), bus_bytes(s->top->m_axi_msg_RDATA)};
 	for (int p = 0; p < kNumPorts; p++) {
 		// Each port its own stall pattern, all from the one seed.
 		cfg.seed = (o.seed ? o.seed : 0x9E3779B97F4A7C15ULL) + 0x9E3779B97F4A7C15ULL * uint64_t(p);
