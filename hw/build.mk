@@ -185,9 +185,12 @@ alveo-check: lint-alveo
 # and an answered write on m_axi_gmem and a whole read burst on m_axi_msg when that port exists.
 FORMAL_DIR      := $(BUILD)/formal
 FORMAL_RUN      := sh hw/formal/run.sh $(FORMAL_DIR)
-FORMAL_CHECKERS := hw/formal/nasmac_axi4_master_check.sv hw/formal/nasmac_axil_slave_check.sv
-FORMAL_KERNEL   := $(filter-out $(KERNEL_LANES:%=hw/rtl/%.sv),$(KERNEL_RTL)) hw/formal/nasmac_lane_stubs.sv
-FORMAL_KDEFS    := -DNASMAC_HAS_MSG_PORT
+# The checkers take the AXI types of hw/rtl/nasmac_axi_pkg.sv, which the kernel's files include.
+FORMAL_CHECK_SV := hw/formal/nasmac_axi4_master_check.sv hw/formal/nasmac_axil_slave_check.sv \
+	hw/formal/nasmac_formal_reset.sv
+FORMAL_CHECKERS := hw/rtl/nasmac_axi_pkg.sv $(FORMAL_CHECK_SV)
+FORMAL_KERNEL   := $(filter-out $(KERNEL_LANES:%=hw/rtl/%.sv),$(KERNEL_RTL)) hw/formal/nasmac_lane_stubs.sv \
+	$(FORMAL_CHECK_SV)
 FORMAL_DEPTH_CTRL   ?= 40
 # A whole m_axi_msg burst completes at step 35 at the earliest (the host's four register writes,
 # a descriptor read and validated, then the message read; the buffers' output registers add 3),
@@ -204,19 +207,20 @@ test-formal:
 		hw/rtl/nasmac_ctrl.sv $(FORMAL_CHECKERS) hw/formal/nasmac_ctrl_formal.sv
 	$(Q)$(FORMAL_RUN) broken_master nasmac_broken_master_formal 20 fail:ar_valid_held \
 		$(FORMAL_CHECKERS) hw/formal/nasmac_broken_formal.sv
+	$(Q)NASMAC_FORMAL_DEFINES=-DNASMAC_BROKEN_PAYLOAD $(FORMAL_RUN) broken_payload nasmac_broken_master_formal 20 \
+		fail:ar_payload_stable $(FORMAL_CHECKERS) hw/formal/nasmac_broken_formal.sv
 	$(Q)$(FORMAL_RUN) broken_lite nasmac_broken_lite_formal 20 fail:r_valid_held \
 		$(FORMAL_CHECKERS) hw/formal/nasmac_broken_formal.sv
 	$(Q)$(FORMAL_RUN) broken_write nasmac_broken_write_formal 20 fail:w_last_ok \
 		$(FORMAL_CHECKERS) hw/formal/nasmac_broken_formal.sv
-	@echo "test-formal: 4 passed, 0 failed"
+	@echo "test-formal: 5 passed, 0 failed"
 
 formal-kernel:
 	$(call say,FORMAL,nasmac (lanes stubbed$(comma) m_axi_gmem + m_axi_msg + s_axi_control$(comma) $(FORMAL_DEPTH_KERNEL) steps))
-	$(Q)NASMAC_FORMAL_DEFINES="$(FORMAL_KDEFS)" $(FORMAL_RUN) kernel nasmac_kernel_formal \
-		$(FORMAL_DEPTH_KERNEL) pass $(FORMAL_KERNEL) $(FORMAL_CHECKERS) hw/formal/nasmac_kernel_formal.sv
-	$(Q)NASMAC_FORMAL_DEFINES="$(FORMAL_KDEFS) -DNASMAC_FORMAL_REACH" $(FORMAL_RUN) kernel_reach \
-		nasmac_kernel_formal $(FORMAL_DEPTH_KERNEL) reach:3 $(FORMAL_KERNEL) \
-		$(FORMAL_CHECKERS) hw/formal/nasmac_kernel_formal.sv
+	$(Q)$(FORMAL_RUN) kernel nasmac_kernel_formal \
+		$(FORMAL_DEPTH_KERNEL) pass $(FORMAL_KERNEL) hw/formal/nasmac_kernel_formal.sv
+	$(Q)NASMAC_FORMAL_DEFINES="-DNASMAC_FORMAL_REACH" $(FORMAL_RUN) kernel_reach \
+		nasmac_kernel_formal $(FORMAL_DEPTH_KERNEL) reach:3 $(FORMAL_KERNEL) hw/formal/nasmac_kernel_formal.sv
 
 # Checks too slow for make test.
 check-hw: formal-kernel
@@ -228,8 +232,8 @@ lint-formal:
 		hw/rtl/nasmac_ctrl.sv $(FORMAL_CHECKERS) hw/formal/nasmac_ctrl_formal.sv
 	$(Q)for t in nasmac_broken_master_formal nasmac_broken_lite_formal nasmac_broken_write_formal; do \
 		$(VERILATOR) --lint-only -Wall --top-module $$t $(FORMAL_CHECKERS) hw/formal/nasmac_broken_formal.sv || exit 1; done
-	$(Q)$(VERILATOR) --lint-only -Wall $(FORMAL_KDEFS) --top-module nasmac_kernel_formal $(FORMAL_KERNEL) \
-		$(FORMAL_CHECKERS) hw/formal/nasmac_kernel_formal.sv
+	$(Q)$(VERILATOR) --lint-only -Wall --top-module nasmac_kernel_formal $(FORMAL_KERNEL) \
+		hw/formal/nasmac_kernel_formal.sv
 
 # --- make xclbin PLATFORM=... [XCLBIN_TARGET=hw|hw_emu]: package_xo and the v++ link ------------
 # The v++ config follows the card's memory: HBM cards (U55C, U50, U280) hw/alveo/hbm.cfg, DDR

@@ -281,7 +281,7 @@ module nasmac #(
       gar_q      <= gar_d;
       gout_q     <= gout_d;
       gr_valid_q <= m_axi_gmem_RVALID;
-      gr_err_q   <= m_axi_gmem_RVALID && m_axi_gmem_RRESP != 2'b00;
+      gr_err_q   <= m_axi_gmem_RVALID && m_axi_gmem_RRESP != nasmac_axi_pkg::RESP_OKAY;
     end
   end
   always_ff @(posedge ap_clk) begin
@@ -290,13 +290,10 @@ module nasmac #(
     gr_data_q  <= m_axi_gmem_RDATA;
   end
 
+  // Every burst of either master is INCR with whole beats and the attributes of AX_FIXED.
   assign m_axi_gmem_ARVALID = gar_q;
-  assign m_axi_gmem_ARADDR  = gar_addr_q;
-  assign m_axi_gmem_ARLEN   = gar_len_q;
-  assign m_axi_gmem_ARSIZE  = AxSize;
-  assign m_axi_gmem_ARBURST = 2'b01;    // INCR
-  assign m_axi_gmem_ARCACHE = 4'b0011;  // normal, bufferable (what Vitis masters use)
-  assign m_axi_gmem_ARPROT  = 3'b000;
+  assign {m_axi_gmem_ARADDR, m_axi_gmem_ARLEN, m_axi_gmem_ARSIZE, m_axi_gmem_ARBURST, m_axi_gmem_ARCACHE,
+          m_axi_gmem_ARPROT} = {gar_addr_q, gar_len_q, AxSize, nasmac_axi_pkg::AX_FIXED};
   assign m_axi_gmem_RREADY  = 1'b1;
 
   // ---- Job dispatch: each algorithm's jobs go round robin over that algorithm's lanes ---------
@@ -466,7 +463,7 @@ module nasmac #(
     end else begin
       mar_q      <= mar_d;
       mr_valid_q <= m_axi_msg_RVALID;
-      mr_err_q   <= m_axi_msg_RVALID && m_axi_msg_RRESP != 2'b00;
+      mr_err_q   <= m_axi_msg_RVALID && m_axi_msg_RRESP != nasmac_axi_pkg::RESP_OKAY;
     end
   end
   always_ff @(posedge ap_clk) begin
@@ -481,12 +478,8 @@ module nasmac #(
   end
 
   assign m_axi_msg_ARVALID = mar_q;
-  assign m_axi_msg_ARADDR  = mar_addr_q;
-  assign m_axi_msg_ARLEN   = mar_len_q;
-  assign m_axi_msg_ARSIZE  = AxSize;
-  assign m_axi_msg_ARBURST = 2'b01;
-  assign m_axi_msg_ARCACHE = 4'b0011;
-  assign m_axi_msg_ARPROT  = 3'b000;
+  assign {m_axi_msg_ARADDR, m_axi_msg_ARLEN, m_axi_msg_ARSIZE, m_axi_msg_ARBURST, m_axi_msg_ARCACHE,
+          m_axi_msg_ARPROT} = {mar_addr_q, mar_len_q, AxSize, nasmac_axi_pkg::AX_FIXED};
   assign m_axi_msg_RREADY  = 1'b1;
 
   assign rd_err     = gr_err_q || mr_err_q;
@@ -528,14 +521,12 @@ module nasmac #(
   logic wr_err_q;
   always_ff @(posedge ap_clk) begin
     if (!dp_rst_ni) wr_err_q <= 1'b0;
-    else            wr_err_q <= b_fire && m_axi_gmem_BRESP != 2'b00;
+    else            wr_err_q <= b_fire && m_axi_gmem_BRESP != nasmac_axi_pkg::RESP_OKAY;
   end
   assign wr_err = wr_err_q;
 
-  assign m_axi_gmem_AWLEN   = 8'h00;
-  assign m_axi_gmem_AWSIZE  = AxSize;
-  assign m_axi_gmem_AWBURST = 2'b01;
-  assign m_axi_gmem_AWCACHE = 4'b0011;
-  assign m_axi_gmem_AWPROT  = 3'b000;
+  // Single-beat writes.
+  assign {m_axi_gmem_AWLEN, m_axi_gmem_AWSIZE, m_axi_gmem_AWBURST, m_axi_gmem_AWCACHE,
+          m_axi_gmem_AWPROT} = {8'h00, AxSize, nasmac_axi_pkg::AX_FIXED};
   assign m_axi_gmem_WLAST   = 1'b1;
 endmodule
