@@ -297,28 +297,34 @@ void nasmac_sim_free(nasmac_sim_t *sim)
 	delete sim;
 }
 
-int nasmac_sim_reg_write(nasmac_sim_t *sim, uint32_t offset, uint32_t value)
+// One AXI4-Lite transaction on s_axi_control: a write (AW and W each offered until taken, done
+// on B) or a read (AR, done on R, whose data lands in *rdata). -ETIMEDOUT when no response comes.
+static int lite_xfer(nasmac_sim_t *sim, bool write, uint32_t offset, uint32_t wdata, uint32_t *rdata)
 {
-	if (!sim || offset % 4 || offset > kCtrlAddrMax)
-		return -EINVAL;
 	Vnasmac *t = sim->top.get();
-	bool aw = false, w = false;
+	bool a = false, w = !write; // the address taken; the data taken (a read has none)
 	t->s_axi_control_AWADDR = offset;
-	t->s_axi_control_WDATA = value;
+	t->s_axi_control_ARADDR = offset;
+	t->s_axi_control_WDATA = wdata;
 	t->s_axi_control_WSTRB = 0xf;
 	for (int i = 0; i < kLiteTimeout; i++) {
-		t->s_axi_control_AWVALID = !aw;
+		t->s_axi_control_AWVALID = write && !a;
 		t->s_axi_control_WVALID = !w;
-		t->s_axi_control_BREADY = 1;
+		t->s_axi_control_BREADY = write;
+		t->s_axi_control_ARVALID = !write && !a;
+		t->s_axi_control_RREADY = !write;
 		t->ap_clk = 0;
 		t->eval();
-		bool aw_hs = !aw && t->s_axi_control_AWREADY;
+		bool a_hs = !a && (write ? t->s_axi_control_AWREADY : t->s_axi_control_ARREADY);
 		bool w_hs = !w && t->s_axi_control_WREADY;
-		bool b_hs = t->s_axi_control_BVALID;
+		bool done = write ? t->s_axi_control_BVALID : t->s_axi_control_RVALID;
+		uint32_t data = t->s_axi_control_RDATA;
 		sim->tick();
-		aw = aw || aw_hs;
+		a = a || a_hs;
 		w = w || w_hs;
-		if (b_hs) {
+		if (done) {
+			if (rdata)
+				*rdata = data;
 			sim->lite_idle();
 			return 0;
 		}
@@ -327,31 +333,18 @@ int nasmac_sim_reg_write(nasmac_sim_t *sim, uint32_t offset, uint32_t value)
 	return -ETIMEDOUT;
 }
 
+int nasmac_sim_reg_write(nasmac_sim_t *sim, uint32_t offset, uint32_t value)
+{
+	if (!sim || offset % 4 || offset > kCtrlAddrMax)
+		return -EINVAL;
+	return lite_xfer(sim, true, offset, value, nullptr);
+}
+
 int nasmac_sim_reg_read(nasmac_sim_t *sim, uint32_t offset, uint32_t *value)
 {
 	if (!sim || !value || offset % 4 || offset > kCtrlAddrMax)
 		return -EINVAL;
-	Vnasmac *t = sim->top.get();
-	bool ar = false;
-	t->s_axi_control_ARADDR = offset;
-	for (int i = 0; i < kLiteTimeout; i++) {
-		t->s_axi_control_ARVALID = !ar;
-		t->s_axi_control_RREADY = 1;
-		t->ap_clk = 0;
-		t->eval();
-		bool ar_hs = !ar && t->s_axi_control_ARREADY;
-		bool r_hs = t->s_axi_control_RVALID;
-		uint32_t data = t->s_axi_control_RDATA;
-		sim->tick();
-		ar = ar || ar_hs;
-		if (r_hs) {
-			*value = data;
-			sim->lite_idle();
-			return 0;
-		}
-	}
-	sim->lite_idle();
-	return -ETIMEDOUT;
+	return lite_xfer(sim, false, offset, 0, value);
 }
 
 int nasmac_sim_mem_alloc(nasmac_sim_t *sim, size_t bytes, uint64_t *dev_addr)
