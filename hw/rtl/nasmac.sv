@@ -174,7 +174,7 @@ module nasmac #(
     status_d    = status_q;
     if (busy_q) begin
       cyc_lo_d = cyc_lo_q + 32'd1;
-      status_d = status_q | (wr_err ? RunWrErr : 3'h0) | (rd_err ? RunRdErr : 3'h0);
+      status_d = status_q | ({3{wr_err}} & RunWrErr) | ({3{rd_err}} & RunRdErr);
     end
     if (start) begin
       busy_d      = 1'b1;
@@ -184,7 +184,7 @@ module nasmac #(
       left_d      = num_jobs;
       owed_d      = '0;
       bad_index_d = '0;
-      status_d    = bad_args_q ? RunBadArgs : 3'h0;
+      status_d    = {3{bad_args_q}} & RunBadArgs;
     end else if (done) begin
       busy_d = 1'b0;
     end
