@@ -24,6 +24,8 @@ endif
 # $(call say,TAG[,WHAT]) makes the target's folder and prints "  TAG     WHAT" (the target when
 # WHAT is left out); with V=1 it prints nothing more, make shows the commands themselves.
 say = @mkdir -p $(@D)$(if $(filter 1,$(V)),, && printf '  %-7s %s\n' '$(1)' '$(or $(2),$@)')
+# A comma inside a $(call say,...) argument: $(call say,LINT,nasmac (a$(comma) b)).
+comma := ,
 
 # A Verilator C++ testbench, one recipe for every tests/rtl_* and hw suite:
 # $(call verilate_tb,DIR,TOP,PREFIX,SOURCES,VERILATOR FLAGS,CFLAGS,LDFLAGS) builds DIR/PREFIX from

@@ -31,7 +31,7 @@ KERNEL_LANES := nasmac_eia1_lane nasmac_eia2_lane nasmac_eia3_lane
 LINT_TARGETS += lint-kernel
 .PHONY: lint-kernel
 lint-kernel:
-	@echo "  LINT    nasmac (verilator --lint-only -Wall, $(words $(KERNEL_RTL)) files)"
+	$(call say,LINT,nasmac (verilator --lint-only -Wall$(comma) $(words $(KERNEL_RTL)) files))
 	$(Q)$(VERILATOR) --lint-only -Wall --top-module nasmac $(KERNEL_RTL)
 
 # --- make timing / make synth: per-module Yosys runs, a logic-depth budget, resource sums. --------
@@ -64,7 +64,7 @@ $(TIMING_DIR)/plan/%.plan:
 		-o $(TIMING_DIR)/deps.mk
 
 $(TIMING_DIR)/%.netlist.json: $(TIMING_DIR)/plan/%.plan
-	@echo "  YOSYS   $*$(if $(TIMING_BB_$*), (black boxes: $(TIMING_BB_$*)))$(if $(TIMING_KEEP_$*), (kept: $(TIMING_KEEP_$*)))"
+	$(call say,YOSYS,$*$(if $(TIMING_BB_$*), (black boxes: $(TIMING_BB_$*)))$(if $(TIMING_KEEP_$*), (kept: $(TIMING_KEEP_$*))))
 	$(Q)$(if $(wildcard /usr/bin/time),/usr/bin/time -f $(TIMING_TIMEFMT) -o $(TIMING_DIR)/$*.time) \
 		$(YOSYS) -q -l $(TIMING_DIR)/$*.log \
 		-p "read_verilog -sv $(TIMING_PKGS) $(TIMING_SRC_$*); $(if $(TIMING_BB_$*),blackbox $(TIMING_BB_$*);) \
@@ -76,7 +76,7 @@ $(TIMING_DIR)/%.netlist.json: $(TIMING_DIR)/plan/%.plan
 # The netlist a result is read from ($(TIMING_FROM_<m>), from deps.mk) is its own, or the run of
 # the parent that maps it (row.<m> in the configuration).
 $(TIMING_DIR)/%.result.json: $(TIMING_PY) $(TIMING_CFG)
-	@echo "  TIMING  $*$(if $(filter-out $*,$(TIMING_FROM_$*)), (mapped in $(TIMING_FROM_$*)))"
+	$(call say,TIMING,$*$(if $(filter-out $*,$(TIMING_FROM_$*)), (mapped in $(TIMING_FROM_$*))))
 	$(Q)$(PYTHON) $(TIMING_PY) analyse $(TIMING_DIR)/$(TIMING_FROM_$*).netlist.json --top $* --cfg $(TIMING_CFG) \
 		$(foreach c,$(TIMING_BB_$*),--child $(c)=$(TIMING_DIR)/$(c).result.json) -o $@
 
@@ -121,60 +121,44 @@ TEST_TARGETS += test-timing-tool
 test-timing-tool:
 	$(Q)YOSYS=$(YOSYS) $(PYTHON) tests/timing/test_timing_tool.py $(BUILD)/timing-tool
 
-# --- The control-register module's own test (Verilator C++ testbench). --------------------------
-TB_CTRL_DIR := $(BUILD)/hw/tb_ctrl
-TB_CTRL_BIN := $(TB_CTRL_DIR)/Vnasmac_ctrl
-$(TB_CTRL_BIN): hw/tb/kernel/tb_ctrl.cc hw/rtl/nasmac_ctrl.sv $(LAYOUT_GEN_SV) $(LAYOUT_GEN_H)
-	$(call verilate_tb,$(TB_CTRL_DIR),nasmac_ctrl,Vnasmac_ctrl,$(LAYOUT_GEN_SV) hw/rtl/nasmac_ctrl.sv \
-		hw/tb/kernel/tb_ctrl.cc,,-I$(abspath driver/src))
-
-.PHONY: test-ctrl
-TEST_TARGETS += test-ctrl
-test-ctrl: $(TB_CTRL_BIN)
-	$(Q)$(TB_CTRL_BIN)
-
-# --- The result writer's and the descriptor unit's own tests (Verilator C++ testbenches). ------
-# $(1): the module without nasmac_, $(2): its RTL files.
+# --- The glue modules' own tests (Verilator C++ testbenches, hw/tb/kernel/tb_<m>.cc) -------------
+# $(1): the module without nasmac_, $(2): its RTL files, $(3): other prerequisites, $(4): CFLAGS.
 define tb_module_rule
-$(BUILD)/hw/tb_$(1)/Vnasmac_$(1): hw/tb/kernel/tb_$(1).cc hw/tb/prim/tb_prim.h $(2)
-	@mkdir -p $(BUILD)/hw/tb_$(1)
-	@echo "  VERILATE nasmac_$(1) (tb_$(1))"
-	$$(Q)$$(VERILATOR) --cc --exe --build -j 2 -Wall -Wno-UNUSEDPARAM --top-module nasmac_$(1) \
-		-Mdir $(BUILD)/hw/tb_$(1) -CFLAGS -I$$(abspath hw/tb/prim) $(2) $$(abspath hw/tb/kernel/tb_$(1).cc) \
-		>$(BUILD)/hw/tb_$(1)/build.log 2>&1 || { cat $(BUILD)/hw/tb_$(1)/build.log; exit 1; }
+$(BUILD)/hw/tb_$(1)/Vnasmac_$(1): hw/tb/kernel/tb_$(1).cc hw/tb/tb_util.h $(2) $(3)
+	$$(call verilate_tb,$(BUILD)/hw/tb_$(1),nasmac_$(1),Vnasmac_$(1),$(2) hw/tb/kernel/tb_$(1).cc,-Wno-UNUSEDPARAM,$(4))
+.PHONY: test-$(1)
+TEST_TARGETS += test-$(1)
+test-$(1): $(BUILD)/hw/tb_$(1)/Vnasmac_$(1)
+	$$(Q)$(BUILD)/hw/tb_$(1)/Vnasmac_$(1)
 endef
 TB_MOD_RTL := $(LAYOUT_GEN_SV) hw/rtl/nasmac_top_pkg.sv hw/rtl/nasmac_ram.sv hw/rtl/nasmac_fifo.sv
-TB_RES_BIN := $(BUILD)/hw/tb_res/Vnasmac_res
-TB_DESC_BIN := $(BUILD)/hw/tb_desc/Vnasmac_desc
-$(eval $(call tb_module_rule,res,$(TB_MOD_RTL) hw/rtl/nasmac_rr_arb.sv hw/rtl/nasmac_res.sv))
-$(eval $(call tb_module_rule,desc,$(TB_MOD_RTL) hw/rtl/nasmac_desc.sv))
-TB_FETCH_BIN := $(BUILD)/hw/tb_fetch/Vnasmac_fetch
-$(eval $(call tb_module_rule,fetch,$(TB_MOD_RTL) hw/rtl/nasmac_fetch.sv))
-
-.PHONY: test-res test-desc test-fetch
-TEST_TARGETS += test-res test-desc test-fetch
-test-res: $(TB_RES_BIN)
-	$(Q)$(TB_RES_BIN)
-test-desc: $(TB_DESC_BIN)
-	$(Q)$(TB_DESC_BIN)
-test-fetch: $(TB_FETCH_BIN)
-	$(Q)$(TB_FETCH_BIN)
+TB_PRIM_CFLAGS := -I$(abspath hw/tb/prim)
+$(eval $(call tb_module_rule,ctrl,$(LAYOUT_GEN_SV) hw/rtl/nasmac_ctrl.sv,$(LAYOUT_GEN_H),-I$(abspath driver/src)))
+$(eval $(call tb_module_rule,res,$(TB_MOD_RTL) hw/rtl/nasmac_rr_arb.sv hw/rtl/nasmac_res.sv,hw/tb/prim/tb_prim.h,$(TB_PRIM_CFLAGS)))
+$(eval $(call tb_module_rule,desc,$(TB_MOD_RTL) hw/rtl/nasmac_desc.sv,hw/tb/prim/tb_prim.h,$(TB_PRIM_CFLAGS)))
+$(eval $(call tb_module_rule,fetch,$(TB_MOD_RTL) hw/rtl/nasmac_fetch.sv,hw/tb/prim/tb_prim.h,$(TB_PRIM_CFLAGS)))
 
 # --- The Alveo package (hw/alveo/, hw/README.md "On a card") ------------------------------------
 # hw/alveo/kernel.xml and kernel_regs.tcl are generated from hw/layout.txt and hw/alveo/ports.txt;
-# regenerate them by hand after editing either: make alveo-gen
-ALVEO_TOP  := hw/alveo/nasmac_top.v
-ALVEO_GEN  := $(PYTHON) scripts/gen_kernel_xml.py hw/layout.txt hw/alveo/ports.txt
+# regenerate them by hand after editing either: make alveo-gen. The Verilog top nasmac_top.v, its
+# flat AXI ports written out per master, is generated from the same two files into the build tree.
+ALVEO_TABLES := hw/layout.txt hw/alveo/ports.txt
+ALVEO_TOP  := $(BUILD)/gen/nasmac_top.v
+ALVEO_GEN  := $(PYTHON) scripts/gen_kernel_xml.py $(ALVEO_TABLES)
 
 .PHONY: alveo-gen alveo-check lint-alveo
 alveo-gen:
 	$(Q)$(ALVEO_GEN) hw/alveo/kernel.xml hw/alveo/kernel_regs.tcl
 
+$(ALVEO_TOP): $(ALVEO_TABLES) scripts/gen_kernel_top.py scripts/gen_kernel_xml.py scripts/gen_layout.py
+	$(call say,GEN,$@)
+	$(Q)$(PYTHON) scripts/gen_kernel_top.py $(ALVEO_TABLES) $@
+
 LINT_TARGETS += lint-alveo
-lint-alveo:
+lint-alveo: $(ALVEO_TOP)
 	$(call say,LINT,nasmac_top (verilator --lint-only -Wall))
 	$(Q)$(VERILATOR) --lint-only -Wall --top-module nasmac_top $(ALVEO_TOP) $(KERNEL_RTL)
-	@echo "  YOSYS   nasmac_top (read_verilog, hierarchy -check)"
+	$(call say,YOSYS,nasmac_top (read_verilog$(comma) hierarchy -check))
 	@mkdir -p $(BUILD)/alveo-check
 	$(Q)$(YOSYS) -q -p "read_verilog $(ALVEO_TOP); read_verilog -sv $(KERNEL_RTL); \
 		hierarchy -check -top nasmac_top" >$(BUILD)/alveo-check/yosys.log 2>&1 || \
@@ -185,7 +169,7 @@ lint-alveo:
 # tclsh with Vivado's commands recorded (hw/alveo/check_tcl.tcl); the top linted and elaborated.
 TEST_TARGETS += alveo-check
 alveo-check: lint-alveo
-	$(Q)$(PYTHON) scripts/gen_kernel_xml.py --check hw/layout.txt hw/alveo/ports.txt \
+	$(Q)$(PYTHON) scripts/gen_kernel_xml.py --check $(ALVEO_TABLES) \
 		hw/alveo/kernel.xml hw/alveo/kernel_regs.tcl $(ALVEO_TOP) driver/src/xrt_shim.h
 	$(Q)if command -v xmllint >/dev/null 2>&1; then xmllint --noout hw/alveo/kernel.xml; \
 		else echo "alveo-check: xmllint not installed (libxml2-utils), XML parsed by Python only"; fi
@@ -201,9 +185,12 @@ alveo-check: lint-alveo
 # and an answered write on m_axi_gmem and a whole read burst on m_axi_msg when that port exists.
 FORMAL_DIR      := $(BUILD)/formal
 FORMAL_RUN      := sh hw/formal/run.sh $(FORMAL_DIR)
-FORMAL_CHECKERS := hw/formal/nasmac_axi4_master_check.sv hw/formal/nasmac_axil_slave_check.sv
-FORMAL_KERNEL   := $(filter-out $(KERNEL_LANES:%=hw/rtl/%.sv),$(KERNEL_RTL)) hw/formal/nasmac_lane_stubs.sv
-FORMAL_KDEFS    := -DNASMAC_HAS_MSG_PORT
+# The checkers take the AXI types of hw/rtl/nasmac_axi_pkg.sv, which the kernel's files include.
+FORMAL_CHECK_SV := hw/formal/nasmac_axi4_master_check.sv hw/formal/nasmac_axil_slave_check.sv \
+	hw/formal/nasmac_formal_reset.sv
+FORMAL_CHECKERS := hw/rtl/nasmac_axi_pkg.sv $(FORMAL_CHECK_SV)
+FORMAL_KERNEL   := $(filter-out $(KERNEL_LANES:%=hw/rtl/%.sv),$(KERNEL_RTL)) hw/formal/nasmac_lane_stubs.sv \
+	$(FORMAL_CHECK_SV)
 FORMAL_DEPTH_CTRL   ?= 40
 # A whole m_axi_msg burst completes at step 35 at the earliest (the host's four register writes,
 # a descriptor read and validated, then the message read; the buffers' output registers add 3),
@@ -215,37 +202,38 @@ formal: test-formal formal-kernel
 
 TEST_TARGETS += test-formal
 test-formal:
-	@echo "  FORMAL  nasmac_ctrl (AXI4-Lite slave, $(FORMAL_DEPTH_CTRL) steps) and the broken fixtures"
+	$(call say,FORMAL,nasmac_ctrl (AXI4-Lite slave$(comma) $(FORMAL_DEPTH_CTRL) steps) and the broken fixtures)
 	$(Q)$(FORMAL_RUN) ctrl nasmac_ctrl_formal $(FORMAL_DEPTH_CTRL) pass $(LAYOUT_GEN_SV) \
 		hw/rtl/nasmac_ctrl.sv $(FORMAL_CHECKERS) hw/formal/nasmac_ctrl_formal.sv
 	$(Q)$(FORMAL_RUN) broken_master nasmac_broken_master_formal 20 fail:ar_valid_held \
 		$(FORMAL_CHECKERS) hw/formal/nasmac_broken_formal.sv
+	$(Q)NASMAC_FORMAL_DEFINES=-DNASMAC_BROKEN_PAYLOAD $(FORMAL_RUN) broken_payload nasmac_broken_master_formal 20 \
+		fail:ar_payload_stable $(FORMAL_CHECKERS) hw/formal/nasmac_broken_formal.sv
 	$(Q)$(FORMAL_RUN) broken_lite nasmac_broken_lite_formal 20 fail:r_valid_held \
 		$(FORMAL_CHECKERS) hw/formal/nasmac_broken_formal.sv
 	$(Q)$(FORMAL_RUN) broken_write nasmac_broken_write_formal 20 fail:w_last_ok \
 		$(FORMAL_CHECKERS) hw/formal/nasmac_broken_formal.sv
-	@echo "test-formal: 4 passed, 0 failed"
+	@echo "test-formal: 5 passed, 0 failed"
 
 formal-kernel:
-	@echo "  FORMAL  nasmac (lanes stubbed, m_axi_gmem + m_axi_msg + s_axi_control, $(FORMAL_DEPTH_KERNEL) steps)"
-	$(Q)NASMAC_FORMAL_DEFINES="$(FORMAL_KDEFS)" $(FORMAL_RUN) kernel nasmac_kernel_formal \
-		$(FORMAL_DEPTH_KERNEL) pass $(FORMAL_KERNEL) $(FORMAL_CHECKERS) hw/formal/nasmac_kernel_formal.sv
-	$(Q)NASMAC_FORMAL_DEFINES="$(FORMAL_KDEFS) -DNASMAC_FORMAL_REACH" $(FORMAL_RUN) kernel_reach \
-		nasmac_kernel_formal $(FORMAL_DEPTH_KERNEL) reach:3 $(FORMAL_KERNEL) \
-		$(FORMAL_CHECKERS) hw/formal/nasmac_kernel_formal.sv
+	$(call say,FORMAL,nasmac (lanes stubbed$(comma) m_axi_gmem + m_axi_msg + s_axi_control$(comma) $(FORMAL_DEPTH_KERNEL) steps))
+	$(Q)$(FORMAL_RUN) kernel nasmac_kernel_formal \
+		$(FORMAL_DEPTH_KERNEL) pass $(FORMAL_KERNEL) hw/formal/nasmac_kernel_formal.sv
+	$(Q)NASMAC_FORMAL_DEFINES="-DNASMAC_FORMAL_REACH" $(FORMAL_RUN) kernel_reach \
+		nasmac_kernel_formal $(FORMAL_DEPTH_KERNEL) reach:3 $(FORMAL_KERNEL) hw/formal/nasmac_kernel_formal.sv
 
 # Checks too slow for make test.
 check-hw: formal-kernel
 
 LINT_TARGETS += lint-formal
 lint-formal:
-	@echo "  LINT    hw/formal (verilator --lint-only -Wall)"
+	$(call say,LINT,hw/formal (verilator --lint-only -Wall))
 	$(Q)$(VERILATOR) --lint-only -Wall --top-module nasmac_ctrl_formal $(LAYOUT_GEN_SV) \
 		hw/rtl/nasmac_ctrl.sv $(FORMAL_CHECKERS) hw/formal/nasmac_ctrl_formal.sv
 	$(Q)for t in nasmac_broken_master_formal nasmac_broken_lite_formal nasmac_broken_write_formal; do \
 		$(VERILATOR) --lint-only -Wall --top-module $$t $(FORMAL_CHECKERS) hw/formal/nasmac_broken_formal.sv || exit 1; done
-	$(Q)$(VERILATOR) --lint-only -Wall $(FORMAL_KDEFS) --top-module nasmac_kernel_formal $(FORMAL_KERNEL) \
-		$(FORMAL_CHECKERS) hw/formal/nasmac_kernel_formal.sv
+	$(Q)$(VERILATOR) --lint-only -Wall --top-module nasmac_kernel_formal $(FORMAL_KERNEL) \
+		hw/formal/nasmac_kernel_formal.sv
 
 # --- make xclbin PLATFORM=... [XCLBIN_TARGET=hw|hw_emu]: package_xo and the v++ link ------------
 # The v++ config follows the card's memory: HBM cards (U55C, U50, U280) hw/alveo/hbm.cfg, DDR
@@ -268,7 +256,7 @@ ALVEO_PART ?= $(strip \
 	$(if $(findstring u250,$(PLATFORM)),xcu250-figd2104-2L-e,\
 	$(if $(findstring u200,$(PLATFORM)),xcu200-fsgd2104-2-e))))))
 .PHONY: xclbin
-xclbin:
+xclbin: $(ALVEO_TOP)
 	@command -v $(VPP) >/dev/null 2>&1 && command -v $(VIVADO) >/dev/null 2>&1 || \
 		{ echo "make xclbin: needs Vitis v++ and Vivado on PATH (source <Vitis>/settings64.sh and /opt/xilinx/xrt/setup.sh)"; exit 1; }
 	@[ -n "$(ALVEO_CFG)" ] && [ -n "$(ALVEO_PART)" ] || \
@@ -285,4 +273,4 @@ xclbin:
 	$(VPP) -p -t $(XCLBIN_TARGET) --platform $(PLATFORM) --temp_dir $(XCLBIN_DIR)/_x_$(XCLBIN_TARGET) \
 		-o $(XCLBIN_DIR)/nasmac_$(XCLBIN_TARGET).xclbin $(XCLBIN_DIR)/nasmac_$(XCLBIN_TARGET).link.xclbin
 	$(if $(filter hw_emu,$(XCLBIN_TARGET)),$(EMCONFIGUTIL) --platform $(PLATFORM) --od $(XCLBIN_DIR))
-	@echo "  XCLBIN  $(XCLBIN_DIR)/nasmac_$(XCLBIN_TARGET).xclbin ($(ALVEO_CFG), part $(ALVEO_PART))"
+	$(call say,XCLBIN,$(XCLBIN_DIR)/nasmac_$(XCLBIN_TARGET).xclbin ($(ALVEO_CFG)$(comma) part $(ALVEO_PART)))

@@ -42,10 +42,13 @@ def read_ports(path):
             if not line or line.startswith("#"):
                 continue
             parts = line.split()
-            if len(parts) < 4 or parts[1] not in ("slave", "master"):
-                die("%s:%d: expected: port slave|master data_bits args..." % (path, lineno))
-            args = [] if parts[3:] == ["-"] else parts[3:]
-            ports.append({"name": parts[0], "mode": parts[1], "bits": int(parts[2]), "args": args})
+            use = {"slave": ("-",), "master": ("rw", "r")}.get(parts[1] if len(parts) > 1 else "")
+            if len(parts) < 5 or use is None or parts[3] not in use:
+                die("%s:%d: expected: port slave data_bits - args... | port master data_bits rw|r args..."
+                    % (path, lineno))
+            args = [] if parts[4:] == ["-"] else parts[4:]
+            ports.append({"name": parts[0], "mode": parts[1], "bits": int(parts[2]),
+                          "write": parts[3] == "rw", "args": args})
     if sum(p["mode"] == "slave" for p in ports) != 1 or ports[0]["name"] != "s_axi_control":
         die("%s: exactly one slave port, s_axi_control, listed first" % path)
     return ports

@@ -185,6 +185,22 @@ def build_graph(nl, cfg, children):
             return t_net
         return t_net
 
+    def sampled(ins, ctype, label):
+        """Every input of a clocked cell but its clock ends a path (label.pin)."""
+        for p, v in ins.items():
+            if p in CLOCK_PINS:
+                continue
+            for b in v:
+                if isinstance(b, int):
+                    g.ends.append((b, 0, 0, route(b, ctype, p), 0, f"{label}.{p}", ctype))
+
+    def launched(outs, name, t_co):
+        """Every output bit of a clocked cell starts a path (its name from name(bit))."""
+        for v in outs.values():
+            for b in v:
+                if isinstance(b, int):
+                    g.add_start(b, name(b), t_co)
+
     unknown = set()
     for cname, c in nl.cells.items():
         ctype = c["type"]
@@ -252,28 +268,15 @@ def build_graph(nl, cfg, children):
                     reg = "(reg of " + nl.name(d[0]) + ")"
                 else:
                     reg = short(reg)
-            for p, v in ins.items():
-                if p in CLOCK_PINS:
-                    continue
-                for b in v:
-                    if isinstance(b, int):
-                        g.ends.append((b, 0, 0, route(b, ctype, p), 0, f"{reg}.{p}", ctype))
-            for p, v in outs.items():
-                for b in v:
-                    if isinstance(b, int):
-                        g.add_start(b, reg if "$" in nl.name(b) else nl.name(b), t_cq)
+            sampled(ins, ctype, reg)
+            launched(outs, lambda b: reg if "$" in nl.name(b) else nl.name(b), t_cq)
             continue
         if is_lutram(ctype) or ctype.startswith("SRL"):
             # Every input is sampled by the write clock (an end); reading is combinational from
             # the read address (a LUT level; 128/256-deep RAMs add their MUXF7/F8), and the
             # stored data is a start with the LUT RAM clock-to-out.
             extra_mx = {"128": 1, "256": 2, "512": 3}.get(re.sub(r"^RAM(\d+).*", r"\1", ctype), 0)
-            for p, v in ins.items():
-                if p in CLOCK_PINS:
-                    continue
-                for b in v:
-                    if isinstance(b, int):
-                        g.ends.append((b, 0, 0, route(b, ctype, p), 0, f"{cname}.{p}", ctype))
+            sampled(ins, ctype, cname)
             for op, ov in outs.items():
                 if op.startswith("DO") and len(op) == 3:
                     rd = ["ADDR" + op[2]]
@@ -302,16 +305,9 @@ def build_graph(nl, cfg, children):
                 or ctype.startswith("FIFO")):
             unknown.add(ctype)
         tco = cfg["t_bram_cko"] if ctype.startswith(("RAMB", "FIFO", "URAM")) else cfg["t_dsp_cko"]
-        for p, v in ins.items():
-            if p in CLOCK_PINS:
-                continue
-            for b in v:
-                if isinstance(b, int):
-                    g.ends.append((b, 0, 0, route(b, ctype, p), 0, f"{cname}.{p}", ctype))
+        sampled(ins, ctype, cname)
         for p, v in outs.items():
-            for b in v:
-                if isinstance(b, int):
-                    g.add_start(b, f"{cname}.{p}", tco)
+            launched({p: v}, lambda b, p=p: f"{cname}.{p}", tco)
     # Module ports: inputs are starts (as if a register drove them), outputs are ends.
     for pname, p in nl.ports.items():
         for i, b in enumerate(p["bits"]):

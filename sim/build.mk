@@ -81,16 +81,15 @@ SIM_TRACE_LDLIBS := -lz -lpthread
 SIM_TVL_OBJS := $(SIM_VL_OBJS) verilated_fst_c.o
 
 $(SIM_TVDIR)/.stamp: $(SIM_RTL) $(SIM_LIST) sim/build.mk
+	$(call say,VERILATE,nasmac (--trace-fst))
 	$(Q)rm -rf $(SIM_TVDIR) && mkdir -p $(SIM_TVDIR)
-	@echo "  VERILATE nasmac (--trace-fst)"
 	$(Q)$(VERILATOR) $(SIM_VFLAGS) --trace-fst -Mdir $(SIM_TVDIR) $(SIM_RTL) >$(SIM_TVDIR)/verilate.log 2>&1 \
 		|| { cat $(SIM_TVDIR)/verilate.log; exit 1; }
 	$(Q)$(MAKE) -s -C $(SIM_TVDIR) -f Vnasmac.mk $(SIM_OPT) Vnasmac__ALL.a $(SIM_TVL_OBJS) >/dev/null
 	@touch $@
 
 $(SIM_BASE)/sim/sim_trace.o: sim/sim.cc sim/sim.h sim/axi_mem.h $(SIM_TVDIR)/.stamp
-	@mkdir -p $(dir $@)
-	@echo "  CXX     $< (trace)"
+	$(call say,CXX,$< (trace))
 	$(Q)$(CXX) -std=c++17 -O2 -g -Wall -Wextra -DNASMAC_SIM_TRACE -Isim -I$(SIM_TVDIR) \
 		-isystem $(VERILATOR_INC) -isystem $(VERILATOR_INC)/vltstd -c $< -o $@
 

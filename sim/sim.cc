@@ -8,8 +8,6 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <type_traits>
-#include <utility>
 #include <vector>
 
 #include "Vnasmac.h"
@@ -89,40 +87,9 @@ template <std::size_t N> const uint8_t *bus_get(const VlWide<N> &w)
 	} while (0)
 
 // The kernel's m_axi ports, in the order of nasmac_sim::ports: m_axi_gmem (descriptors and
-// results: AR/R and AW/W/B), and m_axi_msg (message reads: AR/R only) when the verilated kernel
-// has it (layout 2.0 kernels; found from the model's ports at compile time, so that this file
-// builds against the kernel with one master or with two). A new port gets an entry here, its
-// lines in drive_ports() / sample_ports() and its name, direction and width in create.
-template <typename V, typename = void> struct HasMsgPort : std::false_type {
-};
-template <typename V>
-struct HasMsgPort<V, std::void_t<decltype(std::declval<V &>().m_axi_msg_ARVALID)>> : std::true_type {
-};
-enum PortId { kGmem, kMsg };
-constexpr int kNumPorts = HasMsgPort<Vnasmac>::value ? 2 : 1;
-
-// The m_axi_msg lines, in templates so that a kernel without the port compiles them away.
-template <typename V> void msg_drive(V *t, const AxiOut &o)
-{
-	if constexpr (HasMsgPort<V>::value)
-		AXI_READ_OUT(t, msg, o);
-	else
-		(void)t, (void)o;
-}
-template <typename V> void msg_sample(V *t, AxiIn *in)
-{
-	if constexpr (HasMsgPort<V>::value)
-		AXI_READ_IN(t, msg, *in);
-	else
-		(void)t, (void)in;
-}
-template <typename V> uint32_t msg_beat_bytes(V *t)
-{
-	if constexpr (HasMsgPort<V>::value)
-		return bus_bytes(t->m_axi_msg_RDATA);
-	else
-		return (void)t, 0;
-}
+// results: AR/R and AW/W/B) and m_axi_msg (message reads: AR/R only). A new port gets an entry
+// here, its lines in drive_ports() / sample_ports() and its name, direction and width in create.
+enum PortId { kGmem, kMsg, kNumPorts };
 
 } // namespace
 
@@ -165,8 +132,7 @@ struct nasmac_sim {
 		}
 		AXI_READ_OUT(t, gmem, o[kGmem]);
 		AXI_WRITE_OUT(t, gmem, o[kGmem]);
-		if (kNumPorts > kMsg)
-			msg_drive(t, o[kNumPorts - 1]);
+		AXI_READ_OUT(t, msg, o[kMsg]);
 	}
 
 	// The handshakes of this cycle, after the falling-edge evaluation.
@@ -178,8 +144,7 @@ struct nasmac_sim {
 		AxiIn in[kNumPorts];
 		AXI_READ_IN(t, gmem, in[kGmem]);
 		AXI_WRITE_IN(t, gmem, in[kGmem]);
-		if (kNumPorts > kMsg)
-			msg_sample(t, &in[kNumPorts - 1]);
+		AXI_READ_IN(t, msg, in[kMsg]);
 		for (int p = 0; p < kNumPorts; p++)
 			ports[p]->sample(cycle, in[p]);
 	}
@@ -303,7 +268,7 @@ int nasmac_sim_create(const nasmac_sim_opts_t *opts, nasmac_sim_t **out)
 	cfg.max_writes = o.max_writes;
 	static const char *const names[] = {"gmem", "msg"};
 	static const bool writes[] = {true, false};
-	const uint32_t beats[] = {bus_bytes(s->top->m_axi_gmem_RDATA), msg_beat_bytes(s->top.get())};
+	const uint32_t beats[] = {bus_bytes(s->top->m_axi_gmem_RDATA), bus_bytes(s->top->m_axi_msg_RDATA)};
 	for (int p = 0; p < kNumPorts; p++) {
 		// Each port its own stall pattern, all from the one seed.
 		cfg.seed = (o.seed ? o.seed : 0x9E3779B97F4A7C15ULL) + 0x9E3779B97F4A7C15ULL * uint64_t(p);
@@ -332,28 +297,34 @@ void nasmac_sim_free(nasmac_sim_t *sim)
 	delete sim;
 }
 
-int nasmac_sim_reg_write(nasmac_sim_t *sim, uint32_t offset, uint32_t value)
+// One AXI4-Lite transaction on s_axi_control: a write (AW and W each offered until taken, done
+// on B) or a read (AR, done on R, whose data lands in *rdata). -ETIMEDOUT when no response comes.
+static int lite_xfer(nasmac_sim_t *sim, bool write, uint32_t offset, uint32_t wdata, uint32_t *rdata)
 {
-	if (!sim || offset % 4 || offset > kCtrlAddrMax)
-		return -EINVAL;
 	Vnasmac *t = sim->top.get();
-	bool aw = false, w = false;
+	bool a = false, w = !write; // the address taken; the data taken (a read has none)
 	t->s_axi_control_AWADDR = offset;
-	t->s_axi_control_WDATA = value;
+	t->s_axi_control_ARADDR = offset;
+	t->s_axi_control_WDATA = wdata;
 	t->s_axi_control_WSTRB = 0xf;
 	for (int i = 0; i < kLiteTimeout; i++) {
-		t->s_axi_control_AWVALID = !aw;
+		t->s_axi_control_AWVALID = write && !a;
 		t->s_axi_control_WVALID = !w;
-		t->s_axi_control_BREADY = 1;
+		t->s_axi_control_BREADY = write;
+		t->s_axi_control_ARVALID = !write && !a;
+		t->s_axi_control_RREADY = !write;
 		t->ap_clk = 0;
 		t->eval();
-		bool aw_hs = !aw && t->s_axi_control_AWREADY;
+		bool a_hs = !a && (write ? t->s_axi_control_AWREADY : t->s_axi_control_ARREADY);
 		bool w_hs = !w && t->s_axi_control_WREADY;
-		bool b_hs = t->s_axi_control_BVALID;
+		bool done = write ? t->s_axi_control_BVALID : t->s_axi_control_RVALID;
+		uint32_t data = t->s_axi_control_RDATA;
 		sim->tick();
-		aw = aw || aw_hs;
+		a = a || a_hs;
 		w = w || w_hs;
-		if (b_hs) {
+		if (done) {
+			if (rdata)
+				*rdata = data;
 			sim->lite_idle();
 			return 0;
 		}
@@ -362,31 +333,18 @@ int nasmac_sim_reg_write(nasmac_sim_t *sim, uint32_t offset, uint32_t value)
 	return -ETIMEDOUT;
 }
 
+int nasmac_sim_reg_write(nasmac_sim_t *sim, uint32_t offset, uint32_t value)
+{
+	if (!sim || offset % 4 || offset > kCtrlAddrMax)
+		return -EINVAL;
+	return lite_xfer(sim, true, offset, value, nullptr);
+}
+
 int nasmac_sim_reg_read(nasmac_sim_t *sim, uint32_t offset, uint32_t *value)
 {
 	if (!sim || !value || offset % 4 || offset > kCtrlAddrMax)
 		return -EINVAL;
-	Vnasmac *t = sim->top.get();
-	bool ar = false;
-	t->s_axi_control_ARADDR = offset;
-	for (int i = 0; i < kLiteTimeout; i++) {
-		t->s_axi_control_ARVALID = !ar;
-		t->s_axi_control_RREADY = 1;
-		t->ap_clk = 0;
-		t->eval();
-		bool ar_hs = !ar && t->s_axi_control_ARREADY;
-		bool r_hs = t->s_axi_control_RVALID;
-		uint32_t data = t->s_axi_control_RDATA;
-		sim->tick();
-		ar = ar || ar_hs;
-		if (r_hs) {
-			*value = data;
-			sim->lite_idle();
-			return 0;
-		}
-	}
-	sim->lite_idle();
-	return -ETIMEDOUT;
+	return lite_xfer(sim, false, offset, 0, value);
 }
 
 int nasmac_sim_mem_alloc(nasmac_sim_t *sim, size_t bytes, uint64_t *dev_addr)

@@ -1,10 +1,10 @@
 # Packages the nasmac RTL as a Vitis kernel IP (Vivado batch mode, sourced by gen_xo.tcl).
 #   package_kernel <ip_dir> <part> <freq_hz> <rtl files...>
 # The steps of Xilinx's RTL kernel examples (Vitis_Accel_Examples rtl_kernels): a project for the
-# card's part, the Verilog top hw/alveo/nasmac_top.v, user parameters removed (the top's
-# defaults are the build), every AXI interface tied to ap_clk, ap_rst_n as ap_clk's reset,
-# FREQ_HZ on ap_clk, the s_axi_control register map, and the kernel integrity check. The register
-# map comes from kernel_regs.tcl, generated with kernel.xml from hw/layout.txt.
+# card's part, the Verilog top nasmac_top.v (generated from hw/alveo/ports.txt), user parameters
+# removed (the top's defaults are the build), every AXI interface tied to ap_clk, ap_rst_n as
+# ap_clk's reset, FREQ_HZ on ap_clk, the s_axi_control register map, and the kernel integrity
+# check. The register map comes from kernel_regs.tcl, generated with kernel.xml from hw/layout.txt.
 proc package_kernel {ip_dir part freq_hz rtl_files} {
   set here [file dirname [file normalize [info script]]]
   set proj_dir [file dirname $ip_dir]/nasmac_pkg_proj

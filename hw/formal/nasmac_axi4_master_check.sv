@@ -31,25 +31,16 @@ module nasmac_axi4_master_check #(
   input logic                   aresetn,
   input logic                   arvalid,
   input logic                   arready,
-  input logic [63:0]            araddr,
-  input logic [7:0]             arlen,
-  input logic [2:0]             arsize,
-  input logic [1:0]             arburst,
-  input logic [3:0]             arcache,
-  input logic [2:0]             arprot,
+  input nasmac_axi_pkg::ax_t    ar,
   input logic                   rvalid,
   input logic                   rready,
   input logic [DataWidth-1:0]   rdata,
   input logic [1:0]             rresp,
   input logic                   rlast,
+  // A read-only master (HasWrite 0) ties the write channels to zeros.
   input logic                   awvalid,
   input logic                   awready,
-  input logic [63:0]            awaddr,
-  input logic [7:0]             awlen,
-  input logic [2:0]             awsize,
-  input logic [1:0]             awburst,
-  input logic [3:0]             awcache,
-  input logic [2:0]             awprot,
+  input nasmac_axi_pkg::ax_t    aw,
   input logic                   wvalid,
   input logic                   wready,
   input logic [DataWidth-1:0]   wdata,
@@ -62,28 +53,9 @@ module nasmac_axi4_master_check #(
   localparam logic [2:0] FullSize = 3'($clog2(DataWidth / 8));
   localparam int unsigned QW = $clog2(MaxBursts);
 
-  // ---- Reset as the design sees it ---------------------------------------------------------------
-  // in_rst: the design's registers take their reset at the end of this cycle (aresetn was low
-  // ResetLatency cycles ago). f_ok: the design has been reset once, so its state and $past mean
-  // something. The environment holds aresetn low for the first ResetLatency + 1 cycles.
-  logic [ResetLatency:0] rst_hist;
-  logic [ResetLatency:0] rst_hist_q = '1;
-  logic [2:0] f_cycle = '0;
+  // ---- Reset as the design sees it (in_rst, was_rst, f_ok: nasmac_formal_reset) ------------------
   logic in_rst, was_rst, f_ok;
-  always_comb begin
-    rst_hist    = rst_hist_q;
-    rst_hist[0] = !aresetn;
-  end
-  always_ff @(posedge aclk) begin
-    for (int i = 1; i <= ResetLatency; i++) rst_hist_q[i] <= rst_hist[i - 1];
-    if (f_cycle != 3'h7) f_cycle <= f_cycle + 1'b1;
-  end
-  assign in_rst = rst_hist[ResetLatency];
-  assign f_ok   = 32'(f_cycle) > ResetLatency;
-  logic was_rst_q = 1'b1;
-  always_ff @(posedge aclk) was_rst_q <= in_rst;
-  assign was_rst = was_rst_q;
-  always_comb if (32'(f_cycle) <= ResetLatency) assume (!aresetn);
+  nasmac_formal_reset #(.ResetLatency(ResetLatency)) u_rst (.aclk, .aresetn, .in_rst, .was_rst, .f_ok);
 
   // ---- Handshakes ---------------------------------------------------------------------------------
   logic ar_hs, r_hs, aw_hs, w_hs, b_hs;
@@ -109,7 +81,7 @@ module nasmac_axi4_master_check #(
       r_beat <= '0;
     end else begin
       if (ar_hs) begin
-        rq_len[rq_wr[QW-1:0]] <= arlen;
+        rq_len[rq_wr[QW-1:0]] <= ar.len;
         rq_wr <= rq_wr + 1'b1;
       end
       if (r_hs) begin
@@ -138,7 +110,7 @@ module nasmac_axi4_master_check #(
   assign wq_count   = wq_wr - wq_rd;
   assign w_on_queue = wq_count != '0;
   assign w_on_aw    = !w_on_queue && !w_early_done && awvalid;
-  assign w_cur_len  = w_on_queue ? wq_len[wq_rd[QW-1:0]] : awlen;
+  assign w_cur_len  = w_on_queue ? wq_len[wq_rd[QW-1:0]] : aw.len;
   assign w_cur_last = w_beat == w_cur_len;
 
   logic b_add, aw_push;
@@ -163,7 +135,7 @@ module nasmac_axi4_master_check #(
       b_owed       <= '0;
     end else begin
       if (aw_push) begin
-        wq_len[wq_wr[QW-1:0]] <= awlen;
+        wq_len[wq_wr[QW-1:0]] <= aw.len;
         wq_wr <= wq_wr + 1'b1;
       end
       if (w_hs) begin
@@ -212,8 +184,8 @@ module nasmac_axi4_master_check #(
   // ---- Master rules (asserted) --------------------------------------------------------------------
   // Byte address one past the burst's last byte, within its 4 KiB page (INCR, full-size beats).
   logic [13:0] ar_end, aw_end;
-  assign ar_end = {2'b00, araddr[11:0] & ~((12'd1 << arsize) - 12'd1)} + ((14'(arlen) + 14'd1) << arsize);
-  assign aw_end = {2'b00, awaddr[11:0] & ~((12'd1 << awsize) - 12'd1)} + ((14'(awlen) + 14'd1) << awsize);
+  assign ar_end = {2'b00, ar.addr[11:0] & ~((12'd1 << ar.size) - 12'd1)} + ((14'(ar.len) + 14'd1) << ar.size);
+  assign aw_end = {2'b00, aw.addr[11:0] & ~((12'd1 << aw.size) - 12'd1)} + ((14'(aw.len) + 14'd1) << aw.size);
 
   always_ff @(posedge aclk) begin
     if (f_ok && was_rst) begin
@@ -226,13 +198,11 @@ module nasmac_axi4_master_check #(
     if (f_ok && !was_rst && !in_rst) begin
       if ($past(arvalid && !arready)) begin
         ar_valid_held: assert (arvalid);
-        ar_payload_stable: assert ($stable(araddr) && $stable(arlen) && $stable(arsize) &&
-                                   $stable(arburst) && $stable(arcache) && $stable(arprot));
+        ar_payload_stable: assert ($stable(ar));
       end
       if (HasWrite != 0 && $past(awvalid && !awready)) begin
         aw_valid_held: assert (awvalid);
-        aw_payload_stable: assert ($stable(awaddr) && $stable(awlen) && $stable(awsize) &&
-                                   $stable(awburst) && $stable(awcache) && $stable(awprot));
+        aw_payload_stable: assert ($stable(aw));
       end
       if (HasWrite != 0 && $past(wvalid && !wready)) begin
         w_valid_held: assert (wvalid);
@@ -240,15 +210,15 @@ module nasmac_axi4_master_check #(
       end
     end
     if (!in_rst && arvalid) begin
-      ar_incr:      assert (arburst == 2'b01);
-      ar_full_size: assert (arsize == FullSize);
-      ar_len_max:   assert (32'(arlen) < MaxBeats);
+      ar_incr:      assert (ar.burst == nasmac_axi_pkg::BURST_INCR);
+      ar_full_size: assert (ar.size == FullSize);
+      ar_len_max:   assert (32'(ar.len) < MaxBeats);
       ar_no_4k:     assert (ar_end <= 14'd4096);
     end
     if (!in_rst && HasWrite != 0 && awvalid) begin
-      aw_incr:      assert (awburst == 2'b01);
-      aw_full_size: assert (awsize == FullSize);
-      aw_len_max:   assert (32'(awlen) < MaxBeats);
+      aw_incr:      assert (aw.burst == nasmac_axi_pkg::BURST_INCR);
+      aw_full_size: assert (aw.size == FullSize);
+      aw_len_max:   assert (32'(aw.len) < MaxBeats);
       aw_no_4k:     assert (aw_end <= 14'd4096);
     end
     if (!in_rst && HasWrite != 0 && wvalid) begin

@@ -35,24 +35,9 @@ module nasmac_axil_slave_check #(
   input logic [31:0]          rdata,
   input logic [1:0]           rresp
 );
-  // ---- Reset as the design sees it (as in nasmac_axi4_master_check) -------------------------------
-  logic [ResetLatency:0] rst_hist;
-  logic [ResetLatency:0] rst_hist_q = '1;
-  logic [2:0] f_cycle = '0;
-  logic in_rst, f_ok;
-  logic was_rst = 1'b1;
-  always_comb begin
-    rst_hist    = rst_hist_q;
-    rst_hist[0] = !aresetn;
-  end
-  always_ff @(posedge aclk) begin
-    for (int i = 1; i <= ResetLatency; i++) rst_hist_q[i] <= rst_hist[i - 1];
-    if (f_cycle != 3'h7) f_cycle <= f_cycle + 1'b1;
-    was_rst <= in_rst;
-  end
-  assign in_rst = rst_hist[ResetLatency];
-  assign f_ok   = 32'(f_cycle) > ResetLatency;
-  always_comb if (32'(f_cycle) <= ResetLatency) assume (!aresetn);
+  // ---- Reset as the design sees it (in_rst, was_rst, f_ok: nasmac_formal_reset) ------------------
+  logic in_rst, was_rst, f_ok;
+  nasmac_formal_reset #(.ResetLatency(ResetLatency)) u_rst (.aclk, .aresetn, .in_rst, .was_rst, .f_ok);
 
   // ---- Requests accepted and not yet answered -----------------------------------------------------
   localparam int unsigned CW = $clog2(MaxOutstanding + 1) + 1;

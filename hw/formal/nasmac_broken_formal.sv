@@ -2,7 +2,8 @@
 // Deliberately broken fixtures: `make formal` must REJECT each of them, which shows that the
 // checkers can fail (a checker that cannot fail proves nothing).
 //   nasmac_broken_master_formal: an AXI4 read master that withdraws ARVALID when ARREADY does not
-//     come within a cycle (AXI forbids it: VALID must stay until READY).
+//     come within a cycle (AXI forbids it: VALID must stay until READY); with
+//     NASMAC_BROKEN_PAYLOAD defined it holds ARVALID but changes the address meanwhile.
 //   nasmac_broken_lite_formal: an AXI4-Lite slave that offers its read response for one cycle
 //     only, whether or not RREADY took it.
 //   nasmac_broken_write_formal: an AXI4 write master that announces 2-beat bursts and raises
@@ -24,21 +25,25 @@ module nasmac_broken_master_formal (
       arvalid_q <= 1'b0;
       araddr_q  <= '0;
     end else begin
+`ifdef NASMAC_BROKEN_PAYLOAD
+      // The bug: ARVALID is held, but the address moves on while ARREADY is awaited.
+      arvalid_q <= 1'b1;
+      araddr_q  <= araddr_q + 64'd64;
+`else
       // The bug: ARVALID toggles every cycle instead of waiting for ARREADY.
       arvalid_q <= !arvalid_q;
       if (arvalid_q && arready) araddr_q <= araddr_q + 64'd64;
+`endif
     end
   end
   assign rready = 1'b1;
 
   nasmac_axi4_master_check #(.DataWidth(32), .HasWrite(0), .MaxBursts(2), .ResetLatency(0)) chk (
     .aclk(clk), .aresetn(rst_n),
-    .arvalid(arvalid_q), .arready, .araddr(araddr_q), .arlen(8'h0), .arsize(3'd2),
-    .arburst(2'b01), .arcache(4'b0011), .arprot(3'b000),
+    .arvalid(arvalid_q), .arready, .ar({araddr_q, 8'h0, 3'd2, nasmac_axi_pkg::AX_FIXED}),
     .rvalid, .rready, .rdata, .rresp, .rlast,
-    .awvalid(1'b0), .awready(1'b0), .awaddr(64'h0), .awlen(8'h0), .awsize(3'h0), .awburst(2'h0),
-    .awcache(4'h0), .awprot(3'h0), .wvalid(1'b0), .wready(1'b0), .wdata(32'h0), .wstrb(4'h0),
-    .wlast(1'b0), .bvalid(1'b0), .bready(1'b0), .bresp(2'h0)
+    .awvalid(1'b0), .awready(1'b0), .aw('0), .wvalid(1'b0), .wready(1'b0), .wdata(32'h0),
+    .wstrb(4'h0), .wlast(1'b0), .bvalid(1'b0), .bready(1'b0), .bresp(2'h0)
   );
 endmodule
 
@@ -108,11 +113,10 @@ module nasmac_broken_write_formal (
 
   nasmac_axi4_master_check #(.DataWidth(32), .HasWrite(1), .MaxBursts(2), .ResetLatency(0)) chk (
     .aclk(clk), .aresetn(rst_n),
-    .arvalid(1'b0), .arready(1'b0), .araddr(64'h0), .arlen(8'h0), .arsize(3'd2),
-    .arburst(2'b01), .arcache(4'b0011), .arprot(3'b000),
+    .arvalid(1'b0), .arready(1'b0), .ar('0),
     .rvalid(1'b0), .rready(1'b1), .rdata(32'h0), .rresp(2'b00), .rlast(1'b0),
-    .awvalid(aw_q), .awready, .awaddr(64'h1000), .awlen(8'h1), .awsize(3'd2), .awburst(2'b01),
-    .awcache(4'b0011), .awprot(3'b000), .wvalid(w_q), .wready, .wdata(32'h0), .wstrb(4'hf),
+    .awvalid(aw_q), .awready, .aw({64'h1000, 8'h1, 3'd2, nasmac_axi_pkg::AX_FIXED}),
+    .wvalid(w_q), .wready, .wdata(32'h0), .wstrb(4'hf),
     // The bug: WLAST on the first of the two beats.
     .wlast(!beat_q), .bvalid, .bready(1'b1), .bresp
   );

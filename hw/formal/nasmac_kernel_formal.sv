@@ -1,8 +1,7 @@
 // Formal wrapper: the whole kernel top (lanes replaced by nasmac_lane_stubs.sv), 128-bit data
 // (the interface rules do not depend on the width; it keeps the beat buffers small), 12-bit
 // control address. Each port is under its checker; the host and the memory are the solver,
-// held to the AXI rules by the checkers' assumptions. With NASMAC_HAS_MSG_PORT (the contract's
-// second master m_axi_msg, read-only) a third checker watches that port.
+// held to the AXI rules by the checkers' assumptions; m_axi_msg is read-only.
 module nasmac_kernel_formal #(
   parameter int unsigned DataWidth = 128
 ) (
@@ -25,15 +24,12 @@ module nasmac_kernel_formal #(
   input  logic                 m_axi_gmem_RVALID,
   input  logic [DataWidth-1:0] m_axi_gmem_RDATA,
   input  logic [1:0]           m_axi_gmem_RRESP,
-  input  logic                 m_axi_gmem_RLAST
-`ifdef NASMAC_HAS_MSG_PORT
-  ,
+  input  logic                 m_axi_gmem_RLAST,
   input  logic                 m_axi_msg_ARREADY,
   input  logic                 m_axi_msg_RVALID,
   input  logic [DataWidth-1:0] m_axi_msg_RDATA,
   input  logic [1:0]           m_axi_msg_RRESP,
   input  logic                 m_axi_msg_RLAST
-`endif
 );
   /* verilator lint_off UNUSEDSIGNAL */
   logic                   interrupt;
@@ -51,23 +47,17 @@ module nasmac_kernel_formal #(
   logic [DataWidth-1:0]   m_axi_gmem_WDATA;
   logic [DataWidth/8-1:0] m_axi_gmem_WSTRB;
   logic                   m_axi_gmem_ARVALID, m_axi_gmem_RREADY;
-`ifdef NASMAC_HAS_MSG_PORT
   logic                   m_axi_msg_ARVALID, m_axi_msg_RREADY;
   logic [63:0]            m_axi_msg_ARADDR;
   logic [7:0]             m_axi_msg_ARLEN;
   logic [2:0]             m_axi_msg_ARSIZE, m_axi_msg_ARPROT;
   logic [1:0]             m_axi_msg_ARBURST;
   logic [3:0]             m_axi_msg_ARCACHE;
-`endif
 
-`ifdef NASMAC_HAS_MSG_PORT
-  // The issue 9 kernel sizes its buffers for 150 cycles of memory latency; the interface rules do
+  // The kernel sizes its buffers for 150 cycles of memory latency; the interface rules do
   // not depend on the depths, the solver's time does: the smallest legal ones.
   nasmac #(.DataWidth(DataWidth), .CtrlAddrWidth(12), .MaxReads(8), .LaneBufBeats(16),
            .LaneJobs(4)) dut (.*);
-`else
-  nasmac #(.DataWidth(DataWidth), .CtrlAddrWidth(12)) dut (.*);
-`endif
 
   nasmac_axil_slave_check #(.AddrWidth(12), .MaxOutstanding(2), .ResetLatency(1)) chk_control (
     .aclk(ap_clk), .aresetn(ap_rst_n),
@@ -82,31 +72,28 @@ module nasmac_kernel_formal #(
   nasmac_axi4_master_check #(.DataWidth(DataWidth), .HasWrite(1), .MaxBursts(4),
                              .ResetLatency(1), .RReadyAlways(1), .BReadyAlways(1)) chk_gmem (
     .aclk(ap_clk), .aresetn(ap_rst_n),
-    .arvalid(m_axi_gmem_ARVALID), .arready(m_axi_gmem_ARREADY), .araddr(m_axi_gmem_ARADDR),
-    .arlen(m_axi_gmem_ARLEN), .arsize(m_axi_gmem_ARSIZE), .arburst(m_axi_gmem_ARBURST),
-    .arcache(m_axi_gmem_ARCACHE), .arprot(m_axi_gmem_ARPROT),
+    .arvalid(m_axi_gmem_ARVALID), .arready(m_axi_gmem_ARREADY),
+    .ar({m_axi_gmem_ARADDR, m_axi_gmem_ARLEN, m_axi_gmem_ARSIZE, m_axi_gmem_ARBURST,
+         m_axi_gmem_ARCACHE, m_axi_gmem_ARPROT}),
     .rvalid(m_axi_gmem_RVALID), .rready(m_axi_gmem_RREADY), .rdata(m_axi_gmem_RDATA),
     .rresp(m_axi_gmem_RRESP), .rlast(m_axi_gmem_RLAST),
-    .awvalid(m_axi_gmem_AWVALID), .awready(m_axi_gmem_AWREADY), .awaddr(m_axi_gmem_AWADDR),
-    .awlen(m_axi_gmem_AWLEN), .awsize(m_axi_gmem_AWSIZE), .awburst(m_axi_gmem_AWBURST),
-    .awcache(m_axi_gmem_AWCACHE), .awprot(m_axi_gmem_AWPROT),
+    .awvalid(m_axi_gmem_AWVALID), .awready(m_axi_gmem_AWREADY),
+    .aw({m_axi_gmem_AWADDR, m_axi_gmem_AWLEN, m_axi_gmem_AWSIZE, m_axi_gmem_AWBURST,
+         m_axi_gmem_AWCACHE, m_axi_gmem_AWPROT}),
     .wvalid(m_axi_gmem_WVALID), .wready(m_axi_gmem_WREADY), .wdata(m_axi_gmem_WDATA),
     .wstrb(m_axi_gmem_WSTRB), .wlast(m_axi_gmem_WLAST),
     .bvalid(m_axi_gmem_BVALID), .bready(m_axi_gmem_BREADY), .bresp(m_axi_gmem_BRESP)
   );
 
-`ifdef NASMAC_HAS_MSG_PORT
   nasmac_axi4_master_check #(.DataWidth(DataWidth), .HasWrite(0), .MaxBursts(4),
                              .ResetLatency(1), .RReadyAlways(1)) chk_msg (
     .aclk(ap_clk), .aresetn(ap_rst_n),
-    .arvalid(m_axi_msg_ARVALID), .arready(m_axi_msg_ARREADY), .araddr(m_axi_msg_ARADDR),
-    .arlen(m_axi_msg_ARLEN), .arsize(m_axi_msg_ARSIZE), .arburst(m_axi_msg_ARBURST),
-    .arcache(m_axi_msg_ARCACHE), .arprot(m_axi_msg_ARPROT),
+    .arvalid(m_axi_msg_ARVALID), .arready(m_axi_msg_ARREADY),
+    .ar({m_axi_msg_ARADDR, m_axi_msg_ARLEN, m_axi_msg_ARSIZE, m_axi_msg_ARBURST,
+         m_axi_msg_ARCACHE, m_axi_msg_ARPROT}),
     .rvalid(m_axi_msg_RVALID), .rready(m_axi_msg_RREADY), .rdata(m_axi_msg_RDATA),
     .rresp(m_axi_msg_RRESP), .rlast(m_axi_msg_RLAST),
-    .awvalid(1'b0), .awready(1'b0), .awaddr(64'h0), .awlen(8'h0), .awsize(3'h0), .awburst(2'h0),
-    .awcache(4'h0), .awprot(3'h0), .wvalid(1'b0), .wready(1'b0), .wdata('0), .wstrb('0),
+    .awvalid(1'b0), .awready(1'b0), .aw('0), .wvalid(1'b0), .wready(1'b0), .wdata('0), .wstrb('0),
     .wlast(1'b0), .bvalid(1'b0), .bready(1'b0), .bresp(2'h0)
   );
-`endif
 endmodule

@@ -100,6 +100,10 @@ module nasmac #(
   localparam int unsigned LaneW    = (NumLanes > 1) ? $clog2(NumLanes) : 1;
   localparam int unsigned ResW     = nasmac_top_pkg::RES_W;
   localparam logic [2:0]  AxSize   = 3'($clog2(DataWidth / 8));
+  // RUN_STATUS error bits, as hw/layout.txt numbers them.
+  localparam logic [2:0]  RunRdErr   = nasmac_layout_pkg::RUN_RD_ERR[2:0];
+  localparam logic [2:0]  RunWrErr   = nasmac_layout_pkg::RUN_WR_ERR[2:0];
+  localparam logic [2:0]  RunBadArgs = nasmac_layout_pkg::RUN_BAD_ARGS[2:0];
 
   // Vitis drives ap_rst_n synchronously; one register stage keeps it off the critical path.
   // rst_ni resets everything; dp_rst_ni, the datapath's reset, also pulses after a failed run so
@@ -176,7 +180,7 @@ module nasmac #(
     status_d    = status_q;
     if (busy_q) begin
       cyc_lo_d = cyc_lo_q + 32'd1;
-      status_d = status_q | {1'b0, wr_err, rd_err};
+      status_d = status_q | ({3{wr_err}} & RunWrErr) | ({3{rd_err}} & RunRdErr);
     end
     if (start) begin
       busy_d      = 1'b1;
@@ -186,7 +190,7 @@ module nasmac #(
       left_d      = num_jobs;
       owed_d      = '0;
       bad_index_d = '0;
-      status_d    = {bad_args_q, 2'b00};
+      status_d    = {3{bad_args_q}} & RunBadArgs;
     end else if (done) begin
       busy_d = 1'b0;
     end
@@ -283,7 +287,7 @@ module nasmac #(
       gar_q      <= gar_d;
       gout_q     <= gout_d;
       gr_valid_q <= m_axi_gmem_RVALID;
-      gr_err_q   <= m_axi_gmem_RVALID && m_axi_gmem_RRESP != 2'b00;
+      gr_err_q   <= m_axi_gmem_RVALID && m_axi_gmem_RRESP != nasmac_axi_pkg::RESP_OKAY;
     end
   end
   always_ff @(posedge ap_clk) begin
@@ -292,13 +296,10 @@ module nasmac #(
     gr_data_q  <= m_axi_gmem_RDATA;
   end
 
+  // Every burst of either master is INCR with whole beats and the attributes of AX_FIXED.
   assign m_axi_gmem_ARVALID = gar_q;
-  assign m_axi_gmem_ARADDR  = gar_addr_q;
-  assign m_axi_gmem_ARLEN   = gar_len_q;
-  assign m_axi_gmem_ARSIZE  = AxSize;
-  assign m_axi_gmem_ARBURST = 2'b01;    // INCR
-  assign m_axi_gmem_ARCACHE = 4'b0011;  // normal, bufferable (what Vitis masters use)
-  assign m_axi_gmem_ARPROT  = 3'b000;
+  assign {m_axi_gmem_ARADDR, m_axi_gmem_ARLEN, m_axi_gmem_ARSIZE, m_axi_gmem_ARBURST, m_axi_gmem_ARCACHE,
+          m_axi_gmem_ARPROT} = {gar_addr_q, gar_len_q, AxSize, nasmac_axi_pkg::AX_FIXED};
   assign m_axi_gmem_RREADY  = 1'b1;
 
   // ---- Job dispatch: each algorithm's jobs go round robin over that algorithm's lanes ---------
@@ -463,7 +464,7 @@ module nasmac #(
     end else begin
       mar_q      <= mar_d;
       mr_valid_q <= m_axi_msg_RVALID;
-      mr_err_q   <= m_axi_msg_RVALID && m_axi_msg_RRESP != 2'b00;
+      mr_err_q   <= m_axi_msg_RVALID && m_axi_msg_RRESP != nasmac_axi_pkg::RESP_OKAY;
     end
   end
   always_ff @(posedge ap_clk) begin
@@ -478,12 +479,8 @@ module nasmac #(
   end
 
   assign m_axi_msg_ARVALID = mar_q;
-  assign m_axi_msg_ARADDR  = mar_addr_q;
-  assign m_axi_msg_ARLEN   = mar_len_q;
-  assign m_axi_msg_ARSIZE  = AxSize;
-  assign m_axi_msg_ARBURST = 2'b01;
-  assign m_axi_msg_ARCACHE = 4'b0011;
-  assign m_axi_msg_ARPROT  = 3'b000;
+  assign {m_axi_msg_ARADDR, m_axi_msg_ARLEN, m_axi_msg_ARSIZE, m_axi_msg_ARBURST, m_axi_msg_ARCACHE,
+          m_axi_msg_ARPROT} = {mar_addr_q, mar_len_q, AxSize, nasmac_axi_pkg::AX_FIXED};
   assign m_axi_msg_RREADY  = 1'b1;
 
   assign rd_err     = gr_err_q || mr_err_q;
@@ -525,14 +522,12 @@ module nasmac #(
   logic wr_err_q;
   always_ff @(posedge ap_clk) begin
     if (!dp_rst_ni) wr_err_q <= 1'b0;
-    else            wr_err_q <= b_fire && m_axi_gmem_BRESP != 2'b00;
+    else            wr_err_q <= b_fire && m_axi_gmem_BRESP != nasmac_axi_pkg::RESP_OKAY;
   end
   assign wr_err = wr_err_q;
 
-  assign m_axi_gmem_AWLEN   = 8'h00;
-  assign m_axi_gmem_AWSIZE  = AxSize;
-  assign m_axi_gmem_AWBURST = 2'b01;
-  assign m_axi_gmem_AWCACHE = 4'b0011;
-  assign m_axi_gmem_AWPROT  = 3'b000;
+  // Single-beat writes.
+  assign {m_axi_gmem_AWLEN, m_axi_gmem_AWSIZE, m_axi_gmem_AWBURST, m_axi_gmem_AWCACHE,
+          m_axi_gmem_AWPROT} = {8'h00, AxSize, nasmac_axi_pkg::AX_FIXED};
   assign m_axi_gmem_WLAST   = 1'b1;
 endmodule

@@ -5,6 +5,7 @@
 #ifndef NASMAC_TB_UTIL_H
 #define NASMAC_TB_UTIL_H
 
+#include <cstdarg>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -43,6 +44,16 @@ struct counters {
 		}
 		return ok;
 	}
+	// The same with a printf-style message.
+	__attribute__((format(printf, 3, 4))) bool checkf(bool ok, const char *fmt, ...)
+	{
+		char what[256];
+		va_list ap;
+		va_start(ap, fmt);
+		std::vsnprintf(what, sizeof what, fmt, ap);
+		va_end(ap);
+		return check(ok, what);
+	}
 	int finish(const char *name = nullptr)
 	{
 		std::printf("%s%s%ld passed, %ld failed\n", name ? name : "", name ? ": " : "", passed,
@@ -50,6 +61,16 @@ struct counters {
 		return failed ? 1 : 0;
 	}
 };
+
+// A checkf whose message arguments are evaluated only when the check fails: they may have side
+// effects (a clear-on-read register read again for the message).
+#define TB_CHECKF(counters, cond, ...)                                 \
+	do {                                                           \
+		if (cond)                                              \
+			(counters).check(true, "");                    \
+		else                                                   \
+			(counters).checkf(false, __VA_ARGS__);         \
+	} while (0)
 
 // What a testbench's main() starts with: a Verilator context that has the command line, the model
 // on it, the counters and a random source seeded from NASMAC_SEED (printed). Taken apart with

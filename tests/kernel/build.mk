@@ -12,7 +12,7 @@ $(TEST_KERNEL_BIN): $(OBJ)/tests/kernel/test_kernel.o $(OBJ)/host/common/hex.o $
 
 # The AXI memory model on its own (sim/axi_mem.h): its checks catch what a wrong master does.
 TEST_AXI_MEM_BIN := $(BIN)/test_axi_mem
-$(TEST_AXI_MEM_BIN): tests/kernel/test_axi_mem.cc $(SIM_LIBS)
+$(TEST_AXI_MEM_BIN): tests/kernel/test_axi_mem.cc tests/kernel/check.h $(SIM_LIBS)
 	$(call say,CXX)
 	$(Q)$(CXX) -std=c++17 -O1 -g -Wall -Wextra -Werror $(filter -fsanitize%,$(CFLAGS)) -Isim -o $@ $< \
 		$(SIM_BASE)/sim/axi_mem.o

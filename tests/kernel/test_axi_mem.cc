@@ -8,24 +8,11 @@
 #include <vector>
 
 #include "axi_mem.h"
+#include "check.h"
 
 using namespace nasmac_sim_axi;
 
 namespace {
-
-unsigned passed, failed;
-
-#define CHECK(cond, ...)                                                          \
-	do {                                                                      \
-		if (cond) {                                                       \
-			passed++;                                                 \
-		} else {                                                          \
-			failed++;                                                 \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);      \
-			fprintf(stderr, __VA_ARGS__);                             \
-			fputc('\n', stderr);                                      \
-		}                                                                 \
-	} while (0)
 
 constexpr uint32_t kBeat = 64;
 
@@ -266,6 +253,5 @@ int main()
 	test_max_reads();
 	test_injection();
 	test_reset();
-	printf("test_axi_mem: %u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_summary("test_axi_mem");
 }

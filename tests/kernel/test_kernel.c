@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "check.h"
 #include "nasmac.h"
 #include "nasmac_layout.h"
 #include "sim.h"
@@ -21,20 +22,6 @@
 
 #define MAX_MSG_OCTETS 8192u
 #define RUN_BUDGET 20000000ull
-
-static unsigned passed, failed;
-
-#define CHECK(cond, ...)                                                         \
-	do {                                                                     \
-		if (cond) {                                                      \
-			passed++;                                                \
-		} else {                                                         \
-			failed++;                                                \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);     \
-			fprintf(stderr, __VA_ARGS__);                            \
-			fputc('\n', stderr);                                     \
-		}                                                                \
-	} while (0)
 
 typedef struct job {
 	uint8_t alg; /* as written to the descriptor (may be invalid) */
@@ -758,8 +745,7 @@ int main(int argc, char **argv)
 	printf("test_kernel: seed %" PRIu64 " (NASMAC_SEED=%" PRIu64 " repeats this run)\n", seed, seed);
 	if (argc > 1 && !strcmp(argv[1], "key-wipe")) {
 		test_key_wipe();
-		printf("test_kernel key-wipe: %u passed, %u failed\n", passed, failed);
-		return failed ? 1 : 0;
+		return check_summary("test_kernel key-wipe");
 	}
 	test_registers();
 	test_vectors();
@@ -767,6 +753,5 @@ int main(int argc, char **argv)
 	test_reset_midrun();
 	test_bus_errors();
 	test_key_wipe();
-	printf("test_kernel: %u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_summary("test_kernel");
 }

@@ -4,25 +4,13 @@
 #include <cstdio>
 #include <memory>
 
+#include "../tb_util.h"
 #include "Vnasmac_ctrl.h"
 #include "nasmac_layout.h"
-#include "verilated.h"
 
 static std::unique_ptr<Vnasmac_ctrl> t;
-static unsigned passed, failed;
+static tb::counters c;
 static int starts;
-
-#define CHECK(c, ...)                                                        \
-	do {                                                                 \
-		if (c) {                                                     \
-			passed++;                                            \
-		} else {                                                     \
-			failed++;                                            \
-			fprintf(stderr, "FAIL line %d: ", __LINE__);         \
-			fprintf(stderr, __VA_ARGS__);                        \
-			fputc('\n', stderr);                                 \
-		}                                                            \
-	} while (0)
 
 static void tick()
 {
@@ -57,7 +45,7 @@ static void write(uint32_t addr, uint32_t data, uint32_t strb = 0xf, bool aw_fir
 			return;
 		}
 	}
-	CHECK(false, "write 0x%x hung", addr);
+	TB_CHECKF(c, false, "write 0x%x hung", addr);
 }
 
 static uint32_t read(uint32_t addr)
@@ -79,7 +67,7 @@ static uint32_t read(uint32_t addr)
 			return d;
 		}
 	}
-	CHECK(false, "read 0x%x hung", addr);
+	TB_CHECKF(c, false, "read 0x%x hung", addr);
 	return 0;
 }
 
@@ -102,65 +90,65 @@ int main(int argc, char **argv)
 	t->rst_ni = 1;
 	tick();
 
-	CHECK(read(0x00) == 0x4, "AP_CTRL after reset: idle only");
-	CHECK(read(0x40) == 0x4e41534d, "ID");
-	CHECK(read(0x44) == NASMAC_DEV_VERSION, "VERSION (the generated contract, hw/layout.txt)");
+	TB_CHECKF(c, read(0x00) == 0x4, "AP_CTRL after reset: idle only");
+	TB_CHECKF(c, read(0x40) == 0x4e41534d, "ID");
+	TB_CHECKF(c, read(0x44) == NASMAC_DEV_VERSION, "VERSION (the generated contract, hw/layout.txt)");
 	write(0x10, 0x11223344);
 	write(0x14, 0x55667788, 0xf, false);
-	CHECK(t->desc_addr_o == 0x5566778811223344ull, "DESC_ADDR 0x%llx", (unsigned long long)t->desc_addr_o);
+	TB_CHECKF(c, t->desc_addr_o == 0x5566778811223344ull, "DESC_ADDR 0x%llx", (unsigned long long)t->desc_addr_o);
 	write(0x2c, 0xaabbccdd);
 	write(0x2c, 0x00000011, 0x1); // one byte lane
-	CHECK(read(0x2c) == 0xaabbcc11 && t->arena_bytes_o == 0xaabbcc11, "WSTRB byte write 0x%x", read(0x2c));
+	TB_CHECKF(c, read(0x2c) == 0xaabbcc11 && t->arena_bytes_o == 0xaabbcc11, "WSTRB byte write 0x%x", read(0x2c));
 	write(0x28, 7);
-	CHECK(t->num_jobs_o == 7, "NUM_JOBS");
+	TB_CHECKF(c, t->num_jobs_o == 7, "NUM_JOBS");
 	write(0x30, 4096);
-	CHECK(t->max_jobs_o == 4096 && read(0x30) == 4096, "MAX_JOBS");
+	TB_CHECKF(c, t->max_jobs_o == 4096 && read(0x30) == 4096, "MAX_JOBS");
 	write(0x40, 0);
-	CHECK(read(0x40) == 0x4e41534d, "ID read-only");
+	TB_CHECKF(c, read(0x40) == 0x4e41534d, "ID read-only");
 
 	// Start: one pulse, ap_start visible while running, arguments frozen.
 	write(0x08, 0x1);
 	write(0x00, 0x1);
 	tick();
-	CHECK(starts == 1, "one start pulse (%d)", starts);
-	CHECK(read(0x00) == 0x1, "AP_CTRL while running 0x%x", read(0x00));
+	TB_CHECKF(c, starts == 1, "one start pulse (%d)", starts);
+	TB_CHECKF(c, read(0x00) == 0x1, "AP_CTRL while running 0x%x", read(0x00));
 	write(0x28, 99);
-	CHECK(t->num_jobs_o == 7, "NUM_JOBS frozen while running");
+	TB_CHECKF(c, t->num_jobs_o == 7, "NUM_JOBS frozen while running");
 	t->cycles_i = 0x123456789aull;
 	t->bad_index_i = 5;
 	t->run_err_i = 4;
-	CHECK(read(0x48) == 0x3456789a && read(0x4c) == 0x12 && read(0x50) == 5,
+	TB_CHECKF(c, read(0x48) == 0x3456789a && read(0x4c) == 0x12 && read(0x50) == 5,
 	      "CYCLES/BAD_INDEX");
 	// RUN_STATUS speaks for runs that ended: none yet.
-	CHECK(read(0x54) == 0, "RUN_STATUS 0x%x while the first run is going", read(0x54));
+	TB_CHECKF(c, read(0x54) == 0, "RUN_STATUS 0x%x while the first run is going", read(0x54));
 	done_pulse();
 	t->run_err_i = 0;
 	// One run ended with bit 2: RUNS 1; the read clears it.
-	CHECK(read(0x54) == 0x104, "RUN_STATUS after one run");
-	CHECK(read(0x54) == 0, "RUN_STATUS cleared by its read");
-	CHECK(starts == 1, "no restart after done");
-	CHECK(read(0x0c) == 0x1, "ISR done");
-	CHECK(t->interrupt_o == 0, "no interrupt with GIE off");
+	TB_CHECKF(c, read(0x54) == 0x104, "RUN_STATUS after one run");
+	TB_CHECKF(c, read(0x54) == 0, "RUN_STATUS cleared by its read");
+	TB_CHECKF(c, starts == 1, "no restart after done");
+	TB_CHECKF(c, read(0x0c) == 0x1, "ISR done");
+	TB_CHECKF(c, t->interrupt_o == 0, "no interrupt with GIE off");
 	write(0x04, 1);
-	CHECK(t->interrupt_o == 1, "interrupt with GIE on");
-	CHECK(read(0x00) == 0xe, "AP_CTRL done|idle|ready");
-	CHECK(read(0x00) == 0x4, "ap_done and ap_ready clear on read");
+	TB_CHECKF(c, t->interrupt_o == 1, "interrupt with GIE on");
+	TB_CHECKF(c, read(0x00) == 0xe, "AP_CTRL done|idle|ready");
+	TB_CHECKF(c, read(0x00) == 0x4, "ap_done and ap_ready clear on read");
 	write(0x0c, 0x1);
-	CHECK(read(0x0c) == 0 && t->interrupt_o == 0, "ISR toggle on write clears");
+	TB_CHECKF(c, read(0x0c) == 0 && t->interrupt_o == 0, "ISR toggle on write clears");
 	write(0x0c, 0x2);
-	CHECK(read(0x0c) == 0x2 && t->interrupt_o == 1, "ISR toggle on write sets");
+	TB_CHECKF(c, read(0x0c) == 0x2 && t->interrupt_o == 1, "ISR toggle on write sets");
 	write(0x0c, 0x2);
 	write(0x28, 99);
-	CHECK(t->num_jobs_o == 99, "NUM_JOBS writable when idle");
+	TB_CHECKF(c, t->num_jobs_o == 99, "NUM_JOBS writable when idle");
 	// IER off: done leaves ISR alone.
 	write(0x08, 0);
 	write(0x00, 1);
 	tick();
 	done_pulse();
-	CHECK(starts == 2 && read(0x0c) == 0 && t->interrupt_o == 0, "IER off");
+	TB_CHECKF(c, starts == 2 && read(0x0c) == 0 && t->interrupt_o == 0, "IER off");
 	// Runs queued back to back (XRT starts the next one before the host reads): the status is
 	// sticky across ap_start, ORs their errors and counts them.
-	CHECK(read(0x54) == 0x100, "RUN_STATUS after the second run");
+	TB_CHECKF(c, read(0x54) == 0x100, "RUN_STATUS after the second run");
 	t->run_err_i = 1;
 	write(0x00, 1);
 	tick();
@@ -168,14 +156,14 @@ int main(int argc, char **argv)
 	t->run_err_i = 0;
 	write(0x00, 1);
 	tick();
-	CHECK(read(0x54) == 0x101, "RUN_STATUS 0x%x: the first run's error survives the next ap_start",
+	TB_CHECKF(c, read(0x54) == 0x101, "RUN_STATUS 0x%x: the first run's error survives the next ap_start",
 	      read(0x54));
 	done_pulse();
 	write(0x00, 1);
 	tick();
 	done_pulse();
-	CHECK(starts == 5, "five starts (%d)", starts);
-	CHECK(read(0x54) == 0x200, "RUN_STATUS after two clean runs");
+	TB_CHECKF(c, starts == 5, "five starts (%d)", starts);
+	TB_CHECKF(c, read(0x54) == 0x200, "RUN_STATUS after two clean runs");
 	for (int k = 0; k < 300; k++) {
 		t->run_err_i = k == 7 ? 2 : 0;
 		write(0x00, 1);
@@ -183,15 +171,14 @@ int main(int argc, char **argv)
 		done_pulse();
 	}
 	t->run_err_i = 0;
-	CHECK(read(0x54) == 0xff02, "RUNS stops at 255, the error of run 7 of 300 kept");
-	CHECK(read(0x7c) == 0, "unmapped reads 0");
+	TB_CHECKF(c, read(0x54) == 0xff02, "RUNS stops at 255, the error of run 7 of 300 kept");
+	TB_CHECKF(c, read(0x7c) == 0, "unmapped reads 0");
 	// A 12-bit address: 0x1010 would alias DESC_ADDR with 7 bits; 0x810 is unmapped.
-	CHECK(read(0x810) == 0, "0x810 is not DESC_ADDR");
+	TB_CHECKF(c, read(0x810) == 0, "0x810 is not DESC_ADDR");
 	write(0x830, 1);
-	CHECK(t->max_jobs_o == 4096, "a write to 0x830 is not MAX_JOBS");
+	TB_CHECKF(c, t->max_jobs_o == 4096, "a write to 0x830 is not MAX_JOBS");
 
 	t->final();
 	t.reset(); // the model must go before its context
-	printf("tb_ctrl: %u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return c.finish("tb_ctrl");
 }

@@ -33,8 +33,6 @@ struct desc {
 	int kind;  // 0 job, 1 bad descriptor, 2 bad index
 };
 
-std::unique_ptr<Vnasmac_desc> t;
-tb::counters c;
 
 // The descriptor's 64 octets as hw/layout.txt lays them out.
 void pack(const desc &d, uint8_t *p)
@@ -60,10 +58,8 @@ void pack(const desc &d, uint8_t *p)
 
 int main(int argc, char **argv)
 {
-	auto ctx = std::make_unique<VerilatedContext>();
-	ctx->commandArgs(argc, argv);
-	t = std::make_unique<Vnasmac_desc>(ctx.get());
-	std::mt19937_64 rng(tb::seed_from_env());
+	tb::bench<Vnasmac_desc> env(argc, argv);
+	auto &[ctx, t, c, rng] = env;
 	char what[200];
 
 	const uint32_t n = 700;

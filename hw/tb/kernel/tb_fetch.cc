@@ -30,8 +30,6 @@ struct job {
 	uint64_t addr;
 };
 
-std::unique_ptr<Vnasmac_fetch> t;
-tb::counters c;
 
 // job_t of nasmac_top_pkg, with the lengths nasmac_desc works out.
 void pack(const job &j, uint32_t *w)
@@ -57,10 +55,8 @@ void pack(const job &j, uint32_t *w)
 
 int main(int argc, char **argv)
 {
-	auto ctx = std::make_unique<VerilatedContext>();
-	ctx->commandArgs(argc, argv);
-	t = std::make_unique<Vnasmac_fetch>(ctx.get());
-	std::mt19937_64 rng(tb::seed_from_env());
+	tb::bench<Vnasmac_fetch> env(argc, argv);
+	auto &[ctx, t, c, rng] = env;
 	char what[200];
 
 	std::vector<uint8_t> mem(kArenaBytes);

@@ -27,13 +27,6 @@ constexpr int kResW = 66;       // nasmac_top_pkg::RES_W: {mac[31:0], status[1:0
 constexpr int kBeat = 64;       // octets per write beat (DataWidth 512)
 constexpr uint64_t kBase = 0x100000000ull - 0x800;  // RESULT_ADDR: the sum crosses 2^32
 
-std::unique_ptr<Vnasmac_res> t;
-tb::counters c;
-
-void check(bool ok, const char *what, long cycle)
-{
-	c.check(ok, what, cycle);
-}
 
 struct rec {
 	uint32_t mac, index;
@@ -44,10 +37,8 @@ struct rec {
 
 int main(int argc, char **argv)
 {
-	auto ctx = std::make_unique<VerilatedContext>();
-	ctx->commandArgs(argc, argv);
-	t = std::make_unique<Vnasmac_res>(ctx.get());
-	std::mt19937_64 rng(tb::seed_from_env());
+	tb::bench<Vnasmac_res> env(argc, argv);
+	auto &[ctx, t, c, rng] = env;
 
 	// 512 records; each source takes runs of consecutive indexes (so beats fill and merge),
 	// the runs dealt out at random.
@@ -110,7 +101,7 @@ int main(int argc, char **argv)
 		if (t->aw_valid_o && t->aw_ready_i) {
 			uint64_t a = t->aw_addr_o;
 			std::snprintf(what, sizeof what, "AW address 0x%llx not beat-aligned", (unsigned long long)a);
-			check(a % kBeat == 0, what, cycle);
+			c.check(a % kBeat == 0, what, cycle);
 			aws.push_back(a);
 			bs.push_back(cycle + 5 + (long)(rng() % 30));
 		}
@@ -132,10 +123,10 @@ int main(int argc, char **argv)
 				uint64_t at = a + (uint64_t)b;
 				std::snprintf(what, sizeof what, "write to 0x%llx outside the records",
 					      (unsigned long long)at);
-				check(at >= kBase && at < kBase + (uint64_t)n * 16, what, cycle);
+				c.check(at >= kBase && at < kBase + (uint64_t)n * 16, what, cycle);
 				std::snprintf(what, sizeof what, "octet 0x%llx written twice",
 					      (unsigned long long)at);
-				check(!mem.count(at), what, cycle);
+				c.check(!mem.count(at), what, cycle);
 				mem[at] = w.d[b];
 			}
 			aws.pop_front();
@@ -158,10 +149,10 @@ int main(int argc, char **argv)
 	}
 
 	std::snprintf(what, sizeof what, "all %d records taken (%d), %ld accepted", n, sent, accepted);
-	check(sent == n && accepted == n, what, cycle);
-	check(idle_early == 0, "idle_o with writes outstanding", cycle);
+	c.check(sent == n && accepted == n, what, cycle);
+	c.check(idle_early == 0, "idle_o with writes outstanding", cycle);
 	std::snprintf(what, sizeof what, "idle_o at the end (%ld cycles)", cycle);
-	check(cycle < 200000, what, cycle);
+	c.check(cycle < 200000, what, cycle);
 	int bad = 0;
 	for (int i = 0; i < n; i++) {
 		uint8_t rec_b[16] = {0};
@@ -183,7 +174,7 @@ int main(int argc, char **argv)
 		}
 	}
 	std::snprintf(what, sizeof what, "%d record octets wrong", bad);
-	check(bad == 0, what, cycle);
+	c.check(bad == 0, what, cycle);
 	std::printf("tb_res: %d records in %ld writes, %ld cycles\n", n, writes, cycle);
 	t->final();
 	t.reset();

@@ -1,0 +1,25 @@
+// AXI4 types and values shared by the kernel's glue and the formal checkers (hw/formal). Only
+// what does not depend on the data width: a packed struct cannot take a module's parameter and
+// Yosys 0.23 has no type parameters, so R and W data stay vectors of the module's DataWidth.
+/* verilator lint_off UNUSEDPARAM */ // Not every user takes every value.
+package nasmac_axi_pkg;
+  // An address channel's payload (AR or AW): the m_axi_<port>_AR*/AW* ports nasmac drives, in
+  // this order when concatenated.
+  typedef struct packed {
+    logic [63:0] addr;
+    logic [7:0]  len;    // beats - 1
+    logic [2:0]  size;   // log2(octets per beat)
+    logic [1:0]  burst;
+    logic [3:0]  cache;
+    logic [2:0]  prot;
+  } ax_t;
+
+  // What nasmac's bursts carry besides address, length and size (what Vitis masters use): INCR,
+  // normal bufferable memory, an unprivileged secure data access.
+  localparam logic [1:0] BURST_INCR   = 2'b01;
+  localparam logic [3:0] CACHE_NORMAL = 4'b0011;
+  localparam logic [2:0] PROT_DATA    = 3'b000;
+  localparam logic [8:0] AX_FIXED     = {BURST_INCR, CACHE_NORMAL, PROT_DATA};
+  localparam logic [1:0] RESP_OKAY    = 2'b00;
+endpackage
+/* verilator lint_on UNUSEDPARAM */
