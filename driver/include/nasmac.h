@@ -138,6 +138,13 @@ typedef struct nasmac_opts {
  * one core each such wake-up is two context switches per loop iteration. A caller that breaks
  * the promise leaves those jobs waiting until its next enqueue, flush or close. */
 #define NASMAC_OPT_CALLER_FLUSHES (1u << 0)
+/* The caller calls nasmac_dequeue_burst() until it returns fewer jobs than asked after each
+ * nasmac_enqueue_burst() and nasmac_flush(). Jobs finished inside those calls, on the
+ * caller's thread (all of the cpu backend's with NASMAC_OPT_CALLER_FLUSHES, a bad job on any
+ * backend), then do not make nasmac_fd() readable: the caller takes them anyway, and the
+ * eventfd write and read would be two syscalls per burst. Jobs finished on a driver thread
+ * (sim, xrt, the cpu backend's lull worker) still do. */
+#define NASMAC_OPT_CALLER_DEQUEUES (1u << 1)
 
 typedef struct nasmac_stats {
 	uint64_t enqueued, completed, verified, mismatched, errors;
@@ -202,7 +209,8 @@ uint32_t nasmac_enqueue_burst(nasmac_dev_t *dev, nasmac_job_t *const *jobs, uint
 uint32_t nasmac_dequeue_burst(nasmac_dev_t *dev, nasmac_job_t **jobs, uint32_t n);
 /* Sends the partial batch now instead of waiting for the deadline. */
 int nasmac_flush(nasmac_dev_t *dev);
-/* A file descriptor that is readable while finished jobs wait to be dequeued (for uv_poll). */
+/* A file descriptor that is readable while finished jobs wait to be dequeued (for uv_poll);
+ * see NASMAC_OPT_CALLER_DEQUEUES for the jobs that do not make it readable. */
 int nasmac_fd(const nasmac_dev_t *dev);
 int nasmac_stats(const nasmac_dev_t *dev, nasmac_stats_t *st);
 /* Finishes every job in flight (their status and mac are written), then frees the device. */

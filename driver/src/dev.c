@@ -96,6 +96,20 @@ void nasmac__done_wake(struct nasmac_dev *dev)
 		pthread_cond_broadcast(&dev->idle);
 }
 
+/* The wake-up after jobs finished on the caller's thread (inside enqueue or flush). A caller
+ * that dequeues right after those calls sees them without the fd: the eventfd write here and
+ * its read in dequeue would be two syscalls per loop iteration for nothing (and the fd stays
+ * armed when a driver thread's completions armed it first). */
+static void caller_done_wake(struct nasmac_dev *dev)
+{
+	if (dev->opts.flags & NASMAC_OPT_CALLER_DEQUEUES) {
+		if (dev->waiters)
+			pthread_cond_broadcast(&dev->idle);
+		return;
+	}
+	nasmac__done_wake(dev);
+}
+
 void nasmac__complete(struct nasmac_dev *dev, nasmac_job_t *job)
 {
 	nasmac__complete_q(dev, job);
@@ -561,7 +575,7 @@ static int set_opts(struct nasmac_dev *dev, const nasmac_opts_t *opts)
 	if (dev->opts.queue_depth == 0)
 		dev->opts.queue_depth = DEFAULT_QUEUE_DEPTH;
 	if (dev->opts.batch_max > (1u << 20) || dev->opts.inflight > NASMAC__MAX_INFLIGHT ||
-	    (dev->opts.flags & ~NASMAC_OPT_CALLER_FLUSHES))
+	    (dev->opts.flags & ~(NASMAC_OPT_CALLER_FLUSHES | NASMAC_OPT_CALLER_DEQUEUES)))
 		return -EINVAL;
 	dev->cap = dev->opts.queue_depth;
 	return 0;
@@ -684,7 +698,7 @@ static void enqueue_inline(struct nasmac_dev *dev, nasmac_job_t *const *jobs, ui
 		dev->ops->drain(dev);
 		dev->st.batches++;
 	}
-	nasmac__done_wake(dev);
+	caller_done_wake(dev);
 	publish_due(dev);
 	/* The empty -> non-empty edge wakes a worker sleeping without a timer; a worker with
 	 * a timer is due no later than the jobs just left held (they are the newest). */
@@ -735,7 +749,7 @@ uint32_t nasmac_enqueue_burst(nasmac_dev_t *dev, nasmac_job_t *const *jobs, uint
 		dev->pend_ns[tail] = now;
 		dev->pend_count++;
 	}
-	nasmac__done_wake(dev);
+	caller_done_wake(dev);
 	if (dev->pend_count > 0)
 		pthread_cond_signal(&dev->wake);
 	pthread_mutex_unlock(&dev->lock);
@@ -777,7 +791,7 @@ int nasmac_flush(nasmac_dev_t *dev)
 		if (dev->ops->held(dev, &since) > 0) {
 			dev->ops->drain(dev);
 			dev->st.batches++;
-			nasmac__done_wake(dev);
+			caller_done_wake(dev);
 			publish_due(dev);
 		}
 	} else if (dev->pend_count > 0) {

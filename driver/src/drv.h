@@ -115,7 +115,8 @@ struct nasmac_dev {
 	int thread_started;
 	int stopping;
 	int flush_req;
-	int efd;      /* eventfd, readable while done_count > 0 */
+	int efd;      /* eventfd, readable while done_count > 0 (NASMAC_OPT_CALLER_DEQUEUES: > 0
+		       * jobs that a driver thread finished) */
 	int fd_armed; /* the eventfd counter is non-zero */
 	int worker_idle; /* the worker sleeps without a timer (inline backends) */
 	int waiters;     /* threads waiting on .idle */

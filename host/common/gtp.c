@@ -137,6 +137,33 @@ static int gtp_walk(const uint8_t *buf, size_t len, struct nasmac__gtp_hdr *h, v
 	return 0;
 }
 
+struct find_ie {
+	uint8_t type;
+	const uint8_t *v;
+	size_t len;
+};
+
+static int find_ie_fn(void *mv, uint8_t type, uint8_t instance, const uint8_t *v, size_t len)
+{
+	struct find_ie *f = mv;
+
+	if (type != f->type || instance != 0)
+		return 0;
+	f->v = v;
+	f->len = len;
+	return 1; /* found: stop the walk */
+}
+
+const uint8_t *nasmac__gtp_find_ie(const uint8_t *buf, size_t len, uint8_t type, size_t *ie_len)
+{
+	struct find_ie f = { .type = type };
+	struct nasmac__gtp_hdr h;
+
+	(void)gtp_walk(buf, len, &h, &f, find_ie_fn);
+	*ie_len = f.len;
+	return f.v;
+}
+
 /* The public decoders' convention: 0, or -EINVAL with the cause to refuse with in h->bad_cause. */
 static int refused(struct nasmac__gtp_hdr *h, int cause)
 {

@@ -103,6 +103,9 @@ struct nasmac__ctx_ack {
 
 /* Reads the header only; -EINVAL when it is not a GTPv2-C header. */
 int nasmac__gtp_peek(const uint8_t *buf, size_t len, struct nasmac__gtp_hdr *h);
+/* The value of the first top-level IE of this type (instance 0) and its length, or NULL; no
+ * other check than the framing (a look ahead, not a decoder). */
+const uint8_t *nasmac__gtp_find_ie(const uint8_t *buf, size_t len, uint8_t type, size_t *ie_len);
 /* Decoders return 0, or -EINVAL with the GTP cause that says what was wrong with the message in
  * m->h.bad_cause (and, for a request, the IE at fault in bad_ie). */
 int nasmac__gtp_dec_ctx_req(const uint8_t *buf, size_t len, struct nasmac__ctx_req *m);

@@ -198,17 +198,32 @@ int nasmac__link_decode(const uint8_t *buf, size_t len, struct nasmac__link_fram
  */
 #define NASMAC__UDP_OUT_SLOTS 256u
 #define NASMAC__UDP_OUT_MAX 2048u
+#define NASMAC__UDP_RX_SLOTS 20u /* datagrams per recvmmsg (libuv's limit) */
 
 struct nasmac__udp;
 typedef void (*nasmac__udp_cb)(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 			       const struct sockaddr_in *from);
+/* One received datagram of a burst (valid until the burst callback returns). */
+struct nasmac__dgram {
+	const uint8_t *buf;
+	size_t len;
+	struct sockaddr_in from;
+};
+/* Optional (u->on_burst, set after open): the datagrams of one recvmmsg call at once, in order,
+ * instead of on_recv one at a time, so that the receiver can look at all of them (prefetch what
+ * each will touch) before it handles the first. */
+typedef void (*nasmac__udp_burst_cb)(struct nasmac__udp *u, const struct nasmac__dgram *d,
+				     uint32_t n);
 
 struct nasmac__udp {
 	uv_udp_t handle; /* first, so the handle pointer is the struct pointer */
 	uv_check_t check;
 	nasmac__udp_cb on_recv;
+	nasmac__udp_burst_cb on_burst;
 	void *data;
 	uint8_t *rxbuf; /* 20 * 64 KiB */
+	struct nasmac__dgram burst[NASMAC__UDP_RX_SLOTS];
+	uint32_t n_burst;
 	uint8_t (*out)[NASMAC__UDP_OUT_MAX];
 	uint16_t *out_len;
 	struct sockaddr_in *out_to;

@@ -11,7 +11,7 @@
 
 /* libuv (1.44, src/unix/udp.c) reads up to 20 datagrams per recvmmsg call when the buffer the
  * alloc callback hands out holds 20 slots of 64 KiB. */
-#define RX_SLOTS 20u
+#define RX_SLOTS NASMAC__UDP_RX_SLOTS
 #define RX_SLOT_SIZE 65536u
 
 int nasmac__parse_addr(const char *s, struct sockaddr_in *out)
@@ -65,15 +65,37 @@ static void on_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const struc
 {
 	struct nasmac__udp *u = (struct nasmac__udp *)h;
 
-	(void)flags;
 	if (nread < 0) {
 		u->rx_errors++;
 		return;
 	}
-	/* nread == 0 with no address: nothing more to read, or the end of a recvmmsg batch. */
-	if (!addr || addr->sa_family != AF_INET)
+	/* nread == 0 with no address: nothing more to read, or the end of a recvmmsg batch (its
+	 * buffer is read again only after this call). */
+	if (!addr || addr->sa_family != AF_INET) {
+		if (u->n_burst) {
+			uint32_t n = u->n_burst;
+
+			u->n_burst = 0;
+			u->on_burst(u, u->burst, n);
+		}
 		return;
+	}
 	u->rx++;
+	if (u->on_burst) {
+		struct nasmac__dgram *d = &u->burst[u->n_burst];
+
+		d->buf = (const uint8_t *)buf->base;
+		d->len = (size_t)nread;
+		d->from = *(const struct sockaddr_in *)addr;
+		/* A datagram read alone (not a recvmmsg chunk) is a burst of one. */
+		if (++u->n_burst == RX_SLOTS || !(flags & UV_UDP_MMSG_CHUNK)) {
+			uint32_t n = u->n_burst;
+
+			u->n_burst = 0;
+			u->on_burst(u, u->burst, n);
+		}
+		return;
+	}
 	u->on_recv(u, (const uint8_t *)buf->base, (size_t)nread, (const struct sockaddr_in *)addr);
 }
 

@@ -1,5 +1,5 @@
-/* libnasmac jobs on a libuv loop: staged per loop iteration, enqueued as one burst, completions
- * through uv_poll on nasmac_fd() (and drained right after the flush, for inline backends). */
+/* libnasmac jobs on a libuv loop: staged per loop iteration, enqueued as one burst, drained right
+ * after the flush (what finished inline), the rest through uv_poll on nasmac_fd(). */
 #include <errno.h>
 #include <string.h>
 
@@ -77,7 +77,9 @@ int nasmac__vq_open(uv_loop_t *loop, struct nasmac__vq *q, const char *spec, nas
 	/* A short deadline: batches fill from whatever one loop iteration received, and the loop
 	 * flushes explicitly, so waiting for more only adds latency. */
 	opts.deadline_us = 20;
-	opts.flags = NASMAC_OPT_CALLER_FLUSHES; /* vq_kick flushes after every burst */
+	/* vq_kick flushes after every burst and reaps right after: the fd only has to wake the
+	 * loop for completions on a driver thread. */
+	opts.flags = NASMAC_OPT_CALLER_FLUSHES | NASMAC_OPT_CALLER_DEQUEUES;
 	rc = nasmac_open(spec, &opts, &q->dev);
 	if (rc)
 		return rc;

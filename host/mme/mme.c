@@ -1238,6 +1238,41 @@ static void on_recv(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 	}
 }
 
+/* The datagrams of one recvmmsg call: each Context Request's GUTI hash slot is fetched, then
+ * the UE record it names, before the first request is handled, so the lookup's two dependent
+ * cache misses overlap across the burst instead of stalling each request in turn (the lookup
+ * was 4.8 % of the MME's CPU under bench e2e, perf). A look ahead only: the slot is the first
+ * probe of store.c's table, and on_recv decodes and looks up as before. */
+static void on_burst(struct nasmac__udp *u, const struct nasmac__dgram *d, uint32_t n)
+{
+	struct mme *m = u->data;
+	const struct nasmac__store *st = &m->store;
+	uint32_t slot[NASMAC__UDP_RX_SLOTS];
+
+	for (uint32_t i = 0; i < n; i++) {
+		const uint8_t *g = NULL;
+		size_t glen = 0;
+
+		slot[i] = UINT32_MAX;
+		if (st->cap && d[i].len > 1 && d[i].buf[1] == NASMAC__GTP_CTX_REQ)
+			g = nasmac__gtp_find_ie(d[i].buf, d[i].len, NASMAC__IE_GUTI, &glen);
+		if (g && glen == NASMAC__GUTI_LEN) {
+			slot[i] = nasmac__store_hash(g, NASMAC__GUTI_LEN) & st->tab_mask;
+			__builtin_prefetch(&st->by_guti[slot[i]]);
+		}
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t v = slot[i] == UINT32_MAX ? 0 : st->by_guti[slot[i]];
+
+		if (v) {
+			__builtin_prefetch(&st->ues[v - 1]);
+			__builtin_prefetch((const uint8_t *)&st->ues[v - 1] + 64);
+		}
+	}
+	for (uint32_t i = 0; i < n; i++)
+		on_recv(u, d[i].buf, d[i].len, &d[i].from);
+}
+
 /* Contexts whose Acknowledge did not come in time go back to IDLE (as after a rejecting Ack:
  * TS 29.274 7.3.7); log summaries of bursts that are over. */
 static void on_tick(uv_timer_t *h)
@@ -1624,6 +1659,7 @@ int nasmac__mme_main(int argc, char **argv)
 		nasmac__log(NASMAC__LOG_ERR, "cannot listen on %s: %s", listen, uv_strerror(rc));
 		goto out_close_vq;
 	}
+	m->udp.on_burst = on_burst;
 	m->rl_malformed.burst = 5;
 	m->rl_reject.burst = 10;
 	m->rl_overload.burst = 2;

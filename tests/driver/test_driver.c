@@ -519,6 +519,85 @@ static void test_cpu_caller_flushes(void **state)
 	assert_int_equal(nasmac_open("cpu", &o, &dev), -EINVAL);
 }
 
+/* NASMAC_OPT_CALLER_DEQUEUES: jobs finished on the caller's thread (inside enqueue or flush)
+ * leave the fd quiet and are dequeued at once; jobs a driver thread finishes (the cpu lull
+ * worker, the sim worker) still make it readable. The same calls without the flag arm the fd,
+ * so the check fails when the saving is off. */
+static void test_caller_dequeues(void **state)
+{
+	static const uint8_t msg[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	const uint32_t both = NASMAC_OPT_CALLER_FLUSHES | NASMAC_OPT_CALLER_DEQUEUES;
+	const uint32_t cases[2] = { NASMAC_OPT_CALLER_FLUSHES, both };
+	nasmac_job_t bad, *out[8];
+	struct tset ts;
+	nasmac_dev_t *dev;
+
+	(void)state;
+	make_jobs(&ts, 10, 512, g_seed + 9);
+	memset(&bad, 0, sizeof(bad));
+	bad.alg = 0; /* refused in enqueue, on the caller's thread */
+	bad.msg = msg;
+	bad.len_bits = 64;
+	for (int c = 0; c < 2; c++) {
+		nasmac_opts_t o = { .deadline_us = 50, .flags = cases[c] };
+		int quiet = !!(cases[c] & NASMAC_OPT_CALLER_DEQUEUES);
+
+		dev = open_dev("cpu", &o);
+		assert_int_equal(nasmac_enqueue_burst(dev, ts.ptr + 2 * c, 2), 2);
+		assert_int_equal(nasmac_flush(dev), 0);
+		assert_int_equal(wait_fd(dev, 0), !quiet);
+		assert_int_equal(nasmac_dequeue_burst(dev, out, 8), 2);
+		check_job(out[0]);
+		check_job(out[1]);
+		assert_int_equal(wait_fd(dev, 0), 0);
+		assert_int_equal(nasmac_close(dev), 0);
+	}
+	/* The lull worker finishes held jobs off the caller's thread: the fd wakes the caller. */
+	{
+		nasmac_opts_t o = { .deadline_us = 1000, .flags = NASMAC_OPT_CALLER_DEQUEUES };
+
+		dev = open_dev("cpu", &o);
+		assert_int_equal(nasmac_enqueue_burst(dev, ts.ptr + 4, 2), 2);
+		assert_int_equal(wait_fd(dev, 10000), 1);
+		assert_int_equal(nasmac_dequeue_burst(dev, out, 8), 2);
+		check_job(out[0]);
+		check_job(out[1]);
+		assert_int_equal(wait_fd(dev, 0), 0);
+		assert_int_equal(nasmac_close(dev), 0);
+	}
+	if (getenv("NASMAC_TEST_SKIP_SIM")) {
+		free_jobs(&ts);
+		return;
+	}
+	/* sim: a bad job is finished in enqueue (no fd), the good ones by the worker (fd). */
+	{
+		nasmac_opts_t o = { .batch_max = 4, .timeout_ms = 60000, .flags = both };
+		nasmac_job_t *in[5] = { &bad, ts.ptr[6], ts.ptr[7], ts.ptr[8], ts.ptr[9] };
+		uint32_t got = 0;
+
+		dev = open_dev("sim", &o);
+		assert_int_equal(nasmac_enqueue_burst(dev, in, 1), 1);
+		assert_int_equal(wait_fd(dev, 0), 0);
+		assert_int_equal(nasmac_dequeue_burst(dev, out, 8), 1);
+		assert_ptr_equal(out[0], &bad);
+		assert_int_equal(bad.status, NASMAC_ST_ERROR);
+		assert_int_equal(nasmac_enqueue_burst(dev, in + 1, 4), 4);
+		assert_int_equal(nasmac_flush(dev), 0);
+		while (got < 4) {
+			uint32_t k;
+
+			assert_int_equal(wait_fd(dev, 30000), 1);
+			k = nasmac_dequeue_burst(dev, out, 8);
+			for (uint32_t i = 0; i < k; i++)
+				check_job(out[i]);
+			got += k;
+		}
+		assert_int_equal(wait_fd(dev, 0), 0);
+		assert_int_equal(nasmac_close(dev), 0);
+	}
+	free_jobs(&ts);
+}
+
 static uint64_t now_us(void)
 {
 	struct timespec ts;
@@ -1014,6 +1093,7 @@ int main(void)
 		cmocka_unit_test(test_cpu_bad_jobs),
 		cmocka_unit_test(test_cpu_fd_and_verify),
 		cmocka_unit_test(test_cpu_caller_flushes),
+		cmocka_unit_test(test_caller_dequeues),
 		cmocka_unit_test(test_cpu_lull_deadline),
 		cmocka_unit_test(test_sim_random),
 		cmocka_unit_test(test_sim_mem_latency),

@@ -9,13 +9,13 @@ HOST_UNIT_DEPS := $(OBJ)/host/common/count.o $(OBJ)/host/common/link.o \
 	$(OBJ)/host/common/store.o $(OBJ)/host/common/hex.o $(OBJ)/host/common/util.o $(OBJ)/host/common/guti.o $(OBJ)/host/common/log.o \
 	$(OBJ)/host/common/gtp_txn.o \
 	$(OBJ)/host/common/store_db.o $(OBJ)/host/common/store_mem.o $(OBJ)/host/common/store_lmdb.o \
-	$(OBJ)/host/common/store_redis.o
+	$(OBJ)/host/common/store_redis.o $(OBJ)/host/common/udp.o $(OBJ)/host/common/gtp.o
 
 $(patsubst %,$(OBJ)/tests/host/test_%.o,$(HOST_UNIT_NAMES)): CFLAGS += $(HOST_CFLAGS)
 
 $(BIN)/test_host_%: $(OBJ)/tests/host/test_%.o $(HOST_UNIT_DEPS) $(NASMAC_REF_OBJS)
 	$(call say,LD)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka -llmdb -lhiredis $(NASMAC_REF_LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka -llmdb -lhiredis -luv $(NASMAC_REF_LDLIBS)
 
 .PHONY: test-host test-host-san
 test-host: $(HOST_UNIT_BINS)

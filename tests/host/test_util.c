@@ -1,14 +1,19 @@
 /* The K_AMF check value (nasmac__key_check): the same key gives the same value, a changed key
  * another, and the value is not the key's own first octets. (Its exact value is checked end to
- * end against `nasmac kdf generic` by tests/e2e/flows.sh.) */
+ * end against `nasmac kdf generic` by tests/e2e/flows.sh.) The UDP burst callback (udp.c) and
+ * the GTP IE look-ahead (gtp.c) that the MME's request path uses. */
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "gtp.h"
 #include "host.h"
 
 static void fill(uint8_t *p, size_t n)
@@ -31,10 +36,123 @@ static void test_key_check(void **state)
 	assert_int_not_equal(nasmac__key_check(a), 0x00010203u);
 }
 
+#define N_DGRAMS 45u
+
+struct burst_rx {
+	uint32_t got, bursts, largest;
+	uint16_t from_port;
+	int bad;
+};
+
+static void on_one(struct nasmac__udp *u, const uint8_t *buf, size_t len,
+		   const struct sockaddr_in *from)
+{
+	(void)u;
+	(void)buf;
+	(void)len;
+	(void)from;
+	fail_msg("on_recv called although on_burst is set");
+}
+
+static void on_burst(struct nasmac__udp *u, const struct nasmac__dgram *d, uint32_t n)
+{
+	struct burst_rx *r = u->data;
+
+	r->bursts++;
+	if (n > r->largest)
+		r->largest = n;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t v;
+
+		if (d[i].len != sizeof(v) || d[i].from.sin_port != r->from_port) {
+			r->bad++;
+			continue;
+		}
+		memcpy(&v, d[i].buf, sizeof(v));
+		if (v != r->got)
+			r->bad++; /* out of order, lost or repeated */
+		r->got++;
+	}
+}
+
+/* Datagrams waiting in the socket come to on_burst a recvmmsg call at a time (at most 20), in
+ * order, each with its own sender; on_recv is not called. */
+static void test_udp_burst(void **state)
+{
+	struct sockaddr_in to, me;
+	socklen_t me_len = sizeof(me);
+	struct nasmac__udp u;
+	struct burst_rx r;
+	uv_loop_t loop;
+	int fd, port;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(uv_loop_init(&loop), 0);
+	assert_int_equal(nasmac__parse_addr("127.0.0.1:0", &to), 0);
+	assert_int_equal(nasmac__udp_open(&loop, &u, &to, on_one, &r), 0);
+	u.on_burst = on_burst;
+	port = nasmac__udp_port(&u);
+	assert_true(port > 0);
+	to.sin_port = htons((uint16_t)port);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(connect(fd, (const struct sockaddr *)&to, sizeof(to)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&me, &me_len), 0);
+	r.from_port = me.sin_port;
+	for (uint32_t i = 0; i < N_DGRAMS; i++)
+		assert_int_equal(send(fd, &i, sizeof(i), 0), (ssize_t)sizeof(i));
+	for (int k = 0; k < 1000 && r.got < N_DGRAMS; k++)
+		uv_run(&loop, UV_RUN_NOWAIT);
+	assert_int_equal(r.got, N_DGRAMS);
+	assert_int_equal(r.bad, 0);
+	/* All were queued before the first read: the first recvmmsg fills its 20 slots. */
+	assert_int_equal(r.largest, NASMAC__UDP_RX_SLOTS);
+	assert_true(r.bursts >= 3);
+	close(fd);
+	nasmac__udp_close(&u);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&loop), 0);
+}
+
+/* nasmac__gtp_find_ie on Context Requests it encodes: the GUTI when present, NULL when absent
+ * or the framing is cut (TS 29.274 7.3.5: GUTI IE type 117). */
+static void test_gtp_find_ie(void **state)
+{
+	struct nasmac__ctx_req m;
+	uint8_t buf[256];
+	const uint8_t *g;
+	size_t len = 0;
+	int n;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	m.h.seq = 7;
+	m.has_guti = 1;
+	for (int i = 0; i < NASMAC__GUTI_LEN; i++)
+		m.guti[i] = (uint8_t)(0x10 + i);
+	n = nasmac__gtp_enc_ctx_req(&m, buf, sizeof(buf));
+	assert_true(n > 12);
+	g = nasmac__gtp_find_ie(buf, (size_t)n, NASMAC__IE_GUTI, &len);
+	assert_non_null(g);
+	assert_int_equal(len, NASMAC__GUTI_LEN);
+	assert_memory_equal(g, m.guti, NASMAC__GUTI_LEN);
+	assert_null(nasmac__gtp_find_ie(buf, (size_t)n - 1, NASMAC__IE_GUTI, &len));
+	m.has_guti = 0;
+	m.has_imsi = 1;
+	strcpy(m.imsi, "001010000000001");
+	n = nasmac__gtp_enc_ctx_req(&m, buf, sizeof(buf));
+	assert_true(n > 12);
+	assert_null(nasmac__gtp_find_ie(buf, (size_t)n, NASMAC__IE_GUTI, &len));
+	assert_non_null(nasmac__gtp_find_ie(buf, (size_t)n, NASMAC__IE_IMSI, &len));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_check),
+		cmocka_unit_test(test_udp_burst),
+		cmocka_unit_test(test_gtp_find_ie),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
