@@ -133,7 +133,7 @@ test-$(1): $(BUILD)/hw/tb_$(1)/Vnasmac_$(1)
 endef
 TB_MOD_RTL := $(LAYOUT_GEN_SV) hw/rtl/nasmac_top_pkg.sv hw/rtl/nasmac_ram.sv hw/rtl/nasmac_fifo.sv
 TB_PRIM_CFLAGS := -I$(abspath hw/tb/prim)
-$(eval $(call tb_module_rule,ctrl,$(LAYOUT_GEN_SV) hw/rtl/nasmac_ctrl.sv,$(LAYOUT_GEN_H),-I$(abspath driver/src)))
+$(eval $(call tb_module_rule,ctrl,$(LAYOUT_GEN_SV) hw/rtl/nasmac_axi_pkg.sv hw/rtl/nasmac_ctrl.sv,$(LAYOUT_GEN_H),-I$(abspath driver/src)))
 $(eval $(call tb_module_rule,res,$(TB_MOD_RTL) hw/rtl/nasmac_rr_arb.sv hw/rtl/nasmac_res.sv,hw/tb/prim/tb_prim.h,$(TB_PRIM_CFLAGS)))
 $(eval $(call tb_module_rule,desc,$(TB_MOD_RTL) hw/rtl/nasmac_desc.sv,hw/tb/prim/tb_prim.h,$(TB_PRIM_CFLAGS)))
 $(eval $(call tb_module_rule,fetch,$(TB_MOD_RTL) hw/rtl/nasmac_fetch.sv,hw/tb/prim/tb_prim.h,$(TB_PRIM_CFLAGS)))
@@ -203,8 +203,8 @@ formal: test-formal formal-kernel
 TEST_TARGETS += test-formal
 test-formal:
 	$(call say,FORMAL,nasmac_ctrl (AXI4-Lite slave$(comma) $(FORMAL_DEPTH_CTRL) steps) and the broken fixtures)
-	$(Q)$(FORMAL_RUN) ctrl nasmac_ctrl_formal $(FORMAL_DEPTH_CTRL) pass $(LAYOUT_GEN_SV) \
-		hw/rtl/nasmac_ctrl.sv $(FORMAL_CHECKERS) hw/formal/nasmac_ctrl_formal.sv
+	$(Q)$(FORMAL_RUN) ctrl nasmac_ctrl_formal $(FORMAL_DEPTH_CTRL) pass $(LAYOUT_GEN_SV) $(FORMAL_CHECKERS) \
+		hw/rtl/nasmac_ctrl.sv hw/formal/nasmac_ctrl_formal.sv
 	$(Q)$(FORMAL_RUN) broken_master nasmac_broken_master_formal 20 fail:ar_valid_held \
 		$(FORMAL_CHECKERS) hw/formal/nasmac_broken_formal.sv
 	$(Q)NASMAC_FORMAL_DEFINES=-DNASMAC_BROKEN_PAYLOAD $(FORMAL_RUN) broken_payload nasmac_broken_master_formal 20 \
@@ -228,8 +228,8 @@ check-hw: formal-kernel
 LINT_TARGETS += lint-formal
 lint-formal:
 	$(call say,LINT,hw/formal (verilator --lint-only -Wall))
-	$(Q)$(VERILATOR) --lint-only -Wall --top-module nasmac_ctrl_formal $(LAYOUT_GEN_SV) \
-		hw/rtl/nasmac_ctrl.sv $(FORMAL_CHECKERS) hw/formal/nasmac_ctrl_formal.sv
+	$(Q)$(VERILATOR) --lint-only -Wall --top-module nasmac_ctrl_formal $(LAYOUT_GEN_SV) $(FORMAL_CHECKERS) \
+		hw/rtl/nasmac_ctrl.sv hw/formal/nasmac_ctrl_formal.sv
 	$(Q)for t in nasmac_broken_master_formal nasmac_broken_lite_formal nasmac_broken_write_formal; do \
 		$(VERILATOR) --lint-only -Wall --top-module $$t $(FORMAL_CHECKERS) hw/formal/nasmac_broken_formal.sv || exit 1; done
 	$(Q)$(VERILATOR) --lint-only -Wall --top-module nasmac_kernel_formal $(FORMAL_KERNEL) \

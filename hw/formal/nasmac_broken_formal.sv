@@ -48,17 +48,9 @@ module nasmac_broken_master_formal (
 endmodule
 
 module nasmac_broken_lite_formal (
-  input logic        clk,
-  input logic        rst_n,
-  input logic        arvalid,
-  input logic [11:0] araddr,
-  input logic        rready,
-  input logic        awvalid,
-  input logic [11:0] awaddr,
-  input logic        wvalid,
-  input logic [31:0] wdata,
-  input logic [3:0]  wstrb,
-  input logic        bready
+  input logic                      clk,
+  input logic                      rst_n,
+  input nasmac_axi_pkg::axil_req_t req
 );
   logic        rvalid_q;
   logic [31:0] rdata_q;
@@ -70,16 +62,15 @@ module nasmac_broken_lite_formal (
       rdata_q  <= '0;
     end else begin
       // The bug: the response is dropped after one cycle even without RREADY.
-      rvalid_q <= arvalid && arready;
-      if (arvalid && arready) rdata_q <= {20'h0, araddr};
+      rvalid_q <= req.arvalid && arready;
+      if (req.arvalid && arready) rdata_q <= req.araddr;
     end
   end
 
-  nasmac_axil_slave_check #(.AddrWidth(12), .MaxOutstanding(2), .ResetLatency(0)) chk (
+  nasmac_axil_slave_check #(.MaxOutstanding(2), .ResetLatency(0)) chk (
     .aclk(clk), .aresetn(rst_n),
-    .awvalid, .awready(1'b0), .awaddr, .wvalid, .wready(1'b0), .wdata, .wstrb,
-    .bvalid(1'b0), .bready, .bresp(2'b00),
-    .arvalid, .arready, .araddr, .rvalid(rvalid_q), .rready, .rdata(rdata_q), .rresp(2'b00)
+    // Reads only: AWREADY, WREADY, BVALID and BRESP stay 0.
+    .req, .rsp({1'b0, 1'b0, 1'b0, 2'b00, arready, rvalid_q, rdata_q, 2'b00})
   );
 endmodule
 

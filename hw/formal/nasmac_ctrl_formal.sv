@@ -1,25 +1,15 @@
 // Formal wrapper: the control slave alone, 12-bit address (the Alveo contract), its AXI4-Lite
 // port under nasmac_axil_slave_check. The engine side (done, counters) is left to the solver.
 module nasmac_ctrl_formal (
-  input  logic        clk,
-  input  logic        rst_n,
-  input  logic        awvalid,
-  input  logic [11:0] awaddr,
-  input  logic        wvalid,
-  input  logic [31:0] wdata,
-  input  logic [3:0]  wstrb,
-  input  logic        bready,
-  input  logic        arvalid,
-  input  logic [11:0] araddr,
-  input  logic        rready,
-  input  logic        done,
-  input  logic [63:0] cycles,
-  input  logic [31:0] bad_index,
-  input  logic [2:0]  run_err
+  input  logic                      clk,
+  input  logic                      rst_n,
+  input  nasmac_axi_pkg::axil_req_t req,
+  input  logic                      done,
+  input  logic [63:0]               cycles,
+  input  logic [31:0]               bad_index,
+  input  logic [2:0]                run_err
 );
-  logic awready, wready, bvalid, arready, rvalid;
-  logic [1:0] bresp, rresp;
-  logic [31:0] rdata;
+  nasmac_axi_pkg::axil_rsp_t rsp;
   /* verilator lint_off UNUSEDSIGNAL */
   logic start, irq;
   logic [63:0] desc_addr, arena_addr, result_addr;
@@ -28,11 +18,7 @@ module nasmac_ctrl_formal (
 
   nasmac_ctrl #(.AddrWidth(12)) dut (
     .clk_i(clk), .rst_ni(rst_n),
-    .awvalid_i(awvalid), .awready_o(awready), .awaddr_i(awaddr),
-    .wvalid_i(wvalid), .wready_o(wready), .wdata_i(wdata), .wstrb_i(wstrb),
-    .bvalid_o(bvalid), .bready_i(bready), .bresp_o(bresp),
-    .arvalid_i(arvalid), .arready_o(arready), .araddr_i(araddr),
-    .rvalid_o(rvalid), .rready_i(rready), .rdata_o(rdata), .rresp_o(rresp),
+    .req_i(req), .rsp_o(rsp),
     .start_o(start), .done_i(done),
     .desc_addr_o(desc_addr), .arena_addr_o(arena_addr), .result_addr_o(result_addr),
     .num_jobs_o(num_jobs), .arena_bytes_o(arena_bytes), .max_jobs_o(max_jobs),
@@ -40,9 +26,7 @@ module nasmac_ctrl_formal (
     .interrupt_o(irq)
   );
 
-  nasmac_axil_slave_check #(.AddrWidth(12), .MaxOutstanding(2), .ResetLatency(0)) chk (
-    .aclk(clk), .aresetn(rst_n),
-    .awvalid, .awready, .awaddr, .wvalid, .wready, .wdata, .wstrb,
-    .bvalid, .bready, .bresp, .arvalid, .arready, .araddr, .rvalid, .rready, .rdata, .rresp
+  nasmac_axil_slave_check #(.MaxOutstanding(2), .ResetLatency(0)) chk (
+    .aclk(clk), .aresetn(rst_n), .req, .rsp
   );
 endmodule

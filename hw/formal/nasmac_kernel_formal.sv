@@ -59,14 +59,13 @@ module nasmac_kernel_formal #(
   nasmac #(.DataWidth(DataWidth), .CtrlAddrWidth(12), .MaxReads(8), .LaneBufBeats(16),
            .LaneJobs(4)) dut (.*);
 
-  nasmac_axil_slave_check #(.AddrWidth(12), .MaxOutstanding(2), .ResetLatency(1)) chk_control (
+  nasmac_axil_slave_check #(.MaxOutstanding(2), .ResetLatency(1)) chk_control (
     .aclk(ap_clk), .aresetn(ap_rst_n),
-    .awvalid(s_axi_control_AWVALID), .awready(s_axi_control_AWREADY), .awaddr(s_axi_control_AWADDR),
-    .wvalid(s_axi_control_WVALID), .wready(s_axi_control_WREADY), .wdata(s_axi_control_WDATA),
-    .wstrb(s_axi_control_WSTRB), .bvalid(s_axi_control_BVALID), .bready(s_axi_control_BREADY),
-    .bresp(s_axi_control_BRESP), .arvalid(s_axi_control_ARVALID), .arready(s_axi_control_ARREADY),
-    .araddr(s_axi_control_ARADDR), .rvalid(s_axi_control_RVALID), .rready(s_axi_control_RREADY),
-    .rdata(s_axi_control_RDATA), .rresp(s_axi_control_RRESP)
+    .req({s_axi_control_AWVALID, 20'h0, s_axi_control_AWADDR, s_axi_control_WVALID,
+          s_axi_control_WDATA, s_axi_control_WSTRB, s_axi_control_BREADY,
+          s_axi_control_ARVALID, 20'h0, s_axi_control_ARADDR, s_axi_control_RREADY}),
+    .rsp({s_axi_control_AWREADY, s_axi_control_WREADY, s_axi_control_BVALID, s_axi_control_BRESP,
+          s_axi_control_ARREADY, s_axi_control_RVALID, s_axi_control_RDATA, s_axi_control_RRESP})
   );
 
   nasmac_axi4_master_check #(.DataWidth(DataWidth), .HasWrite(1), .MaxBursts(4),

@@ -135,18 +135,19 @@ module nasmac #(
   logic        rd_err, wr_err;
   logic        ev_consumed_q, ev_record_q, ev_bad_index_q, ev_accepted_q;  // the events, registered
 
+  // The control port as one request and one response bundle (the flat names are what Vitis and
+  // the sim bind to); the address is zero-extended to the bundle's 32 bits.
+  nasmac_axi_pkg::axil_req_t ctrl_req;
+  nasmac_axi_pkg::axil_rsp_t ctrl_rsp;
+  assign ctrl_req = {s_axi_control_AWVALID, 32'(s_axi_control_AWADDR), s_axi_control_WVALID,
+                     s_axi_control_WDATA, s_axi_control_WSTRB, s_axi_control_BREADY,
+                     s_axi_control_ARVALID, 32'(s_axi_control_ARADDR), s_axi_control_RREADY};
+  assign {s_axi_control_AWREADY, s_axi_control_WREADY, s_axi_control_BVALID, s_axi_control_BRESP,
+          s_axi_control_ARREADY, s_axi_control_RVALID, s_axi_control_RDATA,
+          s_axi_control_RRESP} = ctrl_rsp;
+
   nasmac_ctrl #(.AddrWidth(CtrlAddrWidth)) u_ctrl (
-    .clk_i(ap_clk), .rst_ni,
-    .awvalid_i(s_axi_control_AWVALID), .awready_o(s_axi_control_AWREADY),
-    .awaddr_i(s_axi_control_AWADDR),
-    .wvalid_i(s_axi_control_WVALID), .wready_o(s_axi_control_WREADY),
-    .wdata_i(s_axi_control_WDATA), .wstrb_i(s_axi_control_WSTRB),
-    .bvalid_o(s_axi_control_BVALID), .bready_i(s_axi_control_BREADY),
-    .bresp_o(s_axi_control_BRESP),
-    .arvalid_i(s_axi_control_ARVALID), .arready_o(s_axi_control_ARREADY),
-    .araddr_i(s_axi_control_ARADDR),
-    .rvalid_o(s_axi_control_RVALID), .rready_i(s_axi_control_RREADY),
-    .rdata_o(s_axi_control_RDATA), .rresp_o(s_axi_control_RRESP),
+    .clk_i(ap_clk), .rst_ni, .req_i(ctrl_req), .rsp_o(ctrl_rsp),
     .start_o(start), .done_i(done),
     .desc_addr_o(desc_addr), .arena_addr_o(arena_addr), .result_addr_o(result_addr),
     .num_jobs_o(num_jobs), .arena_bytes_o(arena_bytes), .max_jobs_o(max_jobs),

@@ -14,24 +14,11 @@ module nasmac_ctrl #(
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
-  // AXI4-Lite slave.
-  input  logic                 awvalid_i,
-  output logic                 awready_o,
-  input  logic [AddrWidth-1:0] awaddr_i,
-  input  logic                 wvalid_i,
-  output logic                 wready_o,
-  input  logic [31:0]          wdata_i,
-  input  logic [3:0]           wstrb_i,
-  output logic                 bvalid_o,
-  input  logic                 bready_i,
-  output logic [1:0]           bresp_o,
-  input  logic                 arvalid_i,
-  output logic                 arready_o,
-  input  logic [AddrWidth-1:0] araddr_i,
-  output logic                 rvalid_o,
-  input  logic                 rready_i,
-  output logic [31:0]          rdata_o,
-  output logic [1:0]           rresp_o,
+  // AXI4-Lite slave; only the low AddrWidth bits of an address are decoded.
+  /* verilator lint_off UNUSEDSIGNAL */ // The address bits above AddrWidth.
+  input  nasmac_axi_pkg::axil_req_t req_i,
+  /* verilator lint_on UNUSEDSIGNAL */
+  output nasmac_axi_pkg::axil_rsp_t rsp_o,
   // To and from the engine.
   output logic                 start_o,        // one-cycle pulse: latch the arguments and run
   input  logic                 done_i,         // one-cycle pulse: the run finished
@@ -81,14 +68,14 @@ module nasmac_ctrl #(
   logic                 do_write, do_read;
   logic [31:0]          wr_addr, rd_addr, wmask, rd_word;
 
-  assign awready_o = !aw_full_q;
-  assign wready_o  = !w_full_q;
-  assign bvalid_o  = b_valid_q;
-  assign bresp_o   = 2'b00;
-  assign arready_o = !ar_full_q && !r_valid_q;
-  assign rvalid_o  = r_valid_q;
-  assign rdata_o   = r_data_q;
-  assign rresp_o   = 2'b00;
+  assign rsp_o.awready = !aw_full_q;
+  assign rsp_o.wready  = !w_full_q;
+  assign rsp_o.bvalid  = b_valid_q;
+  assign rsp_o.bresp   = 2'b00;
+  assign rsp_o.arready = !ar_full_q && !r_valid_q;
+  assign rsp_o.rvalid  = r_valid_q;
+  assign rsp_o.rdata   = r_data_q;
+  assign rsp_o.rresp   = 2'b00;
 
   assign desc_addr_o   = {arg_q[1], arg_q[0]};
   assign arena_addr_o  = {arg_q[3], arg_q[2]};
@@ -156,20 +143,20 @@ module nasmac_ctrl #(
     for (int i = 0; i < NumArgs; i++) arg_d[i] = arg_q[i];
     start_o    = 1'b0;
 
-    if (awvalid_i && !aw_full_q) begin
+    if (req_i.awvalid && !aw_full_q) begin
       aw_full_d = 1'b1;
-      aw_addr_d = awaddr_i;
+      aw_addr_d = req_i.awaddr[AddrWidth-1:0];
     end
-    if (wvalid_i && !w_full_q) begin
+    if (req_i.wvalid && !w_full_q) begin
       w_full_d = 1'b1;
-      w_data_d = wdata_i;
-      w_strb_d = wstrb_i;
+      w_data_d = req_i.wdata;
+      w_strb_d = req_i.wstrb;
     end
-    if (b_valid_q && bready_i) b_valid_d = 1'b0;
-    if (r_valid_q && rready_i) r_valid_d = 1'b0;
-    if (arvalid_i && arready_o) begin
+    if (b_valid_q && req_i.bready) b_valid_d = 1'b0;
+    if (r_valid_q && req_i.rready) r_valid_d = 1'b0;
+    if (req_i.arvalid && rsp_o.arready) begin
       ar_full_d = 1'b1;
-      ar_addr_d = araddr_i;
+      ar_addr_d = req_i.araddr[AddrWidth-1:0];
     end
 
     if (do_read) begin

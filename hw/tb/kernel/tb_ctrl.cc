@@ -12,6 +12,36 @@ static std::unique_ptr<Vnasmac_ctrl> t;
 static tb::counters c;
 static int starts;
 
+// The AXI4-Lite bundles of nasmac_axi_pkg.sv (axil_req_t on req_i, axil_rsp_t on rsp_o) reach C++
+// as plain vectors, the first field declared in the most significant bits. The widths below are
+// the typedefs' in their order; a field's bit offset is the sum of the widths after it.
+enum req_field { AWVALID, AWADDR, WVALID, WDATA, WSTRB, BREADY, ARVALID, ARADDR, RREADY, REQ_N };
+enum rsp_field { AWREADY, WREADY, BVALID, BRESP, ARREADY, RVALID, RDATA, RRESP, RSP_N };
+static const unsigned req_w[REQ_N] = {1, 32, 1, 32, 4, 1, 1, 32, 1};
+static const unsigned rsp_w[RSP_N] = {1, 1, 1, 2, 1, 1, 32, 2};
+
+static unsigned lsb_of(const unsigned *w, unsigned n, unsigned f)
+{
+	unsigned lsb = 0;
+	for (unsigned i = f + 1; i < n; i++)
+		lsb += w[i];
+	return lsb;
+}
+
+static void req(req_field f, uint32_t v)
+{
+	unsigned lsb = lsb_of(req_w, REQ_N, f);
+	for (unsigned b = 0; b < req_w[f]; b++) {
+		uint32_t &word = t->req_i[(lsb + b) / 32], m = 1u << ((lsb + b) % 32);
+		word = (v >> b & 1) ? word | m : word & ~m;
+	}
+}
+
+static uint32_t rsp(rsp_field f)
+{
+	return (uint32_t)(t->rsp_o >> lsb_of(rsp_w, RSP_N, f)) & (uint32_t)((1ull << rsp_w[f]) - 1);
+}
+
 static void tick()
 {
 	t->clk_i = 0;
@@ -26,22 +56,24 @@ static void tick()
 static void write(uint32_t addr, uint32_t data, uint32_t strb = 0xf, bool aw_first = true)
 {
 	bool aw = false, w = false;
-	t->awaddr_i = addr;
-	t->wdata_i = data;
-	t->wstrb_i = strb;
-	t->bready_i = 1;
+	req(AWADDR, addr);
+	req(WDATA, data);
+	req(WSTRB, strb);
+	req(BREADY, 1);
 	for (int i = 0; i < 50; i++) {
-		t->awvalid_i = !aw && (aw_first || i >= 3);
-		t->wvalid_i = !w && (!aw_first || i >= 3);
+		bool awvalid = !aw && (aw_first || i >= 3), wvalid = !w && (!aw_first || i >= 3);
+		req(AWVALID, awvalid);
+		req(WVALID, wvalid);
 		t->clk_i = 0;
 		t->eval();
-		bool aw_hs = t->awvalid_i && t->awready_o, w_hs = t->wvalid_i && t->wready_o;
-		bool b_hs = t->bvalid_o;
+		bool aw_hs = awvalid && rsp(AWREADY), w_hs = wvalid && rsp(WREADY);
+		bool b_hs = rsp(BVALID);
 		tick();
 		aw |= aw_hs;
 		w |= w_hs;
 		if (b_hs) {
-			t->awvalid_i = t->wvalid_i = 0;
+			req(AWVALID, 0);
+			req(WVALID, 0);
 			return;
 		}
 	}
@@ -51,19 +83,19 @@ static void write(uint32_t addr, uint32_t data, uint32_t strb = 0xf, bool aw_fir
 static uint32_t read(uint32_t addr)
 {
 	bool ar = false;
-	t->araddr_i = addr;
-	t->rready_i = 1;
+	req(ARADDR, addr);
+	req(RREADY, 1);
 	for (int i = 0; i < 50; i++) {
-		t->arvalid_i = !ar;
+		req(ARVALID, !ar);
 		t->clk_i = 0;
 		t->eval();
-		bool ar_hs = t->arvalid_i && t->arready_o;
-		bool r_hs = t->rvalid_o;
-		uint32_t d = t->rdata_o;
+		bool ar_hs = !ar && rsp(ARREADY);
+		bool r_hs = rsp(RVALID);
+		uint32_t d = rsp(RDATA);
 		tick();
 		ar |= ar_hs;
 		if (r_hs) {
-			t->arvalid_i = 0;
+			req(ARVALID, 0);
 			return d;
 		}
 	}
