@@ -426,7 +426,13 @@ static void redis_rates(struct target *t)
 	fclose(f);
 	if (lookups) {
 		t->rt_per_req = (double)(rounds + commits) / (double)lookups;
-		t->cmds_per_req = (double)(lookups + committed + refused) / (double)lookups;
+		/* A commit's advances go in one EVALSHA per 128 UEs per instance (store_redis.c):
+		 * at least one call per commit, at least one per 128 advances. */
+		double adv = (double)(committed + refused), calls = (double)commits;
+
+		if (calls < adv / 128.0)
+			calls = adv / 128.0;
+		t->cmds_per_req = ((double)lookups + calls) / (double)lookups;
 	}
 }
 

@@ -12,9 +12,9 @@
  *
  * The COUNT advance is a Lua script run atomically by the server (loaded once with SCRIPT LOAD,
  * called with EVALSHA, loaded again on NOSCRIPT): it stores the COUNT only if it is above the
- * stored one and answers {taken, stored}. A group commit is one pipeline per instance: every
- * EVALSHA (and WAIT R when replicas must have it) written at once, then the replies read: one
- * round trip. Lookups likewise (HMGET per UE, one pipeline).
+ * stored one and answers {taken, stored}, for up to 128 UEs per call. A group commit is one
+ * pipeline per instance: its EVALSHA calls (and WAIT R when replicas must have it) written at
+ * once, then the replies read: one round trip. Lookups likewise (HMGET per UE, one pipeline).
  *
  * Fail closed: every reply must come within the timeout (default 200 ms, SO_RCVTIMEO); a
  * connection that failed is dropped and opened again on a later call, not before a backoff
@@ -46,15 +46,22 @@
 #define BACKOFF_MAX_MS 2000u
 #define PREFIX "nasmac:"
 
-/* KEYS[1] the UE's hash, ARGV[1] the COUNT just verified. -> {1, new} taken, {0, stored}
- * refused (stored may be -1: no such UE, refused as well). */
+/* KEYS[i] a UE's hash, ARGV[i] the COUNT just verified for it, i = 1..n (one call for a whole
+ * chunk of a group commit: a script call costs the server about 2.8 us whatever it does, an
+ * advance inside one far less). Taken in order, so two advances of one UE in a chunk are
+ * decided one after the other as two calls would be. -> {taken_1, stored_1, ...}: taken 1 with
+ * the new COUNT, or 0 with the stored one (-1: no such UE, refused as well). */
 static const char adv_lua[] =
-	"local s = redis.call('HGET', KEYS[1], 'ul')\n"
-	"if not s then return {0, -1} end\n"
-	"s = tonumber(s)\n"
-	"local c = tonumber(ARGV[1])\n"
-	"if c > s then redis.call('HSET', KEYS[1], 'ul', ARGV[1]) return {1, c} end\n"
-	"return {0, s}\n";
+	"local out = {}\n"
+	"for i = 1, #KEYS do\n"
+	"  local s = redis.call('HGET', KEYS[i], 'ul')\n"
+	"  local c = tonumber(ARGV[i])\n"
+	"  if not s then out[2 * i - 1] = 0 out[2 * i] = -1\n"
+	"  elseif c > tonumber(s) then\n"
+	"    redis.call('HSET', KEYS[i], 'ul', ARGV[i]) out[2 * i - 1] = 1 out[2 * i] = c\n"
+	"  else out[2 * i - 1] = 0 out[2 * i] = tonumber(s) end\n"
+	"end\n"
+	"return out\n";
 
 /* KEYS[1] the UE's hash, ARGV record, ul, dl: the import rule of store.h (keys from the
  * record, the higher of the COUNTs). -> 0 added, 1 updated, 2 updated and the stored uplink
@@ -617,14 +624,33 @@ static int rd_import(struct nasmac__db *db, const struct nasmac__ue *ues, uint32
 	return rc;
 }
 
-/* The group commit: per instance one pipeline of EVALSHA advances (and WAIT when replicas
- * must hold them), one round trip. */
+/* Advances per script call: bounds the stack arrays below and the time one call holds the
+ * server (Redis runs a script to its end before any other command). */
+#define ADV_CHUNK 128u
+
+/* chunk_next: from *i on, the next up to ADV_CHUNK advances of shard s, their indices in idx;
+ * returns how many (0: none left). The append pass and the reply pass walk the same chunks. */
+static uint32_t chunk_next(struct rd *r, const struct nasmac__db_adv *adv, uint32_t n,
+			   uint32_t s, uint32_t *i, uint32_t idx[ADV_CHUNK])
+{
+	uint32_t m = 0;
+
+	for (; *i < n && m < ADV_CHUNK; (*i)++)
+		if (shard_of_guti(r, adv[*i].guti) == s)
+			idx[m++] = *i;
+	return m;
+}
+
+/* The group commit: per instance one pipeline of EVALSHA calls, each advancing a chunk of
+ * UEs (and WAIT when replicas must hold them), one round trip. */
 static int rd_advance_once(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_t n)
 {
 	struct rd *r = db->priv;
 	struct conn *k[MAX_SHARDS];
-	uint32_t used = 0;
-	char key[64];
+	uint32_t used = 0, idx[ADV_CHUNK];
+	char keys[ADV_CHUNK][64], counts[ADV_CHUNK][12], nkeys[12];
+	const char *argv[3 + 2 * ADV_CHUNK];
+	size_t argl[3 + 2 * ADV_CHUNK];
 	int rc = 0, noscript = 0;
 
 	for (uint32_t i = 0; i < n; i++) {
@@ -638,44 +664,66 @@ static int rd_advance_once(struct nasmac__db *db, struct nasmac__db_adv *adv, ui
 		if (rc)
 			return rc;
 	}
-	for (uint32_t i = 0; i < n; i++) {
-		ue_key(adv[i].guti, key);
-		redisAppendCommand(k[shard_of_guti(r, adv[i].guti)]->c, "EVALSHA %s 1 %s %u",
-				   r->adv_sha, key, adv[i].count);
-	}
-	if (r->wait_replicas)
-		for (uint32_t s = 0; s < r->n_sh; s++)
-			if (used & (1u << s))
-				redisAppendCommand(k[s]->c, "WAIT %u %u", r->wait_replicas,
-						   r->timeout_ms);
-	for (uint32_t i = 0; i < n; i++) {
-		struct conn *c = k[shard_of_guti(r, adv[i].guti)];
-		redisReply *rep;
+	for (uint32_t s = 0; s < r->n_sh; s++) {
+		uint32_t m, i = 0;
 
-		if (!c->c || !(rep = get_reply(r, c))) {
-			rc = -EIO;
+		if (!(used & (1u << s)))
 			continue;
+		while ((m = chunk_next(r, adv, n, s, &i, idx))) {
+			argv[0] = "EVALSHA";
+			argv[1] = r->adv_sha;
+			snprintf(nkeys, sizeof(nkeys), "%u", m);
+			argv[2] = nkeys;
+			for (uint32_t j = 0; j < m; j++) {
+				ue_key(adv[idx[j]].guti, keys[j]);
+				snprintf(counts[j], sizeof(counts[j]), "%u", adv[idx[j]].count);
+				argv[3 + j] = keys[j];
+				argv[3 + m + j] = counts[j];
+			}
+			for (uint32_t j = 0; j < 3 + 2 * m; j++)
+				argl[j] = strlen(argv[j]);
+			redisAppendCommandArgv(k[s]->c, (int)(3 + 2 * m), argv, argl);
 		}
-		if (rep->type == REDIS_REPLY_ARRAY && rep->elements == 2 &&
-		    rep->element[0]->type == REDIS_REPLY_INTEGER &&
-		    rep->element[1]->type == REDIS_REPLY_INTEGER) {
-			adv[i].ok = rep->element[0]->integer == 1;
-			adv[i].stored = rep->element[1]->integer < 0 ?
-						adv[i].count :
-						(uint32_t)rep->element[1]->integer;
-		} else {
-			if (rep->type == REDIS_REPLY_ERROR && !strncmp(rep->str, "NOSCRIPT", 8))
-				noscript = 1;
-			rc = -EIO;
-		}
-		freeReplyObject(rep);
+		if (r->wait_replicas)
+			redisAppendCommand(k[s]->c, "WAIT %u %u", r->wait_replicas, r->timeout_ms);
 	}
-	if (r->wait_replicas)
-		for (uint32_t s = 0; s < r->n_sh; s++) {
+	for (uint32_t s = 0; s < r->n_sh; s++) {
+		uint32_t m, i = 0;
+
+		if (!(used & (1u << s)))
+			continue;
+		while ((m = chunk_next(r, adv, n, s, &i, idx))) {
 			redisReply *rep;
 
-			if (!(used & (1u << s)) || !k[s]->c || !(rep = get_reply(r, k[s]))) {
-				rc = used & (1u << s) ? -EIO : rc;
+			if (!k[s]->c || !(rep = get_reply(r, k[s]))) {
+				rc = -EIO;
+				continue;
+			}
+			if (rep->type == REDIS_REPLY_ARRAY && rep->elements == 2 * (size_t)m) {
+				for (uint32_t j = 0; j < m; j++) {
+					redisReply *t = rep->element[2 * j], *v = rep->element[2 * j + 1];
+					struct nasmac__db_adv *a = &adv[idx[j]];
+
+					if (t->type != REDIS_REPLY_INTEGER ||
+					    v->type != REDIS_REPLY_INTEGER) {
+						rc = -EIO;
+						continue;
+					}
+					a->ok = t->integer == 1;
+					a->stored = v->integer < 0 ? a->count : (uint32_t)v->integer;
+				}
+			} else {
+				if (rep->type == REDIS_REPLY_ERROR && !strncmp(rep->str, "NOSCRIPT", 8))
+					noscript = 1;
+				rc = -EIO;
+			}
+			freeReplyObject(rep);
+		}
+		if (r->wait_replicas) {
+			redisReply *rep;
+
+			if (!k[s]->c || !(rep = get_reply(r, k[s]))) {
+				rc = -EIO;
 				continue;
 			}
 			/* Fewer replicas than asked hold it: the primary's failover could lose it. */
@@ -684,6 +732,7 @@ static int rd_advance_once(struct nasmac__db *db, struct nasmac__db_adv *adv, ui
 				rc = -ETIMEDOUT;
 			freeReplyObject(rep);
 		}
+	}
 	if (noscript) {
 		/* The instance forgot the script (SCRIPT FLUSH, a restart, a failover): the
 		 * connection loads it again when it is opened again; nothing was committed by
