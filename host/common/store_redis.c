@@ -46,13 +46,6 @@
 #define BACKOFF_MAX_MS 2000u
 #define PREFIX "nasmac:"
 
-/* KEYS[i] a UE's hash, i = 1..n: one call looks up a chunk of a lookup round (fields the UE
- * lacks come back as nil, a missing UE as three nils). -> {{r, ul, dl}, ...} */
-static const char get_lua[] =
-	"local out = {}\n"
-	"for i = 1, #KEYS do out[i] = redis.call('HMGET', KEYS[i], 'r', 'ul', 'dl') end\n"
-	"return out\n";
-
 /* KEYS[i] a UE's hash, ARGV[i] the COUNT just verified for it, i = 1..n (one call for a whole
  * chunk of a group commit: a script call costs the server about 2.8 us whatever it does, an
  * advance inside one far less). Taken in order, so two advances of one UE in a chunk are
@@ -110,7 +103,7 @@ struct rd {
 	struct shard sh[MAX_SHARDS];
 	uint32_t n_sh;
 	uint32_t dbnum, timeout_ms, wait_replicas;
-	char adv_sha[41], imp_sha[41], get_sha[41];
+	char adv_sha[41], imp_sha[41];
 	const char *where;
 	/* AUTH on every connect when pass[0]: "AUTH user pass" (Redis 6 ACL) or "AUTH pass".
 	 * Wiped at close; never logged (db->where has it masked, store_db.c). */
@@ -266,8 +259,7 @@ static int conn_get(struct rd *r, uint32_t s, int which, struct conn **out)
 	freeReplyObject(rep);
 	/* Loaded on every connect: the instance may be a fresh one (restart without the script
 	 * cache, a failover); the SHA1 is the same everywhere. */
-	if (load_script(r, k, adv_lua, r->adv_sha) || load_script(r, k, imp_lua, r->imp_sha) ||
-	    load_script(r, k, get_lua, r->get_sha))
+	if (load_script(r, k, adv_lua, r->adv_sha) || load_script(r, k, imp_lua, r->imp_sha))
 		return -EIO;
 	if (k->backoff_ms)
 		nasmac__log(NASMAC__LOG_INFO, "store %s: %s:%d reachable again", r->where,
@@ -453,48 +445,6 @@ out_free:
 	return rc;
 }
 
-/* UEs per script call (advances and lookups): bounds the stack arrays below and the time one
- * call holds the server (Redis runs a script to its end before any other command). */
-#define ADV_CHUNK 128u
-
-/* chunk_next: from *i on, the next up to ADV_CHUNK of the n GUTIs (guti0 + k * stride) on shard
- * s, their indices in idx; returns how many (0: none left). The append pass and the reply pass
- * walk the same chunks. */
-static uint32_t chunk_next(struct rd *r, const uint8_t *guti0, size_t stride, uint32_t n,
-			   uint32_t s, uint32_t *i, uint32_t idx[ADV_CHUNK])
-{
-	uint32_t m = 0;
-
-	for (; *i < n && m < ADV_CHUNK; (*i)++)
-		if (shard_of_guti(r, guti0 + (size_t)*i * stride) == s)
-			idx[m++] = *i;
-	return m;
-}
-
-/* Appends EVALSHA sha m KEYS... ARGS... (args may be NULL: none) to c, the keys of the UEs idx. */
-static void append_chunk(redisContext *c, const char *sha, const uint8_t *guti0, size_t stride,
-			 const uint32_t *idx, uint32_t m, char (*args)[12])
-{
-	char keys[ADV_CHUNK][64], nkeys[12];
-	const char *argv[3 + 2 * ADV_CHUNK];
-	size_t argl[3 + 2 * ADV_CHUNK];
-	uint32_t na = 3;
-
-	argv[0] = "EVALSHA";
-	argv[1] = sha;
-	snprintf(nkeys, sizeof(nkeys), "%u", m);
-	argv[2] = nkeys;
-	for (uint32_t j = 0; j < m; j++) {
-		ue_key(guti0 + (size_t)idx[j] * stride, keys[j]);
-		argv[na++] = keys[j];
-	}
-	for (uint32_t j = 0; args && j < m; j++)
-		argv[na++] = args[j];
-	for (uint32_t j = 0; j < na; j++)
-		argl[j] = strlen(argv[j]);
-	redisAppendCommandArgv(c, (int)na, argv, argl);
-}
-
 /* Fills *out from an HMGET r ul dl reply: 0, -ENOENT, or -EIO (not ours). */
 static int decode_hmget(const redisReply *rep, struct nasmac__ue *out)
 {
@@ -517,64 +467,45 @@ static int decode_hmget(const redisReply *rep, struct nasmac__ue *out)
 	return 0;
 }
 
-/* Per instance one pipeline of lookup script calls (a chunk of UEs each), all written before any
- * reply is read. */
+/* One pipelined HMGET per UE on each instance, all written before any reply is read. */
 static int rd_get_many_on(struct nasmac__db *db, int which,
 			  const uint8_t (*gutis)[NASMAC__GUTI_LEN], uint32_t n,
 			  struct nasmac__ue *out, int *res)
 {
 	struct rd *r = db->priv;
 	struct conn *k[MAX_SHARDS];
-	const uint8_t *g0 = (const uint8_t *)gutis;
-	uint32_t used = 0, idx[ADV_CHUNK];
-	int rc = 0, noscript = 0;
+	char key[64];
+	int rc = 0;
 
-	for (uint32_t i = 0; i < n; i++) {
+	for (uint32_t i = 0; i < n; i++)
 		res[i] = -EIO; /* not answered (yet) */
-		used |= 1u << shard_of_guti(r, gutis[i]);
-	}
 	for (uint32_t s = 0; s < r->n_sh; s++) {
-		int e;
-
-		if (!(used & (1u << s)))
-			continue;
-		e = conn_get(r, s, which, &k[s]);
+		int e = conn_get(r, s, which, &k[s]);
 		if (e)
 			return e;
 	}
-	for (uint32_t s = 0; s < r->n_sh; s++) {
-		uint32_t m, i = 0;
-
-		while ((used & (1u << s)) &&
-		       (m = chunk_next(r, g0, NASMAC__GUTI_LEN, n, s, &i, idx)))
-			append_chunk(k[s]->c, r->get_sha, g0, NASMAC__GUTI_LEN, idx, m, NULL);
+	for (uint32_t i = 0; i < n; i++) {
+		ue_key(gutis[i], key);
+		redisAppendCommand(k[shard_of_guti(r, gutis[i])]->c, "HMGET %s r ul dl", key);
 	}
-	for (uint32_t s = 0; s < r->n_sh; s++) {
-		uint32_t m, i = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		struct conn *c = k[shard_of_guti(r, gutis[i])];
+		redisReply *rep;
 
-		while ((used & (1u << s)) &&
-		       (m = chunk_next(r, g0, NASMAC__GUTI_LEN, n, s, &i, idx))) {
-			redisReply *rep;
-
-			if (!k[s]->c || !(rep = get_reply(r, k[s]))) {
-				rc = -EIO;
-				continue;
-			}
-			if (rep->type == REDIS_REPLY_ARRAY && rep->elements == m) {
-				for (uint32_t j = 0; j < m; j++)
-					res[idx[j]] = decode_hmget(rep->element[j], &out[idx[j]]);
-			} else {
-				if (rep->type == REDIS_REPLY_ERROR && !strncmp(rep->str, "NOSCRIPT", 8))
-					noscript = 1;
-				rc = -EIO;
-			}
-			freeReplyObject(rep);
+		if (!c->c) {
+			res[i] = -EIO;
+			rc = -EIO;
+			continue;
 		}
+		rep = get_reply(r, c);
+		if (!rep) {
+			res[i] = -EIO;
+			rc = -EIO;
+			continue;
+		}
+		res[i] = decode_hmget(rep, &out[i]);
+		freeReplyObject(rep);
 	}
-	if (noscript) /* the instance forgot the script: reopened (and loaded) on the retry */
-		for (uint32_t s = 0; s < r->n_sh; s++)
-			if ((used & (1u << s)) && k[s]->c)
-				conn_drop(r, k[s], "NOSCRIPT", 1);
 	return rc;
 }
 
@@ -693,15 +624,33 @@ static int rd_import(struct nasmac__db *db, const struct nasmac__ue *ues, uint32
 	return rc;
 }
 
+/* Advances per script call: bounds the stack arrays below and the time one call holds the
+ * server (Redis runs a script to its end before any other command). */
+#define ADV_CHUNK 128u
+
+/* chunk_next: from *i on, the next up to ADV_CHUNK advances of shard s, their indices in idx;
+ * returns how many (0: none left). The append pass and the reply pass walk the same chunks. */
+static uint32_t chunk_next(struct rd *r, const struct nasmac__db_adv *adv, uint32_t n,
+			   uint32_t s, uint32_t *i, uint32_t idx[ADV_CHUNK])
+{
+	uint32_t m = 0;
+
+	for (; *i < n && m < ADV_CHUNK; (*i)++)
+		if (shard_of_guti(r, adv[*i].guti) == s)
+			idx[m++] = *i;
+	return m;
+}
+
 /* The group commit: per instance one pipeline of EVALSHA calls, each advancing a chunk of
  * UEs (and WAIT when replicas must hold them), one round trip. */
 static int rd_advance_once(struct nasmac__db *db, struct nasmac__db_adv *adv, uint32_t n)
 {
 	struct rd *r = db->priv;
 	struct conn *k[MAX_SHARDS];
-	const uint8_t *g0 = adv[0].guti; /* an address only: with n = 0 nothing is read */
 	uint32_t used = 0, idx[ADV_CHUNK];
-	char counts[ADV_CHUNK][12];
+	char keys[ADV_CHUNK][64], counts[ADV_CHUNK][12], nkeys[12];
+	const char *argv[3 + 2 * ADV_CHUNK];
+	size_t argl[3 + 2 * ADV_CHUNK];
 	int rc = 0, noscript = 0;
 
 	for (uint32_t i = 0; i < n; i++) {
@@ -720,10 +669,20 @@ static int rd_advance_once(struct nasmac__db *db, struct nasmac__db_adv *adv, ui
 
 		if (!(used & (1u << s)))
 			continue;
-		while ((m = chunk_next(r, g0, sizeof(*adv), n, s, &i, idx))) {
-			for (uint32_t j = 0; j < m; j++)
+		while ((m = chunk_next(r, adv, n, s, &i, idx))) {
+			argv[0] = "EVALSHA";
+			argv[1] = r->adv_sha;
+			snprintf(nkeys, sizeof(nkeys), "%u", m);
+			argv[2] = nkeys;
+			for (uint32_t j = 0; j < m; j++) {
+				ue_key(adv[idx[j]].guti, keys[j]);
 				snprintf(counts[j], sizeof(counts[j]), "%u", adv[idx[j]].count);
-			append_chunk(k[s]->c, r->adv_sha, g0, sizeof(*adv), idx, m, counts);
+				argv[3 + j] = keys[j];
+				argv[3 + m + j] = counts[j];
+			}
+			for (uint32_t j = 0; j < 3 + 2 * m; j++)
+				argl[j] = strlen(argv[j]);
+			redisAppendCommandArgv(k[s]->c, (int)(3 + 2 * m), argv, argl);
 		}
 		if (r->wait_replicas)
 			redisAppendCommand(k[s]->c, "WAIT %u %u", r->wait_replicas, r->timeout_ms);
@@ -733,7 +692,7 @@ static int rd_advance_once(struct nasmac__db *db, struct nasmac__db_adv *adv, ui
 
 		if (!(used & (1u << s)))
 			continue;
-		while ((m = chunk_next(r, g0, sizeof(*adv), n, s, &i, idx))) {
+		while ((m = chunk_next(r, adv, n, s, &i, idx))) {
 			redisReply *rep;
 
 			if (!k[s]->c || !(rep = get_reply(r, k[s]))) {
