@@ -126,6 +126,12 @@ int nasmac__store_add(struct nasmac__store *st, const struct nasmac__ue *ue);
 struct nasmac__ue *nasmac__store_by_guti(const struct nasmac__store *st,
 					 const uint8_t guti[NASMAC__GUTI_LEN]);
 struct nasmac__ue *nasmac__store_by_imsi(const struct nasmac__store *st, const char *imsi);
+/* A burst's GUTI lookups ahead of time, in two passes over the burst so the misses overlap:
+ * prefetch_slot fetches the GUTI's first table slot and returns it (UINT32_MAX: no table),
+ * prefetch_ue then fetches the UE record that slot names (the likely match). */
+uint32_t nasmac__store_prefetch_slot(const struct nasmac__store *st,
+				     const uint8_t guti[NASMAC__GUTI_LEN]);
+void nasmac__store_prefetch_ue(const struct nasmac__store *st, uint32_t slot);
 /* One line of the UE db file <-> one UE; parse returns 0, 1 for a blank/comment line, or
  * -EINVAL. The line format is in host/README.md. */
 int nasmac__ue_parse(const char *line, struct nasmac__ue *ue);

@@ -109,6 +109,28 @@ int nasmac__store_add(struct nasmac__store *st, const struct nasmac__ue *ue)
 	return 0;
 }
 
+uint32_t nasmac__store_prefetch_slot(const struct nasmac__store *st,
+				     const uint8_t guti[NASMAC__GUTI_LEN])
+{
+	uint32_t i;
+
+	if (!st->cap)
+		return UINT32_MAX;
+	i = nasmac__store_hash(guti, NASMAC__GUTI_LEN) & st->tab_mask;
+	__builtin_prefetch(&st->by_guti[i]);
+	return i;
+}
+
+void nasmac__store_prefetch_ue(const struct nasmac__store *st, uint32_t slot)
+{
+	uint32_t v = slot == UINT32_MAX ? 0 : st->by_guti[slot];
+
+	if (v) { /* a record spans two cache lines */
+		__builtin_prefetch(&st->ues[v - 1]);
+		__builtin_prefetch((const uint8_t *)&st->ues[v - 1] + 64);
+	}
+}
+
 struct nasmac__ue *nasmac__store_by_guti(const struct nasmac__store *st,
 					 const uint8_t guti[NASMAC__GUTI_LEN])
 {

@@ -1254,21 +1254,13 @@ static void on_burst(struct nasmac__udp *u, const struct nasmac__dgram *d, uint3
 		size_t glen = 0;
 
 		slot[i] = UINT32_MAX;
-		if (st->cap && d[i].len > 1 && d[i].buf[1] == NASMAC__GTP_CTX_REQ)
+		if (d[i].len > 1 && d[i].buf[1] == NASMAC__GTP_CTX_REQ)
 			g = nasmac__gtp_find_ie(d[i].buf, d[i].len, NASMAC__IE_GUTI, &glen);
-		if (g && glen == NASMAC__GUTI_LEN) {
-			slot[i] = nasmac__store_hash(g, NASMAC__GUTI_LEN) & st->tab_mask;
-			__builtin_prefetch(&st->by_guti[slot[i]]);
-		}
+		if (g && glen == NASMAC__GUTI_LEN)
+			slot[i] = nasmac__store_prefetch_slot(st, g);
 	}
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t v = slot[i] == UINT32_MAX ? 0 : st->by_guti[slot[i]];
-
-		if (v) {
-			__builtin_prefetch(&st->ues[v - 1]);
-			__builtin_prefetch((const uint8_t *)&st->ues[v - 1] + 64);
-		}
-	}
+	for (uint32_t i = 0; i < n; i++)
+		nasmac__store_prefetch_ue(st, slot[i]);
 	for (uint32_t i = 0; i < n; i++)
 		on_recv(u, d[i].buf, d[i].len, &d[i].from);
 }
