@@ -22,6 +22,7 @@ static volatile sig_atomic_t log_reopen_req;
 
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
 static FILE *log_out;
+static int log_owned; /* log_out is our --log file's stream (not one a test handed in) */
 static uint64_t (*rl_clock)(void);
 static struct nasmac__ratelimit *rl_list; /* every limiter used so far */
 
@@ -67,9 +68,17 @@ static int open_file(void)
 		return -err;
 	}
 	setvbuf(f, NULL, _IOLBF, 0);
-	if (log_out)
-		fclose(log_out);
+	if (log_out && log_owned) {
+		/* A reopen: the new file takes the old stream's descriptor (dup2 is atomic), so a
+		 * thread writing a line meanwhile (a commit thread, the store) never sees a closed
+		 * stream; the stream itself stays. */
+		int rc = dup2(fd, fileno(log_out)) < 0 ? -errno : 0;
+
+		fclose(f);
+		return rc;
+	}
 	log_out = f;
+	log_owned = 1;
 	return 0;
 }
 
@@ -159,6 +168,7 @@ void nasmac__log(int level, const char *fmt, ...)
 void nasmac__log_set_output(FILE *f)
 {
 	log_out = f;
+	log_owned = 0;
 }
 
 void nasmac__log_set_clock(uint64_t (*now_ms)(void))
