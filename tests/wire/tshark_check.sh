@@ -22,6 +22,15 @@ fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "tshark_check: FAIL: $*"; }
 
+# The integrity-protected TAU Request of the fixtures (tests/wire/fixtures.h) as NAS-EPS decodes
+# it, in whichever capture and frame ($1 $2) it travels.
+protected_tau() {
+	for fv in "security_header_type 1+0" "msg_auth_code 0xdeadbeef" "seq_no 5" \
+		"nas_msg_emm_type 0x48" "emm.m_tmsi 3237998081"; do
+		echo "$1 $2 nas_eps.$fv"
+	done
+}
+
 # Expectations: file frame field value ("+" joins repeated occurrences of one field).
 expect() {
 	cat <<'EOF'
@@ -32,11 +41,9 @@ gtp 1 gtpv2.seq 0x123456
 gtp 1 gtpv2.mme_grp_id 32769
 gtp 1 gtpv2.mme_code 65
 gtp 1 gtpv2.complete_req_msg_type 1
-gtp 1 nas_eps.security_header_type 1+0
-gtp 1 nas_eps.msg_auth_code 0xdeadbeef
-gtp 1 nas_eps.seq_no 5
-gtp 1 nas_eps.nas_msg_emm_type 0x48
-gtp 1 nas_eps.emm.m_tmsi 3237998081
+EOF
+	protected_tau gtp 1
+	cat <<'EOF'
 gtp 1 gtpv2.f_teid_interface_type 40
 gtp 1 gtpv2.f_teid_gre_key 0x11223344
 gtp 1 gtpv2.f_teid_ipv4 127.0.0.1
@@ -117,10 +124,9 @@ nas 1 nas_eps.emm.update_type_value 1
 nas 1 nas_eps.emm.m_tmsi 3237998081
 nas 1 nas_eps.emm.mme_grp_id 32769
 # 2: the same, integrity protected (9.1)
-nas 2 nas_eps.security_header_type 1+0
-nas 2 nas_eps.msg_auth_code 0xdeadbeef
-nas 2 nas_eps.seq_no 5
-nas 2 nas_eps.nas_msg_emm_type 0x48
+EOF
+	protected_tau nas 2
+	cat <<'EOF'
 # 3: REGISTRATION REQUEST with the EPS NAS message container (TS 24.501 8.2.6, 9.11.3.24)
 nas 3 nas_5gs.security_header_type 0
 nas 3 nas_5gs.mm.message_type 0x41
@@ -178,11 +184,9 @@ link 1 nas_5gs.mm.message_type 0x41
 link 1 nas_5gs.5g_tmsi 3237998081
 link 2 exported_pdu.prot_name nas-eps
 link 2 exported_pdu.src_port 50000
-link 2 nas_eps.security_header_type 1+0
-link 2 nas_eps.msg_auth_code 0xdeadbeef
-link 2 nas_eps.seq_no 5
-link 2 nas_eps.nas_msg_emm_type 0x48
-link 2 nas_eps.emm.m_tmsi 3237998081
+EOF
+	protected_tau link 2
+	cat <<'EOF'
 # 3: 3GPP flow uplink frame, Registration Request with the TAU in the container
 link 3 nas_5gs.mm.message_type 0x41
 link 3 nas_eps.nas_msg_emm_type 0x48
