@@ -316,7 +316,7 @@ static size_t mme_answer(struct nasmac__ctx_rsp *r, uint8_t *buf, size_t size)
 /* UE i's next valid Context Request (seq, sender TEID teid) to the MME at to: its answer must
  * carry the context (decoded into r, which the caller wipes). */
 static void accepted(const struct sockaddr_in *to, uint32_t i, uint32_t seq, uint32_t teid,
-		       struct nasmac__ctx_rsp *r)
+		     struct nasmac__ctx_rsp *r)
 {
 	uint8_t buf[1024];
 	size_t n = valid_req(i, seq, teid, buf, sizeof(buf));

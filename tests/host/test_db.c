@@ -768,14 +768,10 @@ static void test_private_files(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_memory),
-		cmocka_unit_test(test_lmdb_reopen),
-		cmocka_unit_test(test_lmdb_modes),
-		cmocka_unit_test(test_loader),
-		cmocka_unit_test(test_private_files),
-		cmocka_unit_test(test_lmdb_new_guti),
-		cmocka_unit_test(test_lmdb_power_loss),
-		cmocka_unit_test(test_lmdb_log),
+		cmocka_unit_test(test_memory),	    cmocka_unit_test(test_lmdb_reopen),
+		cmocka_unit_test(test_lmdb_modes),  cmocka_unit_test(test_loader),
+		cmocka_unit_test(test_private_files), cmocka_unit_test(test_lmdb_new_guti),
+		cmocka_unit_test(test_lmdb_power_loss), cmocka_unit_test(test_lmdb_log),
 		cmocka_unit_test(test_lmdb_log_cost),
 	};
 	nasmac__log_init("test", NASMAC__LOG_ERR);

@@ -171,12 +171,9 @@ static void test_of_guti(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mapping_vectors),
-		cmocka_unit_test(test_mapping_bijective),
-		cmocka_unit_test(test_parse_format),
-		cmocka_unit_test(test_parse_errors),
-		cmocka_unit_test(test_format_errors),
-		cmocka_unit_test(test_of_guti),
+		cmocka_unit_test(test_mapping_vectors), cmocka_unit_test(test_mapping_bijective),
+		cmocka_unit_test(test_parse_format),    cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_format_errors),   cmocka_unit_test(test_of_guti),
 	};
 	return cmocka_run_group_tests_name("host_guti", tests, NULL, NULL);
 }

@@ -170,10 +170,8 @@ static void test_store_load(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_format),
-		cmocka_unit_test(test_parse_errors),
-		cmocka_unit_test(test_store_lookup),
-		cmocka_unit_test(test_store_duplicates),
+		cmocka_unit_test(test_parse_format),   cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_store_lookup),   cmocka_unit_test(test_store_duplicates),
 		cmocka_unit_test(test_store_load),
 	};
 	return cmocka_run_group_tests_name("host_store", tests, NULL, NULL);

@@ -349,10 +349,8 @@ int main(void)
 	init_mb_mgr_auto(mgr, &arch);
 
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_eia1_diff),
-		cmocka_unit_test(test_eia2_diff),
-		cmocka_unit_test(test_eia3_diff),
-		cmocka_unit_test(test_zero_length),
+		cmocka_unit_test(test_eia1_diff),   cmocka_unit_test(test_eia2_diff),
+		cmocka_unit_test(test_eia3_diff),   cmocka_unit_test(test_zero_length),
 		cmocka_unit_test(test_keystreams),
 	};
 	int rc = cmocka_run_group_tests_name("ref_diff", tests, NULL, NULL);

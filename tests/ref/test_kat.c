@@ -36,8 +36,8 @@ static void each_vector(const char *file, const char *name, size_t nf, unsigned 
 	vec_open(&v, file);
 	while (vec_next(&v)) {
 		if ((nf && v.nf != nf) || strcmp(v.field[0], name) != 0)
-			fail_msg("%s:%u: expected %zu fields starting with %s", v.path, v.lineno, nf,
-				 name);
+			fail_msg("%s:%u: expected %zu fields starting with %s", v.path, v.lineno,
+				 nf, name);
 		check(&v, ctx);
 		n++;
 	}
@@ -289,7 +289,7 @@ static void check_kdf_line(const vec_file_t *v, void *ctx)
 
 static void test_kdf_vectors(void **state)
 {
-	unsigned names[5] = {0};
+	unsigned names[5] = { 0 };
 
 	(void)state;
 	each_vector("kdf.txt", "kdf", 0, 5, check_kdf_line, names);

@@ -90,10 +90,10 @@ typedef int (*enc_fn)(const void *m, uint8_t *buf, size_t size);
 /* Both adapters of a struct codec, enc_<m> and dec_<m> (dec_<m>_into too): the GTPv2-C messages
  * (struct nasmac__ctx_<m>, nasmac__gtp_enc/dec_ctx_<m>) and the NAS ones (struct nasmac__<m>,
  * nasmac__nas_enc/dec_<m>). */
-#define GTP_CODEC(m)                                                             \
-	ENC_ADAPTER(enc_##m, struct nasmac__ctx_##m, nasmac__gtp_enc_ctx_##m)     \
+#define GTP_CODEC(m)                                                          \
+	ENC_ADAPTER(enc_##m, struct nasmac__ctx_##m, nasmac__gtp_enc_ctx_##m) \
 	GTP_DEC_ADAPTER(dec_##m, struct nasmac__ctx_##m, nasmac__gtp_dec_ctx_##m)
-#define NAS_CODEC(m)                                                 \
+#define NAS_CODEC(m)                                                  \
 	ENC_ADAPTER(enc_##m, struct nasmac__##m, nasmac__nas_enc_##m) \
 	DEC_ADAPTER(dec_##m, struct nasmac__##m, nasmac__nas_dec_##m)
 GTP_CODEC(req)
@@ -465,7 +465,8 @@ struct nas_edit {
 		uint8_t off, v;
 	} set[3];
 };
-#define NAS_EDITS(fn, msg, rows) nas_refused(fn, msg, sizeof(msg), rows, sizeof(rows) / sizeof(rows[0]))
+#define NAS_EDITS(fn, msg, rows) \
+	nas_refused(fn, msg, sizeof(msg), rows, sizeof(rows) / sizeof(rows[0]))
 
 static void nas_refused(dec_fn fn, const uint8_t *msg, size_t n, const struct nas_edit *e,
 			size_t count)
