@@ -108,10 +108,7 @@ void nasmac__bench_begin(const char *bench, enum nasmac__bench_fmt fmt, const ch
 	}
 	g_fmt = fmt;
 	g_bench = bench;
-	nasmac__bench_header(bench,
-			     fmt == NASMAC__BENCH_JSON  ? 1
-			     : fmt == NASMAC__BENCH_CSV ? 2
-							: 0,
+	nasmac__bench_header(bench, fmt == NASMAC__BENCH_JSON ? 1 : fmt == NASMAC__BENCH_CSV ? 2 : 0,
 			     params_fmt ? params : NULL);
 	if (fmt == NASMAC__BENCH_CSV)
 		printf("kind,bench,section,backend,alg,msg_bytes,burst,mem_latency,mac_per_s,"
