@@ -949,12 +949,9 @@ int nasmac__amf_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		NASMAC__DAEMON_LONGOPTS,
-		{ "mme", required_argument, NULL, 'm' },
-		{ "t3-ms", required_argument, NULL, 't' },
-		{ "n3", required_argument, NULL, 'n' },
-		{ "max-procs", required_argument, NULL, 'P' },
-		{ "kamf-check", no_argument, NULL, 'K' },
-		{ 0, 0, 0, 0 },
+		{ "mme", required_argument, NULL, 'm' },   { "t3-ms", required_argument, NULL, 't' },
+		{ "n3", required_argument, NULL, 'n' },    { "max-procs", required_argument, NULL, 'P' },
+		{ "kamf-check", no_argument, NULL, 'K' }, { 0, 0, 0, 0 },
 	};
 	struct nasmac__daemon_args da = { .backend = "cpu", .level = NASMAC__LOG_INFO };
 	const char *mme[MAX_MMES + 1];
