@@ -706,7 +706,7 @@ int nasmac__bench_e2e(int argc, char **argv)
 	enum nasmac__bench_fmt fmt = NASMAC__BENCH_TEXT;
 	uint32_t workers[MAX_WORKERS] = { 1, 2 };
 	size_t n_workers = 2;
-	char workers_str[64];
+	char workers_str[64], ew[64];
 	struct target *echo = NULL;
 	struct sockaddr_in any = { .sin_family = AF_INET };
 
@@ -779,16 +779,11 @@ int nasmac__bench_e2e(int argc, char **argv)
 	}
 	nasmac__log_init("bench", NASMAC__LOG_INFO);
 	nasmac__bench_list_str(workers, n_workers, workers_str, sizeof(workers_str));
-	{
-		char params[512], ew[64];
-
-		nasmac__bench_list_str(echo_windows, n_echo_windows, ew, sizeof(ew));
-		snprintf(params, sizeof(params),
-			 "\"seconds\":%.2f,\"trials\":%u,\"window\":%u,\"echo_windows\":[%s],"
-			 "\"backends\":\"%s\",\"stores\":\"%s\",\"workers\":[%s],\"ues\":%u",
-			 seconds, trials, window, ew, backends, stores, workers_str, BENCH_UES);
-		nasmac__bench_begin("e2e", fmt, params);
-	}
+	nasmac__bench_list_str(echo_windows, n_echo_windows, ew, sizeof(ew));
+	nasmac__bench_begin("e2e", fmt,
+			    "\"seconds\":%.2f,\"trials\":%u,\"window\":%u,\"echo_windows\":[%s],"
+			    "\"backends\":\"%s\",\"stores\":\"%s\",\"workers\":[%s],\"ues\":%u",
+			    seconds, trials, window, ew, backends, stores, workers_str, BENCH_UES);
 	if (nasmac__nasmacd_path(bin, sizeof(bin))) {
 		fprintf(stderr, "bench e2e: nasmacd not found beside this binary (make builds it)\n");
 		return 1;
