@@ -64,6 +64,11 @@
 /* Remote store: the lookup rounds a request may go through (a stale record found at its
  * advance sends it to one more); past that, System failure (the record keeps changing). */
 #define MAX_LOOKS 2u
+/* Remote store: a group commit leaves once it holds this many advances (one script call's
+ * worth, store_redis.c), or once a loop iteration received nothing more. A commit costs a
+ * round trip, a thread hand-off and the server's wake-up whatever it holds: at a few advances
+ * per commit that was most of the Redis-backed MME's cost (host/README.md). */
+#define REMOTE_COMMIT_MIN 128u
 
 struct pend {
 	nasmac_job_t job; /* job.cookie points back here */
@@ -262,6 +267,12 @@ struct mme {
 	int looking;
 	uv_work_t look_work;
 	uv_check_t look_check;
+	/* Remote store: a small batch waits for more (REMOTE_COMMIT_MIN); the prepare handle
+	 * sends it when an iteration brought nothing (rx as seen then in coalesce_rx), the idle
+	 * handle keeps the loop from blocking while one waits. */
+	uv_prepare_t coalesce;
+	uv_idle_t coalesce_idle;
+	uint64_t coalesce_rx;
 };
 
 static void send_to(struct mme *m, const uint8_t *buf, size_t len, const struct sockaddr_in *to)
@@ -757,6 +768,12 @@ static void commit_work(uv_work_t *w)
 }
 
 static void commit_start(struct mme *m);
+static void commit_now(struct mme *m);
+
+static void on_coalesce_idle(uv_idle_t *h)
+{
+	(void)h; /* active: the loop polls without blocking (commit_start) */
+}
 
 /* The batch that neither fills, nor is with the worker, nor is held. */
 static int batch_free(int a, int b)
@@ -799,10 +816,36 @@ static void commit_done(uv_work_t *w, int status)
 static void commit_start(struct mme *m)
 {
 	struct batch *b = &m->batch[m->filling];
-	int rc;
 
 	if (m->committing || (!b->n && m->held < 0))
 		return;
+	if (m->db->remote && b->n < REMOTE_COMMIT_MIN) {
+		/* on_coalesce sends it once nothing more comes; the loop must not block meanwhile. */
+		if (!uv_is_active((uv_handle_t *)&m->coalesce_idle))
+			uv_idle_start(&m->coalesce_idle, on_coalesce_idle);
+		return;
+	}
+	commit_now(m);
+}
+
+/* Before each poll of a loop iteration (remote store): a batch that waits goes when the
+ * iteration before brought no new request. */
+static void on_coalesce(uv_prepare_t *h)
+{
+	struct mme *m = h->data;
+
+	if (!m->committing && m->batch[m->filling].n && m->c.rx == m->coalesce_rx)
+		commit_now(m);
+	if (!m->batch[m->filling].n || m->committing)
+		uv_idle_stop(&m->coalesce_idle);
+	m->coalesce_rx = m->c.rx;
+}
+
+static void commit_now(struct mme *m)
+{
+	struct batch *b = &m->batch[m->filling];
+	int rc;
+
 	if (!m->commit_offloop) {
 		b->rc = nasmac__db_advance_gen(m->db, b->adv, b->n, &b->gen);
 		commit_answer(m, b);
@@ -1769,8 +1812,13 @@ int nasmac__mme_main(int argc, char **argv)
 	uv_timer_start(&m->tick, on_tick, 100, 100);
 	uv_check_init(&m->loop, &m->look_check);
 	m->look_check.data = m;
-	if (m->db->remote)
+	uv_prepare_init(&m->loop, &m->coalesce);
+	uv_idle_init(&m->loop, &m->coalesce_idle);
+	m->coalesce.data = m;
+	if (m->db->remote) {
 		uv_check_start(&m->look_check, on_look_check);
+		uv_prepare_start(&m->coalesce, on_coalesce);
+	}
 	/* With workers, each publishes its counters once per loop iteration, after the work of
 	 * the iteration (a few hundred octets: nothing next to a burst of MAC checks). */
 	uv_prepare_init(&m->loop, &m->publish);
@@ -1835,6 +1883,8 @@ int nasmac__mme_main(int argc, char **argv)
 	nasmac__daemon_close(&m->d);
 	uv_close((uv_handle_t *)&m->tick, NULL);
 	uv_close((uv_handle_t *)&m->look_check, NULL);
+	uv_close((uv_handle_t *)&m->coalesce, NULL);
+	uv_close((uv_handle_t *)&m->coalesce_idle, NULL);
 	uv_close((uv_handle_t *)&m->publish, NULL);
 	nasmac__metrics_stop(m->metrics);
 	nasmac__udp_close(&m->udp);
