@@ -65,10 +65,14 @@
  * advance sends it to one more); past that, System failure (the record keeps changing). */
 #define MAX_LOOKS 2u
 /* Remote store: a group commit leaves once it holds this many advances (one script call's
- * worth, store_redis.c), or once a loop iteration received nothing more. A commit costs a
- * round trip, a thread hand-off and the server's wake-up whatever it holds: at a few advances
- * per commit that was most of the Redis-backed MME's cost (host/README.md). */
+ * worth, store_redis.c), or once a loop iteration received nothing more; when the commit before
+ * held REMOTE_COMMIT_BUSY or more (requests come fast), it waits for more up to
+ * REMOTE_COMMIT_WAIT_MS instead. A commit costs a round trip, a thread hand-off and the
+ * server's wake-up whatever it holds: at a few advances per commit that was most of the
+ * Redis-backed MME's cost (host/README.md). */
 #define REMOTE_COMMIT_MIN 128u
+#define REMOTE_COMMIT_BUSY 32u
+#define REMOTE_COMMIT_WAIT_MS 1u
 
 struct pend {
 	nasmac_job_t job; /* job.cookie points back here */
@@ -272,7 +276,9 @@ struct mme {
 	 * handle keeps the loop from blocking while one waits. */
 	uv_prepare_t coalesce;
 	uv_idle_t coalesce_idle;
+	uv_timer_t coalesce_timer; /* busy: the batch goes at the latest when it fires */
 	uint64_t coalesce_rx;
+	uint32_t last_commit_n; /* advances in the last commit sent */
 };
 
 static void send_to(struct mme *m, const uint8_t *buf, size_t len, const struct sockaddr_in *to)
@@ -775,6 +781,8 @@ static void on_coalesce_idle(uv_idle_t *h)
 	(void)h; /* active: the loop polls without blocking (commit_start) */
 }
 
+static void on_coalesce_timer(uv_timer_t *h);
+
 /* The batch that neither fills, nor is with the worker, nor is held. */
 static int batch_free(int a, int b)
 {
@@ -820,12 +828,29 @@ static void commit_start(struct mme *m)
 	if (m->committing || (!b->n && m->held < 0))
 		return;
 	if (m->db->remote && b->n < REMOTE_COMMIT_MIN) {
-		/* on_coalesce sends it once nothing more comes; the loop must not block meanwhile. */
-		if (!uv_is_active((uv_handle_t *)&m->coalesce_idle))
+		if (m->last_commit_n >= REMOTE_COMMIT_BUSY) {
+			/* Busy: the loop may block in poll, the next datagrams or the timer wake it. */
+			uv_idle_stop(&m->coalesce_idle);
+			if (!uv_is_active((uv_handle_t *)&m->coalesce_timer))
+				uv_timer_start(&m->coalesce_timer, on_coalesce_timer,
+					       REMOTE_COMMIT_WAIT_MS, 0);
+		} else if (!uv_is_active((uv_handle_t *)&m->coalesce_idle)) {
+			/* on_coalesce sends it once nothing more comes; meanwhile the loop must not
+			 * block. */
 			uv_idle_start(&m->coalesce_idle, on_coalesce_idle);
+		}
 		return;
 	}
 	commit_now(m);
+}
+
+static void on_coalesce_timer(uv_timer_t *h)
+{
+	struct mme *m = h->data;
+
+	if (!m->committing && m->batch[m->filling].n)
+		commit_now(m);
+	nasmac__udp_flush(&m->udp);
 }
 
 /* Before each poll of a loop iteration (remote store): a batch that waits goes when the
@@ -834,7 +859,8 @@ static void on_coalesce(uv_prepare_t *h)
 {
 	struct mme *m = h->data;
 
-	if (!m->committing && m->batch[m->filling].n && m->c.rx == m->coalesce_rx)
+	if (!m->committing && m->batch[m->filling].n && m->c.rx == m->coalesce_rx &&
+	    !uv_is_active((uv_handle_t *)&m->coalesce_timer))
 		commit_now(m);
 	if (!m->batch[m->filling].n || m->committing)
 		uv_idle_stop(&m->coalesce_idle);
@@ -846,6 +872,10 @@ static void commit_now(struct mme *m)
 	struct batch *b = &m->batch[m->filling];
 	int rc;
 
+	if (m->db->remote) {
+		m->last_commit_n = b->n;
+		uv_timer_stop(&m->coalesce_timer);
+	}
 	if (!m->commit_offloop) {
 		b->rc = nasmac__db_advance_gen(m->db, b->adv, b->n, &b->gen);
 		commit_answer(m, b);
@@ -1814,7 +1844,9 @@ int nasmac__mme_main(int argc, char **argv)
 	m->look_check.data = m;
 	uv_prepare_init(&m->loop, &m->coalesce);
 	uv_idle_init(&m->loop, &m->coalesce_idle);
+	uv_timer_init(&m->loop, &m->coalesce_timer);
 	m->coalesce.data = m;
+	m->coalesce_timer.data = m;
 	if (m->db->remote) {
 		uv_check_start(&m->look_check, on_look_check);
 		uv_prepare_start(&m->coalesce, on_coalesce);
@@ -1885,6 +1917,7 @@ int nasmac__mme_main(int argc, char **argv)
 	uv_close((uv_handle_t *)&m->look_check, NULL);
 	uv_close((uv_handle_t *)&m->coalesce, NULL);
 	uv_close((uv_handle_t *)&m->coalesce_idle, NULL);
+	uv_close((uv_handle_t *)&m->coalesce_timer, NULL);
 	uv_close((uv_handle_t *)&m->publish, NULL);
 	nasmac__metrics_stop(m->metrics);
 	nasmac__udp_close(&m->udp);
