@@ -57,21 +57,27 @@
  * are decided one after the other as two calls would be. -> one integer per UE, COUNT * 4 +
  * ADV_*: taken with the new COUNT, refused with the stored one, stale (the stored record is of
  * another version: nothing done) with the stored one, or no such UE (refused as well). One
- * integer rather than a pair: half the reply elements, each a malloc in the client. */
+ * integer rather than a pair: half the reply elements, each a malloc in the client. The
+ * versions are compared as the decimal strings they are (INCR's, the client's "%u"): a number
+ * conversion less per UE, ~9 % of the script's server time (a 20,000-UE micro-benchmark). */
 enum { ADV_REFUSED = 0, ADV_TAKEN = 1, ADV_STALE = 2, ADV_NO_UE = 3 };
 static const char adv_lua[] =
 	"local out = {}\n"
+	"local call = redis.call\n"
 	"for i = 1, #KEYS do\n"
-	"  local cur = redis.call('HMGET', KEYS[i], 'ul', 'v')\n"
-	"  local c = tonumber(ARGV[2 * i - 1])\n"
-	"  local v = tonumber(ARGV[2 * i])\n"
-	"  if not cur[1] then out[i] = 3\n"
+	"  local k = KEYS[i]\n"
+	"  local cur = call('HMGET', k, 'ul', 'v')\n"
+	"  local s = cur[1]\n"
+	"  if not s then out[i] = 3\n"
 	"  else\n"
-	"    local s = tonumber(cur[1])\n"
-	"    if v >= 0 and v ~= (tonumber(cur[2]) or 0) then out[i] = s * 4 + 2\n"
-	"    elseif c > s then\n"
-	"      redis.call('HSET', KEYS[i], 'ul', ARGV[2 * i - 1]) out[i] = c * 4 + 1\n"
-	"    else out[i] = s * 4 end\n"
+	"    s = tonumber(s)\n"
+	"    local a, v = ARGV[2 * i - 1], ARGV[2 * i]\n"
+	"    if v ~= (cur[2] or '0') and v ~= '-1' then out[i] = s * 4 + 2\n"
+	"    else\n"
+	"      local c = tonumber(a)\n"
+	"      if c > s then call('HSET', k, 'ul', a) out[i] = c * 4 + 1\n"
+	"      else out[i] = s * 4 end\n"
+	"    end\n"
 	"  end\n"
 	"end\n"
 	"return out\n";
