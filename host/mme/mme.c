@@ -168,7 +168,8 @@ static const struct nasmac__counter store_tbl[] = {
 	C(held_verified, "requests verified with the record the MME held, no lookup (remote)"),
 	C(stale, "advances the remote store refused as stale (the record changed): looked up "
 		 "and verified again"),
-	C(relooked, "MAC failures with a held record (remote): looked up and verified again"),
+	C(relooked, "requests refused on a held record (MAC, KSI, COUNT, not upgraded; remote): "
+		    "looked up and verified again"),
 };
 #undef C
 #undef G
@@ -972,7 +973,6 @@ static int prepare_check(const struct nasmac__ctx_req *req, struct nasmac__ue *u
 	return 0;
 }
 
-
 /* 1 when the GUTI names one of the MMEs this one is (--gummei), or when none is configured.
  * On a shared store every MME of the pool holds every UE: without this check an MME hands out
  * the context of a UE that another MME serves. A GUTI of another MME is not ours to answer:
@@ -1041,8 +1041,9 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 			look_again(m, buf, len, from, req.h.seq, req.fteid_teid, req.guti, 0);
 			return;
 		}
-	} else if (req.has_imsi)
+	} else if (req.has_imsi) {
 		ue = nasmac__store_by_imsi(&m->store, req.imsi);
+	}
 	if (ue && req.has_guti && req.has_imsi && strcmp(req.imsi, ue->imsi)) {
 		/* Two identities of two UEs: no context for either. */
 		refuse(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_IMSI_IMEI_NOT_KNOWN, 0,
