@@ -107,6 +107,9 @@ struct nasmac__ue {
 	uint8_t in_use;
 	uint32_t ul_count;  /* uplink NAS COUNT of the last message accepted */
 	uint32_t dl_count;  /* downlink NAS COUNT the next message will use */
+	/* A remote store's version of this record (store.h, struct nasmac__db_adv): a new one at
+	 * each change of the record; 0 on a local store. */
+	uint32_t ver;
 	uint64_t ue_id;     /* the UE simulator's id (the test link uses it) */
 	/* The MME's transactions for this UE (the last request, a context awaiting its Ack) are
 	 * kept beside the store, in gtp_txn.h's struct nasmac__ue_txn. */
