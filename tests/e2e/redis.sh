@@ -256,7 +256,7 @@ for kind in check nocheck; do
 	else
 		stop_all
 		[ "$ro" = "$fresh_old" ] && ok ||
-			bad "check off: the old keys through A should register $fresh_old (the attack), got $ro"
+			bad "check off: the old keys through A should register $fresh_old (the attack), got $ro: $(cat "$T/v_old_$kind.json"; grep -E 'store redis|counters \(exit' "$T/mme_A.log" | tail -2)"
 	fi
 done
 mme D "$R/11" --ue-db "$T/v_old.db"
