@@ -38,6 +38,7 @@ struct nasmac__metrics {
 	void (*refresh)(void *arg);
 	void *refresh_arg;
 	uint64_t scrapes;
+	unsigned int open_handles; /* poll and tick until their close callbacks ran */
 };
 
 /* Latency bounds in seconds: 10 us .. 1 s, the range between a cpu verification and an AMF's
@@ -262,8 +263,10 @@ static void free_on_close(uv_handle_t *h)
 {
 	struct nasmac__metrics *ms = h->data;
 
-	/* The timer is closed after the poll handle; the last close frees. */
-	if (h == (uv_handle_t *)&ms->tick)
+	/* The last close callback frees: libuv runs them in no promised order (in 1.44 the
+	 * handle closed last finishes first, so freeing on the timer's read the poll handle
+	 * after the free). */
+	if (--ms->open_handles == 0)
 		free(ms);
 }
 
@@ -273,6 +276,7 @@ void nasmac__metrics_stop(struct nasmac__metrics *ms)
 		return;
 	uv_poll_stop(&ms->poll);
 	MHD_stop_daemon(ms->d);
+	ms->open_handles = 2;
 	uv_close((uv_handle_t *)&ms->poll, free_on_close);
 	uv_close((uv_handle_t *)&ms->tick, free_on_close);
 }
