@@ -132,6 +132,10 @@ struct nasmac__ue *nasmac__store_by_imsi(const struct nasmac__store *st, const c
 uint32_t nasmac__store_prefetch_slot(const struct nasmac__store *st,
 				     const uint8_t guti[NASMAC__GUTI_LEN]);
 void nasmac__store_prefetch_ue(const struct nasmac__store *st, uint32_t slot);
+/* nasmac__store_by_guti from the slot prefetch_slot returned for this GUTI (not hashed again);
+ * UINT32_MAX: hashes as nasmac__store_by_guti does. */
+struct nasmac__ue *nasmac__store_by_guti_at(const struct nasmac__store *st,
+					    const uint8_t guti[NASMAC__GUTI_LEN], uint32_t slot);
 /* One line of the UE db file <-> one UE; parse returns 0, 1 for a blank/comment line, or
  * -EINVAL. The line format is in host/README.md. */
 int nasmac__ue_parse(const char *line, struct nasmac__ue *ue);
