@@ -380,7 +380,9 @@ int nasmac__gummei_format(const struct nasmac__gummei *g, char *buf, size_t size
  * function accepts ms == NULL (no --metrics) and then does nothing. */
 #define NASMAC__HIST_BUCKETS 16
 struct nasmac__hist {
-	uint64_t bucket[NASMAC__HIST_BUCKETS]; /* cumulative: observations <= the bound */
+	/* Observations above the bound before and up to this one (the scrape makes them
+	 * cumulative: one increment per observation on the request path, not up to 16). */
+	uint64_t bucket[NASMAC__HIST_BUCKETS];
 	uint64_t count, sum_ns;
 };
 extern const double nasmac__hist_bounds[NASMAC__HIST_BUCKETS]; /* seconds */
