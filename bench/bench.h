@@ -54,8 +54,10 @@ struct nasmac__bench_cpu {
 	  .cycles_per_mac = -1, .clock_mhz = -1, .p50_us = -1, .p99_us = -1, .vs_ipsec_mb = -1 }
 
 /* The header record (machine, CPU model, cores, kernel, versions, commit, load average) with
- * the section's parameters (JSON members "\"k\":v,..." or NULL); CSV also gets its column line. */
-void nasmac__bench_begin(const char *bench, enum nasmac__bench_fmt fmt, const char *params);
+ * the section's parameters, JSON members "\"k\":v,..." formatted by printf from params_fmt
+ * (or NULL: none); CSV also gets its column line. */
+void nasmac__bench_begin(const char *bench, enum nasmac__bench_fmt fmt, const char *params_fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* One row in the format of begin (text: one line). */
 void nasmac__bench_row(const struct nasmac__bench_row *r);
 /* A line on stderr saying where a long run is ("nasmac bench <bench>: ..."). */

@@ -96,12 +96,20 @@ void nasmac__bench_header(const char *bench, int json, const char *params)
 static enum nasmac__bench_fmt g_fmt;
 static const char *g_bench = "";
 
-void nasmac__bench_begin(const char *bench, enum nasmac__bench_fmt fmt, const char *params)
+void nasmac__bench_begin(const char *bench, enum nasmac__bench_fmt fmt, const char *params_fmt, ...)
 {
+	char params[1024];
+	va_list ap;
+
+	if (params_fmt) {
+		va_start(ap, params_fmt);
+		vsnprintf(params, sizeof(params), params_fmt, ap);
+		va_end(ap);
+	}
 	g_fmt = fmt;
 	g_bench = bench;
 	nasmac__bench_header(bench, fmt == NASMAC__BENCH_JSON ? 1 : fmt == NASMAC__BENCH_CSV ? 2 : 0,
-			     params);
+			     params_fmt ? params : NULL);
 	if (fmt == NASMAC__BENCH_CSV)
 		printf("kind,bench,section,backend,alg,msg_bytes,burst,mem_latency,mac_per_s,"
 		       "ns_per_mac,cycles_per_mac,clock_mhz,p50_us,p99_us,vs_ipsec_mb,skipped,extra\n");

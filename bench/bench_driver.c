@@ -339,7 +339,7 @@ int nasmac__bench_driver(int argc, char **argv)
 	uint32_t sizes[MAX_LIST] = { 64 }, bursts[MAX_LIST] = { 256 };
 	size_t nsizes = 1, nbursts = 1;
 	int no_sim = 0, no_lat = 0, rounds = 3, rc;
-	char bl[96];
+	char bl[96], sl[96];
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -391,17 +391,12 @@ int nasmac__bench_driver(int argc, char **argv)
 	}
 	nasmac__bench_pool_init();
 	nasmac__bench_list_str(bursts, nbursts, bl, sizeof(bl));
-	{
-		char params[512], sl[96];
-
-		nasmac__bench_list_str(sizes, nsizes, sl, sizeof(sl));
-		snprintf(params, sizeof(params),
-			 "\"buffer_sz\":[%s],\"burst_sz\":[%s],\"seconds\":%.2f,\"rounds\":%d,"
-			 "\"jobs\":%llu,\"sim\":%s,\"new_key_per_job\":true,\"cores\":1",
-			 sl, bl, g_min_s, rounds, (unsigned long long)g_jobs_fixed,
-			 no_sim ? "false" : "true");
-		nasmac__bench_begin("driver", fmt, params);
-	}
+	nasmac__bench_list_str(sizes, nsizes, sl, sizeof(sl));
+	nasmac__bench_begin("driver", fmt,
+			    "\"buffer_sz\":[%s],\"burst_sz\":[%s],\"seconds\":%.2f,\"rounds\":%d,"
+			    "\"jobs\":%llu,\"sim\":%s,\"new_key_per_job\":true,\"cores\":1",
+			    sl, bl, g_min_s, rounds, (unsigned long long)g_jobs_fixed,
+			    no_sim ? "false" : "true");
 	/* Raw ipsec-mb and the cpu backend take turns, `rounds` times each, and the best round
 	 * of each counts: the machine is shared, and load that comes and goes between two
 	 * back-to-back runs would otherwise decide the ratio. */

@@ -400,7 +400,8 @@ static int start_redis(struct target *t, char *uri, size_t uri_size)
 /* Round trips and commands per request from the MME's store counters (SIGUSR1). */
 static void redis_rates(struct target *t)
 {
-	unsigned long long rounds = 0, commits = 0, lookups = 0, committed = 0, refused = 0;
+	unsigned long long rounds = 0, commits = 0, lookups = 0, committed = 0, refused = 0,
+			   requests = 0;
 	char line[1024];
 	FILE *f;
 
@@ -411,28 +412,32 @@ static void redis_rates(struct target *t)
 		return;
 	while (fgets(line, sizeof(line), f)) {
 		const char *c = strstr(line, "(SIGUSR1): commits=");
-		unsigned long long v[5] = { 0, 0, 0, 0, 0 };
+		unsigned long long v[8] = { 0, 0, 0, 0, 0, 0, 0, 0 };
 
+		/* Requests: the ones verified with the MME's held record and the ones looked up,
+		 * less those that went round twice (a stale held record: relooked, stale). */
 		if (c && sscanf(c, "(SIGUSR1): commits=%llu committed=%llu refused=%llu %*s %*s "
-				   "lookup_rounds=%llu lookups=%llu",
-				&v[0], &v[1], &v[2], &v[3], &v[4]) == 5) {
+				   "lookup_rounds=%llu lookups=%llu %*s held_verified=%llu "
+				   "stale=%llu relooked=%llu",
+				&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8) {
 			commits += v[0];
 			committed += v[1];
 			refused += v[2];
 			rounds += v[3];
 			lookups += v[4];
+			requests += v[4] + v[5] - v[6] - v[7];
 		}
 	}
 	fclose(f);
-	if (lookups) {
-		t->rt_per_req = (double)(rounds + commits) / (double)lookups;
+	if (requests) {
+		t->rt_per_req = (double)(rounds + commits) / (double)requests;
 		/* A commit's advances go in one EVALSHA per 128 UEs per instance (store_redis.c):
 		 * at least one call per commit, at least one per 128 advances. */
 		double adv = (double)(committed + refused), calls = (double)commits;
 
 		if (calls < adv / 128.0)
 			calls = adv / 128.0;
-		t->cmds_per_req = ((double)lookups + calls) / (double)lookups;
+		t->cmds_per_req = ((double)lookups + calls) / (double)requests;
 	}
 }
 
@@ -706,7 +711,7 @@ int nasmac__bench_e2e(int argc, char **argv)
 	enum nasmac__bench_fmt fmt = NASMAC__BENCH_TEXT;
 	uint32_t workers[MAX_WORKERS] = { 1, 2 };
 	size_t n_workers = 2;
-	char workers_str[64];
+	char workers_str[64], ew[64];
 	struct target *echo = NULL;
 	struct sockaddr_in any = { .sin_family = AF_INET };
 
@@ -779,16 +784,11 @@ int nasmac__bench_e2e(int argc, char **argv)
 	}
 	nasmac__log_init("bench", NASMAC__LOG_INFO);
 	nasmac__bench_list_str(workers, n_workers, workers_str, sizeof(workers_str));
-	{
-		char params[512], ew[64];
-
-		nasmac__bench_list_str(echo_windows, n_echo_windows, ew, sizeof(ew));
-		snprintf(params, sizeof(params),
-			 "\"seconds\":%.2f,\"trials\":%u,\"window\":%u,\"echo_windows\":[%s],"
-			 "\"backends\":\"%s\",\"stores\":\"%s\",\"workers\":[%s],\"ues\":%u",
-			 seconds, trials, window, ew, backends, stores, workers_str, BENCH_UES);
-		nasmac__bench_begin("e2e", fmt, params);
-	}
+	nasmac__bench_list_str(echo_windows, n_echo_windows, ew, sizeof(ew));
+	nasmac__bench_begin("e2e", fmt,
+			    "\"seconds\":%.2f,\"trials\":%u,\"window\":%u,\"echo_windows\":[%s],"
+			    "\"backends\":\"%s\",\"stores\":\"%s\",\"workers\":[%s],\"ues\":%u",
+			    seconds, trials, window, ew, backends, stores, workers_str, BENCH_UES);
 	if (nasmac__nasmacd_path(bin, sizeof(bin))) {
 		fprintf(stderr, "bench e2e: nasmacd not found beside this binary (make builds it)\n");
 		return 1;

@@ -402,18 +402,18 @@ int nasmac__bench_engine(int argc, char **argv)
 		clock_from_timing(timing);
 	nasmac__bench_pool_init();
 	{
-		char params[768], ls[96], ss[96], bs[96], clk[32] = "null";
+		char ls[96], ss[96], bs[96], clk[32] = "null";
 
 		nasmac__bench_list_str(lat, nlat, ls, sizeof(ls));
 		nasmac__bench_list_str(sizes, p.nsizes, ss, sizeof(ss));
 		nasmac__bench_list_str(bursts, p.nbursts, bs, sizeof(bs));
 		if (g_clock_hz > 0)
 			snprintf(clk, sizeof(clk), "%.1f", g_clock_hz / 1e6);
-		snprintf(params, sizeof(params),
-			 "\"burst_sz\":[%s],\"buffer_sz\":[%s],\"mem_latency\":[%s],\"mem_stall\":%u,"
-			 "\"mem_outstanding\":%u,\"clock_mhz\":%s,\"clock_source\":\"%s\"",
-			 bs, ss, ls, p.stall, p.outstanding, clk, g_clock_why);
-		nasmac__bench_begin("engine", g_fmt, params);
+		nasmac__bench_begin("engine", g_fmt,
+				    "\"burst_sz\":[%s],\"buffer_sz\":[%s],\"mem_latency\":[%s],"
+				    "\"mem_stall\":%u,\"mem_outstanding\":%u,\"clock_mhz\":%s,"
+				    "\"clock_source\":\"%s\"",
+				    bs, ss, ls, p.stall, p.outstanding, clk, g_clock_why);
 	}
 
 	/* The baseline first, so that every engine row can say how it compares. */

@@ -134,15 +134,11 @@ def generate(layout_path, ports_path):
 
 def check(layout_path, ports_path, xml_path, tcl_path, wrapper_path, shim_path):
     ports, args, xml, tcl = generate(layout_path, ports_path)
-    failed = 0
-    passed = 0
+    outcomes = []  # one bool per check, in order
 
     def result(ok, what):
-        nonlocal failed, passed
-        if ok:
-            passed += 1
-        else:
-            failed += 1
+        outcomes.append(ok)
+        if not ok:
             print("alveo-check: " + what)
 
     for path, text in ((xml_path, xml), (tcl_path, tcl)):
@@ -193,7 +189,8 @@ def check(layout_path, ports_path, xml_path, tcl_path, wrapper_path, shim_path):
             if a["id"] >= len(names):
                 print("alveo-check: note: the driver does not set argument %d (%s) yet"
                       % (a["id"], a["name"]))
-    print("alveo-check: kernel.xml: %d passed, %d failed" % (passed, failed))
+    failed = outcomes.count(False)
+    print("alveo-check: kernel.xml: %d passed, %d failed" % (len(outcomes) - failed, failed))
     return failed == 0
 
 

@@ -220,19 +220,15 @@ def build_graph(nl, cfg, children):
                         if isinstance(ib, int) and isinstance(ob, int):
                             g.arcs.append(Arc(ib, ob, 0, 0, 0.0))
             continue
-        if ctype.startswith("LUT") and ctype[3:].isdigit():
+        is_lut = ctype.startswith("LUT") and ctype[3:].isdigit()
+        if is_lut or ctype in MUXF_TYPES:
+            # Every input to the one output: a LUT counts a logic level, a MUXF a mux stage.
             (o,) = outs["O"]
+            lv, mx, t_cell = (1, 0, t_lut) if is_lut else (0, 1, t_muxf)
             for p, v in ins.items():
                 for b in v:
                     if isinstance(b, int) and isinstance(o, int):
-                        g.arcs.append(Arc(b, o, 1, 0, t_lut + route(b, ctype, p)))
-            continue
-        if ctype in MUXF_TYPES:
-            (o,) = outs["O"]
-            for p, v in ins.items():
-                for b in v:
-                    if isinstance(b, int) and isinstance(o, int):
-                        g.arcs.append(Arc(b, o, 0, 1, t_muxf + route(b, ctype, p)))
+                        g.arcs.append(Arc(b, o, lv, mx, t_cell + route(b, ctype, p)))
             continue
         if ctype in CARRY_BITS:
             n = CARRY_BITS[ctype]

@@ -948,35 +948,27 @@ static void usage(FILE *f)
 int nasmac__amf_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "listen", required_argument, NULL, 'l' }, { "mme", required_argument, NULL, 'm' },
-		{ "backend", required_argument, NULL, 'b' }, { "pcap", required_argument, NULL, 'p' },
-		{ "t3-ms", required_argument, NULL, 't' },  { "n3", required_argument, NULL, 'n' },
-		{ "max-procs", required_argument, NULL, 'P' },
-		{ "kamf-check", no_argument, NULL, 'K' },  { "metrics", required_argument, NULL, 'X' },
-		{ "verbose", no_argument, NULL, 'v' },      { "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
+		NASMAC__DAEMON_LONGOPTS,
+		{ "mme", required_argument, NULL, 'm' },   { "t3-ms", required_argument, NULL, 't' },
+		{ "n3", required_argument, NULL, 'n' },    { "max-procs", required_argument, NULL, 'P' },
+		{ "kamf-check", no_argument, NULL, 'K' }, { 0, 0, 0, 0 },
 	};
-	const char *listen = NULL, *backend = "cpu", *pcap = NULL, *metrics = NULL;
+	struct nasmac__daemon_args da = { .backend = "cpu", .level = NASMAC__LOG_INFO };
 	const char *mme[MAX_MMES + 1];
 	uint32_t t3 = 1000, n3 = 2, max_procs = 4096, n_mme = 0;
-	int level = NASMAC__LOG_INFO, c, rc, ret = 1, kamf_check = 0, metrics_failed = 0;
+	int c, rc, ret = 1, kamf_check = 0, metrics_failed = 0;
 	struct sockaddr_in any;
 	struct amf *a;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'l': listen = optarg; break;
 		case 'm':
 			/* One more than allowed is kept, so the check below can say what is wrong. */
 			if (n_mme <= MAX_MMES)
 				mme[n_mme++] = optarg;
 			break;
-		case 'b': backend = optarg; break;
-		case 'p': pcap = optarg; break;
-		case 'v': level = NASMAC__LOG_DEBUG; break;
 		case 'K': kamf_check = 1; break;
-		case 'X': metrics = optarg; break;
 		case 't':
 			if (nasmac__parse_u32(optarg, 1, 60000, &t3))
 				goto out_usage;
@@ -990,18 +982,20 @@ int nasmac__amf_main(int argc, char **argv)
 			    (max_procs & (max_procs - 1)))
 				goto out_usage;
 			break;
-		case 'h': usage(stdout); return 0;
-		default: goto out_usage;
+		default:
+			rc = nasmac__daemon_getopt(&da, c, optarg, usage);
+			if (rc)
+				return rc < 0 ? 0 : 2;
 		}
 	}
-	if (!listen || !n_mme || optind != argc)
+	if (!da.listen || !n_mme || optind != argc)
 		goto out_usage;
-	nasmac__log_init("amf", level);
+	nasmac__log_init("amf", da.level);
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return 1;
-	if (nasmac__parse_addr(listen, &a->link_addr)) {
-		fprintf(stderr, "nasmacd amf: bad --listen address '%s'\n", listen);
+	if (nasmac__parse_addr(da.listen, &a->link_addr)) {
+		fprintf(stderr, "nasmacd amf: bad --listen address '%s'\n", da.listen);
 		goto out_free_a;
 	}
 	if (parse_mmes(a, mme, n_mme))
@@ -1018,12 +1012,12 @@ int nasmac__amf_main(int argc, char **argv)
 	    nasmac__txn_tab_init(&a->by_teid, max_procs))
 		goto out_free_procs;
 	a->timers.next = a->timers.prev = &a->timers;
-	if (nasmac__daemon_open_loop(&a->loop, &a->vq, backend, on_job, a, pcap, &a->pcap))
+	if (nasmac__daemon_open_loop(&a->loop, &a->vq, da.backend, on_job, a, da.pcap, &a->pcap))
 		goto out_free_procs;
 	a->vq.after = after_jobs;
 	rc = nasmac__udp_open(&a->loop, &a->link, &a->link_addr, on_link, a);
 	if (rc) {
-		nasmac__log(NASMAC__LOG_ERR, "cannot listen on %s: %s", listen, uv_strerror(rc));
+		nasmac__log(NASMAC__LOG_ERR, "cannot listen on %s: %s", da.listen, uv_strerror(rc));
 		goto out_close_vq;
 	}
 	/* The N26 client socket: the same address as the test link, any port. */
@@ -1043,7 +1037,7 @@ int nasmac__amf_main(int argc, char **argv)
 	uv_timer_init(&a->loop, &a->tick);
 	a->tick.data = a;
 	uv_timer_start(&a->tick, on_tick, 10, 10);
-	if (metrics) {
+	if (da.metrics) {
 		const struct nasmac__metrics_spec sp = {
 			.base = &a->c, .tbl = counter_tbl,
 			.n = sizeof(counter_tbl) / sizeof(counter_tbl[0]),
@@ -1053,7 +1047,7 @@ int nasmac__amf_main(int argc, char **argv)
 		};
 
 		/* An operator who asked for metrics gets none silently: refuse to run. */
-		if (nasmac__metrics_serve(&a->loop, metrics, &sp, &a->metrics)) {
+		if (nasmac__metrics_serve(&a->loop, da.metrics, &sp, &a->metrics)) {
 			metrics_failed = 1;
 			uv_stop(&a->loop);
 		}
@@ -1063,8 +1057,8 @@ int nasmac__amf_main(int argc, char **argv)
 		char line[64];
 
 		mme_list(a, line, sizeof(line));
-		nasmac__log(NASMAC__LOG_INFO, "UE test link on %s, %s, backend %s", listen, line,
-			    backend);
+		nasmac__log(NASMAC__LOG_INFO, "UE test link on %s, %s, backend %s", da.listen, line,
+			    da.backend);
 	}
 	nasmac__daemon_run(&a->d);
 	print_counters(a, "exit");
@@ -1080,10 +1074,7 @@ int nasmac__amf_main(int argc, char **argv)
 out_close_link:
 	nasmac__udp_close(&a->link);
 out_close_vq:
-	nasmac__vq_close(&a->vq);
-	nasmac__daemon_end_loop(&a->loop);
-	if (a->pcap)
-		nasmac__pcap_close(a->pcap);
+	nasmac__daemon_close_loop(&a->loop, &a->vq, a->pcap);
 out_free_procs:
 	nasmac__log_rl_forget(&a->rl_malformed);
 	nasmac__log_rl_forget(&a->rl_reject);

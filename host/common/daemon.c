@@ -96,3 +96,26 @@ void nasmac__daemon_end_loop(uv_loop_t *loop)
 	uv_run(loop, UV_RUN_DEFAULT);
 	uv_loop_close(loop);
 }
+
+void nasmac__daemon_close_loop(uv_loop_t *loop, struct nasmac__vq *vq, struct nasmac__pcap *pc)
+{
+	nasmac__vq_close(vq);
+	nasmac__daemon_end_loop(loop);
+	if (pc)
+		nasmac__pcap_close(pc);
+}
+
+int nasmac__daemon_getopt(struct nasmac__daemon_args *a, int c, const char *val,
+			  void (*usage)(FILE *f))
+{
+	switch (c) {
+	case NASMAC__DOPT_LISTEN: a->listen = val; break;
+	case NASMAC__DOPT_BACKEND: a->backend = val; break;
+	case NASMAC__DOPT_PCAP: a->pcap = val; break;
+	case NASMAC__DOPT_METRICS: a->metrics = val; break;
+	case NASMAC__DOPT_VERBOSE: a->level = NASMAC__LOG_DEBUG; break;
+	case 'h': usage(stdout); return -1;
+	default: usage(stderr); return 2;
+	}
+	return 0;
+}

@@ -107,6 +107,9 @@ struct nasmac__ue {
 	uint8_t in_use;
 	uint32_t ul_count;  /* uplink NAS COUNT of the last message accepted */
 	uint32_t dl_count;  /* downlink NAS COUNT the next message will use */
+	/* A remote store's version of this record (store.h, struct nasmac__db_adv): a new one at
+	 * each change of the record; 0 on a local store. */
+	uint32_t ver;
 	uint64_t ue_id;     /* the UE simulator's id (the test link uses it) */
 	/* The MME's transactions for this UE (the last request, a context awaiting its Ack) are
 	 * kept beside the store, in gtp_txn.h's struct nasmac__ue_txn. */
@@ -459,6 +462,38 @@ void nasmac__daemon_run(struct nasmac__daemon *d);
 void nasmac__daemon_close(struct nasmac__daemon *d);
 /* Runs the close callbacks of every handle closed so far and closes the loop. */
 void nasmac__daemon_end_loop(uv_loop_t *loop);
+/* Undoes nasmac__daemon_open_loop once the role closed its own handles: the verification queue,
+ * the loop (nasmac__daemon_end_loop), the capture file if there is one. */
+void nasmac__daemon_close_loop(uv_loop_t *loop, struct nasmac__vq *vq, struct nasmac__pcap *pc);
+
+/* The options every role takes, in its getopt_long table beside its own; their codes are above
+ * any character so that a role's own short codes never clash with them. */
+enum {
+	NASMAC__DOPT_LISTEN = 0x100,
+	NASMAC__DOPT_BACKEND,
+	NASMAC__DOPT_PCAP,
+	NASMAC__DOPT_METRICS,
+	NASMAC__DOPT_VERBOSE,
+};
+/* clang-format off */
+#define NASMAC__DAEMON_LONGOPTS                                                                  \
+	{ "listen", required_argument, NULL, NASMAC__DOPT_LISTEN },                              \
+	{ "backend", required_argument, NULL, NASMAC__DOPT_BACKEND },                            \
+	{ "pcap", required_argument, NULL, NASMAC__DOPT_PCAP },                                  \
+	{ "metrics", required_argument, NULL, NASMAC__DOPT_METRICS },                            \
+	{ "verbose", no_argument, NULL, NASMAC__DOPT_VERBOSE },                                  \
+	{ "help", no_argument, NULL, 'h' }
+/* clang-format on */
+/* Their values: the caller sets the defaults (a role's backend) before the loop. */
+struct nasmac__daemon_args {
+	const char *listen, *backend, *pcap, *metrics;
+	int level; /* NASMAC__LOG_INFO, NASMAC__LOG_DEBUG with --verbose */
+};
+/* For an option the role's own cases did not take (its `default:`), as nasmac__load_getopt:
+ * 0 when c is one of NASMAC__DAEMON_LONGOPTS (stored in a), -1 after --help (usage on stdout,
+ * exit status 0), 2 for anything else (usage on stderr, exit status 2). */
+int nasmac__daemon_getopt(struct nasmac__daemon_args *a, int c, const char *val,
+			  void (*usage)(FILE *f));
 
 /* The role entry points of nasmacd. */
 /* nasmacd ROLE -c FILE: argv (argv[0] = the role) with the file's options first and the

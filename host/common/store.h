@@ -52,12 +52,19 @@ struct nasmac__db_opts {
 	uint32_t log_fold;
 };
 
-/* One COUNT advance of a group commit. */
+/* One COUNT advance of a group commit. On a remote store (redis:) the MME may verify a MAC
+ * with the record it holds without looking it up first; the advance then also checks that this
+ * record is still the stored one: ver is its version (struct nasmac__ue), which the store
+ * changes at every change of the record (an import, a re-provisioning by another MME). */
 struct nasmac__db_adv {
 	uint8_t guti[NASMAC__GUTI_LEN];
 	uint32_t count;  /* the uplink COUNT just verified */
+	uint32_t ver;    /* remote stores: the version of the record the MAC was verified with */
 	uint32_t stored; /* out: the COUNT stored after the commit */
 	int ok;          /* out: 1 when count was above the stored one and is now committed */
+	/* out, remote stores: 1 when the stored record is not version ver (ok is 0, nothing
+	 * committed for it): the request must be verified again with the stored record. */
+	int stale;
 };
 
 struct nasmac__db_import_stats {

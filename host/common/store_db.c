@@ -83,23 +83,28 @@ void nasmac__db_close(struct nasmac__db *db)
 	free(db);
 }
 
+/* Indexed by enum nasmac__db_sync: the one list that both parses and names a mode. */
+static const char *const sync_names[] = {
+	[NASMAC__DB_SYNC_FULL] = "full",
+	[NASMAC__DB_SYNC_NOMETA] = "nometasync",
+	[NASMAC__DB_SYNC_NONE] = "nosync",
+};
+
 int nasmac__db_parse_sync(const char *s, enum nasmac__db_sync *out)
 {
-	if (!strcmp(s, "full"))
-		*out = NASMAC__DB_SYNC_FULL;
-	else if (!strcmp(s, "nometasync"))
-		*out = NASMAC__DB_SYNC_NOMETA;
-	else if (!strcmp(s, "nosync"))
-		*out = NASMAC__DB_SYNC_NONE;
-	else
-		return -EINVAL;
-	return 0;
+	for (size_t i = 0; i < sizeof(sync_names) / sizeof(sync_names[0]); i++) {
+		if (!strcmp(s, sync_names[i])) {
+			*out = (enum nasmac__db_sync)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 const char *nasmac__db_sync_name(enum nasmac__db_sync s)
 {
-	return s == NASMAC__DB_SYNC_FULL ? "full" : s == NASMAC__DB_SYNC_NOMETA ? "nometasync" :
-									    "nosync";
+	/* A value out of range (parse never makes one) reads as the weakest mode. */
+	return (size_t)s < sizeof(sync_names) / sizeof(sync_names[0]) ? sync_names[s] : "nosync";
 }
 
 static void put_le32(uint8_t *p, uint32_t v)

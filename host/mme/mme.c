@@ -19,11 +19,14 @@
  * the commit after it (or a flush) returned, which is when its meta page is on the disk too.
  *
  * On a remote store (redis:, shared by an MME pool) the hot index is only a cache: any MME of
- * the pool may have advanced a UE's COUNT or the UE may be new. Each Context Request naming a
- * GUTI waits for one lookup round per loop iteration (all the iteration's requests in one
- * pipelined round trip, in a libuv worker thread); the answer refreshes the cache and the
- * request then goes on as on any store. A store that does not answer in time: cause 72, no
- * context.
+ * the pool may have advanced a UE's COUNT, changed its record, or the UE may be new. A Context
+ * Request for a UE the MME holds is verified with the held record, and its COUNT advance also
+ * checks that this record (its version, store.h) is still the stored one; only a UE not held,
+ * or one whose held record proved stale (a MAC failure with it, an advance answered stale),
+ * waits for a lookup round (all the loop iteration's in one pipelined round trip, in a libuv
+ * worker thread) whose answer refreshes the cache, and is then verified again. A COUNT that the
+ * held record places behind the stored one is refused by the advance as the replay it is. A
+ * store that does not answer in time: cause 72, no context.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -58,6 +61,18 @@
 #define LOOK_AVG_OCTETS 1024u
 #define RX_STAMP_EVERY 16u
 #define ANSWER_AHEAD 8u /* commit_answer's prefetch distance, in waiters */
+/* Remote store: the lookup rounds a request may go through (a stale record found at its
+ * advance sends it to one more); past that, System failure (the record keeps changing). */
+#define MAX_LOOKS 2u
+/* Remote store: a group commit leaves once it holds this many advances (one script call's
+ * worth, store_redis.c), or once a loop iteration received nothing more; when the commit before
+ * held REMOTE_COMMIT_BUSY or more (requests come fast), it waits for more up to
+ * REMOTE_COMMIT_WAIT_MS instead. A commit costs a round trip, a thread hand-off and the
+ * server's wake-up whatever it holds: at a few advances per commit that was most of the
+ * Redis-backed MME's cost (host/README.md). */
+#define REMOTE_COMMIT_MIN 128u
+#define REMOTE_COMMIT_BUSY 32u
+#define REMOTE_COMMIT_WAIT_MS 1u
 
 struct pend {
 	nasmac_job_t job; /* job.cookie points back here */
@@ -70,7 +85,12 @@ struct pend {
 	uint32_t next_free;
 	uint8_t fig3;
 	uint8_t prev_state; /* the UE's state before this check (a context may await its Ack) */
+	uint8_t looked;     /* remote store: lookup rounds done for it (0: the held record) */
+	uint32_t ver;       /* remote store: the version of the record it is verified with */
 	uint64_t t_rx_ns;   /* when its request arrived: the latency histogram */
+	/* Remote store: the request as received (in m->pend_raw), to go through a lookup round
+	 * and be verified again when the held record proves stale; raw_len 0: too long. */
+	uint32_t raw_len;
 };
 
 /* A verified request waiting for its group commit: what its answer needs, without the pending
@@ -80,6 +100,8 @@ struct waiter {
 	uint32_t seq, peer_teid, est;
 	struct nasmac__ue *ue;
 	uint8_t fig3, prev_state;
+	uint8_t looked;    /* struct pend */
+	uint32_t raw_off, raw_len; /* remote store: the request, in its batch's raw arena */
 	uint64_t t_rx_ns;
 };
 
@@ -88,7 +110,7 @@ struct counters {
 		busy_ue, not_upgraded, accepted, kamf_by_mme, retransmit, acks, acks_rejected,
 		acks_unknown, acks_spoofed, ack_timeouts, id_mismatch, echo, vnsi, echo_limited,
 		vnsi_limited, commits, committed, store_refused, store_fail, lookup_rounds,
-		lookups, lookup_fail, foreign_gummei;
+		lookups, lookup_fail, foreign_gummei, held_verified, stale, relooked;
 	/* Fetched when printed or scraped: the UDP layer's and libnasmac's. */
 	uint64_t tx, tx_dropped, macs, batches, run_errors, fallbacks;
 	uint64_t restart, ues, pending; /* gauges */
@@ -143,6 +165,11 @@ static const struct nasmac__counter store_tbl[] = {
 	C(lookup_rounds, "lookup round trips to a remote store (one per loop iteration)"),
 	C(lookups, "UEs looked up in a remote store"),
 	C(lookup_fail, "requests refused because the remote store did not answer a lookup"),
+	C(held_verified, "requests verified with the record the MME held, no lookup (remote)"),
+	C(stale, "advances the remote store refused as stale (the record changed): looked up "
+		 "and verified again"),
+	C(relooked, "requests refused on a held record (MAC, KSI, COUNT, not upgraded; remote): "
+		    "looked up and verified again"),
 };
 #undef C
 #undef G
@@ -176,6 +203,8 @@ struct mme {
 		uint32_t n;
 		int rc;
 		uint64_t gen; /* the store's commit generation of its advance (store.h) */
+		uint8_t *raw; /* remote store: its waiters' requests (struct waiter) */
+		size_t raw_used;
 	} batch[3];
 	uint32_t batch_cap, waiting; /* waiters per batch at most; waiters in all batches */
 	int filling;        /* the batch on_job adds to */
@@ -188,6 +217,7 @@ struct mme {
 	uint32_t restart; /* restart counter (Echo Recovery: its low octet) */
 	struct pend *pend;
 	uint32_t n_pend, free_head, pend_used;
+	uint8_t *pend_raw; /* remote store: MAX_DGRAM per pending slot (struct pend) */
 	struct nasmac__pcap *pcap;
 	struct sockaddr_in self;
 	struct counters c;
@@ -231,6 +261,7 @@ struct mme {
 			size_t off, len; /* in arena */
 			struct sockaddr_in from;
 			uint32_t seq, peer_teid;
+			uint8_t looked; /* lookup rounds it went through before this one */
 		} *req;
 		uint8_t *arena;
 		size_t used;
@@ -245,6 +276,14 @@ struct mme {
 	int looking;
 	uv_work_t look_work;
 	uv_check_t look_check;
+	/* Remote store: a small batch waits for more (REMOTE_COMMIT_MIN); the prepare handle
+	 * sends it when an iteration brought nothing (rx as seen then in coalesce_rx), the idle
+	 * handle keeps the loop from blocking while one waits. */
+	uv_prepare_t coalesce;
+	uv_idle_t coalesce_idle;
+	uv_timer_t coalesce_timer; /* busy: the batch goes at the latest when it fires */
+	uint64_t coalesce_rx;
+	uint32_t last_commit_n; /* advances in the last commit sent */
 };
 
 static void send_to(struct mme *m, const uint8_t *buf, size_t len, const struct sockaddr_in *to)
@@ -397,11 +436,14 @@ static void print_line(const struct counters *c, const char *where, const char *
 	 * commit (answered System failure), and this start's restart counter. */
 	nasmac__log(NASMAC__LOG_INFO,
 		    "store %s (%s): commits=%llu committed=%llu refused=%llu failed=%llu restart=%u "
-		    "lookup_rounds=%llu lookups=%llu lookup_fail=%llu",
+		    "lookup_rounds=%llu lookups=%llu lookup_fail=%llu held_verified=%llu stale=%llu "
+		    "relooked=%llu",
 		    where, why, (unsigned long long)c->commits, (unsigned long long)c->committed,
 		    (unsigned long long)c->store_refused, (unsigned long long)c->store_fail,
 		    (unsigned)c->restart, (unsigned long long)c->lookup_rounds,
-		    (unsigned long long)c->lookups, (unsigned long long)c->lookup_fail);
+		    (unsigned long long)c->lookups, (unsigned long long)c->lookup_fail,
+		    (unsigned long long)c->held_verified, (unsigned long long)c->stale,
+		    (unsigned long long)c->relooked);
 }
 
 /* The one counters line of the MME (and its store line): from the only process, or from the
@@ -568,6 +610,16 @@ static void restore_state(struct mme *m, struct nasmac__ue *ue, uint8_t prev_sta
 	ue->state = prev_state == NASMAC__UE_SENT && !t->ack_open ? NASMAC__UE_IDLE : prev_state;
 }
 
+static void look_again(struct mme *m, const uint8_t *buf, size_t len,
+		       const struct sockaddr_in *from, uint32_t seq, uint32_t peer_teid,
+		       const uint8_t guti[NASMAC__GUTI_LEN], uint8_t looked);
+static void look_start(struct mme *m);
+
+static uint8_t *pend_raw(struct mme *m, const struct pend *p)
+{
+	return m->pend_raw + (size_t)(p - m->pend) * MAX_DGRAM;
+}
+
 static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 {
 	struct mme *m = q->data;
@@ -583,6 +635,18 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 
 		memcpy(adv->guti, p->ue->guti, NASMAC__GUTI_LEN);
 		adv->count = p->est;
+		adv->ver = p->ver;
+		adv->stale = 0;
+		w->looked = p->looked;
+		w->raw_len = 0;
+		if (m->pend_raw && p->raw_len &&
+		    b->raw_used + p->raw_len <= (size_t)m->n_pend * LOOK_AVG_OCTETS) {
+			/* Kept until the advance answers: a stale record sends it round again. */
+			memcpy(b->raw + b->raw_used, pend_raw(m, p), p->raw_len);
+			w->raw_off = (uint32_t)b->raw_used;
+			w->raw_len = p->raw_len;
+			b->raw_used += p->raw_len;
+		}
 		w->peer = p->peer;
 		w->seq = p->seq;
 		w->peer_teid = p->peer_teid;
@@ -596,6 +660,16 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 		return;
 	}
 	restore_state(m, p->ue, p->prev_state);
+	if (!busy && job->status != NASMAC_ST_VERIFIED && m->pend_raw && !p->looked &&
+	    p->raw_len) {
+		/* The held record may be stale (new keys, a COUNT far ahead): the MAC is checked
+		 * again with the stored one; a failure then is final. */
+		m->c.relooked++;
+		look_again(m, pend_raw(m, p), p->raw_len, &p->peer, p->seq, p->peer_teid,
+			   p->ue->guti, 0);
+		pend_free(m, p);
+		return;
+	}
 	if (busy || (job->status == NASMAC_ST_VERIFIED && b->n == m->batch_cap &&
 		     nasmac__count_is_fresh(p->ue->ul_count, p->est))) {
 		refuse(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_NO_RESOURCES, 0,
@@ -621,6 +695,7 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 static void commit_answer(struct mme *m, struct batch *b)
 {
 	uint64_t now_ns = uv_hrtime();
+	uint32_t again = 0;
 	char a[64];
 
 	m->c.commits++;
@@ -655,6 +730,19 @@ static void commit_answer(struct mme *m, struct batch *b)
 		if (b->rc) {
 			reply_reject(m, &p->peer, p->seq, p->peer_teid,
 				     NASMAC__CAUSE_SYSTEM_FAILURE);
+		} else if (b->adv[i].stale) {
+			/* Verified with a record that is no longer the stored one: no context from
+			 * it. Looked up and verified again with the stored one (the UE is no longer
+			 * VERIFYING, so the lookup refreshes it). */
+			m->c.stale++;
+			if (p->raw_len && p->looked < MAX_LOOKS) {
+				look_again(m, b->raw + p->raw_off, p->raw_len, &p->peer, p->seq,
+					   p->peer_teid, ue->guti, p->looked);
+				again++;
+				continue;
+			}
+			reply_reject(m, &p->peer, p->seq, p->peer_teid,
+				     NASMAC__CAUSE_SYSTEM_FAILURE);
 		} else if (b->adv[i].ok) {
 			m->c.committed++;
 			ue->ul_count = p->est;
@@ -682,6 +770,9 @@ static void commit_answer(struct mme *m, struct batch *b)
 	}
 	m->waiting -= b->n;
 	b->n = 0;
+	b->raw_used = 0;
+	if (again)
+		look_start(m);
 }
 
 /* In a thread of the libuv pool: the transaction and its fsync. The loop touches neither these
@@ -702,6 +793,14 @@ static void commit_work(uv_work_t *w)
 }
 
 static void commit_start(struct mme *m);
+static void commit_now(struct mme *m);
+
+static void on_coalesce_idle(uv_idle_t *h)
+{
+	(void)h; /* active: the loop polls without blocking (commit_start) */
+}
+
+static void on_coalesce_timer(uv_timer_t *h);
 
 /* The batch that neither fills, nor is with the worker, nor is held. */
 static int batch_free(int a, int b)
@@ -744,10 +843,58 @@ static void commit_done(uv_work_t *w, int status)
 static void commit_start(struct mme *m)
 {
 	struct batch *b = &m->batch[m->filling];
-	int rc;
 
 	if (m->committing || (!b->n && m->held < 0))
 		return;
+	if (m->db->remote && b->n < REMOTE_COMMIT_MIN) {
+		if (m->last_commit_n >= REMOTE_COMMIT_BUSY) {
+			/* Busy: the loop may block in poll, the next datagrams or the timer wake it. */
+			uv_idle_stop(&m->coalesce_idle);
+			if (!uv_is_active((uv_handle_t *)&m->coalesce_timer))
+				uv_timer_start(&m->coalesce_timer, on_coalesce_timer,
+					       REMOTE_COMMIT_WAIT_MS, 0);
+		} else if (!uv_is_active((uv_handle_t *)&m->coalesce_idle)) {
+			/* on_coalesce sends it once nothing more comes; meanwhile the loop must not
+			 * block. */
+			uv_idle_start(&m->coalesce_idle, on_coalesce_idle);
+		}
+		return;
+	}
+	commit_now(m);
+}
+
+static void on_coalesce_timer(uv_timer_t *h)
+{
+	struct mme *m = h->data;
+
+	if (!m->committing && m->batch[m->filling].n)
+		commit_now(m);
+	nasmac__udp_flush(&m->udp);
+}
+
+/* Before each poll of a loop iteration (remote store): a batch that waits goes when the
+ * iteration before brought no new request. */
+static void on_coalesce(uv_prepare_t *h)
+{
+	struct mme *m = h->data;
+
+	if (!m->committing && m->batch[m->filling].n && m->c.rx == m->coalesce_rx &&
+	    !uv_is_active((uv_handle_t *)&m->coalesce_timer))
+		commit_now(m);
+	if (!m->batch[m->filling].n || m->committing)
+		uv_idle_stop(&m->coalesce_idle);
+	m->coalesce_rx = m->c.rx;
+}
+
+static void commit_now(struct mme *m)
+{
+	struct batch *b = &m->batch[m->filling];
+	int rc;
+
+	if (m->db->remote) {
+		m->last_commit_n = b->n;
+		uv_timer_stop(&m->coalesce_timer);
+	}
 	if (!m->commit_offloop) {
 		b->rc = nasmac__db_advance_gen(m->db, b->adv, b->n, &b->gen);
 		commit_answer(m, b);
@@ -776,12 +923,14 @@ static void after_jobs(struct nasmac__vq *q)
 
 	m->rx_stamp_n = 0; /* once per loop iteration (the vq's check) */
 	commit_start(m);
+	if (m->pend_raw)
+		look_start(m); /* what on_job sent round again */
 	nasmac__udp_flush(&m->udp);
 }
 
 /* Checks what the Complete Request Message carries and fills in the job; returns 0 or the cause
  * of the refusal. */
-static int prepare_check(struct mme *m, const struct nasmac__ctx_req *req, struct nasmac__ue *ue,
+static int prepare_check(const struct nasmac__ctx_req *req, struct nasmac__ue *ue,
 			 struct pend *p, uint32_t *est_out, const char **why)
 {
 	struct nasmac__nas_sec sec;
@@ -800,10 +949,8 @@ static int prepare_check(struct mme *m, const struct nasmac__ctx_req *req, struc
 		struct nasmac__rr rr;
 		/* A legacy MME does not know the extension (a Private Extension IE of another
 		 * vendor to it): it skips the IE and finds no Complete Request Message. */
-		if (!ue->upgraded) {
-			m->c.not_upgraded++;
-			return NASMAC__CAUSE_CONDITIONAL_IE_MISSING;
-		}
+		if (!ue->upgraded)
+			return NASMAC__CAUSE_CONDITIONAL_IE_MISSING; /* counted as not_upgraded */
 		if (nasmac__nas_5g_sec(req->crm, req->crm_len, &sec) ||
 		    nasmac__nas_dec_rr(sec.plain, sec.plain_len, &rr))
 			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
@@ -844,9 +991,6 @@ static int prepare_check(struct mme *m, const struct nasmac__ctx_req *req, struc
 	return 0;
 }
 
-static void look_defer(struct mme *m, const struct nasmac__ctx_req *req, const uint8_t *buf,
-		       size_t len, const struct sockaddr_in *from);
-
 /* 1 when the GUTI names one of the MMEs this one is (--gummei), or when none is configured.
  * On a shared store every MME of the pool holds every UE: without this check an MME hands out
  * the context of a UE that another MME serves. A GUTI of another MME is not ours to answer:
@@ -872,7 +1016,8 @@ static int gummei_ours(struct mme *m, const uint8_t guti[NASMAC__GUTI_LEN],
 	return 0;
 }
 
-/* looked: the remote store's lookup round for this request is done (or the store is local). */
+/* looked: the remote store's lookup rounds this request went through (0: none yet, verified with
+ * the held record if there is one); 1 on a local store. */
 static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 		       const struct sockaddr_in *from, int looked)
 {
@@ -907,17 +1052,20 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 		reply_reject(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_CONTEXT_NOT_FOUND);
 		return;
 	}
-	if (!looked && req.has_guti) {
-		look_defer(m, &req, buf, len, from);
-		return;
-	}
-	if (req.has_guti && buf == m->hint_dgram &&
-	    !memcmp(req.guti, m->hint_guti, NASMAC__GUTI_LEN))
-		ue = nasmac__store_by_guti_at(&m->store, req.guti, m->hint_slot);
-	else if (req.has_guti)
-		ue = nasmac__store_by_guti(&m->store, req.guti);
-	else if (req.has_imsi)
+	if (req.has_guti) {
+		/* on_burst hashed this GUTI already for its prefetch: the lookup starts there. */
+		if (buf == m->hint_dgram && !memcmp(req.guti, m->hint_guti, NASMAC__GUTI_LEN))
+			ue = nasmac__store_by_guti_at(&m->store, req.guti, m->hint_slot);
+		else
+			ue = nasmac__store_by_guti(&m->store, req.guti);
+		if (!ue && !looked) {
+			/* Not held: the store may know it (another MME of the pool added it). */
+			look_again(m, buf, len, from, req.h.seq, req.fteid_teid, req.guti, 0);
+			return;
+		}
+	} else if (req.has_imsi) {
 		ue = nasmac__store_by_imsi(&m->store, req.imsi);
+	}
 	if (ue && req.has_guti && req.has_imsi && strcmp(req.imsi, ue->imsi)) {
 		/* Two identities of two UEs: no context for either. */
 		refuse(m, from, req.h.seq, req.fteid_teid, NASMAC__CAUSE_IMSI_IMEI_NOT_KNOWN, 0,
@@ -973,8 +1121,19 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 		       m->n_pend);
 		return;
 	}
-	cause = prepare_check(m, &req, ue, p, &est, &why);
+	cause = prepare_check(&req, ue, p, &est, &why);
+	if (cause && cause != NASMAC__CAUSE_MANDATORY_IE_INCORRECT && m->pend_raw && !looked &&
+	    len <= MAX_DGRAM && req.has_guti) {
+		/* Refused on the held record (another KSI, not upgraded, a COUNT it has as used):
+		 * that record may be stale; the stored one decides. */
+		m->c.relooked++;
+		pend_free(m, p);
+		look_again(m, buf, len, from, req.h.seq, req.fteid_teid, req.guti, 0);
+		return;
+	}
 	if (cause) {
+		if (cause == NASMAC__CAUSE_CONDITIONAL_IE_MISSING)
+			m->c.not_upgraded++;
 		if (cause == NASMAC__CAUSE_REQUEST_REJECTED) {
 			m->c.replay++;
 			nasmac__log_rl(&m->rl_reject, NASMAC__LOG_WARN,
@@ -1010,19 +1169,30 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 	p->ue = ue;
 	p->prev_state = ue->state;
 	p->t_rx_ns = m->rx_ns;
+	p->looked = (uint8_t)looked;
+	p->ver = ue->ver;
+	p->raw_len = 0;
+	if (m->pend_raw && len <= MAX_DGRAM) {
+		memcpy(pend_raw(m, p), buf, len);
+		p->raw_len = (uint32_t)len;
+		m->c.held_verified += !looked;
+	}
 	ue->state = NASMAC__UE_VERIFYING;
 	nasmac__ctx_txns_note(&m->tx, idx, from, req.h.seq, buf, len, uv_now(&m->loop));
 	nasmac__vq_submit(&m->vq, &p->job);
 }
 
-static void look_defer(struct mme *m, const struct nasmac__ctx_req *req, const uint8_t *buf,
-		       size_t len, const struct sockaddr_in *from)
+/* The request (seq, peer_teid, guti: decoded from buf) waits for the next lookup round, its
+ * looked-th (looked: the rounds it went through before). */
+static void look_again(struct mme *m, const uint8_t *buf, size_t len,
+		       const struct sockaddr_in *from, uint32_t seq, uint32_t peer_teid,
+		       const uint8_t guti[NASMAC__GUTI_LEN], uint8_t looked)
 {
 	struct look_round *r = &m->look[m->look_filling];
 	struct look *l;
 
 	if (r->n == m->look_cap || r->used + len > (size_t)m->look_cap * LOOK_AVG_OCTETS) {
-		refuse(m, from, req->h.seq, req->fteid_teid, NASMAC__CAUSE_NO_RESOURCES, 0,
+		refuse(m, from, seq, peer_teid, NASMAC__CAUSE_NO_RESOURCES, 0,
 		       &m->c.overload, &m->rl_overload, NASMAC__LOG_WARN,
 		       "overload: %u lookups waiting, answering No resources available", r->n);
 		return;
@@ -1033,9 +1203,10 @@ static void look_defer(struct mme *m, const struct nasmac__ctx_req *req, const u
 	l->len = len;
 	r->used += len;
 	l->from = *from;
-	l->seq = req->h.seq;
-	l->peer_teid = req->fteid_teid;
-	memcpy(r->guti[r->n], req->guti, NASMAC__GUTI_LEN);
+	l->seq = seq;
+	l->peer_teid = peer_teid;
+	l->looked = looked;
+	memcpy(r->guti[r->n], guti, NASMAC__GUTI_LEN);
 	r->n++;
 }
 
@@ -1068,13 +1239,12 @@ static void look_refresh(struct mme *m, const struct nasmac__ue *st)
 	ue->upgraded = st->upgraded;
 	ue->kamf_by_mme = st->kamf_by_mme;
 	ue->echo5g = st->echo5g;
+	ue->ver = st->ver;
 	if (nasmac__count_is_fresh(ue->ul_count, st->ul_count))
 		ue->ul_count = st->ul_count;
 	if (nasmac__count_is_fresh(ue->dl_count, st->dl_count))
 		ue->dl_count = st->dl_count;
 }
-
-static void look_start(struct mme *m);
 
 static void look_done(uv_work_t *w, int status)
 {
@@ -1103,7 +1273,7 @@ static void look_done(uv_work_t *w, int status)
 		 * one loop iteration (a full stage answers No resources): hand it over first. */
 		if (m->vq.n_stage == NASMAC__VQ_STAGE)
 			nasmac__vq_kick(&m->vq);
-		on_ctx_req(m, r->arena + l->off, l->len, &l->from, 1);
+		on_ctx_req(m, r->arena + l->off, l->len, &l->from, l->looked + 1);
 	}
 	explicit_bzero(r->ue, (size_t)r->n * sizeof(*r->ue));
 	r->n = 0;
@@ -1664,6 +1834,18 @@ int nasmac__mme_main(int argc, char **argv)
 		    !m->look[k].arena)
 			goto out_free_pend;
 	}
+	if (m->db->remote) {
+		/* The requests verified with a held record, kept until their advance answered
+		 * (struct pend, struct waiter); touched only as far as they are used. */
+		m->pend_raw = malloc((size_t)max_pending * MAX_DGRAM);
+		if (!m->pend_raw)
+			goto out_free_pend;
+		for (int k = 0; k < 3; k++) {
+			m->batch[k].raw = malloc((size_t)max_pending * LOOK_AVG_OCTETS);
+			if (!m->batch[k].raw)
+				goto out_free_pend;
+		}
+	}
 	if (!m->pend)
 		goto out_free_pend;
 	/* A commit that fsyncs waits for the disk (milliseconds): not on the loop. */
@@ -1692,8 +1874,15 @@ int nasmac__mme_main(int argc, char **argv)
 	uv_timer_start(&m->tick, on_tick, 100, 100);
 	uv_check_init(&m->loop, &m->look_check);
 	m->look_check.data = m;
-	if (m->db->remote)
+	uv_prepare_init(&m->loop, &m->coalesce);
+	uv_idle_init(&m->loop, &m->coalesce_idle);
+	uv_timer_init(&m->loop, &m->coalesce_timer);
+	m->coalesce.data = m;
+	m->coalesce_timer.data = m;
+	if (m->db->remote) {
 		uv_check_start(&m->look_check, on_look_check);
+		uv_prepare_start(&m->coalesce, on_coalesce);
+	}
 	/* With workers, each publishes its counters once per loop iteration, after the work of
 	 * the iteration (a few hundred octets: nothing next to a burst of MAC checks). */
 	uv_prepare_init(&m->loop, &m->publish);
@@ -1758,6 +1947,9 @@ int nasmac__mme_main(int argc, char **argv)
 	nasmac__daemon_close(&m->d);
 	uv_close((uv_handle_t *)&m->tick, NULL);
 	uv_close((uv_handle_t *)&m->look_check, NULL);
+	uv_close((uv_handle_t *)&m->coalesce, NULL);
+	uv_close((uv_handle_t *)&m->coalesce_idle, NULL);
+	uv_close((uv_handle_t *)&m->coalesce_timer, NULL);
 	uv_close((uv_handle_t *)&m->publish, NULL);
 	nasmac__metrics_stop(m->metrics);
 	nasmac__udp_close(&m->udp);
@@ -1771,9 +1963,11 @@ out_free_pend:
 		explicit_bzero(m->pend, (size_t)m->n_pend * sizeof(*m->pend));
 	free(m->pend);
 	nasmac__ctx_txns_free(&m->tx);
+	free(m->pend_raw);
 	for (int k = 0; k < 3; k++) {
 		free(m->batch[k].w);
 		free(m->batch[k].adv);
+		free(m->batch[k].raw);
 	}
 	for (int k = 0; k < 2; k++) {
 		if (m->look[k].ue)

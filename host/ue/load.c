@@ -31,16 +31,17 @@ struct load {
 
 void nasmac__load_defaults(struct nasmac__load_opts *o)
 {
-	memset(o, 0, sizeof(*o));
-	o->ues = 1000;
-	o->upgraded = 0.5;
-	o->kamf_by_mme = 0.5;
-	o->seed = 1;
-	o->window = 128;
-	o->timeout_ms = 10000;
-	o->amf = "127.0.0.1:38412";
-	o->mmes = 1;
-	o->progress = 1;
+	*o = (struct nasmac__load_opts){
+		.ues = 1000,
+		.upgraded = 0.5,
+		.kamf_by_mme = 0.5,
+		.seed = 1,
+		.window = 128,
+		.timeout_ms = 10000,
+		.amf = "127.0.0.1:38412",
+		.mmes = 1,
+		.progress = 1,
+	};
 }
 
 int nasmac__load_opt(struct nasmac__load_opts *o, const char *name, const char *val)

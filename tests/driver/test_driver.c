@@ -228,16 +228,24 @@ static uint32_t scaled(uint32_t n, uint32_t san_n)
 	return SAN_BUILD ? san_n : n;
 }
 
-static void random_jobs(const char *spec, uint32_t n, const nasmac_opts_t *o)
+/* n jobs of up to max_bits from seed through spec (run_all with seed + 1, random pauses
+ * between dequeues or none), every result and the device's counters checked. */
+static void run_set(const char *spec, const nasmac_opts_t *o, uint32_t n, uint32_t max_bits,
+		    uint64_t seed, int pauses)
 {
 	struct tset ts;
 	nasmac_dev_t *dev = open_dev(spec, o);
 
-	make_jobs(&ts, n, 8192, g_seed);
-	run_all(dev, &ts, g_seed + 1, 0);
+	make_jobs(&ts, n, max_bits, seed);
+	run_all(dev, &ts, seed + 1, pauses);
 	check_stats(dev, &ts);
 	assert_int_equal(nasmac_close(dev), 0);
 	free_jobs(&ts);
+}
+
+static void random_jobs(const char *spec, uint32_t n, const nasmac_opts_t *o)
+{
+	run_set(spec, o, n, 8192, g_seed, 0);
 }
 
 static void test_cpu_random(void **state)
@@ -278,17 +286,11 @@ static void test_sim_mem_latency(void **state)
 static void test_sim_stalls(void **state)
 {
 	nasmac_opts_t o = { .batch_max = 32, .timeout_ms = 60000 };
-	struct tset ts;
-	nasmac_dev_t *dev;
 
 	(void)state;
 	NEED_SIM();
-	dev = open_dev("sim:latency=3,stall=30,seed=7,max_reads=4,max_writes=2", &o);
-	make_jobs(&ts, scaled(300, 60), 4096, g_seed + 11);
-	run_all(dev, &ts, g_seed + 12, 0);
-	check_stats(dev, &ts);
-	assert_int_equal(nasmac_close(dev), 0);
-	free_jobs(&ts);
+	run_set("sim:latency=3,stall=30,seed=7,max_reads=4,max_writes=2", &o, scaled(300, 60), 4096,
+		g_seed + 11, 0);
 }
 
 static void test_xrt_random(void **state)
@@ -305,14 +307,7 @@ static void test_xrt_random(void **state)
  * enqueue returns short. */
 static void exactly_once(const char *spec, uint32_t n, const nasmac_opts_t *o)
 {
-	struct tset ts;
-	nasmac_dev_t *dev = open_dev(spec, o);
-
-	make_jobs(&ts, n, 2048, g_seed + 2);
-	run_all(dev, &ts, g_seed + 3, 1);
-	check_stats(dev, &ts);
-	assert_int_equal(nasmac_close(dev), 0);
-	free_jobs(&ts);
+	run_set(spec, o, n, 2048, g_seed + 2, 1);
 }
 
 static void test_cpu_exactly_once(void **state)
@@ -836,44 +831,35 @@ static void fault_case(const char *spec, uint32_t timeout_ms, uint64_t want_run_
 	free_jobs(&ts);
 }
 
-static void test_sim_fault_hang(void **state)
+/* One backend and one kind of fault a test: the sim takes the fault in its spec, the XRT stub
+ * in NASMAC_XRT_STUB_FAULT. A hang is only noticed by the timeout, hence its short one. */
+struct fault_row {
+	const char *spec, *stub_fault;
+	uint32_t timeout_ms;
+};
+
+static struct fault_row g_faults[] = {
+	{ "sim:fault=hang,fault_batch=1,fault_batches=1", NULL, 200 },
+	{ "sim:fault=wrong,fault_batch=1,fault_batches=1", NULL, 60000 },
+	{ "sim:fault=refuse,fault_batch=1,fault_batches=1", NULL, 60000 },
+	{ "xrt:0", "hang", 200 },
+	{ "xrt:0", "refuse", 60000 },
+};
+
+static void test_fault(void **state)
 {
-	(void)state;
+	const struct fault_row *f = *state;
+
 	NEED_SIM();
-	fault_case("sim:fault=hang,fault_batch=1,fault_batches=1", 200, 0);
+	if (f->stub_fault)
+		setenv("NASMAC_XRT_STUB_FAULT", f->stub_fault, 1);
+	fault_case(f->spec, f->timeout_ms, 0);
+	if (f->stub_fault)
+		unsetenv("NASMAC_XRT_STUB_FAULT");
 }
 
-static void test_sim_fault_wrong(void **state)
-{
-	(void)state;
-	NEED_SIM();
-	fault_case("sim:fault=wrong,fault_batch=1,fault_batches=1", 60000, 0);
-}
-
-static void test_sim_fault_refuse(void **state)
-{
-	(void)state;
-	NEED_SIM();
-	fault_case("sim:fault=refuse,fault_batch=1,fault_batches=1", 60000, 0);
-}
-
-static void test_xrt_fault_hang(void **state)
-{
-	(void)state;
-	NEED_SIM();
-	setenv("NASMAC_XRT_STUB_FAULT", "hang", 1);
-	fault_case("xrt:0", 200, 0);
-	unsetenv("NASMAC_XRT_STUB_FAULT");
-}
-
-static void test_xrt_fault_refuse(void **state)
-{
-	(void)state;
-	NEED_SIM();
-	setenv("NASMAC_XRT_STUB_FAULT", "refuse", 1);
-	fault_case("xrt:0", 60000, 0);
-	unsetenv("NASMAC_XRT_STUB_FAULT");
-}
+/* A test of the list: row i of g_faults under its own name (NASMAC_TEST_ONLY filters by it). */
+#define FAULT_TEST(name, i) { #name, test_fault, NULL, NULL, &g_faults[i] }
 
 /* Every batch failing: all jobs still come back right, each counted as a fallback. */
 static void test_sim_fault_always(void **state)
@@ -1101,16 +1087,16 @@ int main(void)
 		cmocka_unit_test(test_sim_exactly_once),
 		cmocka_unit_test(test_sim_close_inflight),
 		cmocka_unit_test(test_sim_bad_jobs),
-		cmocka_unit_test(test_sim_fault_hang),
-		cmocka_unit_test(test_sim_fault_wrong),
-		cmocka_unit_test(test_sim_fault_refuse),
+		FAULT_TEST(test_sim_fault_hang, 0),
+		FAULT_TEST(test_sim_fault_wrong, 1),
+		FAULT_TEST(test_sim_fault_refuse, 2),
 		cmocka_unit_test(test_sim_fault_always),
 		cmocka_unit_test(test_sim_bus_errors),
 		cmocka_unit_test(test_sim_bad_args),
 		cmocka_unit_test(test_xrt_random),
 		cmocka_unit_test(test_xrt_exactly_once),
-		cmocka_unit_test(test_xrt_fault_hang),
-		cmocka_unit_test(test_xrt_fault_refuse),
+		FAULT_TEST(test_xrt_fault_hang, 3),
+		FAULT_TEST(test_xrt_fault_refuse, 4),
 		cmocka_unit_test(test_xrt_bus_errors),
 		cmocka_unit_test(test_run_verdict),
 		cmocka_unit_test(test_xrt_queued_status),

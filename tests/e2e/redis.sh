@@ -1,8 +1,9 @@
 #!/bin/sh
 # An MME pool on one Redis store (--store redis://...), against a real redis-server started
 # here on a free loopback port (AOF everysec, as host/README.md suggests) and stopped at the end.
-#  1. a UE registered through MME A and replayed through MME B is refused (B looks the UE up in
-#     Redis and sees A's COUNT); with the defence off (A and B each on memory:) B accepts it;
+#  1. a UE registered through MME A and replayed through MME B is refused (B holds the UE from
+#     its start, with the provisioned COUNT: Redis's advance refuses A's COUNT); with the defence
+#     off (A and B each on memory:) B accepts it;
 #  2. two MMEs racing on one COUNT: Context Requests captured from a recording MME, each sent to
 #     A and B back to back: exactly one context per request; how many races were decided by the
 #     Lua advance (both MMEs verified the same COUNT) is counted and must be > 0, so the race
@@ -20,6 +21,13 @@
 #     it, with a wrong one or a 0644 file; the password changed on the server while the MME runs:
 #     requests refused (cause 72), one log line, the MME alive; right again: the same requests
 #     served. No password in any log.
+#  8. a UE re-provisioned (new keys) through MME B while MME A holds its old record: requests
+#     with the old keys through A are refused (their MAC verifies with the held record, the
+#     advance finds another record version: looked up, verified again, MAC failure), with the
+#     new keys through MME C (holding the old record too) served after a lookup; with the version
+#     check off (the test hook NASMAC_TEST_REDIS_NO_VERSION) A accepts the old keys: the attack
+#     the check stops. A record changed without new keys: the held one proves stale, the
+#     requests are verified again and served.
 # Usage: redis.sh BINDIR
 set -u
 T=$(mktemp -d)
@@ -89,8 +97,10 @@ for kind in redis memory; do
 	if [ $kind = redis ]; then
 		[ "$ra" = $N ] && [ "$rb" = 0 ] && [ "$rp" = $N ] && ok ||
 			bad "redis: A registered $ra, B registered $rb / replay $rp (want $N, 0 / $N)"
-		[ "$(ctr "$T/mme_B.log" lookups)" -ge $N ] && ok ||
-			bad "B looked nothing up in Redis: $(grep 'store redis' "$T/mme_B.log")"
+		# B held every UE from its start (the pool's store): the replays were verified
+		# with its held records and refused by the store's advance.
+		[ "$(ctr "$T/mme_B.log" refused)" -ge $N ] && [ "$(ctr "$T/mme_B.log" held_verified)" -ge $N ] && ok ||
+			bad "B's replays not refused by the store's advance: $(grep 'store redis' "$T/mme_B.log")"
 		k1=$(redis-cli -p "$RP" -n 1 --scan --pattern 'nasmac:ue:*' | wc -l)
 		k2=$(redis-cli -p "$RP2" -n 1 --scan --pattern 'nasmac:ue:*' | wc -l)
 		[ "$k1" -gt 0 ] && [ "$k2" -gt 0 ] && [ $((k1 + k2)) = $N ] && ok ||
@@ -166,7 +176,7 @@ for kind in redis memory; do
 		[ "$1" = $NR ] && [ "$3" = $NR ] && [ "$4" = 0 ] && ok ||
 			bad "redis race: $1 requests: $2 without a context, $3 with one, $4 with two"
 		[ "$cas" -gt 0 ] && ok || bad "no race was decided by the store's advance (overlap not shown)"
-		echo "redis: race: $NR COUNTs each sent to two MMEs at once: accepted once each; $cas of the races decided by the Lua advance (both MMEs had verified it), the rest by the lookup"
+		echo "redis: race: $NR COUNTs each sent to two MMEs at once: accepted once each; $cas of the races decided by the Lua advance (both MMEs had verified it), the rest by the COUNT the MME held"
 	else
 		[ "$4" = $NR ] && ok || bad "defence off (memory:): both MMEs should accept each COUNT: $*"
 	fi
@@ -196,6 +206,68 @@ o2=$(json_field "$T/k2.json" rejected_other)
 	bad "B after A's kill: registered $r2 + replay $p2 != $NK (other $o2)"
 [ $((r1 + r2)) -le $NK ] && ok || bad "UEs registered twice: through A $r1, through B $r2, $NK UEs"
 echo "redis: kill -9 of MME A after $r1 registrations of $NK; B then registered $r2 and refused $p2 as replays"
+
+# --- 8. re-provisioned through another MME while held ----------------------------------------
+# Seeds 16 and 17 give the same UEs (ids, IMSIs, GUTIs) with other keys and COUNTs: v_new.db
+# re-provisions v_old.db's UEs. v_same.db: v_old.db's keys, each provisioned COUNT one lower (a
+# record change without new keys; the store keeps the higher COUNT).
+NV=200
+"$BIN/nasmac" load --write-db "$T/v_old.db" --ues $NV --seed 16
+"$BIN/nasmac" load --write-db "$T/v_new.db" --ues $NV --seed 17
+awk '/^ue / { for (i = 1; i <= NF; i++) if ($i ~ /^ul=/) { v = substr($i, 4) + 0
+	if (v > 0) { $i = "ul=" (v - 1); changed++ } } } { print }
+	END { print changed > "/dev/stderr" }' "$T/v_old.db" >"$T/v_same.db" 2>"$T/v_same.n"
+# UEs whose new COUNT is above the old one (the new keys' request is fresh for the store), and
+# the others (the old keys' request is fresh: what the attack gets through with the check off).
+set -- $(python3 - "$T/v_old.db" "$T/v_new.db" <<'PY'
+import sys
+def uls(p):
+    return {l.split()[1]: int(dict(kv.split('=', 1) for kv in l.split()[1:])['ul'])
+            for l in open(p) if l.startswith('ue ')}
+o, n = uls(sys.argv[1]), uls(sys.argv[2])
+print(sum(1 for k in o if n[k] >= o[k]), sum(1 for k in o if o[k] >= n[k]))
+PY
+)
+fresh_new=$1 fresh_old=$2
+[ "$fresh_new" -gt 0 ] && [ "$fresh_old" -gt 0 ] && ok || bad "seeds 16/17: no UE to show both cases ($*)"
+for kind in check nocheck; do
+	if [ $kind = check ]; then
+		mme A "$R/9" --ue-db "$T/v_old.db"; mme C "$R/9"
+		mme B "$R/9" --ue-db "$T/v_new.db"
+	else
+		export NASMAC_TEST_REDIS_NO_VERSION=1
+		mme A "$R/10" --ue-db "$T/v_old.db"
+		unset NASMAC_TEST_REDIS_NO_VERSION
+		mme B "$R/10" --ue-db "$T/v_new.db"
+	fi
+	amf A A
+	load A "$T/v_old_$kind.json" --ues $NV --seed 16 --window 32
+	ro=$(json_field "$T/v_old_$kind.json" registered) to=$(json_field "$T/v_old_$kind.json" rejected_timeout)
+	if [ $kind = check ]; then
+		amf C C
+		load C "$T/v_new.json" --ues $NV --seed 17 --window 32
+		rn=$(json_field "$T/v_new.json" registered)
+		stop_all
+		# Refused by the stored record (MAC, KSI, COUNT or not upgraded: it is not theirs).
+		[ "$ro" = 0 ] && [ "$to" = 0 ] && [ "$(ctr "$T/mme_A.log" stale)" -ge $NV ] && ok ||
+			bad "old keys through A after B re-provisioned: registered $ro, timeouts $to of $NV: $(grep 'store redis' "$T/mme_A.log" | tail -1)"
+		[ "$rn" = "$fresh_new" ] && [ "$(ctr "$T/mme_C.log" relooked)" -ge "$rn" ] && ok ||
+			bad "new keys through C (held the old record): registered $rn, want $fresh_new: $(grep 'store redis' "$T/mme_C.log" | tail -1)"
+	else
+		stop_all
+		[ "$ro" = "$fresh_old" ] && ok ||
+			bad "check off: the old keys through A should register $fresh_old (the attack), got $ro"
+	fi
+done
+mme D "$R/11" --ue-db "$T/v_old.db"
+mme B "$R/11" --ue-db "$T/v_same.db"
+amf D D
+load D "$T/v_same.json" --ues $NV --seed 16 --window 32
+stop_all
+rs=$(json_field "$T/v_same.json" registered)
+[ "$rs" = $NV ] && [ "$(ctr "$T/mme_D.log" stale)" -ge "$(cat "$T/v_same.n")" ] && ok ||
+	bad "record changed without new keys: registered $rs of $NV: $(grep 'store redis' "$T/mme_D.log" | tail -1)"
+echo "redis: re-provisioned through B: old keys through A: 0 registered of $NV, attack with the version check off: $ro registered; new keys through C $rn (after a MAC failure and a lookup); a record changed without new keys: $rs of $NV served after a stale advance"
 
 # --- 4. Redis stopped mid-load, then restarted ---------------------------------------------------
 NS=6000

@@ -314,14 +314,16 @@ static size_t mme_answer(struct nasmac__ctx_rsp *r, uint8_t *buf, size_t size)
 }
 
 /* UE i's next valid Context Request (seq, sender TEID teid) to the MME at to: its answer must
- * carry the context (decoded into r, the octets in buf). */
+ * carry the context (decoded into r, which the caller wipes). */
 static void accepted(const struct sockaddr_in *to, uint32_t i, uint32_t seq, uint32_t teid,
-		       struct nasmac__ctx_rsp *r, uint8_t *buf, size_t size)
+		     struct nasmac__ctx_rsp *r)
 {
-	size_t n = valid_req(i, seq, teid, buf, size);
+	uint8_t buf[1024];
+	size_t n = valid_req(i, seq, teid, buf, sizeof(buf));
 
 	e2e_tx(E.cli, to, buf, n);
-	mme_answer(r, buf, size);
+	mme_answer(r, buf, sizeof(buf));
+	explicit_bzero(buf, sizeof(buf)); /* the answer's K_ASME */
 	assert_int_equal(r->cause, NASMAC__CAUSE_ACCEPTED);
 }
 
@@ -382,11 +384,10 @@ static void t_mme_spoofed_ack(void **state)
 {
 	struct nasmac__ctx_rsp r;
 	struct e2e_ctrs c0, c1;
-	uint8_t buf[1024];
 	uint32_t seq = next_seq();
 
 	(void)state;
-	accepted(&E.mme.addr, 20, seq, 77, &r, buf, sizeof(buf));
+	accepted(&E.mme.addr, 20, seq, 77, &r);
 	assert_true(r.has_fteid);
 	assert_int_equal(r.h.teid, 77);
 	e2e_snap(&E.mme, &c0);
@@ -411,9 +412,8 @@ static void t_mme_teid_unpredictable(void **state)
 	(void)state;
 	for (uint32_t k = 0; k < 8; k++) {
 		struct nasmac__ctx_rsp r;
-		uint8_t buf[1024];
 
-		accepted(&E.mme.addr, 30 + k, next_seq(), 5, &r, buf, sizeof(buf));
+		accepted(&E.mme.addr, 30 + k, next_seq(), 5, &r);
 		big += r.fteid_teid > 0x10000u;
 		explicit_bzero(&r, sizeof(r));
 	}
@@ -426,12 +426,11 @@ static void t_mme_ack_timeout(void **state)
 {
 	struct nasmac__ctx_rsp r;
 	struct e2e_ctrs c0, c1;
-	uint8_t buf[1024];
 	uint32_t seq = next_seq();
 
 	(void)state;
 	e2e_snap(&E.mme_short, &c0);
-	accepted(&E.mme_short.addr, 40, seq, 9, &r, buf, sizeof(buf));
+	accepted(&E.mme_short.addr, 40, seq, 9, &r);
 	e2e_sleep_ms(ACK_TIMEOUT_MS + 400);
 	e2e_snap(&E.mme_short, &c1);
 	e2e_moved(&c0, &c1, "ack_timeouts", 1);
@@ -511,7 +510,7 @@ static void t_mme_missing_fteid(void **state)
 	assert_int_equal(r.h.teid, 0);
 	assert_memory_equal(buf + 12, cause_ie, sizeof(cause_ie));
 	/* That COUNT was not spent. */
-	accepted(&E.mme.addr, 51, next_seq(), 3, &r, buf, sizeof(buf));
+	accepted(&E.mme.addr, 51, next_seq(), 3, &r);
 	explicit_bzero(&r, sizeof(r));
 }
 
@@ -582,7 +581,7 @@ static void t_mme_imsi_contradicts_guti(void **state)
 	assert_true(e2e_log_count(&E.mme, "contradicts the GUTI") >= 1);
 	/* UE 52's COUNT was not spent. */
 	E.ues[52].ctx.ul_count--;
-	accepted(&E.mme.addr, 52, next_seq(), 3, &r, buf, sizeof(buf));
+	accepted(&E.mme.addr, 52, next_seq(), 3, &r);
 	explicit_bzero(&r, sizeof(r));
 }
 

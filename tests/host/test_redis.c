@@ -4,7 +4,10 @@
  * once, refused with the stored COUNT, an unknown UE refused), UEs spread over two instances,
  * the script reloaded after SCRIPT FLUSH, the restart counter, and fail closed: a stopped server
  * makes a commit fail within the timeout with nothing taken, and the store serves again by
- * itself once the server runs. */
+ * itself once the server runs. The record version: an import that changes a record gives it a
+ * new one (the same record again keeps it, a record deleted and added again never takes an old
+ * one back), and an advance with another version than the stored one is answered stale with
+ * nothing committed; with the check off (the test hook) the same advance is taken. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <setjmp.h>
@@ -111,6 +114,20 @@ static void make_ues(struct nasmac__ue *ues, uint32_t n)
 	}
 }
 
+/* An advance of the UE whose GUTI is guti to count, with the version of its record as the store
+ * holds it now (what an MME that looked it up verified with; 0 for a UE the store lacks). */
+static void adv_of(struct nasmac__db *d, struct nasmac__db_adv *a, const uint8_t *guti,
+		   uint32_t count)
+{
+	struct nasmac__ue got;
+
+	memset(a, 0, sizeof(*a));
+	memcpy(a->guti, guti, NASMAC__GUTI_LEN);
+	a->count = count;
+	if (!nasmac__db_get(d, guti, &got))
+		a->ver = got.ver;
+}
+
 /* On the first instance, or both (shards); database db; query: "" or "?...". */
 static struct nasmac__db *open_uri(int both, int db, const char *query)
 {
@@ -170,14 +187,12 @@ static void test_import_get_advance(void **state)
 
 	/* The compare-and-set: above -> taken; the same again and below -> refused with the
 	 * stored COUNT; an unknown UE -> refused. */
-	memcpy(adv[0].guti, ues[3].guti, NASMAC__GUTI_LEN);
-	adv[0].count = ues[3].ul_count + 5;
-	memcpy(adv[1].guti, ues[4].guti, NASMAC__GUTI_LEN);
-	adv[1].count = ues[4].ul_count;
-	memcpy(adv[2].guti, "\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09", NASMAC__GUTI_LEN);
-	adv[2].count = 100;
+	adv_of(d, &adv[0], ues[3].guti, ues[3].ul_count + 5);
+	adv_of(d, &adv[1], ues[4].guti, ues[4].ul_count);
+	adv_of(d, &adv[2], (const uint8_t *)"\x09\x09\x09\x09\x09\x09\x09\x09\x09\x09", 100);
 	assert_int_equal(nasmac__db_advance(d, adv, 3), 0);
 	assert_true(adv[0].ok && !adv[1].ok && !adv[2].ok);
+	assert_true(!adv[0].stale && !adv[1].stale && !adv[2].stale);
 	assert_int_equal(adv[1].stored, ues[4].ul_count);
 	assert_int_equal(nasmac__db_advance(d, adv, 1), 0);
 	assert_false(adv[0].ok);
@@ -242,12 +257,11 @@ static void test_noscript_and_fail_closed(void **state)
 	(void)state;
 	make_ues(ues, 4);
 	assert_int_equal(nasmac__db_import(d, ues, 4, &st), 0);
-	memcpy(adv.guti, ues[1].guti, NASMAC__GUTI_LEN);
+	adv_of(d, &adv, ues[1].guti, ues[1].ul_count + 1);
 
 	/* The server forgets its scripts: loaded again, the advance goes through. */
 	snprintf(cmd, sizeof(cmd), "redis-cli -p %d script flush >/dev/null", port[0]);
 	assert_int_equal(system(cmd), 0);
-	adv.count = ues[1].ul_count + 1;
 	assert_int_equal(nasmac__db_advance(d, &adv, 1), 0);
 	assert_true(adv.ok);
 
@@ -384,8 +398,7 @@ static void test_auth(void **state)
 	nasmac__db_close(d);
 	assert_int_equal(open_auth("mme:pw-of-mme@", "?timeout=200", &d), 0);
 	assert_non_null(strstr(d->where, "mme:***@"));
-	memcpy(adv.guti, ues[1].guti, NASMAC__GUTI_LEN);
-	adv.count = ues[1].ul_count + 1;
+	adv_of(d, &adv, ues[1].guti, ues[1].ul_count + 1);
 	assert_int_equal(nasmac__db_advance(d, &adv, 1), 0);
 	assert_true(adv.ok);
 
@@ -443,6 +456,75 @@ static void test_auth(void **state)
 	assert_int_equal(cli(NULL, "acl deluser mme"), 0);
 }
 
+/* The record version: what lets an MME verify with the record it holds (store.h). */
+static void test_version(void **state)
+{
+	struct nasmac__ue ues[3], got;
+	struct nasmac__db_import_stats st = { 0 };
+	struct nasmac__db_adv adv, old;
+	struct nasmac__db *d = open_uri(0, 4, "");
+	uint32_t v1, v2;
+
+	(void)state;
+	make_ues(ues, 3);
+	assert_int_equal(nasmac__db_import(d, ues, 3, &st), 0);
+	assert_int_equal(nasmac__db_get(d, ues[1].guti, &got), 0);
+	v1 = got.ver;
+	assert_true(v1 > 0);
+	/* The same records again: nothing changed, the version stays (held records stay good). */
+	assert_int_equal(nasmac__db_import(d, ues, 3, &st), 0);
+	assert_int_equal(nasmac__db_get(d, ues[1].guti, &got), 0);
+	assert_int_equal(got.ver, v1);
+	adv_of(d, &old, ues[1].guti, ues[1].ul_count + 1);
+	assert_int_equal(old.ver, v1);
+
+	/* Re-provisioned with new keys (another MME's --ue-db): a new version. The advance of a
+	 * COUNT verified with the old record is stale, nothing committed; verified with the new
+	 * one, taken. */
+	ues[1].kasme[0] ^= 0x5a;
+	assert_int_equal(nasmac__db_import(d, ues, 3, &st), 0);
+	assert_int_equal(nasmac__db_get(d, ues[1].guti, &got), 0);
+	v2 = got.ver;
+	assert_int_not_equal(v2, v1);
+	adv = old;
+	assert_int_equal(nasmac__db_advance(d, &adv, 1), 0);
+	assert_true(adv.stale);
+	assert_false(adv.ok);
+	assert_int_equal(adv.stored, ues[1].ul_count);
+	assert_int_equal(nasmac__db_get(d, ues[1].guti, &got), 0);
+	assert_int_equal(got.ul_count, ues[1].ul_count);
+	adv_of(d, &adv, ues[1].guti, ues[1].ul_count + 1);
+	assert_int_equal(nasmac__db_advance(d, &adv, 1), 0);
+	assert_true(adv.ok && !adv.stale);
+
+	/* UE 1 moves to another GUTI and back with its first keys: its record is deleted and
+	 * added again, with a version never used before, so the one held from the first time
+	 * (old) is still stale. */
+	ues[1].kasme[0] ^= 0x5a;
+	ues[1].guti[7] ^= 0x55;
+	assert_int_equal(nasmac__db_import(d, &ues[1], 1, &st), 0);
+	ues[1].guti[7] ^= 0x55;
+	assert_int_equal(nasmac__db_get(d, ues[1].guti, &got), -ENOENT);
+	assert_int_equal(nasmac__db_import(d, &ues[1], 1, &st), 0);
+	assert_int_equal(nasmac__db_get(d, ues[1].guti, &got), 0);
+	assert_true(got.ver != v1 && got.ver != v2);
+	old.count = got.ul_count + 1;
+	adv = old;
+	assert_int_equal(nasmac__db_advance(d, &adv, 1), 0);
+	assert_true(adv.stale && !adv.ok);
+	nasmac__db_close(d);
+
+	/* The check off (NASMAC_TEST_REDIS_NO_VERSION): the same stale advance is taken, which is
+	 * what lets a request verified with an old record through (tests/e2e/redis.sh, 8.). */
+	assert_int_equal(setenv("NASMAC_TEST_REDIS_NO_VERSION", "1", 1), 0);
+	d = open_uri(0, 4, "");
+	assert_int_equal(unsetenv("NASMAC_TEST_REDIS_NO_VERSION"), 0);
+	adv = old;
+	assert_int_equal(nasmac__db_advance(d, &adv, 1), 0);
+	assert_true(adv.ok && !adv.stale);
+	nasmac__db_close(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_import_get_advance),
 		cmocka_unit_test(test_noscript_and_fail_closed),
 		cmocka_unit_test(test_auth),
+		cmocka_unit_test(test_version),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

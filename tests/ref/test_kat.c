@@ -22,48 +22,23 @@
 
 #define MAX_MSG 8192 /* octets; the longest vector (EIA2 set 8) has 2056 */
 
-static void check_eia_file(const char *file, const char *alg_name, nasmac_alg_t alg,
-			   unsigned min_vectors)
+/* One line of a vector file, its fields already counted and named; ctx is the caller's. */
+typedef void (*vec_check_fn)(const vec_file_t *v, void *ctx);
+
+/* Runs check on every line of tests/vectors/<file>: each line must have nf fields (0: the check
+ * counts them) and start with name, and the file must hold at least min_vectors lines. */
+static void each_vector(const char *file, const char *name, size_t nf, unsigned min_vectors,
+			vec_check_fn check, void *ctx)
 {
-	static uint8_t msg[MAX_MSG];
 	vec_file_t v;
 	unsigned n = 0;
 
 	vec_open(&v, file);
 	while (vec_next(&v)) {
-		uint8_t key[16], want[4], got[4], again[4];
-		if (v.nf != 8 || strcmp(v.field[0], alg_name) != 0)
-			fail_msg("%s:%u: expected 8 fields starting with %s", v.path, v.lineno, alg_name);
-		assert_int_equal(vec_hex(&v, 1, key, sizeof(key)), 16);
-		uint32_t count = (uint32_t)vec_ul(&v, 2, 16);
-		uint8_t bearer = (uint8_t)vec_ul(&v, 3, 10);
-		uint8_t dir = (uint8_t)vec_ul(&v, 4, 10);
-		size_t len_bits = vec_ul(&v, 5, 10);
-		size_t len = vec_hex(&v, 6, msg, sizeof(msg));
-		assert_int_equal(len, (len_bits + 7) / 8);
-		assert_int_equal(vec_hex(&v, 7, want, sizeof(want)), 4);
-
-		assert_int_equal(nasmac_mac(alg, key, count, bearer, dir, msg, len_bits, got), 0);
-		if (memcmp(got, want, 4) != 0)
-			fail_msg("%s:%u: MAC %02x%02x%02x%02x, expected %s", v.path, v.lineno, got[0],
-				 got[1], got[2], got[3], v.field[7]);
-		assert_int_equal(nasmac_mac_equal(got, want), 1);
-
-		/* Bits after LENGTH are not part of the message: flipping them changes nothing. */
-		if (len_bits % 8) {
-			uint8_t keep = msg[len - 1];
-			msg[len - 1] ^= (uint8_t)(0xffu >> (len_bits % 8));
-			assert_int_equal(nasmac_mac(alg, key, count, bearer, dir, msg, len_bits, again), 0);
-			assert_memory_equal(again, want, 4);
-			msg[len - 1] = keep;
-		}
-		/* Bits inside LENGTH are: flipping the last one changes the MAC. */
-		if (len_bits) {
-			size_t last = len_bits - 1;
-			msg[last / 8] ^= (uint8_t)(0x80u >> (last % 8));
-			assert_int_equal(nasmac_mac(alg, key, count, bearer, dir, msg, len_bits, again), 0);
-			assert_int_equal(nasmac_mac_equal(again, want), 0);
-		}
+		if ((nf && v.nf != nf) || strcmp(v.field[0], name) != 0)
+			fail_msg("%s:%u: expected %zu fields starting with %s", v.path, v.lineno,
+				 nf, name);
+		check(&v, ctx);
 		n++;
 	}
 	vec_close(&v);
@@ -72,116 +47,111 @@ static void check_eia_file(const char *file, const char *alg_name, nasmac_alg_t 
 	printf("  %s: %u vectors\n", file, n);
 }
 
-static void test_eia1_vectors(void **state)
-{
-	(void)state;
-	check_eia_file("eia1.txt", "eia1", NASMAC_EIA1, 7);
-}
-
-static void test_eia2_vectors(void **state)
-{
-	(void)state;
-	check_eia_file("eia2.txt", "eia2", NASMAC_EIA2, 8);
-}
-
-static void test_eia3_vectors(void **state)
-{
-	(void)state;
-	check_eia_file("eia3.txt", "eia3", NASMAC_EIA3, 5);
-}
-
-static void test_uia2_vectors(void **state)
+static void check_eia_line(const vec_file_t *v, void *ctx)
 {
 	static uint8_t msg[MAX_MSG];
-	vec_file_t v;
-	unsigned n = 0;
-	(void)state;
+	const nasmac_alg_t alg = *(const nasmac_alg_t *)ctx;
+	uint8_t key[16], want[4], got[4], again[4];
 
-	vec_open(&v, "uia2.txt");
-	while (vec_next(&v)) {
-		uint8_t key[16], want[4], got[4];
-		assert_int_equal(v.nf, 8);
-		assert_string_equal(v.field[0], "uia2");
-		assert_int_equal(vec_hex(&v, 1, key, sizeof(key)), 16);
-		uint32_t count = (uint32_t)vec_ul(&v, 2, 16);
-		uint32_t fresh = (uint32_t)vec_ul(&v, 3, 16);
-		uint8_t dir = (uint8_t)vec_ul(&v, 4, 10);
-		size_t len_bits = vec_ul(&v, 5, 10);
-		assert_int_equal(vec_hex(&v, 6, msg, sizeof(msg)), (len_bits + 7) / 8);
-		assert_int_equal(vec_hex(&v, 7, want, sizeof(want)), 4);
-		nasmac__store_be32(got, nasmac__uia2_f9(key, count, fresh, dir, msg, len_bits));
-		if (memcmp(got, want, 4) != 0)
-			fail_msg("%s:%u: MAC-I mismatch", v.path, v.lineno);
-		n++;
+	assert_int_equal(vec_hex(v, 1, key, sizeof(key)), 16);
+	uint32_t count = (uint32_t)vec_ul(v, 2, 16);
+	uint8_t bearer = (uint8_t)vec_ul(v, 3, 10);
+	uint8_t dir = (uint8_t)vec_ul(v, 4, 10);
+	size_t len_bits = vec_ul(v, 5, 10);
+	size_t len = vec_hex(v, 6, msg, sizeof(msg));
+	assert_int_equal(len, (len_bits + 7) / 8);
+	assert_int_equal(vec_hex(v, 7, want, sizeof(want)), 4);
+
+	assert_int_equal(nasmac_mac(alg, key, count, bearer, dir, msg, len_bits, got), 0);
+	if (memcmp(got, want, 4) != 0)
+		fail_msg("%s:%u: MAC %02x%02x%02x%02x, expected %s", v->path, v->lineno, got[0],
+			 got[1], got[2], got[3], v->field[7]);
+	assert_int_equal(nasmac_mac_equal(got, want), 1);
+
+	/* Bits after LENGTH are not part of the message: flipping them changes nothing. */
+	if (len_bits % 8) {
+		uint8_t keep = msg[len - 1];
+		msg[len - 1] ^= (uint8_t)(0xffu >> (len_bits % 8));
+		assert_int_equal(nasmac_mac(alg, key, count, bearer, dir, msg, len_bits, again), 0);
+		assert_memory_equal(again, want, 4);
+		msg[len - 1] = keep;
 	}
-	vec_close(&v);
-	assert_true(n >= 6);
-	printf("  uia2.txt: %u vectors\n", n);
+	/* Bits inside LENGTH are: flipping the last one changes the MAC. */
+	if (len_bits) {
+		size_t last = len_bits - 1;
+		msg[last / 8] ^= (uint8_t)(0x80u >> (last % 8));
+		assert_int_equal(nasmac_mac(alg, key, count, bearer, dir, msg, len_bits, again), 0);
+		assert_int_equal(nasmac_mac_equal(again, want), 0);
+	}
 }
 
-static void test_aes128_vectors(void **state)
+static void check_uia2_line(const vec_file_t *v, void *ctx)
 {
-	vec_file_t v;
-	unsigned n = 0;
-	(void)state;
+	static uint8_t msg[MAX_MSG];
+	uint8_t key[16], want[4], got[4];
 
-	vec_open(&v, "aes128.txt");
-	while (vec_next(&v)) {
-		uint8_t key[16], pt[16], ct[16], got[16];
+	(void)ctx;
+	assert_int_equal(vec_hex(v, 1, key, sizeof(key)), 16);
+	uint32_t count = (uint32_t)vec_ul(v, 2, 16);
+	uint32_t fresh = (uint32_t)vec_ul(v, 3, 16);
+	uint8_t dir = (uint8_t)vec_ul(v, 4, 10);
+	size_t len_bits = vec_ul(v, 5, 10);
+	assert_int_equal(vec_hex(v, 6, msg, sizeof(msg)), (len_bits + 7) / 8);
+	assert_int_equal(vec_hex(v, 7, want, sizeof(want)), 4);
+	nasmac__store_be32(got, nasmac__uia2_f9(key, count, fresh, dir, msg, len_bits));
+	if (memcmp(got, want, 4) != 0)
+		fail_msg("%s:%u: MAC-I mismatch", v->path, v->lineno);
+}
+
+static void check_aes128_line(const vec_file_t *v, void *ctx)
+{
+	uint8_t key[16], pt[16], ct[16], got[16];
+	nasmac__aes128_t aes;
+
+	(void)ctx;
+	assert_int_equal(vec_hex(v, 1, key, 16), 16);
+	assert_int_equal(vec_hex(v, 2, pt, 16), 16);
+	assert_int_equal(vec_hex(v, 3, ct, 16), 16);
+	assert_int_equal(nasmac__aes128_init(&aes, key), 0);
+	assert_int_equal(nasmac__aes128_encrypt(&aes, pt, got), 0);
+	assert_memory_equal(got, ct, 16);
+	/* The same context again, in place: no chaining state may leak between calls. */
+	memcpy(got, pt, 16);
+	assert_int_equal(nasmac__aes128_encrypt(&aes, got, got), 0);
+	assert_memory_equal(got, ct, 16);
+	nasmac__aes128_free(&aes);
+	assert_null(aes.evp);
+}
+
+static void check_cmac_line(const vec_file_t *v, void *ctx)
+{
+	unsigned *empty = ctx;
+	uint8_t key[16], msg[256], tag[16], got[16];
+
+	assert_int_equal(vec_hex(v, 1, key, 16), 16);
+	size_t len = vec_hex(v, 2, msg, sizeof(msg));
+	assert_int_equal(vec_hex(v, 3, tag, 16), 16);
+	assert_int_equal(nasmac__aes_cmac(key, len ? msg : NULL, len * 8, got), 0);
+	if (memcmp(got, tag, 16) != 0)
+		fail_msg("%s:%u: tag mismatch", v->path, v->lineno);
+	/* The same string split into a header and a message gives the same tag. */
+	if (len >= 8) {
 		nasmac__aes128_t aes;
-		assert_int_equal(v.nf, 4);
-		assert_string_equal(v.field[0], "aes128");
-		assert_int_equal(vec_hex(&v, 1, key, 16), 16);
-		assert_int_equal(vec_hex(&v, 2, pt, 16), 16);
-		assert_int_equal(vec_hex(&v, 3, ct, 16), 16);
 		assert_int_equal(nasmac__aes128_init(&aes, key), 0);
-		assert_int_equal(nasmac__aes128_encrypt(&aes, pt, got), 0);
-		assert_memory_equal(got, ct, 16);
-		/* The same context again, in place: no chaining state may leak between calls. */
-		memcpy(got, pt, 16);
-		assert_int_equal(nasmac__aes128_encrypt(&aes, got, got), 0);
-		assert_memory_equal(got, ct, 16);
+		assert_int_equal(nasmac__cmac(&aes, msg, 8, msg + 8, (len - 8) * 8, got), 0);
 		nasmac__aes128_free(&aes);
-		assert_null(aes.evp);
-		n++;
+		assert_memory_equal(got, tag, 16);
 	}
-	vec_close(&v);
-	assert_true(n >= 6);
-	printf("  aes128.txt: %u vectors\n", n);
+	*empty += len == 0;
 }
 
 static void test_cmac_vectors(void **state)
 {
-	vec_file_t v;
-	unsigned n = 0, empty = 0;
-	(void)state;
+	unsigned empty = 0;
 
-	vec_open(&v, "cmac.txt");
-	while (vec_next(&v)) {
-		uint8_t key[16], msg[256], tag[16], got[16];
-		assert_int_equal(v.nf, 4);
-		assert_string_equal(v.field[0], "cmac");
-		assert_int_equal(vec_hex(&v, 1, key, 16), 16);
-		size_t len = vec_hex(&v, 2, msg, sizeof(msg));
-		assert_int_equal(vec_hex(&v, 3, tag, 16), 16);
-		assert_int_equal(nasmac__aes_cmac(key, len ? msg : NULL, len * 8, got), 0);
-		if (memcmp(got, tag, 16) != 0)
-			fail_msg("%s:%u: tag mismatch", v.path, v.lineno);
-		/* The same string split into a header and a message gives the same tag. */
-		if (len >= 8) {
-			nasmac__aes128_t aes;
-			assert_int_equal(nasmac__aes128_init(&aes, key), 0);
-			assert_int_equal(nasmac__cmac(&aes, msg, 8, msg + 8, (len - 8) * 8, got), 0);
-			nasmac__aes128_free(&aes);
-			assert_memory_equal(got, tag, 16);
-		}
-		empty += len == 0;
-		n++;
-	}
-	vec_close(&v);
-	assert_true(n >= 4);
+	(void)state;
+	each_vector("cmac.txt", "cmac", 4, 4, check_cmac_line, &empty);
 	assert_true(empty >= 1); /* RFC 4493 Example 1, the empty message */
-	printf("  cmac.txt: %u vectors\n", n);
 }
 
 static void test_cmac_subkeys(void **state)
@@ -205,43 +175,50 @@ static void test_cmac_subkeys(void **state)
 
 typedef void (*keystream_fn)(const uint8_t key[16], const uint8_t iv[16], uint32_t *z, size_t n);
 
-static void check_keystream_file(const char *file, const char *name, keystream_fn ks)
+static void check_keystream_line(const vec_file_t *v, void *ctx)
 {
 	static uint32_t z[4096];
-	vec_file_t v;
-	unsigned n = 0;
+	keystream_fn ks = *(keystream_fn *)ctx;
+	uint8_t key[16], iv[16], w[4];
 
-	vec_open(&v, file);
-	while (vec_next(&v)) {
-		uint8_t key[16], iv[16], w[4];
-		assert_int_equal(v.nf, 5);
-		assert_string_equal(v.field[0], name);
-		assert_int_equal(vec_hex(&v, 1, key, 16), 16);
-		assert_int_equal(vec_hex(&v, 2, iv, 16), 16);
-		unsigned long idx = vec_ul(&v, 3, 10);
-		assert_true(idx >= 1 && idx <= sizeof(z) / sizeof(z[0]));
-		assert_int_equal(vec_hex(&v, 4, w, 4), 4);
-		ks(key, iv, z, idx);
-		if (z[idx - 1] != nasmac__load_be32(w))
-			fail_msg("%s:%u: z%lu = %08x, expected %s", v.path, v.lineno, idx, z[idx - 1],
-				 v.field[4]);
-		n++;
-	}
-	vec_close(&v);
-	assert_true(n >= 8);
-	printf("  %s: %u vectors\n", file, n);
+	assert_int_equal(vec_hex(v, 1, key, 16), 16);
+	assert_int_equal(vec_hex(v, 2, iv, 16), 16);
+	unsigned long idx = vec_ul(v, 3, 10);
+	assert_true(idx >= 1 && idx <= sizeof(z) / sizeof(z[0]));
+	assert_int_equal(vec_hex(v, 4, w, 4), 4);
+	ks(key, iv, z, idx);
+	if (z[idx - 1] != nasmac__load_be32(w))
+		fail_msg("%s:%u: z%lu = %08x, expected %s", v->path, v->lineno, idx, z[idx - 1],
+			 v->field[4]);
 }
 
-static void test_snow3g_vectors(void **state)
-{
-	(void)state;
-	check_keystream_file("snow3g.txt", "snow3g", nasmac__snow3g_keystream);
-}
+/* The files whose lines need no count across lines: one test each, named after the file. */
+struct vec_case {
+	const char *file, *name;
+	size_t nf;
+	unsigned min_vectors;
+	vec_check_fn check;
+	void *ctx;
+};
 
-static void test_zuc_vectors(void **state)
+static nasmac_alg_t g_eia[3] = { NASMAC_EIA1, NASMAC_EIA2, NASMAC_EIA3 };
+static keystream_fn g_keystream[2] = { nasmac__snow3g_keystream, nasmac__zuc_keystream };
+
+static struct vec_case g_vec_cases[] = {
+	{ "eia1.txt", "eia1", 8, 7, check_eia_line, &g_eia[0] },
+	{ "eia2.txt", "eia2", 8, 8, check_eia_line, &g_eia[1] },
+	{ "eia3.txt", "eia3", 8, 5, check_eia_line, &g_eia[2] },
+	{ "uia2.txt", "uia2", 8, 6, check_uia2_line, NULL },
+	{ "aes128.txt", "aes128", 4, 6, check_aes128_line, NULL },
+	{ "snow3g.txt", "snow3g", 5, 8, check_keystream_line, &g_keystream[0] },
+	{ "zuc.txt", "zuc", 5, 8, check_keystream_line, &g_keystream[1] },
+};
+
+static void test_vector_file(void **state)
 {
-	(void)state;
-	check_keystream_file("zuc.txt", "zuc", nasmac__zuc_keystream);
+	const struct vec_case *c = *state;
+
+	each_vector(c->file, c->name, c->nf, c->min_vectors, c->check, c->ctx);
 }
 
 /* ---- KDFs ------------------------------------------------------------------------------------ */
@@ -253,71 +230,71 @@ static uint8_t alg_type_arg(const vec_file_t *v, size_t i)
 	return (uint8_t)t;
 }
 
+/* ctx: unsigned[5], how many lines of each KDF name (generic, eps-nas, 5g-nas, kamf, hmac). */
+static void check_kdf_line(const vec_file_t *v, void *ctx)
+{
+	unsigned *names = ctx;
+	uint8_t key[256], want[32], got[32];
+
+	assert_true(v->nf >= 4);
+	const char *name = v->field[1];
+	size_t key_len = vec_hex(v, 2, key, sizeof(key));
+	size_t want_len = vec_hex(v, v->nf - 1, want, sizeof(want));
+	if (strcmp(name, "generic") == 0) {
+		uint8_t fc[1], params[8][256];
+		const uint8_t *p[8];
+		size_t len[8], np = v->nf - 5;
+		assert_true(v->nf >= 5 && np <= 8);
+		assert_int_equal(vec_hex(v, 3, fc, 1), 1);
+		for (size_t i = 0; i < np; i++) {
+			len[i] = vec_hex(v, 4 + i, params[i], sizeof(params[i]));
+			p[i] = params[i];
+		}
+		assert_int_equal(nasmac_kdf(key, key_len, fc[0], p, len, np, got), 0);
+		assert_int_equal(want_len, 32);
+		names[0]++;
+	} else if (strcmp(name, "eps-nas") == 0 || strcmp(name, "5g-nas") == 0) {
+		assert_int_equal(v->nf, 6);
+		assert_int_equal(key_len, 32);
+		assert_int_equal(want_len, 16);
+		int eps = name[0] == 'e';
+		uint8_t t = alg_type_arg(v, 3), a = alg_type_arg(v, 4);
+		assert_int_equal(eps ? nasmac_kdf_eps_nas(key, t, a, got)
+				     : nasmac_kdf_5g_nas(key, t, a, got),
+				 0);
+		names[eps ? 1 : 2]++;
+	} else if (strcmp(name, "kamf") == 0) {
+		uint8_t c[4];
+		assert_int_equal(v->nf, 5);
+		assert_int_equal(key_len, 32);
+		assert_int_equal(vec_hex(v, 3, c, 4), 4);
+		assert_int_equal(want_len, 32);
+		assert_int_equal(nasmac_kdf_kamf_from_kasme(key, nasmac__load_be32(c), got), 0);
+		names[3]++;
+	} else if (strcmp(name, "hmac-sha256") == 0) {
+		uint8_t data[256];
+		unsigned outl = 0;
+		assert_int_equal(v->nf, 5);
+		size_t dl = vec_hex(v, 3, data, sizeof(data));
+		/* Checks the primitive the KDFs are built on. */
+		assert_non_null(HMAC(EVP_sha256(), key, (int)key_len, data, dl, got, &outl));
+		assert_int_equal(outl, 32);
+		names[4]++;
+	} else {
+		fail_msg("%s:%u: unknown kdf name %s", v->path, v->lineno, name);
+	}
+	if (memcmp(got, want, want_len) != 0)
+		fail_msg("%s:%u: %s output mismatch", v->path, v->lineno, name);
+}
+
 static void test_kdf_vectors(void **state)
 {
-	vec_file_t v;
-	unsigned n = 0, names[5] = {0};
-	(void)state;
+	unsigned names[5] = { 0 };
 
-	vec_open(&v, "kdf.txt");
-	while (vec_next(&v)) {
-		uint8_t key[256], want[32], got[32];
-		assert_true(v.nf >= 4);
-		assert_string_equal(v.field[0], "kdf");
-		const char *name = v.field[1];
-		size_t key_len = vec_hex(&v, 2, key, sizeof(key));
-		size_t want_len = vec_hex(&v, v.nf - 1, want, sizeof(want));
-		if (strcmp(name, "generic") == 0) {
-			uint8_t fc[1], params[8][256];
-			const uint8_t *p[8];
-			size_t len[8], np = v.nf - 5;
-			assert_true(v.nf >= 5 && np <= 8);
-			assert_int_equal(vec_hex(&v, 3, fc, 1), 1);
-			for (size_t i = 0; i < np; i++) {
-				len[i] = vec_hex(&v, 4 + i, params[i], sizeof(params[i]));
-				p[i] = params[i];
-			}
-			assert_int_equal(nasmac_kdf(key, key_len, fc[0], p, len, np, got), 0);
-			assert_int_equal(want_len, 32);
-			names[0]++;
-		} else if (strcmp(name, "eps-nas") == 0 || strcmp(name, "5g-nas") == 0) {
-			assert_int_equal(v.nf, 6);
-			assert_int_equal(key_len, 32);
-			assert_int_equal(want_len, 16);
-			int eps = name[0] == 'e';
-			uint8_t t = alg_type_arg(&v, 3), a = alg_type_arg(&v, 4);
-			assert_int_equal(eps ? nasmac_kdf_eps_nas(key, t, a, got)
-					     : nasmac_kdf_5g_nas(key, t, a, got),
-					 0);
-			names[eps ? 1 : 2]++;
-		} else if (strcmp(name, "kamf") == 0) {
-			uint8_t c[4];
-			assert_int_equal(v.nf, 5);
-			assert_int_equal(key_len, 32);
-			assert_int_equal(vec_hex(&v, 3, c, 4), 4);
-			assert_int_equal(want_len, 32);
-			assert_int_equal(nasmac_kdf_kamf_from_kasme(key, nasmac__load_be32(c), got), 0);
-			names[3]++;
-		} else if (strcmp(name, "hmac-sha256") == 0) {
-			uint8_t data[256];
-			unsigned outl = 0;
-			assert_int_equal(v.nf, 5);
-			size_t dl = vec_hex(&v, 3, data, sizeof(data));
-			/* Checks the primitive the KDFs are built on. */
-			assert_non_null(HMAC(EVP_sha256(), key, (int)key_len, data, dl, got, &outl));
-			assert_int_equal(outl, 32);
-			names[4]++;
-		} else {
-			fail_msg("%s:%u: unknown kdf name %s", v.path, v.lineno, name);
-		}
-		if (memcmp(got, want, want_len) != 0)
-			fail_msg("%s:%u: %s output mismatch", v.path, v.lineno, name);
-		n++;
-	}
-	vec_close(&v);
+	(void)state;
+	each_vector("kdf.txt", "kdf", 0, 5, check_kdf_line, names);
 	for (int i = 0; i < 5; i++)
 		assert_true(names[i] > 0);
-	printf("  kdf.txt: %u vectors\n", n);
 }
 
 /* HMAC-SHA-256 through OpenSSL's one-shot HMAC() over an input string S built here octet by
@@ -458,12 +435,18 @@ static void test_mac_equal(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_eia1_vectors),   cmocka_unit_test(test_eia2_vectors),
-		cmocka_unit_test(test_eia3_vectors),   cmocka_unit_test(test_uia2_vectors),
-		cmocka_unit_test(test_aes128_vectors), cmocka_unit_test(test_cmac_vectors),
-		cmocka_unit_test(test_cmac_subkeys),   cmocka_unit_test(test_snow3g_vectors),
-		cmocka_unit_test(test_zuc_vectors),    cmocka_unit_test(test_kdf_vectors),
-		cmocka_unit_test(test_kdf_independent), cmocka_unit_test(test_errors),
+		{ "test_eia1_vectors", test_vector_file, NULL, NULL, &g_vec_cases[0] },
+		{ "test_eia2_vectors", test_vector_file, NULL, NULL, &g_vec_cases[1] },
+		{ "test_eia3_vectors", test_vector_file, NULL, NULL, &g_vec_cases[2] },
+		{ "test_uia2_vectors", test_vector_file, NULL, NULL, &g_vec_cases[3] },
+		{ "test_aes128_vectors", test_vector_file, NULL, NULL, &g_vec_cases[4] },
+		cmocka_unit_test(test_cmac_vectors),
+		cmocka_unit_test(test_cmac_subkeys),
+		{ "test_snow3g_vectors", test_vector_file, NULL, NULL, &g_vec_cases[5] },
+		{ "test_zuc_vectors", test_vector_file, NULL, NULL, &g_vec_cases[6] },
+		cmocka_unit_test(test_kdf_vectors),
+		cmocka_unit_test(test_kdf_independent),
+		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_mac_equal),
 	};
 	return cmocka_run_group_tests_name("ref_kat", tests, NULL, NULL);

@@ -77,12 +77,31 @@ typedef int (*dec_into_fn)(const uint8_t *buf, size_t len, void *m);
 		assert_int_not_equal(m.h.bad_cause, 0);                 \
 		return m.h.bad_cause;                                   \
 	}
-GTP_DEC_ADAPTER(dec_req, struct nasmac__ctx_req, nasmac__gtp_dec_ctx_req)
-GTP_DEC_ADAPTER(dec_rsp, struct nasmac__ctx_rsp, nasmac__gtp_dec_ctx_rsp)
-GTP_DEC_ADAPTER(dec_ack, struct nasmac__ctx_ack, nasmac__gtp_dec_ctx_ack)
-DEC_ADAPTER(dec_tau, struct nasmac__tau, nasmac__nas_dec_tau)
-DEC_ADAPTER(dec_rr, struct nasmac__rr, nasmac__nas_dec_rr)
-DEC_ADAPTER(dec_smc, struct nasmac__smc, nasmac__nas_dec_smc)
+
+typedef int (*enc_fn)(const void *m, uint8_t *buf, size_t size);
+
+/* One adapter per struct encoder, for enc_sizes and layout(). */
+#define ENC_ADAPTER(name, type, fn)                          \
+	static int name(const void *m, uint8_t *b, size_t s) \
+	{                                                    \
+		return fn((const type *)m, b, s);            \
+	}
+
+/* Both adapters of a struct codec, enc_<m> and dec_<m> (dec_<m>_into too): the GTPv2-C messages
+ * (struct nasmac__ctx_<m>, nasmac__gtp_enc/dec_ctx_<m>) and the NAS ones (struct nasmac__<m>,
+ * nasmac__nas_enc/dec_<m>). */
+#define GTP_CODEC(m)                                                          \
+	ENC_ADAPTER(enc_##m, struct nasmac__ctx_##m, nasmac__gtp_enc_ctx_##m) \
+	GTP_DEC_ADAPTER(dec_##m, struct nasmac__ctx_##m, nasmac__gtp_dec_ctx_##m)
+#define NAS_CODEC(m)                                                  \
+	ENC_ADAPTER(enc_##m, struct nasmac__##m, nasmac__nas_enc_##m) \
+	DEC_ADAPTER(dec_##m, struct nasmac__##m, nasmac__nas_dec_##m)
+GTP_CODEC(req)
+GTP_CODEC(rsp)
+GTP_CODEC(ack)
+NAS_CODEC(tau)
+NAS_CODEC(rr)
+NAS_CODEC(smc)
 DEC_ADAPTER(dec_eps_sec, struct nasmac__nas_sec, nasmac__nas_eps_sec)
 DEC_ADAPTER(dec_5g_sec, struct nasmac__nas_sec, nasmac__nas_5g_sec)
 
@@ -156,8 +175,6 @@ static void gtp_truncate_all(dec_fn fn, const uint8_t *msg, size_t n, size_t min
 
 /* Every buffer size below the message's length gives -ENOSPC and leaves every octet at or past
  * the size untouched; the exact size gives the message. */
-typedef int (*enc_fn)(const void *m, uint8_t *buf, size_t size);
-
 static void enc_sizes(enc_fn fn, const void *m, const uint8_t *want, size_t n)
 {
 	uint8_t buf[512];
@@ -177,19 +194,6 @@ static void enc_sizes(enc_fn fn, const void *m, const uint8_t *want, size_t n)
 			assert_int_equal(buf[i], 0xa5);
 	}
 }
-
-/* One adapter per struct encoder, for enc_sizes. */
-#define ENC_ADAPTER(name, type, fn)                                 \
-	static int name(const void *m, uint8_t *b, size_t s)        \
-	{                                                           \
-		return fn((const type *)m, b, s);                   \
-	}
-ENC_ADAPTER(enc_req, struct nasmac__ctx_req, nasmac__gtp_enc_ctx_req)
-ENC_ADAPTER(enc_rsp, struct nasmac__ctx_rsp, nasmac__gtp_enc_ctx_rsp)
-ENC_ADAPTER(enc_ack, struct nasmac__ctx_ack, nasmac__gtp_enc_ctx_ack)
-ENC_ADAPTER(enc_tau, struct nasmac__tau, nasmac__nas_enc_tau)
-ENC_ADAPTER(enc_rr, struct nasmac__rr, nasmac__nas_enc_rr)
-ENC_ADAPTER(enc_smc, struct nasmac__smc, nasmac__nas_enc_smc)
 
 /*
  * The layout check of every struct codec: m encodes to exactly want (and at every smaller buffer
@@ -453,8 +457,58 @@ static void gtp_edits(const struct gtp_edit *e, size_t count)
 	}
 }
 
+/* A valid NAS message with up to three octets changed, which its decoder must refuse: each row
+ * starts again from the message. */
+struct nas_edit {
+	size_t nset;
+	struct {
+		uint8_t off, v;
+	} set[3];
+};
+#define NAS_EDITS(fn, msg, rows) \
+	nas_refused(fn, msg, sizeof(msg), rows, sizeof(rows) / sizeof(rows[0]))
+
+static void nas_refused(dec_fn fn, const uint8_t *msg, size_t n, const struct nas_edit *e,
+			size_t count)
+{
+	uint8_t p[256];
+
+	assert_true(n <= sizeof(p));
+	for (size_t i = 0; i < count; i++, e++) {
+		int rc;
+
+		memcpy(p, msg, n);
+		for (size_t k = 0; k < e->nset; k++)
+			p[e->set[k].off] = e->set[k].v;
+		rc = run_dec(fn, p, n);
+		if (rc != -EINVAL)
+			print_error("edit %zu of the table: %d, expected -EINVAL\n", i, rc);
+		assert_int_equal(rc, -EINVAL);
+	}
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* GTPv2-C */
+
+/* A GTPv2-C header as fx_hdr wrote it, decoded back (every message here has a TEID). */
+static void check_fx_hdr(const struct nasmac__gtp_hdr *h, uint8_t type, uint32_t teid)
+{
+	assert_int_equal(h->type, type);
+	assert_true(h->has_teid);
+	assert_int_equal(h->teid, teid);
+	assert_int_equal(h->seq, 0x123456);
+}
+
+/* The NAS security context fx_ctx_rsp puts in an accepting response, decoded back: KSI,
+ * algorithms and COUNTs (in the MM Context IE or in the FIG. 3 Private Extension alike). */
+static void check_fx_sec(const struct nasmac__ctx_rsp *d)
+{
+	assert_int_equal(d->ksi, 3);
+	assert_int_equal(d->eia, 2);
+	assert_int_equal(d->eea, 0);
+	assert_int_equal(d->dl_count, 0x000102);
+	assert_int_equal(d->ul_count, 0x0000ff);
+}
 
 static void test_gtp_ctx_req_layout(void **state)
 {
@@ -463,10 +517,7 @@ static void test_gtp_ctx_req_layout(void **state)
 	(void)state;
 	fx_ctx_req(&m, NASMAC__CRM_TAU, tau_pdu, sizeof(tau_pdu));
 	layout(enc_req, dec_req, dec_req_into, &m, &d, creq_tau, sizeof(creq_tau));
-	assert_int_equal(d.h.type, NASMAC__GTP_CTX_REQ);
-	assert_true(d.h.has_teid);
-	assert_int_equal(d.h.teid, 0);
-	assert_int_equal(d.h.seq, 0x123456);
+	check_fx_hdr(&d.h, NASMAC__GTP_CTX_REQ, 0);
 	assert_true(d.has_guti && !d.has_imsi && d.has_crm && d.has_fteid);
 	assert_memory_equal(d.guti, fx_guti, sizeof(fx_guti));
 	assert_int_equal(d.crm_type, NASMAC__CRM_TAU);
@@ -621,17 +672,11 @@ static void test_gtp_ctx_rsp_accept_layout(void **state)
 	fx_key(kamf, 0x40);
 	fx_ctx_rsp(&m, NASMAC__CAUSE_ACCEPTED, 1);
 	layout(enc_rsp, dec_rsp, dec_rsp_into, &m, &d, crsp_accept, sizeof(crsp_accept));
-	assert_int_equal(d.h.type, NASMAC__GTP_CTX_RSP);
-	assert_int_equal(d.h.teid, 0x11223344);
-	assert_int_equal(d.h.seq, 0x123456);
+	check_fx_hdr(&d.h, NASMAC__GTP_CTX_RSP, 0x11223344);
 	assert_int_equal(d.cause, NASMAC__CAUSE_ACCEPTED);
 	assert_true(d.has_imsi && d.has_mm && d.has_fteid && d.has_kamf);
 	assert_string_equal(d.imsi, "001010123456789");
-	assert_int_equal(d.ksi, 3);
-	assert_int_equal(d.eia, 2);
-	assert_int_equal(d.eea, 0);
-	assert_int_equal(d.dl_count, 0x000102);
-	assert_int_equal(d.ul_count, 0x0000ff);
+	check_fx_sec(&d);
 	assert_memory_equal(d.kasme, kasme, 32);
 	assert_memory_equal(d.kamf, kamf, 32);
 	assert_int_equal(d.fteid_teid, 0x55667788);
@@ -702,11 +747,7 @@ static void test_gtp_ctx_rsp_kamf_no_kasme(void **state)
 	assert_int_equal(nasmac__gtp_dec_ctx_rsp(buf, (size_t)n, &d), 0);
 	assert_false(d.has_mm);
 	assert_true(d.has_kamf && d.has_sec && d.has_fteid);
-	assert_int_equal(d.ksi, 3);
-	assert_int_equal(d.eia, 2);
-	assert_int_equal(d.eea, 0);
-	assert_int_equal(d.dl_count, 0x000102);
-	assert_int_equal(d.ul_count, 0x0000ff);
+	check_fx_sec(&d);
 	assert_memory_equal(d.kamf, kamf, 32);
 	enc_sizes(enc_rsp, &m, buf, (size_t)n);
 }
@@ -741,9 +782,7 @@ static void test_gtp_ctx_ack_layout(void **state)
 	(void)state;
 	fx_ctx_ack(&m);
 	layout(enc_ack, dec_ack, dec_ack_into, &m, &d, cack, sizeof(cack));
-	assert_int_equal(d.h.type, NASMAC__GTP_CTX_ACK);
-	assert_int_equal(d.h.teid, 0x55667788);
-	assert_int_equal(d.h.seq, 0x123456);
+	check_fx_hdr(&d.h, NASMAC__GTP_CTX_ACK, 0x55667788);
 	assert_int_equal(d.cause, NASMAC__CAUSE_ACCEPTED);
 	/* A negative acknowledgement: only the cause octet changes. */
 	m.cause = NASMAC__CAUSE_USER_AUTH_FAILED;
@@ -1136,6 +1175,18 @@ static void test_eps_protected_layout(void **state)
 
 static void test_eps_tau_reject(void **state)
 {
+	static const struct nas_edit tau_edits[] = {
+		/* Security protected (0x17), ESM PD, another message type (attach request 0x41). */
+		{ 1, { { 0, 0x17 } } },
+		{ 1, { { 0, 0x02 } } },
+		{ 2, { { 0, 0x07 }, { 1, 0x41 } } },
+		/* Old GUTI length 10 or 12 (9.9.3.12: a GUTI is 11 octets). */
+		{ 1, { { 3, 10 } } },
+		{ 1, { { 3, 12 } } },
+		/* Old GUTI field carrying an IMSI (type 001) or IMEI (011). */
+		{ 2, { { 3, 11 }, { 4, 0xf1 } } },
+		{ 2, { { 3, 11 }, { 4, 0xf3 } } },
+	};
 	uint8_t p[64];
 
 	(void)state;
@@ -1181,27 +1232,7 @@ static void test_eps_tau_reject(void **state)
 		assert_int_equal(e, sizeof(ends));
 	}
 
-	/* Security protected (0x17), ESM PD, another message type (attach request 0x41). */
-	memcpy(p, tau_plain, sizeof(tau_plain));
-	p[0] = 0x17;
-	assert_int_equal(run_dec(dec_tau, p, sizeof(tau_plain)), -EINVAL);
-	p[0] = 0x02;
-	assert_int_equal(run_dec(dec_tau, p, sizeof(tau_plain)), -EINVAL);
-	p[0] = 0x07;
-	p[1] = 0x41;
-	assert_int_equal(run_dec(dec_tau, p, sizeof(tau_plain)), -EINVAL);
-	/* Old GUTI length 10 or 12 (9.9.3.12: a GUTI is 11 octets). */
-	memcpy(p, tau_plain, sizeof(tau_plain));
-	p[3] = 10;
-	assert_int_equal(run_dec(dec_tau, p, sizeof(tau_plain)), -EINVAL);
-	p[3] = 12;
-	assert_int_equal(run_dec(dec_tau, p, sizeof(tau_plain)), -EINVAL);
-	/* Old GUTI field carrying an IMSI (type 001) or IMEI (011). */
-	p[3] = 11;
-	p[4] = 0xf1;
-	assert_int_equal(run_dec(dec_tau, p, sizeof(tau_plain)), -EINVAL);
-	p[4] = 0xf3;
-	assert_int_equal(run_dec(dec_tau, p, sizeof(tau_plain)), -EINVAL);
+	NAS_EDITS(dec_tau, tau_plain, tau_edits);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1322,40 +1353,27 @@ static void test_5g_rr_truncated(void **state)
 
 static void test_5g_rr_reject(void **state)
 {
+	static const struct nas_edit rr_edits[] = {
+		/* Wrong EPD, a protected header, another message type. */
+		{ 1, { { 0, 0x2e } } },
+		{ 2, { { 0, 0x7e }, { 1, 0x01 } } },
+		{ 3, { { 0, 0x7e }, { 1, 0x00 }, { 2, NASMAC__5GMM_REG_ACCEPT } } },
+		/* 5GS mobile identity of length 10 / 12 / 0xffff, and of type SUCI (001) or
+		 * 5G-S-TMSI (100) instead of 5G-GUTI. */
+		{ 1, { { 5, 10 } } },
+		{ 1, { { 5, 12 } } },
+		{ 2, { { 4, 0xff }, { 5, 0xff } } },
+		{ 1, { { 6, 0x01 } } },
+		{ 1, { { 6, 0xf4 } } },
+		/* Container length one more than there is; UE security capability length
+		 * overrunning. */
+		{ 1, { { 25, 0x1a } } },
+		{ 1, { { 18, 0x40 } } },
+	};
 	uint8_t p[128];
 
 	(void)state;
-	/* Wrong EPD, a protected header, another message type. */
-	memcpy(p, rr_3gpp, sizeof(rr_3gpp));
-	p[0] = 0x2e;
-	assert_int_equal(run_dec(dec_rr, p, sizeof(rr_3gpp)), -EINVAL);
-	p[0] = 0x7e;
-	p[1] = 0x01;
-	assert_int_equal(run_dec(dec_rr, p, sizeof(rr_3gpp)), -EINVAL);
-	p[1] = 0x00;
-	p[2] = NASMAC__5GMM_REG_ACCEPT;
-	assert_int_equal(run_dec(dec_rr, p, sizeof(rr_3gpp)), -EINVAL);
-	/* 5GS mobile identity of length 10 / 12 / 0xffff, and of type SUCI (001) or 5G-S-TMSI
-	 * (100) instead of 5G-GUTI. */
-	memcpy(p, rr_3gpp, sizeof(rr_3gpp));
-	p[5] = 10;
-	assert_int_equal(run_dec(dec_rr, p, sizeof(rr_3gpp)), -EINVAL);
-	p[5] = 12;
-	assert_int_equal(run_dec(dec_rr, p, sizeof(rr_3gpp)), -EINVAL);
-	p[4] = p[5] = 0xff;
-	assert_int_equal(run_dec(dec_rr, p, sizeof(rr_3gpp)), -EINVAL);
-	memcpy(p, rr_3gpp, sizeof(rr_3gpp));
-	p[6] = 0x01;
-	assert_int_equal(run_dec(dec_rr, p, sizeof(rr_3gpp)), -EINVAL);
-	p[6] = 0xf4;
-	assert_int_equal(run_dec(dec_rr, p, sizeof(rr_3gpp)), -EINVAL);
-	/* Container length one more than there is; UE security capability length overrunning. */
-	memcpy(p, rr_3gpp, sizeof(rr_3gpp));
-	p[25] = 0x1a;
-	assert_int_equal(run_dec(dec_rr, p, sizeof(rr_3gpp)), -EINVAL);
-	memcpy(p, rr_3gpp, sizeof(rr_3gpp));
-	p[18] = 0x40;
-	assert_int_equal(run_dec(dec_rr, p, sizeof(rr_3gpp)), -EINVAL);
+	NAS_EDITS(dec_rr, rr_3gpp, rr_edits);
 	/* A Last visited registered TAI (TV, 7 octets) cut short at the end. */
 	memcpy(p, rr_3gpp, 23);
 	memcpy(p + 23, "\x52\x00\xf1\x10\x00\x00", 6);
@@ -1457,6 +1475,12 @@ static void test_5g_rr_oversized(void **state)
 
 static void test_5g_smc(void **state)
 {
+	static const struct nas_edit smc_edits[] = {
+		{ 1, { { 2, NASMAC__5GMM_SMC_COMPLETE } } },
+		{ 1, { { 0, 0x2e } } },
+		{ 1, { { 5, 5 } } }, /* LV length past the end */
+		{ 1, { { 5, 1 } } }, /* below the minimum of 2 (9.11.3.54) */
+	};
 	struct nasmac__smc s, d;
 	uint8_t buf[64], p[64];
 
@@ -1476,17 +1500,7 @@ static void test_5g_smc(void **state)
 
 	for (size_t cut = 0; cut < sizeof(smc_plain); cut++)
 		assert_int_equal(run_dec(dec_smc, smc_plain, cut), -EINVAL);
-	memcpy(p, smc_plain, sizeof(smc_plain));
-	p[2] = NASMAC__5GMM_SMC_COMPLETE;
-	assert_int_equal(run_dec(dec_smc, p, sizeof(smc_plain)), -EINVAL);
-	memcpy(p, smc_plain, sizeof(smc_plain));
-	p[0] = 0x2e;
-	assert_int_equal(run_dec(dec_smc, p, sizeof(smc_plain)), -EINVAL);
-	memcpy(p, smc_plain, sizeof(smc_plain));
-	p[5] = 5; /* LV length past the end */
-	assert_int_equal(run_dec(dec_smc, p, sizeof(smc_plain)), -EINVAL);
-	p[5] = 1; /* below the minimum of 2 (9.11.3.54) */
-	assert_int_equal(run_dec(dec_smc, p, sizeof(smc_plain)), -EINVAL);
+	NAS_EDITS(dec_smc, smc_plain, smc_edits);
 	/* Optional IEs after the mandatory part (E- IMEISV request, 57 selected EPS NAS security
 	 * algorithms, 36 additional 5G security information) are left alone. */
 	memcpy(p, smc_plain, sizeof(smc_plain));
