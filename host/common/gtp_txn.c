@@ -245,6 +245,42 @@ void nasmac__siphash64(const struct nasmac__digest_key *k, const void *msg, size
 	siphash(k->k0, k->k1, msg, len, out, 8);
 }
 
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* One 8-octet step of both NH sums at key word w (gtp_txn.h). */
+#define NH_STEP(a, b, k, m, w)                                                                     \
+	do {                                                                                       \
+		uint32_t m0_ = le32(m), m1_ = le32((m) + 4);                                       \
+		(a) += (uint64_t)(uint32_t)(m0_ + (k)[w]) * (uint32_t)(m1_ + (k)[(w) + 1]);        \
+		(b) += (uint64_t)(uint32_t)(m0_ + (k)[(w) + 4]) * (uint32_t)(m1_ + (k)[(w) + 5]);  \
+	} while (0)
+
+int nasmac__nh128(const uint32_t *key, const void *msg, size_t len, uint8_t out[16])
+{
+	const uint8_t *m = msg;
+	uint64_t a = 0, b = 0;
+	size_t i;
+
+	if (len == 0 || len > NASMAC__NH_MAX)
+		return -EINVAL;
+	for (i = 0; i + 8 <= len; i += 8)
+		NH_STEP(a, b, key, m + i, i / 4);
+	if (i < len) {
+		uint8_t t[8] = { 0 };
+
+		memcpy(t, m + i, len - i);
+		NH_STEP(a, b, key, t, i / 4);
+	}
+	for (int k = 0; k < 8; k++) {
+		out[k] = (uint8_t)(a >> (8 * k));
+		out[8 + k] = (uint8_t)(b >> (8 * k));
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Token buckets */
 
@@ -310,8 +346,15 @@ int nasmac__ctx_txns_init(struct nasmac__ctx_txns *t, uint32_t n_ues)
 		t->ue = NULL;
 		return rc;
 	}
+	t->nh_key = malloc(NASMAC__NH_KEY_WORDS * sizeof(*t->nh_key));
+	if (!t->nh_key) {
+		nasmac__txn_tab_free(&t->by_teid);
+		free(t->ue);
+		t->ue = NULL;
+		return -ENOMEM;
+	}
+	nasmac__rand_bytes(t->nh_key, NASMAC__NH_KEY_WORDS * sizeof(*t->nh_key));
 	t->n = n_ues;
-	nasmac__digest_key_init(&t->key);
 	for (uint32_t i = 0; i < NASMAC__TEID_AHEAD; i++)
 		t->teid_ahead[i] = nasmac__rand32();
 	return 0;
@@ -358,8 +401,11 @@ void nasmac__ctx_txns_free(struct nasmac__ctx_txns *t)
 		explicit_bzero(t->ue, (size_t)t->n * sizeof(*t->ue));
 	free(t->ue);
 	nasmac__txn_tab_free(&t->by_teid);
-	explicit_bzero(&t->key, sizeof(t->key));
 	explicit_bzero(t->teid_ahead, sizeof(t->teid_ahead));
+	if (t->nh_key)
+		explicit_bzero(t->nh_key, NASMAC__NH_KEY_WORDS * sizeof(*t->nh_key));
+	free(t->nh_key);
+	t->nh_key = NULL;
 	t->ue = NULL;
 }
 
@@ -368,7 +414,9 @@ void nasmac__ctx_txns_note(struct nasmac__ctx_txns *t, uint32_t ue, const struct
 {
 	struct nasmac__ue_txn *u = &t->ue[ue];
 
-	nasmac__siphash128(&t->key, buf, len, u->rq_digest);
+	/* A request the digest does not take (none: the MME drops datagrams over 4096 octets)
+	 * is noted with length 0, which no request matches. */
+	u->rq_len = nasmac__nh128(t->nh_key, buf, len, u->rq_digest) ? 0 : (uint16_t)len;
 	u->rq_ip = peer->sin_addr.s_addr;
 	u->rq_port = peer->sin_port;
 	u->rq_seq = seq;
@@ -385,9 +433,9 @@ int nasmac__ctx_txns_is_retx(const struct nasmac__ctx_txns *t, uint32_t ue,
 	uint8_t diff = 0;
 
 	if (!u->rq_t_ms || u->rq_seq != seq || u->rq_ip != peer->sin_addr.s_addr ||
-	    u->rq_port != peer->sin_port)
+	    u->rq_port != peer->sin_port || !u->rq_len || u->rq_len != len ||
+	    nasmac__nh128(t->nh_key, buf, len, d))
 		return 0;
-	nasmac__siphash128(&t->key, buf, len, d);
 	for (size_t i = 0; i < sizeof(d); i++)
 		diff |= (uint8_t)(d[i] ^ u->rq_digest[i]);
 	return diff == 0;

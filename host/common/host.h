@@ -135,6 +135,10 @@ struct nasmac__ue *nasmac__store_by_imsi(const struct nasmac__store *st, const c
 uint32_t nasmac__store_prefetch_slot(const struct nasmac__store *st,
 				     const uint8_t guti[NASMAC__GUTI_LEN]);
 void nasmac__store_prefetch_ue(const struct nasmac__store *st, uint32_t slot);
+/* nasmac__store_by_guti from the slot prefetch_slot returned for this GUTI (not hashed again);
+ * UINT32_MAX: hashes as nasmac__store_by_guti does. */
+struct nasmac__ue *nasmac__store_by_guti_at(const struct nasmac__store *st,
+					    const uint8_t guti[NASMAC__GUTI_LEN], uint32_t slot);
 /* One line of the UE db file <-> one UE; parse returns 0, 1 for a blank/comment line, or
  * -EINVAL. The line format is in host/README.md. */
 int nasmac__ue_parse(const char *line, struct nasmac__ue *ue);
@@ -201,13 +205,17 @@ int nasmac__link_encode(const struct nasmac__link_frame *f, uint8_t *buf, size_t
 int nasmac__link_decode(const uint8_t *buf, size_t len, struct nasmac__link_frame *f);
 
 /* ---------------------------------------------------------------------------------------------
- * Batched UDP on libuv (udp.c): receive with recvmmsg (UV_UDP_RECVMMSG and a buffer of 20 slots
- * of 64 KiB), send with sendmmsg from a fixed outbound ring flushed once per loop iteration
- * (uv_check) or when it fills. Nothing is allocated after nasmac__udp_open().
+ * Batched UDP on libuv (udp.c): a socket of its own watched with uv_poll, received with
+ * recvmmsg into compact slots, sent with sendmmsg from a packed outbound ring flushed once per
+ * loop iteration (uv_check) or when it fills. Nothing is allocated after nasmac__udp_open().
+ *
+ * A datagram longer than NASMAC__UDP_RX_MAX arrives cut to NASMAC__UDP_RX_MAX + 1 octets: a
+ * receiver that takes at most NASMAC__UDP_RX_MAX (the MME's limit) sees it as too long.
  */
 #define NASMAC__UDP_OUT_SLOTS 256u
 #define NASMAC__UDP_OUT_MAX 2048u
-#define NASMAC__UDP_RX_SLOTS 20u /* datagrams per recvmmsg (libuv's limit) */
+#define NASMAC__UDP_RX_SLOTS 64u /* datagrams per recvmmsg */
+#define NASMAC__UDP_RX_MAX 4096u
 
 struct nasmac__udp;
 typedef void (*nasmac__udp_cb)(struct nasmac__udp *u, const uint8_t *buf, size_t len,
@@ -225,18 +233,22 @@ typedef void (*nasmac__udp_burst_cb)(struct nasmac__udp *u, const struct nasmac_
 				     uint32_t n);
 
 struct nasmac__udp {
-	uv_udp_t handle; /* first, so the handle pointer is the struct pointer */
+	uv_poll_t handle; /* first, so the handle pointer is the struct pointer */
 	uv_check_t check;
 	nasmac__udp_cb on_recv;
 	nasmac__udp_burst_cb on_burst;
 	void *data;
-	uint8_t *rxbuf; /* 20 * 64 KiB */
+	uint8_t *rxbuf; /* NASMAC__UDP_RX_SLOTS slots (udp.c: RX_STRIDE apart) */
+	struct mmsghdr *rx_msg;
+	struct iovec *rx_iov;
 	struct nasmac__dgram burst[NASMAC__UDP_RX_SLOTS];
-	uint32_t n_burst;
-	uint8_t (*out)[NASMAC__UDP_OUT_MAX];
+	/* The outbound ring: datagrams packed one after the other in out (each at a cache line
+	 * boundary), out_off[i] where datagram i starts. */
+	uint8_t *out;
+	uint32_t *out_off;
 	uint16_t *out_len;
 	struct sockaddr_in *out_to;
-	uint32_t n_out;
+	uint32_t n_out, out_used;
 	uint64_t rx, tx, tx_dropped, rx_errors;
 	int fd;
 };
@@ -272,6 +284,11 @@ void nasmac__notify(const char *state);
 int nasmac__udp_open(uv_loop_t *loop, struct nasmac__udp *u, const struct sockaddr_in *addr,
 		     nasmac__udp_cb on_recv, void *data);
 /* Queues one datagram (copied); sends the queue at once when it is full. */
+/* Room for a datagram of up to max octets (<= NASMAC__UDP_OUT_MAX) in the outbound ring, to
+ * encode it in place: nasmac__udp_commit() then queues it; a reserve without a commit queues
+ * nothing. Saves the copy of nasmac__udp_send(). */
+uint8_t *nasmac__udp_reserve(struct nasmac__udp *u, size_t max);
+void nasmac__udp_commit(struct nasmac__udp *u, size_t len, const struct sockaddr_in *to);
 int nasmac__udp_send(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 		     const struct sockaddr_in *to);
 void nasmac__udp_flush(struct nasmac__udp *u);
@@ -366,7 +383,9 @@ int nasmac__gummei_format(const struct nasmac__gummei *g, char *buf, size_t size
  * function accepts ms == NULL (no --metrics) and then does nothing. */
 #define NASMAC__HIST_BUCKETS 16
 struct nasmac__hist {
-	uint64_t bucket[NASMAC__HIST_BUCKETS]; /* cumulative: observations <= the bound */
+	/* Observations above the bound before and up to this one (the scrape makes them
+	 * cumulative: one increment per observation on the request path, not up to 16). */
+	uint64_t bucket[NASMAC__HIST_BUCKETS];
 	uint64_t count, sum_ns;
 };
 extern const double nasmac__hist_bounds[NASMAC__HIST_BUCKETS]; /* seconds */

@@ -38,6 +38,7 @@ struct nasmac__metrics {
 	void (*refresh)(void *arg);
 	void *refresh_arg;
 	uint64_t scrapes;
+	unsigned int open_handles; /* poll and tick until their close callbacks ran */
 };
 
 /* Latency bounds in seconds: 10 us .. 1 s, the range between a cpu verification and an AMF's
@@ -47,13 +48,20 @@ const double nasmac__hist_bounds[NASMAC__HIST_BUCKETS] = {
 	100e-3, 250e-3, 500e-3, 1.0,
 };
 
+/* The same bounds in nanoseconds, for the observation. */
+static const uint64_t hist_bounds_ns[NASMAC__HIST_BUCKETS] = {
+	10000, 25000, 50000, 100000, 250000, 500000, 1000000, 2500000, 5000000, 10000000,
+	25000000, 50000000, 100000000, 250000000, 500000000, 1000000000,
+};
+
 void nasmac__hist_observe(struct nasmac__hist *h, uint64_t ns)
 {
-	double s = (double)ns * 1e-9;
+	unsigned int i = 0;
 
-	for (unsigned int i = 0; i < NASMAC__HIST_BUCKETS; i++)
-		if (s <= nasmac__hist_bounds[i])
-			h->bucket[i]++;
+	while (i < NASMAC__HIST_BUCKETS && ns > hist_bounds_ns[i])
+		i++;
+	if (i < NASMAC__HIST_BUCKETS)
+		h->bucket[i]++;
 	h->count++;
 	h->sum_ns += ns;
 }
@@ -98,6 +106,8 @@ static void put(struct buf *b, const char *fmt, ...)
 
 static void render(struct nasmac__metrics *ms, struct buf *b)
 {
+	uint64_t cum;
+
 	if (ms->refresh)
 		ms->refresh(ms->refresh_arg);
 	ms->scrapes++;
@@ -110,9 +120,12 @@ static void render(struct nasmac__metrics *ms, struct buf *b)
 			put(b, "%s_%s %llu\n", ms->prefix, m->name, (unsigned long long)*m->value);
 			continue;
 		}
-		for (unsigned int k = 0; k < NASMAC__HIST_BUCKETS; k++)
+		cum = 0;
+		for (unsigned int k = 0; k < NASMAC__HIST_BUCKETS; k++) {
+			cum += m->hist->bucket[k];
 			put(b, "%s_%s_bucket{le=\"%g\"} %llu\n", ms->prefix, m->name,
-			    nasmac__hist_bounds[k], (unsigned long long)m->hist->bucket[k]);
+			    nasmac__hist_bounds[k], (unsigned long long)cum);
+		}
 		put(b, "%s_%s_bucket{le=\"+Inf\"} %llu\n%s_%s_sum %.9f\n%s_%s_count %llu\n",
 		    ms->prefix, m->name, (unsigned long long)m->hist->count, ms->prefix, m->name,
 		    (double)m->hist->sum_ns * 1e-9, ms->prefix, m->name,
@@ -262,8 +275,10 @@ static void free_on_close(uv_handle_t *h)
 {
 	struct nasmac__metrics *ms = h->data;
 
-	/* The timer is closed after the poll handle; the last close frees. */
-	if (h == (uv_handle_t *)&ms->tick)
+	/* The last close callback frees: libuv runs them in no promised order (in 1.44 the
+	 * handle closed last finishes first, so freeing on the timer's read the poll handle
+	 * after the free). */
+	if (--ms->open_handles == 0)
 		free(ms);
 }
 
@@ -273,6 +288,7 @@ void nasmac__metrics_stop(struct nasmac__metrics *ms)
 		return;
 	uv_poll_stop(&ms->poll);
 	MHD_stop_daemon(ms->d);
+	ms->open_handles = 2;
 	uv_close((uv_handle_t *)&ms->poll, free_on_close);
 	uv_close((uv_handle_t *)&ms->tick, free_on_close);
 }

@@ -64,15 +64,19 @@ void nasmac__store_free(struct nasmac__store *st)
 	memset(st, 0, sizeof(*st));
 }
 
-static uint32_t *slot_guti(const struct nasmac__store *st, const uint8_t *guti)
+/* The GUTI's slot, probing from i (its hash's first slot). */
+static uint32_t *slot_guti_from(const struct nasmac__store *st, const uint8_t *guti, uint32_t i)
 {
-	uint32_t i = nasmac__store_hash(guti, NASMAC__GUTI_LEN) & st->tab_mask;
-
 	for (;; i = (i + 1) & st->tab_mask) {
 		uint32_t v = st->by_guti[i];
 		if (!v || !memcmp(st->ues[v - 1].guti, guti, NASMAC__GUTI_LEN))
 			return &st->by_guti[i];
 	}
+}
+
+static uint32_t *slot_guti(const struct nasmac__store *st, const uint8_t *guti)
+{
+	return slot_guti_from(st, guti, nasmac__store_hash(guti, NASMAC__GUTI_LEN) & st->tab_mask);
 }
 
 static uint32_t *slot_imsi(const struct nasmac__store *st, const char *imsi)
@@ -139,6 +143,17 @@ struct nasmac__ue *nasmac__store_by_guti(const struct nasmac__store *st,
 	if (!st->cap)
 		return NULL;
 	v = *slot_guti(st, guti);
+	return v ? &st->ues[v - 1] : NULL;
+}
+
+struct nasmac__ue *nasmac__store_by_guti_at(const struct nasmac__store *st,
+					    const uint8_t guti[NASMAC__GUTI_LEN], uint32_t slot)
+{
+	uint32_t v;
+
+	if (slot == UINT32_MAX || slot > st->tab_mask)
+		return nasmac__store_by_guti(st, guti);
+	v = *slot_guti_from(st, guti, slot);
 	return v ? &st->ues[v - 1] : NULL;
 }
 

@@ -242,6 +242,10 @@ struct mme {
 	 * datagrams before it arrived, never less than its own. */
 	uint64_t rx_ns;
 	uint32_t rx_stamp_n; /* datagrams since; 0: read the clock at the next one */
+	/* The datagram on_burst is handing to on_recv, the GUTI IE it found in it and that
+	 * GUTI's hash table slot: the lookup starts there instead of hashing the GUTI again. */
+	const uint8_t *hint_dgram, *hint_guti;
+	uint32_t hint_slot;
 	uint64_t answer_gen; /* the commit generation the context being sent depends on */
 	int kamf_by_mme_all;
 	/* GTP-C transactions bound to their peer (gtp_txn.h): the request last verified per UE,
@@ -289,6 +293,18 @@ static void send_to(struct mme *m, const uint8_t *buf, size_t len, const struct 
 	(void)nasmac__udp_send(&m->udp, buf, len, to);
 }
 
+/* Answers are encoded straight into the socket layer's outbound ring (ANSWER_MAX octets at
+ * most), then queued by answer_send; one not queued leaves nothing behind. */
+#define ANSWER_MAX 512u
+
+static void answer_send(struct mme *m, const uint8_t *buf, size_t len,
+			const struct sockaddr_in *to)
+{
+	if (m->pcap)
+		nasmac__pcap_write(m->pcap, &m->self, to, buf, len);
+	nasmac__udp_commit(&m->udp, len, to);
+}
+
 /* A Context Response to request seq of the AMF whose F-TEID is peer_teid: header and cause. */
 static void rsp_init(struct nasmac__ctx_rsp *r, uint32_t seq, uint32_t peer_teid, uint8_t cause)
 {
@@ -305,18 +321,18 @@ static void reply_reject_ie(struct mme *m, const struct sockaddr_in *peer, uint3
 			    uint32_t peer_teid, uint8_t cause, uint8_t offending_ie)
 {
 	struct nasmac__ctx_rsp r;
-	uint8_t buf[256];
+	uint8_t *buf = nasmac__udp_reserve(&m->udp, ANSWER_MAX);
 	int n;
 
 	rsp_init(&r, seq, peer_teid, cause);
 	r.offending_ie = offending_ie;
-	n = nasmac__gtp_enc_ctx_rsp(&r, buf, sizeof(buf));
+	n = nasmac__gtp_enc_ctx_rsp(&r, buf, ANSWER_MAX);
 	if (n < 0) {
 		nasmac__log(NASMAC__LOG_ERR, "cannot encode a Context Response: %s",
 			    nasmac_strerror(n));
 		return;
 	}
-	send_to(m, buf, (size_t)n, peer);
+	answer_send(m, buf, (size_t)n, peer);
 }
 
 static void reply_reject(struct mme *m, const struct sockaddr_in *peer, uint32_t seq,
@@ -517,7 +533,7 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 {
 	struct nasmac__ctx_rsp r;
 	const char *what;
-	uint8_t buf[512];
+	uint8_t *buf;
 	int n, rc;
 
 	rsp_init(&r, seq, peer_teid, NASMAC__CAUSE_ACCEPTED);
@@ -559,7 +575,10 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 		goto fail;
 	}
 	r.fteid_ipv4 = m->self.sin_addr.s_addr;
-	n = nasmac__gtp_enc_ctx_rsp(&r, buf, sizeof(buf));
+	/* Encoded in the outbound ring: no copy of the keys on the stack to wipe (the ring's
+	 * copy is overwritten by later datagrams, as the copy nasmac__udp_send made was). */
+	buf = nasmac__udp_reserve(&m->udp, ANSWER_MAX);
+	n = nasmac__gtp_enc_ctx_rsp(&r, buf, ANSWER_MAX);
 	explicit_bzero(&r, sizeof(r));
 	if (n < 0) {
 		rc = n;
@@ -568,8 +587,7 @@ static void reply_context(struct mme *m, struct nasmac__ue *ue, const struct soc
 	}
 	if (!resend)
 		order_check(m, ue);
-	send_to(m, buf, (size_t)n, peer);
-	explicit_bzero(buf, sizeof(buf));
+	answer_send(m, buf, (size_t)n, peer);
 	if (resend)
 		return;
 	ue->state = NASMAC__UE_SENT;
@@ -1035,7 +1053,11 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 		return;
 	}
 	if (req.has_guti) {
-		ue = nasmac__store_by_guti(&m->store, req.guti);
+		/* on_burst hashed this GUTI already for its prefetch: the lookup starts there. */
+		if (buf == m->hint_dgram && !memcmp(req.guti, m->hint_guti, NASMAC__GUTI_LEN))
+			ue = nasmac__store_by_guti_at(&m->store, req.guti, m->hint_slot);
+		else
+			ue = nasmac__store_by_guti(&m->store, req.guti);
 		if (!ue && !looked) {
 			/* Not held: the store may know it (another MME of the pool added it). */
 			look_again(m, buf, len, from, req.h.seq, req.fteid_teid, req.guti, 0);
@@ -1417,21 +1439,30 @@ static void on_burst(struct nasmac__udp *u, const struct nasmac__dgram *d, uint3
 	struct mme *m = u->data;
 	const struct nasmac__store *st = &m->store;
 	uint32_t slot[NASMAC__UDP_RX_SLOTS];
+	const uint8_t *guti[NASMAC__UDP_RX_SLOTS];
 
 	for (uint32_t i = 0; i < n; i++) {
-		const uint8_t *g = NULL;
 		size_t glen = 0;
 
 		slot[i] = UINT32_MAX;
+		guti[i] = NULL;
 		if (d[i].len > 1 && d[i].buf[1] == NASMAC__GTP_CTX_REQ)
-			g = nasmac__gtp_find_ie(d[i].buf, d[i].len, NASMAC__IE_GUTI, &glen);
-		if (g && glen == NASMAC__GUTI_LEN)
-			slot[i] = nasmac__store_prefetch_slot(st, g);
+			guti[i] = nasmac__gtp_find_ie(d[i].buf, d[i].len, NASMAC__IE_GUTI, &glen);
+		if (guti[i] && glen == NASMAC__GUTI_LEN)
+			slot[i] = nasmac__store_prefetch_slot(st, guti[i]);
+		else
+			guti[i] = NULL;
 	}
 	for (uint32_t i = 0; i < n; i++)
 		nasmac__store_prefetch_ue(st, slot[i]);
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; i < n; i++) {
+		/* on_ctx_req uses the slot only for the GUTI it was computed from. */
+		m->hint_dgram = guti[i] ? d[i].buf : NULL;
+		m->hint_guti = guti[i];
+		m->hint_slot = slot[i];
 		on_recv(u, d[i].buf, d[i].len, &d[i].from);
+	}
+	m->hint_dgram = NULL;
 }
 
 /* Contexts whose Acknowledge did not come in time go back to IDLE (as after a rejecting Ack:

@@ -51,6 +51,16 @@ scrape $AMP >"$T/a1"
 [ "$(metric "$T/a1" nasmac_amf_accepted_total)" = "$reg" ] && ok || bad "amf accepted $(metric "$T/a1" nasmac_amf_accepted_total) != registered $reg"
 [ "$(metric "$T/a1" nasmac_amf_registration_duration_seconds_count)" = "$reg" ] && ok || bad "amf histogram count"
 [ "$(metric "$T/a1" 'nasmac_amf_registration_duration_seconds_bucket{le="+Inf"}')" = "$reg" ] && ok || bad "amf +Inf bucket"
+# Histogram buckets are cumulative (Prometheus): never decreasing, the last one the count, and
+# the observations not all in the +Inf bucket (the ones under a second are in finite buckets).
+for h in "$T/a1 nasmac_amf_registration_duration_seconds" "$T/m1 nasmac_mme_request_duration_seconds"; do
+	set -- $h
+	python3 - "$1" "$2" <<'PY' && ok || bad "$2: buckets not cumulative"
+import sys
+v = [float(l.split()[-1]) for l in open(sys.argv[1]) if l.startswith(sys.argv[2] + "_bucket{")]
+assert len(v) == 17 and all(a <= b for a, b in zip(v, v[1:])) and v[-2] > 0, v
+PY
+done
 [ "$(metric "$T/m1" nasmac_mme_mac_fail_total)" -gt 0 ] && ok || bad "no mac_fail at the MME"
 [ "$(metric "$T/m1" nasmac_mme_replay_total)" -gt 0 ] && ok || bad "no replay at the MME"
 hc=$(metric "$T/m1" nasmac_mme_request_duration_seconds_count)

@@ -167,6 +167,52 @@ static void test_peer_limit(void **state)
 	assert_true(got_b == 10 || got_b == 0);
 }
 
+/* NH (RFC 4418 5.2) as gtp_txn.h states it, from its definition: one 8-octet block under a
+ * chosen key is (m0 + k0)(m1 + k1) and (m0 + k4)(m1 + k5), words little-endian, sums mod 2^32,
+ * products mod 2^64; a short tail is zero-padded. Then what the retransmission check relies on:
+ * every one-bit change of a request changes the digest, and -EINVAL outside 1..4096 octets. */
+static void test_nh128(void **state)
+{
+	static uint32_t key[NASMAC__NH_KEY_WORDS];
+	uint8_t m[NASMAC__NH_MAX + 1], d0[16], d1[16];
+	uint64_t a, b;
+
+	(void)state;
+	for (uint32_t i = 0; i < NASMAC__NH_KEY_WORDS; i++)
+		key[i] = 0x9e3779b9u * (i + 1);
+	memcpy(m, "\x01\x02\x03\x04\xff\xff\xff\xff", 8);
+	assert_int_equal(nasmac__nh128(key, m, 8, d0), 0);
+	a = (uint64_t)(uint32_t)(0x04030201u + key[0]) * (uint32_t)(0xffffffffu + key[1]);
+	b = (uint64_t)(uint32_t)(0x04030201u + key[4]) * (uint32_t)(0xffffffffu + key[5]);
+	for (int k = 0; k < 8; k++) {
+		assert_int_equal(d0[k], (uint8_t)(a >> (8 * k)));
+		assert_int_equal(d0[8 + k], (uint8_t)(b >> (8 * k)));
+	}
+	/* 3 octets: zero-padded to one block. */
+	assert_int_equal(nasmac__nh128(key, m, 3, d0), 0);
+	a = (uint64_t)(uint32_t)(0x030201u + key[0]) * key[1];
+	for (int k = 0; k < 8; k++)
+		assert_int_equal(d0[k], (uint8_t)(a >> (8 * k)));
+
+	nasmac__rand_bytes(key, sizeof(key));
+	for (size_t i = 0; i < sizeof(m); i++)
+		m[i] = (uint8_t)(i * 7 + 1);
+	assert_int_equal(nasmac__nh128(key, m, 0, d0), -EINVAL);
+	assert_int_equal(nasmac__nh128(key, m, NASMAC__NH_MAX + 1, d0), -EINVAL);
+	assert_int_equal(nasmac__nh128(key, m, NASMAC__NH_MAX, d0), 0);
+	for (size_t len = 99; len <= 100; len++) {
+		assert_int_equal(nasmac__nh128(key, m, len, d0), 0);
+		assert_int_equal(nasmac__nh128(key, m, len, d1), 0);
+		assert_memory_equal(d0, d1, 16);
+		for (size_t bit = 0; bit < len * 8; bit++) {
+			m[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+			assert_int_equal(nasmac__nh128(key, m, len, d1), 0);
+			assert_memory_not_equal(d0, d1, 16);
+			m[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		}
+	}
+}
+
 static void test_ctx_txns(void **state)
 {
 	struct nasmac__ctx_txns t;
@@ -190,6 +236,18 @@ static void test_ctx_txns(void **state)
 	assert_false(nasmac__ctx_txns_is_retx(&t, 3, &amf, 77, req, sizeof(req) - 1));
 	req[99] ^= 1;
 	assert_false(nasmac__ctx_txns_is_retx(&t, 3, &amf, 77, req, sizeof(req)));
+	req[99] ^= 1;
+	req[0] ^= 0x80;
+	assert_false(nasmac__ctx_txns_is_retx(&t, 3, &amf, 77, req, sizeof(req)));
+	req[0] ^= 0x80;
+	/* The same octets and a zero more: the padding does not make them one request. */
+	req[98] = 0;
+	req[99] = 0;
+	nasmac__ctx_txns_note(&t, 3, &amf, 77, req, sizeof(req) - 1, 1000);
+	assert_true(nasmac__ctx_txns_is_retx(&t, 3, &amf, 77, req, sizeof(req) - 1));
+	assert_false(nasmac__ctx_txns_is_retx(&t, 3, &amf, 77, req, sizeof(req)));
+	memset(req, 0x5a, sizeof(req));
+	nasmac__ctx_txns_note(&t, 3, &amf, 77, req, sizeof(req), 1000);
 	assert_false(nasmac__ctx_txns_is_retx(&t, 4, &amf, 77, req, sizeof(req)));
 
 	/* The Ack: only from the peer, with the sequence number, under the TEID. */
@@ -287,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_tab_model),
 		cmocka_unit_test(test_fresh_keys),
 		cmocka_unit_test(test_siphash_vectors),
+		cmocka_unit_test(test_nh128),
 		cmocka_unit_test(test_bucket),
 		cmocka_unit_test(test_peer_limit),
 		cmocka_unit_test(test_ctx_txns),

@@ -101,12 +101,18 @@ static void test_store_lookup(void **state)
 		p = nasmac__store_by_guti(&st, ue.guti);
 		assert_non_null(p);
 		assert_true(p->ue_id == i);
+		/* From the slot the burst prefetch computed: the same record. */
+		assert_ptr_equal(nasmac__store_by_guti_at(&st, ue.guti,
+							  nasmac__store_prefetch_slot(&st, ue.guti)),
+				 p);
+		assert_ptr_equal(nasmac__store_by_guti_at(&st, ue.guti, UINT32_MAX), p);
 		p = nasmac__store_by_imsi(&st, ue.imsi);
 		assert_non_null(p);
 		assert_true(p->ue_id == i);
 	}
 	make_ue(&ue, 5000);
 	assert_null(nasmac__store_by_guti(&st, ue.guti));
+	assert_null(nasmac__store_by_guti_at(&st, ue.guti, nasmac__store_prefetch_slot(&st, ue.guti)));
 	assert_null(nasmac__store_by_imsi(&st, ue.imsi));
 	assert_null(nasmac__store_by_imsi(&st, ""));
 	memcpy(guti, ue.guti, sizeof(guti));

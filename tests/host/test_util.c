@@ -36,7 +36,7 @@ static void test_key_check(void **state)
 	assert_int_not_equal(nasmac__key_check(a), 0x00010203u);
 }
 
-#define N_DGRAMS 45u
+#define N_DGRAMS (2u * NASMAC__UDP_RX_SLOTS + 5u)
 
 struct burst_rx {
 	uint32_t got, bursts, largest;
@@ -75,8 +75,8 @@ static void on_burst(struct nasmac__udp *u, const struct nasmac__dgram *d, uint3
 	}
 }
 
-/* Datagrams waiting in the socket come to on_burst a recvmmsg call at a time (at most 20), in
- * order, each with its own sender; on_recv is not called. */
+/* Datagrams waiting in the socket come to on_burst a recvmmsg call at a time (at most
+ * NASMAC__UDP_RX_SLOTS), in order, each with its own sender; on_recv is not called. */
 static void test_udp_burst(void **state)
 {
 	struct sockaddr_in to, me;
@@ -106,9 +106,63 @@ static void test_udp_burst(void **state)
 		uv_run(&loop, UV_RUN_NOWAIT);
 	assert_int_equal(r.got, N_DGRAMS);
 	assert_int_equal(r.bad, 0);
-	/* All were queued before the first read: the first recvmmsg fills its 20 slots. */
+	/* All were queued before the first read: the first recvmmsg fills its slots. */
 	assert_int_equal(r.largest, NASMAC__UDP_RX_SLOTS);
 	assert_true(r.bursts >= 3);
+	close(fd);
+	nasmac__udp_close(&u);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&loop), 0);
+}
+
+struct long_rx {
+	size_t len[3];
+	uint32_t n;
+};
+
+static void on_long(struct nasmac__udp *u, const uint8_t *buf, size_t len,
+		    const struct sockaddr_in *from)
+{
+	struct long_rx *r = u->data;
+
+	(void)buf;
+	(void)from;
+	if (r->n < 3)
+		r->len[r->n] = len;
+	r->n++;
+}
+
+/* A datagram up to NASMAC__UDP_RX_MAX octets arrives whole; a longer one arrives cut to
+ * NASMAC__UDP_RX_MAX + 1, which a receiver taking at most NASMAC__UDP_RX_MAX sees as too long
+ * (the MME's "oversized"). */
+static void test_udp_long(void **state)
+{
+	static uint8_t big[9000];
+	static const size_t sizes[3] = { NASMAC__UDP_RX_MAX, NASMAC__UDP_RX_MAX + 1, 9000 };
+	struct sockaddr_in to;
+	struct nasmac__udp u;
+	struct long_rx r;
+	uv_loop_t loop;
+	int fd;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(uv_loop_init(&loop), 0);
+	assert_int_equal(nasmac__parse_addr("127.0.0.1:0", &to), 0);
+	assert_int_equal(nasmac__udp_open(&loop, &u, &to, on_long, &r), 0);
+	to.sin_port = htons((uint16_t)nasmac__udp_port(&u));
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	for (int k = 0; k < 3; k++)
+		assert_int_equal(sendto(fd, big, sizes[k], 0, (const struct sockaddr *)&to,
+					sizeof(to)),
+				 (ssize_t)sizes[k]);
+	for (int k = 0; k < 1000 && r.n < 3; k++)
+		uv_run(&loop, UV_RUN_NOWAIT);
+	assert_int_equal(r.n, 3);
+	assert_int_equal(r.len[0], NASMAC__UDP_RX_MAX);
+	assert_int_equal(r.len[1], NASMAC__UDP_RX_MAX + 1);
+	assert_int_equal(r.len[2], NASMAC__UDP_RX_MAX + 1);
 	close(fd);
 	nasmac__udp_close(&u);
 	uv_run(&loop, UV_RUN_DEFAULT);
@@ -152,6 +206,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_check),
 		cmocka_unit_test(test_udp_burst),
+		cmocka_unit_test(test_udp_long),
 		cmocka_unit_test(test_gtp_find_ie),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
