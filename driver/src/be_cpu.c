@@ -94,7 +94,11 @@ static inline __attribute__((always_inline)) void finish(struct nasmac_dev *dev,
 		nasmac__compute_ref(job); /* ipsec-mb refused the job (it should not) */
 	wipe_ent(e, job->alg);
 	c->rpos = e->ring_end;
-	c->held--;
+	/* The manager is empty (after every full burst): the staging starts over at the
+	 * beginning of the ring, whose first few kilobytes then stay in cache instead of the
+	 * next burst's staging walking on through all 128 KiB. */
+	if (--c->held == 0)
+		c->wpos = c->rpos = 0;
 	nasmac__complete_q(dev, job);
 }
 
@@ -243,7 +247,17 @@ static void cpu_submit(struct nasmac_dev *dev, nasmac_job_t *const *jobs, uint32
 
 	for (uint32_t i = 0; i < n; i++) {
 		nasmac_job_t *job = jobs[i];
-		int rc = nasmac__job_check(job);
+		int rc;
+
+		/* The caller wrote the burst's job structs before the call, and the jobs in front
+		 * have since pushed them out of L1 (the manager's job slots, entries, messages):
+		 * the check below, the first read of each, waited for L2 (0.75 misses a job under
+		 * cachegrind). Two jobs ahead is ~200 ns ahead; a struct may straddle two lines. */
+		if (i + 2 < n) {
+			__builtin_prefetch(jobs[i + 2]);
+			__builtin_prefetch((const char *)jobs[i + 2] + sizeof(nasmac_job_t) - 1);
+		}
+		rc = nasmac__job_check(job);
 
 		if (__builtin_expect(rc != 0, 0)) {
 			nasmac__fail_q(dev, job, rc);
