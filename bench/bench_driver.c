@@ -430,8 +430,8 @@ int nasmac__bench_driver(int argc, char **argv)
 					raw = r;
 				least(&raw_t, &t);
 				for (size_t bi = 0; bi < nbursts; bi++) {
-					rc = bench_backend("cpu", &cpu_opts, g_min_s, alg, bursts[bi], &r, &t,
-							   NULL, 0);
+					rc = bench_backend("cpu", &cpu_opts, g_min_s, alg, bursts[bi],
+							   &r, &t, NULL, 0);
 					if (rc) {
 						fprintf(stderr, "nasmac bench driver: cpu: %s\n",
 							nasmac_strerror(rc));

@@ -391,7 +391,8 @@ static int cpu_open(struct nasmac_dev *dev, const char *arg)
 	}
 	if (c->mgr) {
 		/* Octets 0..15 as a key: a layout that differed anywhere would show. */
-		static const uint8_t k[16] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+		static const uint8_t k[16] = { 0, 1, 2,  3,  4,  5,  6,  7,
+					       8, 9, 10, 11, 12, 13, 14, 15 };
 		snow3g_key_schedule_t lib, own;
 
 		IMB_SNOW3G_INIT_KEY_SCHED(c->mgr, k, &lib);
