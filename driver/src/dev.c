@@ -774,8 +774,13 @@ uint32_t nasmac_dequeue_burst(nasmac_dev_t *dev, nasmac_job_t **jobs, uint32_t n
 		dev->done_head -= dev->cap;
 	dev->done_count -= k;
 	dev->in_queue -= k;
-	if (dev->done_count == 0)
+	/* Empty: the ring starts over at its first slot, so that a caller that keeps a few
+	 * hundred jobs in flight writes and reads the same few lines instead of walking all
+	 * queue_depth slots (512 KiB by default) through the cache. */
+	if (dev->done_count == 0) {
+		dev->done_head = 0;
 		disarm_fd(dev);
+	}
 	pthread_mutex_unlock(&dev->lock);
 	return k;
 }
