@@ -141,9 +141,10 @@ $(eval $(call tb_module_rule,fetch,$(TB_MOD_RTL) hw/rtl/nasmac_fetch.sv,hw/tb/pr
 # --- The Alveo package (hw/alveo/, hw/README.md "On a card") ------------------------------------
 # hw/alveo/kernel.xml and kernel_regs.tcl are generated from hw/layout.txt and hw/alveo/ports.txt;
 # regenerate them by hand after editing either: make alveo-gen. The Verilog top nasmac_top.v, its
-# flat AXI ports written out per master, is generated from the same two files into the build tree.
+# flat AXI ports written out per master, is generated from the same two files into the build tree
+# (the plain one, also under SAN=1: the sim model, sim/build.mk, is built from it once for both).
 ALVEO_TABLES := hw/layout.txt hw/alveo/ports.txt
-ALVEO_TOP  := $(BUILD)/gen/nasmac_top.v
+ALVEO_TOP  := $(patsubst %/san,%,$(BUILD))/gen/nasmac_top.v
 ALVEO_GEN  := $(PYTHON) scripts/gen_kernel_xml.py $(ALVEO_TABLES)
 
 .PHONY: alveo-gen alveo-check lint-alveo

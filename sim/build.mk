@@ -11,12 +11,13 @@ SIM_LIBS  := $(SIM_LIB)
 SIM_LDLIBS := -lpthread
 VERILATOR_INC := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include
 
-# KERNEL_RTL (every RTL file of the kernel) comes from hw/build.mk; sim/peek.vlt makes the
-# storage visible to nasmac_sim_peek().
-SIM_RTL := $(KERNEL_RTL) sim/peek.vlt
+# The model is the generated Vitis top (ALVEO_TOP) over KERNEL_RTL (every RTL file of the
+# kernel), both from hw/build.mk, so sim.cc binds the flat port names a card has; sim/peek.vlt
+# makes the storage visible to nasmac_sim_peek().
+SIM_RTL := $(ALVEO_TOP) $(KERNEL_RTL) sim/peek.vlt
 
 # Fast to build rather than fast to run (the model is on the critical path of make test).
-SIM_VFLAGS := --cc --top-module nasmac --prefix Vnasmac -Wno-fatal -Wno-lint -Wno-style \
+SIM_VFLAGS := --cc --top-module nasmac_top --prefix Vnasmac -Wno-fatal -Wno-lint -Wno-style \
 	--x-assign fast --x-initial fast -O3 -CFLAGS -fPIC
 SIM_OPT := OPT_FAST="-O1" OPT_SLOW="-O0" OPT_GLOBAL="-O1"
 # The Verilator run-time objects the model needs.

@@ -1,6 +1,6 @@
-// The C API of sim/sim.h over the Verilated nasmac kernel: clock and reset, an AXI4-Lite master
-// for s_axi_control, and one AXI4 slave memory model (axi_mem.h) per m_axi port of the kernel,
-// all over one device memory.
+// The C API of sim/sim.h over the Verilated nasmac kernel (its generated Vitis top nasmac_top):
+// clock and reset, an AXI4-Lite master for s_axi_control, and one AXI4 slave memory model
+// (axi_mem.h) per m_axi port of the kernel, all over one device memory.
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -47,23 +47,24 @@ template <std::size_t N> const uint8_t *bus_get(const VlWide<N> &w)
 	return reinterpret_cast<const uint8_t *>(w.data()); // little-endian words, as on the bus
 }
 
-// Copy one m_axi_<P> master's channels between the model's ports and an AxiIn / AxiOut.
+// Copy one m_axi_<P> master's channels between the model's ports and an AxiIn / AxiOut. An
+// address channel (C: AR or AW, c: ar or aw) is the same five fields either way.
+#define AXI_AX_IN(t, P, C, c, in)                                                                 \
+	do {                                                                                      \
+		(in).c##valid = (t)->m_axi_##P##_##C##VALID;                                      \
+		(in).c##addr = (t)->m_axi_##P##_##C##ADDR;                                        \
+		(in).c##len = (t)->m_axi_##P##_##C##LEN;                                          \
+		(in).c##size = (t)->m_axi_##P##_##C##SIZE;                                        \
+		(in).c##burst = (t)->m_axi_##P##_##C##BURST;                                      \
+	} while (0)
 #define AXI_READ_IN(t, P, in)                                                                     \
 	do {                                                                                      \
-		(in).arvalid = (t)->m_axi_##P##_ARVALID;                                          \
-		(in).araddr = (t)->m_axi_##P##_ARADDR;                                            \
-		(in).arlen = (t)->m_axi_##P##_ARLEN;                                              \
-		(in).arsize = (t)->m_axi_##P##_ARSIZE;                                            \
-		(in).arburst = (t)->m_axi_##P##_ARBURST;                                          \
+		AXI_AX_IN(t, P, AR, ar, in);                                                      \
 		(in).rready = (t)->m_axi_##P##_RREADY;                                            \
 	} while (0)
 #define AXI_WRITE_IN(t, P, in)                                                                    \
 	do {                                                                                      \
-		(in).awvalid = (t)->m_axi_##P##_AWVALID;                                          \
-		(in).awaddr = (t)->m_axi_##P##_AWADDR;                                            \
-		(in).awlen = (t)->m_axi_##P##_AWLEN;                                              \
-		(in).awsize = (t)->m_axi_##P##_AWSIZE;                                            \
-		(in).awburst = (t)->m_axi_##P##_AWBURST;                                          \
+		AXI_AX_IN(t, P, AW, aw, in);                                                      \
 		(in).wvalid = (t)->m_axi_##P##_WVALID;                                            \
 		(in).wdata = bus_get((t)->m_axi_##P##_WDATA);                                     \
 		(in).wstrb = uint64_t((t)->m_axi_##P##_WSTRB);                                    \
@@ -149,26 +150,25 @@ struct nasmac_sim {
 			ports[p]->sample(cycle, in[p]);
 	}
 
+	// Half a clock period: the clock at its new level, the model settled (and traced).
+	void half_period(uint8_t clk)
+	{
+		top->ap_clk = clk;
+		top->eval();
+#ifdef NASMAC_SIM_TRACE
+		if (tfp)
+			tfp->dump(ctx->time());
+#endif
+		ctx->timeInc(5);
+	}
+
 	// One clock cycle: drive the slave side, settle, record handshakes, rising edge.
 	void tick()
 	{
-		Vnasmac *t = top.get();
 		drive_ports();
-		t->ap_clk = 0;
-		t->eval();
-#ifdef NASMAC_SIM_TRACE
-		if (tfp)
-			tfp->dump(ctx->time());
-#endif
-		ctx->timeInc(5);
+		half_period(0);
 		sample_ports();
-		t->ap_clk = 1;
-		t->eval();
-#ifdef NASMAC_SIM_TRACE
-		if (tfp)
-			tfp->dump(ctx->time());
-#endif
-		ctx->timeInc(5);
+		half_period(1);
 		cycle++;
 	}
 
@@ -249,8 +249,9 @@ int nasmac_sim_create(const nasmac_sim_opts_t *opts, nasmac_sim_t **out)
 			trace);
 #endif
 	}
-	// Scope names are the model instance name, then the hierarchy from the top module.
-	std::string ctrl = std::string(s->top->name()) + ".nasmac.u_ctrl";
+	// Scope names are the model instance name, then the hierarchy from the top module (the
+	// generated Vitis top nasmac_top, scripts/gen_kernel_top.py, around the kernel u_nasmac).
+	std::string ctrl = std::string(s->top->name()) + ".nasmac_top.u_nasmac.u_ctrl";
 	const VerilatedScope *scope = s->ctx->scopeFind(ctrl.c_str());
 	VerilatedVar *done = scope ? scope->varFind("ap_done_q") : nullptr;
 	if (!done) {

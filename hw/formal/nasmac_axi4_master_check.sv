@@ -27,28 +27,17 @@ module nasmac_axi4_master_check #(
   // Design claim: BREADY is tied high.
   parameter int unsigned BReadyAlways = 0
 ) (
-  input logic                   aclk,
-  input logic                   aresetn,
-  input logic                   arvalid,
-  input logic                   arready,
-  input nasmac_axi_pkg::ax_t    ar,
-  input logic                   rvalid,
-  input logic                   rready,
-  input logic [DataWidth-1:0]   rdata,
-  input logic [1:0]             rresp,
-  input logic                   rlast,
+  input logic                        aclk,
+  input logic                        aresetn,
+  // The port's bundles (nasmac_axi_pkg) and data beats, as the kernel's ports carry them.
+  input nasmac_axi_pkg::axi_rd_req_t rd_req,
+  input nasmac_axi_pkg::axi_rd_rsp_t rd_rsp,
+  input logic [DataWidth-1:0]        rdata,
   // A read-only master (HasWrite 0) ties the write channels to zeros.
-  input logic                   awvalid,
-  input logic                   awready,
-  input nasmac_axi_pkg::ax_t    aw,
-  input logic                   wvalid,
-  input logic                   wready,
-  input logic [DataWidth-1:0]   wdata,
-  input logic [DataWidth/8-1:0] wstrb,
-  input logic                   wlast,
-  input logic                   bvalid,
-  input logic                   bready,
-  input logic [1:0]             bresp
+  input nasmac_axi_pkg::axi_wr_req_t wr_req,
+  input nasmac_axi_pkg::axi_wr_rsp_t wr_rsp,
+  input logic [DataWidth-1:0]        wdata,
+  input logic [DataWidth/8-1:0]      wstrb
 );
   localparam logic [2:0] FullSize = 3'($clog2(DataWidth / 8));
   localparam int unsigned QW = $clog2(MaxBursts);
@@ -59,11 +48,11 @@ module nasmac_axi4_master_check #(
 
   // ---- Handshakes ---------------------------------------------------------------------------------
   logic ar_hs, r_hs, aw_hs, w_hs, b_hs;
-  assign ar_hs = arvalid && arready;
-  assign r_hs  = rvalid && rready;
-  assign aw_hs = HasWrite != 0 && awvalid && awready;
-  assign w_hs  = HasWrite != 0 && wvalid && wready;
-  assign b_hs  = HasWrite != 0 && bvalid && bready;
+  assign ar_hs = rd_req.arvalid && rd_rsp.arready;
+  assign r_hs  = rd_rsp.rvalid && rd_req.rready;
+  assign aw_hs = HasWrite != 0 && wr_req.awvalid && wr_rsp.awready;
+  assign w_hs  = HasWrite != 0 && wr_req.wvalid && wr_rsp.wready;
+  assign b_hs  = HasWrite != 0 && wr_rsp.bvalid && wr_req.bready;
 
   // ---- Read bookkeeping: lengths of accepted bursts, beats of the oldest one ----------------------
   logic [7:0]  rq_len [MaxBursts];
@@ -81,11 +70,11 @@ module nasmac_axi4_master_check #(
       r_beat <= '0;
     end else begin
       if (ar_hs) begin
-        rq_len[rq_wr[QW-1:0]] <= ar.len;
+        rq_len[rq_wr[QW-1:0]] <= rd_req.ar.len;
         rq_wr <= rq_wr + 1'b1;
       end
       if (r_hs) begin
-        if (rlast) begin
+        if (rd_rsp.rlast) begin
           r_beat <= '0;
           rq_rd  <= rq_rd + 1'b1;
         end else begin
@@ -109,8 +98,8 @@ module nasmac_axi4_master_check #(
   logic [7:0]  w_cur_len;
   assign wq_count   = wq_wr - wq_rd;
   assign w_on_queue = wq_count != '0;
-  assign w_on_aw    = !w_on_queue && !w_early_done && awvalid;
-  assign w_cur_len  = w_on_queue ? wq_len[wq_rd[QW-1:0]] : aw.len;
+  assign w_on_aw    = !w_on_queue && !w_early_done && wr_req.awvalid;
+  assign w_cur_len  = w_on_queue ? wq_len[wq_rd[QW-1:0]] : wr_req.aw.len;
   assign w_cur_last = w_beat == w_cur_len;
 
   logic b_add, aw_push;
@@ -118,9 +107,9 @@ module nasmac_axi4_master_check #(
     b_add   = 1'b0;
     aw_push = aw_hs;
     // The last beat of the queued head completes an addressed burst.
-    if (w_hs && wlast && w_on_queue) b_add = 1'b1;
+    if (w_hs && wr_req.wlast && w_on_queue) b_add = 1'b1;
     // An AW whose data is already complete (or completes now, before it was queued).
-    if (aw_hs && (w_early_done || (w_hs && wlast && !w_on_queue))) begin
+    if (aw_hs && (w_early_done || (w_hs && wr_req.wlast && !w_on_queue))) begin
       b_add   = 1'b1;
       aw_push = 1'b0;
     end
@@ -135,14 +124,14 @@ module nasmac_axi4_master_check #(
       b_owed       <= '0;
     end else begin
       if (aw_push) begin
-        wq_len[wq_wr[QW-1:0]] <= aw.len;
+        wq_len[wq_wr[QW-1:0]] <= wr_req.aw.len;
         wq_wr <= wq_wr + 1'b1;
       end
       if (w_hs) begin
-        w_beat <= wlast ? 8'h0 : w_beat + 1'b1;
-        if (wlast && w_on_queue) wq_rd <= wq_rd + 1'b1;
+        w_beat <= wr_req.wlast ? 8'h0 : w_beat + 1'b1;
+        if (wr_req.wlast && w_on_queue) wq_rd <= wq_rd + 1'b1;
         // Burst of the presented AW complete before that AW was accepted.
-        if (wlast && !w_on_queue && !aw_hs) w_early_done <= 1'b1;
+        if (wr_req.wlast && !w_on_queue && !aw_hs) w_early_done <= 1'b1;
       end
       if (aw_hs && w_early_done) w_early_done <= 1'b0;
       b_owed <= b_owed + {{(QW+1){1'b0}}, b_add} - {{(QW+1){1'b0}}, b_hs};
@@ -152,31 +141,31 @@ module nasmac_axi4_master_check #(
   // ---- Slave rules (assumed) ----------------------------------------------------------------------
   always_ff @(posedge aclk) begin
     if (in_rst || was_rst) begin
-      assume (!rvalid);
-      assume (!bvalid);
+      assume (!rd_rsp.rvalid);
+      assume (!wr_rsp.bvalid);
     end
     if (!in_rst) begin
       // An R beat belongs to the oldest accepted burst, RLAST on its last beat.
-      if (rvalid) begin
+      if (rd_rsp.rvalid) begin
         assume (rq_count != '0);
-        assume (rlast == (r_beat == r_head_len));
+        assume (rd_rsp.rlast == (r_beat == r_head_len));
       end
-      if (rq_count == (QW+1)'(MaxBursts)) assume (!arready);
+      if (rq_count == (QW+1)'(MaxBursts)) assume (!rd_rsp.arready);
       if (HasWrite != 0) begin
-        if (bvalid) assume (b_owed != '0);
-        if (wq_count == (QW+1)'(MaxBursts)) assume (!awready);
+        if (wr_rsp.bvalid) assume (b_owed != '0);
+        if (wq_count == (QW+1)'(MaxBursts)) assume (!wr_rsp.awready);
       end else begin
-        assume (!bvalid);
+        assume (!wr_rsp.bvalid);
       end
     end
     if (f_ok && !was_rst && !in_rst) begin
-      if ($past(rvalid && !rready)) begin
-        assume (rvalid);
-        assume ($stable(rdata) && $stable(rresp) && $stable(rlast));
+      if ($past(rd_rsp.rvalid && !rd_req.rready)) begin
+        assume (rd_rsp.rvalid);
+        assume ($stable(rdata) && $stable(rd_rsp.rresp) && $stable(rd_rsp.rlast));
       end
-      if ($past(bvalid && !bready)) begin
-        assume (bvalid);
-        assume ($stable(bresp));
+      if ($past(wr_rsp.bvalid && !wr_req.bready)) begin
+        assume (wr_rsp.bvalid);
+        assume ($stable(wr_rsp.bresp));
       end
     end
   end
@@ -184,53 +173,55 @@ module nasmac_axi4_master_check #(
   // ---- Master rules (asserted) --------------------------------------------------------------------
   // Byte address one past the burst's last byte, within its 4 KiB page (INCR, full-size beats).
   logic [13:0] ar_end, aw_end;
-  assign ar_end = {2'b00, ar.addr[11:0] & ~((12'd1 << ar.size) - 12'd1)} + ((14'(ar.len) + 14'd1) << ar.size);
-  assign aw_end = {2'b00, aw.addr[11:0] & ~((12'd1 << aw.size) - 12'd1)} + ((14'(aw.len) + 14'd1) << aw.size);
+  assign ar_end = {2'b00, rd_req.ar.addr[11:0] & ~((12'd1 << rd_req.ar.size) - 12'd1)} +
+                  ((14'(rd_req.ar.len) + 14'd1) << rd_req.ar.size);
+  assign aw_end = {2'b00, wr_req.aw.addr[11:0] & ~((12'd1 << wr_req.aw.size) - 12'd1)} +
+                  ((14'(wr_req.aw.len) + 14'd1) << wr_req.aw.size);
 
   always_ff @(posedge aclk) begin
     if (f_ok && was_rst) begin
-      ar_valid_low_in_reset: assert (!arvalid);
+      ar_valid_low_in_reset: assert (!rd_req.arvalid);
       if (HasWrite != 0) begin
-        aw_valid_low_in_reset: assert (!awvalid);
-        w_valid_low_in_reset:  assert (!wvalid);
+        aw_valid_low_in_reset: assert (!wr_req.awvalid);
+        w_valid_low_in_reset:  assert (!wr_req.wvalid);
       end
     end
     if (f_ok && !was_rst && !in_rst) begin
-      if ($past(arvalid && !arready)) begin
-        ar_valid_held: assert (arvalid);
-        ar_payload_stable: assert ($stable(ar));
+      if ($past(rd_req.arvalid && !rd_rsp.arready)) begin
+        ar_valid_held: assert (rd_req.arvalid);
+        ar_payload_stable: assert ($stable(rd_req.ar));
       end
-      if (HasWrite != 0 && $past(awvalid && !awready)) begin
-        aw_valid_held: assert (awvalid);
-        aw_payload_stable: assert ($stable(aw));
+      if (HasWrite != 0 && $past(wr_req.awvalid && !wr_rsp.awready)) begin
+        aw_valid_held: assert (wr_req.awvalid);
+        aw_payload_stable: assert ($stable(wr_req.aw));
       end
-      if (HasWrite != 0 && $past(wvalid && !wready)) begin
-        w_valid_held: assert (wvalid);
-        w_payload_stable: assert ($stable(wdata) && $stable(wstrb) && $stable(wlast));
+      if (HasWrite != 0 && $past(wr_req.wvalid && !wr_rsp.wready)) begin
+        w_valid_held: assert (wr_req.wvalid);
+        w_payload_stable: assert ($stable(wdata) && $stable(wstrb) && $stable(wr_req.wlast));
       end
     end
-    if (!in_rst && arvalid) begin
-      ar_incr:      assert (ar.burst == nasmac_axi_pkg::BURST_INCR);
-      ar_full_size: assert (ar.size == FullSize);
-      ar_len_max:   assert (32'(ar.len) < MaxBeats);
+    if (!in_rst && rd_req.arvalid) begin
+      ar_incr:      assert (rd_req.ar.burst == nasmac_axi_pkg::BURST_INCR);
+      ar_full_size: assert (rd_req.ar.size == FullSize);
+      ar_len_max:   assert (32'(rd_req.ar.len) < MaxBeats);
       ar_no_4k:     assert (ar_end <= 14'd4096);
     end
-    if (!in_rst && HasWrite != 0 && awvalid) begin
-      aw_incr:      assert (aw.burst == nasmac_axi_pkg::BURST_INCR);
-      aw_full_size: assert (aw.size == FullSize);
-      aw_len_max:   assert (32'(aw.len) < MaxBeats);
+    if (!in_rst && HasWrite != 0 && wr_req.awvalid) begin
+      aw_incr:      assert (wr_req.aw.burst == nasmac_axi_pkg::BURST_INCR);
+      aw_full_size: assert (wr_req.aw.size == FullSize);
+      aw_len_max:   assert (32'(wr_req.aw.len) < MaxBeats);
       aw_no_4k:     assert (aw_end <= 14'd4096);
     end
-    if (!in_rst && HasWrite != 0 && wvalid) begin
+    if (!in_rst && HasWrite != 0 && wr_req.wvalid) begin
       // The beat belongs to an accepted burst, or to the AW being presented now.
       w_has_aw:   assert (w_on_queue || w_on_aw);
-      w_last_ok:  assert (wlast == w_cur_last);
+      w_last_ok:  assert (wr_req.wlast == w_cur_last);
     end
-    if (!in_rst && RReadyAlways != 0 && rvalid && rq_count != '0) begin
-      r_never_stalled: assert (rready);
+    if (!in_rst && RReadyAlways != 0 && rd_rsp.rvalid && rq_count != '0) begin
+      r_never_stalled: assert (rd_req.rready);
     end
     if (!in_rst && BReadyAlways != 0 && HasWrite != 0) begin
-      b_ready_high: assert (bready);
+      b_ready_high: assert (wr_req.bready);
     end
   end
 
@@ -240,7 +231,7 @@ module nasmac_axi4_master_check #(
   // above do not pass vacuously.
   always_ff @(posedge aclk) begin
     if (f_ok && !in_rst) begin
-      reach_read_burst_done: assert (!(r_hs && rlast && r_head_len != 8'h0));
+      reach_read_burst_done: assert (!(r_hs && rd_rsp.rlast && r_head_len != 8'h0));
       if (HasWrite != 0) reach_write_answered: assert (!b_hs);
     end
   end

@@ -40,10 +40,9 @@ module nasmac_broken_master_formal (
 
   nasmac_axi4_master_check #(.DataWidth(32), .HasWrite(0), .MaxBursts(2), .ResetLatency(0)) chk (
     .aclk(clk), .aresetn(rst_n),
-    .arvalid(arvalid_q), .arready, .ar({araddr_q, 8'h0, 3'd2, nasmac_axi_pkg::AX_FIXED}),
-    .rvalid, .rready, .rdata, .rresp, .rlast,
-    .awvalid(1'b0), .awready(1'b0), .aw('0), .wvalid(1'b0), .wready(1'b0), .wdata(32'h0),
-    .wstrb(4'h0), .wlast(1'b0), .bvalid(1'b0), .bready(1'b0), .bresp(2'h0)
+    .rd_req({arvalid_q, araddr_q, 8'h0, 3'd2, nasmac_axi_pkg::AX_FIXED, rready}),
+    .rd_rsp({arready, rvalid, rresp, rlast}), .rdata,
+    .wr_req('0), .wr_rsp('0), .wdata(32'h0), .wstrb(4'h0)
   );
 endmodule
 
@@ -104,11 +103,9 @@ module nasmac_broken_write_formal (
 
   nasmac_axi4_master_check #(.DataWidth(32), .HasWrite(1), .MaxBursts(2), .ResetLatency(0)) chk (
     .aclk(clk), .aresetn(rst_n),
-    .arvalid(1'b0), .arready(1'b0), .ar('0),
-    .rvalid(1'b0), .rready(1'b1), .rdata(32'h0), .rresp(2'b00), .rlast(1'b0),
-    .awvalid(aw_q), .awready, .aw({64'h1000, 8'h1, 3'd2, nasmac_axi_pkg::AX_FIXED}),
-    .wvalid(w_q), .wready, .wdata(32'h0), .wstrb(4'hf),
+    .rd_req({1'b0, 64'h0, 8'h0, 3'd2, nasmac_axi_pkg::AX_FIXED, 1'b1}), .rd_rsp('0), .rdata(32'h0),
     // The bug: WLAST on the first of the two beats.
-    .wlast(!beat_q), .bvalid, .bready(1'b1), .bresp
+    .wr_req({aw_q, 64'h1000, 8'h1, 3'd2, nasmac_axi_pkg::AX_FIXED, w_q, !beat_q, 1'b1}),
+    .wr_rsp({awready, wready, bvalid, bresp}), .wdata(32'h0), .wstrb(4'hf)
   );
 endmodule

@@ -28,73 +28,29 @@ module nasmac #(
   parameter int unsigned Eia2Slots = 32, Eia2SlotBlocks = 128, Eia2ResDepth = 32,
   parameter int unsigned Eia3Cores = 8, Eia3BufWords = 64
 ) (
-  input  logic                     ap_clk,
-  input  logic                     ap_rst_n,
+  input  logic                        ap_clk,
+  input  logic                        ap_rst_n,
   /* verilator lint_off SYMRSVDWORD */ // Vitis requires exactly this name.
-  output logic                     interrupt,
+  output logic                        interrupt,
   /* verilator lint_on SYMRSVDWORD */
-  // AXI4-Lite control slave.
-  input  logic                     s_axi_control_AWVALID,
-  output logic                     s_axi_control_AWREADY,
-  input  logic [CtrlAddrWidth-1:0] s_axi_control_AWADDR,
-  input  logic                     s_axi_control_WVALID,
-  output logic                     s_axi_control_WREADY,
-  input  logic [31:0]              s_axi_control_WDATA,
-  input  logic [3:0]               s_axi_control_WSTRB,
-  output logic                     s_axi_control_BVALID,
-  input  logic                     s_axi_control_BREADY,
-  output logic [1:0]               s_axi_control_BRESP,
-  input  logic                     s_axi_control_ARVALID,
-  output logic                     s_axi_control_ARREADY,
-  input  logic [CtrlAddrWidth-1:0] s_axi_control_ARADDR,
-  output logic                     s_axi_control_RVALID,
-  input  logic                     s_axi_control_RREADY,
-  output logic [31:0]              s_axi_control_RDATA,
-  output logic [1:0]               s_axi_control_RRESP,
-  // AXI4 master for descriptors (read) and result records (write).
-  output logic                     m_axi_gmem_AWVALID,
-  input  logic                     m_axi_gmem_AWREADY,
-  output logic [63:0]              m_axi_gmem_AWADDR,
-  output logic [7:0]               m_axi_gmem_AWLEN,
-  output logic [2:0]               m_axi_gmem_AWSIZE,
-  output logic [1:0]               m_axi_gmem_AWBURST,
-  output logic [3:0]               m_axi_gmem_AWCACHE,
-  output logic [2:0]               m_axi_gmem_AWPROT,
-  output logic                     m_axi_gmem_WVALID,
-  input  logic                     m_axi_gmem_WREADY,
-  output logic [DataWidth-1:0]     m_axi_gmem_WDATA,
-  output logic [DataWidth/8-1:0]   m_axi_gmem_WSTRB,
-  output logic                     m_axi_gmem_WLAST,
-  input  logic                     m_axi_gmem_BVALID,
-  output logic                     m_axi_gmem_BREADY,
-  input  logic [1:0]               m_axi_gmem_BRESP,
-  output logic                     m_axi_gmem_ARVALID,
-  input  logic                     m_axi_gmem_ARREADY,
-  output logic [63:0]              m_axi_gmem_ARADDR,
-  output logic [7:0]               m_axi_gmem_ARLEN,
-  output logic [2:0]               m_axi_gmem_ARSIZE,
-  output logic [1:0]               m_axi_gmem_ARBURST,
-  output logic [3:0]               m_axi_gmem_ARCACHE,
-  output logic [2:0]               m_axi_gmem_ARPROT,
-  input  logic                     m_axi_gmem_RVALID,
-  output logic                     m_axi_gmem_RREADY,
-  input  logic [DataWidth-1:0]     m_axi_gmem_RDATA,
-  input  logic [1:0]               m_axi_gmem_RRESP,
-  input  logic                     m_axi_gmem_RLAST,
-  // AXI4 master for message reads (read channels only).
-  output logic                     m_axi_msg_ARVALID,
-  input  logic                     m_axi_msg_ARREADY,
-  output logic [63:0]              m_axi_msg_ARADDR,
-  output logic [7:0]               m_axi_msg_ARLEN,
-  output logic [2:0]               m_axi_msg_ARSIZE,
-  output logic [1:0]               m_axi_msg_ARBURST,
-  output logic [3:0]               m_axi_msg_ARCACHE,
-  output logic [2:0]               m_axi_msg_ARPROT,
-  input  logic                     m_axi_msg_RVALID,
-  output logic                     m_axi_msg_RREADY,
-  input  logic [DataWidth-1:0]     m_axi_msg_RDATA,
-  input  logic [1:0]               m_axi_msg_RRESP,
-  input  logic                     m_axi_msg_RLAST
+  // The buses as request and response bundles (nasmac_axi_pkg), data beats beside them; the
+  // flat Vitis names (s_axi_control_*, m_axi_<port>_*) exist only in the generated top
+  // build/gen/nasmac_top.v (scripts/gen_kernel_top.py), which the sim and a card run.
+  // AXI4-Lite control slave (addresses zero-extended to the bundle's 32 bits).
+  input  nasmac_axi_pkg::axil_req_t   control_req_i,
+  output nasmac_axi_pkg::axil_rsp_t   control_rsp_o,
+  // AXI4 master m_axi_gmem: descriptors (read) and result records (write).
+  output nasmac_axi_pkg::axi_rd_req_t gmem_rd_req_o,
+  input  nasmac_axi_pkg::axi_rd_rsp_t gmem_rd_rsp_i,
+  input  logic [DataWidth-1:0]        gmem_rdata_i,
+  output nasmac_axi_pkg::axi_wr_req_t gmem_wr_req_o,
+  input  nasmac_axi_pkg::axi_wr_rsp_t gmem_wr_rsp_i,
+  output logic [DataWidth-1:0]        gmem_wdata_o,
+  output logic [DataWidth/8-1:0]      gmem_wstrb_o,
+  // AXI4 master m_axi_msg: message reads (read channels only).
+  output nasmac_axi_pkg::axi_rd_req_t msg_rd_req_o,
+  input  nasmac_axi_pkg::axi_rd_rsp_t msg_rd_rsp_i,
+  input  logic [DataWidth-1:0]        msg_rdata_i
 );
   localparam int unsigned NumLanes = NumEia1 + NumEia2 + NumEia3;
   localparam int unsigned LaneW    = (NumLanes > 1) ? $clog2(NumLanes) : 1;
@@ -135,19 +91,8 @@ module nasmac #(
   logic        rd_err, wr_err;
   logic        ev_consumed_q, ev_record_q, ev_bad_index_q, ev_accepted_q;  // the events, registered
 
-  // The control port as one request and one response bundle (the flat names are what Vitis and
-  // the sim bind to); the address is zero-extended to the bundle's 32 bits.
-  nasmac_axi_pkg::axil_req_t ctrl_req;
-  nasmac_axi_pkg::axil_rsp_t ctrl_rsp;
-  assign ctrl_req = {s_axi_control_AWVALID, 32'(s_axi_control_AWADDR), s_axi_control_WVALID,
-                     s_axi_control_WDATA, s_axi_control_WSTRB, s_axi_control_BREADY,
-                     s_axi_control_ARVALID, 32'(s_axi_control_ARADDR), s_axi_control_RREADY};
-  assign {s_axi_control_AWREADY, s_axi_control_WREADY, s_axi_control_BVALID, s_axi_control_BRESP,
-          s_axi_control_ARREADY, s_axi_control_RVALID, s_axi_control_RDATA,
-          s_axi_control_RRESP} = ctrl_rsp;
-
   nasmac_ctrl #(.AddrWidth(CtrlAddrWidth)) u_ctrl (
-    .clk_i(ap_clk), .rst_ni, .req_i(ctrl_req), .rsp_o(ctrl_rsp),
+    .clk_i(ap_clk), .rst_ni, .req_i(control_req_i), .rsp_o(control_rsp_o),
     .start_o(start), .done_i(done),
     .desc_addr_o(desc_addr), .arena_addr_o(arena_addr), .result_addr_o(result_addr),
     .num_jobs_o(num_jobs), .arena_bytes_o(arena_bytes), .max_jobs_o(max_jobs),
@@ -262,14 +207,14 @@ module nasmac #(
 
   // The descriptor unit requests only what its beat buffer has room for, so R is always ready;
   // beats pass through one register on their way in.
-  assign gar_take   = d_ar_valid && !stop && gout_q != 8'hff && (!gar_q || m_axi_gmem_ARREADY);
+  assign gar_take   = d_ar_valid && !stop && gout_q != 8'hff && (!gar_q || gmem_rd_rsp_i.arready);
   assign d_ar_ready = gar_take;
   always_comb begin
     gar_d      = gar_q;
     gar_addr_d = gar_addr_q;
     gar_len_d  = gar_len_q;
-    gout_d     = gout_q + {7'h0, gar_take} - {7'h0, m_axi_gmem_RVALID && m_axi_gmem_RLAST};
-    if (gar_q && m_axi_gmem_ARREADY) gar_d = 1'b0;
+    gout_d     = gout_q + {7'h0, gar_take} - {7'h0, gmem_rd_rsp_i.rvalid && gmem_rd_rsp_i.rlast};
+    if (gar_q && gmem_rd_rsp_i.arready) gar_d = 1'b0;
     if (gar_take) begin
       gar_d      = 1'b1;
       gar_addr_d = d_ar_addr;
@@ -287,21 +232,18 @@ module nasmac #(
     end else begin
       gar_q      <= gar_d;
       gout_q     <= gout_d;
-      gr_valid_q <= m_axi_gmem_RVALID;
-      gr_err_q   <= m_axi_gmem_RVALID && m_axi_gmem_RRESP != nasmac_axi_pkg::RESP_OKAY;
+      gr_valid_q <= gmem_rd_rsp_i.rvalid;
+      gr_err_q   <= gmem_rd_rsp_i.rvalid && gmem_rd_rsp_i.rresp != nasmac_axi_pkg::RESP_OKAY;
     end
   end
   always_ff @(posedge ap_clk) begin
     gar_addr_q <= gar_addr_d;
     gar_len_q  <= gar_len_d;
-    gr_data_q  <= m_axi_gmem_RDATA;
+    gr_data_q  <= gmem_rdata_i;
   end
 
   // Every burst of either master is INCR with whole beats and the attributes of AX_FIXED.
-  assign m_axi_gmem_ARVALID = gar_q;
-  assign {m_axi_gmem_ARADDR, m_axi_gmem_ARLEN, m_axi_gmem_ARSIZE, m_axi_gmem_ARBURST, m_axi_gmem_ARCACHE,
-          m_axi_gmem_ARPROT} = {gar_addr_q, gar_len_q, AxSize, nasmac_axi_pkg::AX_FIXED};
-  assign m_axi_gmem_RREADY  = 1'b1;
+  assign gmem_rd_req_o = {gar_q, gar_addr_q, gar_len_q, AxSize, nasmac_axi_pkg::AX_FIXED, 1'b1};
 
   // ---- Job dispatch: each algorithm's jobs go round robin over that algorithm's lanes ---------
   logic [LaneW-1:0] rr_q [3];
@@ -434,13 +376,13 @@ module nasmac #(
   );
 
   // A request moves into the AR register when it is free (or leaving) and its tag has a slot.
-  assign mar_take = marb_valid && !stop && mtag_ready && (!mar_q || m_axi_msg_ARREADY);
+  assign mar_take = marb_valid && !stop && mtag_ready && (!mar_q || msg_rd_rsp_i.arready);
   always_comb begin
     for (int l = 0; l < NumLanes; l++) f_ar_ready[l] = mar_take && 32'(marb_grant) == l;
     mar_d      = mar_q;
     mar_addr_d = mar_addr_q;
     mar_len_d  = mar_len_q;
-    if (mar_q && m_axi_msg_ARREADY) mar_d = 1'b0;
+    if (mar_q && msg_rd_rsp_i.arready) mar_d = 1'b0;
     if (mar_take) begin
       mar_d      = 1'b1;
       mar_addr_d = f_ar_addr[marb_grant];
@@ -453,7 +395,7 @@ module nasmac #(
   nasmac_fifo #(.Width(LaneW), .Depth(MaxReads)) u_tags (
     .clk_i(ap_clk), .rst_ni(dp_rst_ni),
     .wr_valid_i(mar_take), .wr_ready_o(mtag_ready), .wr_data_i(marb_grant),
-    .rd_valid_o(mtag_valid), .rd_ready_i(m_axi_msg_RVALID && m_axi_msg_RLAST),
+    .rd_valid_o(mtag_valid), .rd_ready_i(msg_rd_rsp_i.rvalid && msg_rd_rsp_i.rlast),
     .rd_data_o(mtag)
   );
 
@@ -464,14 +406,14 @@ module nasmac #(
       mr_err_q   <= 1'b0;
     end else begin
       mar_q      <= mar_d;
-      mr_valid_q <= m_axi_msg_RVALID;
-      mr_err_q   <= m_axi_msg_RVALID && m_axi_msg_RRESP != nasmac_axi_pkg::RESP_OKAY;
+      mr_valid_q <= msg_rd_rsp_i.rvalid;
+      mr_err_q   <= msg_rd_rsp_i.rvalid && msg_rd_rsp_i.rresp != nasmac_axi_pkg::RESP_OKAY;
     end
   end
   always_ff @(posedge ap_clk) begin
     mar_addr_q <= mar_addr_d;
     mar_len_q  <= mar_len_d;
-    mr_data_q  <= m_axi_msg_RDATA;
+    mr_data_q  <= msg_rdata_i;
     mr_tag_q   <= mtag;
   end
 
@@ -479,10 +421,7 @@ module nasmac #(
     for (int l = 0; l < NumLanes; l++) f_beat_valid[l] = mr_valid_q && 32'(mr_tag_q) == l;
   end
 
-  assign m_axi_msg_ARVALID = mar_q;
-  assign {m_axi_msg_ARADDR, m_axi_msg_ARLEN, m_axi_msg_ARSIZE, m_axi_msg_ARBURST, m_axi_msg_ARCACHE,
-          m_axi_msg_ARPROT} = {mar_addr_q, mar_len_q, AxSize, nasmac_axi_pkg::AX_FIXED};
-  assign m_axi_msg_RREADY  = 1'b1;
+  assign msg_rd_req_o = {mar_q, mar_addr_q, mar_len_q, AxSize, nasmac_axi_pkg::AX_FIXED, 1'b1};
 
   assign rd_err     = gr_err_q || mr_err_q;
   assign reads_idle = !gar_q && gout_q == 8'h0 && !mar_q && !mtag_valid;
@@ -490,7 +429,8 @@ module nasmac #(
   // ---- Results ---------------------------------------------------------------------------------
   logic [NumLanes:0]            res_valid, res_ready;
   logic [(NumLanes+1)*ResW-1:0] res_data;
-  logic                         b_fire;
+  logic                         b_fire, aw_valid, w_valid, b_ready;
+  logic [63:0]                  aw_addr;
 
   always_comb begin
     for (int l = 0; l < NumLanes; l++) begin
@@ -513,22 +453,21 @@ module nasmac #(
     .stop_i(stop),
     .in_valid_i(res_valid), .in_ready_o(res_ready), .in_data_i(res_data),
     .accepted_o(rec_accepted), .idle_o(res_idle), .wr_idle_o(wr_idle),
-    .aw_valid_o(m_axi_gmem_AWVALID), .aw_ready_i(m_axi_gmem_AWREADY), .aw_addr_o(m_axi_gmem_AWADDR),
-    .w_valid_o(m_axi_gmem_WVALID), .w_ready_i(m_axi_gmem_WREADY),
-    .w_data_o(m_axi_gmem_WDATA), .w_strb_o(m_axi_gmem_WSTRB),
-    .b_valid_i(m_axi_gmem_BVALID), .b_ready_o(m_axi_gmem_BREADY)
+    .aw_valid_o(aw_valid), .aw_ready_i(gmem_wr_rsp_i.awready), .aw_addr_o(aw_addr),
+    .w_valid_o(w_valid), .w_ready_i(gmem_wr_rsp_i.wready),
+    .w_data_o(gmem_wdata_o), .w_strb_o(gmem_wstrb_o),
+    .b_valid_i(gmem_wr_rsp_i.bvalid), .b_ready_o(b_ready)
   );
 
-  assign b_fire = m_axi_gmem_BVALID && m_axi_gmem_BREADY;
+  assign b_fire = gmem_wr_rsp_i.bvalid && b_ready;
   logic wr_err_q;
   always_ff @(posedge ap_clk) begin
     if (!dp_rst_ni) wr_err_q <= 1'b0;
-    else            wr_err_q <= b_fire && m_axi_gmem_BRESP != nasmac_axi_pkg::RESP_OKAY;
+    else            wr_err_q <= b_fire && gmem_wr_rsp_i.bresp != nasmac_axi_pkg::RESP_OKAY;
   end
   assign wr_err = wr_err_q;
 
   // Single-beat writes.
-  assign {m_axi_gmem_AWLEN, m_axi_gmem_AWSIZE, m_axi_gmem_AWBURST, m_axi_gmem_AWCACHE,
-          m_axi_gmem_AWPROT} = {8'h00, AxSize, nasmac_axi_pkg::AX_FIXED};
-  assign m_axi_gmem_WLAST   = 1'b1;
+  assign gmem_wr_req_o = {aw_valid, aw_addr, 8'h00, AxSize, nasmac_axi_pkg::AX_FIXED, w_valid, 1'b1,
+                          b_ready};
 endmodule

@@ -58,15 +58,18 @@ module nasmac_eia1_eval (
               ^ {60'd0, top, 1'b0} ^ {61'd0, top};
   endfunction
 
+  // A job waiting for stage B: valid, P and the fields that ride along. It moves as a whole, and
+  // is all zeros when the register holds no job.
+  typedef struct packed {
+    logic        valid;
+    logic [63:0] p;
+    meta_t       m;
+  } held_t;
+
   // ---------------------------------------------------------------------------------------------
-  // Registers. Skid register in front of A (so that job_ready_o is a register).
-  logic        k_valid_q, k_valid_d;
-  logic [63:0] k_p_q /*verilator public_flat_rd*/, k_p_d;
-  meta_t       k_m_q /*verilator public_flat_rd*/, k_m_d;
-  // Stage A.
-  logic        a_valid_q, a_valid_d;
-  logic [63:0] a_p_q /*verilator public_flat_rd*/, a_p_d;
-  meta_t       a_m_q /*verilator public_flat_rd*/, a_m_d;
+  // Registers. Skid register in front of A (so that job_ready_o is a register), then stage A.
+  held_t       k_q /*verilator public_flat_rd*/, k_d;
+  held_t       a_q /*verilator public_flat_rd*/, a_d;
   // Stage B.
   logic        b_valid_q, b_valid_d, b_lastw_q, b_lastw_d;
   logic [63:0] b_p_q /*verilator public_flat_rd*/, b_p_d, b_p2_q /*verilator public_flat_rd*/,
@@ -111,8 +114,8 @@ module nasmac_eia1_eval (
   assign b_fire      = msg_valid_i && msg_ready_o;
   assign b_done      = b_fire && b_lastw_q;
   assign b_free      = !b_valid_q || b_done;
-  assign a_free      = !a_valid_q || b_free;
-  assign job_ready_o = !k_valid_q;
+  assign a_free      = !a_q.valid || b_free;
+  assign job_ready_o = !k_q.valid;
 
   assign res_valid_o = r_valid_q;
   assign res_o.index = r_index_q;
@@ -143,14 +146,11 @@ module nasmac_eia1_eval (
   // The last word holds LENGTH mod 128 bits (128 when that is zero); more than 64 means two
   // blocks. Earlier words are always two full blocks.
   always_comb begin
-    a_tail = a_m_q.len[6:0];
+    a_tail = a_q.m.len[6:0];
     a_mask = (a_tail == 7'd0) ? '1 : ~({128{1'b1}} >> a_tail);
   end
 
   always_comb begin
-    a_valid_d = a_valid_q;
-    a_p_d     = a_p_q;
-    a_m_d     = a_m_q;
     b_valid_d = b_valid_q;
     b_lastw_d = b_lastw_q;
     b_p_d     = b_p_q;
@@ -170,51 +170,35 @@ module nasmac_eia1_eval (
       b_p2_d    = '0;
       b_m_d     = '0;
     end
-    if (a_valid_q && b_free) begin
+    if (a_q.valid && b_free) begin
       b_valid_d = 1'b1;
-      b_p_d     = a_p_q;
-      b_p2_d    = gf64_sq(a_p_q);
-      b_m_d     = a_m_q;
+      b_p_d     = a_q.p;
+      b_p2_d    = gf64_sq(a_q.p);
+      b_m_d     = a_q.m;
       // ceil(LENGTH / 128) - 1 words follow the first.
-      b_left_d  = 10'((a_m_q.len - 16'd1) >> 7);
-      b_lastw_d = (a_m_q.len <= 16'd128);
+      b_left_d  = 10'((a_q.m.len - 16'd1) >> 7);
+      b_lastw_d = (a_q.m.len <= 16'd128);
       b_two_d   = (a_tail == 7'd0) || (a_tail > 7'd64);
       b_mask_d  = a_mask;
     end
 
     // A takes the skid register's job first, else a new one; a new job that A cannot take
     // waits in the skid register. Registers are zeroed when their job moves on.
-    k_valid_d = k_valid_q;
-    k_p_d     = k_p_q;
-    k_m_d     = k_m_q;
+    k_d         = k_q;
+    a_d         = a_q;
     new_m.q     = job_i.q;
     new_m.z5    = job_i.z5;
     new_m.len   = job_i.len;
     new_m.exp   = job_i.exp;
     new_m.index = job_i.index;
-    if (a_valid_q && b_free) begin
-      a_valid_d = 1'b0;
-      a_p_d     = '0;
-      a_m_d     = '0;
+    if (a_q.valid && b_free) a_d = '0;
+    if (a_free && k_q.valid) begin
+      a_d = k_q;
+      k_d = '0;
     end
-    if (a_free && k_valid_q) begin
-      a_valid_d = 1'b1;
-      a_p_d     = k_p_q;
-      a_m_d     = k_m_q;
-      k_valid_d = 1'b0;
-      k_p_d     = '0;
-      k_m_d     = '0;
-    end
-    if (job_valid_i && !k_valid_q) begin
-      if (a_free) begin
-        a_valid_d = 1'b1;
-        a_p_d     = job_i.p;
-        a_m_d     = new_m;
-      end else begin
-        k_valid_d = 1'b1;
-        k_p_d     = job_i.p;
-        k_m_d     = new_m;
-      end
+    if (job_valid_i && !k_q.valid) begin
+      if (a_free) a_d = {1'b1, job_i.p, new_m};
+      else        k_d = {1'b1, job_i.p, new_m};
     end
   end
 
@@ -270,8 +254,6 @@ module nasmac_eia1_eval (
   // Registers: valid bits and counters.
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      k_valid_q <= 1'b0;
-      a_valid_q <= 1'b0;
       b_valid_q <= 1'b0;
       b_lastw_q <= 1'b0;
       b_left_q  <= '0;
@@ -285,8 +267,6 @@ module nasmac_eia1_eval (
       d_v_q     <= 1'b0;
       r_valid_q <= 1'b0;
     end else begin
-      k_valid_q <= k_valid_d;
-      a_valid_q <= a_valid_d;
       b_valid_q <= b_valid_d;
       b_lastw_q <= b_lastw_d;
       b_left_q  <= b_left_d;
@@ -304,25 +284,22 @@ module nasmac_eia1_eval (
     end
   end
 
-  // Key-derived registers (P, P^2, Q, z5 with their job fields, Y, T, EVAL, the MAC input) are
-  // zero whenever they hold no job, by the logic above, and a reset zeroes them too: a reset in
-  // the middle of a job (a bus error ends the run early, the shell resets the kernel) must not
-  // leave a job's P/Q/z5 behind, and EVAL, the one register that carries a job from word to word,
-  // would otherwise start the next job from the aborted one's partial sum.
+  // Key-derived registers (P, P^2, Q, z5 with their job fields, Y, T, EVAL, the MAC input; the
+  // skid register and A with their valid bits) are zero whenever they hold no job, by the logic
+  // above, and a reset zeroes them too: a reset in the middle of a job (a bus error ends the run
+  // early, the shell resets the kernel) must not leave a job's P/Q/z5 behind, and EVAL, the one
+  // register that carries a job from word to word, would otherwise start the next job from the
+  // aborted one's partial sum.
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      k_p_q  <= '0;
-      k_m_q  <= '0;
-      a_p_q  <= '0;
-      a_m_q  <= '0;
+      k_q    <= '0;
+      a_q    <= '0;
       b_p_q  <= '0;
       b_p2_q <= '0;
       b_m_q  <= '0;
     end else begin
-      k_p_q  <= k_p_d;
-      k_m_q  <= k_m_d;
-      a_p_q  <= a_p_d;
-      a_m_q  <= a_m_d;
+      k_q    <= k_d;
+      a_q    <= a_d;
       b_p_q  <= b_p_d;
       b_p2_q <= b_p2_d;
       b_m_q  <= b_m_d;

@@ -32,78 +32,57 @@ module nasmac_eia1_ks (
     .ks_valid_o(ks_valid), .ks_ready_i(1'b1), .ks_o(ks_w)
   );
 
-  logic [2:0]   nword_q, nword_d;
-  logic [159:0] z_q /*verilator public_flat_rd*/, z_d;
-  logic         busy_q, busy_d, full_q, full_d;
-  logic [15:0]  len_q, len_d;
-  logic [31:0]  exp_q, exp_d, index_q, index_d;
+  // The slot's control and its keystream words z1..z5 (z1 in [159:128]), reset as one: the words
+  // are key-dependent, and a kernel reset in the middle of a job must not leave them behind.
+  // They are zero whenever no job holds them.
+  typedef struct packed {
+    logic         busy, full;
+    logic [2:0]   nword;
+    logic [159:0] z;
+  } slot_t;
+  // The job's result fields, held with the words (datapath: no reset).
+  typedef struct packed {
+    logic [15:0] len;
+    logic [31:0] exp, index;
+  } fields_t;
+  slot_t   st_q /*verilator public_flat_rd*/, st_d;
+  fields_t f_q, f_d;
 
-  assign idle_now    = core_ready && !busy_q;
+  assign idle_now    = core_ready && !st_q.busy;
   assign start       = start_i && idle_now;
-  assign idle_o      = idle_now || (full_q && out_ready_i);
-  assign out_valid_o = full_q;
-  assign out_o.p     = z_q[159:96];
-  assign out_o.q     = z_q[95:32];
-  assign out_o.z5    = z_q[31:0];
-  assign out_o.len   = len_q;
-  assign out_o.exp   = exp_q;
-  assign out_o.index = index_q;
+  assign idle_o      = idle_now || (st_q.full && out_ready_i);
+  assign out_valid_o = st_q.full;
+  assign out_o.p     = st_q.z[159:96];
+  assign out_o.q     = st_q.z[95:32];
+  assign out_o.z5    = st_q.z[31:0];
+  assign out_o.len   = f_q.len;
+  assign out_o.exp   = f_q.exp;
+  assign out_o.index = f_q.index;
   // The core is wiped in the cycle it delivers z5.
-  assign core_clear  = ks_valid && (nword_q == 3'd4);
+  assign core_clear  = ks_valid && (st_q.nword == 3'd4);
 
   always_comb begin
-    nword_d = nword_q;
-    z_d     = z_q;
-    busy_d  = busy_q;
-    full_d  = full_q;
-    len_d   = len_q;
-    exp_d   = exp_q;
-    index_d = index_q;
+    st_d = st_q;
+    f_d  = f_q;
     if (start) begin
-      busy_d  = 1'b1;
-      nword_d = '0;
-      len_d   = job_i.len_bits;
-      exp_d   = job_i.exp_mac;
-      index_d = job_i.index;
+      st_d.busy  = 1'b1;
+      st_d.nword = '0;
+      f_d        = {job_i.len_bits, job_i.exp_mac, job_i.index};
     end
     if (ks_valid) begin
-      z_d     = {z_q[127:0], ks_w};
-      nword_d = nword_q + 3'd1;
-      if (nword_q == 3'd4) full_d = 1'b1;
+      st_d.z     = {st_q.z[127:0], ks_w};
+      st_d.nword = st_q.nword + 3'd1;
+      if (st_q.nword == 3'd4) st_d.full = 1'b1;
     end
-    if (full_q && out_ready_i) begin
-      // Handed over: wipe the keystream words.
-      full_d  = 1'b0;
-      busy_d  = 1'b0;
-      z_d     = '0;
-      nword_d = '0;
-    end
+    // Handed over: the slot is idle again and the keystream words are wiped.
+    if (st_q.full && out_ready_i) st_d = '0;
   end
 
   always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
-      nword_q <= '0;
-      busy_q  <= 1'b0;
-      full_q  <= 1'b0;
-    end else begin
-      nword_q <= nword_d;
-      busy_q  <= busy_d;
-      full_q  <= full_d;
-    end
+    if (!rst_ni) st_q <= '0;
+    else         st_q <= st_d;
   end
 
-  // The keystream words are zero whenever no job holds them, and a reset wipes them too (a
-  // kernel reset in the middle of a job must not leave them behind).
-  always_ff @(posedge clk_i) begin
-    if (!rst_ni) z_q <= '0;
-    else         z_q <= z_d;
-  end
-
-  // Datapath: no reset.
-  always_ff @(posedge clk_i) begin
-    len_q   <= len_d;
-    exp_q   <= exp_d;
-    index_q <= index_d;
-  end
+  always_ff @(posedge clk_i) f_q <= f_d;
 
 endmodule

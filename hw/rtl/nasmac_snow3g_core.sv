@@ -113,30 +113,33 @@ module nasmac_snow3g_core (
     s2_box = mix({sq_box(w[31:24]), sq_box(w[23:16]), sq_box(w[15:8]), sq_box(w[7:0])}, 8'h69);
   endfunction
 
-  // LFSR cells s0..s15, s_i in bits [32*i +: 32].
-  logic [511:0] s_q /*verilator public_flat_rd*/, s_d;
-  logic         step, init_mode;
-  logic [31:0] r1_q /*verilator public_flat_rd*/, r1_d, r2_q /*verilator public_flat_rd*/, r2_d, r3_q /*verilator public_flat_rd*/, r3_d;
-  // MULalpha(s0[31:24]) and DIValpha(s11[7:0]) of the current state, computed a clock early from
-  // s1 and s12 (which become s0 and s11), so that the feedback is a single XOR of five words and
-  // the 8-input maps stay off the feedback path.
-  logic [31:0] ma_q /*verilator public_flat_rd*/, ma_d, da_q /*verilator public_flat_rd*/, da_d;
-
+  // The core's whole key-dependent state, one record, loaded, stepped and wiped as one:
+  // s: LFSR cells s0..s15, s_i in bits [32*i +: 32]; r1..r3: the FSM registers;
+  // ma, da: MULalpha(s0[31:24]) and DIValpha(s11[7:0]) of the current state, computed a clock
+  // early from s1 and s12 (which become s0 and s11), so that the feedback is a single XOR of five
+  // words and the 8-input maps stay off the feedback path.
+  typedef struct packed {
+    logic [511:0] s;
+    logic [31:0]  r1, r2, r3;
+    logic [31:0]  ma, da;
+  } state_t;
+  state_t st_q /*verilator public_flat_rd*/, st_d;
+  logic   step, init_mode;
   logic [31:0] s0_w, s2_w, s5_w, s15_w;
-  logic [23:0] s11_hi_w;  // s11[31:8]; s11[7:0] enters through da_q
-  assign s0_w  = s_q[0 +: 32];
-  assign s2_w  = s_q[64 +: 32];
-  assign s5_w  = s_q[160 +: 32];
-  assign s11_hi_w = s_q[360 +: 24];
-  assign s15_w = s_q[480 +: 32];
+  logic [23:0] s11_hi_w;  // s11[31:8]; s11[7:0] enters through st_q.da
+  assign s0_w  = st_q.s[0 +: 32];
+  assign s2_w  = st_q.s[64 +: 32];
+  assign s5_w  = st_q.s[160 +: 32];
+  assign s11_hi_w = st_q.s[360 +: 24];
+  assign s15_w = st_q.s[480 +: 32];
 
   // FSM output F and the next FSM state (clause 3.4.6), from the current state.
   logic [31:0] f_w, fsm_r_w, fb_w;
   always_comb begin
-    f_w     = (s15_w + r1_q) ^ r2_q;
-    fsm_r_w = r2_q + (r3_q ^ s5_w);
+    f_w     = (s15_w + st_q.r1) ^ st_q.r2;
+    fsm_r_w = st_q.r2 + (st_q.r3 ^ s5_w);
     // LFSR feedback of clause 3.4.4/3.4.5 (F is added only in initialisation mode).
-    fb_w = {s0_w[23:0], 8'h00} ^ ma_q ^ s2_w ^ {8'h00, s11_hi_w} ^ da_q;
+    fb_w = {s0_w[23:0], 8'h00} ^ st_q.ma ^ s2_w ^ {8'h00, s11_hi_w} ^ st_q.da;
   end
 
   logic load;
@@ -169,51 +172,30 @@ module nasmac_snow3g_core (
   // Each next value is computed for every case (load, step, hold) from registers and inputs, and
   // the case is chosen last: load and step come from the lane's job handshake, so they must not
   // feed the 8-input alpha maps (the choice before the maps made the job-start path 7 LUT levels).
-  // The maps are linear, so a wiped state has zero images, and ma_q/da_q always equal the maps
+  // The maps are linear, so a wiped state has zero images, and st_q.ma/st_q.da always equal the maps
   // of s0[31:24] and s11[7:0].
   always_comb begin
-    s_d  = s_q;
-    r1_d = r1_q;
-    r2_d = r2_q;
-    r3_d = r3_q;
-    ma_d = ma_q;
-    da_d = da_q;
+    st_d = st_q;
     if (load) begin
-      s_d  = load_w;
-      r1_d = '0;
-      r2_d = '0;
-      r3_d = '0;
-      ma_d = alpha_map(MulAlphaBasis, load_w[31:24]);
-      da_d = alpha_map(DivAlphaBasis, load_w[359:352]);
+      st_d    = '0;  // the FSM starts at zero
+      st_d.s  = load_w;
+      st_d.ma = alpha_map(MulAlphaBasis, load_w[31:24]);
+      st_d.da = alpha_map(DivAlphaBasis, load_w[359:352]);
     end
     if (step) begin
-      r3_d = s2_box(r2_q);
-      r2_d = s1_box(r1_q);
-      r1_d = fsm_r_w;
-      s_d  = {init_mode ? (fb_w ^ f_w) : fb_w, s_q[511:32]};
+      st_d.r3 = s2_box(st_q.r2);
+      st_d.r2 = s1_box(st_q.r1);
+      st_d.r1 = fsm_r_w;
+      st_d.s  = {init_mode ? (fb_w ^ f_w) : fb_w, st_q.s[511:32]};
       // s1 and s12 become s0 and s11.
-      ma_d = alpha_map(MulAlphaBasis, s_q[63:56]);
-      da_d = alpha_map(DivAlphaBasis, s_q[391:384]);
+      st_d.ma = alpha_map(MulAlphaBasis, st_q.s[63:56]);
+      st_d.da = alpha_map(DivAlphaBasis, st_q.s[391:384]);
     end
-    if (wipe) begin
-      s_d  = '0;
-      r1_d = '0;
-      r2_d = '0;
-      r3_d = '0;
-      ma_d = '0;
-      da_d = '0;
-    end
+    if (wipe) st_d = '0;
   end
 
   // Datapath: the wipe above is its only reset. The state is zero whenever no job holds the core
   // (after clear_i or a reset), and nothing reads it before a load.
-  always_ff @(posedge clk_i) begin
-    s_q  <= s_d;
-    r1_q <= r1_d;
-    r2_q <= r2_d;
-    r3_q <= r3_d;
-    ma_q <= ma_d;
-    da_q <= da_d;
-  end
+  always_ff @(posedge clk_i) st_q <= st_d;
 
 endmodule

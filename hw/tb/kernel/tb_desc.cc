@@ -25,10 +25,9 @@ constexpr uint64_t kArena = 0x2'0000'0000ull + 0x40;
 constexpr uint32_t kArenaBytes = 1u << 20;
 constexpr uint32_t kMaxLen = 65504;
 
-struct desc {
-	uint8_t key[16];
-	uint32_t count, len, index;
-	uint8_t bearer, dir, alg, exp[4];
+struct desc : tb::job_hdr {
+	uint32_t len, index;
+	uint8_t alg, exp[4];
 	uint64_t off;
 	int kind;  // 0 job, 1 bad descriptor, 2 bad index
 };
@@ -66,13 +65,9 @@ int main(int argc, char **argv)
 	std::vector<desc> ds(n);
 	for (uint32_t i = 0; i < n; i++) {
 		desc &d = ds[i];
-		for (auto &k : d.key)
-			k = (uint8_t)rng();
+		tb::random_hdr(d, rng);
 		for (auto &e : d.exp)
 			e = (uint8_t)rng();
-		d.count = (uint32_t)rng();
-		d.bearer = (uint8_t)(rng() % 32);
-		d.dir = (uint8_t)(rng() % 2);
 		d.alg = (uint8_t)(1 + rng() % 3);
 		d.len = 1 + (uint32_t)(rng() % 8192);
 		d.off = rng() % (kArenaBytes - 2048);

@@ -23,10 +23,8 @@ namespace {
 constexpr uint64_t kArena = 0x3'0000'0000ull;
 constexpr uint64_t kArenaBytes = 1u << 20;
 
-struct job {
-	uint8_t key[16];
-	uint32_t count, len, index, exp;
-	uint8_t bearer, dir;
+struct job : tb::job_hdr {
+	uint32_t len, index, exp;
 	uint64_t addr;
 };
 
@@ -66,12 +64,8 @@ int main(int argc, char **argv)
 	std::vector<job> js(n);
 	for (int i = 0; i < n; i++) {
 		job &j = js[i];
-		for (auto &k : j.key)
-			k = (uint8_t)rng();
-		j.count = (uint32_t)rng();
+		tb::random_hdr(j, rng);
 		j.exp = (uint32_t)rng();
-		j.bearer = (uint8_t)(rng() % 32);
-		j.dir = (uint8_t)(rng() % 2);
 		j.index = (uint32_t)i;
 		j.len = rng() % 4 ? 1 + (uint32_t)(rng() % 2048) : 1 + (uint32_t)(rng() % 65504);
 		uint64_t off = rng() % (kArenaBytes - 8192);

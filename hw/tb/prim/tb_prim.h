@@ -4,6 +4,7 @@
 #ifndef NASMAC_TB_PRIM_H
 #define NASMAC_TB_PRIM_H
 
+#include <cstdint>
 #include <random>
 
 #include "../tb_util.h"
@@ -36,6 +37,23 @@ inline void put_bits(uint32_t *w, int at, uint64_t v, int n)
 		int bit = at + b;
 		w[bit / 32] = (w[bit / 32] & ~(1u << (bit % 32))) | (uint32_t)((v >> b) & 1u) << (bit % 32);
 	}
+}
+
+// The fields of a job header the glue passes through to a lane unchanged (tb_desc, tb_fetch
+// derive their job records from it), and random ones.
+struct job_hdr {
+	uint8_t key[16];
+	uint32_t count;
+	uint8_t bearer, dir;
+};
+
+inline void random_hdr(job_hdr &h, std::mt19937_64 &rng)
+{
+	for (auto &k : h.key)
+		k = (uint8_t)rng();
+	h.count = (uint32_t)rng();
+	h.bearer = (uint8_t)(rng() % 32);
+	h.dir = (uint8_t)(rng() % 2);
 }
 
 template <typename T> inline void tick(T *top)
