@@ -1588,25 +1588,20 @@ static void usage(FILE *f)
 int nasmac__mme_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "backend", required_argument, NULL, 'b' },
+		NASMAC__DAEMON_LONGOPTS,
 		{ "store", required_argument, NULL, 's' },
 		{ "sync", required_argument, NULL, 'S' },
 		{ "ue-db", required_argument, NULL, 'u' },
-		{ "pcap", required_argument, NULL, 'p' },
 		{ "kamf-by-mme", no_argument, NULL, 'k' },
 		{ "max-ues", required_argument, NULL, 'M' },
 		{ "max-pending", required_argument, NULL, 'P' },
 		{ "ack-timeout-ms", required_argument, NULL, 'A' },
-		{ "metrics", required_argument, NULL, 'm' },
 		{ "workers", required_argument, NULL, 'W' },
 		{ "gummei", required_argument, NULL, 'g' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *listen = NULL, *backend = "cpu", *db = NULL, *pcap = NULL;
-	const char *store = NASMAC__STORE_DEFAULT, *metrics = NULL;
+	struct nasmac__daemon_args da = { .backend = "cpu", .level = NASMAC__LOG_INFO };
+	const char *store = NASMAC__STORE_DEFAULT, *db = NULL;
 	char slog[512];
 	int start_failed = 0;
 	/* The commit path below answers a batch only after the next commit or flush returned. */
@@ -1619,7 +1614,7 @@ int nasmac__mme_main(int argc, char **argv)
 	uint32_t n_gummei = 0;
 	int worker = -1, workers_given = 0;
 	char who[NASMAC__GUMMEI_TEXT + 32];
-	int level = NASMAC__LOG_INFO, c, rc, ret = 1, kamf_by_mme_all = 0;
+	int c, rc, ret = 1, kamf_by_mme_all = 0;
 	char why[256];
 	uint64_t held;
 	struct mme *m;
@@ -1627,9 +1622,6 @@ int nasmac__mme_main(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'l': listen = optarg; break;
-		case 'b': backend = optarg; break;
-		case 'm': metrics = optarg; break;
 		case 'W':
 			if (nasmac__parse_u32(optarg, 0, 256, &workers))
 				goto out_usage;
@@ -1649,9 +1641,7 @@ int nasmac__mme_main(int argc, char **argv)
 				goto out_usage;
 			break;
 		case 'u': db = optarg; break;
-		case 'p': pcap = optarg; break;
 		case 'k': kamf_by_mme_all = 1; break;
-		case 'v': level = NASMAC__LOG_DEBUG; break;
 		case 'M':
 			if (nasmac__parse_u32(optarg, 1, 1u << 26, &max_ues))
 				goto out_usage;
@@ -1664,13 +1654,15 @@ int nasmac__mme_main(int argc, char **argv)
 			if (nasmac__parse_u32(optarg, 1, 3600000, &ack_timeout_ms))
 				goto out_usage;
 			break;
-		case 'h': usage(stdout); return 0;
-		default: goto out_usage;
+		default:
+			rc = nasmac__daemon_getopt(&da, c, optarg, usage);
+			if (rc)
+				return rc < 0 ? 0 : 2;
 		}
 	}
-	if (!listen || optind != argc)
+	if (!da.listen || optind != argc)
 		goto out_usage;
-	nasmac__log_init("mme", level);
+	nasmac__log_init("mme", da.level);
 	nasmac__db_uri_redact(store, slog, sizeof(slog)); /* a password never in a log line */
 	m = calloc(1, sizeof(*m));
 	if (!m)
@@ -1679,8 +1671,8 @@ int nasmac__mme_main(int argc, char **argv)
 	m->worker = -1;
 	memcpy(m->gummei, gummei, sizeof(gummei));
 	m->n_gummei = n_gummei;
-	if (nasmac__parse_addr(listen, &m->self)) {
-		fprintf(stderr, "nasmacd mme: bad --listen address '%s'\n", listen);
+	if (nasmac__parse_addr(da.listen, &m->self)) {
+		fprintf(stderr, "nasmacd mme: bad --listen address '%s'\n", da.listen);
 		goto out_free_m;
 	}
 	if (db) {
@@ -1720,7 +1712,7 @@ int nasmac__mme_main(int argc, char **argv)
 	if (n_gummei)
 		(void)nasmac__gummei_format(&gummei[0], who, sizeof(who));
 	else
-		snprintf(who, sizeof(who), "%s", listen);
+		snprintf(who, sizeof(who), "%s", da.listen);
 	rc = nasmac__db_bump_restart(m->db, who, &m->restart);
 	if (rc) {
 		nasmac__log(NASMAC__LOG_ERR, "store %s: cannot update the restart counter of %s",
@@ -1738,7 +1730,7 @@ int nasmac__mme_main(int argc, char **argv)
 		workers = cores < 1 ? 1u : cores > 256 ? 256u : (uint32_t)cores;
 	}
 	/* Two things only one process can have: a memory: store, a capture file. */
-	if (workers > 1 && (!m->db->durable || pcap)) {
+	if (workers > 1 && (!m->db->durable || da.pcap)) {
 		if (workers_given && !m->db->durable) {
 			nasmac__log(NASMAC__LOG_ERR, "--workers %u needs a store the workers share "
 						     "(lmdb:DIR or redis://), not %s", workers, slog);
@@ -1778,7 +1770,7 @@ int nasmac__mme_main(int argc, char **argv)
 		m->worker = worker;
 		m->mine = &m->share[worker];
 		snprintf(role, sizeof(role), "mme.%d", worker);
-		nasmac__log_init(role, level);
+		nasmac__log_init(role, da.level);
 		rc = nasmac__db_open(store, &dbo, &m->db, why, sizeof(why));
 		if (rc) {
 			nasmac__log(NASMAC__LOG_ERR, "cannot open the store %s: %s", slog, why);
@@ -1854,13 +1846,13 @@ int nasmac__mme_main(int argc, char **argv)
 	for (uint32_t i = 0; i < max_pending; i++)
 		m->pend[i].next_free = i + 1 < max_pending ? i + 1 : UINT32_MAX;
 	m->free_head = 0;
-	if (nasmac__daemon_open_loop(&m->loop, &m->vq, backend, on_job, m, pcap, &m->pcap))
+	if (nasmac__daemon_open_loop(&m->loop, &m->vq, da.backend, on_job, m, da.pcap, &m->pcap))
 		goto out_free_pend;
 	m->vq.after = after_jobs;
 	rc = workers > 1 ? nasmac__udp_open_group(&m->loop, &m->udp, &m->self, on_recv, m, workers)
 			 : nasmac__udp_open(&m->loop, &m->udp, &m->self, on_recv, m);
 	if (rc) {
-		nasmac__log(NASMAC__LOG_ERR, "cannot listen on %s: %s", listen, uv_strerror(rc));
+		nasmac__log(NASMAC__LOG_ERR, "cannot listen on %s: %s", da.listen, uv_strerror(rc));
 		goto out_close_vq;
 	}
 	m->udp.on_burst = on_burst;
@@ -1891,7 +1883,7 @@ int nasmac__mme_main(int argc, char **argv)
 		uv_prepare_start(&m->publish, on_publish);
 	/* One endpoint for the whole MME: the only process, or worker 0, which sums the slots of
 	 * every worker at each scrape. */
-	if (metrics && m->worker <= 0) {
+	if (da.metrics && m->worker <= 0) {
 		const struct nasmac__metrics_spec sp = {
 			.base = &m->sum.c, .tbl = counter_tbl, .n = N_COUNTERS,
 			.tbl2 = store_tbl, .n2 = N_STORE_COUNTERS,
@@ -1902,7 +1894,7 @@ int nasmac__mme_main(int argc, char **argv)
 		};
 
 		/* An operator who asked for metrics gets none silently: refuse to run. */
-		if (nasmac__metrics_serve(&m->loop, metrics, &sp, &m->metrics)) {
+		if (nasmac__metrics_serve(&m->loop, da.metrics, &sp, &m->metrics)) {
 			start_failed = 1;
 			uv_stop(&m->loop);
 		}
@@ -1929,8 +1921,8 @@ int nasmac__mme_main(int argc, char **argv)
 	nasmac__log(NASMAC__LOG_INFO,
 		    "serving N26 on %s, backend %s, %u UEs loaded%s, store %s (sync %s), restart "
 		    "counter %u, GUMMEI %s",
-		    listen, backend, m->store.n, m->kamf_by_mme_all ? ", K_AMF derived by the MME" : "",
-		    slog,
+		    da.listen, da.backend, m->store.n,
+		    m->kamf_by_mme_all ? ", K_AMF derived by the MME" : "", slog,
 		    m->db->remote ? "as the URI says" :
 		    m->db->durable ? nasmac__db_sync_name(dbo.sync) : "none",
 		    m->restart, why);
@@ -1954,10 +1946,7 @@ int nasmac__mme_main(int argc, char **argv)
 	nasmac__metrics_stop(m->metrics);
 	nasmac__udp_close(&m->udp);
 out_close_vq:
-	nasmac__vq_close(&m->vq);
-	nasmac__daemon_end_loop(&m->loop);
-	if (m->pcap)
-		nasmac__pcap_close(m->pcap);
+	nasmac__daemon_close_loop(&m->loop, &m->vq, m->pcap);
 out_free_pend:
 	if (m->pend)
 		explicit_bzero(m->pend, (size_t)m->n_pend * sizeof(*m->pend));
