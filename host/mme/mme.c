@@ -374,9 +374,7 @@ static void fetch_counters(void *arg)
 	struct mme *m = arg;
 	nasmac_stats_t st;
 
-	memset(&st, 0, sizeof(st));
-	if (m->vq.dev)
-		(void)nasmac_stats(m->vq.dev, &st);
+	nasmac__daemon_dev_stats(&m->vq, &st);
 	m->c.tx = m->udp.tx;
 	m->c.tx_dropped = m->udp.tx_dropped;
 	m->c.macs = st.completed;
@@ -1467,6 +1465,14 @@ static void on_burst(struct nasmac__udp *u, const struct nasmac__dgram *d, uint3
 
 /* Contexts whose Acknowledge did not come in time go back to IDLE (as after a rejecting Ack:
  * TS 29.274 7.3.7); log summaries of bursts that are over. */
+/* The rate-limited kinds of log line and their bursts (lines a second). */
+static const struct nasmac__daemon_rl mme_rl[] = {
+	{ offsetof(struct mme, rl_malformed), 5 }, { offsetof(struct mme, rl_reject), 10 },
+	{ offsetof(struct mme, rl_overload), 2 },  { offsetof(struct mme, rl_ack), 5 },
+	{ offsetof(struct mme, rl_gummei), 5 },
+};
+#define N_MME_RL (sizeof(mme_rl) / sizeof(mme_rl[0]))
+
 static void on_tick(uv_timer_t *h)
 {
 	struct mme *m = h->data;
@@ -1856,14 +1862,7 @@ int nasmac__mme_main(int argc, char **argv)
 		goto out_close_vq;
 	}
 	m->udp.on_burst = on_burst;
-	m->rl_malformed.burst = 5;
-	m->rl_reject.burst = 10;
-	m->rl_overload.burst = 2;
-	m->rl_ack.burst = 5;
-	m->rl_gummei.burst = 5;
-	uv_timer_init(&m->loop, &m->tick);
-	m->tick.data = m;
-	uv_timer_start(&m->tick, on_tick, 100, 100);
+	nasmac__daemon_tick(&m->loop, &m->tick, on_tick, m, 100, mme_rl, N_MME_RL);
 	uv_check_init(&m->loop, &m->look_check);
 	m->look_check.data = m;
 	uv_prepare_init(&m->loop, &m->coalesce);
@@ -1893,11 +1892,7 @@ int nasmac__mme_main(int argc, char **argv)
 			.hist = &m->sum.latency, .refresh = refresh_sums, .arg = m,
 		};
 
-		/* An operator who asked for metrics gets none silently: refuse to run. */
-		if (nasmac__metrics_serve(&m->loop, da.metrics, &sp, &m->metrics)) {
-			start_failed = 1;
-			uv_stop(&m->loop);
-		}
+		start_failed = nasmac__daemon_metrics(&m->loop, da.metrics, &sp, &m->metrics);
 	}
 	if (nasmac__workers_barrier()) {
 		nasmac__log(NASMAC__LOG_ERR, "workers: the other workers did not bind the port");
@@ -1968,11 +1963,7 @@ out_free_pend:
 		free(m->look[k].res);
 	}
 out_free_store:
-	nasmac__log_rl_forget(&m->rl_malformed);
-	nasmac__log_rl_forget(&m->rl_reject);
-	nasmac__log_rl_forget(&m->rl_overload);
-	nasmac__log_rl_forget(&m->rl_ack);
-	nasmac__log_rl_forget(&m->rl_gummei);
+	nasmac__daemon_rl_forget(m, mme_rl, N_MME_RL);
 	nasmac__store_free(&m->store);
 out_free_share:
 	nasmac__shared_free(m->share, m->share_len);
