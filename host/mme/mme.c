@@ -74,20 +74,26 @@
 #define REMOTE_COMMIT_BUSY 32u
 #define REMOTE_COMMIT_WAIT_MS 1u
 
-struct pend {
-	nasmac_job_t job; /* job.cookie points back here */
+/* What the answer to a Context Request needs, from its arrival to its answer: in its pending
+ * slot while the MAC is checked, then in its waiter until the group commit. */
+struct reply_to {
 	struct sockaddr_in peer;
 	uint32_t seq;
 	uint32_t peer_teid;
 	uint32_t est; /* the estimated uplink COUNT under test */
 	struct nasmac__ue *ue;
-	uint8_t msg[MAX_NAS]; /* SQN || plain NAS message: the MAC input */
-	uint32_t next_free;
 	uint8_t fig3;
 	uint8_t prev_state; /* the UE's state before this check (a context may await its Ack) */
 	uint8_t looked;     /* remote store: lookup rounds done for it (0: the held record) */
-	uint32_t ver;       /* remote store: the version of the record it is verified with */
 	uint64_t t_rx_ns;   /* when its request arrived: the latency histogram */
+};
+
+struct pend {
+	nasmac_job_t job; /* job.cookie points back here */
+	struct reply_to r;
+	uint8_t msg[MAX_NAS]; /* SQN || plain NAS message: the MAC input */
+	uint32_t next_free;
+	uint32_t ver; /* remote store: the version of the record it is verified with */
 	/* Remote store: the request as received (in m->pend_raw), to go through a lookup round
 	 * and be verified again when the held record proves stale; raw_len 0: too long. */
 	uint32_t raw_len;
@@ -96,13 +102,8 @@ struct pend {
 /* A verified request waiting for its group commit: what its answer needs, without the pending
  * slot's message and job (the slot goes back to the pool, so a slow disk does not exhaust it). */
 struct waiter {
-	struct sockaddr_in peer;
-	uint32_t seq, peer_teid, est;
-	struct nasmac__ue *ue;
-	uint8_t fig3, prev_state;
-	uint8_t looked;    /* struct pend */
+	struct reply_to r;
 	uint32_t raw_off, raw_len; /* remote store: the request, in its batch's raw arena */
-	uint64_t t_rx_ns;
 };
 
 struct counters {
@@ -491,7 +492,7 @@ static void pend_free(struct mme *m, struct pend *p)
 static void pend_put(struct mme *m, struct pend *p)
 {
 	/* Every request that waited for a MAC check ends here or in commit_answer, answered. */
-	nasmac__hist_observe(&m->latency, uv_hrtime() - p->t_rx_ns);
+	nasmac__hist_observe(&m->latency, uv_hrtime() - p->r.t_rx_ns);
 	pend_free(m, p);
 }
 
@@ -626,16 +627,16 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 	char a[64];
 
 	if (!busy && job->status == NASMAC_ST_VERIFIED &&
-	    nasmac__count_is_fresh(p->ue->ul_count, p->est) && b->n < m->batch_cap) {
+	    nasmac__count_is_fresh(p->r.ue->ul_count, p->r.est) && b->n < m->batch_cap) {
 		/* Verified: waits for the group commit (after_jobs), the UE still VERIFYING. */
 		struct nasmac__db_adv *adv = &b->adv[b->n];
 		struct waiter *w = &b->w[b->n++];
 
-		memcpy(adv->guti, p->ue->guti, NASMAC__GUTI_LEN);
-		adv->count = p->est;
+		memcpy(adv->guti, p->r.ue->guti, NASMAC__GUTI_LEN);
+		adv->count = p->r.est;
 		adv->ver = p->ver;
 		adv->stale = 0;
-		w->looked = p->looked;
+		w->r = p->r;
 		w->raw_len = 0;
 		if (m->pend_raw && p->raw_len &&
 		    b->raw_used + p->raw_len <= (size_t)m->n_pend * LOOK_AVG_OCTETS) {
@@ -645,44 +646,37 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 			w->raw_len = p->raw_len;
 			b->raw_used += p->raw_len;
 		}
-		w->peer = p->peer;
-		w->seq = p->seq;
-		w->peer_teid = p->peer_teid;
-		w->est = p->est;
-		w->ue = p->ue;
-		w->fig3 = p->fig3;
-		w->prev_state = p->prev_state;
-		w->t_rx_ns = p->t_rx_ns;
 		m->waiting++;
 		pend_free(m, p);
 		return;
 	}
-	restore_state(m, p->ue, p->prev_state);
-	if (!busy && job->status != NASMAC_ST_VERIFIED && m->pend_raw && !p->looked &&
+	restore_state(m, p->r.ue, p->r.prev_state);
+	if (!busy && job->status != NASMAC_ST_VERIFIED && m->pend_raw && !p->r.looked &&
 	    p->raw_len) {
 		/* The held record may be stale (new keys, a COUNT far ahead): the MAC is checked
 		 * again with the stored one; a failure then is final. */
 		m->c.relooked++;
-		look_again(m, pend_raw(m, p), p->raw_len, &p->peer, p->seq, p->peer_teid,
-			   p->ue->guti, 0);
+		look_again(m, pend_raw(m, p), p->raw_len, &p->r.peer, p->r.seq, p->r.peer_teid,
+			   p->r.ue->guti, 0);
 		pend_free(m, p);
 		return;
 	}
 	if (busy || (job->status == NASMAC_ST_VERIFIED && b->n == m->batch_cap &&
-		     nasmac__count_is_fresh(p->ue->ul_count, p->est))) {
-		refuse(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_NO_RESOURCES, 0,
+		     nasmac__count_is_fresh(p->r.ue->ul_count, p->r.est))) {
+		refuse(m, &p->r.peer, p->r.seq, p->r.peer_teid, NASMAC__CAUSE_NO_RESOURCES, 0,
 		       &m->c.overload, &m->rl_overload, NASMAC__LOG_WARN,
 		       "overload: MAC or commit queue full, answering No resources available to %s",
-		       addr_str(&p->peer, a, sizeof(a)));
+		       addr_str(&p->r.peer, a, sizeof(a)));
 	} else if (job->status == NASMAC_ST_VERIFIED) {
 		/* Something newer was accepted since the estimate. */
 		m->c.replay++;
-		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_REQUEST_REJECTED);
+		reply_reject(m, &p->r.peer, p->r.seq, p->r.peer_teid,
+			     NASMAC__CAUSE_REQUEST_REJECTED);
 	} else {
-		refuse(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_USER_AUTH_FAILED, 0,
+		refuse(m, &p->r.peer, p->r.seq, p->r.peer_teid, NASMAC__CAUSE_USER_AUTH_FAILED, 0,
 		       &m->c.mac_fail, &m->rl_reject, NASMAC__LOG_WARN,
 		       "IMSI %s: NAS MAC check failed (COUNT %06x, status %d): no context for %s",
-		       p->ue->imsi, p->est, job->status, addr_str(&p->peer, a, sizeof(a)));
+		       p->r.ue->imsi, p->r.est, job->status, addr_str(&p->r.peer, a, sizeof(a)));
 	}
 	pend_put(m, p);
 }
@@ -705,14 +699,14 @@ static void commit_answer(struct mme *m, struct batch *b)
 	}
 	for (uint32_t i = 0; i < b->n; i++) {
 		struct waiter *p = &b->w[i];
-		struct nasmac__ue *ue = p->ue;
+		struct nasmac__ue *ue = p->r.ue;
 		struct nasmac__ue_txn *t = &m->tx.ue[ue - m->store.ues];
 
 		/* The UEs of a batch are anywhere in tables larger than the caches: what the
 		 * answers a few waiters on will touch is fetched now (perf: the TEID table's
 		 * misses were 5 % of the MME's CPU). */
 		if (i + ANSWER_AHEAD < b->n) {
-			const struct nasmac__ue *f = b->w[i + ANSWER_AHEAD].ue;
+			const struct nasmac__ue *f = b->w[i + ANSWER_AHEAD].r.ue;
 
 			__builtin_prefetch(f);
 			__builtin_prefetch((const uint8_t *)f + 64);
@@ -720,37 +714,37 @@ static void commit_answer(struct mme *m, struct batch *b)
 		}
 		if (i + ANSWER_AHEAD / 2 < b->n)
 			nasmac__ctx_txns_prefetch(&m->tx,
-						  (uint32_t)(b->w[i + ANSWER_AHEAD / 2].ue -
+						  (uint32_t)(b->w[i + ANSWER_AHEAD / 2].r.ue -
 							     m->store.ues),
 						  1);
 
-		restore_state(m, ue, p->prev_state);
+		restore_state(m, ue, p->r.prev_state);
 		if (b->rc) {
-			reply_reject(m, &p->peer, p->seq, p->peer_teid,
+			reply_reject(m, &p->r.peer, p->r.seq, p->r.peer_teid,
 				     NASMAC__CAUSE_SYSTEM_FAILURE);
 		} else if (b->adv[i].stale) {
 			/* Verified with a record that is no longer the stored one: no context from
 			 * it. Looked up and verified again with the stored one (the UE is no longer
 			 * VERIFYING, so the lookup refreshes it). */
 			m->c.stale++;
-			if (p->raw_len && p->looked < MAX_LOOKS) {
-				look_again(m, b->raw + p->raw_off, p->raw_len, &p->peer, p->seq,
-					   p->peer_teid, ue->guti, p->looked);
+			if (p->raw_len && p->r.looked < MAX_LOOKS) {
+				look_again(m, b->raw + p->raw_off, p->raw_len, &p->r.peer, p->r.seq,
+					   p->r.peer_teid, ue->guti, p->r.looked);
 				again++;
 				continue;
 			}
-			reply_reject(m, &p->peer, p->seq, p->peer_teid,
+			reply_reject(m, &p->r.peer, p->r.seq, p->r.peer_teid,
 				     NASMAC__CAUSE_SYSTEM_FAILURE);
 		} else if (b->adv[i].ok) {
 			m->c.committed++;
-			ue->ul_count = p->est;
+			ue->ul_count = p->r.est;
 			/* Remembered, so that a retransmission gets this answer again. */
 			t->rq_accepted = 1;
-			t->rq_fig3 = p->fig3;
-			t->rq_count = p->est;
+			t->rq_fig3 = p->r.fig3;
+			t->rq_count = p->r.est;
 			t->rq_t_ms = uv_now(&m->loop);
 			m->answer_gen = b->gen;
-			reply_context(m, ue, &p->peer, p->seq, p->peer_teid, p->fig3, 0);
+			reply_context(m, ue, &p->r.peer, p->r.seq, p->r.peer_teid, p->r.fig3, 0);
 		} else {
 			m->c.replay++;
 			m->c.store_refused++;
@@ -759,12 +753,12 @@ static void commit_answer(struct mme *m, struct batch *b)
 			nasmac__log_rl(&m->rl_reject, NASMAC__LOG_WARN,
 				       "IMSI %s: COUNT %06x refused by the store (stored %06x) "
 				       "from %s: no context",
-				       ue->imsi, p->est, b->adv[i].stored,
-				       addr_str(&p->peer, a, sizeof(a)));
-			reply_reject(m, &p->peer, p->seq, p->peer_teid,
+				       ue->imsi, p->r.est, b->adv[i].stored,
+				       addr_str(&p->r.peer, a, sizeof(a)));
+			reply_reject(m, &p->r.peer, p->r.seq, p->r.peer_teid,
 				     NASMAC__CAUSE_REQUEST_REJECTED);
 		}
-		nasmac__hist_observe(&m->latency, now_ns - p->t_rx_ns);
+		nasmac__hist_observe(&m->latency, now_ns - p->r.t_rx_ns);
 	}
 	m->waiting -= b->n;
 	b->n = 0;
@@ -942,7 +936,7 @@ static int prepare_check(const struct nasmac__ctx_req *req, struct nasmac__ue *u
 			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
 		memcpy(guti, tau.guti, sizeof(guti));
 		ksi = tau.ksi;
-		p->fig3 = 0;
+		p->r.fig3 = 0;
 	} else if (req->crm_type == NASMAC__CRM_RR) {
 		struct nasmac__rr rr;
 		/* A legacy MME does not know the extension (a Private Extension IE of another
@@ -954,7 +948,7 @@ static int prepare_check(const struct nasmac__ctx_req *req, struct nasmac__ue *u
 			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
 		memcpy(guti, rr.guti, sizeof(guti));
 		ksi = rr.ngksi & 7u;
-		p->fig3 = 1;
+		p->r.fig3 = 1;
 	} else {
 		return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
 	}
@@ -1160,14 +1154,14 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 					: 0);
 		return;
 	}
-	p->peer = *from;
-	p->seq = req.h.seq;
-	p->peer_teid = req.fteid_teid;
-	p->est = est;
-	p->ue = ue;
-	p->prev_state = ue->state;
-	p->t_rx_ns = m->rx_ns;
-	p->looked = (uint8_t)looked;
+	p->r.peer = *from;
+	p->r.seq = req.h.seq;
+	p->r.peer_teid = req.fteid_teid;
+	p->r.est = est;
+	p->r.ue = ue;
+	p->r.prev_state = ue->state;
+	p->r.t_rx_ns = m->rx_ns;
+	p->r.looked = (uint8_t)looked;
 	p->ver = ue->ver;
 	p->raw_len = 0;
 	if (m->pend_raw && len <= MAX_DGRAM) {
