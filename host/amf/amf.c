@@ -792,6 +792,15 @@ static void on_link(struct nasmac__udp *u, const uint8_t *buf, size_t len,
 	on_registration(a, &f, from);
 }
 
+/* The rate-limited kinds of log line and their bursts (lines a second). */
+static const struct nasmac__daemon_rl amf_rl[] = {
+	{ offsetof(struct amf, rl_malformed), 5 },
+	{ offsetof(struct amf, rl_reject), 10 },
+	{ offsetof(struct amf, rl_n26), 5 },
+	{ offsetof(struct amf, rl_gummei), 5 },
+};
+#define N_AMF_RL (sizeof(amf_rl) / sizeof(amf_rl[0]))
+
 static void on_tick(uv_timer_t *t)
 {
 	struct amf *a = t->data;
@@ -827,9 +836,7 @@ static void fetch_counters(void *arg)
 	struct amf *a = arg;
 	nasmac_stats_t st;
 
-	memset(&st, 0, sizeof(st));
-	if (a->vq.dev)
-		(void)nasmac_stats(a->vq.dev, &st);
+	nasmac__daemon_dev_stats(&a->vq, &st);
 	a->c.macs = st.completed;
 	a->c.run_errors = st.run_errors;
 	a->c.fallbacks = st.fallbacks;
@@ -1030,13 +1037,7 @@ int nasmac__amf_main(int argc, char **argv)
 	}
 	a->n26_self = any;
 	a->n26_self.sin_port = htons((uint16_t)nasmac__udp_port(&a->n26));
-	a->rl_malformed.burst = 5;
-	a->rl_reject.burst = 10;
-	a->rl_n26.burst = 5;
-	a->rl_gummei.burst = 5;
-	uv_timer_init(&a->loop, &a->tick);
-	a->tick.data = a;
-	uv_timer_start(&a->tick, on_tick, 10, 10);
+	nasmac__daemon_tick(&a->loop, &a->tick, on_tick, a, 10, amf_rl, N_AMF_RL);
 	if (da.metrics) {
 		const struct nasmac__metrics_spec sp = {
 			.base = &a->c, .tbl = counter_tbl,
@@ -1046,11 +1047,7 @@ int nasmac__amf_main(int argc, char **argv)
 			.hist = &a->latency, .refresh = fetch_counters, .arg = a,
 		};
 
-		/* An operator who asked for metrics gets none silently: refuse to run. */
-		if (nasmac__metrics_serve(&a->loop, da.metrics, &sp, &a->metrics)) {
-			metrics_failed = 1;
-			uv_stop(&a->loop);
-		}
+		metrics_failed = nasmac__daemon_metrics(&a->loop, da.metrics, &sp, &a->metrics);
 	}
 	nasmac__daemon_init(&a->d, &a->loop, print_counters, a);
 	{
@@ -1076,10 +1073,7 @@ out_close_link:
 out_close_vq:
 	nasmac__daemon_close_loop(&a->loop, &a->vq, a->pcap);
 out_free_procs:
-	nasmac__log_rl_forget(&a->rl_malformed);
-	nasmac__log_rl_forget(&a->rl_reject);
-	nasmac__log_rl_forget(&a->rl_n26);
-	nasmac__log_rl_forget(&a->rl_gummei);
+	nasmac__daemon_rl_forget(a, amf_rl, N_AMF_RL);
 	nasmac__txn_tab_free(&a->by_seq);
 	nasmac__txn_tab_free(&a->by_teid);
 	explicit_bzero(a->procs, (size_t)a->n_procs * sizeof(*a->procs));

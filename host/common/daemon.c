@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
 
 #include "host.h"
 #include "pcap.h"
@@ -103,6 +104,40 @@ void nasmac__daemon_close_loop(uv_loop_t *loop, struct nasmac__vq *vq, struct na
 	nasmac__daemon_end_loop(loop);
 	if (pc)
 		nasmac__pcap_close(pc);
+}
+
+void nasmac__daemon_tick(uv_loop_t *loop, uv_timer_t *tick, uv_timer_cb cb, void *role,
+			 uint64_t period_ms, const struct nasmac__daemon_rl *rl, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		((struct nasmac__ratelimit *)((char *)role + rl[i].off))->burst = rl[i].burst;
+	uv_timer_init(loop, tick);
+	tick->data = role;
+	uv_timer_start(tick, cb, period_ms, period_ms);
+}
+
+void nasmac__daemon_rl_forget(void *role, const struct nasmac__daemon_rl *rl, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		nasmac__log_rl_forget((struct nasmac__ratelimit *)((char *)role + rl[i].off));
+}
+
+int nasmac__daemon_metrics(uv_loop_t *loop, const char *addr, const struct nasmac__metrics_spec *sp,
+			   struct nasmac__metrics **out)
+{
+	if (!addr || !nasmac__metrics_serve(loop, addr, sp, out))
+		return 0;
+	/* Stopped rather than returned: the role still goes its one way out (the loop ends at
+	 * once, the counters are printed, every handle is closed). */
+	uv_stop(loop);
+	return 1;
+}
+
+void nasmac__daemon_dev_stats(const struct nasmac__vq *vq, nasmac_stats_t *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (vq->dev)
+		(void)nasmac_stats(vq->dev, st);
 }
 
 int nasmac__daemon_getopt(struct nasmac__daemon_args *a, int c, const char *val,

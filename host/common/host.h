@@ -466,6 +466,26 @@ void nasmac__daemon_end_loop(uv_loop_t *loop);
  * the loop (nasmac__daemon_end_loop), the capture file if there is one. */
 void nasmac__daemon_close_loop(uv_loop_t *loop, struct nasmac__vq *vq, struct nasmac__pcap *pc);
 
+/* One rate-limited kind of log line of a role: where its limiter is in the role's struct
+ * (offsetof, as struct nasmac__counter) and how many lines a second it lets through. */
+struct nasmac__daemon_rl {
+	size_t off;
+	uint32_t burst;
+};
+/* Sets the bursts of the role's limiters and starts its tick: cb every period_ms, with
+ * tick->data = role; cb calls nasmac__log_rl_tick(). Closing the tick is the role's. */
+void nasmac__daemon_tick(uv_loop_t *loop, uv_timer_t *tick, uv_timer_cb cb, void *role,
+			 uint64_t period_ms, const struct nasmac__daemon_rl *rl, size_t n);
+/* Takes the role's limiters off the tick's list (nasmac__log_rl_forget), before it is freed. */
+void nasmac__daemon_rl_forget(void *role, const struct nasmac__daemon_rl *rl, size_t n);
+/* --metrics ADDR:PORT (none when addr is NULL): an operator who asked for metrics gets none
+ * silently, so when they cannot be served the loop is stopped before it runs and 1 returned
+ * (the role's exit status); 0 otherwise. */
+int nasmac__daemon_metrics(uv_loop_t *loop, const char *addr, const struct nasmac__metrics_spec *sp,
+			   struct nasmac__metrics **out);
+/* The device's counters (completed, batches, run_errors, fallbacks), zero without a device. */
+void nasmac__daemon_dev_stats(const struct nasmac__vq *vq, nasmac_stats_t *st);
+
 /* The options every role takes, in its getopt_long table beside its own; their codes are above
  * any character so that a role's own short codes never clash with them. */
 enum {

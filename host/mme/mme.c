@@ -74,20 +74,26 @@
 #define REMOTE_COMMIT_BUSY 32u
 #define REMOTE_COMMIT_WAIT_MS 1u
 
-struct pend {
-	nasmac_job_t job; /* job.cookie points back here */
+/* What the answer to a Context Request needs, from its arrival to its answer: in its pending
+ * slot while the MAC is checked, then in its waiter until the group commit. */
+struct reply_to {
 	struct sockaddr_in peer;
 	uint32_t seq;
 	uint32_t peer_teid;
 	uint32_t est; /* the estimated uplink COUNT under test */
 	struct nasmac__ue *ue;
-	uint8_t msg[MAX_NAS]; /* SQN || plain NAS message: the MAC input */
-	uint32_t next_free;
 	uint8_t fig3;
 	uint8_t prev_state; /* the UE's state before this check (a context may await its Ack) */
 	uint8_t looked;     /* remote store: lookup rounds done for it (0: the held record) */
-	uint32_t ver;       /* remote store: the version of the record it is verified with */
 	uint64_t t_rx_ns;   /* when its request arrived: the latency histogram */
+};
+
+struct pend {
+	nasmac_job_t job; /* job.cookie points back here */
+	struct reply_to r;
+	uint8_t msg[MAX_NAS]; /* SQN || plain NAS message: the MAC input */
+	uint32_t next_free;
+	uint32_t ver; /* remote store: the version of the record it is verified with */
 	/* Remote store: the request as received (in m->pend_raw), to go through a lookup round
 	 * and be verified again when the held record proves stale; raw_len 0: too long. */
 	uint32_t raw_len;
@@ -96,13 +102,8 @@ struct pend {
 /* A verified request waiting for its group commit: what its answer needs, without the pending
  * slot's message and job (the slot goes back to the pool, so a slow disk does not exhaust it). */
 struct waiter {
-	struct sockaddr_in peer;
-	uint32_t seq, peer_teid, est;
-	struct nasmac__ue *ue;
-	uint8_t fig3, prev_state;
-	uint8_t looked;    /* struct pend */
+	struct reply_to r;
 	uint32_t raw_off, raw_len; /* remote store: the request, in its batch's raw arena */
-	uint64_t t_rx_ns;
 };
 
 struct counters {
@@ -374,9 +375,7 @@ static void fetch_counters(void *arg)
 	struct mme *m = arg;
 	nasmac_stats_t st;
 
-	memset(&st, 0, sizeof(st));
-	if (m->vq.dev)
-		(void)nasmac_stats(m->vq.dev, &st);
+	nasmac__daemon_dev_stats(&m->vq, &st);
 	m->c.tx = m->udp.tx;
 	m->c.tx_dropped = m->udp.tx_dropped;
 	m->c.macs = st.completed;
@@ -493,7 +492,7 @@ static void pend_free(struct mme *m, struct pend *p)
 static void pend_put(struct mme *m, struct pend *p)
 {
 	/* Every request that waited for a MAC check ends here or in commit_answer, answered. */
-	nasmac__hist_observe(&m->latency, uv_hrtime() - p->t_rx_ns);
+	nasmac__hist_observe(&m->latency, uv_hrtime() - p->r.t_rx_ns);
 	pend_free(m, p);
 }
 
@@ -628,16 +627,16 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 	char a[64];
 
 	if (!busy && job->status == NASMAC_ST_VERIFIED &&
-	    nasmac__count_is_fresh(p->ue->ul_count, p->est) && b->n < m->batch_cap) {
+	    nasmac__count_is_fresh(p->r.ue->ul_count, p->r.est) && b->n < m->batch_cap) {
 		/* Verified: waits for the group commit (after_jobs), the UE still VERIFYING. */
 		struct nasmac__db_adv *adv = &b->adv[b->n];
 		struct waiter *w = &b->w[b->n++];
 
-		memcpy(adv->guti, p->ue->guti, NASMAC__GUTI_LEN);
-		adv->count = p->est;
+		memcpy(adv->guti, p->r.ue->guti, NASMAC__GUTI_LEN);
+		adv->count = p->r.est;
 		adv->ver = p->ver;
 		adv->stale = 0;
-		w->looked = p->looked;
+		w->r = p->r;
 		w->raw_len = 0;
 		if (m->pend_raw && p->raw_len &&
 		    b->raw_used + p->raw_len <= (size_t)m->n_pend * LOOK_AVG_OCTETS) {
@@ -647,44 +646,37 @@ static void on_job(struct nasmac__vq *q, nasmac_job_t *job, int busy)
 			w->raw_len = p->raw_len;
 			b->raw_used += p->raw_len;
 		}
-		w->peer = p->peer;
-		w->seq = p->seq;
-		w->peer_teid = p->peer_teid;
-		w->est = p->est;
-		w->ue = p->ue;
-		w->fig3 = p->fig3;
-		w->prev_state = p->prev_state;
-		w->t_rx_ns = p->t_rx_ns;
 		m->waiting++;
 		pend_free(m, p);
 		return;
 	}
-	restore_state(m, p->ue, p->prev_state);
-	if (!busy && job->status != NASMAC_ST_VERIFIED && m->pend_raw && !p->looked &&
+	restore_state(m, p->r.ue, p->r.prev_state);
+	if (!busy && job->status != NASMAC_ST_VERIFIED && m->pend_raw && !p->r.looked &&
 	    p->raw_len) {
 		/* The held record may be stale (new keys, a COUNT far ahead): the MAC is checked
 		 * again with the stored one; a failure then is final. */
 		m->c.relooked++;
-		look_again(m, pend_raw(m, p), p->raw_len, &p->peer, p->seq, p->peer_teid,
-			   p->ue->guti, 0);
+		look_again(m, pend_raw(m, p), p->raw_len, &p->r.peer, p->r.seq, p->r.peer_teid,
+			   p->r.ue->guti, 0);
 		pend_free(m, p);
 		return;
 	}
 	if (busy || (job->status == NASMAC_ST_VERIFIED && b->n == m->batch_cap &&
-		     nasmac__count_is_fresh(p->ue->ul_count, p->est))) {
-		refuse(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_NO_RESOURCES, 0,
+		     nasmac__count_is_fresh(p->r.ue->ul_count, p->r.est))) {
+		refuse(m, &p->r.peer, p->r.seq, p->r.peer_teid, NASMAC__CAUSE_NO_RESOURCES, 0,
 		       &m->c.overload, &m->rl_overload, NASMAC__LOG_WARN,
 		       "overload: MAC or commit queue full, answering No resources available to %s",
-		       addr_str(&p->peer, a, sizeof(a)));
+		       addr_str(&p->r.peer, a, sizeof(a)));
 	} else if (job->status == NASMAC_ST_VERIFIED) {
 		/* Something newer was accepted since the estimate. */
 		m->c.replay++;
-		reply_reject(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_REQUEST_REJECTED);
+		reply_reject(m, &p->r.peer, p->r.seq, p->r.peer_teid,
+			     NASMAC__CAUSE_REQUEST_REJECTED);
 	} else {
-		refuse(m, &p->peer, p->seq, p->peer_teid, NASMAC__CAUSE_USER_AUTH_FAILED, 0,
+		refuse(m, &p->r.peer, p->r.seq, p->r.peer_teid, NASMAC__CAUSE_USER_AUTH_FAILED, 0,
 		       &m->c.mac_fail, &m->rl_reject, NASMAC__LOG_WARN,
 		       "IMSI %s: NAS MAC check failed (COUNT %06x, status %d): no context for %s",
-		       p->ue->imsi, p->est, job->status, addr_str(&p->peer, a, sizeof(a)));
+		       p->r.ue->imsi, p->r.est, job->status, addr_str(&p->r.peer, a, sizeof(a)));
 	}
 	pend_put(m, p);
 }
@@ -707,14 +699,14 @@ static void commit_answer(struct mme *m, struct batch *b)
 	}
 	for (uint32_t i = 0; i < b->n; i++) {
 		struct waiter *p = &b->w[i];
-		struct nasmac__ue *ue = p->ue;
+		struct nasmac__ue *ue = p->r.ue;
 		struct nasmac__ue_txn *t = &m->tx.ue[ue - m->store.ues];
 
 		/* The UEs of a batch are anywhere in tables larger than the caches: what the
 		 * answers a few waiters on will touch is fetched now (perf: the TEID table's
 		 * misses were 5 % of the MME's CPU). */
 		if (i + ANSWER_AHEAD < b->n) {
-			const struct nasmac__ue *f = b->w[i + ANSWER_AHEAD].ue;
+			const struct nasmac__ue *f = b->w[i + ANSWER_AHEAD].r.ue;
 
 			__builtin_prefetch(f);
 			__builtin_prefetch((const uint8_t *)f + 64);
@@ -722,37 +714,37 @@ static void commit_answer(struct mme *m, struct batch *b)
 		}
 		if (i + ANSWER_AHEAD / 2 < b->n)
 			nasmac__ctx_txns_prefetch(&m->tx,
-						  (uint32_t)(b->w[i + ANSWER_AHEAD / 2].ue -
+						  (uint32_t)(b->w[i + ANSWER_AHEAD / 2].r.ue -
 							     m->store.ues),
 						  1);
 
-		restore_state(m, ue, p->prev_state);
+		restore_state(m, ue, p->r.prev_state);
 		if (b->rc) {
-			reply_reject(m, &p->peer, p->seq, p->peer_teid,
+			reply_reject(m, &p->r.peer, p->r.seq, p->r.peer_teid,
 				     NASMAC__CAUSE_SYSTEM_FAILURE);
 		} else if (b->adv[i].stale) {
 			/* Verified with a record that is no longer the stored one: no context from
 			 * it. Looked up and verified again with the stored one (the UE is no longer
 			 * VERIFYING, so the lookup refreshes it). */
 			m->c.stale++;
-			if (p->raw_len && p->looked < MAX_LOOKS) {
-				look_again(m, b->raw + p->raw_off, p->raw_len, &p->peer, p->seq,
-					   p->peer_teid, ue->guti, p->looked);
+			if (p->raw_len && p->r.looked < MAX_LOOKS) {
+				look_again(m, b->raw + p->raw_off, p->raw_len, &p->r.peer, p->r.seq,
+					   p->r.peer_teid, ue->guti, p->r.looked);
 				again++;
 				continue;
 			}
-			reply_reject(m, &p->peer, p->seq, p->peer_teid,
+			reply_reject(m, &p->r.peer, p->r.seq, p->r.peer_teid,
 				     NASMAC__CAUSE_SYSTEM_FAILURE);
 		} else if (b->adv[i].ok) {
 			m->c.committed++;
-			ue->ul_count = p->est;
+			ue->ul_count = p->r.est;
 			/* Remembered, so that a retransmission gets this answer again. */
 			t->rq_accepted = 1;
-			t->rq_fig3 = p->fig3;
-			t->rq_count = p->est;
+			t->rq_fig3 = p->r.fig3;
+			t->rq_count = p->r.est;
 			t->rq_t_ms = uv_now(&m->loop);
 			m->answer_gen = b->gen;
-			reply_context(m, ue, &p->peer, p->seq, p->peer_teid, p->fig3, 0);
+			reply_context(m, ue, &p->r.peer, p->r.seq, p->r.peer_teid, p->r.fig3, 0);
 		} else {
 			m->c.replay++;
 			m->c.store_refused++;
@@ -761,12 +753,12 @@ static void commit_answer(struct mme *m, struct batch *b)
 			nasmac__log_rl(&m->rl_reject, NASMAC__LOG_WARN,
 				       "IMSI %s: COUNT %06x refused by the store (stored %06x) "
 				       "from %s: no context",
-				       ue->imsi, p->est, b->adv[i].stored,
-				       addr_str(&p->peer, a, sizeof(a)));
-			reply_reject(m, &p->peer, p->seq, p->peer_teid,
+				       ue->imsi, p->r.est, b->adv[i].stored,
+				       addr_str(&p->r.peer, a, sizeof(a)));
+			reply_reject(m, &p->r.peer, p->r.seq, p->r.peer_teid,
 				     NASMAC__CAUSE_REQUEST_REJECTED);
 		}
-		nasmac__hist_observe(&m->latency, now_ns - p->t_rx_ns);
+		nasmac__hist_observe(&m->latency, now_ns - p->r.t_rx_ns);
 	}
 	m->waiting -= b->n;
 	b->n = 0;
@@ -944,7 +936,7 @@ static int prepare_check(const struct nasmac__ctx_req *req, struct nasmac__ue *u
 			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
 		memcpy(guti, tau.guti, sizeof(guti));
 		ksi = tau.ksi;
-		p->fig3 = 0;
+		p->r.fig3 = 0;
 	} else if (req->crm_type == NASMAC__CRM_RR) {
 		struct nasmac__rr rr;
 		/* A legacy MME does not know the extension (a Private Extension IE of another
@@ -956,7 +948,7 @@ static int prepare_check(const struct nasmac__ctx_req *req, struct nasmac__ue *u
 			return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
 		memcpy(guti, rr.guti, sizeof(guti));
 		ksi = rr.ngksi & 7u;
-		p->fig3 = 1;
+		p->r.fig3 = 1;
 	} else {
 		return NASMAC__CAUSE_MANDATORY_IE_INCORRECT;
 	}
@@ -1162,14 +1154,14 @@ static void on_ctx_req(struct mme *m, const uint8_t *buf, size_t len,
 					: 0);
 		return;
 	}
-	p->peer = *from;
-	p->seq = req.h.seq;
-	p->peer_teid = req.fteid_teid;
-	p->est = est;
-	p->ue = ue;
-	p->prev_state = ue->state;
-	p->t_rx_ns = m->rx_ns;
-	p->looked = (uint8_t)looked;
+	p->r.peer = *from;
+	p->r.seq = req.h.seq;
+	p->r.peer_teid = req.fteid_teid;
+	p->r.est = est;
+	p->r.ue = ue;
+	p->r.prev_state = ue->state;
+	p->r.t_rx_ns = m->rx_ns;
+	p->r.looked = (uint8_t)looked;
 	p->ver = ue->ver;
 	p->raw_len = 0;
 	if (m->pend_raw && len <= MAX_DGRAM) {
@@ -1467,6 +1459,14 @@ static void on_burst(struct nasmac__udp *u, const struct nasmac__dgram *d, uint3
 
 /* Contexts whose Acknowledge did not come in time go back to IDLE (as after a rejecting Ack:
  * TS 29.274 7.3.7); log summaries of bursts that are over. */
+/* The rate-limited kinds of log line and their bursts (lines a second). */
+static const struct nasmac__daemon_rl mme_rl[] = {
+	{ offsetof(struct mme, rl_malformed), 5 }, { offsetof(struct mme, rl_reject), 10 },
+	{ offsetof(struct mme, rl_overload), 2 },  { offsetof(struct mme, rl_ack), 5 },
+	{ offsetof(struct mme, rl_gummei), 5 },
+};
+#define N_MME_RL (sizeof(mme_rl) / sizeof(mme_rl[0]))
+
 static void on_tick(uv_timer_t *h)
 {
 	struct mme *m = h->data;
@@ -1588,25 +1588,20 @@ static void usage(FILE *f)
 int nasmac__mme_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "backend", required_argument, NULL, 'b' },
+		NASMAC__DAEMON_LONGOPTS,
 		{ "store", required_argument, NULL, 's' },
 		{ "sync", required_argument, NULL, 'S' },
 		{ "ue-db", required_argument, NULL, 'u' },
-		{ "pcap", required_argument, NULL, 'p' },
 		{ "kamf-by-mme", no_argument, NULL, 'k' },
 		{ "max-ues", required_argument, NULL, 'M' },
 		{ "max-pending", required_argument, NULL, 'P' },
 		{ "ack-timeout-ms", required_argument, NULL, 'A' },
-		{ "metrics", required_argument, NULL, 'm' },
 		{ "workers", required_argument, NULL, 'W' },
 		{ "gummei", required_argument, NULL, 'g' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *listen = NULL, *backend = "cpu", *db = NULL, *pcap = NULL;
-	const char *store = NASMAC__STORE_DEFAULT, *metrics = NULL;
+	struct nasmac__daemon_args da = { .backend = "cpu", .level = NASMAC__LOG_INFO };
+	const char *store = NASMAC__STORE_DEFAULT, *db = NULL;
 	char slog[512];
 	int start_failed = 0;
 	/* The commit path below answers a batch only after the next commit or flush returned. */
@@ -1619,7 +1614,7 @@ int nasmac__mme_main(int argc, char **argv)
 	uint32_t n_gummei = 0;
 	int worker = -1, workers_given = 0;
 	char who[NASMAC__GUMMEI_TEXT + 32];
-	int level = NASMAC__LOG_INFO, c, rc, ret = 1, kamf_by_mme_all = 0;
+	int c, rc, ret = 1, kamf_by_mme_all = 0;
 	char why[256];
 	uint64_t held;
 	struct mme *m;
@@ -1627,9 +1622,6 @@ int nasmac__mme_main(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'l': listen = optarg; break;
-		case 'b': backend = optarg; break;
-		case 'm': metrics = optarg; break;
 		case 'W':
 			if (nasmac__parse_u32(optarg, 0, 256, &workers))
 				goto out_usage;
@@ -1649,9 +1641,7 @@ int nasmac__mme_main(int argc, char **argv)
 				goto out_usage;
 			break;
 		case 'u': db = optarg; break;
-		case 'p': pcap = optarg; break;
 		case 'k': kamf_by_mme_all = 1; break;
-		case 'v': level = NASMAC__LOG_DEBUG; break;
 		case 'M':
 			if (nasmac__parse_u32(optarg, 1, 1u << 26, &max_ues))
 				goto out_usage;
@@ -1664,13 +1654,15 @@ int nasmac__mme_main(int argc, char **argv)
 			if (nasmac__parse_u32(optarg, 1, 3600000, &ack_timeout_ms))
 				goto out_usage;
 			break;
-		case 'h': usage(stdout); return 0;
-		default: goto out_usage;
+		default:
+			rc = nasmac__daemon_getopt(&da, c, optarg, usage);
+			if (rc)
+				return rc < 0 ? 0 : 2;
 		}
 	}
-	if (!listen || optind != argc)
+	if (!da.listen || optind != argc)
 		goto out_usage;
-	nasmac__log_init("mme", level);
+	nasmac__log_init("mme", da.level);
 	nasmac__db_uri_redact(store, slog, sizeof(slog)); /* a password never in a log line */
 	m = calloc(1, sizeof(*m));
 	if (!m)
@@ -1679,8 +1671,8 @@ int nasmac__mme_main(int argc, char **argv)
 	m->worker = -1;
 	memcpy(m->gummei, gummei, sizeof(gummei));
 	m->n_gummei = n_gummei;
-	if (nasmac__parse_addr(listen, &m->self)) {
-		fprintf(stderr, "nasmacd mme: bad --listen address '%s'\n", listen);
+	if (nasmac__parse_addr(da.listen, &m->self)) {
+		fprintf(stderr, "nasmacd mme: bad --listen address '%s'\n", da.listen);
 		goto out_free_m;
 	}
 	if (db) {
@@ -1720,7 +1712,7 @@ int nasmac__mme_main(int argc, char **argv)
 	if (n_gummei)
 		(void)nasmac__gummei_format(&gummei[0], who, sizeof(who));
 	else
-		snprintf(who, sizeof(who), "%s", listen);
+		snprintf(who, sizeof(who), "%s", da.listen);
 	rc = nasmac__db_bump_restart(m->db, who, &m->restart);
 	if (rc) {
 		nasmac__log(NASMAC__LOG_ERR, "store %s: cannot update the restart counter of %s",
@@ -1738,7 +1730,7 @@ int nasmac__mme_main(int argc, char **argv)
 		workers = cores < 1 ? 1u : cores > 256 ? 256u : (uint32_t)cores;
 	}
 	/* Two things only one process can have: a memory: store, a capture file. */
-	if (workers > 1 && (!m->db->durable || pcap)) {
+	if (workers > 1 && (!m->db->durable || da.pcap)) {
 		if (workers_given && !m->db->durable) {
 			nasmac__log(NASMAC__LOG_ERR, "--workers %u needs a store the workers share "
 						     "(lmdb:DIR or redis://), not %s", workers, slog);
@@ -1778,7 +1770,7 @@ int nasmac__mme_main(int argc, char **argv)
 		m->worker = worker;
 		m->mine = &m->share[worker];
 		snprintf(role, sizeof(role), "mme.%d", worker);
-		nasmac__log_init(role, level);
+		nasmac__log_init(role, da.level);
 		rc = nasmac__db_open(store, &dbo, &m->db, why, sizeof(why));
 		if (rc) {
 			nasmac__log(NASMAC__LOG_ERR, "cannot open the store %s: %s", slog, why);
@@ -1854,24 +1846,17 @@ int nasmac__mme_main(int argc, char **argv)
 	for (uint32_t i = 0; i < max_pending; i++)
 		m->pend[i].next_free = i + 1 < max_pending ? i + 1 : UINT32_MAX;
 	m->free_head = 0;
-	if (nasmac__daemon_open_loop(&m->loop, &m->vq, backend, on_job, m, pcap, &m->pcap))
+	if (nasmac__daemon_open_loop(&m->loop, &m->vq, da.backend, on_job, m, da.pcap, &m->pcap))
 		goto out_free_pend;
 	m->vq.after = after_jobs;
 	rc = workers > 1 ? nasmac__udp_open_group(&m->loop, &m->udp, &m->self, on_recv, m, workers)
 			 : nasmac__udp_open(&m->loop, &m->udp, &m->self, on_recv, m);
 	if (rc) {
-		nasmac__log(NASMAC__LOG_ERR, "cannot listen on %s: %s", listen, uv_strerror(rc));
+		nasmac__log(NASMAC__LOG_ERR, "cannot listen on %s: %s", da.listen, uv_strerror(rc));
 		goto out_close_vq;
 	}
 	m->udp.on_burst = on_burst;
-	m->rl_malformed.burst = 5;
-	m->rl_reject.burst = 10;
-	m->rl_overload.burst = 2;
-	m->rl_ack.burst = 5;
-	m->rl_gummei.burst = 5;
-	uv_timer_init(&m->loop, &m->tick);
-	m->tick.data = m;
-	uv_timer_start(&m->tick, on_tick, 100, 100);
+	nasmac__daemon_tick(&m->loop, &m->tick, on_tick, m, 100, mme_rl, N_MME_RL);
 	uv_check_init(&m->loop, &m->look_check);
 	m->look_check.data = m;
 	uv_prepare_init(&m->loop, &m->coalesce);
@@ -1891,7 +1876,7 @@ int nasmac__mme_main(int argc, char **argv)
 		uv_prepare_start(&m->publish, on_publish);
 	/* One endpoint for the whole MME: the only process, or worker 0, which sums the slots of
 	 * every worker at each scrape. */
-	if (metrics && m->worker <= 0) {
+	if (da.metrics && m->worker <= 0) {
 		const struct nasmac__metrics_spec sp = {
 			.base = &m->sum.c, .tbl = counter_tbl, .n = N_COUNTERS,
 			.tbl2 = store_tbl, .n2 = N_STORE_COUNTERS,
@@ -1901,11 +1886,7 @@ int nasmac__mme_main(int argc, char **argv)
 			.hist = &m->sum.latency, .refresh = refresh_sums, .arg = m,
 		};
 
-		/* An operator who asked for metrics gets none silently: refuse to run. */
-		if (nasmac__metrics_serve(&m->loop, metrics, &sp, &m->metrics)) {
-			start_failed = 1;
-			uv_stop(&m->loop);
-		}
+		start_failed = nasmac__daemon_metrics(&m->loop, da.metrics, &sp, &m->metrics);
 	}
 	if (nasmac__workers_barrier()) {
 		nasmac__log(NASMAC__LOG_ERR, "workers: the other workers did not bind the port");
@@ -1929,8 +1910,8 @@ int nasmac__mme_main(int argc, char **argv)
 	nasmac__log(NASMAC__LOG_INFO,
 		    "serving N26 on %s, backend %s, %u UEs loaded%s, store %s (sync %s), restart "
 		    "counter %u, GUMMEI %s",
-		    listen, backend, m->store.n, m->kamf_by_mme_all ? ", K_AMF derived by the MME" : "",
-		    slog,
+		    da.listen, da.backend, m->store.n,
+		    m->kamf_by_mme_all ? ", K_AMF derived by the MME" : "", slog,
 		    m->db->remote ? "as the URI says" :
 		    m->db->durable ? nasmac__db_sync_name(dbo.sync) : "none",
 		    m->restart, why);
@@ -1954,10 +1935,7 @@ int nasmac__mme_main(int argc, char **argv)
 	nasmac__metrics_stop(m->metrics);
 	nasmac__udp_close(&m->udp);
 out_close_vq:
-	nasmac__vq_close(&m->vq);
-	nasmac__daemon_end_loop(&m->loop);
-	if (m->pcap)
-		nasmac__pcap_close(m->pcap);
+	nasmac__daemon_close_loop(&m->loop, &m->vq, m->pcap);
 out_free_pend:
 	if (m->pend)
 		explicit_bzero(m->pend, (size_t)m->n_pend * sizeof(*m->pend));
@@ -1979,11 +1957,7 @@ out_free_pend:
 		free(m->look[k].res);
 	}
 out_free_store:
-	nasmac__log_rl_forget(&m->rl_malformed);
-	nasmac__log_rl_forget(&m->rl_reject);
-	nasmac__log_rl_forget(&m->rl_overload);
-	nasmac__log_rl_forget(&m->rl_ack);
-	nasmac__log_rl_forget(&m->rl_gummei);
+	nasmac__daemon_rl_forget(m, mme_rl, N_MME_RL);
 	nasmac__store_free(&m->store);
 out_free_share:
 	nasmac__shared_free(m->share, m->share_len);
