@@ -195,7 +195,9 @@ kill -9 $mme_A_PID
 load B "$T/k2.json" $OPTK --window 32
 # The load through A waits for the dead MME's answers: stopped; its AMF's exit counters say how
 # many registrations A's contexts completed.
-kill $L1; wait $L1 2>/dev/null
+# The load is the child of the background subshell: stop it, not only the subshell (left
+# behind, it waited for answers for ever).
+pkill -P $L1 2>/dev/null; kill $L1 2>/dev/null; wait $L1 2>/dev/null
 stop_all
 r1=$(grep 'counters (exit)' "$T/amf_A.log" | tr ' ' '\n' | sed -n 's/^accepted=//p')
 r2=$(json_field "$T/k2.json" registered) p2=$(json_field "$T/k2.json" rejected_replay)
