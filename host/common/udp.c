@@ -70,6 +70,7 @@ static void free_bufs(struct nasmac__udp *u)
 static void on_readable(uv_poll_t *h, int status, int events)
 {
 	struct nasmac__udp *u = (struct nasmac__udp *)h;
+	uint32_t k = 0;
 	int n;
 
 	(void)events;
@@ -90,30 +91,24 @@ static void on_readable(uv_poll_t *h, int status, int events)
 		return;
 	}
 	u->rx += (uint64_t)n;
+	/* The IPv4 datagrams of the batch, in order, at the front of burst[]. */
+	for (uint32_t i = 0; i < (uint32_t)n; i++) {
+		if (u->rx_msg[i].msg_hdr.msg_namelen != sizeof(struct sockaddr_in) ||
+		    u->burst[i].from.sin_family != AF_INET)
+			continue;
+		u->burst[k].buf = u->rxbuf + (size_t)i * RX_STRIDE;
+		u->burst[k].len = u->rx_msg[i].msg_len;
+		if (k != i)
+			u->burst[k].from = u->burst[i].from;
+		k++;
+	}
 	if (u->on_burst) {
-		uint32_t k = 0;
-
-		for (uint32_t i = 0; i < (uint32_t)n; i++) {
-			const struct msghdr *mh = &u->rx_msg[i].msg_hdr;
-
-			if (mh->msg_namelen != sizeof(struct sockaddr_in) ||
-			    u->burst[i].from.sin_family != AF_INET)
-				continue;
-			u->burst[k].buf = u->rxbuf + (size_t)i * RX_STRIDE;
-			u->burst[k].len = u->rx_msg[i].msg_len;
-			if (k != i)
-				u->burst[k].from = u->burst[i].from;
-			k++;
-		}
 		if (k)
 			u->on_burst(u, u->burst, k);
 		return;
 	}
-	for (uint32_t i = 0; i < (uint32_t)n; i++)
-		if (u->rx_msg[i].msg_hdr.msg_namelen == sizeof(struct sockaddr_in) &&
-		    u->burst[i].from.sin_family == AF_INET)
-			u->on_recv(u, u->rxbuf + (size_t)i * RX_STRIDE, u->rx_msg[i].msg_len,
-				   &u->burst[i].from);
+	for (uint32_t i = 0; i < k; i++)
+		u->on_recv(u, u->burst[i].buf, u->burst[i].len, &u->burst[i].from);
 }
 
 static void on_check(uv_check_t *c)

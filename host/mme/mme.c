@@ -1457,8 +1457,6 @@ static void on_burst(struct nasmac__udp *u, const struct nasmac__dgram *d, uint3
 	m->hint_dgram = NULL;
 }
 
-/* Contexts whose Acknowledge did not come in time go back to IDLE (as after a rejecting Ack:
- * TS 29.274 7.3.7); log summaries of bursts that are over. */
 /* The rate-limited kinds of log line and their bursts (lines a second). */
 static const struct nasmac__daemon_rl mme_rl[] = {
 	{ offsetof(struct mme, rl_malformed), 5 }, { offsetof(struct mme, rl_reject), 10 },
@@ -1467,6 +1465,8 @@ static const struct nasmac__daemon_rl mme_rl[] = {
 };
 #define N_MME_RL (sizeof(mme_rl) / sizeof(mme_rl[0]))
 
+/* Contexts whose Acknowledge did not come in time go back to IDLE (as after a rejecting Ack:
+ * TS 29.274 7.3.7); log summaries of bursts that are over. */
 static void on_tick(uv_timer_t *h)
 {
 	struct mme *m = h->data;
