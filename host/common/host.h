@@ -251,6 +251,7 @@ struct nasmac__udp {
 	uint32_t n_out, out_used;
 	uint64_t rx, tx, tx_dropped, rx_errors;
 	int fd;
+	uint8_t gso_off; /* UDP_SEGMENT refused once: one datagram per message */
 };
 
 int nasmac__parse_addr(const char *s, struct sockaddr_in *out);

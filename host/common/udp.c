@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/filter.h>
+#include <netinet/udp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -235,39 +236,92 @@ int nasmac__udp_port(const struct nasmac__udp *u)
 	return ntohs(a.sin_port);
 }
 
+/* Answers to one peer of one length leave as one UDP_SEGMENT (generic segmentation offload)
+ * message: the kernel routes, builds and hands to the device one buffer for the run, and splits
+ * it into datagrams at the device or, on loopback, at the receiving socket. Each datagram is
+ * still a datagram of its own on the wire. A run holds at most GSO_MAX datagrams of at most
+ * GSO_MAX_LEN octets (under any Ethernet or tunnel MTU: a larger segment size is refused). */
+#define GSO_MAX 64u
+#define GSO_MAX_LEN 1200u
+
+static int same_peer(const struct sockaddr_in *a, const struct sockaddr_in *b)
+{
+	return a->sin_addr.s_addr == b->sin_addr.s_addr && a->sin_port == b->sin_port;
+}
+
 void nasmac__udp_flush(struct nasmac__udp *u)
 {
 	struct mmsghdr msgs[64];
-	struct iovec iov[64];
+	struct iovec iov[256];
+	uint32_t segs[64];
+	union {
+		char buf[CMSG_SPACE(sizeof(uint16_t))];
+		struct cmsghdr align;
+	} ctl[64];
 	uint32_t done = 0;
 
 	while (done < u->n_out) {
-		uint32_t n = u->n_out - done;
+		uint32_t m = 0, k = 0, at = done;
 		int sent;
 
-		if (n > 64)
-			n = 64;
-		for (uint32_t i = 0; i < n; i++) {
-			iov[i].iov_base = u->out + u->out_off[done + i];
-			iov[i].iov_len = u->out_len[done + i];
-			memset(&msgs[i], 0, sizeof(msgs[i]));
-			msgs[i].msg_hdr.msg_name = &u->out_to[done + i];
-			msgs[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_in);
-			msgs[i].msg_hdr.msg_iov = &iov[i];
-			msgs[i].msg_hdr.msg_iovlen = 1;
+		/* Up to 64 messages and 256 datagrams from here. */
+		while (at < u->n_out && m < 64 && k < 256) {
+			uint32_t len = u->out_len[at], n = 1;
+
+			memset(&msgs[m], 0, sizeof(msgs[m]));
+			msgs[m].msg_hdr.msg_name = &u->out_to[at];
+			msgs[m].msg_hdr.msg_namelen = sizeof(struct sockaddr_in);
+			msgs[m].msg_hdr.msg_iov = &iov[k];
+			iov[k].iov_base = u->out + u->out_off[at];
+			iov[k].iov_len = len;
+			if (!u->gso_off && len <= GSO_MAX_LEN)
+				while (at + n < u->n_out && n < GSO_MAX && k + n < 256 &&
+				       u->out_len[at + n] == len &&
+				       same_peer(&u->out_to[at + n], &u->out_to[at])) {
+					iov[k + n].iov_base = u->out + u->out_off[at + n];
+					iov[k + n].iov_len = len;
+					n++;
+				}
+			msgs[m].msg_hdr.msg_iovlen = n;
+			if (n > 1) {
+				struct cmsghdr *c = &ctl[m].align;
+
+				msgs[m].msg_hdr.msg_control = ctl[m].buf;
+				msgs[m].msg_hdr.msg_controllen = sizeof(ctl[m].buf);
+				c->cmsg_level = SOL_UDP;
+				c->cmsg_type = UDP_SEGMENT;
+				c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+				*(uint16_t *)(void *)CMSG_DATA(c) = (uint16_t)len;
+			}
+			segs[m] = n;
+			at += n;
+			k += n;
+			m++;
 		}
-		sent = sendmmsg(u->fd, msgs, n, MSG_DONTWAIT);
+		sent = sendmmsg(u->fd, msgs, m, MSG_DONTWAIT);
 		if (sent < 0) {
 			if (errno == EINTR)
 				continue;
+			/* A device or route that cannot segment (no checksum offload: EIO; a
+			 * smaller MTU: EINVAL): datagrams one by one from now on. */
+			if (segs[0] > 1 && (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT ||
+					    errno == EOPNOTSUPP)) {
+				u->gso_off = 1;
+				nasmac__log(NASMAC__LOG_WARN, "udp: segmentation offload refused (%s): "
+							      "one datagram per message from now on",
+					    strerror(errno));
+				continue;
+			}
 			/* The socket buffer is full (or the peer port is closed): drop the rest
 			 * of this datagram; GTP-C and the UE simulator retransmit. */
 			u->tx_dropped++;
 			done++;
 			continue;
 		}
-		u->tx += (uint64_t)sent;
-		done += (uint32_t)sent;
+		for (int i = 0; i < sent; i++) {
+			u->tx += segs[i];
+			done += segs[i];
+		}
 	}
 	u->n_out = 0;
 	u->out_used = 0;
