@@ -250,6 +250,7 @@ struct nasmac__udp {
 	struct sockaddr_in *out_to;
 	uint32_t n_out, out_used;
 	uint64_t rx, tx, tx_dropped, rx_errors;
+	uint64_t tx_seg; /* of tx: sent in UDP_SEGMENT runs of two or more */
 	int fd;
 	uint8_t gso_off; /* UDP_SEGMENT refused once: one datagram per message */
 };

@@ -169,6 +169,121 @@ static void test_udp_long(void **state)
 	assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/* The outbound ring's runs (udp.c: answers to one peer of one length leave as one UDP_SEGMENT
+ * message): a sequence that mixes two peers, lengths, a run longer than a message may hold and
+ * one too long to segment. */
+#define SEG_N 160u
+static const struct {
+	uint16_t len;
+	uint8_t peer;
+} seg_plan[] = { { 92, 0 }, { 92, 0 }, { 92, 1 }, { 50, 0 }, { 1400, 0 }, { 1400, 0 } };
+
+static size_t seg_len(uint32_t i, uint8_t *peer)
+{
+	/* 0..99: 100 x 92 octets to peer 0 (two runs), then the plan, then 54 x 1200 to peer 1
+	 * (one run at GSO_MAX_BYTES) and one of 30. */
+	if (i < 100) {
+		*peer = 0;
+		return 92;
+	}
+	if (i < 100 + sizeof(seg_plan) / sizeof(seg_plan[0])) {
+		*peer = seg_plan[i - 100].peer;
+		return seg_plan[i - 100].len;
+	}
+	*peer = 1;
+	return i + 1 < SEG_N ? 1200 : 30;
+}
+
+static void seg_fill(uint8_t *p, size_t len, uint32_t i)
+{
+	for (size_t k = 0; k < len; k++)
+		p[k] = (uint8_t)(i * 7u + k);
+	memcpy(p, &i, sizeof(i));
+}
+
+/* Sends the plan through u and checks that every datagram arrives at its peer on its own, with
+ * its length and octets, in order; returns how many arrived. */
+static uint32_t seg_round(struct nasmac__udp *u, const int fd[2], const struct sockaddr_in to[2])
+{
+	static uint8_t want[2048], got[2048];
+	uint32_t next[2] = { 0, 0 }, arrived = 0;
+
+	for (uint32_t i = 0; i < SEG_N; i++) {
+		uint8_t peer;
+		size_t len = seg_len(i, &peer);
+
+		seg_fill(want, len, i);
+		assert_int_equal(nasmac__udp_send(u, want, len, &to[peer]), 0);
+	}
+	nasmac__udp_flush(u);
+	for (int p = 0; p < 2; p++)
+		for (;;) {
+			ssize_t n = recv(fd[p], got, sizeof(got), MSG_DONTWAIT);
+			uint8_t peer = 2;
+			uint32_t i;
+			size_t len = 0;
+
+			if (n < 0)
+				break;
+			/* The next datagram of the plan for this peer. */
+			for (i = next[p]; i < SEG_N; i++) {
+				len = seg_len(i, &peer);
+				if (peer == p)
+					break;
+			}
+			assert_true(i < SEG_N);
+			assert_int_equal((size_t)n, len);
+			seg_fill(want, len, i);
+			assert_memory_equal(got, want, len);
+			next[p] = i + 1;
+			arrived++;
+		}
+	return arrived;
+}
+
+static void test_udp_segment(void **state)
+{
+	struct sockaddr_in to[2], any;
+	struct nasmac__udp u;
+	uv_loop_t loop;
+	int fd[2], one = 1, sz = 1 << 20;
+
+	(void)state;
+	assert_int_equal(uv_loop_init(&loop), 0);
+	assert_int_equal(nasmac__parse_addr("127.0.0.1:0", &any), 0);
+	assert_int_equal(nasmac__udp_open(&loop, &u, &any, on_long, NULL), 0);
+	for (int p = 0; p < 2; p++) {
+		socklen_t l = sizeof(to[p]);
+
+		fd[p] = socket(AF_INET, SOCK_DGRAM, 0);
+		assert_true(fd[p] >= 0);
+		(void)setsockopt(fd[p], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+		assert_int_equal(bind(fd[p], (const struct sockaddr *)&any, sizeof(any)), 0);
+		assert_int_equal(getsockname(fd[p], (struct sockaddr *)&to[p], &l), 0);
+	}
+	assert_int_equal(seg_round(&u, fd, to), SEG_N);
+	assert_int_equal(u.tx, SEG_N);
+	assert_int_equal(u.tx_dropped, 0);
+	assert_int_equal(u.gso_off, 0);
+	/* Runs of two or more: 64 + 36 (92 to peer 0), 2 x 1400 are too long, 2 x 92 at 100..101,
+	 * 53 x 1200 + ... to peer 1 in runs at most GSO_MAX_BYTES. */
+	assert_true(u.tx_seg >= 100);
+	/* A socket the kernel will not segment for (SO_NO_CHECK: UDP_SEGMENT needs the checksum
+	 * it leaves out): the first run is refused, every datagram still goes, one per message. */
+	assert_int_equal(setsockopt(u.fd, SOL_SOCKET, SO_NO_CHECK, &one, sizeof(one)), 0);
+	u.tx = u.tx_seg = 0;
+	assert_int_equal(seg_round(&u, fd, to), SEG_N);
+	assert_int_equal(u.gso_off, 1);
+	assert_int_equal(u.tx, SEG_N);
+	assert_int_equal(u.tx_seg, 0);
+	assert_int_equal(u.tx_dropped, 0);
+	for (int p = 0; p < 2; p++)
+		close(fd[p]);
+	nasmac__udp_close(&u);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 /* nasmac__gtp_find_ie on Context Requests it encodes: the GUTI when present, NULL when absent
  * or the framing is cut (TS 29.274 7.3.5: GUTI IE type 117). */
 static void test_gtp_find_ie(void **state)
@@ -207,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_key_check),
 		cmocka_unit_test(test_udp_burst),
 		cmocka_unit_test(test_udp_long),
+		cmocka_unit_test(test_udp_segment),
 		cmocka_unit_test(test_gtp_find_ie),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
