@@ -44,6 +44,7 @@ int nasmac__echo_main(int argc, char **argv)
 		nasmac__log(NASMAC__LOG_ERR, "cannot listen on %s: %s", argv[2], uv_strerror(rc));
 		return 1;
 	}
+	u.seg = 1; /* answers only, like the MME's */
 	nasmac__daemon_init(&d, &loop, report, &u);
 	nasmac__log(NASMAC__LOG_INFO, "echoing on %s", argv[2]);
 	nasmac__daemon_run(&d);

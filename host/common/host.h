@@ -252,7 +252,12 @@ struct nasmac__udp {
 	uint64_t rx, tx, tx_dropped, rx_errors;
 	uint64_t tx_seg; /* of tx: sent in UDP_SEGMENT runs of two or more */
 	int fd;
-	uint8_t gso_off; /* UDP_SEGMENT refused once: one datagram per message */
+	/* Set after open to send runs to one peer as UDP_SEGMENT messages (udp.c); cleared when the
+	 * kernel refuses one. On loopback or a veth the receiving host picks the socket once per
+	 * run: only for peers that take any datagram on any socket, i.e. the answers of the MME and
+	 * the echo. Not for requests to an MME with --workers, whose group steers each datagram by
+	 * its sequence number (the AMF leaves it off). */
+	uint8_t seg;
 };
 
 int nasmac__parse_addr(const char *s, struct sockaddr_in *out);

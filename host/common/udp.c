@@ -242,7 +242,8 @@ int nasmac__udp_port(const struct nasmac__udp *u)
  * still a datagram of its own on the wire. A run holds at most GSO_MAX datagrams (Linux 6.1's
  * UDP_MAX_SEGMENTS), GSO_MAX_BYTES in all (one IPv4 datagram's payload before segmentation), of
  * at most GSO_MAX_LEN octets each (a segment must fit the route's MTU: 1200 fits Ethernet and
- * the tunnels N26 may run in). Where the kernel cannot segment (IPsec on the route, NDS/IP:
+ * the tunnels N26 may run in). Only where u->seg is set (host.h says for whom). Where the
+ * kernel cannot segment (IPsec on the route, NDS/IP:
  * EIO; no checksum offload or a smaller MTU: EINVAL), the socket sends one datagram per
  * message from then on. Measured (host/README.md, cost): the echo's send path and the MME's
  * both cost less per datagram, on loopback the segments are split at the receiving socket. */
@@ -280,7 +281,7 @@ void nasmac__udp_flush(struct nasmac__udp *u)
 			msgs[m].msg_hdr.msg_iov = &iov[k];
 			iov[k].iov_base = u->out + u->out_off[at];
 			iov[k].iov_len = len;
-			if (!u->gso_off && len <= GSO_MAX_LEN)
+			if (u->seg && len <= GSO_MAX_LEN)
 				while (at + n < u->n_out && n < GSO_MAX && k + n < 256 &&
 				       (n + 1) * len <= GSO_MAX_BYTES && u->out_len[at + n] == len &&
 				       same_peer(&u->out_to[at + n], &u->out_to[at])) {
@@ -311,7 +312,7 @@ void nasmac__udp_flush(struct nasmac__udp *u)
 			/* A route that cannot segment (above): one datagram per message. */
 			if (segs[0] > 1 && (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT ||
 					    errno == EOPNOTSUPP)) {
-				u->gso_off = 1;
+				u->seg = 0;
 				nasmac__log(NASMAC__LOG_WARN, "udp: segmentation offload refused (%s): "
 							      "one datagram per message from now on",
 					    strerror(errno));

@@ -1856,6 +1856,7 @@ int nasmac__mme_main(int argc, char **argv)
 		goto out_close_vq;
 	}
 	m->udp.on_burst = on_burst;
+	m->udp.seg = 1; /* answers to AMFs (host.h) */
 	nasmac__daemon_tick(&m->loop, &m->tick, on_tick, m, 100, mme_rl, N_MME_RL);
 	uv_check_init(&m->loop, &m->look_check);
 	m->look_check.data = m;
