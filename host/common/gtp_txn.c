@@ -364,8 +364,9 @@ void nasmac__ctx_txns_prefetch(const struct nasmac__ctx_txns *t, uint32_t ue, in
 {
 	const struct nasmac__ue_txn *u = &t->ue[ue];
 
-	if (stage == 0) {
+	if (stage == 0) { /* a record may straddle two cache lines */
 		__builtin_prefetch(u);
+		__builtin_prefetch((const uint8_t *)(u + 1) - 1);
 		return;
 	}
 	if (u->ack_open) {
