@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "gtp_txn.h"
 #include "host.h"
@@ -262,11 +265,36 @@ int nasmac__nh128(const uint32_t *key, const void *msg, size_t len, uint8_t out[
 {
 	const uint8_t *m = msg;
 	uint64_t a = 0, b = 0;
-	size_t i;
+	size_t i = 0;
 
 	if (len == 0 || len > NASMAC__NH_MAX)
 		return -EINVAL;
-	for (i = 0; i + 8 <= len; i += 8)
+#ifdef __SSE2__
+	{
+		/* Two steps of both sums per 16 octets: the message words plus the key words of
+		 * each sum (32-bit lanes, mod 2^32), then each even lane times the odd lane above
+		 * it (PMULUDQ on the lanes shifted down by 32 bits), added into 64-bit lanes.
+		 * The same sums as NH_STEP in another order (addition mod 2^64 commutes):
+		 * ~3 times fewer instructions, and the request digest was 1.5 % of the MME's CPU
+		 * (perf, bench e2e). test_gtp_txn compares it with the scalar steps. */
+		__m128i va = _mm_setzero_si128(), vb = _mm_setzero_si128();
+
+		for (; i + 16 <= len; i += 16) {
+			__m128i w = _mm_loadu_si128((const __m128i *)(m + i));
+			__m128i x = _mm_add_epi32(w, _mm_loadu_si128((const __m128i *)(key + i / 4)));
+			__m128i y = _mm_add_epi32(w,
+						  _mm_loadu_si128((const __m128i *)(key + i / 4 + 4)));
+
+			va = _mm_add_epi64(va, _mm_mul_epu32(x, _mm_srli_epi64(x, 32)));
+			vb = _mm_add_epi64(vb, _mm_mul_epu32(y, _mm_srli_epi64(y, 32)));
+		}
+		va = _mm_add_epi64(va, _mm_unpackhi_epi64(va, va));
+		vb = _mm_add_epi64(vb, _mm_unpackhi_epi64(vb, vb));
+		a = (uint64_t)_mm_cvtsi128_si64(va);
+		b = (uint64_t)_mm_cvtsi128_si64(vb);
+	}
+#endif
+	for (; i + 8 <= len; i += 8)
 		NH_STEP(a, b, key, m + i, i / 4);
 	if (i < len) {
 		uint8_t t[8] = { 0 };
