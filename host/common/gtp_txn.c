@@ -297,15 +297,23 @@ int nasmac__nh128(const uint32_t *key, const void *msg, size_t len, uint8_t out[
 	for (; i + 8 <= len; i += 8)
 		NH_STEP(a, b, key, m + i, i / 4);
 	if (i < len) {
-		uint8_t t[8] = { 0 };
+		/* The zero-padded tail, gathered in a register: copied to the stack and loaded
+		 * back as words it waited for the octet stores (a failed store forwarding, a third
+		 * of the digest's time under perf). */
+		uint64_t t = 0;
+		uint32_t m0, m1;
 
-		memcpy(t, m + i, len - i);
-		NH_STEP(a, b, key, t, i / 4);
+		for (size_t k = 0; k < len - i; k++)
+			t |= (uint64_t)m[i + k] << (8 * k);
+		m0 = (uint32_t)t;
+		m1 = (uint32_t)(t >> 32);
+		a += (uint64_t)(uint32_t)(m0 + key[i / 4]) * (uint32_t)(m1 + key[i / 4 + 1]);
+		b += (uint64_t)(uint32_t)(m0 + key[i / 4 + 4]) * (uint32_t)(m1 + key[i / 4 + 5]);
 	}
-	for (int k = 0; k < 8; k++) {
-		out[k] = (uint8_t)(a >> (8 * k));
-		out[8 + k] = (uint8_t)(b >> (8 * k));
-	}
+	/* Little-endian, as the octets were read (the MME's x86; gtp_txn.h). */
+	_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "NH output is stored as LE words");
+	memcpy(out, &a, 8);
+	memcpy(out + 8, &b, 8);
 	return 0;
 }
 
