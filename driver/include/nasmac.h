@@ -109,7 +109,7 @@ typedef struct nasmac_job {
 	/* inputs */
 	uint8_t key[16];
 	uint32_t count;
-	uint8_t alg;       /* nasmac_alg_t */
+	uint8_t alg;       /* nasmac_alg_t (| NASMAC_ALG_PREPARED: nasmac_job_set_key) */
 	uint8_t bearer;    /* 0..31 */
 	uint8_t direction; /* 0 uplink, 1 downlink */
 	const uint8_t *msg;
@@ -121,6 +121,42 @@ typedef struct nasmac_job {
 	int status;     /* nasmac_status_t */
 	int err;        /* 0, or a negative errno when status is NASMAC_ST_ERROR */
 } nasmac_job_t;
+
+/*
+ * Prepared keys: the per-key part of a MAC done once for the many jobs of one key. A caller that
+ * checks many MACs under one key (an MME: one K_NASint per UE) prepares it once and hands each
+ * job a reference instead of the key. For 128-EIA2 that is the AES-128 round keys and the CMAC
+ * subkeys K1, K2 (SP 800-38B 6.1), which the cpu backend otherwise derives for every job (key
+ * expansion and one AES block: on the order of 80 ns a job); for 128-EIA1 and 128-EIA3 a
+ * prepared key is just the key (nothing to precompute), so one code path serves every UE.
+ *
+ * The caller owns the struct: it must stay valid and unchanged from the enqueue of a job that
+ * references it until that job is dequeued (or nasmac_verify() returns); it is prepared again
+ * when the key changes (a job computes with what the struct holds, never with anything else:
+ * a struct left over from an old key verifies the old key's MACs) and wiped with
+ * nasmac_key_wipe() when the key is dropped. The driver never writes it.
+ */
+typedef struct nasmac_key {
+	/* The first cache line is what every job reads: the key, what it was prepared for, and
+	 * the CMAC subkeys; the round keys follow. */
+	uint8_t key[16];
+	uint8_t alg;   /* nasmac_alg_t it was prepared for; 0: wiped (a job with it: -EINVAL) */
+	uint8_t sched; /* 128-EIA2: 1 when rk, k1, k2 hold the schedule (0 on a CPU without
+			* AES-NI: the backends then derive it per job, as from a plain key) */
+	uint8_t reserved[14];
+	uint8_t k1[16], k2[16];
+	uint8_t rk[176]; /* AES-128 encryption round keys 0..10, FIPS-197 byte order */
+} __attribute__((aligned(64))) nasmac_key_t;
+
+/* Prepares key for alg (no allocation; -EINVAL for an unknown alg or a NULL pointer). */
+int nasmac_key_prepare(nasmac_key_t *k, nasmac_alg_t alg, const uint8_t key[16]);
+/* Wipes everything it holds (alg becomes 0). */
+void nasmac_key_wipe(nasmac_key_t *k);
+/* Makes job use k, for k's algorithm, in place of job->key and job->alg: job->alg becomes
+ * k->alg | NASMAC_ALG_PREPARED and job->key holds the reference (the driver wipes it when the
+ * job completes, as it wipes a key). The rest of the job is filled as usual. */
+#define NASMAC_ALG_PREPARED 0x80u
+void nasmac_job_set_key(nasmac_job_t *job, const nasmac_key_t *k);
 
 typedef struct nasmac_opts {
 	uint32_t batch_max;   /* jobs per device batch (0: backend default) */

@@ -43,8 +43,9 @@ void nasmac__compute_ref(nasmac_job_t *job)
 	int rc = nasmac__job_check(job);
 
 	if (rc == 0)
-		rc = nasmac_mac((nasmac_alg_t)job->alg, job->key, job->count, job->bearer,
-				job->direction, job->msg, job->len_bits, job->mac);
+		rc = nasmac_mac((nasmac_alg_t)nasmac__job_alg(job), nasmac__job_key(job),
+				job->count, job->bearer, job->direction, job->msg, job->len_bits,
+				job->mac);
 	if (rc) {
 		memset(job->mac, 0, sizeof(job->mac));
 		job->status = NASMAC_ST_ERROR;
@@ -169,13 +170,13 @@ static void fill_slot(struct nasmac__slot *slot)
 			.count = job->count,
 			.bearer = job->bearer,
 			.direction = job->direction,
-			.alg = job->alg,
+			.alg = nasmac__job_alg(job),
 			.len_bits = job->len_bits,
 			.msg_offset = off,
 			.index = i,
 		};
 
-		memcpy(d.key, job->key, NASMAC_KEY_LEN);
+		memcpy(d.key, nasmac__job_key(job), NASMAC_KEY_LEN);
 		memcpy(d.exp_mac, job->expected_mac, NASMAC_MAC_LEN);
 		nasmac__desc_pack(slot->desc + (size_t)i * NASMAC_DESC_BYTES, &d);
 		nasmac__drv_wipe(d.key, sizeof(d.key));

@@ -179,10 +179,35 @@ static inline void nasmac__set_status(nasmac_job_t *job)
 	job->status = NASMAC_ST_MISMATCH - (int)(((uint64_t)(a ^ b) - 1u) >> 63);
 	job->err = 0;
 }
-/* 0 when the job can be computed, -EINVAL otherwise (inline: it runs for every job). */
+/* The prepared key a job references (nasmac_job_set_key), or NULL for a job with its key. */
+static inline const nasmac_key_t *nasmac__job_prepared(const nasmac_job_t *job)
+{
+	const nasmac_key_t *k = NULL;
+
+	if (job->alg & NASMAC_ALG_PREPARED)
+		__builtin_memcpy(&k, job->key, sizeof(k));
+	return k;
+}
+/* The job's algorithm and key, wherever they are held. */
+static inline uint8_t nasmac__job_alg(const nasmac_job_t *job)
+{
+	return (uint8_t)(job->alg & ~NASMAC_ALG_PREPARED);
+}
+static inline const uint8_t *nasmac__job_key(const nasmac_job_t *job)
+{
+	const nasmac_key_t *k = nasmac__job_prepared(job);
+
+	return k ? k->key : job->key;
+}
+/* 0 when the job can be computed, -EINVAL otherwise (inline: it runs for every job). A
+ * prepared key must be one prepared for the job's algorithm (a wiped one has none). */
 static inline int nasmac__job_check(const nasmac_job_t *job)
 {
-	if (job->alg < NASMAC_EIA1 || job->alg > NASMAC_EIA3)
+	const nasmac_key_t *k = nasmac__job_prepared(job);
+
+	if (job->alg & NASMAC_ALG_PREPARED && (!k || k->alg != nasmac__job_alg(job)))
+		return -EINVAL;
+	if (nasmac__job_alg(job) < NASMAC_EIA1 || nasmac__job_alg(job) > NASMAC_EIA3)
 		return -EINVAL;
 	if (job->len_bits == 0 || job->len_bits > NASMAC_MAX_LEN_BITS || job->msg == NULL)
 		return -EINVAL;

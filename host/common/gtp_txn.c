@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "gtp_txn.h"
 #include "host.h"
@@ -262,22 +265,55 @@ int nasmac__nh128(const uint32_t *key, const void *msg, size_t len, uint8_t out[
 {
 	const uint8_t *m = msg;
 	uint64_t a = 0, b = 0;
-	size_t i;
+	size_t i = 0;
 
 	if (len == 0 || len > NASMAC__NH_MAX)
 		return -EINVAL;
-	for (i = 0; i + 8 <= len; i += 8)
+#ifdef __SSE2__
+	{
+		/* Two steps of both sums per 16 octets: the message words plus the key words of
+		 * each sum (32-bit lanes, mod 2^32), then each even lane times the odd lane above
+		 * it (PMULUDQ on the lanes shifted down by 32 bits), added into 64-bit lanes.
+		 * The same sums as NH_STEP in another order (addition mod 2^64 commutes):
+		 * ~3 times fewer instructions, and the request digest was 1.5 % of the MME's CPU
+		 * (perf, bench e2e). test_gtp_txn compares it with the scalar steps. */
+		__m128i va = _mm_setzero_si128(), vb = _mm_setzero_si128();
+
+		for (; i + 16 <= len; i += 16) {
+			__m128i w = _mm_loadu_si128((const __m128i *)(m + i));
+			__m128i x = _mm_add_epi32(w, _mm_loadu_si128((const __m128i *)(key + i / 4)));
+			__m128i y = _mm_add_epi32(w,
+						  _mm_loadu_si128((const __m128i *)(key + i / 4 + 4)));
+
+			va = _mm_add_epi64(va, _mm_mul_epu32(x, _mm_srli_epi64(x, 32)));
+			vb = _mm_add_epi64(vb, _mm_mul_epu32(y, _mm_srli_epi64(y, 32)));
+		}
+		va = _mm_add_epi64(va, _mm_unpackhi_epi64(va, va));
+		vb = _mm_add_epi64(vb, _mm_unpackhi_epi64(vb, vb));
+		a = (uint64_t)_mm_cvtsi128_si64(va);
+		b = (uint64_t)_mm_cvtsi128_si64(vb);
+	}
+#endif
+	for (; i + 8 <= len; i += 8)
 		NH_STEP(a, b, key, m + i, i / 4);
 	if (i < len) {
-		uint8_t t[8] = { 0 };
+		/* The zero-padded tail, gathered in a register: copied to the stack and loaded
+		 * back as words it waited for the octet stores (a failed store forwarding, a third
+		 * of the digest's time under perf). */
+		uint64_t t = 0;
+		uint32_t m0, m1;
 
-		memcpy(t, m + i, len - i);
-		NH_STEP(a, b, key, t, i / 4);
+		for (size_t k = 0; k < len - i; k++)
+			t |= (uint64_t)m[i + k] << (8 * k);
+		m0 = (uint32_t)t;
+		m1 = (uint32_t)(t >> 32);
+		a += (uint64_t)(uint32_t)(m0 + key[i / 4]) * (uint32_t)(m1 + key[i / 4 + 1]);
+		b += (uint64_t)(uint32_t)(m0 + key[i / 4 + 4]) * (uint32_t)(m1 + key[i / 4 + 5]);
 	}
-	for (int k = 0; k < 8; k++) {
-		out[k] = (uint8_t)(a >> (8 * k));
-		out[8 + k] = (uint8_t)(b >> (8 * k));
-	}
+	/* Little-endian, as the octets were read (the MME's x86; gtp_txn.h). */
+	_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "NH output is stored as LE words");
+	memcpy(out, &a, 8);
+	memcpy(out + 8, &b, 8);
 	return 0;
 }
 
@@ -364,8 +400,9 @@ void nasmac__ctx_txns_prefetch(const struct nasmac__ctx_txns *t, uint32_t ue, in
 {
 	const struct nasmac__ue_txn *u = &t->ue[ue];
 
-	if (stage == 0) {
+	if (stage == 0) { /* a record may straddle two cache lines */
 		__builtin_prefetch(u);
+		__builtin_prefetch((const uint8_t *)(u + 1) - 1);
 		return;
 	}
 	if (u->ack_open) {

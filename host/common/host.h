@@ -131,10 +131,11 @@ struct nasmac__ue *nasmac__store_by_guti(const struct nasmac__store *st,
 struct nasmac__ue *nasmac__store_by_imsi(const struct nasmac__store *st, const char *imsi);
 /* A burst's GUTI lookups ahead of time, in two passes over the burst so the misses overlap:
  * prefetch_slot fetches the GUTI's first table slot and returns it (UINT32_MAX: no table),
- * prefetch_ue then fetches the UE record that slot names (the likely match). */
+ * prefetch_ue then fetches the UE record that slot names (the likely match) and returns its
+ * index (UINT32_MAX: none), for the caller's own per-UE data. */
 uint32_t nasmac__store_prefetch_slot(const struct nasmac__store *st,
 				     const uint8_t guti[NASMAC__GUTI_LEN]);
-void nasmac__store_prefetch_ue(const struct nasmac__store *st, uint32_t slot);
+uint32_t nasmac__store_prefetch_ue(const struct nasmac__store *st, uint32_t slot);
 /* nasmac__store_by_guti from the slot prefetch_slot returned for this GUTI (not hashed again);
  * UINT32_MAX: hashes as nasmac__store_by_guti does. */
 struct nasmac__ue *nasmac__store_by_guti_at(const struct nasmac__store *st,

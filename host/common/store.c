@@ -125,7 +125,7 @@ uint32_t nasmac__store_prefetch_slot(const struct nasmac__store *st,
 	return i;
 }
 
-void nasmac__store_prefetch_ue(const struct nasmac__store *st, uint32_t slot)
+uint32_t nasmac__store_prefetch_ue(const struct nasmac__store *st, uint32_t slot)
 {
 	uint32_t v = slot == UINT32_MAX ? 0 : st->by_guti[slot];
 
@@ -133,6 +133,7 @@ void nasmac__store_prefetch_ue(const struct nasmac__store *st, uint32_t slot)
 		__builtin_prefetch(&st->ues[v - 1]);
 		__builtin_prefetch((const uint8_t *)&st->ues[v - 1] + 64);
 	}
+	return v - 1;
 }
 
 struct nasmac__ue *nasmac__store_by_guti(const struct nasmac__store *st,

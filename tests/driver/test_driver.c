@@ -67,6 +67,7 @@ struct tset {
 	struct tjob *t;
 	nasmac_job_t **ptr;
 	uint32_t n;
+	nasmac_key_t *keys; /* prepared keys (prepared_jobs), one per job */
 };
 
 /* n random jobs: all three algorithms, 1..max_bits bits, garbage after the last bit, 10% with
@@ -76,6 +77,7 @@ static void make_jobs(struct tset *ts, uint32_t n, uint32_t max_bits, uint64_t s
 	uint64_t s = seed | 1;
 
 	ts->n = n;
+	ts->keys = NULL;
 	ts->t = calloc(n, sizeof(*ts->t));
 	ts->ptr = calloc(n, sizeof(*ts->ptr));
 	assert_non_null(ts->t);
@@ -119,6 +121,24 @@ static void free_jobs(struct tset *ts)
 		free(ts->t[i].msg);
 	free(ts->t);
 	free(ts->ptr);
+	free(ts->keys);
+	ts->keys = NULL;
+}
+
+/* Every other job of the set through a key prepared for it (nasmac_job_set_key): the mix of
+ * prepared and plain jobs in one burst is what an MME sends. The reference MAC was computed
+ * from the plain key; the driver wipes the reference in job->key at completion (check_job). */
+static void prepare_half(struct tset *ts)
+{
+	ts->keys = aligned_alloc(64, (size_t)ts->n * sizeof(*ts->keys));
+	assert_non_null(ts->keys);
+	for (uint32_t i = 0; i < ts->n; i += 2) {
+		nasmac_job_t *j = &ts->t[i].job;
+
+		assert_int_equal(nasmac_key_prepare(&ts->keys[i], (nasmac_alg_t)j->alg, j->key), 0);
+		nasmac_job_set_key(j, &ts->keys[i]);
+		assert_int_equal(j->alg & NASMAC_ALG_PREPARED, NASMAC_ALG_PREPARED);
+	}
 }
 
 static const uint8_t zero_key[16];
@@ -246,6 +266,100 @@ static void run_set(const char *spec, const nasmac_opts_t *o, uint32_t n, uint32
 static void random_jobs(const char *spec, uint32_t n, const nasmac_opts_t *o)
 {
 	run_set(spec, o, n, 8192, g_seed, 0);
+}
+
+/* random_jobs with half of the jobs on prepared keys (nasmac.h). */
+static void prepared_jobs(const char *spec, uint32_t n, const nasmac_opts_t *o)
+{
+	struct tset ts;
+	nasmac_dev_t *dev = open_dev(spec, o);
+
+	make_jobs(&ts, n, 8192, g_seed + 11);
+	prepare_half(&ts);
+	run_all(dev, &ts, g_seed + 12, 0);
+	check_stats(dev, &ts);
+	assert_int_equal(nasmac_close(dev), 0);
+	free_jobs(&ts);
+}
+
+static void test_cpu_prepared(void **state)
+{
+	(void)state;
+	prepared_jobs("cpu", 10000, NULL);
+	/* The no-ipsec-mb path and the one-shot call read a prepared key too. */
+	setenv("NASMAC_CPU_REF", "1", 1);
+	prepared_jobs("cpu", scaled(2000, 500), NULL);
+	unsetenv("NASMAC_CPU_REF");
+}
+
+static void test_sim_prepared(void **state)
+{
+	nasmac_opts_t o = { .batch_max = 64, .inflight = 2, .timeout_ms = 60000 };
+
+	(void)state;
+	NEED_SIM();
+	prepared_jobs("sim", scaled(300, 100), &o);
+}
+
+/* A job computes with what the prepared key holds, and with nothing else: a 128-EIA2 key whose
+ * schedule is left from key A while its key octets now say B verifies A's MAC on the cpu
+ * backend (what a cache of prepared keys that is not refreshed when a key changes does: the
+ * MME checks its cache against the UE's key before each use, tests/e2e/redis.sh). A wiped
+ * key, or one prepared for another algorithm than the job's, is refused. */
+static void test_prepared_key_is_used(void **state)
+{
+	static const uint8_t msg[16] = "prepared-key-msg";
+	uint8_t ka[16], kb[16], mac_a[4], mac_b[4];
+	nasmac_key_t *k = aligned_alloc(64, sizeof(*k));
+	nasmac_dev_t *dev = open_dev("cpu", NULL);
+	nasmac_job_t job;
+
+	(void)state;
+	assert_non_null(k);
+	for (int i = 0; i < 16; i++) {
+		ka[i] = (uint8_t)(i * 7 + 1);
+		kb[i] = (uint8_t)(i * 13 + 5);
+	}
+	assert_int_equal(nasmac_eia2(ka, 0x1234, 0, 0, msg, 128, mac_a), 0);
+	assert_int_equal(nasmac_eia2(kb, 0x1234, 0, 0, msg, 128, mac_b), 0);
+	assert_int_equal(nasmac_key_prepare(k, NASMAC_EIA2, ka), 0);
+	if (!k->sched) {
+		nasmac_close(dev);
+		free(k);
+		skip(); /* no AES-NI: nothing is precomputed */
+	}
+	memcpy(k->key, kb, 16);
+	memset(&job, 0, sizeof(job));
+	job.count = 0x1234;
+	job.msg = msg;
+	job.len_bits = 128;
+	memcpy(job.expected_mac, mac_a, 4);
+	nasmac_job_set_key(&job, k);
+	assert_int_equal(nasmac_verify(dev, &job), 0);
+	assert_int_equal(job.status, NASMAC_ST_VERIFIED);
+	/* Prepared again: B's MAC verifies, A's does not. */
+	assert_int_equal(nasmac_key_prepare(k, NASMAC_EIA2, kb), 0);
+	nasmac_job_set_key(&job, k);
+	assert_int_equal(nasmac_verify(dev, &job), 0);
+	assert_int_equal(job.status, NASMAC_ST_MISMATCH);
+	memcpy(job.expected_mac, mac_b, 4);
+	nasmac_job_set_key(&job, k);
+	assert_int_equal(nasmac_verify(dev, &job), 0);
+	assert_int_equal(job.status, NASMAC_ST_VERIFIED);
+	/* Another algorithm than the key's, then a wiped key. */
+	nasmac_job_set_key(&job, k);
+	job.alg = NASMAC_EIA3 | NASMAC_ALG_PREPARED;
+	assert_int_equal(nasmac_verify(dev, &job), 0);
+	assert_int_equal(job.status, NASMAC_ST_ERROR);
+	assert_int_equal(job.err, -EINVAL);
+	nasmac_key_wipe(k);
+	assert_int_equal(k->alg, 0);
+	nasmac_job_set_key(&job, k);
+	assert_int_equal(nasmac_verify(dev, &job), 0);
+	assert_int_equal(job.status, NASMAC_ST_ERROR);
+	assert_int_equal(nasmac_key_prepare(k, (nasmac_alg_t)4, ka), -EINVAL);
+	assert_int_equal(nasmac_close(dev), 0);
+	free(k);
 }
 
 static void test_cpu_random(void **state)
@@ -1072,6 +1186,8 @@ int main(void)
 		cmocka_unit_test(test_verify_null_dev),
 		cmocka_unit_test(test_cpu_random),
 		cmocka_unit_test(test_cpu_reference_path),
+		cmocka_unit_test(test_cpu_prepared),
+		cmocka_unit_test(test_prepared_key_is_used),
 		cmocka_unit_test(test_cpu_longest),
 		cmocka_unit_test(test_cpu_exactly_once),
 		cmocka_unit_test(test_cpu_queue_full),
@@ -1087,6 +1203,7 @@ int main(void)
 		cmocka_unit_test(test_sim_exactly_once),
 		cmocka_unit_test(test_sim_close_inflight),
 		cmocka_unit_test(test_sim_bad_jobs),
+		cmocka_unit_test(test_sim_prepared),
 		FAULT_TEST(test_sim_fault_hang, 0),
 		FAULT_TEST(test_sim_fault_wrong, 1),
 		FAULT_TEST(test_sim_fault_refuse, 2),

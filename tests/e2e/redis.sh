@@ -27,7 +27,11 @@
 #     new keys through MME C (holding the old record too) served after a lookup; with the version
 #     check off (the test hook NASMAC_TEST_REDIS_NO_VERSION) A accepts the old keys: the attack
 #     the check stops. A record changed without new keys: the held one proves stale, the
-#     requests are verified again and served.
+#     requests are verified again and served. Only K_ASME re-provisioned: A prepares each
+#     128-EIA2 UE's key at its first check (mme.c job_key); after the refresh the prepared key
+#     is checked against the record and the old keys' MACs fail again (no context); with that
+#     check off (the test hook NASMAC_TEST_KEY_UNCHECKED) the old key's schedule verifies them
+#     and A hands out a context to every 128-EIA2 UE's old keys: the attack the check stops.
 # Usage: redis.sh BINDIR
 set -u
 T=$(mktemp -d)
@@ -270,6 +274,31 @@ rs=$(json_field "$T/v_same.json" registered)
 [ "$rs" = $NV ] && [ "$(ctr "$T/mme_D.log" stale)" -ge "$(cat "$T/v_same.n")" ] && ok ||
 	bad "record changed without new keys: registered $rs of $NV: $(grep 'store redis' "$T/mme_D.log" | tail -1)"
 echo "redis: re-provisioned through B: old keys through A: 0 registered of $NV, attack with the version check off: $ro registered; new keys through C $rn (after a MAC failure and a lookup); a record changed without new keys: $rs of $NV served after a stale advance"
+# v_key.db: v_old.db with another K_ASME for every UE (the rest, COUNTs included, unchanged).
+awk '/^ue / { for (i = 1; i <= NF; i++) if ($i ~ /^kasme=/) {
+	c = substr($i, 7, 1); $i = "kasme=" (c == "0" ? "1" : "0") substr($i, 8) } } { print }' \
+	"$T/v_old.db" >"$T/v_key.db"
+n_eia2=$(grep -c '^ue .* eia=2 ' "$T/v_old.db")
+[ "$n_eia2" -gt 0 ] && ! cmp -s "$T/v_old.db" "$T/v_key.db" && ok || bad "seed 16: no 128-EIA2 UE ($n_eia2) or no key changed"
+for kind in keycheck keynocheck; do
+	[ $kind = keynocheck ] && export NASMAC_TEST_KEY_UNCHECKED=1
+	mme A "$R/$([ $kind = keycheck ] && echo 12 || echo 13)" --ue-db "$T/v_old.db"
+	unset NASMAC_TEST_KEY_UNCHECKED
+	mme B "$R/$([ $kind = keycheck ] && echo 12 || echo 13)" --ue-db "$T/v_key.db"
+	amf A A
+	load A "$T/v_key_$kind.json" --ues $NV --seed 16 --window 32
+	stop_all
+	acc=$(ctr "$T/mme_A.log" accepted)
+	if [ $kind = keycheck ]; then
+		[ "$acc" = 0 ] && [ "$(ctr "$T/mme_A.log" stale)" -ge $NV ] && ok ||
+			bad "only K_ASME re-provisioned: A gave $acc contexts to the old keys: $(grep -E 'store redis|counters \(exit' "$T/mme_A.log" | tail -2)"
+	else
+		akc=$acc
+		[ "$acc" = "$n_eia2" ] && ok ||
+			bad "prepared keys unchecked: A should give a context to each of the $n_eia2 128-EIA2 UEs' old keys (the attack), gave $acc: $(grep -E 'store redis|counters \(exit' "$T/mme_A.log" | tail -2)"
+	fi
+done
+echo "redis: only K_ASME re-provisioned through B: old keys through A: 0 contexts; with A's prepared keys unchecked: $akc contexts (the $n_eia2 128-EIA2 UEs)"
 
 # --- 4. Redis stopped mid-load, then restarted ---------------------------------------------------
 NS=6000
