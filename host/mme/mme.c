@@ -81,10 +81,10 @@
  * Back to back (one every ~0.6 ms under bench e2e, ~350 COUNTs each) the commits cost the MME's
  * one core ~8% of its requests per CPU-second (thread wake-ups, LMDB's pages per transaction,
  * one more loop wake-up and answer burst each) and the peak did not move; paced at 1 ms the
- * commits settle at ~1.4 ms with ~780 COUNTs, and at 1.3 ms the requests per CPU-second are
- * those of uv_queue_work's 1.8 ms cycle. With the loop idle a commit starts at once.
- * host/README.md. */
-#define COMMIT_PACE_NS 1300000u
+ * commits settle at ~1.4 ms with ~780 COUNTs, the loop ~10% idle. 1.3 ms measured the same
+ * peak within the noise and a higher p50 at half rate (1.5-2.2 ms against 1.3-1.8). With the
+ * loop idle a commit starts at once. host/README.md. */
+#define COMMIT_PACE_NS 1000000u
 
 /* What the answer to a Context Request needs, from its arrival to its answer: in its pending
  * slot while the MAC is checked, then in its waiter until the group commit. */
