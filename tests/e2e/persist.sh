@@ -254,6 +254,9 @@ early=$(awk -F'[ =]' '/^ctx gen=/ && $5 + 0 < $3 + 0' "$T/order.log" 2>/dev/null
 [ "${sent:-0}" -ge "$N" ] || bad "order log: ${sent:-0} contexts logged, want at least $N"
 [ "$early" = 0 ] || bad "$early Context Responses sent before their COUNT was durable: \
 $(awk -F'[ =]' '$5 + 0 < $3 + 0' "$T/order.log" | head -3)"
+# ... and that is the MME's commit thread's hand-over (mme.c, commit_thread), not the libuv
+# thread pool it falls back to.
+! grep -q 'no commit thread' "$T/mme.log" || bad "$(grep 'no commit thread' "$T/mme.log" | head -1)"
 
 if [ "$fails" -ne 0 ]; then
 	echo "persist: $fails failure(s); logs kept in $T"
