@@ -208,7 +208,8 @@ int nasmac__link_decode(const uint8_t *buf, size_t len, struct nasmac__link_fram
 /* ---------------------------------------------------------------------------------------------
  * Batched UDP on libuv (udp.c): a socket of its own watched with uv_poll, received with
  * recvmmsg into compact slots, sent with sendmmsg from a packed outbound ring flushed once per
- * loop iteration (uv_check) or when it fills. Nothing is allocated after nasmac__udp_open().
+ * loop iteration (uv_check) or when it fills, runs to one peer of one length as UDP_SEGMENT
+ * messages where `seg` is set (below). Nothing is allocated after nasmac__udp_open().
  *
  * A datagram longer than NASMAC__UDP_RX_MAX arrives cut to NASMAC__UDP_RX_MAX + 1 octets: a
  * receiver that takes at most NASMAC__UDP_RX_MAX (the MME's limit) sees it as too long.
