@@ -125,7 +125,7 @@ struct counters {
 		vnsi_limited, commits, committed, store_refused, store_fail, lookup_rounds,
 		lookups, lookup_fail, foreign_gummei, held_verified, stale, relooked;
 	/* Fetched when printed or scraped: the UDP layer's and libnasmac's. */
-	uint64_t tx, tx_dropped, macs, batches, run_errors, fallbacks;
+	uint64_t tx, tx_dropped, tx_segmented, macs, batches, run_errors, fallbacks;
 	uint64_t restart, ues, pending; /* gauges */
 };
 
@@ -158,6 +158,7 @@ static const struct nasmac__counter counter_tbl[] = {
 	C(vnsi_limited, "Version Not Supported Indications not sent (rate limit)"),
 	C(tx, "GTPv2-C datagrams sent"),
 	C(tx_dropped, "GTPv2-C datagrams the socket refused"),
+	C(tx_segmented, "GTPv2-C datagrams sent in UDP_SEGMENT runs (none once refused)"),
 	C(macs, "MAC checks completed by libnasmac"),
 	C(batches, "libnasmac device batches"),
 	C(run_errors, "device runs that reported a bus error or bad arguments (recomputed on the CPU)"),
@@ -417,6 +418,7 @@ static void fetch_counters(void *arg)
 	nasmac__daemon_dev_stats(&m->vq, &st);
 	m->c.tx = m->udp.tx;
 	m->c.tx_dropped = m->udp.tx_dropped;
+	m->c.tx_segmented = m->udp.tx_seg;
 	m->c.macs = st.completed;
 	m->c.batches = st.batches;
 	m->c.run_errors = st.run_errors;
