@@ -263,7 +263,11 @@ void e2e_only_moved(const struct e2e_ctrs *a, const struct e2e_ctrs *b, ...)
 
 		va_start(ap, b);
 		while ((skip = va_arg(ap, const char *)))
-			listed |= !strcmp(skip, a->name[i]);
+			/* tx_segmented counts some of tx (the datagrams that left in UDP_SEGMENT
+			 * runs, the test's own barrier answers among them): it may move wherever
+			 * tx may. */
+			listed |= !strcmp(skip, a->name[i]) ||
+				  (!strcmp(skip, "tx") && !strcmp(a->name[i], "tx_segmented"));
 		va_end(ap);
 		if (!listed && e2e_ctr(b, a->name[i]) != a->val[i])
 			fail_msg("counter %s moved by %llu, expected 0", a->name[i],
