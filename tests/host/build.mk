@@ -43,3 +43,24 @@ bench-store-fold: $(BIN)/bench_store_fold
 TEST_TARGETS += test-config
 test-config: $(NASMACD_BIN)
 	$(Q)sh tests/host/test_config.sh $(NASMACD_BIN)
+
+# nasmacd under ThreadSanitizer: the lmdb MME's commit thread and its hand-over with the loop
+# (mme.c: commit_thread, commit_poll, on_commit_async) under `nasmac bench e2e` load on lmdb
+# full and nometasync, then at SIGTERM. Built from source into its own tree with the cpu
+# backend only (tests/driver/tsan_backends.c, as test-driver-tsan: the Verilator model and XRT
+# are not built with -fsanitize=thread). tests/host/test_tsan.sh fails on any report.
+TSAN_NASMACD_SRC := $(NASMACD_SRCS) $(HOST_COMMON_SRCS) driver/src/dev.c driver/src/be_cpu.c \
+	driver/src/module.c $(wildcard driver/src/ref/*.c) tests/driver/tsan_backends.c
+$(BUILD)/tsan/nasmacd: $(TSAN_NASMACD_SRC) $(BUILD_INFO_H) $(wildcard host/common/*.h host/ue/*.h \
+		driver/src/*.h driver/src/ref/*.h driver/include/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(filter 1,$(V)),,echo "  CC      $@ (ThreadSanitizer)")
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -fsanitize=thread -I$(BUILD)/gen \
+		-Idriver/include -Idriver/src -Ihost/common -Ihost/ue $(HOST_CFLAGS) -o $@ \
+		$(TSAN_NASMACD_SRC) -luv -llmdb -lhiredis -lyaml -lmicrohttpd -lsystemd -lIPSec_MB \
+		-lcrypto -lpthread -ldl -lm
+
+.PHONY: test-host-tsan
+TEST_TARGETS += test-host-tsan
+test-host-tsan: $(BUILD)/tsan/nasmacd $(NASMAC_BIN)
+	$(Q)sh tests/host/test_tsan.sh $(BUILD)/tsan $(NASMAC_BIN)
